@@ -1,0 +1,99 @@
+/**
+ * Trace events: the record of every forwarding decision a packet meets.
+ *
+ * The UI animates this stream and never reaches into engine state; a student should be able to
+ * answer "why did this ping fail?" from the events alone. Each event names the namespace and
+ * device where it happened, a kernel-named verdict, and a sentence for people.
+ */
+
+/** Verdicts, named after the kernel's skb_drop_reason and route types. */
+export const Verdict = {
+  // progress
+  XMIT: 'XMIT', // a frame leaves a device
+  RCV: 'RCV', // a frame arrives on a device
+  VETH_XMIT: 'VETH_XMIT', // crossed a veth pair to its peer
+  FIB_MATCH: 'FIB_MATCH', // route lookup found an entry
+  NEIGH_RESOLVE: 'NEIGH_RESOLVE', // ARP request sent
+  NEIGH_REPLY: 'NEIGH_REPLY', // ARP reply sent / received
+  NEIGH_HIT: 'NEIGH_HIT', // neighbour entry already valid
+  FDB_HIT: 'FDB_HIT', // bridge forwarded to the learned port
+  FDB_LEARN: 'FDB_LEARN',
+  FLOOD: 'FLOOD', // bridge flooded an unknown or broadcast frame
+  BR_LOCAL: 'BR_LOCAL', // bridge passed the frame up to its own IP stack
+  FORWARD: 'FORWARD', // ip_forward: routed on to the next hop
+  LOCAL_DELIVER: 'LOCAL_DELIVER', // ip_local_deliver: the packet is for this namespace
+  ICMP_REPLY: 'ICMP_REPLY', // an echo reply or ICMP error is generated
+  // drops (SKB_DROP_REASON_* / route types)
+  IP_INNOROUTES: 'IP_INNOROUTES', // no route to the destination
+  IP_OUTNOROUTES: 'IP_OUTNOROUTES',
+  RTN_UNREACHABLE: 'RTN_UNREACHABLE',
+  RTN_BLACKHOLE: 'RTN_BLACKHOLE',
+  RTN_PROHIBIT: 'RTN_PROHIBIT',
+  IP_FORWARDING_DISABLED: 'IP_FORWARDING_DISABLED', // net.ipv4.ip_forward / conf.X.forwarding is 0
+  IP_INHDR_TTL: 'IP_INHDR_TTL', // TTL expired in transit
+  NEIGH_FAILED: 'NEIGH_FAILED', // ARP got no answer
+  NEIGH_QUEUEFULL: 'NEIGH_QUEUEFULL',
+  NETDEV_DOWN: 'NETDEV_DOWN', // device administratively down
+  NO_CARRIER: 'NO_CARRIER', // device up but no carrier (veth peer down, bridge without ports…)
+  BR_PORT_DOWN: 'BR_PORT_DOWN',
+  OTHERHOST: 'OTHERHOST', // frame not addressed to this device
+  IP_RPFILTER: 'IP_RPFILTER',
+  ICMP_RATELIMIT: 'ICMP_RATELIMIT', // ICMP error suppressed by the rate limit
+  UNHANDLED_PROTO: 'UNHANDLED_PROTO', // e.g. UDP to a closed port (port unreachable sent)
+  LOOP_BUDGET: 'LOOP_BUDGET', // the simulator stopped a loop (event budget exhausted)
+} as const;
+export type Verdict = (typeof Verdict)[keyof typeof Verdict];
+
+export const DROP_VERDICTS: ReadonlySet<Verdict> = new Set<Verdict>([
+  Verdict.IP_INNOROUTES,
+  Verdict.IP_OUTNOROUTES,
+  Verdict.RTN_UNREACHABLE,
+  Verdict.RTN_BLACKHOLE,
+  Verdict.RTN_PROHIBIT,
+  Verdict.IP_FORWARDING_DISABLED,
+  Verdict.IP_INHDR_TTL,
+  Verdict.NEIGH_FAILED,
+  Verdict.NEIGH_QUEUEFULL,
+  Verdict.NETDEV_DOWN,
+  Verdict.NO_CARRIER,
+  Verdict.BR_PORT_DOWN,
+  Verdict.OTHERHOST,
+  Verdict.IP_RPFILTER,
+  Verdict.ICMP_RATELIMIT,
+  Verdict.UNHANDLED_PROTO,
+  Verdict.LOOP_BUDGET,
+]);
+
+/** What a packet looked like at one hop: enough for a packet inspector. */
+export interface PacketView {
+  eth?: { src: string; dst: string; type: 'IPv4' | 'ARP' };
+  arp?: { op: 'request' | 'reply'; senderIp: string; senderMac: string; targetIp: string; targetMac: string };
+  ip?: { src: string; dst: string; ttl: number; proto: 'ICMP' | 'UDP' };
+  icmp?: { type: number; code: number; name: string; id?: number; seq?: number };
+  udp?: { sport: number; dport: number };
+}
+
+/** A one-click remedy the UI can offer beside a drop. */
+export interface SuggestedFix {
+  text: string; // "enable net.ipv4.ip_forward on node02"
+  on: string; // namespace to run it in
+  run: string; // "sysctl -w net.ipv4.ip_forward=1"
+}
+
+export interface TraceEvent {
+  seq: number; // order within the world, strictly increasing
+  time: number; // virtual time in ms
+  netns: string;
+  dev?: string; // device where it happened
+  verdict: Verdict;
+  text: string; // a sentence for people
+  packetId: number; // which packet (request, reply, ARP…) this event belongs to
+  packet?: PacketView;
+  route?: string; // matched FIB entry, as `ip route` prints it
+  fdb?: string; // matched FDB entry or "flood"
+  /** for veth crossings and bridge forwarding: where the frame goes next */
+  to?: { netns: string; dev: string };
+  fix?: SuggestedFix;
+}
+
+export const isDrop = (e: TraceEvent): boolean => DROP_VERDICTS.has(e.verdict);
