@@ -28,7 +28,7 @@ if (!isRoot) {
 
 console.log(`ensure-chromium: ${CHROMIUM} is missing; installing it: ${INSTALL}`);
 const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-for (const args of [['update'], ['install', '-y', '--no-install-recommends', 'chromium']]) {
+for (const args of [['update'], ['install', '-y', 'chromium']]) {
   const r = spawnSync('apt-get', args, { stdio: 'inherit', env });
   if (r.error || r.status !== 0) {
     console.error(`ensure-chromium: "apt-get ${args.join(' ')}" failed${r.error ? `: ${r.error.message}` : ` with exit ${r.status}`}`);
