@@ -1,0 +1,118 @@
+/**
+ * The lab document: everything needed to rebuild a lab from nothing.
+ *
+ * A lab is a base scenario (topology + setup commands, usually a preset) followed by the ordered
+ * list of operations the student performed: commands typed in a terminal or run by the UI, and
+ * topology edits that have no shell equivalent (a new machine, a LAN switch, a cable). Replaying
+ * the document on a fresh World is deterministic, so undo/redo, autosave and import/export all
+ * work on this plain data. Positions of nodes the student moved by hand ride along.
+ *
+ * Pure data and pure helpers only: no engine, no React.
+ */
+
+export interface ScenarioStep {
+  on: string;
+  run: string;
+  timeout?: number;
+}
+
+/** Same shape as src/scenarios/scenario.ts `Scenario` (kept structural so this file stays pure). */
+export interface BaseScenario {
+  name: string;
+  description?: string;
+  preset?: string;
+  hosts?: string[];
+  lans?: Record<string, string[]>;
+  links?: [string, string][];
+  steps: ScenarioStep[];
+}
+
+export type LabOp =
+  /** a shell line run on a namespace; `edit` marks configuration changes (undo checkpoints) */
+  | { kind: 'cmd'; on: string; run: string; edit: boolean }
+  /** a new machine: its own network namespace with lo up */
+  | { kind: 'host'; name: string }
+  /** a LAN switch (a bridge in a hidden namespace) and the host interfaces plugged into it */
+  | { kind: 'lan'; name: string; members: string[] }
+  /** one more "host:ifname" plugged into an existing LAN */
+  | { kind: 'lan-member'; lan: string; member: string }
+  /** a point-to-point cable between "hostA:if" and "hostB:if" */
+  | { kind: 'link'; a: string; b: string };
+
+export interface XY {
+  x: number;
+  y: number;
+}
+
+export interface LabDoc {
+  /** title shown in the header */
+  title: string;
+  /** preset the lab started from, if any */
+  preset: string | null;
+  base: BaseScenario;
+  ops: LabOp[];
+  /** canvas node id → position the student dragged it to (relative to its parent) */
+  positions: Record<string, XY>;
+}
+
+export const emptyScenario = (name = 'empty'): BaseScenario => ({ name, hosts: [], steps: [] });
+
+/** Read-only commands that only observe the network (their side effects are neighbour caches and time). */
+const PROBES = new Set(['ping', 'traceroute', 'tracepath', 'arping', 'tcpdump', 'nc', 'curl', 'wget', 'nslookup', 'dig', 'host']);
+
+/**
+ * Whether a shell line configures something (as opposed to just probing). Probes still change the
+ * world (ARP caches, virtual time) so they are kept for faithful replay, but undo skips over them.
+ */
+export function isEditLine(line: string): boolean {
+  const segments = line.split(/&&|\|\||;|\|/).map((s) => s.trim()).filter(Boolean);
+  return segments.some((seg) => {
+    const words = seg.split(/\s+/);
+    let i = 0;
+    // `ip netns exec pod1 ping …` probes from a pod
+    if (words[0] === 'ip' && words[1] === 'netns' && words[2] === 'exec') i = 4;
+    if (words[0] === 'sudo') i = 1;
+    return !PROBES.has(words[i] ?? '');
+  });
+}
+
+/** Namespaces created with `ip netns add X` on a node: X is that node's pod. */
+export function netnsCreators(doc: Pick<LabDoc, 'base' | 'ops'>): Record<string, string> {
+  const out: Record<string, string> = {};
+  const scan = (on: string, line: string) => {
+    for (const seg of line.split(/&&|\|\||;/)) {
+      const m = /^\s*ip\s+netns\s+add\s+(\S+)/.exec(seg);
+      if (m) out[m[1]] = on;
+    }
+  };
+  for (const s of doc.base.steps) scan(s.on, s.run);
+  for (const op of doc.ops) if (op.kind === 'cmd') scan(op.on, op.run);
+  return out;
+}
+
+/** A sentence for the activity log describing a topology operation (no shell equivalent). */
+export function describeOp(op: LabOp): string {
+  switch (op.kind) {
+    case 'cmd':
+      return op.run;
+    case 'host':
+      return `new machine ${op.name}: its own network namespace with only lo`;
+    case 'lan':
+      return op.members.length
+        ? `new LAN switch ${op.name} with ${op.members.join(', ')} plugged in`
+        : `new LAN switch ${op.name} (drag a host onto it to plug in a cable)`;
+    case 'lan-member':
+      return `cable from ${op.member} into LAN switch ${op.lan}`;
+    case 'link':
+      return `cable ${op.a} ⇄ ${op.b}`;
+  }
+}
+
+/** Smallest "<prefix>N" (N ≥ start, zero-padded to `pad`) not in `taken`. */
+export function nextName(prefix: string, taken: Iterable<string>, start = 1, pad = 0): string {
+  const set = new Set(taken);
+  for (let n = start; ; n++) {
+    const name = prefix + String(n).padStart(pad, '0');
+    if (!set.has(name)) return name;
+  }
+}

@@ -1,0 +1,45 @@
+/**
+ * The one zustand store, composed from slices: lab (world, snapshot, document, undo/redo),
+ * terminals and trace. Components read it with `useStore(selector)`; code outside React
+ * (main.tsx, tests) uses `getAppStore()`.
+ */
+import { createStore, useStore as useZustandStore, type StoreApi } from 'zustand';
+import { createLabSlice, type LabOptions, type LabSlice } from './lab';
+import { createTerminalSlice, type TerminalSlice } from './terminals';
+import { createTraceSlice, type TraceSlice } from './trace';
+
+export type AppState = LabSlice & TerminalSlice & TraceSlice;
+export type AppStore = StoreApi<AppState>;
+
+export function createAppStore(opts: LabOptions = {}): AppStore {
+  return createStore<AppState>()((...a) => ({
+    ...createLabSlice(opts)(...a),
+    ...createTerminalSlice(...a),
+    ...createTraceSlice(...a),
+  }));
+}
+
+let appStore: AppStore | null = null;
+
+/** Create the app's store (main.tsx / embed, once, before the first render). */
+export function initAppStore(opts: LabOptions = {}): AppStore {
+  appStore = createAppStore(opts);
+  return appStore;
+}
+
+export function getAppStore(): AppStore {
+  if (!appStore) appStore = createAppStore();
+  return appStore;
+}
+
+/** Read the store from a component: `const snapshot = useStore((s) => s.snapshot)`. */
+export function useStore<T>(selector: (state: AppState) => T): T {
+  return useZustandStore(getAppStore(), selector);
+}
+
+export const useAppStore = useStore;
+
+export type { LabSlice, LabOptions, ActivityEntry, EditResult } from './lab';
+export type { LabDoc, LabOp, XY } from './doc';
+export type { TraceSlice } from './trace';
+export type { TerminalSlice } from './terminals';

@@ -1,0 +1,329 @@
+/**
+ * Lab slice: the one place the UI touches the network.
+ *
+ * It owns the World, a fresh WorldSnapshot after every change, and the lab document that can
+ * rebuild the World by replay. Every change goes through here: commands typed in terminals
+ * (`run`), edits made with the canvas and inspector (`edit`, atomic: a failing edit changes
+ * nothing), and topology operations (`addTopology`). Components read `snapshot`; nobody keeps
+ * a copy of network state.
+ */
+import type { StateCreator } from 'zustand';
+import type { World } from '../engine/world';
+import type { WorldSnapshot } from '../engine/snapshot';
+import type { CommandResult } from '../commands/types';
+import { runCommand } from '../commands';
+import type { AppState } from './index';
+import { describeOp, isEditLine, type LabDoc, type LabOp, type XY } from './doc';
+import { canRedo, canUndo, emptyHistory, record, redo as historyRedo, undo as historyUndo, type History } from './history';
+import { parseLab, saveLab, serializeLab, type KeyValueStorage } from './persist';
+import { applyOp, hasPreset, presetDoc, replay } from './replay';
+
+export type ActivitySource = 'ui' | 'terminal' | 'lab';
+
+/** One line of the activity log: what the UI ran, so students learn the commands. */
+export interface ActivityEntry {
+  id: number;
+  /** namespace the command ran in; null for lab-level actions (load, import, undo) */
+  on: string | null;
+  /** the command line, or a sentence for actions without a shell equivalent */
+  text: string;
+  /** true when `text` is a shell command (rendered as code) */
+  command: boolean;
+  ok: boolean;
+  error?: string;
+  source: ActivitySource;
+}
+
+export type EditResult = { ok: true; results: CommandResult[] } | { ok: false; error: string; line?: string };
+
+export interface LabOptions {
+  /** document to start with (default: the empty lab) */
+  initial?: LabDoc;
+  /** where to autosave; null disables autosave (the embed widget, tests) */
+  storage?: KeyValueStorage | null;
+  storageKey?: string;
+  /** the embed widget's read-only mode: edits are refused, terminals still work */
+  readonly?: boolean;
+}
+
+export interface LabSlice {
+  world: World;
+  snapshot: WorldSnapshot;
+  doc: LabDoc;
+  history: History<LabDoc>;
+  canUndo: boolean;
+  canRedo: boolean;
+  readonly: boolean;
+  selectedHost: string | null;
+  activity: ActivityEntry[];
+  /** a lab-level message (import error, preset loaded, nothing to undo) */
+  notice: { kind: 'error' | 'info'; text: string } | null;
+  /** elk's positions for nodes not moved by hand, keyed by canvas node id */
+  autoPositions: Record<string, XY>;
+  /** bumps when the canvas should fit the view (new lab, relayout) */
+  fitRequest: number;
+
+  /** Run a shell line (a terminal, the trace panel's fix button). Records it when the world changed. */
+  run: (on: string, line: string, source?: ActivitySource) => CommandResult;
+  /** Run one or more lines as one atomic UI edit: all succeed, or nothing changes and the error is returned. */
+  edit: (on: string, lines: string | string[]) => EditResult;
+  /** A topology operation (new host, LAN, cable). Atomic like `edit`. */
+  addTopology: (op: Exclude<LabOp, { kind: 'cmd' }>) => EditResult;
+  selectHost: (name: string | null) => void;
+  loadPreset: (name: string) => boolean;
+  /** Replace the lab with a document (import). On failure the current lab is untouched. */
+  loadDoc: (doc: LabDoc, message?: string) => EditResult;
+  importLab: (text: string) => EditResult;
+  exportLab: () => string;
+  undo: () => void;
+  redo: () => void;
+  moveNode: (id: string, pos: XY) => void;
+  resetLayout: () => void;
+  setAutoPositions: (positions: Record<string, XY>) => void;
+  requestFit: () => void;
+  setNotice: (notice: LabSlice['notice']) => void;
+}
+
+const ACTIVITY_LIMIT = 60;
+let activityId = 0;
+
+function errorOf(r: CommandResult): string {
+  return (r.stderr || r.stdout).trim() || `exit status ${r.exit}`;
+}
+
+export const createLabSlice =
+  (opts: LabOptions = {}): StateCreator<AppState, [], [], LabSlice> =>
+  (set, get) => {
+    const storage = opts.storage ?? null;
+    const storageKey = opts.storageKey;
+    const readonly = opts.readonly ?? false;
+    const initialDoc = opts.initial ?? presetDoc('empty');
+    let initialWorld: World;
+    try {
+      initialWorld = replay(initialDoc);
+    } catch {
+      initialWorld = replay(presetDoc('empty'));
+    }
+
+    const log = (entries: Omit<ActivityEntry, 'id'>[]) => {
+      const activity = [...get().activity, ...entries.map((e) => ({ ...e, id: ++activityId }))];
+      return activity.slice(-ACTIVITY_LIMIT);
+    };
+
+    /** Commit a new document whose world is already `world`. */
+    const commit = (world: World, doc: LabDoc, checkpoint: boolean, extra: Partial<LabSlice> = {}) => {
+      const s = get();
+      const history = checkpoint ? record(s.history, s.doc) : s.history;
+      const snapshot = world.snapshot();
+      const selectedHost = s.selectedHost && snapshot.netns.some((n) => n.name === s.selectedHost) ? s.selectedHost : null;
+      set({ world, doc, history, snapshot, selectedHost, canUndo: canUndo(history), canRedo: canRedo(history), ...extra });
+      saveLab(storage, doc, storageKey);
+    };
+
+    /** Discard uncommitted changes to the world: rebuild it from the current document. */
+    const rollback = () => {
+      const world = replay(get().doc);
+      set({ world, snapshot: world.snapshot() });
+    };
+
+    const refused = (): EditResult => ({ ok: false, error: 'This lab is read-only.' });
+
+    return {
+      world: initialWorld,
+      snapshot: initialWorld.snapshot(),
+      doc: initialDoc,
+      history: emptyHistory<LabDoc>(),
+      canUndo: false,
+      canRedo: false,
+      readonly,
+      selectedHost: null,
+      activity: [],
+      notice: null,
+      autoPositions: {},
+      fitRequest: 0,
+
+      run: (on, line, source = 'terminal') => {
+        const { world, doc } = get();
+        const before = world.version;
+        const result = runCommand(world, on, line);
+        const changed = world.version !== before;
+        const entry = source === 'terminal' ? [] : [{ on, text: line, command: true, ok: result.exit === 0, error: result.exit === 0 ? undefined : errorOf(result), source }];
+        if (changed) {
+          const edit = isEditLine(line);
+          const op: LabOp = { kind: 'cmd', on, run: line, edit };
+          // probes (ping, traceroute) are kept for faithful replay but are not undo steps
+          const nextDoc = { ...doc, ops: [...doc.ops, op] };
+          commit(world, nextDoc, edit, { activity: entry.length ? log(entry) : get().activity });
+        } else if (entry.length) {
+          set({ activity: log(entry) });
+        }
+        if (result.trace.length > 0) get().showTrace(result.trace, { on, line });
+        return result;
+      },
+
+      edit: (on, lines) => {
+        if (get().readonly) return refused();
+        const list = (Array.isArray(lines) ? lines : [lines]).map((l) => l.trim()).filter(Boolean);
+        const { world, doc } = get();
+        const before = world.version;
+        const results: CommandResult[] = [];
+        for (const line of list) {
+          const r = runCommand(world, on, line);
+          results.push(r);
+          if (r.exit !== 0) {
+            const error = errorOf(r);
+            if (world.version !== before) rollback();
+            set({ activity: log([{ on, text: line, command: true, ok: false, error, source: 'ui' }]) });
+            return { ok: false, error, line };
+          }
+        }
+        const ops: LabOp[] = list.map((run) => ({ kind: 'cmd', on, run, edit: true }));
+        const activity = log(list.map((line) => ({ on, text: line, command: true, ok: true, source: 'ui' as const })));
+        if (world.version !== before) commit(world, { ...doc, ops: [...doc.ops, ...ops] }, true, { activity });
+        else set({ activity });
+        const trace = results.flatMap((r) => r.trace);
+        if (trace.length > 0) get().showTrace(trace, { on, line: list.join('; ') });
+        return { ok: true, results };
+      },
+
+      addTopology: (op) => {
+        if (get().readonly) return refused();
+        const { world, doc } = get();
+        try {
+          applyOp(world, op);
+        } catch (e) {
+          const error = (e as Error).message;
+          rollback();
+          set({ activity: log([{ on: null, text: describeOp(op), command: false, ok: false, error, source: 'ui' }]) });
+          return { ok: false, error };
+        }
+        commit(world, { ...doc, ops: [...doc.ops, op] }, true, {
+          activity: log([{ on: null, text: describeOp(op), command: false, ok: true, source: 'ui' }]),
+        });
+        return { ok: true, results: [] };
+      },
+
+      selectHost: (name) => set({ selectedHost: name }),
+
+      loadPreset: (name) => {
+        if (!hasPreset(name)) {
+          set({ notice: { kind: 'error', text: `There is no lab called "${name}".` } });
+          return false;
+        }
+        const doc = presetDoc(name);
+        return get().loadDoc(doc, `Loaded lab: ${doc.title}`).ok;
+      },
+
+      loadDoc: (doc, message) => {
+        let world: World;
+        try {
+          world = replay(doc);
+        } catch (e) {
+          const error = `This lab could not be built: ${(e as Error).message}`;
+          set({ notice: { kind: 'error', text: error } });
+          return { ok: false, error };
+        }
+        commit(world, doc, true, {
+          selectedHost: null,
+          autoPositions: {},
+          fitRequest: get().fitRequest + 1,
+          notice: message ? { kind: 'info', text: message } : null,
+          activity: message ? log([{ on: null, text: message, command: false, ok: true, source: 'lab' }]) : get().activity,
+        });
+        get().clearTrace();
+        return { ok: true, results: [] };
+      },
+
+      importLab: (text) => {
+        const parsed = parseLab(text);
+        if (!parsed.ok) {
+          set({ notice: { kind: 'error', text: `Import failed, your lab is unchanged. ${parsed.error}` } });
+          return { ok: false, error: parsed.error };
+        }
+        const r = get().loadDoc(parsed.doc, `Imported lab: ${parsed.doc.title}`);
+        if (!r.ok) set({ notice: { kind: 'error', text: `Import failed, your lab is unchanged. ${r.error}` } });
+        return r;
+      },
+
+      exportLab: () => serializeLab(get().doc),
+
+      undo: () => {
+        const s = get();
+        const step = historyUndo(s.history, s.doc);
+        if (!step) return;
+        restore(step.doc, step.history, 'Undo');
+      },
+
+      redo: () => {
+        const s = get();
+        const step = historyRedo(s.history, s.doc);
+        if (!step) return;
+        restore(step.doc, step.history, 'Redo');
+      },
+
+      moveNode: (id, pos) => {
+        if (get().readonly) return;
+        const s = get();
+        const prev = s.doc.positions[id];
+        if (prev && prev.x === pos.x && prev.y === pos.y) return;
+        const doc = { ...s.doc, positions: { ...s.doc.positions, [id]: { x: Math.round(pos.x), y: Math.round(pos.y) } } };
+        const history = record(s.history, s.doc);
+        set({ doc, history, canUndo: true, canRedo: false });
+        saveLab(storage, doc, storageKey);
+      },
+
+      resetLayout: () => {
+        const s = get();
+        if (Object.keys(s.doc.positions).length > 0) {
+          const doc = { ...s.doc, positions: {} };
+          const history = record(s.history, s.doc);
+          set({ doc, history, canUndo: true, canRedo: false });
+          saveLab(storage, doc, storageKey);
+        }
+        set({ fitRequest: get().fitRequest + 1 });
+      },
+
+      setAutoPositions: (positions) => set({ autoPositions: positions }),
+      requestFit: () => set({ fitRequest: get().fitRequest + 1 }),
+      setNotice: (notice) => set({ notice }),
+    };
+
+    function restore(doc: LabDoc, history: History<LabDoc>, verb: string) {
+      const s = get();
+      const sameNetwork = doc.base === s.doc.base && doc.ops === s.doc.ops;
+      let world = s.world;
+      if (!sameNetwork) {
+        try {
+          world = replay(doc);
+        } catch (e) {
+          set({ notice: { kind: 'error', text: `${verb} failed: ${(e as Error).message}` } });
+          return;
+        }
+      }
+      const snapshot = world.snapshot();
+      const selectedHost = s.selectedHost && snapshot.netns.some((n) => n.name === s.selectedHost) ? s.selectedHost : null;
+      const what = lastChange(sameNetwork ? null : verb === 'Undo' ? s.doc : doc, verb === 'Undo' ? doc : s.doc);
+      set({
+        world,
+        snapshot,
+        doc,
+        history,
+        selectedHost,
+        canUndo: canUndo(history),
+        canRedo: canRedo(history),
+        activity: log([{ on: null, text: `${verb}: ${what}`, command: false, ok: true, source: 'lab' }]),
+      });
+      saveLab(storage, doc, storageKey);
+    }
+  };
+
+/** A short description of what differs between two documents (for "Undo: …" in the log). */
+function lastChange(longer: LabDoc | null, shorter: LabDoc): string {
+  if (!longer) return 'moved a node';
+  if (longer.base !== shorter.base) return 'loaded another lab';
+  const added = longer.ops.slice(shorter.ops.length).filter((op) => op.kind !== 'cmd' || op.edit);
+  if (added.length === 0) return 'change';
+  const first = added[0];
+  const text = first.kind === 'cmd' ? `${first.on}: ${first.run}` : describeOp(first);
+  return added.length > 1 ? `${text} (+${added.length - 1} more)` : text;
+}
