@@ -1,14 +1,16 @@
 /**
  * The one zustand store, composed from slices: lab (world, snapshot, document, undo/redo),
- * terminals and trace. Components read it with `useStore(selector)`; code outside React
+ * terminals, trace and captures. Components read it with `useStore(selector)`; code outside React
  * (main.tsx, tests) uses `getAppStore()`.
  */
 import { createStore, useStore as useZustandStore, type StoreApi } from 'zustand';
 import { createLabSlice, type LabOptions, type LabSlice } from './lab';
 import { createTerminalSlice, type TerminalSlice } from './terminals';
 import { createTraceSlice, type TraceSlice } from './trace';
+import { createCaptureSlice, type CaptureSlice } from './capture';
+import { createCaptureSlice, type CaptureSlice } from './capture';
 
-export type AppState = LabSlice & TerminalSlice & TraceSlice;
+export type AppState = LabSlice & TerminalSlice & TraceSlice & CaptureSlice;
 export type AppStore = StoreApi<AppState>;
 
 export function createAppStore(opts: LabOptions = {}): AppStore {
@@ -16,6 +18,8 @@ export function createAppStore(opts: LabOptions = {}): AppStore {
     ...createLabSlice(opts)(...a),
     ...createTerminalSlice(...a),
     ...createTraceSlice(...a),
+    ...createCaptureSlice(...a),
+    ...createCaptureSlice(...a),
   }));
 }
 
@@ -39,7 +43,13 @@ export function useStore<T>(selector: (state: AppState) => T): T {
 
 export const useAppStore = useStore;
 
-export type { LabSlice, LabOptions, ActivityEntry, EditResult } from './lab';
+export type { LabSlice, LabOptions, ActivityEntry, EditResult, EditStep } from './lab';
+export { isDrop } from '../engine/sim/trace';
+export { listPresets, hasPreset, type PresetInfo } from './replay';
+export { netnsCreators, nextName } from './doc';
+export { exportFileName } from './persist';
 export type { LabDoc, LabOp, XY } from './doc';
 export type { TraceSlice } from './trace';
 export type { TerminalSlice } from './terminals';
+export type { CaptureSlice } from './capture';
+export type { CaptureSlice } from './capture';

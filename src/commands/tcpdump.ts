@@ -1,0 +1,415 @@
+/**
+ * tcpdump: which frames cross an interface, and how `tcpdump -n` prints them.
+ *
+ * The simulator never copies bytes, so a "capture" is a view over trace events: every frame that
+ * leaves (XMIT) or arrives on (RCV) a device is one line, printed the way tcpdump 4.99 prints it with
+ * -n (no name resolution). Timestamps come from the virtual clock, as time since midnight.
+ *
+ *   00:00:01.000000 IP 10.244.1.2 > 10.244.2.2: ICMP echo request, id 1, seq 1, length 64
+ *   00:00:01.000000 ARP, Request who-has 10.244.2.1 tell 10.244.2.2, length 28
+ *
+ * Lengths are the ones Linux puts on the wire for the default ping (56 data bytes) and traceroute
+ * (60-byte probes), since a PacketView carries headers only.
+ *
+ * Pure: no DOM, no engine state. The interactive part (waiting for frames, Ctrl+C) lives in the
+ * terminal store; `parseTcpdumpArgs` and the formatters are shared with anything that prints frames.
+ */
+import type { PacketView, TraceEvent } from '../engine/sim/trace';
+
+// ---------------------------------------------------------------------------------------------
+// time
+
+/** Virtual ms → "HH:MM:SS.uuuuuu" (time of day, wrapping at 24 h), as tcpdump prints -tttt-less stamps. */
+export function formatTimestamp(ms: number): string {
+  const totalUs = Math.max(0, Math.round(ms * 1000));
+  const us = totalUs % 1_000_000;
+  const totalS = Math.floor(totalUs / 1_000_000);
+  const s = totalS % 60;
+  const m = Math.floor(totalS / 60) % 60;
+  const h = Math.floor(totalS / 3600) % 24;
+  const two = (n: number) => String(n).padStart(2, '0');
+  return `${two(h)}:${two(m)}:${two(s)}.${String(us).padStart(6, '0')}`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// lengths
+
+const ETH_HLEN = 14;
+const IP_HLEN = 20;
+const ICMP_HLEN = 8;
+const UDP_HLEN = 8;
+const ARP_LEN = 28; // Ethernet/IPv4 ARP body
+/** ping's default: 56 data bytes + 8 ICMP header */
+const ICMP_ECHO_LEN = 64;
+/** traceroute's default 60-byte probe: 20 IP + 8 UDP + 32 data */
+const UDP_PROBE_DATA = 32;
+
+function icmpLength(p: PacketView): number {
+  const t = p.icmp?.type;
+  if (t === 0 || t === 8) return ICMP_ECHO_LEN;
+  // errors quote the offending datagram: an echo request (84 bytes) or a traceroute probe (60 bytes)
+  return ICMP_HLEN + (p.icmp?.name.toLowerCase().includes('udp') ? IP_HLEN + UDP_HLEN + UDP_PROBE_DATA : IP_HLEN + ICMP_ECHO_LEN);
+}
+
+/** IP total length of the packet. */
+export function ipTotalLength(p: PacketView): number {
+  if (!p.ip) return 0;
+  if (p.ip.proto === 'UDP') return IP_HLEN + UDP_HLEN + UDP_PROBE_DATA;
+  return IP_HLEN + icmpLength(p);
+}
+
+/** Length of the whole Ethernet frame (without FCS), as `tcpdump -e` prints it. */
+export function frameLength(p: PacketView): number {
+  if (p.arp || p.eth?.type === 'ARP') return ETH_HLEN + ARP_LEN;
+  return ETH_HLEN + ipTotalLength(p);
+}
+
+// ---------------------------------------------------------------------------------------------
+// one line per frame
+
+const UNREACH_CODES: Record<number, string> = {
+  0: 'net',
+  1: 'host',
+  2: 'protocol',
+  3: 'port',
+  4: 'need to frag',
+  9: 'net prohibited',
+  10: 'host prohibited',
+  13: 'admin prohibited',
+};
+
+function formatIcmp(p: PacketView): string {
+  const icmp = p.icmp!;
+  const len = icmpLength(p);
+  switch (icmp.type) {
+    case 8:
+      return `ICMP echo request, id ${icmp.id ?? 0}, seq ${icmp.seq ?? 0}, length ${len}`;
+    case 0:
+      return `ICMP echo reply, id ${icmp.id ?? 0}, seq ${icmp.seq ?? 0}, length ${len}`;
+    case 11:
+      return `ICMP time exceeded in-transit, length ${len}`;
+    case 3: {
+      // tcpdump names the unreachable target from the quoted header: "ICMP net 10.244.2.2 unreachable".
+      // The view names it in `name` when the engine knows it ("host 10.244.2.2 unreachable").
+      const named = /^(net|host|protocol|port)\b.*unreachable$/i.test(icmp.name) || /udp port \d+ unreachable/.test(icmp.name);
+      if (named) return `ICMP ${icmp.name}, length ${len}`;
+      const what = UNREACH_CODES[icmp.code] ?? `code ${icmp.code}`;
+      return `ICMP ${what} unreachable, length ${len}`;
+    }
+    default:
+      return `ICMP ${icmp.name}, length ${len}`;
+  }
+}
+
+export interface FrameFormat {
+  /** -e: print the link-level header */
+  link?: boolean;
+  /** -v: print the IP header fields (ttl, id, length) */
+  verbose?: boolean;
+}
+
+/** The text after the timestamp for one frame, or null if the view holds no printable frame. */
+export function formatPacket(p: PacketView | undefined, fmt: FrameFormat = {}, ipId = 0): string | null {
+  if (!p) return null;
+  // without -e the line starts with the protocol ("IP ", "ARP, "); with -e the ethertype says it
+  let proto: string;
+  let body: string;
+  if (p.arp) {
+    const a = p.arp;
+    proto = 'ARP, ';
+    body =
+      a.op === 'request'
+        ? `Request who-has ${a.targetIp} tell ${a.senderIp}, length ${ARP_LEN}`
+        : `Reply ${a.senderIp} is-at ${a.senderMac}, length ${ARP_LEN}`;
+  } else if (p.ip) {
+    const ip = p.ip;
+    let l4: string;
+    let src = ip.src;
+    let dst = ip.dst;
+    if (ip.proto === 'UDP') {
+      if (p.udp) {
+        src = `${ip.src}.${p.udp.sport}`;
+        dst = `${ip.dst}.${p.udp.dport}`;
+      }
+      l4 = `UDP, length ${UDP_PROBE_DATA}`;
+    } else if (p.icmp) {
+      l4 = formatIcmp(p);
+    } else {
+      l4 = `ip-proto-1 ${ipTotalLength(p) - IP_HLEN}`;
+    }
+    proto = 'IP ';
+    if (fmt.verbose) {
+      const l3 = ip.proto === 'UDP' ? 'UDP (17)' : 'ICMP (1)';
+      const df = p.icmp && (p.icmp.type === 8 || p.icmp.type === 0) ? '[DF]' : '[none]';
+      body = `(tos 0x0, ttl ${ip.ttl}, id ${ipId}, offset 0, flags ${df}, proto ${l3}, length ${ipTotalLength(p)})\n    ${src} > ${dst}: ${l4}`;
+    } else {
+      body = `${src} > ${dst}: ${l4}`;
+    }
+  } else {
+    return null;
+  }
+  if (fmt.link && p.eth) {
+    const type = p.eth.type === 'ARP' ? 'ARP (0x0806)' : 'IPv4 (0x0800)';
+    return `${p.eth.src} > ${p.eth.dst}, ethertype ${type}, length ${frameLength(p)}: ${body}`;
+  }
+  return proto + body;
+}
+
+/** "00:00:01.000000 IP 10.244.1.2 > 10.244.2.2: ICMP echo request, id 1, seq 1, length 64" */
+export function formatFrame(e: TraceEvent, fmt: FrameFormat = {}): string | null {
+  const body = formatPacket(e.packet, fmt, e.packetId & 0xffff);
+  return body === null ? null : `${formatTimestamp(e.time)} ${body}`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// which frames cross an interface
+
+export type FrameDirection = 'in' | 'out';
+
+export interface CapturedFrame {
+  event: TraceEvent;
+  dir: FrameDirection;
+}
+
+/**
+ * Frames seen by a capture on `netns`/`dev`, in event order: frames sent (XMIT) and received (RCV)
+ * on the device. A veth crossing (VETH_XMIT … to: peer) counts as sent on one end and received on
+ * the other when the engine did not record those separately. Each packet is seen at most once per
+ * direction, as a real capture sees each frame once.
+ */
+export function framesOnDev(events: readonly TraceEvent[], netns: string, dev: string): CapturedFrame[] {
+  const out: CapturedFrame[] = [];
+  const seen = new Set<string>();
+  const push = (event: TraceEvent, dir: FrameDirection) => {
+    if (!event.packet || (!event.packet.ip && !event.packet.arp)) return;
+    const key = `${event.packetId}|${dir}`;
+    if (seen.has(key)) return;
+    seen.add(key);
+    out.push({ event, dir });
+  };
+  for (const e of events) {
+    if (e.verdict === 'XMIT' || e.verdict === 'RCV' || e.verdict === 'VETH_XMIT') {
+      const dir: FrameDirection = e.verdict === 'RCV' ? 'in' : 'out';
+      if (e.netns === netns && e.dev === dev) push(e, dir);
+      else if (e.verdict === 'VETH_XMIT' && e.to && e.to.netns === netns && e.to.dev === dev) push(e, 'in');
+    }
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// filter expressions (a small pcap-filter subset)
+
+export type FrameFilter = (p: PacketView) => boolean;
+
+const PROTOS: Record<string, FrameFilter> = {
+  ip: (p) => !!p.ip,
+  icmp: (p) => p.ip?.proto === 'ICMP',
+  udp: (p) => p.ip?.proto === 'UDP',
+  tcp: () => false,
+  arp: (p) => !!p.arp,
+};
+
+const IPV4_RE = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
+const isIpv4 = (s: string) => {
+  const m = IPV4_RE.exec(s);
+  return !!m && m.slice(1).every((o) => Number(o) <= 255);
+};
+
+function hostMatch(dir: 'src' | 'dst' | 'any', addr: string): FrameFilter {
+  return (p) => {
+    const src = p.ip?.src ?? p.arp?.senderIp;
+    const dst = p.ip?.dst ?? p.arp?.targetIp;
+    if (dir === 'src') return src === addr;
+    if (dir === 'dst') return dst === addr;
+    return src === addr || dst === addr;
+  };
+}
+
+function portMatch(dir: 'src' | 'dst' | 'any', port: number): FrameFilter {
+  return (p) => {
+    if (!p.udp) return false;
+    if (dir === 'src') return p.udp.sport === port;
+    if (dir === 'dst') return p.udp.dport === port;
+    return p.udp.sport === port || p.udp.dport === port;
+  };
+}
+
+/**
+ * Compile a filter expression: protocols (ip, icmp, udp, tcp, arp), [src|dst] host ADDR,
+ * [src|dst] port N, combined with not/!, and/&&, or/|| and parentheses. An empty expression
+ * matches everything. Throws Error("syntax error") like pcap_compile.
+ */
+export function compileFilter(words: readonly string[]): FrameFilter {
+  const toks = words
+    .join(' ')
+    .replace(/([()!])/g, ' $1 ')
+    .replace(/&&/g, ' and ')
+    .replace(/\|\|/g, ' or ')
+    .split(/\s+/)
+    .filter(Boolean);
+  if (toks.length === 0) return () => true;
+  let i = 0;
+  const fail = (): never => {
+    throw new Error('syntax error');
+  };
+  const peek = () => toks[i];
+  const orExpr = (): FrameFilter => {
+    let left = andExpr();
+    while (peek() === 'or') {
+      i++;
+      const l = left;
+      const r = andExpr();
+      left = (p) => l(p) || r(p);
+    }
+    return left;
+  };
+  const andExpr = (): FrameFilter => {
+    let left = unary();
+    for (;;) {
+      const t = peek();
+      if (t === 'and') i++;
+      else if (t === undefined || t === 'or' || t === ')') break;
+      // pcap requires an explicit operator between primitives
+      else fail();
+      const l = left;
+      const r = unary();
+      left = (p) => l(p) && r(p);
+    }
+    return left;
+  };
+  const unary = (): FrameFilter => {
+    const t = peek();
+    if (t === 'not' || t === '!') {
+      i++;
+      const f = unary();
+      return (p) => !f(p);
+    }
+    if (t === '(') {
+      i++;
+      const f = orExpr();
+      if (peek() !== ')') fail();
+      i++;
+      return f;
+    }
+    return primitive();
+  };
+  const primitive = (): FrameFilter => {
+    const t = peek();
+    if (t === undefined) return fail();
+    i++;
+    if (t in PROTOS) return PROTOS[t];
+    let dir: 'src' | 'dst' | 'any' = 'any';
+    let word = t;
+    if (word === 'src' || word === 'dst') {
+      dir = word;
+      word = peek() ?? fail();
+      i++;
+    }
+    if (word === 'host') {
+      const a = peek() ?? fail();
+      i++;
+      if (!isIpv4(a)) fail();
+      return hostMatch(dir, a);
+    }
+    if (word === 'port') {
+      const n = peek() ?? fail();
+      i++;
+      if (!/^\d+$/.test(n) || Number(n) > 65535) fail();
+      return portMatch(dir, Number(n));
+    }
+    if (isIpv4(word)) return hostMatch(dir, word);
+    return fail();
+  };
+  const f = orExpr();
+  if (i !== toks.length) fail();
+  return f;
+}
+
+// ---------------------------------------------------------------------------------------------
+// command line
+
+export interface TcpdumpOptions {
+  iface: string | null; // null: the first up, non-loopback device
+  count: number | null;
+  link: boolean; // -e
+  verbose: boolean; // -v
+  filter: FrameFilter;
+  expression: string;
+}
+
+export type TcpdumpParse = { ok: true; opts: TcpdumpOptions } | { ok: false; stderr: string; exit: number };
+
+const FLAGS_NO_ARG = new Set(['n', 'e', 'v', 'l', 'q', 't', 'S', 'p', 'U', 'N', 'x', 'X', 'A', '#']);
+const FLAGS_WITH_ARG = new Set(['i', 'c', 's', 'B']);
+
+/** Parse tcpdump's argv (without the "tcpdump" word), getopt style: -ni eth0, -c5, -i eth0 icmp. */
+export function parseTcpdumpArgs(argv: readonly string[]): TcpdumpParse {
+  const opts: Omit<TcpdumpOptions, 'filter' | 'expression'> = { iface: null, count: null, link: false, verbose: false };
+  const rest: string[] = [];
+  for (let k = 0; k < argv.length; k++) {
+    const a = argv[k];
+    if (a === '--') {
+      rest.push(...argv.slice(k + 1));
+      break;
+    }
+    if (!a.startsWith('-') || a === '-') {
+      rest.push(a);
+      continue;
+    }
+    if (a.startsWith('--')) {
+      return { ok: false, stderr: `tcpdump: unrecognized option '${a}'\n`, exit: 1 };
+    }
+    for (let j = 1; j < a.length; j++) {
+      const f = a[j];
+      if (FLAGS_NO_ARG.has(f)) {
+        if (f === 'e') opts.link = true;
+        if (f === 'v') opts.verbose = true;
+        continue;
+      }
+      if (FLAGS_WITH_ARG.has(f)) {
+        let val = a.slice(j + 1);
+        if (val === '') {
+          if (k + 1 >= argv.length) return { ok: false, stderr: `tcpdump: option requires an argument -- '${f}'\n`, exit: 1 };
+          val = argv[++k];
+        }
+        if (f === 'i') opts.iface = val;
+        if (f === 'c') {
+          if (!/^\d+$/.test(val) || Number(val) <= 0) return { ok: false, stderr: `tcpdump: invalid packet count ${val}\n`, exit: 1 };
+          opts.count = Number(val);
+        }
+        if (f === 's' && !/^\d+$/.test(val)) return { ok: false, stderr: `tcpdump: invalid snaplen ${val}\n`, exit: 1 };
+        break;
+      }
+      return { ok: false, stderr: `tcpdump: invalid option -- '${f}'\n`, exit: 1 };
+    }
+  }
+  try {
+    const filter = compileFilter(rest);
+    return { ok: true, opts: { ...opts, filter, expression: rest.join(' ') } };
+  } catch {
+    return { ok: false, stderr: `tcpdump: can't parse filter expression: syntax error\n`, exit: 1 };
+  }
+}
+
+/** What tcpdump prints (on stderr) when a live capture starts. */
+export function tcpdumpBanner(iface: string, verbose = false): string {
+  const first = verbose ? '' : 'tcpdump: verbose output suppressed, use -v[v]... for full protocol decode\n';
+  return `${first}listening on ${iface}, link-type EN10MB (Ethernet), snapshot length 262144 bytes\n`;
+}
+
+const plural = (n: number) => (n === 1 ? '' : 's');
+
+/** The statistics tcpdump prints (on stderr) when it stops. */
+export function tcpdumpSummary(captured: number, received = captured): string {
+  return (
+    `${captured} packet${plural(captured)} captured\n` +
+    `${received} packet${plural(received)} received by filter\n` +
+    `0 packets dropped by kernel\n`
+  );
+}
+
+export const tcpdumpNoSuchDevice = (iface: string): string =>
+  `tcpdump: ${iface}: No such device exists\n(SIOCGIFHWADDR: No such device)\n`;
+
+export const tcpdumpDeviceDown = (iface: string): string => `tcpdump: ${iface}: That device is not up\n`;

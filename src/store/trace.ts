@@ -1,0 +1,129 @@
+/**
+ * Trace slice: the event stream of the last traced command (a ping from a terminal, a probe from
+ * the reachability matrix, a ping picked on the canvas) and a play head over it.
+ *
+ * The canvas animates `trace.events[trace.cursor]`; the trace panel lists every event and lets the
+ * student play, pause, step and seek. Nothing here reaches into the engine: events are plain data.
+ */
+import type { StateCreator } from 'zustand';
+import type { TraceEvent } from '../engine/sim/trace';
+import type { AppState } from './index';
+
+export const TRACE_SPEEDS = [0.25, 0.5, 1, 2, 4] as const;
+/** Milliseconds one step lasts at speed 1. */
+export const TRACE_STEP_MS = 700;
+
+export interface TraceState {
+  events: TraceEvent[];
+  cursor: number;
+  playing: boolean;
+  speed: number;
+  title: string;
+  /** where the traced command ran, and the command line (so it can be run again) */
+  on: string | null;
+  line: string | null;
+  /** bumps on every showTrace, so views can tell a new trace from a replay of the same one */
+  id: number;
+}
+
+export interface TraceMeta {
+  on: string;
+  line: string;
+  /** defaults to "node01: ping -c 1 10.244.2.2" */
+  title?: string;
+  /**
+   * The events come from a probe (what *would* happen, e.g. the reachability matrix): shown, but
+   * not handed to packet captures. Without it the frames are taken as real and captured.
+   */
+  probe?: boolean;
+}
+
+export interface TraceSlice {
+  trace: TraceState;
+  /** Show a new trace and start playing it from the first event. */
+  showTrace: (events: TraceEvent[], meta: TraceMeta) => void;
+  /** Move the play head by one event (pauses playback). */
+  stepTrace: (delta: 1 | -1) => void;
+  /** Jump to event `index` (clamped; pauses playback). */
+  seekTrace: (index: number) => void;
+  playTrace: () => void;
+  pauseTrace: () => void;
+  /** Advance by one event while playing; stops at the last event. Driven by the trace panel's timer. */
+  tickTrace: () => void;
+  setTraceSpeed: (speed: number) => void;
+  clearTrace: () => void;
+}
+
+export const emptyTrace: TraceState = {
+  events: [],
+  cursor: 0,
+  playing: false,
+  speed: 1,
+  title: '',
+  on: null,
+  line: null,
+  id: 0,
+};
+
+const clamp = (i: number, n: number): number => (n === 0 ? 0 : Math.min(Math.max(Math.trunc(i), 0), n - 1));
+
+/** Pure transitions, exported for tests and for anyone driving a trace outside the store. */
+export const traceReducers = {
+  show(t: TraceState, events: TraceEvent[], meta: TraceMeta): TraceState {
+    return {
+      ...t,
+      events,
+      cursor: 0,
+      playing: events.length > 1,
+      title: meta.title ?? `${meta.on}: ${meta.line}`,
+      on: meta.on,
+      line: meta.line,
+      id: t.id + 1,
+    };
+  },
+  step(t: TraceState, delta: 1 | -1): TraceState {
+    return { ...t, cursor: clamp(t.cursor + delta, t.events.length), playing: false };
+  },
+  seek(t: TraceState, index: number): TraceState {
+    return { ...t, cursor: clamp(index, t.events.length), playing: false };
+  },
+  play(t: TraceState): TraceState {
+    if (t.events.length < 2) return { ...t, playing: false };
+    // playing from the last event starts over, like a media player
+    const cursor = t.cursor >= t.events.length - 1 ? 0 : t.cursor;
+    return { ...t, cursor, playing: true };
+  },
+  pause(t: TraceState): TraceState {
+    return { ...t, playing: false };
+  },
+  tick(t: TraceState): TraceState {
+    if (!t.playing) return t;
+    const last = t.events.length - 1;
+    if (t.cursor >= last) return { ...t, playing: false };
+    const cursor = t.cursor + 1;
+    return { ...t, cursor, playing: cursor < last };
+  },
+  speed(t: TraceState, speed: number): TraceState {
+    if (!Number.isFinite(speed) || speed <= 0) return t;
+    return { ...t, speed };
+  },
+};
+
+export const createTraceSlice: StateCreator<AppState, [], [], TraceSlice> = (set, get) => ({
+  trace: emptyTrace,
+  showTrace: (events, meta) => {
+    set({ trace: traceReducers.show(get().trace, events, meta) });
+    if (!meta.probe) get().ingestTrace(events);
+  },
+  stepTrace: (delta) => set({ trace: traceReducers.step(get().trace, delta) }),
+  seekTrace: (index) => set({ trace: traceReducers.seek(get().trace, index) }),
+  playTrace: () => set({ trace: traceReducers.play(get().trace) }),
+  pauseTrace: () => set({ trace: traceReducers.pause(get().trace) }),
+  tickTrace: () => {
+    const t = get().trace;
+    const next = traceReducers.tick(t);
+    if (next !== t) set({ trace: next });
+  },
+  setTraceSpeed: (speed) => set({ trace: traceReducers.speed(get().trace, speed) }),
+  clearTrace: () => set({ trace: { ...emptyTrace, speed: get().trace.speed, id: get().trace.id + 1 } }),
+});

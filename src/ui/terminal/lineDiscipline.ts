@@ -1,0 +1,375 @@
+/**
+ * The line discipline of a Hoplab terminal, as pure functions: the line being edited and its cursor,
+ * word boundaries, history browsing, tab-completion candidates, and the escape sequences that redraw
+ * a (possibly wrapped) prompt line. No DOM and no xterm: the adapter feeds keys in and writes the
+ * returned strings out, so all of this is tested without a terminal (the local-echo approach).
+ */
+
+// ---------------------------------------------------------------------------------------------
+// the line being edited
+
+export interface LineState {
+  text: string;
+  /** insertion point, 0..text.length (UTF-16 units; the shell deals in ASCII) */
+  cursor: number;
+}
+
+export const emptyLine: LineState = { text: '', cursor: 0 };
+
+const at = (text: string, cursor: number): LineState => ({ text, cursor: Math.min(Math.max(cursor, 0), text.length) });
+
+export function insert(s: LineState, str: string): LineState {
+  return at(s.text.slice(0, s.cursor) + str + s.text.slice(s.cursor), s.cursor + str.length);
+}
+
+/** Backspace: delete the character before the cursor. */
+export function backspace(s: LineState): LineState {
+  if (s.cursor === 0) return s;
+  return at(s.text.slice(0, s.cursor - 1) + s.text.slice(s.cursor), s.cursor - 1);
+}
+
+/** Delete: the character under the cursor. */
+export function deleteForward(s: LineState): LineState {
+  if (s.cursor >= s.text.length) return s;
+  return at(s.text.slice(0, s.cursor) + s.text.slice(s.cursor + 1), s.cursor);
+}
+
+export const moveLeft = (s: LineState): LineState => at(s.text, s.cursor - 1);
+export const moveRight = (s: LineState): LineState => at(s.text, s.cursor + 1);
+export const moveHome = (s: LineState): LineState => at(s.text, 0);
+export const moveEnd = (s: LineState): LineState => at(s.text, s.text.length);
+
+/**
+ * Start offsets of the words in `text` (a word: a run of non-space characters), or end offsets when
+ * `ends` is set. "ip  route add" → starts [0, 4, 10], ends [2, 9, 13].
+ */
+export function wordBoundaries(text: string, ends = false): number[] {
+  const out: number[] = [];
+  const re = /\S+/g;
+  for (let m = re.exec(text); m; m = re.exec(text)) out.push(ends ? m.index + m[0].length : m.index);
+  return out;
+}
+
+/** Alt+B / Ctrl+Left: to the start of the word before the cursor. */
+export function wordLeft(s: LineState): LineState {
+  const starts = wordBoundaries(s.text).filter((i) => i < s.cursor);
+  return at(s.text, starts.length ? starts[starts.length - 1] : 0);
+}
+
+/** Alt+F / Ctrl+Right: to the end of the word after the cursor. */
+export function wordRight(s: LineState): LineState {
+  const ends = wordBoundaries(s.text, true).find((i) => i > s.cursor);
+  return at(s.text, ends ?? s.text.length);
+}
+
+/** Ctrl+W: delete the word before the cursor (and the spaces after it). */
+export function deleteWordBack(s: LineState): LineState {
+  const to = wordLeft(s).cursor;
+  return at(s.text.slice(0, to) + s.text.slice(s.cursor), to);
+}
+
+/** Ctrl+U: delete from the start of the line to the cursor. */
+export const killToStart = (s: LineState): LineState => at(s.text.slice(s.cursor), 0);
+/** Ctrl+K: delete from the cursor to the end of the line. */
+export const killToEnd = (s: LineState): LineState => at(s.text.slice(0, s.cursor), s.cursor);
+
+/**
+ * Text that needs more lines before it can run: a trailing backslash, or an unclosed quote.
+ * (The adapter then shows the "> " continuation prompt, like bash.)
+ */
+export function isIncomplete(text: string): boolean {
+  let quote: string | null = null;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quote) {
+      if (c === quote) quote = null;
+      else if (c === '\\' && quote === '"') i++;
+    } else if (c === '\\') {
+      if (i === text.length - 1) return true;
+      i++;
+    } else if (c === '"' || c === "'") {
+      quote = c;
+    }
+  }
+  return quote !== null;
+}
+
+// ---------------------------------------------------------------------------------------------
+// history
+
+export interface HistoryState {
+  entries: readonly string[];
+  /** entries.length while editing a new line, otherwise the entry shown */
+  index: number;
+  /** the new line being typed before browsing started */
+  draft: string;
+}
+
+export const historyStart = (entries: readonly string[]): HistoryState => ({ entries, index: entries.length, draft: '' });
+
+/** Up arrow: the previous entry (keeps the typed line as the draft). */
+export function historyPrev(h: HistoryState, current: string): [HistoryState, LineState] | null {
+  if (h.index === 0 || h.entries.length === 0) return null;
+  const draft = h.index === h.entries.length ? current : h.draft;
+  const index = h.index - 1;
+  const text = h.entries[index];
+  return [{ ...h, index, draft }, at(text, text.length)];
+}
+
+/** Down arrow: the next entry, or back to the draft. */
+export function historyNext(h: HistoryState): [HistoryState, LineState] | null {
+  if (h.index >= h.entries.length) return null;
+  const index = h.index + 1;
+  const text = index === h.entries.length ? h.draft : h.entries[index];
+  return [{ ...h, index }, at(text, text.length)];
+}
+
+// ---------------------------------------------------------------------------------------------
+// tab completion
+
+export interface CompletionContext {
+  /** command names (first word of a command) */
+  commands: readonly string[];
+  /** device names in the terminal's namespace */
+  devices: readonly string[];
+  /** namespace names: hosts and pods */
+  netns: readonly string[];
+  /** IPv4 addresses known in the lab (for ping, traceroute, via …) */
+  addresses: readonly string[];
+  /** sysctl keys */
+  sysctls?: readonly string[];
+}
+
+export interface Completion {
+  /** offset where the word being completed starts */
+  start: number;
+  /** the word's text so far */
+  prefix: string;
+  /** sorted, unique candidates that start with `prefix` */
+  candidates: string[];
+}
+
+const IP_OBJECTS = ['address', 'link', 'neighbour', 'netns', 'route'];
+const IP_VERBS: Record<string, string[]> = {
+  link: ['add', 'delete', 'set', 'show'],
+  address: ['add', 'del', 'flush', 'show'],
+  route: ['add', 'del', 'flush', 'get', 'replace', 'show'],
+  neighbour: ['add', 'del', 'flush', 'show'],
+  netns: ['add', 'del', 'exec', 'list'],
+};
+/** `ip` object abbreviations, as iproute2 matches them (table order decides: "a" is address). */
+const IP_ALIASES: [string, string][] = [
+  ['address', 'address'],
+  ['addr', 'address'],
+  ['a', 'address'],
+  ['link', 'link'],
+  ['l', 'link'],
+  ['neighbour', 'neighbour'],
+  ['neighbor', 'neighbour'],
+  ['neigh', 'neighbour'],
+  ['n', 'neighbour'],
+  ['netns', 'netns'],
+  ['route', 'route'],
+  ['r', 'route'],
+  ['ro', 'route'],
+];
+const ipObject = (w: string | undefined): string | undefined => IP_ALIASES.find(([a]) => a === w)?.[1];
+
+export const DEFAULT_SYSCTLS = [
+  'net.ipv4.ip_forward',
+  'net.ipv4.conf.all.forwarding',
+  'net.ipv4.conf.all.rp_filter',
+  'net.ipv4.conf.default.forwarding',
+  'net.ipv4.icmp_ratelimit',
+];
+
+/** Words of the simple command the cursor is in (after the last ; && || |), and where the current word starts. */
+function commandWords(before: string): { words: string[]; start: number; prefix: string } {
+  // the last separator: ; | & (covering && and ||)
+  const cut = Math.max(before.lastIndexOf(';'), before.lastIndexOf('|'), before.lastIndexOf('&'));
+  const cmd = before.slice(cut + 1);
+  const m = /\S*$/.exec(cmd)!;
+  const prefix = m[0];
+  const start = cut + 1 + m.index;
+  const words = cmd.slice(0, m.index).trim().split(/\s+/).filter(Boolean);
+  return { words, start, prefix };
+}
+
+/** What may come at the next position of the command `words`. */
+function candidatesFor(words: string[], ctx: CompletionContext): readonly string[] {
+  // `ip netns exec NAME cmd…` and `ip -n NAME …` run a command in another namespace
+  if (words[0] === 'ip' && words[1] === 'netns' && words[2] === 'exec') {
+    if (words.length === 3) return ctx.netns;
+    return candidatesFor(words.slice(4), ctx);
+  }
+  if (words.length === 0) return ctx.commands;
+  const cmd = words[0];
+  const last = words[words.length - 1];
+  if (last === 'dev' || last === 'master' || last === '-i' || last === 'oif' || last === 'iif') return ctx.devices;
+  if (last === 'via' || last === 'to' || last === 'from') return ctx.addresses;
+  switch (cmd) {
+    case 'ip': {
+      const rest = words.slice(1);
+      if (rest[0] === '-n' || rest[0] === '-netns') {
+        if (rest.length === 1) return ctx.netns;
+        return candidatesFor(['ip', ...rest.slice(2)], ctx);
+      }
+      if (rest.length === 0) return IP_OBJECTS;
+      const obj = ipObject(rest[0]);
+      if (!obj) return [];
+      if (rest.length === 1) return IP_VERBS[obj];
+      const verb = rest[1];
+      if (obj === 'netns') return verb === 'del' || verb === 'delete' || verb === 'exec' ? (rest.length === 2 ? ctx.netns : []) : [];
+      if (obj === 'link') {
+        if (verb === 'set' || verb === 'del' || verb === 'delete' || verb === 'show') {
+          if (rest.length === 2) return ['dev', ...ctx.devices];
+          if (verb === 'set') return ['up', 'down', 'master', 'nomaster', 'netns', 'name', 'address', 'mtu'];
+          return [];
+        }
+        if (verb === 'add') {
+          if (last === 'type') return ['bridge', 'veth'];
+          if (last === 'netns') return ctx.netns;
+          return rest.length === 2 ? [] : ['type', 'peer', 'name', 'netns'];
+        }
+        return [];
+      }
+      if (obj === 'address' && (verb === 'show' || verb === 'flush')) return ['dev', ...ctx.devices];
+      if (obj === 'route' && (verb === 'add' || verb === 'del' || verb === 'replace')) {
+        return rest.length === 2 ? ['default', ...ctx.addresses] : ['via', 'dev', 'src', 'metric', 'table'];
+      }
+      if (obj === 'route' && verb === 'get') return ctx.addresses;
+      if (obj === 'address' && (verb === 'add' || verb === 'del')) return rest.length === 2 ? [] : ['dev'];
+      if (obj === 'neighbour') return ['dev', ...ctx.addresses];
+      return [];
+    }
+    case 'ping':
+    case 'traceroute':
+    case 'arping':
+      return last === '-c' || last === '-W' || last === '-w' || last === '-i' || last === '-s' ? [] : ctx.addresses;
+    case 'sysctl':
+      return ctx.sysctls ?? DEFAULT_SYSCTLS;
+    case 'bridge':
+      if (words.length === 1) return ['fdb', 'link'];
+      return words.length === 2 ? ['show'] : ['dev', 'br'];
+    case 'tcpdump':
+      return ['-n', '-e', '-v', '-c', '-i', 'icmp', 'arp', 'host', 'udp'];
+    default:
+      return [];
+  }
+}
+
+/** Tab-completion candidates for the word at the cursor. */
+export function completionCandidates(s: LineState, ctx: CompletionContext): Completion {
+  const { words, start, prefix } = commandWords(s.text.slice(0, s.cursor));
+  let pool = candidatesFor(words, ctx);
+  // `sysctl -w net.ipv4.ip_forward=1`: complete the key before the "="
+  if (words[0] === 'sysctl' && prefix.includes('=')) pool = [];
+  const candidates = [...new Set(pool.filter((c) => c.startsWith(prefix)))].sort();
+  return { start, prefix, candidates };
+}
+
+export function commonPrefix(words: readonly string[]): string {
+  if (words.length === 0) return '';
+  let p = words[0];
+  for (const w of words) {
+    let i = 0;
+    while (i < p.length && i < w.length && p[i] === w[i]) i++;
+    p = p.slice(0, i);
+  }
+  return p;
+}
+
+/**
+ * Apply a Tab press: one candidate completes the word (and adds a space, or nothing after "=" /
+ * "."); several complete their common prefix. Returns the new line and the candidates to list when
+ * nothing could be added (bash lists them on the second Tab).
+ */
+export function complete(s: LineState, ctx: CompletionContext): { line: LineState; list: string[] } {
+  const c = completionCandidates(s, ctx);
+  if (c.candidates.length === 0) return { line: s, list: [] };
+  if (c.candidates.length === 1) {
+    const word = c.candidates[0];
+    const after = s.text.slice(s.cursor);
+    const space = after.startsWith(' ') ? '' : ' ';
+    const addSpace = !word.endsWith('=') && !word.endsWith('.');
+    const text = s.text.slice(0, c.start) + word + (addSpace ? space : '') + after;
+    return { line: at(text, c.start + word.length + (addSpace ? 1 : 0)), list: [] };
+  }
+  const common = commonPrefix(c.candidates);
+  if (common.length > c.prefix.length) {
+    const text = s.text.slice(0, c.start) + common + s.text.slice(s.cursor);
+    return { line: at(text, c.start + common.length), list: [] };
+  }
+  return { line: s, list: c.candidates };
+}
+
+/** bash's candidate listing: columns across the terminal width. */
+export function formatCandidates(list: readonly string[], cols: number): string {
+  if (list.length === 0) return '';
+  const width = Math.max(...list.map((w) => w.length)) + 2;
+  const perRow = Math.max(1, Math.floor(cols / width));
+  const rows = Math.ceil(list.length / perRow);
+  const lines: string[] = [];
+  for (let r = 0; r < rows; r++) {
+    let line = '';
+    for (let c = 0; c < perRow; c++) {
+      const w = list[c * rows + r];
+      if (w === undefined) continue;
+      line += w.padEnd(width);
+    }
+    lines.push(line.trimEnd());
+  }
+  return lines.join('\r\n');
+}
+
+// ---------------------------------------------------------------------------------------------
+// drawing
+
+const CSI = '\x1b[';
+
+/** Row and column (0-based) of offset `n` in a line that starts at column 0 and wraps at `cols`. */
+export function offsetToRowCol(n: number, cols: number): { row: number; col: number } {
+  return { row: Math.floor(n / cols), col: n % cols };
+}
+
+function moveFrom(from: { row: number; col: number }, to: { row: number; col: number }): string {
+  let out = '';
+  if (to.row < from.row) out += `${CSI}${from.row - to.row}A`;
+  else if (to.row > from.row) out += `${CSI}${to.row - from.row}B`;
+  out += '\r';
+  if (to.col > 0) out += `${CSI}${to.col}C`;
+  return out;
+}
+
+/**
+ * Escape sequences that replace what is on screen (`prompt` followed by `prev`, cursor at
+ * prev.cursor) with `prompt` followed by `next`, cursor at next.cursor. Handles lines that wrap over
+ * several rows. `prev` null means nothing is drawn yet and the cursor is at column 0.
+ */
+export function redraw(prompt: string, prev: LineState | null, next: LineState, cols: number): string {
+  const plen = visibleLength(prompt);
+  let out = '';
+  if (prev) {
+    // redraw never leaves the cursor in the pending-wrap state, so offsets map to rows exactly
+    const cur = offsetToRowCol(plen + prev.cursor, cols);
+    if (cur.row > 0) out += `${CSI}${cur.row}A`;
+  }
+  out += '\r' + prompt + next.text;
+  const endN = plen + next.text.length;
+  let end = offsetToRowCol(endN, cols);
+  if (endN > 0 && endN % cols === 0) {
+    // leave the pending-wrap state so the cursor really is on the next row
+    out += ' \r';
+    end = { row: endN / cols, col: 0 };
+  }
+  out += `${CSI}J`;
+  const target = offsetToRowCol(plen + next.cursor, cols);
+  if (target.row !== end.row || target.col !== end.col) out += moveFrom(end, target);
+  return out;
+}
+
+/** Printable length of a string that may hold SGR colour sequences. */
+export function visibleLength(s: string): number {
+  // eslint-disable-next-line no-control-regex
+  return s.replace(/\x1b\[[0-9;]*m/g, '').length;
+}
