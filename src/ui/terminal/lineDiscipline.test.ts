@@ -8,6 +8,8 @@ import {
   deleteForward,
   deleteWordBack,
   emptyLine,
+  erase,
+  decodeInput,
   formatCandidates,
   historyNext,
   historyPrev,
@@ -273,5 +275,44 @@ describe('redraw', () => {
       }),
       { seed: 4242, numRuns: 300 },
     );
+  });
+});
+
+describe('input decoding', () => {
+  it('decodes keys, escape sequences and text', () => {
+    expect(decodeInput('ip a\r')).toEqual([
+      { kind: 'text', text: 'ip a' },
+      { kind: 'key', key: 'enter' },
+    ]);
+    expect(decodeInput('\x1b[A\x1b[1;5D\x03\x7f\t')).toEqual(
+      ['up', 'wordLeft', 'interrupt', 'backspace', 'tab'].map((key) => ({ kind: 'key', key })),
+    );
+  });
+  it('splits a pasted block into lines, CRLF as one Enter', () => {
+    expect(decodeInput('a\r\nb\nc')).toEqual([
+      { kind: 'text', text: 'a' },
+      { kind: 'key', key: 'enter' },
+      { kind: 'text', text: 'b' },
+      { kind: 'key', key: 'enter' },
+      { kind: 'text', text: 'c' },
+    ]);
+  });
+  it('drops unknown sequences and Alt+key', () => {
+    expect(decodeInput('\x1b[15~x\x1bzy')).toEqual([{ kind: 'text', text: 'x' }, { kind: 'text', text: 'y' }]);
+    expect(decodeInput('\x1b')).toEqual([{ kind: 'key', key: 'escape' }]);
+  });
+});
+
+describe('erase', () => {
+  it('removes a wrapped prompt line and leaves the cursor at its start', () => {
+    const prompt = 'root@node01:~# ';
+    const cols = 20;
+    const sc = new Screen(cols);
+    sc.write('before\r\n');
+    const l = line('ping -c 1 10.244.2.2', 4);
+    sc.write(redraw(prompt, null, l, cols));
+    sc.write(erase(prompt, l, cols));
+    expect(sc.text()).toBe('before');
+    expect([sc.row, sc.col]).toEqual([1, 0]);
   });
 });

@@ -370,6 +370,132 @@ export function redraw(prompt: string, prev: LineState | null, next: LineState, 
 
 /** Printable length of a string that may hold SGR colour sequences. */
 export function visibleLength(s: string): number {
-  // eslint-disable-next-line no-control-regex
   return s.replace(/\x1b\[[0-9;]*m/g, '').length;
+}
+
+/** Escape sequences that remove the prompt line drawn for `line` and leave the cursor at its start. */
+export function erase(prompt: string, line: LineState, cols: number): string {
+  const cur = offsetToRowCol(visibleLength(prompt) + line.cursor, cols);
+  return (cur.row > 0 ? `${CSI}${cur.row}A` : '') + `\r${CSI}J`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// input decoding
+
+export type KeyName =
+  | 'enter'
+  | 'backspace'
+  | 'delete'
+  | 'tab'
+  | 'up'
+  | 'down'
+  | 'left'
+  | 'right'
+  | 'home'
+  | 'end'
+  | 'wordLeft'
+  | 'wordRight'
+  | 'deleteWordBack'
+  | 'interrupt' // Ctrl+C
+  | 'eof' // Ctrl+D
+  | 'clearScreen' // Ctrl+L
+  | 'killToStart' // Ctrl+U
+  | 'killToEnd' // Ctrl+K
+  | 'escape';
+
+export type InputToken = { kind: 'key'; key: KeyName } | { kind: 'text'; text: string };
+
+const ESCAPES: [string, KeyName][] = [
+  ['\x1b[1;5D', 'wordLeft'],
+  ['\x1b[1;5C', 'wordRight'],
+  ['\x1b[1;3D', 'wordLeft'],
+  ['\x1b[1;3C', 'wordRight'],
+  ['\x1b[3~', 'delete'],
+  ['\x1b[1~', 'home'],
+  ['\x1b[4~', 'end'],
+  ['\x1b[7~', 'home'],
+  ['\x1b[8~', 'end'],
+  ['\x1b[A', 'up'],
+  ['\x1b[B', 'down'],
+  ['\x1b[C', 'right'],
+  ['\x1b[D', 'left'],
+  ['\x1b[H', 'home'],
+  ['\x1b[F', 'end'],
+  ['\x1bOA', 'up'],
+  ['\x1bOB', 'down'],
+  ['\x1bOC', 'right'],
+  ['\x1bOD', 'left'],
+  ['\x1bOH', 'home'],
+  ['\x1bOF', 'end'],
+  ['\x1bb', 'wordLeft'],
+  ['\x1bf', 'wordRight'],
+  ['\x1b\x7f', 'deleteWordBack'],
+];
+
+const CONTROLS: Record<string, KeyName> = {
+  '\r': 'enter',
+  '\n': 'enter',
+  '\x7f': 'backspace',
+  '\b': 'backspace',
+  '\t': 'tab',
+  '\x01': 'home', // Ctrl+A
+  '\x02': 'left', // Ctrl+B
+  '\x03': 'interrupt',
+  '\x04': 'eof',
+  '\x05': 'end', // Ctrl+E
+  '\x06': 'right', // Ctrl+F
+  '\x0b': 'killToEnd',
+  '\x0c': 'clearScreen',
+  '\x0e': 'down', // Ctrl+N
+  '\x10': 'up', // Ctrl+P
+  '\x15': 'killToStart',
+  '\x17': 'deleteWordBack',
+};
+
+/**
+ * Split what the terminal sends (one key, an escape sequence, or a whole pasted text) into keys and
+ * runs of printable text. "\r\n" in a paste is one Enter; unknown escape sequences are dropped.
+ */
+export function decodeInput(data: string): InputToken[] {
+  const out: InputToken[] = [];
+  let text = '';
+  const flush = () => {
+    if (text) out.push({ kind: 'text', text });
+    text = '';
+  };
+  for (let i = 0; i < data.length; ) {
+    const c = data[i];
+    if (c === '\x1b') {
+      flush();
+      const hit = ESCAPES.find(([seq]) => data.startsWith(seq, i));
+      if (hit) {
+        out.push({ kind: 'key', key: hit[1] });
+        i += hit[0].length;
+        continue;
+      }
+      const csi = /^\x1b\[[0-9;]*[A-Za-z~]/.exec(data.slice(i));
+      if (csi) {
+        i += csi[0].length;
+        continue;
+      }
+      if (i + 1 < data.length && data[i + 1] >= ' ') {
+        i += 2; // Alt+<key> we do not bind
+        continue;
+      }
+      out.push({ kind: 'key', key: 'escape' });
+      i++;
+      continue;
+    }
+    const ctl = CONTROLS[c];
+    if (ctl) {
+      flush();
+      out.push({ kind: 'key', key: ctl });
+      i += c === '\r' && data[i + 1] === '\n' ? 2 : 1;
+      continue;
+    }
+    if (c >= ' ') text += c;
+    i++;
+  }
+  flush();
+  return out;
 }

@@ -1,0 +1,47 @@
+/**
+ * The reachability matrix: one `ping -c 1` verdict for every host/pod against every other, computed
+ * with the engine's probe (which never changes the world). Kept out of React so the UI only reads
+ * plain cells; the view recomputes when snapshot.version changes.
+ */
+import type { World } from '../engine/world';
+import type { NetnsSnapshot, WorldSnapshot } from '../engine/snapshot';
+import type { TraceEvent } from '../engine/sim/trace';
+import { probe } from '../engine';
+
+export interface MatrixHost {
+  name: string;
+  /** the address other hosts ping: eth0's (the LAN or pod address), else any non-loopback one */
+  addr: string | null;
+}
+
+export interface MatrixCell {
+  from: string;
+  to: string;
+  addr: string;
+  ok: boolean;
+  /** "reply", "Network is unreachable", "dropped at node02: forwarding disabled" … */
+  summary: string;
+  trace: TraceEvent[];
+}
+
+/** The address a host is known by: first primary address of a device that is not a bridge or a bridge port. */
+export function primaryAddress(ns: NetnsSnapshot): string | null {
+  const devs = ns.devs.filter((d) => d.kind !== 'loopback');
+  const pick = (ds: typeof devs) => ds.flatMap((d) => d.addrs.filter((a) => !a.secondary).map((a) => a.addr))[0];
+  return pick(devs.filter((d) => d.kind !== 'bridge' && !d.master)) ?? pick(devs) ?? null;
+}
+
+export function matrixHosts(snapshot: WorldSnapshot): MatrixHost[] {
+  return snapshot.netns.filter((n) => n.role === 'host').map((n) => ({ name: n.name, addr: primaryAddress(n) }));
+}
+
+/** rows[i][j]: from hosts[i] to hosts[j]; null on the diagonal and for hosts without an address. */
+export function computeMatrix(world: World, hosts: readonly MatrixHost[]): (MatrixCell | null)[][] {
+  return hosts.map((from) =>
+    hosts.map((to) => {
+      if (from.name === to.name || !to.addr) return null;
+      const r = probe(world, from.name, to.addr);
+      return { from: from.name, to: to.name, addr: to.addr, ok: r.ok, summary: r.summary, trace: r.trace };
+    }),
+  );
+}

@@ -1,0 +1,1 @@
+export { CapturePanel } from './CapturePanel';

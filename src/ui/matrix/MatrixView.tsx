@@ -1,0 +1,144 @@
+/**
+ * Reachability matrix: every host and pod against every other, one ping verdict per cell, updated
+ * as the lab changes. A cell opens its trace in the trace panel. Cells say "reply" or the reason in
+ * words (and ✓/✗), so colour is never the only signal. Arrow keys move between cells.
+ */
+import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { useStore } from '../../store';
+import { computeMatrix, matrixHosts, type MatrixCell } from '../../store/matrix';
+import './matrix.css';
+
+/** Short words for a cell; the full summary is in its accessible name and tooltip. */
+function shortSummary(c: MatrixCell): string {
+  if (c.ok) return 'reply';
+  const s = c.summary;
+  if (/network is unreachable/i.test(s)) return 'no route';
+  if (/forwarding/i.test(s)) return 'fwd off';
+  if (/host unreachable/i.test(s)) return 'host unreach.';
+  if (/ttl|time to live|time exceeded/i.test(s)) return 'TTL';
+  if (/dropped/i.test(s)) return 'dropped';
+  return 'no reply';
+}
+
+export function MatrixView() {
+  const world = useStore((s) => s.world);
+  const version = useStore((s) => s.snapshot.version);
+  const snapshot = useStore((s) => s.snapshot);
+  const showTrace = useStore((s) => s.showTrace);
+  const hosts = useMemo(() => matrixHosts(snapshot), [snapshot]);
+  const [rows, setRows] = useState<{ version: number; cells: (MatrixCell | null)[][] } | null>(null);
+  const [focus, setFocus] = useState<[number, number]>([0, 1]);
+  const tableRef = useRef<HTMLTableElement>(null);
+
+  // recompute after the lab changes, off the keystroke that changed it
+  useEffect(() => {
+    const t = window.setTimeout(() => setRows({ version, cells: computeMatrix(world, hosts) }), 30);
+    return () => window.clearTimeout(t);
+  }, [world, version, hosts]);
+
+  const cells = rows?.cells ?? [];
+  const stale = rows?.version !== version;
+  const n = hosts.length;
+  const okCount = cells.flat().filter((c) => c?.ok).length;
+  const total = cells.flat().filter(Boolean).length;
+
+  const open = (c: MatrixCell) =>
+    showTrace(c.trace, { on: c.from, line: `ping -c 1 ${c.addr}`, title: `${c.from} → ${c.to} (${c.addr}): ping -c 1, probe`, probe: true });
+
+  const moveFocus = (e: KeyboardEvent, i: number, j: number) => {
+    const d: Record<string, [number, number]> = { ArrowUp: [-1, 0], ArrowDown: [1, 0], ArrowLeft: [0, -1], ArrowRight: [0, 1] };
+    let next: [number, number] | null = null;
+    if (e.key in d) next = [Math.min(Math.max(i + d[e.key][0], 0), n - 1), Math.min(Math.max(j + d[e.key][1], 0), n - 1)];
+    else if (e.key === 'Home') next = [i, 0];
+    else if (e.key === 'End') next = [i, n - 1];
+    if (!next) return;
+    e.preventDefault();
+    setFocus(next);
+    tableRef.current?.querySelector<HTMLElement>(`[data-cell="${next[0]}-${next[1]}"]`)?.focus();
+  };
+
+  if (n < 2) {
+    return (
+      <section className="hl-matrix" aria-label="Reachability matrix">
+        <h2>Reachability</h2>
+        <p className="hl-matrix-empty">Add at least two hosts to see who can reach whom.</p>
+      </section>
+    );
+  }
+
+  const [fi, fj] = focus[0] < n && focus[1] < n ? focus : [0, 0];
+  return (
+    <section className="hl-matrix" aria-label="Reachability matrix">
+      <header className="hl-matrix-head">
+        <h2>Reachability</h2>
+        <span className="hl-matrix-sum" aria-live="polite">
+          {rows ? `${okCount} of ${total} pairs reply` : 'computing…'}
+          {stale && rows ? ' (updating…)' : ''}
+        </span>
+      </header>
+      <div className="hl-matrix-scroll">
+        <table ref={tableRef} className="hl-matrix-table">
+          <caption>Ping (one echo request) from each row to each column. Select a cell to see its trace.</caption>
+          <thead>
+            <tr>
+              <th scope="col">
+                <span className="hl-matrix-corner">from ↓ to →</span>
+              </th>
+              {hosts.map((h) => (
+                <th key={h.name} scope="col">
+                  <span className="hl-matrix-host">{h.name}</span>
+                  <span className="hl-matrix-addr">{h.addr ?? 'no address'}</span>
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {hosts.map((from, i) => (
+              <tr key={from.name}>
+                <th scope="row">
+                  <span className="hl-matrix-host">{from.name}</span>
+                </th>
+                {hosts.map((to, j) => {
+                  const c = cells[i]?.[j] ?? null;
+                  const tab = i === fi && j === fj ? 0 : -1;
+                  if (!c) {
+                    const why = from.name === to.name ? 'same host' : to.addr ? 'computing' : `${to.name} has no address`;
+                    return (
+                      <td key={to.name} className="hl-matrix-na">
+                        <span
+                          data-cell={`${i}-${j}`}
+                          tabIndex={tab}
+                          onKeyDown={(e) => moveFocus(e, i, j)}
+                          onFocus={() => setFocus([i, j])}
+                          aria-label={`${from.name} to ${to.name}: ${why}`}
+                        >
+                          —
+                        </span>
+                      </td>
+                    );
+                  }
+                  return (
+                    <td key={to.name} className={c.ok ? 'hl-matrix-ok' : 'hl-matrix-fail'}>
+                      <button
+                        type="button"
+                        data-cell={`${i}-${j}`}
+                        tabIndex={tab}
+                        onClick={() => open(c)}
+                        onKeyDown={(e) => moveFocus(e, i, j)}
+                        onFocus={() => setFocus([i, j])}
+                        title={`${c.from} → ${c.to} (${c.addr}): ${c.summary}`}
+                        aria-label={`${c.from} to ${c.to} ${c.addr}: ${c.ok ? 'reply' : c.summary}. Show trace`}
+                      >
+                        <span aria-hidden="true">{c.ok ? '✓' : '✗'}</span> {shortSummary(c)}
+                      </button>
+                    </td>
+                  );
+                })}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </section>
+  );
+}

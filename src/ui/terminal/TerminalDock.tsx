@@ -1,0 +1,116 @@
+/**
+ * The terminals: a tab per open host terminal, and a way to open one for any host.
+ * Mounted by the app shell; reads everything from the store.
+ */
+import { useId, useState, type KeyboardEvent } from 'react';
+import { useShallow } from 'zustand/react/shallow';
+import { useStore } from '../../store';
+import { TerminalView } from './TerminalView';
+import './terminal.css';
+
+export function TerminalDock() {
+  const open = useStore((s) => s.openTerminals);
+  const active = useStore((s) => s.activeTerminal);
+  const capturing = useStore(useShallow((s) => s.openTerminals.filter((h) => s.terminals[h]?.capture)));
+  const hosts = useStore(useShallow((s) => s.snapshot.netns.filter((n) => n.role === 'host').map((n) => n.name)));
+  const openTerminal = useStore((s) => s.openTerminal);
+  const closeTerminal = useStore((s) => s.closeTerminal);
+  const [screenReader, setScreenReader] = useState(false);
+  const id = useId();
+  const tabId = (h: string) => `${id}-tab-${h}`;
+  const panelId = (h: string) => `${id}-panel-${h}`;
+  const closed = hosts.filter((h) => !open.includes(h));
+
+  const onTabKey = (e: KeyboardEvent<HTMLButtonElement>, i: number) => {
+    let j = -1;
+    if (e.key === 'ArrowRight') j = (i + 1) % open.length;
+    else if (e.key === 'ArrowLeft') j = (i - 1 + open.length) % open.length;
+    else if (e.key === 'Home') j = 0;
+    else if (e.key === 'End') j = open.length - 1;
+    else if (e.key === 'Delete') {
+      e.preventDefault();
+      closeTerminal(open[i]);
+      return;
+    }
+    if (j < 0) return;
+    e.preventDefault();
+    openTerminal(open[j]);
+    document.getElementById(tabId(open[j]))?.focus();
+  };
+
+  return (
+    <section className="hl-terms" aria-label="Terminals">
+      <div className="hl-terms-bar">
+        <div role="tablist" aria-label="Open terminals" className="hl-terms-tabs">
+          {open.map((h, i) => (
+            <div key={h} className={h === active ? 'hl-terms-tab hl-terms-tab-active' : 'hl-terms-tab'}>
+              <button
+                type="button"
+                role="tab"
+                id={tabId(h)}
+                aria-selected={h === active}
+                aria-controls={panelId(h)}
+                tabIndex={h === active ? 0 : -1}
+                onClick={() => openTerminal(h)}
+                onKeyDown={(e) => onTabKey(e, i)}
+                title={`${h} terminal (Delete closes it)`}
+              >
+                <span aria-hidden="true" className="hl-terms-glyph">
+                  ▸
+                </span>
+                {h}
+                {capturing.includes(h) && <span className="hl-terms-badge"> tcpdump</span>}
+              </button>
+              <button type="button" className="hl-terms-close" aria-label={`Close ${h} terminal`} onClick={() => closeTerminal(h)}>
+                ×
+              </button>
+            </div>
+          ))}
+        </div>
+        <label className="hl-terms-open">
+          <span>Open terminal</span>
+          <select
+            value=""
+            onChange={(e) => {
+              if (e.target.value) openTerminal(e.target.value);
+            }}
+            disabled={closed.length === 0}
+          >
+            <option value="">{closed.length ? 'host…' : 'all open'}</option>
+            {closed.map((h) => (
+              <option key={h} value={h}>
+                {h}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="hl-terms-sr">
+          <input type="checkbox" checked={screenReader} onChange={(e) => setScreenReader(e.target.checked)} />
+          Screen reader mode
+        </label>
+      </div>
+      {open.length === 0 ? (
+        <p className="hl-terms-empty">
+          No terminal open. Pick a host above, or select a host on the canvas and open its terminal. Commands are the real
+          ones: <code>ip addr</code>, <code>ip route</code>, <code>ping</code>, <code>tcpdump -n -i eth0</code>.
+        </p>
+      ) : (
+        open.map((h) => (
+          <div
+            key={h}
+            role="tabpanel"
+            id={panelId(h)}
+            aria-labelledby={tabId(h)}
+            hidden={h !== active}
+            className="hl-terms-panel"
+          >
+            <TerminalView host={h} active={h === active} screenReader={screenReader} />
+          </div>
+        ))
+      )}
+      <p className="hl-terms-hint">
+        Tab completes, ↑/↓ history, Ctrl+C interrupts, Ctrl+Shift+C/V copy and paste, Esc then Tab leaves the terminal.
+      </p>
+    </section>
+  );
+}

@@ -1,0 +1,92 @@
+/**
+ * The packet at the current hop: Ethernet, ARP, IP, ICMP/UDP headers as they were there, and the
+ * route or FDB entry that decided where it went next.
+ */
+import type { TraceEvent } from '../../engine/sim/trace';
+import { formatPacket } from '../../commands/tcpdump';
+import { isDropEvent, where } from './describe';
+import { VERDICT_LABEL } from './verdicts';
+
+function Row({ k, v }: { k: string; v: string | number | undefined }) {
+  if (v === undefined || v === '') return null;
+  return (
+    <>
+      <dt>{k}</dt>
+      <dd>{v}</dd>
+    </>
+  );
+}
+
+export function PacketInspector({ event: e, index }: { event: TraceEvent; index: number }) {
+  const p = e.packet;
+  const line = formatPacket(p);
+  return (
+    <section className="hl-inspect" aria-label="Packet inspector">
+      <h3>
+        Event {index + 1} at {where(e)}
+      </h3>
+      <dl>
+        <Row k="Verdict" v={`${isDropEvent(e) ? 'dropped: ' : ''}${VERDICT_LABEL[e.verdict] ?? e.verdict} (${e.verdict})`} />
+        <Row k="Time" v={`${e.time.toFixed(3)} ms`} />
+        {e.to && <Row k="Next" v={`${e.to.netns} ${e.to.dev}`} />}
+        <Row k="Route" v={e.route} />
+        <Row k="FDB" v={e.fdb} />
+      </dl>
+      {p?.eth && (
+        <>
+          <h4>Ethernet</h4>
+          <dl>
+            <Row k="src" v={p.eth.src} />
+            <Row k="dst" v={p.eth.dst} />
+            <Row k="type" v={p.eth.type === 'ARP' ? 'ARP (0x0806)' : 'IPv4 (0x0800)'} />
+          </dl>
+        </>
+      )}
+      {p?.arp && (
+        <>
+          <h4>ARP {p.arp.op}</h4>
+          <dl>
+            <Row k="sender" v={`${p.arp.senderIp} ${p.arp.senderMac}`} />
+            <Row k="target" v={`${p.arp.targetIp} ${p.arp.targetMac}`} />
+          </dl>
+        </>
+      )}
+      {p?.ip && (
+        <>
+          <h4>IPv4</h4>
+          <dl>
+            <Row k="src" v={p.ip.src} />
+            <Row k="dst" v={p.ip.dst} />
+            <Row k="TTL" v={p.ip.ttl} />
+            <Row k="protocol" v={p.ip.proto} />
+          </dl>
+        </>
+      )}
+      {p?.icmp && (
+        <>
+          <h4>ICMP</h4>
+          <dl>
+            <Row k="type" v={`${p.icmp.type} (${p.icmp.name})`} />
+            <Row k="code" v={p.icmp.code} />
+            <Row k="id" v={p.icmp.id} />
+            <Row k="seq" v={p.icmp.seq} />
+          </dl>
+        </>
+      )}
+      {p?.udp && (
+        <>
+          <h4>UDP</h4>
+          <dl>
+            <Row k="sport" v={p.udp.sport} />
+            <Row k="dport" v={p.udp.dport} />
+          </dl>
+        </>
+      )}
+      {line && (
+        <p className="hl-inspect-line">
+          <span className="hl-inspect-k">tcpdump -n:</span> <code>{line}</code>
+        </p>
+      )}
+    </section>
+  );
+}

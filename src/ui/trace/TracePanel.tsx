@@ -1,0 +1,221 @@
+/**
+ * The trace panel: every event of the last traced request and its reply, in order, one sentence
+ * each; a play head (play / pause / step / speed) the canvas follows; the packet as it was at the
+ * current hop; and, where a packet was dropped, the reason in red with a one-click fix.
+ *
+ * Readable as text: the events are an ordered list, drops say "dropped" in words (colour is only a
+ * second signal), and stepping announces the current event in a polite live region.
+ */
+import { useEffect, useRef, type KeyboardEvent } from 'react';
+import { useStore } from '../../store';
+import { TRACE_SPEEDS, TRACE_STEP_MS } from '../../store/trace';
+import type { TraceEvent } from '../../engine/sim/trace';
+import { isDropEvent, outcome, packetKind, path, sentence, where } from './describe';
+import { VERDICT_LABEL } from './verdicts';
+import { PacketInspector } from './PacketInspector';
+import './trace.css';
+
+function EventRow({ e, index, current, onPick }: { e: TraceEvent; index: number; current: boolean; onPick: (i: number) => void }) {
+  const drop = isDropEvent(e);
+  const kind = packetKind(e.packet);
+  const run = useStore((s) => s.submitLine);
+  const cls = ['hl-trace-ev', drop ? 'hl-trace-drop' : '', current ? 'hl-trace-current' : ''].join(' ');
+  return (
+    <li className={cls} aria-current={current ? 'step' : undefined} id={`hl-trace-ev-${index}`} onClick={() => onPick(index)}>
+      <span className="hl-trace-n" aria-hidden="true">
+        {index + 1}
+      </span>
+      <span className="hl-trace-body">
+        <span className="hl-trace-meta">
+          <span className="hl-trace-where">{where(e)}</span>
+          {kind && <span className="hl-trace-kind">{kind}</span>}
+          <span className={drop ? 'hl-trace-verdict hl-trace-verdict-drop' : 'hl-trace-verdict'} title={e.verdict}>
+            {drop ? '✗ dropped: ' : ''}
+            {VERDICT_LABEL[e.verdict] ?? e.verdict}
+          </span>
+        </span>
+        <span className="hl-trace-text">{sentence(e)}</span>
+        {drop && e.fix && (
+          <span className="hl-trace-fix">
+            <span>Suggested fix: {e.fix.text}</span>
+            <button
+              type="button"
+              onClick={(ev) => {
+                ev.stopPropagation();
+                run(e.fix!.on, e.fix!.run, { local: false });
+              }}
+              aria-label={`Apply fix: ${e.fix.text} (runs ${e.fix.run} on ${e.fix.on})`}
+            >
+              Apply fix
+            </button>
+            <code>
+              {e.fix.on}# {e.fix.run}
+            </code>
+          </span>
+        )}
+      </span>
+    </li>
+  );
+}
+
+export function TracePanel() {
+  const trace = useStore((s) => s.trace);
+  const step = useStore((s) => s.stepTrace);
+  const seek = useStore((s) => s.seekTrace);
+  const play = useStore((s) => s.playTrace);
+  const pause = useStore((s) => s.pauseTrace);
+  const tick = useStore((s) => s.tickTrace);
+  const setSpeed = useStore((s) => s.setTraceSpeed);
+  const clear = useStore((s) => s.clearTrace);
+  const submitLine = useStore((s) => s.submitLine);
+  const listRef = useRef<HTMLOListElement>(null);
+
+  const { events, cursor, playing, speed } = trace;
+  const n = events.length;
+  const current = events[cursor];
+  const end = outcome(events);
+
+  // the play head's clock
+  useEffect(() => {
+    if (!playing) return;
+    const t = window.setTimeout(tick, TRACE_STEP_MS / speed);
+    return () => window.clearTimeout(t);
+  }, [playing, cursor, speed, tick]);
+
+  // keep the current event in view
+  useEffect(() => {
+    const li = listRef.current?.querySelector<HTMLElement>(`#hl-trace-ev-${cursor}`);
+    li?.scrollIntoView?.({ block: 'nearest' });
+  }, [cursor, trace.id]);
+
+  const onListKey = (e: KeyboardEvent) => {
+    const to: Record<string, number> = { ArrowDown: cursor + 1, ArrowRight: cursor + 1, ArrowUp: cursor - 1, ArrowLeft: cursor - 1, Home: 0, End: n - 1, PageDown: cursor + 10, PageUp: cursor - 10 };
+    if (e.key in to) {
+      e.preventDefault();
+      seek(to[e.key]);
+    } else if (e.key === ' ' || e.key === 'k') {
+      e.preventDefault();
+      if (playing) pause();
+      else play();
+    }
+  };
+
+  if (n === 0) {
+    return (
+      <section className="hl-trace" aria-label="Packet trace">
+        <header className="hl-trace-head">
+          <h2>Trace</h2>
+        </header>
+        <p className="hl-trace-empty">
+          Run <code>ping</code> or <code>traceroute</code> in a terminal, pick a source and a destination on the canvas, or click a
+          cell of the reachability matrix: every step of the request and the reply appears here.
+        </p>
+      </section>
+    );
+  }
+
+  const hops = path(events);
+  return (
+    <section className="hl-trace" aria-label="Packet trace">
+      <header className="hl-trace-head">
+        <h2>Trace</h2>
+        <span className="hl-trace-title">
+          <code>{trace.title}</code>
+        </span>
+        <button type="button" className="hl-trace-close" onClick={clear} aria-label="Clear trace">
+          Clear
+        </button>
+      </header>
+
+      <div
+        className={end.kind === 'drop' ? 'hl-trace-outcome hl-trace-outcome-drop' : 'hl-trace-outcome hl-trace-outcome-ok'}
+        role="status"
+        aria-label="Trace outcome"
+      >
+        {end.kind === 'drop' ? (
+          <>
+            <strong>✗ Dropped at {where(end.event)}</strong> (event {end.index + 1}): {sentence(end.event)}
+            {end.event.fix && (
+              <div className="hl-trace-outcome-fix">
+                Suggested fix: {end.event.fix.text}{' '}
+                <button type="button" onClick={() => submitLine(end.event.fix!.on, end.event.fix!.run, { local: false })}>
+                  Apply fix on {end.event.fix.on}
+                </button>{' '}
+                {trace.on && trace.line && (
+                  <button type="button" onClick={() => submitLine(trace.on!, trace.line!, { local: false })}>
+                    Run again
+                  </button>
+                )}
+              </div>
+            )}
+          </>
+        ) : end.kind === 'reply' ? (
+          <>
+            <strong>✓ Reply received</strong> at {where(end.event)} (event {end.index + 1}): {sentence(end.event)}
+          </>
+        ) : end.kind === 'delivered' ? (
+          <>
+            <strong>✓ Delivered</strong> at {where(end.event)}: {sentence(end.event)}
+          </>
+        ) : null}
+        <div className="hl-trace-path">Path: {hops.join(' → ')}</div>
+      </div>
+
+      <div className="hl-trace-controls" role="toolbar" aria-label="Trace playback">
+        <button type="button" onClick={() => seek(0)} disabled={cursor === 0} aria-label="First event">
+          ⏮
+        </button>
+        <button type="button" onClick={() => step(-1)} disabled={cursor === 0} aria-label="Step back">
+          ◀ Back
+        </button>
+        {playing ? (
+          <button type="button" onClick={pause} aria-label="Pause">
+            ⏸ Pause
+          </button>
+        ) : (
+          <button type="button" onClick={play} disabled={n < 2} aria-label="Play">
+            ▶ Play
+          </button>
+        )}
+        <button type="button" onClick={() => step(1)} disabled={cursor >= n - 1} aria-label="Step forward">
+          Forward ▶
+        </button>
+        <button type="button" onClick={() => seek(n - 1)} disabled={cursor >= n - 1} aria-label="Last event">
+          ⏭
+        </button>
+        <label className="hl-trace-speed">
+          Speed
+          <select value={speed} onChange={(e) => setSpeed(Number(e.target.value))}>
+            {TRACE_SPEEDS.map((s) => (
+              <option key={s} value={s}>
+                {s}×
+              </option>
+            ))}
+          </select>
+        </label>
+        <span className="hl-trace-pos" aria-live="off">
+          Event {cursor + 1} of {n}
+        </span>
+      </div>
+
+      <div className="hl-trace-live" aria-live="polite" aria-atomic="true">
+        {!playing && current ? `Event ${cursor + 1} of ${n}: ${isDropEvent(current) ? 'dropped, ' : ''}${sentence(current)}` : ''}
+      </div>
+
+      <div className="hl-trace-main">
+        <ol
+          ref={listRef}
+          className="hl-trace-list"
+          aria-label="Trace events"
+          tabIndex={0}
+          onKeyDown={onListKey}
+        >
+          {events.map((e, i) => (
+            <EventRow key={`${trace.id}-${i}`} e={e} index={i} current={i === cursor} onPick={seek} />
+          ))}
+        </ol>
+        {current && <PacketInspector event={current} index={cursor} />}
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,62 @@
+/**
+ * Words for trace events: what kind of packet an event is about, whether the trace ended in a reply
+ * or a drop, and a sentence that can stand alone (for the list, the live region and the canvas).
+ */
+import type { PacketView, TraceEvent } from '../../engine/sim/trace';
+import { DROP_VERDICTS } from './verdicts';
+
+export const isDropEvent = (e: TraceEvent): boolean => DROP_VERDICTS.has(e.verdict);
+
+/** "ICMP echo request", "ARP request", "ICMP net unreachable", "UDP probe" … */
+export function packetKind(p: PacketView | undefined): string | null {
+  if (!p) return null;
+  if (p.arp) return p.arp.op === 'request' ? 'ARP request' : 'ARP reply';
+  if (p.icmp) {
+    if (p.icmp.type === 8) return 'echo request';
+    if (p.icmp.type === 0) return 'echo reply';
+    if (p.icmp.type === 11) return 'time exceeded';
+    if (p.icmp.type === 3) return 'unreachable';
+    return `ICMP ${p.icmp.name}`;
+  }
+  if (p.ip?.proto === 'UDP') return 'UDP probe';
+  return null;
+}
+
+/** "node01 eth0" / "node01" */
+export const where = (e: TraceEvent): string => (e.dev ? `${e.netns} ${e.dev}` : e.netns);
+
+/** The event's sentence, prefixed with its namespace unless it already names it. */
+export function sentence(e: TraceEvent): string {
+  return e.text.startsWith(`${e.netns}:`) || e.text.startsWith(`${e.netns} `) ? e.text : `${e.netns}: ${e.text}`;
+}
+
+export type TraceOutcome =
+  | { kind: 'empty' }
+  | { kind: 'drop'; index: number; event: TraceEvent }
+  | { kind: 'reply'; index: number; event: TraceEvent }
+  | { kind: 'delivered'; index: number; event: TraceEvent };
+
+/**
+ * How the trace ended: the first drop (the reason a ping fails), else the echo reply (or ICMP error)
+ * delivered back, else the last local delivery.
+ */
+export function outcome(events: readonly TraceEvent[]): TraceOutcome {
+  if (events.length === 0) return { kind: 'empty' };
+  const drop = events.findIndex(isDropEvent);
+  if (drop >= 0) return { kind: 'drop', index: drop, event: events[drop] };
+  for (let i = events.length - 1; i >= 0; i--) {
+    const e = events[i];
+    if (e.verdict === 'LOCAL_DELIVER' && e.packet?.icmp && e.packet.icmp.type !== 8) return { kind: 'reply', index: i, event: e };
+  }
+  for (let i = events.length - 1; i >= 0; i--) {
+    if (events[i].verdict === 'LOCAL_DELIVER') return { kind: 'delivered', index: i, event: events[i] };
+  }
+  return { kind: 'delivered', index: events.length - 1, event: events[events.length - 1] };
+}
+
+/** Namespaces the trace passes through, in order of first appearance ("node01 → node02 → pod2"). */
+export function path(events: readonly TraceEvent[]): string[] {
+  const out: string[] = [];
+  for (const e of events) if (out[out.length - 1] !== e.netns && !e.netns.startsWith('__')) out.push(e.netns);
+  return out;
+}

@@ -1,0 +1,60 @@
+/**
+ * Verdict names for people. The engine's verdicts are kernel words (skb_drop_reason, route types);
+ * the trace list shows both, so the kernel word can be looked up and the meaning read at once.
+ * (A copy of the drop set: src/ui may import engine types only, not values.)
+ */
+import type { Verdict } from '../../engine/sim/trace';
+
+export const DROP_VERDICTS: ReadonlySet<Verdict> = new Set<Verdict>([
+  'IP_INNOROUTES',
+  'IP_OUTNOROUTES',
+  'RTN_UNREACHABLE',
+  'RTN_BLACKHOLE',
+  'RTN_PROHIBIT',
+  'IP_FORWARDING_DISABLED',
+  'IP_INHDR_TTL',
+  'NEIGH_FAILED',
+  'NEIGH_QUEUEFULL',
+  'NETDEV_DOWN',
+  'NO_CARRIER',
+  'BR_PORT_DOWN',
+  'OTHERHOST',
+  'IP_RPFILTER',
+  'ICMP_RATELIMIT',
+  'UNHANDLED_PROTO',
+  'LOOP_BUDGET',
+]);
+
+export const VERDICT_LABEL: Record<Verdict, string> = {
+  XMIT: 'sent',
+  RCV: 'received',
+  VETH_XMIT: 'crossed veth',
+  FIB_MATCH: 'route found',
+  NEIGH_RESOLVE: 'ARP who-has',
+  NEIGH_REPLY: 'ARP reply',
+  NEIGH_HIT: 'neighbour known',
+  FDB_HIT: 'bridge forward',
+  FDB_LEARN: 'bridge learned',
+  FLOOD: 'bridge flood',
+  BR_LOCAL: 'to bridge IP',
+  FORWARD: 'forwarded',
+  LOCAL_DELIVER: 'delivered',
+  ICMP_REPLY: 'ICMP sent',
+  IP_INNOROUTES: 'no route',
+  IP_OUTNOROUTES: 'no route',
+  RTN_UNREACHABLE: 'unreachable route',
+  RTN_BLACKHOLE: 'blackhole route',
+  RTN_PROHIBIT: 'prohibit route',
+  IP_FORWARDING_DISABLED: 'forwarding off',
+  IP_INHDR_TTL: 'TTL expired',
+  NEIGH_FAILED: 'ARP failed',
+  NEIGH_QUEUEFULL: 'ARP queue full',
+  NETDEV_DOWN: 'device down',
+  NO_CARRIER: 'no carrier',
+  BR_PORT_DOWN: 'bridge port down',
+  OTHERHOST: 'not for us',
+  IP_RPFILTER: 'rp_filter',
+  ICMP_RATELIMIT: 'ICMP rate limit',
+  UNHANDLED_PROTO: 'port closed',
+  LOOP_BUDGET: 'loop stopped',
+};
