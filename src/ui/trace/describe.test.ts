@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import type { TraceEvent } from '../../engine/sim/trace';
+import { Verdict, DROP_VERDICTS as ENGINE_DROPS } from '../../engine/sim/trace';
+import { outcome, packetKind, path, sentence } from './describe';
+import { DROP_VERDICTS, VERDICT_LABEL } from './verdicts';
+
+const ev = (netns: string, verdict: TraceEvent['verdict'], over: Partial<TraceEvent> = {}): TraceEvent => ({
+  seq: 0,
+  time: 0,
+  netns,
+  verdict,
+  text: 'something happened',
+  packetId: 1,
+  ...over,
+});
+
+describe('trace words', () => {
+  it('keeps the UI copy of drop verdicts in step with the engine, and labels every verdict', () => {
+    expect([...DROP_VERDICTS].sort()).toEqual([...ENGINE_DROPS].sort());
+    for (const v of Object.values(Verdict)) expect(VERDICT_LABEL[v]).toBeTruthy();
+  });
+  it('names packets', () => {
+    expect(packetKind({ icmp: { type: 8, code: 0, name: 'echo request' } })).toBe('echo request');
+    expect(packetKind({ arp: { op: 'reply', senderIp: '', senderMac: '', targetIp: '', targetMac: '' } })).toBe('ARP reply');
+    expect(packetKind({ ip: { src: '', dst: '', ttl: 1, proto: 'UDP' } })).toBe('UDP probe');
+    expect(packetKind(undefined)).toBeNull();
+  });
+  it('prefixes the namespace once', () => {
+    expect(sentence(ev('node01', 'XMIT', { text: 'sent on eth0' }))).toBe('node01: sent on eth0');
+    expect(sentence(ev('node01', 'XMIT', { text: 'node01: sent on eth0' }))).toBe('node01: sent on eth0');
+  });
+  it('finds the first drop, else the reply', () => {
+    const reply = ev('node01', 'LOCAL_DELIVER', { packet: { icmp: { type: 0, code: 0, name: 'echo reply' } } });
+    const req = ev('node02', 'LOCAL_DELIVER', { packet: { icmp: { type: 8, code: 0, name: 'echo request' } } });
+    expect(outcome([])).toEqual({ kind: 'empty' });
+    expect(outcome([ev('node01', 'XMIT'), req, reply])).toMatchObject({ kind: 'reply', index: 2 });
+    expect(outcome([ev('node01', 'XMIT'), ev('node02', 'IP_FORWARDING_DISABLED'), ev('node03', 'NEIGH_FAILED')])).toMatchObject({ kind: 'drop', index: 1 });
+  });
+  it('lists the path without hidden LAN namespaces', () => {
+    expect(path([ev('node01', 'XMIT'), ev('__lan_lan0', 'FLOOD'), ev('node02', 'RCV'), ev('node02', 'FORWARD'), ev('pod2', 'RCV')])).toEqual(['node01', 'node02', 'pod2']);
+  });
+});
