@@ -62,9 +62,18 @@ describe('frame lines (tcpdump -n)', () => {
   it('ICMP errors and UDP probes', () => {
     const unreach: PacketView = { ip: { src: '192.168.1.11', dst: '10.244.1.2', ttl: 64, proto: 'ICMP' }, icmp: { type: 3, code: 1, name: 'host unreachable' } };
     expect(formatPacket(unreach)).toBe('IP 192.168.1.11 > 10.244.1.2: ICMP host unreachable, length 92');
-    const named: PacketView = { ...unreach, icmp: { type: 3, code: 0, name: 'net 10.244.2.2 unreachable' } };
-    expect(formatPacket(named)).toBe('IP 192.168.1.11 > 10.244.1.2: ICMP net 10.244.2.2 unreachable, length 92');
-    const te: PacketView = { ip: { src: '192.168.1.12', dst: '10.244.1.2', ttl: 64, proto: 'ICMP' }, icmp: { type: 11, code: 0, name: 'time exceeded' } };
+    // with the quoted datagram, tcpdump names the target
+    const inner = { src: '10.244.1.2', dst: '10.244.2.2', proto: 'ICMP' };
+    const withInner = { ...unreach, icmp: { type: 3, code: 1, name: 'host unreachable', inner } } as PacketView;
+    expect(formatPacket(withInner)).toBe('IP 192.168.1.11 > 10.244.1.2: ICMP host 10.244.2.2 unreachable, length 92');
+    const net = { ...unreach, icmp: { type: 3, code: 0, name: 'net unreachable', inner } } as PacketView;
+    expect(formatPacket(net)).toBe('IP 192.168.1.11 > 10.244.1.2: ICMP net 10.244.2.2 unreachable, length 92');
+    const port = { ip: { src: '10.244.2.2', dst: '10.244.1.2', ttl: 64, proto: 'ICMP' }, icmp: { type: 3, code: 3, name: 'port unreachable', inner: { src: '10.244.1.2', dst: '10.244.2.2', proto: 'UDP', udp: { sport: 40000, dport: 33436 } } } } as PacketView;
+    expect(formatPacket(port)).toBe('IP 10.244.2.2 > 10.244.1.2: ICMP 10.244.2.2 udp port 33436 unreachable, length 68');
+    // the view's own IP length wins over the defaults
+    const big = { ip: { src: '10.244.1.2', dst: '10.244.2.2', ttl: 64, proto: 'ICMP', len: 1028 }, icmp: { type: 8, code: 0, name: 'echo request', id: 3, seq: 2 } } as PacketView;
+    expect(formatPacket(big)).toBe('IP 10.244.1.2 > 10.244.2.2: ICMP echo request, id 3, seq 2, length 1008');
+    const te: PacketView = { ip: { src: '192.168.1.12', dst: '10.244.1.2', ttl: 64, proto: 'ICMP' }, icmp: { type: 11, code: 0, name: 'time exceeded in-transit' } };
     expect(formatPacket(te)).toBe('IP 192.168.1.12 > 10.244.1.2: ICMP time exceeded in-transit, length 92');
     const udp: PacketView = { ip: { src: '10.244.1.2', dst: '10.244.2.2', ttl: 1, proto: 'UDP' }, udp: { sport: 43210, dport: 33434 } };
     expect(formatPacket(udp)).toBe('IP 10.244.1.2.43210 > 10.244.2.2.33434: UDP, length 32');

@@ -48,12 +48,15 @@ function icmpLength(p: PacketView): number {
   const t = p.icmp?.type;
   if (t === 0 || t === 8) return ICMP_ECHO_LEN;
   // errors quote the offending datagram: an echo request (84 bytes) or a traceroute probe (60 bytes)
-  return ICMP_HLEN + (p.icmp?.name.toLowerCase().includes('udp') ? IP_HLEN + UDP_HLEN + UDP_PROBE_DATA : IP_HLEN + ICMP_ECHO_LEN);
+  const inner = (p.icmp as { inner?: { proto?: string } } | undefined)?.inner;
+  return ICMP_HLEN + (inner?.proto === 'UDP' ? IP_HLEN + UDP_HLEN + UDP_PROBE_DATA : IP_HLEN + ICMP_ECHO_LEN);
 }
 
-/** IP total length of the packet. */
+/** IP total length of the packet (the view's own when it carries one). */
 export function ipTotalLength(p: PacketView): number {
   if (!p.ip) return 0;
+  const own = (p.ip as { len?: number }).len;
+  if (own !== undefined) return own;
   if (p.ip.proto === 'UDP') return IP_HLEN + UDP_HLEN + UDP_PROBE_DATA;
   return IP_HLEN + icmpLength(p);
 }
@@ -67,20 +70,23 @@ export function frameLength(p: PacketView): number {
 // ---------------------------------------------------------------------------------------------
 // one line per frame
 
-const UNREACH_CODES: Record<number, string> = {
-  0: 'net',
-  1: 'host',
-  2: 'protocol',
-  3: 'port',
-  4: 'need to frag',
-  9: 'net prohibited',
-  10: 'host prohibited',
-  13: 'admin prohibited',
-};
+/**
+ * Fields a PacketView may carry beyond the contract's minimum (the engine knows them: IP id and total
+ * length, the datagram an ICMP error quotes). Used when present, defaults otherwise.
+ */
+interface InnerView {
+  src: string;
+  dst: string;
+  proto?: 'ICMP' | 'UDP';
+  udp?: { sport: number; dport: number };
+}
+const extIp = (p: PacketView) => p.ip as (NonNullable<PacketView['ip']> & { len?: number; id?: number }) | undefined;
+const innerOf = (p: PacketView) => (p.icmp as { inner?: InnerView } | undefined)?.inner;
 
 function formatIcmp(p: PacketView): string {
   const icmp = p.icmp!;
-  const len = icmpLength(p);
+  const len = (extIp(p)?.len ?? ipTotalLength(p)) - IP_HLEN;
+  const inner = innerOf(p);
   switch (icmp.type) {
     case 8:
       return `ICMP echo request, id ${icmp.id ?? 0}, seq ${icmp.seq ?? 0}, length ${len}`;
@@ -89,12 +95,24 @@ function formatIcmp(p: PacketView): string {
     case 11:
       return `ICMP time exceeded in-transit, length ${len}`;
     case 3: {
-      // tcpdump names the unreachable target from the quoted header: "ICMP net 10.244.2.2 unreachable".
-      // The view names it in `name` when the engine knows it ("host 10.244.2.2 unreachable").
-      const named = /^(net|host|protocol|port)\b.*unreachable$/i.test(icmp.name) || /udp port \d+ unreachable/.test(icmp.name);
-      if (named) return `ICMP ${icmp.name}, length ${len}`;
-      const what = UNREACH_CODES[icmp.code] ?? `code ${icmp.code}`;
-      return `ICMP ${what} unreachable, length ${len}`;
+      // tcpdump names the unreachable target from the quoted header (print-icmp.c)
+      const dst = inner?.dst;
+      if (dst) {
+        switch (icmp.code) {
+          case 0:
+            return `ICMP net ${dst} unreachable, length ${len}`;
+          case 1:
+            return `ICMP host ${dst} unreachable, length ${len}`;
+          case 2:
+            return `ICMP ${dst} protocol ${inner?.proto === 'UDP' ? 17 : 1} unreachable, length ${len}`;
+          case 3:
+            if (inner?.udp) return `ICMP ${dst} udp port ${inner.udp.dport} unreachable, length ${len}`;
+            break;
+          case 13:
+            return `ICMP host ${dst} unreachable - admin prohibited filter, length ${len}`;
+        }
+      }
+      return `ICMP ${icmp.name}, length ${len}`;
     }
     default:
       return `ICMP ${icmp.name}, length ${len}`;
@@ -131,7 +149,7 @@ export function formatPacket(p: PacketView | undefined, fmt: FrameFormat = {}, i
         src = `${ip.src}.${p.udp.sport}`;
         dst = `${ip.dst}.${p.udp.dport}`;
       }
-      l4 = `UDP, length ${UDP_PROBE_DATA}`;
+      l4 = `UDP, length ${ipTotalLength(p) - IP_HLEN - UDP_HLEN}`;
     } else if (p.icmp) {
       l4 = formatIcmp(p);
     } else {
@@ -157,7 +175,7 @@ export function formatPacket(p: PacketView | undefined, fmt: FrameFormat = {}, i
 
 /** "00:00:01.000000 IP 10.244.1.2 > 10.244.2.2: ICMP echo request, id 1, seq 1, length 64" */
 export function formatFrame(e: TraceEvent, fmt: FrameFormat = {}): string | null {
-  const body = formatPacket(e.packet, fmt, e.packetId & 0xffff);
+  const body = formatPacket(e.packet, fmt, (e.packet && extIp(e.packet)?.id) ?? e.packetId & 0xffff);
   return body === null ? null : `${formatTimestamp(e.time)} ${body}`;
 }
 
