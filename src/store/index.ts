@@ -8,7 +8,6 @@ import { createLabSlice, type LabOptions, type LabSlice } from './lab';
 import { createTerminalSlice, type TerminalSlice } from './terminals';
 import { createTraceSlice, type TraceSlice } from './trace';
 import { createCaptureSlice, type CaptureSlice } from './capture';
-import { createCaptureSlice, type CaptureSlice } from './capture';
 
 export type AppState = LabSlice & TerminalSlice & TraceSlice & CaptureSlice;
 export type AppStore = StoreApi<AppState>;
@@ -18,7 +17,6 @@ export function createAppStore(opts: LabOptions = {}): AppStore {
     ...createLabSlice(opts)(...a),
     ...createTerminalSlice(...a),
     ...createTraceSlice(...a),
-    ...createCaptureSlice(...a),
     ...createCaptureSlice(...a),
   }));
 }
@@ -51,5 +49,4 @@ export { exportFileName } from './persist';
 export type { LabDoc, LabOp, XY } from './doc';
 export type { TraceSlice } from './trace';
 export type { TerminalSlice } from './terminals';
-export type { CaptureSlice } from './capture';
 export type { CaptureSlice } from './capture';

@@ -34,6 +34,8 @@ export interface ActivityEntry {
   source: ActivitySource;
 }
 
+export type EditStep = { kind: 'cmd'; on: string; run: string } | Exclude<LabOp, { kind: 'cmd' }>;
+
 export type EditResult = { ok: true; results: CommandResult[] } | { ok: false; error: string; line?: string };
 
 export interface LabOptions {
@@ -69,6 +71,8 @@ export interface LabSlice {
   edit: (on: string, lines: string | string[]) => EditResult;
   /** A topology operation (new host, LAN, cable). Atomic like `edit`. */
   addTopology: (op: Exclude<LabOp, { kind: 'cmd' }>) => EditResult;
+  /** Several commands and topology operations as one atomic, undoable edit. */
+  apply: (steps: EditStep[]) => EditResult;
   selectHost: (name: string | null) => void;
   loadPreset: (name: string) => boolean;
   /** Replace the lab with a document (import). On failure the current lab is untouched. */
@@ -162,45 +166,49 @@ export const createLabSlice =
       },
 
       edit: (on, lines) => {
-        if (get().readonly) return refused();
         const list = (Array.isArray(lines) ? lines : [lines]).map((l) => l.trim()).filter(Boolean);
+        return get().apply(list.map((run) => ({ kind: 'cmd', on, run })));
+      },
+
+      addTopology: (op) => get().apply([op]),
+
+      apply: (steps) => {
+        if (get().readonly) return refused();
         const { world, doc } = get();
         const before = world.version;
         const results: CommandResult[] = [];
-        for (const line of list) {
-          const r = runCommand(world, on, line);
-          results.push(r);
-          if (r.exit !== 0) {
-            const error = errorOf(r);
-            if (world.version !== before) rollback();
-            set({ activity: log([{ on, text: line, command: true, ok: false, error, source: 'ui' }]) });
-            return { ok: false, error, line };
+        const entries: Omit<ActivityEntry, 'id'>[] = [];
+        for (const step of steps) {
+          const op: LabOp = step.kind === 'cmd' ? { ...step, edit: true } : step;
+          const text = describeOp(op);
+          const on = step.kind === 'cmd' ? step.on : null;
+          let error: string | null = null;
+          try {
+            const r = applyOp(world, op);
+            if (r) {
+              results.push(r);
+              if (r.exit !== 0) error = errorOf(r);
+            }
+          } catch (e) {
+            error = (e as Error).message;
           }
+          if (error !== null) {
+            if (world.version !== before) rollback();
+            set({ activity: log([...entries, { on, text, command: step.kind === 'cmd', ok: false, error, source: 'ui' }]) });
+            return { ok: false, error, line: text };
+          }
+          entries.push({ on, text, command: step.kind === 'cmd', ok: true, source: 'ui' });
         }
-        const ops: LabOp[] = list.map((run) => ({ kind: 'cmd', on, run, edit: true }));
-        const activity = log(list.map((line) => ({ on, text: line, command: true, ok: true, source: 'ui' as const })));
+        const ops: LabOp[] = steps.map((step) => (step.kind === 'cmd' ? { ...step, edit: true } : step));
+        const activity = log(entries);
         if (world.version !== before) commit(world, { ...doc, ops: [...doc.ops, ...ops] }, true, { activity });
         else set({ activity });
         const trace = results.flatMap((r) => r.trace);
-        if (trace.length > 0) get().showTrace(trace, { on, line: list.join('; ') });
-        return { ok: true, results };
-      },
-
-      addTopology: (op) => {
-        if (get().readonly) return refused();
-        const { world, doc } = get();
-        try {
-          applyOp(world, op);
-        } catch (e) {
-          const error = (e as Error).message;
-          rollback();
-          set({ activity: log([{ on: null, text: describeOp(op), command: false, ok: false, error, source: 'ui' }]) });
-          return { ok: false, error };
+        if (trace.length > 0) {
+          const last = steps[steps.length - 1];
+          get().showTrace(trace, { on: last.kind === 'cmd' ? last.on : '', line: last.kind === 'cmd' ? last.run : describeOp(last) });
         }
-        commit(world, { ...doc, ops: [...doc.ops, op] }, true, {
-          activity: log([{ on: null, text: describeOp(op), command: false, ok: true, source: 'ui' }]),
-        });
-        return { ok: true, results: [] };
+        return { ok: true, results };
       },
 
       selectHost: (name) => set({ selectedHost: name }),

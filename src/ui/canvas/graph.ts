@@ -43,6 +43,7 @@ export interface HostNodeData extends Record<string, unknown> {
   ipForward: boolean;
   ports: PortView[];
   pods: string[];
+  hasBridge: boolean;
   width: number;
   height: number;
   /** a namespace with no owner is drawn as a machine even if it is called pod… */
@@ -256,7 +257,7 @@ export function buildGraph(
       id,
       type: 'host',
       position: place(id, { x: col, y: 0 }),
-      data: { kind: 'host', netns: ns.name, ipForward: ns.ipForward, ports: ownPorts, pods: pods.map((p) => p.name), width, height },
+      data: { kind: 'host', netns: ns.name, ipForward: ns.ipForward, ports: ownPorts, pods: pods.map((p) => p.name), hasBridge: bridges.length > 0, width, height },
       width,
       height,
       style: { width, height },

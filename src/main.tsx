@@ -1,0 +1,19 @@
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import '@xyflow/react/dist/style.css';
+import './ui/styles.css';
+import { initAppStore } from './store';
+import { browserStorage } from './store/persist';
+import { App } from './ui/App';
+import { bootDoc, dropLabParam } from './ui/boot';
+
+const boot = bootDoc(window.location.search);
+const store = initAppStore({ initial: boot.doc, storage: browserStorage() });
+if (boot.notice) store.getState().setNotice(boot.notice);
+dropLabParam();
+
+createRoot(document.getElementById('root')!).render(
+  <StrictMode>
+    <App />
+  </StrictMode>,
+);

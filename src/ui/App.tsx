@@ -1,0 +1,45 @@
+/**
+ * The Hoplab app shell: header (labs, add, undo/redo, import/export), the canvas with its
+ * overlays, the inspector, and the dock (terminals, trace, reachability, capture).
+ */
+import { useState } from 'react';
+import { ReactFlowProvider } from '@xyflow/react';
+import { LabCanvas } from './canvas/LabCanvas';
+import { Inspector } from './inspector/Inspector';
+import { AddDialog, type AddKind } from './layout/AddDialog';
+import { AddMenu, Brand, ImportExport, LabMenu, LayoutButtons, UndoRedo } from './layout/Header';
+import { ActivityBar, EmptyState, Legend, Notice } from './layout/Overlays';
+import { Dock } from './layout/Dock';
+import { useUndoShortcuts } from './layout/shortcuts';
+
+export function App() {
+  const [adding, setAdding] = useState<AddKind | null>(null);
+  useUndoShortcuts();
+  return (
+    <ReactFlowProvider>
+      <div className="app">
+        <header className="header">
+          <Brand />
+          <LabMenu />
+          <span className="header__sep" aria-hidden="true" />
+          <AddMenu onPick={setAdding} />
+          <UndoRedo />
+          <span className="header__sep" aria-hidden="true" />
+          <LayoutButtons />
+          <span className="header__spacer" />
+          <ImportExport />
+        </header>
+        <main className="canvas-area" aria-label="Lab canvas">
+          <LabCanvas />
+          <Notice />
+          <EmptyState onAdd={setAdding} />
+          <ActivityBar />
+          <Legend />
+        </main>
+        <Inspector />
+        <Dock />
+        {adding && <AddDialog kind={adding} onClose={() => setAdding(null)} onSwitch={setAdding} />}
+      </div>
+    </ReactFlowProvider>
+  );
+}

@@ -1,0 +1,158 @@
+/**
+ * The canvas: the topology drawn live from the store's snapshot. Positions come from the lab
+ * document (moved by hand) or elk (automatic); dragging a box records its position (undoable),
+ * dragging a machine's + onto a switch or another machine plugs in a cable.
+ */
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import {
+  Background,
+  BackgroundVariant,
+  ConnectionMode,
+  Controls,
+  ReactFlow,
+  useReactFlow,
+  applyNodeChanges,
+  type Connection,
+  type Edge,
+  type IsValidConnection,
+  type NodeChange,
+  type OnNodeDrag,
+} from '@xyflow/react';
+import { netnsCreators, useStore } from '../../store';
+import { buildGraph, type LabNode } from './graph';
+import { elkInput, elkLayout } from './layout';
+import { planConnection } from './connect';
+import { nodeTypes } from './nodes';
+import { edgeTypes } from './LinkEdge';
+
+const netnsOfNode = (n: LabNode | undefined): string | null => (n && (n.type === 'host' || n.type === 'pod') ? n.data.netns : null);
+
+export function LabCanvas() {
+  const snapshot = useStore((s) => s.snapshot);
+  const base = useStore((s) => s.doc.base);
+  const ops = useStore((s) => s.doc.ops);
+  const positions = useStore((s) => s.doc.positions);
+  const auto = useStore((s) => s.autoPositions);
+  const fitRequest = useStore((s) => s.fitRequest);
+  const readonly = useStore((s) => s.readonly);
+  const selectHost = useStore((s) => s.selectHost);
+  const moveNode = useStore((s) => s.moveNode);
+  const setAutoPositions = useStore((s) => s.setAutoPositions);
+  const addTopology = useStore((s) => s.addTopology);
+  const openTerminal = useStore((s) => s.openTerminal);
+  const { fitView } = useReactFlow();
+
+  const creators = useMemo(() => netnsCreators({ base, ops }), [base, ops]);
+  const graph = useMemo(() => buildGraph(snapshot, creators, positions, auto), [snapshot, creators, positions, auto]);
+
+  // xyflow needs a mutable node list while a box is being dragged; the store gets the final position
+  const [nodes, setNodes] = useState<LabNode[]>(graph.nodes);
+  useEffect(() => setNodes(graph.nodes), [graph]);
+
+  // automatic layout whenever the set of boxes or their sizes change
+  const layout = useMemo(() => elkInput(graph), [graph]);
+  const [laidOut, setLaidOut] = useState('');
+  useEffect(() => {
+    let cancelled = false;
+    elkLayout(layout)
+      .then((pos) => {
+        if (cancelled) return;
+        setAutoPositions(pos);
+        setLaidOut(layout.key);
+      })
+      .catch(() => {
+        if (!cancelled) setLaidOut(layout.key); // keep the simple fallback layout
+      });
+    return () => {
+      cancelled = true;
+    };
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- relayout only when the layout key changes
+  }, [layout.key, setAutoPositions]);
+
+  // fit the view once the new lab has been laid out
+  const fitted = useRef(-1);
+  useEffect(() => {
+    if (laidOut !== layout.key || fitted.current === fitRequest) return;
+    fitted.current = fitRequest;
+    const t = setTimeout(() => void fitView({ padding: 0.12, duration: 200, maxZoom: 1.1 }), 30);
+    return () => clearTimeout(t);
+  }, [laidOut, layout.key, fitRequest, fitView]);
+
+  const onNodesChange = useCallback(
+    (changes: NodeChange<LabNode>[]) => {
+      const applied = changes.filter((c) => c.type === 'position' || c.type === 'dimensions');
+      if (applied.length) setNodes((nds) => applyNodeChanges(applied, nds));
+      for (const c of changes) {
+        if (c.type === 'select' && c.selected) {
+          const node = graph.nodes.find((n) => n.id === c.id);
+          const ns = netnsOfNode(node) ?? (node?.type === 'bridge' ? node.data.netns : null);
+          if (ns) selectHost(ns);
+        }
+      }
+    },
+    [graph, selectHost],
+  );
+
+  const onNodeDragStop: OnNodeDrag<LabNode> = useCallback(
+    (_e, _node, dragged) => {
+      for (const n of dragged) moveNode(n.id, n.position);
+    },
+    [moveNode],
+  );
+
+  const isValidConnection: IsValidConnection = useCallback(
+    (c: Edge | Connection) => planConnection(snapshot, c.source, c.target) !== null,
+    [snapshot],
+  );
+
+  const onConnect = useCallback(
+    (c: Connection) => {
+      const step = planConnection(snapshot, c.source, c.target);
+      if (!step) return;
+      const r = addTopology(step);
+      if (r.ok) {
+        const ns = step.kind === 'lan-member' ? step.member.split(':')[0] : step.a.split(':')[0];
+        selectHost(ns);
+      }
+    },
+    [snapshot, addTopology, selectHost],
+  );
+
+  return (
+    <ReactFlow<LabNode>
+      nodes={nodes}
+      edges={graph.edges}
+      nodeTypes={nodeTypes}
+      edgeTypes={edgeTypes}
+      onNodesChange={onNodesChange}
+      onNodeDragStop={onNodeDragStop}
+      onNodeDoubleClick={(_e, node) => {
+        const ns = netnsOfNode(node);
+        if (ns) openTerminal(ns);
+      }}
+      onPaneClick={() => selectHost(null)}
+      onConnect={onConnect}
+      isValidConnection={isValidConnection}
+      connectionMode={ConnectionMode.Loose}
+      nodesDraggable={!readonly}
+      nodesConnectable={!readonly}
+      edgesFocusable={false}
+      elementsSelectable
+      deleteKeyCode={null}
+      selectionKeyCode={null}
+      multiSelectionKeyCode={null}
+      minZoom={0.2}
+      maxZoom={2}
+      fitView
+      fitViewOptions={{ padding: 0.12, maxZoom: 1.1 }}
+      proOptions={{ hideAttribution: true }}
+      aria-label="Network canvas"
+      ariaLabelConfig={{
+        'node.a11yDescription.default': 'Press Enter to select this box and edit it in the inspector; double-click opens a terminal.',
+      }}
+    >
+      <Background variant={BackgroundVariant.Dots} gap={20} size={1.3} color="#c9d1dc" />
+      <Controls showInteractive={false} position="top-left" aria-label="Zoom and fit view" />
+    </ReactFlow>
+  );
+}

@@ -1,0 +1,20 @@
+import { describe, expect, it } from 'vitest';
+import { buildGraph } from './graph';
+import { elkInput, elkLayout } from './layout';
+import { seedSnapshot } from './fixture.test-data';
+
+describe('elk layout', () => {
+  const g = buildGraph(seedSnapshot(), {});
+  it('lays out only the top level, with machines above the switch', async () => {
+    const input = elkInput(g);
+    expect(input.graph.children!.map((c) => c.id).sort()).toEqual(['host:node01', 'host:node02', 'lan:lan0']);
+    const pos = await elkLayout(input);
+    expect(pos['lan:lan0'].y).toBeGreaterThan(pos['host:node01'].y);
+    expect(pos['lan:lan0'].y).toBeGreaterThan(pos['host:node02'].y);
+    expect(pos['host:node01'].x).not.toBe(pos['host:node02'].x);
+  });
+  it('keeps the key stable when nothing that matters changed', () => {
+    const again = buildGraph(seedSnapshot(), {}, { 'host:node01': { x: 1, y: 2 } });
+    expect(elkInput(again).key).toBe(elkInput(g).key);
+  });
+});

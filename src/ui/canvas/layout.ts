@@ -1,0 +1,69 @@
+/**
+ * Automatic layout of the top level (machines and LAN switches) with elkjs' layered algorithm:
+ * machines in a row, the switches they are cabled to below. The inside of a machine (pods over
+ * bridges over its own interfaces) is laid out by buildGraph, so elk only places boxes.
+ */
+import ELK from 'elkjs/lib/elk.bundled.js';
+import type { ElkNode } from 'elkjs/lib/elk-api';
+import type { XY } from '../../store/doc';
+import type { LabGraph } from './graph';
+
+export interface ElkInput {
+  key: string;
+  graph: ElkNode;
+}
+
+/** The elk graph for the top level, and a key that changes only when that layout would. */
+export function elkInput(g: Pick<LabGraph, 'nodes' | 'edges'>): ElkInput {
+  const parentOf = new Map(g.nodes.map((n) => [n.id, n.parentId]));
+  const top = (id: string): string => {
+    let cur = id;
+    for (let p = parentOf.get(cur); p; p = parentOf.get(cur)) cur = p;
+    return cur;
+  };
+  const children = g.nodes
+    .filter((n) => !n.parentId)
+    .map((n) => ({ id: n.id, width: n.width ?? 200, height: n.height ?? 100, layoutOptions: n.type === 'lan' ? { 'elk.layered.layering.layerConstraint': 'LAST' } : undefined }));
+  const seen = new Set<string>();
+  const edges = [];
+  for (const e of g.edges) {
+    const s = top(e.source);
+    const t = top(e.target);
+    if (s === t) continue;
+    // machines above switches; a cable between machines keeps them side by side (no layer change)
+    const [from, to] = t.startsWith('lan:') ? [s, t] : s.startsWith('lan:') ? [t, s] : [s, t];
+    const id = `${from}->${to}`;
+    if (seen.has(id)) continue;
+    seen.add(id);
+    edges.push({ id, sources: [from], targets: [to] });
+  }
+  const cables = edges.filter((e) => !e.targets[0].startsWith('lan:'));
+  const layered = edges.filter((e) => e.targets[0].startsWith('lan:'));
+  const graph: ElkNode = {
+    id: 'root',
+    layoutOptions: {
+      'elk.algorithm': 'layered',
+      'elk.direction': 'DOWN',
+      'elk.spacing.nodeNode': '64',
+      'elk.layered.spacing.nodeNodeBetweenLayers': '120',
+      'elk.layered.nodePlacement.strategy': 'BRANDES_KOEPF',
+      'elk.layered.considerModelOrder.strategy': 'NODES_AND_EDGES',
+      'elk.padding': '[top=20,left=20,bottom=20,right=20]',
+    },
+    children,
+    // cables between machines do not constrain layers: they are drawn, not laid out
+    edges: layered,
+  };
+  const key = JSON.stringify([children.map((c) => [c.id, c.width, c.height]), layered.map((e) => e.id), cables.length]);
+  return { key, graph };
+}
+
+let elk: InstanceType<typeof ELK> | null = null;
+
+export async function elkLayout(input: ElkInput): Promise<Record<string, XY>> {
+  elk ??= new ELK();
+  const out = await elk.layout(structuredClone(input.graph));
+  const positions: Record<string, XY> = {};
+  for (const c of out.children ?? []) positions[c.id] = { x: Math.round(c.x ?? 0), y: Math.round(c.y ?? 0) };
+  return positions;
+}

@@ -1,0 +1,436 @@
+/**
+ * The inspector: edit the selected machine or pod — interfaces and addresses, the routing table
+ * (as `ip route` prints it) and sysctls. Every edit runs the real command through the store and
+ * shows it; a failing command shows its real error inline and changes nothing.
+ */
+import { useId, useMemo, useState, type FormEvent } from 'react';
+import type { DevSnapshot, NetnsSnapshot } from '../../engine/snapshot';
+import { netnsCreators, useStore } from '../../store';
+import { podOwners, portState } from '../canvas/graph';
+import { cls, STATE_ICON, STATE_LABEL } from '../canvas/nodes';
+import { CommandPreview, InlineError, useEdit } from './useEdit';
+
+export function Inspector() {
+  const selected = useStore((s) => s.selectedHost);
+  const snapshot = useStore((s) => s.snapshot);
+  const ns = snapshot.netns.find((n) => n.name === selected && n.role === 'host');
+  return (
+    <aside className="inspector" aria-label="Inspector">
+      <HostPicker />
+      {ns ? <HostInspector key={ns.name} ns={ns} /> : <InspectorEmpty />}
+    </aside>
+  );
+}
+
+function HostPicker() {
+  const snapshot = useStore((s) => s.snapshot);
+  const selected = useStore((s) => s.selectedHost);
+  const selectHost = useStore((s) => s.selectHost);
+  const id = useId();
+  const hosts = snapshot.netns.filter((n) => n.role === 'host');
+  return (
+    <div className="inspector__section" style={{ paddingBottom: 12 }}>
+      <label className="field" htmlFor={id}>
+        Inspect
+        <select id={id} className="select" value={selected ?? ''} onChange={(e) => selectHost(e.target.value || null)}>
+          <option value="">{hosts.length ? 'Choose a machine or pod…' : 'No machines yet'}</option>
+          {hosts.map((h) => (
+            <option key={h.name} value={h.name}>
+              {h.name}
+            </option>
+          ))}
+        </select>
+      </label>
+    </div>
+  );
+}
+
+function InspectorEmpty() {
+  const count = useStore((s) => s.snapshot.netns.filter((n) => n.role === 'host').length);
+  return (
+    <div className="inspector__empty">
+      <h2>Nothing selected</h2>
+      {count > 0 ? (
+        <p className="hint">Click a machine or pod on the canvas, or choose one above, to edit it here.</p>
+      ) : (
+        <p className="hint">This lab is empty. Load a lab from the Lab menu, or add a machine with Add ▸ Machine.</p>
+      )}
+      <ul>
+        <li>Addresses: <code>ip addr add</code></li>
+        <li>Routes: <code>ip route add … via …</code></li>
+        <li>Forwarding: <code>sysctl -w net.ipv4.ip_forward=1</code></li>
+      </ul>
+    </div>
+  );
+}
+
+function HostInspector({ ns }: { ns: NetnsSnapshot }) {
+  const snapshot = useStore((s) => s.snapshot);
+  const base = useStore((s) => s.doc.base);
+  const ops = useStore((s) => s.doc.ops);
+  const openTerminal = useStore((s) => s.openTerminal);
+  const readonly = useStore((s) => s.readonly);
+  const owner = useMemo(() => podOwners(snapshot, netnsCreators({ base, ops }))[ns.name], [snapshot, base, ops, ns.name]);
+  return (
+    <>
+      <div className="inspector__head">
+        <div className="inspector__title">
+          <h2>{ns.name}</h2>
+          {owner ? <span className="badge badge--pod">pod on {owner}</span> : <span className="badge">machine</span>}
+          <span className="box__spacer" style={{ flex: 1 }} />
+          <button type="button" className="btn btn--sm" onClick={() => openTerminal(ns.name)}>
+            <span aria-hidden="true" className="mono">&gt;_</span> Terminal
+          </button>
+        </div>
+        {readonly && <p className="hint">This lab is read-only: use the terminal to explore.</p>}
+      </div>
+      <Interfaces ns={ns} />
+      <Routes ns={ns} />
+      <Sysctls ns={ns} />
+      <Connectivity ns={ns} />
+    </>
+  );
+}
+
+function Section({ title, command, children, label }: { title: string; command?: string; children: React.ReactNode; label: string }) {
+  const id = useId();
+  return (
+    <section className="inspector__section" aria-labelledby={id} data-section={label}>
+      <h3 id={id}>
+        {title} {command && <code>{command}</code>}
+      </h3>
+      {children}
+    </section>
+  );
+}
+
+/* ---------------- interfaces ---------------- */
+
+function Interfaces({ ns }: { ns: NetnsSnapshot }) {
+  const devs = ns.devs.filter((d) => d.kind !== 'loopback');
+  return (
+    <Section title="Interfaces" command="ip addr" label="interfaces">
+      {devs.length === 0 ? (
+        <p className="hint">
+          Only <code>lo</code>. Plug {ns.name} into a LAN (drag its + onto a switch) or attach it to a bridge.
+        </p>
+      ) : (
+        <ul className="dev-list">
+          {devs.map((d) => (
+            <DevCard key={d.name} netns={ns.name} dev={d} />
+          ))}
+        </ul>
+      )}
+    </Section>
+  );
+}
+
+function DevCard({ netns, dev }: { netns: string; dev: DevSnapshot }) {
+  const { run, error } = useEdit();
+  const readonly = useStore((s) => s.readonly);
+  const [cidr, setCidr] = useState('');
+  const inputId = useId();
+  const errId = useId();
+  const state = portState(dev);
+  const add = (e: FormEvent) => {
+    e.preventDefault();
+    if (!cidr.trim()) return;
+    if (run(netns, `ip addr add ${cidr.trim()} dev ${dev.name}`)) setCidr('');
+  };
+  return (
+    <li className="dev" data-dev={dev.name}>
+      <div className="dev__head">
+        <span className="dev__name">{dev.name}</span>
+        <span className={cls('badge', dev.kind === 'bridge' ? 'badge--bridge' : dev.kind === 'veth' ? 'badge--pod' : '')}>{dev.kind}</span>
+        <span className={cls('badge', state === 'up' ? 'badge--ok' : state === 'no-carrier' ? 'badge--warn' : '')}>
+          <span aria-hidden="true">{STATE_ICON[state]}</span> {STATE_LABEL[state]}
+        </span>
+        <span style={{ flex: 1 }} />
+        {!readonly && (
+          <button
+            type="button"
+            className="btn btn--sm"
+            onClick={() => run(netns, `ip link set dev ${dev.name} ${dev.adminUp ? 'down' : 'up'}`)}
+            aria-label={`Set ${dev.name} ${dev.adminUp ? 'down' : 'up'}`}
+          >
+            Set {dev.adminUp ? 'down' : 'up'}
+          </button>
+        )}
+      </div>
+      <div className="dev__meta">
+        {dev.mac}
+        {dev.master && ` · port of ${dev.master}`}
+        {dev.peer && ` · peer ${dev.peer.netns.startsWith('__lan_') ? `LAN ${dev.peer.netns.slice(6)}` : `${dev.peer.netns}/${dev.peer.dev}`}`}
+      </div>
+      {dev.addrs.length > 0 && (
+        <ul className="addr-list" aria-label={`Addresses of ${dev.name}`}>
+          {dev.addrs.map((a) => {
+            const text = `${a.addr}/${a.prefixlen}`;
+            return (
+              <li key={text} className="addr-chip">
+                {text}
+                {a.secondary && <span className="hint"> secondary</span>}
+                {!readonly && (
+                  <button
+                    type="button"
+                    className="btn btn--ghost btn--sm btn--icon btn--danger"
+                    aria-label={`Remove address ${text} from ${dev.name}`}
+                    title={`ip addr del ${text} dev ${dev.name}`}
+                    onClick={() => run(netns, `ip addr del ${text} dev ${dev.name}`)}
+                  >
+                    ×
+                  </button>
+                )}
+              </li>
+            );
+          })}
+        </ul>
+      )}
+      {!readonly && (
+        <form className="row-form" onSubmit={add}>
+          <label className="field" htmlFor={inputId}>
+            <span className="visually-hidden">Add address to {dev.name}</span>
+            <input
+              id={inputId}
+              className="input mono"
+              placeholder="add address, e.g. 10.244.1.1/24"
+              value={cidr}
+              onChange={(e) => setCidr(e.target.value)}
+              aria-invalid={error ? true : undefined}
+              aria-describedby={error ? errId : undefined}
+            />
+          </label>
+          <button type="submit" className="btn btn--sm" disabled={!cidr.trim()} style={{ height: 32 }}>
+            Add
+          </button>
+        </form>
+      )}
+      <InlineError error={error} id={errId} />
+    </li>
+  );
+}
+
+/* ---------------- routes ---------------- */
+
+/** `ip route del` for a line of `ip route` output: destination, gateway and device identify it. */
+export function routeDelCommand(line: string): string {
+  const t = line.trim().split(/\s+/);
+  let i = 0;
+  const typed = ['unreachable', 'blackhole', 'prohibit', 'local', 'broadcast', 'throw'].includes(t[0]);
+  const parts = ['ip route del'];
+  if (typed) parts.push(t[i++]);
+  parts.push(t[i++]);
+  const via = t.indexOf('via');
+  if (via > 0 && t[via + 1]) parts.push(`via ${t[via + 1]}`);
+  const dev = t.indexOf('dev');
+  if (dev > 0 && t[dev + 1]) parts.push(`dev ${t[dev + 1]}`);
+  const metric = t.indexOf('metric');
+  if (metric > 0 && t[metric + 1]) parts.push(`metric ${t[metric + 1]}`);
+  return parts.join(' ');
+}
+
+export function routeAddCommand(dest: string, via: string, dev: string): string | null {
+  const d = dest.trim();
+  if (!d) return null;
+  let cmd = `ip route add ${d}`;
+  if (via.trim()) cmd += ` via ${via.trim()}`;
+  if (dev) cmd += ` dev ${dev}`;
+  return cmd;
+}
+
+function Routes({ ns }: { ns: NetnsSnapshot }) {
+  const { run, error } = useEdit();
+  const readonly = useStore((s) => s.readonly);
+  const [dest, setDest] = useState('');
+  const [via, setVia] = useState('');
+  const [dev, setDev] = useState('');
+  const ids = { dest: useId(), via: useId(), dev: useId(), err: useId() };
+  const cmd = routeAddCommand(dest, via, dev);
+  const devs = ns.devs.filter((d) => d.kind !== 'loopback');
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    if (cmd && run(ns.name, cmd)) {
+      setDest('');
+      setVia('');
+      setDev('');
+    }
+  };
+  return (
+    <Section title="Routing table" command="ip route" label="routes">
+      <ul className="route-table" aria-label={`ip route on ${ns.name}`}>
+        <li className="route-table__cmd" aria-hidden="true">
+          root@{ns.name}:~# ip route
+        </li>
+        {ns.routes.length === 0 && (
+          <li>
+            <span className="route-table__empty">(empty: no address, no route)</span>
+          </li>
+        )}
+        {ns.routes.map((r) => (
+          <li key={r}>
+            <span className="route__text">{r}</span>
+            {!readonly && (
+              <button
+                type="button"
+                className="btn btn--sm btn--icon"
+                aria-label={`Delete route ${r}`}
+                title={routeDelCommand(r)}
+                onClick={() => run(ns.name, routeDelCommand(r))}
+              >
+                ×
+              </button>
+            )}
+          </li>
+        ))}
+      </ul>
+      {!readonly && (
+        <form onSubmit={submit} style={{ marginTop: 12 }} aria-label={`Add a route on ${ns.name}`}>
+          <div className="form-grid">
+            <label className="field span-2" htmlFor={ids.dest}>
+              Destination
+              <input
+                id={ids.dest}
+                className="input mono"
+                placeholder="10.244.2.2, 10.244.2.0/24 or default"
+                value={dest}
+                onChange={(e) => setDest(e.target.value)}
+                aria-invalid={error ? true : undefined}
+                aria-describedby={error ? ids.err : undefined}
+              />
+            </label>
+            <label className="field" htmlFor={ids.via}>
+              Via (gateway)
+              <input id={ids.via} className="input mono" placeholder="192.168.1.12" value={via} onChange={(e) => setVia(e.target.value)} />
+            </label>
+            <label className="field" htmlFor={ids.dev}>
+              Device
+              <select id={ids.dev} className="select" value={dev} onChange={(e) => setDev(e.target.value)}>
+                <option value="">(chosen by the kernel)</option>
+                {devs.map((d) => (
+                  <option key={d.name} value={d.name}>
+                    {d.name}
+                  </option>
+                ))}
+              </select>
+            </label>
+          </div>
+          {cmd && <CommandPreview on={ns.name} lines={[cmd]} />}
+          <div style={{ display: 'flex', justifyContent: 'flex-end', marginTop: 8 }}>
+            <button type="submit" className="btn btn--primary" disabled={!cmd}>
+              Add route
+            </button>
+          </div>
+          <InlineError error={error} id={ids.err} />
+        </form>
+      )}
+    </Section>
+  );
+}
+
+/* ---------------- sysctls ---------------- */
+
+function Sysctls({ ns }: { ns: NetnsSnapshot }) {
+  const { run, error } = useEdit();
+  const readonly = useStore((s) => s.readonly);
+  const [custom, setCustom] = useState('');
+  const ids = { custom: useId(), fwd: useId(), err: useId() };
+  const next = ns.ipForward ? 0 : 1;
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    const v = custom.trim().replace(/\s*=\s*/, '=');
+    if (v && run(ns.name, `sysctl -w ${v}`)) setCustom('');
+  };
+  return (
+    <Section title="Sysctls" command="sysctl" label="sysctls">
+      <div className="sysctl">
+        <div className="sysctl__text">
+          <div className="sysctl__key" id={ids.fwd}>
+            net.ipv4.ip_forward = {ns.ipForward ? 1 : 0}
+          </div>
+          <p className="hint">
+            {ns.ipForward
+              ? 'Forwarding on: packets for other hosts are routed on.'
+              : 'Forwarding off: packets for other hosts are dropped here (silently).'}
+          </p>
+        </div>
+        <button
+          type="button"
+          role="switch"
+          className="switch"
+          aria-checked={ns.ipForward}
+          aria-labelledby={ids.fwd}
+          disabled={readonly}
+          title={`sysctl -w net.ipv4.ip_forward=${next}`}
+          onClick={() => run(ns.name, `sysctl -w net.ipv4.ip_forward=${next}`)}
+        />
+      </div>
+      {!readonly && (
+        <form className="row-form" onSubmit={submit}>
+          <label className="field" htmlFor={ids.custom}>
+            Set another sysctl
+            <input
+              id={ids.custom}
+              className="input mono"
+              placeholder="net.ipv4.conf.all.rp_filter=1"
+              value={custom}
+              onChange={(e) => setCustom(e.target.value)}
+              aria-invalid={error ? true : undefined}
+              aria-describedby={error ? ids.err : undefined}
+            />
+          </label>
+          <button type="submit" className="btn btn--sm" style={{ height: 32 }} disabled={!custom.trim()}>
+            Set
+          </button>
+        </form>
+      )}
+      <InlineError error={error} id={ids.err} />
+    </Section>
+  );
+}
+
+/* ---------------- connectivity ---------------- */
+
+function Connectivity({ ns }: { ns: NetnsSnapshot }) {
+  const runCmd = useStore((s) => s.run);
+  const [dest, setDest] = useState('');
+  const [out, setOut] = useState<{ line: string; text: string; exit: number } | null>(null);
+  const ids = { dest: useId(), out: useId() };
+  const go = (tool: 'ping' | 'traceroute') => {
+    const d = dest.trim();
+    if (!d) return;
+    const line = tool === 'ping' ? `ping -c 1 -W 1 ${d}` : `traceroute -n -q 1 ${d}`;
+    const r = runCmd(ns.name, line, 'ui');
+    setOut({ line, text: (r.stdout + r.stderr).trimEnd(), exit: r.exit });
+  };
+  return (
+    <Section title="Test connectivity" label="connectivity">
+      <form
+        className="row-form"
+        onSubmit={(e) => {
+          e.preventDefault();
+          go('ping');
+        }}
+      >
+        <label className="field" htmlFor={ids.dest}>
+          <span className="visually-hidden">Destination address</span>
+          <input id={ids.dest} className="input mono" placeholder="10.244.2.2" value={dest} onChange={(e) => setDest(e.target.value)} />
+        </label>
+        <button type="submit" className="btn btn--sm" style={{ height: 32 }} disabled={!dest.trim()}>
+          Ping
+        </button>
+        <button type="button" className="btn btn--sm" style={{ height: 32 }} disabled={!dest.trim()} onClick={() => go('traceroute')}>
+          Traceroute
+        </button>
+      </form>
+      {out && (
+        <pre className="cmd-preview" id={ids.out} aria-live="polite" aria-label={`Output of ${out.line}`} data-exit={out.exit}>
+          <span className="prompt">{`root@${ns.name}:~# `}</span>
+          {out.line}
+          {'\n'}
+          {out.text}
+        </pre>
+      )}
+      <p className="hint" style={{ marginTop: 8 }}>The trace panel shows every hop of the last ping.</p>
+    </Section>
+  );
+}

@@ -1,0 +1,477 @@
+/**
+ * Add a machine, pod, bridge, LAN switch or cable. Each form shows the commands it will run;
+ * the edit is atomic (a failure shows the real error and changes nothing).
+ */
+import { useEffect, useId, useMemo, useRef, useState, type FormEvent, type ReactNode } from 'react';
+import { netnsCreators, nextName, useStore, type EditStep } from '../../store';
+import { podOwners } from '../canvas/graph';
+import { nextIfName } from '../canvas/connect';
+import { CommandPreview, InlineError, useEdit } from '../inspector/useEdit';
+import { addrOnly, bridgeCommands, machineSteps, nextFreeAddr, nodeNumber, podCommands } from './plans';
+
+export type AddKind = 'machine' | 'pod' | 'bridge' | 'lan' | 'cable';
+
+export const ADD_ITEMS: { kind: AddKind; label: string; help: string }[] = [
+  { kind: 'machine', label: 'Machine', help: 'A new node with its own network namespace' },
+  { kind: 'pod', label: 'Pod', help: 'A namespace on a node, attached to its bridge' },
+  { kind: 'bridge', label: 'Bridge', help: 'A Linux bridge (like v-net-0) on a node' },
+  { kind: 'lan', label: 'LAN switch', help: 'A switch to plug machines into' },
+  { kind: 'cable', label: 'Cable', help: 'A point-to-point link between two machines' },
+];
+
+export function Dialog({ title, onClose, children, footer, onSubmit }: { title: string; onClose: () => void; children: ReactNode; footer: ReactNode; onSubmit: (e: FormEvent) => void }) {
+  const id = useId();
+  const ref = useRef<HTMLFormElement>(null);
+  useEffect(() => {
+    const prev = document.activeElement as HTMLElement | null;
+    ref.current?.querySelector<HTMLElement>('input, select, button:not([data-close])')?.focus();
+    return () => prev?.focus?.();
+  }, []);
+  return (
+    <div
+      className="dialog-backdrop"
+      onMouseDown={(e) => {
+        if (e.target === e.currentTarget) onClose();
+      }}
+    >
+      <form
+        ref={ref}
+        className="dialog"
+        role="dialog"
+        aria-modal="true"
+        aria-labelledby={id}
+        onSubmit={onSubmit}
+        onKeyDown={(e) => {
+          if (e.key === 'Escape') {
+            e.stopPropagation();
+            onClose();
+          }
+          if (e.key === 'Tab') {
+            // keep focus inside the dialog
+            const f = Array.from(ref.current?.querySelectorAll<HTMLElement>('input, select, button, textarea') ?? []).filter((el) => !(el as HTMLButtonElement).disabled);
+            if (f.length === 0) return;
+            const first = f[0];
+            const last = f[f.length - 1];
+            if (e.shiftKey && document.activeElement === first) {
+              e.preventDefault();
+              last.focus();
+            } else if (!e.shiftKey && document.activeElement === last) {
+              e.preventDefault();
+              first.focus();
+            }
+          }
+        }}
+      >
+        <div className="dialog__head">
+          <h2 id={id}>{title}</h2>
+          <button type="button" className="btn btn--ghost btn--icon" onClick={onClose} aria-label="Close" data-close>
+            ×
+          </button>
+        </div>
+        <div className="dialog__body">{children}</div>
+        <div className="dialog__foot">{footer}</div>
+      </form>
+    </div>
+  );
+}
+
+function useMachines() {
+  const snapshot = useStore((s) => s.snapshot);
+  const base = useStore((s) => s.doc.base);
+  const ops = useStore((s) => s.doc.ops);
+  return useMemo(() => {
+    const owners = podOwners(snapshot, netnsCreators({ base, ops }));
+    const all = snapshot.netns.filter((n) => n.role === 'host');
+    return { snapshot, all, machines: all.filter((n) => !owners[n.name]) };
+  }, [snapshot, base, ops]);
+}
+
+export function AddDialog({ kind, onClose, onSwitch }: { kind: AddKind; onClose: () => void; onSwitch: (k: AddKind) => void }) {
+  switch (kind) {
+    case 'machine':
+      return <AddMachine onClose={onClose} />;
+    case 'pod':
+      return <AddPod onClose={onClose} onSwitch={onSwitch} />;
+    case 'bridge':
+      return <AddBridge onClose={onClose} />;
+    case 'lan':
+      return <AddLan onClose={onClose} />;
+    case 'cable':
+      return <AddCable onClose={onClose} />;
+  }
+}
+
+function Footer({ onClose, label, disabled }: { onClose: () => void; label: string; disabled?: boolean }) {
+  return (
+    <>
+      <button type="button" className="btn" onClick={onClose}>
+        Cancel
+      </button>
+      <button type="submit" className="btn btn--primary" disabled={disabled}>
+        {label}
+      </button>
+    </>
+  );
+}
+
+function useFinish(onClose: () => void) {
+  const selectHost = useStore((s) => s.selectHost);
+  const requestFit = useStore((s) => s.requestFit);
+  return (select: string | null) => {
+    if (select) selectHost(select);
+    requestFit();
+    onClose();
+  };
+}
+
+function describeSteps(steps: EditStep[]): { on: string; lines: string[] }[] {
+  const out: { on: string; lines: string[] }[] = [];
+  for (const s of steps) {
+    const on = s.kind === 'cmd' ? s.on : 'lab';
+    const line =
+      s.kind === 'cmd'
+        ? s.run
+        : s.kind === 'host'
+          ? `# new machine ${s.name}`
+          : s.kind === 'lan'
+            ? `# new LAN switch ${s.name}${s.members.length ? ` with ${s.members.join(', ')}` : ''}`
+            : s.kind === 'lan-member'
+              ? `# cable ${s.member} into switch ${s.lan}`
+              : `# cable ${s.a} ⇄ ${s.b}`;
+    const last = out[out.length - 1];
+    if (last && last.on === on) last.lines.push(line);
+    else out.push({ on, lines: [line] });
+  }
+  return out;
+}
+
+function StepsPreview({ steps }: { steps: EditStep[] }) {
+  return (
+    <div>
+      {describeSteps(steps).map((g, i) =>
+        g.on === 'lab' ? (
+          <pre key={i} className="cmd-preview" style={{ color: '#c3cfdd' }}>
+            {g.lines.join('\n')}
+          </pre>
+        ) : (
+          <CommandPreview key={i} on={g.on} lines={g.lines} />
+        ),
+      )}
+    </div>
+  );
+}
+
+function AddMachine({ onClose }: { onClose: () => void }) {
+  const { snapshot, all } = useMachines();
+  const { runSteps, error } = useEdit();
+  const finish = useFinish(onClose);
+  const ids = { name: useId(), lan: useId(), addr: useId() };
+  const [name, setName] = useState(() => nextName('node', all.map((n) => n.name), 1, 2));
+  const [lan, setLan] = useState(snapshot.lans[0]?.name ?? '');
+  const lanSubnet = useMemo(() => {
+    const l = snapshot.lans.find((x) => x.name === lan);
+    for (const m of l?.members ?? []) {
+      const a = snapshot.netns.find((n) => n.name === m.netns)?.devs.find((d) => d.name === m.dev)?.addrs[0];
+      if (a) return `${a.addr}/${a.prefixlen}`;
+    }
+    return null;
+  }, [snapshot, lan]);
+  const [addr, setAddr] = useState(() => (lanSubnet ? (nextFreeAddr(snapshot, lanSubnet, 11) ?? '') : ''));
+  const steps = machineSteps(name.trim(), lan, lan ? addr : '');
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    if (name.trim() && runSteps(steps)) finish(name.trim());
+  };
+  return (
+    <Dialog title="Add a machine" onClose={onClose} onSubmit={submit} footer={<Footer onClose={onClose} label="Add machine" disabled={!name.trim()} />}>
+      <p className="hint">A machine is a network namespace of its own, with only <code>lo</code> until you plug it in.</p>
+      <div className="form-grid">
+        <label className="field" htmlFor={ids.name}>
+          Name
+          <input id={ids.name} className="input mono" value={name} onChange={(e) => setName(e.target.value)} />
+        </label>
+        <label className="field" htmlFor={ids.lan}>
+          Plug eth0 into
+          <select id={ids.lan} className="select" value={lan} onChange={(e) => setLan(e.target.value)}>
+            <option value="">(nothing yet)</option>
+            {snapshot.lans.map((l) => (
+              <option key={l.name} value={l.name}>
+                LAN switch {l.name}
+              </option>
+            ))}
+          </select>
+        </label>
+        {lan && (
+          <label className="field span-2" htmlFor={ids.addr}>
+            Address of eth0
+            <input id={ids.addr} className="input mono" placeholder="192.168.1.14/24" value={addr} onChange={(e) => setAddr(e.target.value)} />
+          </label>
+        )}
+      </div>
+      <StepsPreview steps={steps} />
+      <InlineError error={error} />
+    </Dialog>
+  );
+}
+
+function AddBridge({ onClose }: { onClose: () => void }) {
+  const { snapshot, machines } = useMachines();
+  const selected = useStore((s) => s.selectedHost);
+  const { run, error } = useEdit();
+  const finish = useFinish(onClose);
+  const ids = { node: useId(), name: useId(), addr: useId() };
+  const [node, setNode] = useState(() => machines.find((m) => m.name === selected)?.name ?? machines[0]?.name ?? '');
+  const ns = snapshot.netns.find((n) => n.name === node);
+  const idx = machines.findIndex((m) => m.name === node);
+  const defaultName = nextName('v-net-', ns?.devs.map((d) => d.name) ?? [], 0);
+  const defaultAddr = `10.244.${nodeNumber(node, Math.max(0, idx))}.1/24`;
+  const [name, setName] = useState<string | null>(null);
+  const [addr, setAddr] = useState<string | null>(null);
+  const lines = bridgeCommands((name ?? defaultName).trim(), addr ?? defaultAddr);
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    if (node && run(node, lines)) finish(node);
+  };
+  if (machines.length === 0) return <NeedMachine onClose={onClose} what="a bridge" />;
+  return (
+    <Dialog title="Add a bridge" onClose={onClose} onSubmit={submit} footer={<Footer onClose={onClose} label="Add bridge" disabled={!node} />}>
+      <p className="hint">A bridge is a virtual switch inside a node: pods plug into it, and its address is their gateway.</p>
+      <div className="form-grid">
+        <label className="field span-2" htmlFor={ids.node}>
+          On node
+          <select
+            id={ids.node}
+            className="select"
+            value={node}
+            onChange={(e) => {
+              setNode(e.target.value);
+              setName(null);
+              setAddr(null);
+            }}
+          >
+            {machines.map((m) => (
+              <option key={m.name} value={m.name}>
+                {m.name}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="field" htmlFor={ids.name}>
+          Name
+          <input id={ids.name} className="input mono" value={name ?? defaultName} onChange={(e) => setName(e.target.value)} />
+        </label>
+        <label className="field" htmlFor={ids.addr}>
+          Address (gateway for pods)
+          <input id={ids.addr} className="input mono" value={addr ?? defaultAddr} onChange={(e) => setAddr(e.target.value)} />
+        </label>
+      </div>
+      <CommandPreview on={node} lines={lines} />
+      <InlineError error={error} />
+    </Dialog>
+  );
+}
+
+function AddPod({ onClose, onSwitch }: { onClose: () => void; onSwitch: (k: AddKind) => void }) {
+  const { snapshot, all, machines } = useMachines();
+  const selected = useStore((s) => s.selectedHost);
+  const { run, error } = useEdit();
+  const finish = useFinish(onClose);
+  const ids = { node: useId(), name: useId(), br: useId(), addr: useId() };
+  const withBridge = machines.filter((m) => m.devs.some((d) => d.kind === 'bridge'));
+  const [node, setNode] = useState(() => withBridge.find((m) => m.name === selected)?.name ?? withBridge[0]?.name ?? machines[0]?.name ?? '');
+  const ns = snapshot.netns.find((n) => n.name === node);
+  const bridges = ns?.devs.filter((d) => d.kind === 'bridge') ?? [];
+  const [bridge, setBridge] = useState<string | null>(null);
+  const br = bridges.find((b) => b.name === bridge) ?? bridges[0];
+  const brCidr = br?.addrs[0] ? `${br.addrs[0].addr}/${br.addrs[0].prefixlen}` : null;
+  const [name, setName] = useState(() => nextName('pod', all.map((n) => n.name), 1));
+  const [addr, setAddr] = useState<string | null>(null);
+  const defaultAddr = brCidr ? (nextFreeAddr(snapshot, brCidr) ?? '') : '';
+  const lines = br ? podCommands(name.trim(), br.name, addr ?? defaultAddr, addrOnly(brCidr)) : [];
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    if (node && br && name.trim() && run(node, lines)) finish(name.trim());
+  };
+  if (machines.length === 0) return <NeedMachine onClose={onClose} what="a pod" />;
+  return (
+    <Dialog title="Add a pod" onClose={onClose} onSubmit={submit} footer={<Footer onClose={onClose} label="Add pod" disabled={!br || !name.trim()} />}>
+      <p className="hint">
+        A pod is a network namespace joined to its node’s bridge by a veth pair. These are the commands a CNI plugin runs for every new pod.
+      </p>
+      <div className="form-grid">
+        <label className="field" htmlFor={ids.node}>
+          On node
+          <select
+            id={ids.node}
+            className="select"
+            value={node}
+            onChange={(e) => {
+              setNode(e.target.value);
+              setBridge(null);
+              setAddr(null);
+            }}
+          >
+            {machines.map((m) => (
+              <option key={m.name} value={m.name}>
+                {m.name}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="field" htmlFor={ids.name}>
+          Pod name
+          <input id={ids.name} className="input mono" value={name} onChange={(e) => setName(e.target.value)} />
+        </label>
+        {br && (
+          <>
+            <label className="field" htmlFor={ids.br}>
+              Bridge
+              <select
+                id={ids.br}
+                className="select"
+                value={br.name}
+                onChange={(e) => {
+                  setBridge(e.target.value);
+                  setAddr(null);
+                }}
+              >
+                {bridges.map((b) => (
+                  <option key={b.name} value={b.name}>
+                    {b.name}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <label className="field" htmlFor={ids.addr}>
+              Pod address
+              <input id={ids.addr} className="input mono" value={addr ?? defaultAddr} onChange={(e) => setAddr(e.target.value)} />
+            </label>
+          </>
+        )}
+      </div>
+      {!br && (
+        <div className="error-text" style={{ background: 'var(--warn-soft)', color: 'var(--warn)' }}>
+          <span aria-hidden="true">!</span>
+          <div>
+            {node} has no bridge to attach a pod to.{' '}
+            <button type="button" className="btn btn--sm" onClick={() => onSwitch('bridge')}>
+              Add a bridge on {node}
+            </button>
+          </div>
+        </div>
+      )}
+      {br && !brCidr && <p className="hint">The bridge has no address, so the pod gets no default route.</p>}
+      {br && <CommandPreview on={node} lines={lines} />}
+      <InlineError error={error} />
+    </Dialog>
+  );
+}
+
+function AddLan({ onClose }: { onClose: () => void }) {
+  const { snapshot, machines } = useMachines();
+  const { runSteps, error } = useEdit();
+  const finish = useFinish(onClose);
+  const nameId = useId();
+  const [name, setName] = useState(() => nextName('lan', snapshot.lans.map((l) => l.name), 0));
+  const [members, setMembers] = useState<string[]>([]);
+  const plugged = members.map((m) => `${m}:${nextIfName(snapshot, m)}`);
+  const steps: EditStep[] = [{ kind: 'lan', name: name.trim(), members: plugged }];
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    if (name.trim() && runSteps(steps)) finish(members[0] ?? null);
+  };
+  return (
+    <Dialog title="Add a LAN switch" onClose={onClose} onSubmit={submit} footer={<Footer onClose={onClose} label="Add LAN switch" disabled={!name.trim()} />}>
+      <p className="hint">A LAN switch connects machines on one layer-2 segment, like the 192.168.1.0/24 network of the lab.</p>
+      <label className="field" htmlFor={nameId}>
+        Name
+        <input id={nameId} className="input mono" value={name} onChange={(e) => setName(e.target.value)} />
+      </label>
+      <fieldset className="field" style={{ border: 0, padding: 0, margin: 0 }}>
+        <legend style={{ marginBottom: 6 }}>Plug in (each gets a new interface)</legend>
+        {machines.length === 0 && <p className="hint">No machines yet: you can plug them in later by dragging their + onto the switch.</p>}
+        <div style={{ display: 'flex', flexWrap: 'wrap', gap: 12 }}>
+          {machines.map((m) => (
+            <label key={m.name} className="checkbox">
+              <input
+                type="checkbox"
+                checked={members.includes(m.name)}
+                onChange={(e) => setMembers(e.target.checked ? [...members, m.name] : members.filter((x) => x !== m.name))}
+              />
+              {m.name} <span className="hint mono">({nextIfName(snapshot, m.name)})</span>
+            </label>
+          ))}
+        </div>
+      </fieldset>
+      <StepsPreview steps={steps} />
+      <p className="hint">New interfaces have no address: give them one in the inspector.</p>
+      <InlineError error={error} />
+    </Dialog>
+  );
+}
+
+function AddCable({ onClose }: { onClose: () => void }) {
+  const { snapshot, all } = useMachines();
+  const { runSteps, error } = useEdit();
+  const finish = useFinish(onClose);
+  const ids = { a: useId(), b: useId() };
+  const [a, setA] = useState(all[0]?.name ?? '');
+  const [b, setB] = useState(all[1]?.name ?? '');
+  const ok = a && b && a !== b;
+  const steps: EditStep[] = ok ? [{ kind: 'link', a: `${a}:${nextIfName(snapshot, a)}`, b: `${b}:${nextIfName(snapshot, b)}` }] : [];
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    if (ok && runSteps(steps)) finish(a);
+  };
+  if (all.length < 2) return <NeedMachine onClose={onClose} what="a cable (it needs two machines)" />;
+  return (
+    <Dialog title="Add a cable" onClose={onClose} onSubmit={submit} footer={<Footer onClose={onClose} label="Add cable" disabled={!ok} />}>
+      <p className="hint">A point-to-point cable: a veth pair with one end in each namespace. You can also drag a machine’s + onto another machine.</p>
+      <div className="form-grid">
+        <label className="field" htmlFor={ids.a}>
+          From
+          <select id={ids.a} className="select" value={a} onChange={(e) => setA(e.target.value)}>
+            {all.map((m) => (
+              <option key={m.name} value={m.name}>
+                {m.name}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="field" htmlFor={ids.b}>
+          To
+          <select id={ids.b} className="select" value={b} onChange={(e) => setB(e.target.value)}>
+            {all.map((m) => (
+              <option key={m.name} value={m.name}>
+                {m.name}
+              </option>
+            ))}
+          </select>
+        </label>
+      </div>
+      {!ok && <p className="hint">Pick two different machines.</p>}
+      {ok && <StepsPreview steps={steps} />}
+      <InlineError error={error} />
+    </Dialog>
+  );
+}
+
+function NeedMachine({ onClose, what }: { onClose: () => void; what: string }) {
+  return (
+    <Dialog
+      title="Add a machine first"
+      onClose={onClose}
+      onSubmit={(e) => {
+        e.preventDefault();
+        onClose();
+      }}
+      footer={
+        <button type="submit" className="btn btn--primary">
+          OK
+        </button>
+      }
+    >
+      <p className="hint">To add {what}, the lab needs machines. Use Add ▸ Machine, or load a lab from the Lab menu.</p>
+    </Dialog>
+  );
+}

@@ -1,0 +1,76 @@
+/**
+ * The bottom dock: terminals on the left; on the right the trace of the last ping, the
+ * reachability matrix and capture panels, as tabs. A new trace brings its tab forward.
+ */
+import { useEffect, useId, useRef, useState, type KeyboardEvent } from 'react';
+import { useStore } from '../../store';
+import { TerminalDock } from '../terminal';
+import { TracePanel } from '../trace';
+import { MatrixView } from '../matrix';
+import { CapturePanel } from '../capture';
+
+const TABS = [
+  { key: 'trace', label: 'Trace' },
+  { key: 'matrix', label: 'Reachability' },
+  { key: 'capture', label: 'Capture' },
+] as const;
+type TabKey = (typeof TABS)[number]['key'];
+
+export function Dock() {
+  const [tab, setTab] = useState<TabKey>('trace');
+  const traceId = useStore((s) => s.trace.id);
+  const captures = useStore((s) => s.captures.length);
+  const id = useId();
+  const seenTrace = useRef(traceId);
+  const seenCaptures = useRef(captures);
+  useEffect(() => {
+    if (traceId !== seenTrace.current) {
+      seenTrace.current = traceId;
+      setTab('trace');
+    }
+  }, [traceId]);
+  useEffect(() => {
+    if (captures > seenCaptures.current) setTab('capture');
+    seenCaptures.current = captures;
+  }, [captures]);
+  const onKey = (e: KeyboardEvent, i: number) => {
+    const j = e.key === 'ArrowRight' ? (i + 1) % TABS.length : e.key === 'ArrowLeft' ? (i - 1 + TABS.length) % TABS.length : -1;
+    if (j < 0) return;
+    e.preventDefault();
+    setTab(TABS[j].key);
+    document.getElementById(`${id}-${TABS[j].key}`)?.focus();
+  };
+  return (
+    <div className="dock">
+      <div className="dock__pane">
+        <TerminalDock />
+      </div>
+      <div className="dock__pane">
+        <div className="tabs" role="tablist" aria-label="Analysis panels">
+          {TABS.map((t, i) => (
+            <button
+              key={t.key}
+              id={`${id}-${t.key}`}
+              type="button"
+              role="tab"
+              className="tab"
+              aria-selected={tab === t.key}
+              aria-controls={`${id}-${t.key}-panel`}
+              tabIndex={tab === t.key ? 0 : -1}
+              onClick={() => setTab(t.key)}
+              onKeyDown={(e) => onKey(e, i)}
+            >
+              {t.label}
+              {t.key === 'capture' && captures > 0 && <span className="badge">{captures}</span>}
+            </button>
+          ))}
+        </div>
+        <div className="tabpanel" role="tabpanel" id={`${id}-${tab}-panel`} aria-labelledby={`${id}-${tab}`}>
+          {tab === 'trace' && <TracePanel />}
+          {tab === 'matrix' && <MatrixView />}
+          {tab === 'capture' && <CapturePanel />}
+        </div>
+      </div>
+    </div>
+  );
+}
