@@ -1,0 +1,68 @@
+/**
+ * The lesson widget: the canvas, one terminal and the trace, for a lesson page's <iframe>.
+ */
+import { ReactFlowProvider } from '@xyflow/react';
+import { useStore } from '../store';
+import { LabCanvas } from '../ui/canvas/LabCanvas';
+import { Brand, UndoRedo } from '../ui/layout/Header';
+import { ActivityBar, Notice } from '../ui/layout/Overlays';
+import { useUndoShortcuts } from '../ui/layout/shortcuts';
+import { TerminalView } from '../ui/terminal/TerminalView';
+import '../ui/terminal/terminal.css';
+import { TracePanel } from '../ui/trace';
+
+export function EmbedApp({ lab, host }: { lab: string; host: string }) {
+  const title = useStore((s) => s.doc.title);
+  const readonly = useStore((s) => s.readonly);
+  const loadPreset = useStore((s) => s.loadPreset);
+  const openTerminal = useStore((s) => s.openTerminal);
+  const terminalOpen = useStore((s) => s.openTerminals.includes(host));
+  useUndoShortcuts();
+  const full = new URL('./index.html', window.location.href);
+  full.searchParams.set('lab', lab);
+  return (
+    <ReactFlowProvider>
+      <div className="embed">
+        <header className="embed__bar">
+          <Brand />
+          <strong>{title}</strong>
+          {readonly && <span className="badge">read-only topology</span>}
+          <span style={{ flex: 1 }} />
+          <UndoRedo />
+          <button
+            type="button"
+            className="btn btn--sm"
+            onClick={() => {
+              loadPreset(lab);
+              openTerminal(host);
+            }}
+          >
+            Start over
+          </button>
+          <a className="btn btn--sm" href={full.toString()} target="_blank" rel="noreferrer">
+            Open in Hoplab ↗
+          </a>
+        </header>
+        <main className="embed__canvas" aria-label="Lab canvas">
+          <LabCanvas />
+          <Notice />
+          <ActivityBar />
+        </main>
+        <div className="embed__dock">
+          <section className="hl-terms" aria-label={`Terminal on ${host}`}>
+            {terminalOpen ? (
+              <TerminalView host={host} active screenReader={false} />
+            ) : (
+              <div style={{ padding: 16 }}>
+                <button type="button" className="btn" onClick={() => openTerminal(host)}>
+                  Open the terminal on {host}
+                </button>
+              </div>
+            )}
+          </section>
+          <TracePanel />
+        </div>
+      </div>
+    </ReactFlowProvider>
+  );
+}

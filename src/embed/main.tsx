@@ -1,0 +1,25 @@
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import '@xyflow/react/dist/style.css';
+import '../ui/styles.css';
+import { hasPreset, initAppStore } from '../store';
+import { presetDoc } from '../store/replay';
+import { EmbedApp } from './EmbedApp';
+import { parseEmbedParams } from './params';
+
+const params = parseEmbedParams(window.location.search);
+const lab = hasPreset(params.lab) ? params.lab : 'before-routes';
+// the widget starts from its lesson's lab every time: no autosave, so lessons stay independent
+const store = initAppStore({ initial: presetDoc(lab), storage: null, readonly: params.readonly });
+const state = store.getState();
+if (lab !== params.lab) state.setNotice({ kind: 'error', text: `There is no lab called "${params.lab}"; showing "${lab}".` });
+const hosts = state.snapshot.netns.filter((n) => n.role === 'host').map((n) => n.name);
+const host = params.host && hosts.includes(params.host) ? params.host : (hosts[0] ?? 'node01');
+state.openTerminal(host);
+state.selectHost(host);
+
+createRoot(document.getElementById('root')!).render(
+  <StrictMode>
+    <EmbedApp lab={lab} host={host} />
+  </StrictMode>,
+);
