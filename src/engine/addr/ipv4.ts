@@ -1,0 +1,93 @@
+/** IPv4 addresses as unsigned 32-bit numbers, parsed and printed the way iproute2 does. */
+export type Ipv4 = number & { readonly __brand: 'Ipv4' };
+
+export const asIpv4 = (n: number): Ipv4 => (n >>> 0) as Ipv4;
+export const ANY = asIpv4(0);
+export const BROADCAST = asIpv4(0xffffffff);
+
+/**
+ * iproute2's get_addr_ipv4(): up to four parts, each strtoul(…, 0) (so octal and hex parts work),
+ * missing trailing parts are zero ("10.1" is 10.1.0.0). Returns null where iproute2 fails.
+ */
+export function parseIpv4(text: string): Ipv4 | null {
+  const parts = text.split('.');
+  if (parts.length < 1 || parts.length > 4) return null;
+  let value = 0;
+  for (let i = 0; i < 4; i++) {
+    let byte = 0;
+    if (i < parts.length) {
+      const p = parts[i];
+      const n = strtoul0(p);
+      if (n === null || n > 255) return null;
+      byte = n;
+    }
+    value = value * 256 + byte;
+  }
+  return asIpv4(value);
+}
+
+/** strtoul(s, &end, 0) that must consume the whole string. */
+function strtoul0(s: string): number | null {
+  let m: RegExpMatchArray | null;
+  if ((m = /^0[xX]([0-9a-fA-F]+)$/.exec(s))) return parseInt(m[1], 16);
+  if (/^0[0-7]*$/.test(s)) return parseInt(s, 8);
+  if (/^[1-9][0-9]*$/.test(s)) return s.length > 12 ? Number.MAX_SAFE_INTEGER : parseInt(s, 10);
+  return null;
+}
+
+/** Strict dotted quad, as inet_aton-free tools (ping, sysctl-free code paths) expect. */
+export function parseDottedQuad(text: string): Ipv4 | null {
+  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(text);
+  if (!m) return null;
+  const b = m.slice(1).map(Number);
+  if (b.some((x) => x > 255)) return null;
+  return asIpv4(((b[0] << 24) | (b[1] << 16) | (b[2] << 8) | b[3]) >>> 0);
+}
+
+export function formatIpv4(a: number): string {
+  return `${(a >>> 24) & 255}.${(a >>> 16) & 255}.${(a >>> 8) & 255}.${a & 255}`;
+}
+
+export function prefixMask(plen: number): number {
+  return plen === 0 ? 0 : (0xffffffff << (32 - plen)) >>> 0;
+}
+
+export function networkOf(a: number, plen: number): Ipv4 {
+  return asIpv4((a & prefixMask(plen)) >>> 0);
+}
+
+export function broadcastOf(a: number, plen: number): Ipv4 {
+  return asIpv4((a | ~prefixMask(plen)) >>> 0);
+}
+
+export function inPrefix(a: number, net: number, plen: number): boolean {
+  return ((a ^ net) & prefixMask(plen)) === 0;
+}
+
+export const isLoopback = (a: number): boolean => a >>> 24 === 127;
+export const isMulticast = (a: number): boolean => a >>> 28 === 14;
+export const isZeronet = (a: number): boolean => a >>> 24 === 0;
+
+export interface Prefix {
+  addr: Ipv4;
+  plen: number;
+}
+
+/** iproute2 get_prefix(): "A.B.C.D[/N]"; "default"/"any"/"all" are 0/0. */
+export function parsePrefix(text: string, allowDefault = true): Prefix | null {
+  if (allowDefault && (text === 'default' || text === 'any' || text === 'all')) return { addr: ANY, plen: 0 };
+  const slash = text.indexOf('/');
+  const addrText = slash < 0 ? text : text.slice(0, slash);
+  const addr = parseIpv4(addrText);
+  if (addr === null) return null;
+  if (slash < 0) return { addr, plen: 32 };
+  const plenText = text.slice(slash + 1);
+  if (!/^\d+$/.test(plenText)) return null;
+  const plen = Number(plenText);
+  if (plen > 32) return null;
+  return { addr, plen };
+}
+
+export function formatPrefix(addr: number, plen: number): string {
+  return plen === 32 ? formatIpv4(addr) : `${formatIpv4(addr)}/${plen}`;
+}

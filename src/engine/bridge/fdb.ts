@@ -1,0 +1,40 @@
+import type { Mac } from '../addr/mac';
+import type { Bridge, FdbEntry, Netdev } from '../netns/netdev';
+
+/** The bridge forwarding database (br_fdb.c): learn, find with ageing, flush per port. */
+
+export function brFdbInsertLocal(br: Bridge, port: Netdev, mac: Mac): void {
+  br.fdb.set(mac, { mac, port, local: true, updated: 0 });
+}
+
+/** br_fdb_update(): learn (or refresh) where a source address lives; local entries never move. */
+export function brFdbLearn(br: Bridge, port: Netdev, mac: Mac, now: number): 'learned' | 'refreshed' | 'local' {
+  const e = br.fdb.get(mac);
+  if (e?.local) return 'local';
+  if (e && e.port === port) {
+    e.updated = now;
+    return 'refreshed';
+  }
+  br.fdb.set(mac, { mac, port, local: false, updated: now });
+  return 'learned';
+}
+
+/** br_fdb_find() with has_expired(): an aged-out entry counts as absent (and is removed). */
+export function brFdbFind(br: Bridge, mac: Mac, now: number): FdbEntry | undefined {
+  const e = br.fdb.get(mac);
+  if (!e) return undefined;
+  if (!e.local && now - e.updated > br.ageingTime * 1000) {
+    br.fdb.delete(mac);
+    return undefined;
+  }
+  return e;
+}
+
+/** br_fdb_delete_by_port(): forget what was learned on a port (and its local entry when it leaves). */
+export function brFdbDeletePort(br: Bridge, port: Netdev, includeLocal: boolean): void {
+  for (const [mac, e] of br.fdb) {
+    if (e.port !== port) continue;
+    if (e.local && !includeLocal) continue;
+    br.fdb.delete(mac);
+  }
+}

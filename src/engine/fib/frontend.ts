@@ -1,0 +1,323 @@
+import { BROADCAST, inPrefix, isZeronet, networkOf, broadcastOf, type Ipv4 } from '../addr/ipv4';
+import type { Ifaddr, Netdev } from '../netns/netdev';
+import { carrierOk } from '../netns/netdev';
+import type { Netns } from '../netns/netns';
+import { KernelError, ROUTE_TYPE_ERRNO, RTPROT, RT_SCOPE, RT_TABLE, type Errno, type FibRoute, type RouteType } from './route';
+
+/**
+ * Configuration entry points of the FIB (fib_frontend.c / fib_semantics.c): kernel routes that
+ * follow addresses and links, `ip route add/del` with nexthop validation, and lookups.
+ */
+
+function primaryFor(dev: Netdev, ifa: Ifaddr): Ifaddr {
+  if (!ifa.secondary) return ifa;
+  return dev.addrs.find((a) => !a.secondary && a.plen === ifa.plen && inPrefix(ifa.local, a.local, a.plen)) ?? ifa;
+}
+
+function magicAdd(ns: Netns, r: FibRoute): void {
+  const t = ns.table(r.table)!;
+  try {
+    t.insert(r, 'append');
+  } catch {
+    /* an identical kernel route exists already */
+  }
+}
+
+function magicDel(ns: Netns, type: RouteType, dst: Ipv4, plen: number, dev: Netdev, prefsrc: Ipv4, table: number): void {
+  const t = ns.table(table)!;
+  try {
+    t.delete(dst, plen, (r) => r.type === type && r.nh?.dev === dev && r.prefsrc === prefsrc && r.proto === RTPROT.kernel);
+  } catch {
+    /* already gone */
+  }
+}
+
+const kernelRoute = (type: RouteType, dst: Ipv4, plen: number, dev: Netdev, src: Ipv4, scope: number): FibRoute => ({
+  table: type === 'unicast' ? RT_TABLE.main : RT_TABLE.local,
+  type,
+  dst,
+  plen,
+  metric: 0,
+  proto: RTPROT.kernel,
+  scope,
+  prefsrc: src,
+  nh: { dev, onlink: false, scope: RT_SCOPE.host },
+});
+
+/** fib_add_ifaddr(): local route always; broadcast and prefix routes once the device is up. */
+export function fibAddIfaddr(ns: Netns, dev: Netdev, ifa: Ifaddr): void {
+  const prim = primaryFor(dev, ifa);
+  magicAdd(ns, kernelRoute('local', ifa.local, 32, dev, prim.local, RT_SCOPE.host));
+  if (!dev.adminUp) return;
+  if (ifa.broadcast !== undefined && ifa.broadcast !== BROADCAST) {
+    magicAdd(ns, kernelRoute('broadcast', ifa.broadcast, 32, dev, prim.local, RT_SCOPE.link));
+  }
+  const prefix = networkOf(ifa.local, ifa.plen);
+  if (!isZeronet(prefix) && !ifa.secondary && (prefix !== ifa.local || ifa.plen < 32)) {
+    const lo = dev.kind === 'loopback';
+    magicAdd(ns, kernelRoute(lo ? 'local' : 'unicast', prefix, ifa.plen, dev, prim.local, lo ? RT_SCOPE.host : RT_SCOPE.link));
+    if (ifa.plen < 31) magicAdd(ns, kernelRoute('broadcast', broadcastOf(prefix, ifa.plen), 32, dev, prim.local, RT_SCOPE.link));
+  }
+}
+
+/** fib_del_ifaddr() and fib_sync_down_addr(): the address's routes go, and routes preferring it as source. */
+export function fibDelIfaddr(ns: Netns, dev: Netdev, ifa: Ifaddr): void {
+  const prim = primaryFor(dev, ifa);
+  const prefix = networkOf(ifa.local, ifa.plen);
+  if (!ifa.secondary) {
+    const lo = dev.kind === 'loopback';
+    magicDel(ns, lo ? 'local' : 'unicast', prefix, ifa.plen, dev, prim.local, lo ? RT_TABLE.local : RT_TABLE.main);
+    if (ifa.plen < 31) magicDel(ns, 'broadcast', broadcastOf(prefix, ifa.plen), 32, dev, prim.local, RT_TABLE.local);
+  }
+  if (ifa.broadcast !== undefined) magicDel(ns, 'broadcast', ifa.broadcast, 32, dev, prim.local, RT_TABLE.local);
+  const stillLocal = [...ns.devs.values()].some((d) => d.addrs.some((a) => a.local === ifa.local));
+  if (!stillLocal) {
+    magicDel(ns, 'local', ifa.local, 32, dev, prim.local, RT_TABLE.local);
+    for (const t of [ns.local, ns.main]) t.flush((r) => r.prefsrc === ifa.local);
+  }
+}
+
+/** fib_sync_down_dev() + fib_flush() on NETDEV_DOWN: every route through the device is removed. */
+export function fibFlushDev(ns: Netns, dev: Netdev): void {
+  for (const t of [ns.local, ns.main]) t.flush((r) => r.nh?.dev === dev);
+  ns.redirects.clear();
+}
+
+// ---- lookups --------------------------------------------------------------------------------
+
+export interface LookupOpts {
+  oif?: Netdev;
+  /** minimum route scope (flowi4_scope) */
+  scope?: number;
+}
+
+export type FibResult = { ok: true; route: FibRoute } | { ok: false; errno: Errno; route?: FibRoute };
+
+/** fib_lookup(): the local table, then main, longest prefix first. */
+export function fibLookup(ns: Netns, daddr: Ipv4, opts: LookupOpts = {}): FibResult {
+  const scope = opts.scope ?? RT_SCOPE.universe;
+  const accept = (r: FibRoute): boolean => {
+    if (r.scope < scope) return false;
+    if (ROUTE_TYPE_ERRNO[r.type]) return true;
+    if (opts.oif && r.nh?.dev !== opts.oif) return false;
+    return true;
+  };
+  for (const t of [ns.local, ns.main]) {
+    const r = t.lookup(daddr, accept);
+    if (!r) continue;
+    const errno = ROUTE_TYPE_ERRNO[r.type];
+    if (errno) return { ok: false, errno, route: r };
+    return { ok: true, route: r };
+  }
+  return { ok: false, errno: 'ENETUNREACH' };
+}
+
+/** inet_select_addr(): a primary address on dev (in dst's subnet if possible), else any global one. */
+export function inetSelectAddr(ns: Netns, dev: Netdev, dst: Ipv4 | undefined, scope: number): Ipv4 | undefined {
+  let addr: Ipv4 | undefined;
+  for (const ifa of dev.addrs) {
+    if (ifa.secondary) continue;
+    if (ifa.scope > scope) continue;
+    if (!dst || inPrefix(dst, ifa.local, ifa.plen)) return ifa.local;
+    addr ??= ifa.local;
+  }
+  if (addr !== undefined) return addr;
+  for (const d of ns.devList()) {
+    for (const ifa of d.addrs) {
+      if (!ifa.secondary && ifa.scope !== RT_SCOPE.link && ifa.scope <= scope) return ifa.local;
+    }
+  }
+  return undefined;
+}
+
+/** What an output or input route lookup decided (a resolved rtable). */
+export interface Rtable {
+  type: 'unicast' | 'local' | 'broadcast';
+  dev: Netdev;
+  /** the next hop to resolve with ARP: the gateway, or the destination itself */
+  nexthop: Ipv4;
+  gw?: Ipv4;
+  src: Ipv4;
+  route?: FibRoute; // absent when assumed on-link (oif given, no route)
+  /** input route: forwarded out the device it came in on, to a directly connected source */
+  doRedirect?: boolean;
+}
+
+export type RouteOutcome = { ok: true; rt: Rtable } | { ok: false; errno: Errno; route?: FibRoute };
+
+function nexthopOf(ns: Netns, r: FibRoute, daddr: Ipv4): { gw?: Ipv4; nexthop: Ipv4 } {
+  const gw = ns.redirects.get(daddr) ?? r.nh?.gw;
+  return { gw, nexthop: gw ?? daddr };
+}
+
+/** ip_route_output_key(): where a locally generated packet to daddr goes, and from which address. */
+export function ipRouteOutput(ns: Netns, daddr: Ipv4, opts: { saddr?: Ipv4; oif?: Netdev } = {}): RouteOutcome {
+  const lo = ns.devByName('lo')!;
+  if (opts.saddr !== undefined && !isLocal(ns, opts.saddr)) return { ok: false, errno: 'EINVAL' };
+  if (opts.oif && !opts.oif.adminUp) return { ok: false, errno: 'ENETUNREACH' };
+  if (daddr === BROADCAST) {
+    const dev = opts.oif;
+    if (!dev) return { ok: false, errno: 'ENETUNREACH' };
+    return { ok: true, rt: { type: 'broadcast', dev, nexthop: daddr, src: opts.saddr ?? inetSelectAddr(ns, dev, undefined, RT_SCOPE.link) ?? (0 as Ipv4) } };
+  }
+  const res = fibLookup(ns, daddr, { oif: opts.oif });
+  if (!res.ok) {
+    if (res.errno === 'ENETUNREACH' && opts.oif) {
+      // "routing tables are wrong": with an output device given, assume the destination is on link
+      const src = opts.saddr ?? inetSelectAddr(ns, opts.oif, undefined, RT_SCOPE.link);
+      if (src === undefined) return { ok: false, errno: 'ENETUNREACH' };
+      return { ok: true, rt: { type: 'unicast', dev: opts.oif, nexthop: daddr, src } };
+    }
+    return res;
+  }
+  const r = res.route;
+  if (r.type === 'local') {
+    return { ok: true, rt: { type: 'local', dev: lo, nexthop: daddr, src: opts.saddr ?? r.prefsrc ?? daddr, route: r } };
+  }
+  const dev = r.nh!.dev;
+  const { gw, nexthop } = nexthopOf(ns, r, daddr);
+  const src = opts.saddr ?? r.prefsrc ?? inetSelectAddr(ns, dev, r.nh!.gw, r.nh!.scope);
+  if (src === undefined) return { ok: false, errno: 'EINVAL' };
+  return { ok: true, rt: { type: r.type === 'broadcast' ? 'broadcast' : 'unicast', dev, nexthop, gw, src, route: r } };
+}
+
+export type InputOutcome =
+  | { kind: 'local'; route: FibRoute }
+  | { kind: 'forward'; rt: Rtable }
+  | { kind: 'broadcast' }
+  | { kind: 'error'; errno: Errno; forwarding: boolean; route?: FibRoute };
+
+/** ip_route_input_slow(): deliver locally, forward, or fail (ip_error decides about ICMP). */
+export function ipRouteInput(ns: Netns, daddr: Ipv4, saddr: Ipv4, dev: Netdev): InputOutcome {
+  const forwarding = ns.sysctl.forwarding(dev.name);
+  if (daddr === BROADCAST) return { kind: 'broadcast' };
+  const res = fibLookup(ns, daddr);
+  if (!res.ok) return { kind: 'error', errno: forwarding ? res.errno : 'EHOSTUNREACH', forwarding, route: res.route };
+  const r = res.route;
+  if (r.type === 'broadcast') return { kind: 'broadcast' };
+  if (r.type === 'local') return { kind: 'local', route: r };
+  if (!forwarding) return { kind: 'error', errno: 'EHOSTUNREACH', forwarding, route: r };
+  const out = r.nh!.dev;
+  const { gw, nexthop } = nexthopOf(ns, r, daddr);
+  let doRedirect = false;
+  if (out === dev && ns.sysctl.conf(dev.name, 'send_redirects') && ns.sysctl.conf('all', 'send_redirects')) {
+    // fib_validate_source() returns 1 when the source is directly connected on the input device
+    const back = fibLookup(ns, saddr);
+    doRedirect = back.ok && back.route.nh?.dev === dev && back.route.nh.gw === undefined && back.route.type === 'unicast';
+  }
+  const src = r.prefsrc ?? inetSelectAddr(ns, out, r.nh!.gw, r.nh!.scope) ?? (0 as Ipv4);
+  return { kind: 'forward', rt: { type: 'unicast', dev: out, nexthop, gw, src, route: r, doRedirect } };
+}
+
+/** inet_addr_type() == RTN_LOCAL */
+export function isLocal(ns: Netns, addr: Ipv4): boolean {
+  const r = ns.local.lookup(addr);
+  return r?.type === 'local';
+}
+
+// ---- ip route add / del ---------------------------------------------------------------------
+
+export interface RouteConfig {
+  table: number;
+  type: RouteType;
+  dst: Ipv4;
+  plen: number;
+  metric?: number;
+  proto?: number;
+  scope?: number;
+  prefsrc?: Ipv4;
+  gw?: Ipv4;
+  dev?: Netdev;
+  onlink?: boolean;
+}
+
+/** fib_create_info() + fib_check_nh(): validate exactly as the kernel does, then insert. */
+export function routeAdd(ns: Netns, cfg: RouteConfig, mode: 'add' | 'replace' | 'append' | 'prepend'): FibRoute {
+  const table = ns.table(cfg.table);
+  if (!table) throw new KernelError('ENOENT');
+  const scope = cfg.scope ?? RT_SCOPE.universe;
+  if (scope > RT_SCOPE.host) throw new KernelError('EINVAL', 'Invalid scope');
+  const route: FibRoute = {
+    table: cfg.table,
+    type: cfg.type,
+    dst: networkOf(cfg.dst, cfg.plen),
+    plen: cfg.plen,
+    metric: cfg.metric ?? 0,
+    proto: cfg.proto ?? RTPROT.boot,
+    scope,
+    prefsrc: cfg.prefsrc,
+  };
+  if (cfg.dst !== route.dst) throw new KernelError('EINVAL', 'Invalid prefix for given prefix length');
+  if (!ROUTE_TYPE_ERRNO[cfg.type]) {
+    route.nh = checkNexthop(ns, cfg, scope);
+  }
+  if (cfg.prefsrc !== undefined && !(cfg.type === 'local' && cfg.prefsrc === cfg.dst) && !isLocal(ns, cfg.prefsrc)) {
+    throw new KernelError('EINVAL', 'Invalid prefsrc address');
+  }
+  table.insert(route, mode);
+  ns.world.touch();
+  return route;
+}
+
+function checkNexthop(ns: Netns, cfg: RouteConfig, scope: number): NonNullable<FibRoute['nh']> {
+  const dev = cfg.dev;
+  if (scope === RT_SCOPE.host) {
+    if (cfg.gw !== undefined) throw new KernelError('EINVAL', 'Route with host scope can not have a gateway');
+    if (!dev) throw new KernelError('ENODEV', 'Nexthop device required for onlink');
+    return { dev, onlink: false, scope: RT_SCOPE.nowhere };
+  }
+  if (cfg.gw === undefined) {
+    if (cfg.onlink) throw new KernelError('EINVAL', 'Invalid flags for nexthop - can not contain DEAD or ONLINK');
+    if (!dev) throw new KernelError('ENODEV', 'Device for nexthop is not up');
+    if (!dev.adminUp) throw new KernelError('ENETDOWN', 'Device for nexthop is not up');
+    return { dev, onlink: false, scope: RT_SCOPE.host };
+  }
+  if (cfg.onlink) {
+    if (!dev) throw new KernelError('EINVAL', 'Nexthop device required for onlink');
+    if (!dev.adminUp) throw new KernelError('ENETDOWN', 'Nexthop device is not up');
+    const t = ns.local.lookup(cfg.gw);
+    if (t && t.type !== 'unicast') throw new KernelError('EINVAL', 'Nexthop has invalid gateway');
+    return { gw: cfg.gw, dev, onlink: true, scope: RT_SCOPE.link };
+  }
+  const res = fibLookup(ns, cfg.gw, { oif: dev, scope: Math.max(scope + 1, RT_SCOPE.link) });
+  if (!res.ok || (res.route.type !== 'unicast' && res.route.type !== 'local')) {
+    throw new KernelError('EINVAL', 'Nexthop has invalid gateway');
+  }
+  const out = dev ?? res.route.nh!.dev;
+  if (!out.adminUp) throw new KernelError('ENETDOWN', 'Nexthop device is not up');
+  return { gw: cfg.gw, dev: out, onlink: false, scope: res.route.scope };
+}
+
+export interface RouteMatch {
+  table: number;
+  type?: RouteType;
+  dst: Ipv4;
+  plen: number;
+  metric?: number;
+  proto?: number;
+  scope?: number;
+  prefsrc?: Ipv4;
+  gw?: Ipv4;
+  dev?: Netdev;
+}
+
+/** fib_table_delete(): the first alias every given attribute matches; ESRCH otherwise. */
+export function routeDel(ns: Netns, m: RouteMatch): FibRoute {
+  const table = ns.table(m.table);
+  if (!table) throw new KernelError('ESRCH');
+  const gone = table.delete(networkOf(m.dst, m.plen), m.plen, (r) => {
+    if (m.type && r.type !== m.type) return false;
+    if (m.scope !== undefined && r.scope !== m.scope) return false;
+    if (m.prefsrc !== undefined && r.prefsrc !== m.prefsrc) return false;
+    if (m.proto && r.proto !== m.proto) return false;
+    if (m.metric && r.metric !== m.metric) return false;
+    if (m.dev && r.nh?.dev !== m.dev) return false;
+    if (m.gw !== undefined && r.nh?.gw !== m.gw) return false;
+    return true;
+  });
+  ns.world.touch();
+  return gone;
+}
+
+/** RTNH_F_LINKDOWN as `ip route` shows it: the nexthop device is up but has no carrier. */
+export const isLinkdown = (r: FibRoute): boolean => !!r.nh && !carrierOk(r.nh.dev);

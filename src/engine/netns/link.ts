@@ -1,0 +1,174 @@
+import { macCompare } from '../addr/mac';
+import { KernelError } from '../fib/route';
+import { fibAddIfaddr, fibFlushDev } from '../fib/frontend';
+import { brFdbDeletePort, brFdbInsertLocal } from '../bridge/fdb';
+import { brPortForwarding, carrierOk, type Bridge, type Netdev, type Veth } from './netdev';
+import type { Netns } from './netns';
+
+/**
+ * Link-level configuration (rtnl_newlink / dev_open / dev_close / dev_change_net_namespace):
+ * creating veth pairs and bridges, up/down, bridge ports, moving between namespaces, deleting.
+ * Each operation then lets "linkwatch" settle carrier-dependent state (IPv6 link-local).
+ */
+
+export function createVeth(ns: Netns, name: string, peerName: string, peerNs: Netns = ns): Veth {
+  if (ns.devByName(name) || peerNs.devByName(peerName) || (ns === peerNs && name === peerName)) throw new KernelError('EEXIST');
+  const w = ns.world;
+  const dev = blankDev(ns, name, 'veth') as Veth;
+  const peer = blankDev(peerNs, peerName, 'veth') as Veth;
+  dev.peer = peer;
+  peer.peer = dev;
+  // veth_newlink registers the peer first, so the peer gets the lower index
+  peer.mac = w.randomMac();
+  dev.mac = w.randomMac();
+  peerNs.attach(peer);
+  ns.attach(dev);
+  w.touch();
+  return dev;
+}
+
+export function createBridge(ns: Netns, name: string): Bridge {
+  if (ns.devByName(name)) throw new KernelError('EEXIST');
+  const br = blankDev(ns, name, 'bridge') as Bridge;
+  br.ports = [];
+  br.fdb = new Map();
+  br.macFixed = false;
+  br.ageingTime = 300;
+  br.mac = ns.world.randomMac();
+  ns.attach(br);
+  brFdbInsertLocal(br, br, br.mac);
+  ns.world.touch();
+  return br;
+}
+
+function blankDev(ns: Netns, name: string, kind: 'veth' | 'bridge'): Netdev {
+  return { kind, ifindex: 0, name, netns: ns, mac: '' as never, mtu: 1500, adminUp: false, qdisc: 'noop', addrs: [], ll6: false } as unknown as Netdev;
+}
+
+/** dev_open / dev_close with their notifier effects. */
+export function setLinkUp(dev: Netdev, up: boolean): void {
+  if (dev.adminUp === up) return;
+  const ns = dev.netns;
+  const before = carrierSnapshot(dev);
+  dev.adminUp = up;
+  if (up) {
+    if (dev.kind !== 'loopback') dev.qdisc = 'noqueue';
+    for (const ifa of dev.addrs) fibAddIfaddr(ns, dev, ifa);
+  } else {
+    fibFlushDev(ns, dev);
+    ns.neigh.flushDev(dev).forEach((n) => n.queue.forEach((q) => q.failed()));
+    dev.ll6 = false;
+    if (dev.master) brFdbDeletePort(dev.master, dev, false);
+    if (dev.kind === 'bridge') for (const p of dev.ports) brFdbDeletePort(dev, p, false);
+  }
+  linkwatch(before);
+  ns.world.touch();
+}
+
+/** Devices whose carrier may change with `dev`, and whether each had carrier. */
+function carrierSnapshot(dev: Netdev): Map<Netdev, boolean> {
+  const set = new Set<Netdev>([dev]);
+  if (dev.kind === 'veth') set.add(dev.peer);
+  for (const d of [...set]) if (d.master) set.add(d.master);
+  return new Map([...set].map((d) => [d, carrierOk(d)]));
+}
+
+/** linkwatch: after carrier changes, add IPv6 link-local addresses and drop FDB entries of dead ports. */
+function linkwatch(before: Map<Netdev, boolean>): void {
+  for (const [d, had] of before) {
+    const has = carrierOk(d);
+    if (d.adminUp && has && !d.ll6 && d.netns.role === 'host' && d.kind !== 'loopback') d.ll6 = true;
+    if (d.kind === 'loopback' && d.adminUp) d.ll6 = true;
+    if (had && !has && d.master) brFdbDeletePort(d.master, d, false);
+  }
+}
+
+/** `ip link set DEV master BR` (br_add_if) and `nomaster` (br_del_if). */
+export function setMaster(dev: Netdev, br: Bridge | null): void {
+  const before = carrierSnapshot(dev);
+  if (dev.master) {
+    const old = dev.master;
+    old.ports = old.ports.filter((p) => p !== dev);
+    brFdbDeletePort(old, dev, true);
+    dev.master = undefined;
+    recalcBridgeMac(old);
+    before.set(old, before.get(old) ?? carrierOk(old));
+  }
+  if (br) {
+    if (dev === br) throw new KernelError('ELOOP');
+    dev.master = br;
+    br.ports.push(dev);
+    brFdbInsertLocal(br, dev, dev.mac);
+    recalcBridgeMac(br);
+    before.set(br, before.get(br) ?? carrierOk(br));
+  }
+  linkwatch(before);
+  dev.netns.world.touch();
+}
+
+/** br_stp_recalculate_bridge_id(): the bridge takes the lowest port address unless set by hand. */
+function recalcBridgeMac(br: Bridge): void {
+  if (br.macFixed || br.ports.length === 0) return;
+  const lowest = br.ports.map((p) => p.mac).sort(macCompare)[0];
+  if (lowest === br.mac) return;
+  br.fdb.delete(br.mac);
+  br.mac = lowest;
+  brFdbInsertLocal(br, br, br.mac);
+}
+
+/** dev_change_net_namespace(): the device goes down, loses its addresses and master, keeps its index if free. */
+export function moveToNetns(dev: Netdev, target: Netns): void {
+  if (dev.kind === 'loopback') throw new KernelError('EINVAL');
+  if (target.devByName(dev.name)) throw new KernelError('EEXIST');
+  const src = dev.netns;
+  if (src === target) return;
+  setLinkUp(dev, false);
+  if (dev.master) setMaster(dev, null);
+  if (dev.kind === 'bridge') for (const p of [...dev.ports]) setMaster(p, null);
+  dev.addrs = [];
+  fibFlushDev(src, dev);
+  src.neigh.flushDev(dev);
+  src.detach(dev);
+  target.attach(dev, dev.ifindex);
+  dev.qdisc = 'noop';
+  src.world.touch();
+}
+
+/** `ip link del`: a veth takes its peer with it; a bridge releases its ports. */
+export function deleteLink(dev: Netdev): void {
+  if (dev.kind === 'loopback') throw new KernelError('EOPNOTSUPP');
+  const victims: Netdev[] = dev.kind === 'veth' ? [dev, dev.peer] : [dev];
+  for (const d of victims) {
+    setLinkUp(d, false);
+    if (d.master) setMaster(d, null);
+    if (d.kind === 'bridge') for (const p of [...d.ports]) setMaster(p, null);
+    d.addrs = [];
+    fibFlushDev(d.netns, d);
+    d.netns.detach(d);
+  }
+  dev.netns.world.touch();
+}
+
+export function renameLink(dev: Netdev, name: string): void {
+  if (dev.adminUp) throw new KernelError('EBUSY');
+  if (dev.netns.devByName(name) && dev.netns.devByName(name) !== dev) throw new KernelError('EEXIST');
+  dev.netns.rename(dev, name);
+  dev.netns.world.touch();
+}
+
+export function setLinkMac(dev: Netdev, mac: import('../addr/mac').Mac): void {
+  if (dev.master) {
+    dev.master.fdb.delete(dev.mac);
+    brFdbInsertLocal(dev.master, dev, mac);
+  }
+  if (dev.kind === 'bridge') {
+    dev.fdb.delete(dev.mac);
+    dev.macFixed = true;
+    brFdbInsertLocal(dev, dev, mac);
+  }
+  dev.mac = mac;
+  if (dev.master) recalcBridgeMac(dev.master);
+  dev.netns.world.touch();
+}
+
+export { brPortForwarding };

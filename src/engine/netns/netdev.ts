@@ -1,0 +1,102 @@
+import type { Ipv4 } from '../addr/ipv4';
+import type { Mac } from '../addr/mac';
+import type { Netns } from './netns';
+
+/** An IPv4 address on a device (in_ifaddr). */
+export interface Ifaddr {
+  local: Ipv4;
+  plen: number;
+  broadcast?: Ipv4;
+  scope: number; // RT_SCOPE_*
+  secondary: boolean;
+  label: string;
+}
+
+interface NetdevCommon {
+  ifindex: number;
+  name: string;
+  netns: Netns;
+  mac: Mac;
+  mtu: number;
+  adminUp: boolean;
+  /** 'noop' until first opened, 'noqueue' after (and 'noop' again after a move between namespaces) */
+  qdisc: 'noop' | 'noqueue';
+  addrs: Ifaddr[];
+  /** IPv6 link-local (addrconf) present: added once up with carrier, removed on admin down */
+  ll6: boolean;
+  master?: Bridge;
+}
+
+export interface Loopback extends NetdevCommon {
+  kind: 'loopback';
+}
+
+export interface Veth extends NetdevCommon {
+  kind: 'veth';
+  peer: Veth;
+}
+
+export interface FdbEntry {
+  mac: Mac;
+  port: Netdev;
+  /** local entries are the bridge's and its ports' own addresses; they never age */
+  local: boolean;
+  updated: number;
+}
+
+export interface Bridge extends NetdevCommon {
+  kind: 'bridge';
+  ports: Netdev[];
+  fdb: Map<Mac, FdbEntry>;
+  /** set by `ip link set dev br address …`; otherwise the bridge takes its lowest port MAC */
+  macFixed: boolean;
+  /** seconds, bridge ageing_time */
+  ageingTime: number;
+}
+
+export type Netdev = Loopback | Veth | Bridge;
+
+/** netif_carrier_ok() */
+export function carrierOk(dev: Netdev): boolean {
+  switch (dev.kind) {
+    case 'loopback':
+      return true;
+    case 'veth':
+      return dev.adminUp && dev.peer.adminUp;
+    case 'bridge':
+      // a bridge without ports keeps the carrier it was born with (operstate UNKNOWN)
+      return dev.adminUp && (dev.ports.length === 0 || dev.ports.some((p) => p.adminUp && carrierOk(p)));
+  }
+}
+
+/** The device can send and receive: IFF_UP and carrier (IFF_LOWER_UP). */
+export const isRunning = (dev: Netdev): boolean => dev.adminUp && carrierOk(dev);
+
+/** dev_get_iflink(): a veth reports its peer's ifindex, everything else its own. */
+export const iflink = (dev: Netdev): number => (dev.kind === 'veth' ? dev.peer.ifindex : dev.ifindex);
+
+export type Operstate = 'UP' | 'DOWN' | 'UNKNOWN' | 'LOWERLAYERDOWN';
+
+/**
+ * rfc2863_policy()/default_operstate(): note the kernel resolves the lower device by the
+ * iflink index in the device's OWN namespace, which is why a veth whose peer sits in another
+ * namespace reports DOWN rather than LOWERLAYERDOWN.
+ */
+export function operstate(dev: Netdev): Operstate {
+  if (!dev.adminUp) return 'DOWN';
+  if (dev.kind === 'loopback') return 'UNKNOWN';
+  if (dev.kind === 'bridge' && dev.ports.length === 0) return 'UNKNOWN';
+  if (!carrierOk(dev)) {
+    const link = iflink(dev);
+    if (link === dev.ifindex) return 'DOWN';
+    const lower = dev.netns.devByIndex(link);
+    if (!lower) return 'DOWN';
+    return carrierOk(lower) ? 'DOWN' : 'LOWERLAYERDOWN';
+  }
+  return 'UP';
+}
+
+/** Is this bridge port forwarding frames (no STP: enabled whenever port and bridge are up with carrier)? */
+export function brPortForwarding(port: Netdev): boolean {
+  return !!port.master && port.master.adminUp && port.adminUp && carrierOk(port);
+}

@@ -1,0 +1,107 @@
+import type { Ipv4 } from '../addr/ipv4';
+import { FibTable } from '../fib/table';
+import { RT_TABLE } from '../fib/route';
+import { NeighTable } from '../neighbour/neighbour';
+import type { Netdev } from './netdev';
+import { Sysctls } from './sysctl';
+import type { World } from '../world';
+
+export type NetnsRole = 'host' | 'lan';
+
+/** Rate-limit state the kernel keeps per remote address (inet_peer). */
+export interface InetPeer {
+  tokens: number;
+  last: number;
+  redirects: number;
+}
+
+/** A socket that wants ICMP echo replies, UDP payloads and ICMP errors about what it sent. */
+export interface Socket {
+  kind: 'ping' | 'udp';
+  /** ICMP echo identifier for ping, UDP source port for traceroute */
+  ident: number;
+  onPacket(pkt: import('../ipv4/packet').Ipv4Packet, dev: Netdev): void;
+  onError(err: import('../ipv4/packet').SockError): void;
+}
+
+/** A network namespace: its own devices, FIB, neighbours, sysctls and sockets. */
+export class Netns {
+  readonly devs = new Map<number, Netdev>();
+  readonly byName = new Map<string, Netdev>();
+  /** the kernel's per-namespace cyclic ifindex hint */
+  private ifindexHint = 1;
+  readonly sysctl = new Sysctls();
+  readonly local = new FibTable(RT_TABLE.local);
+  readonly main = new FibTable(RT_TABLE.main);
+  readonly neigh = new NeighTable();
+  readonly sockets: Socket[] = [];
+  readonly peers = new Map<Ipv4, InetPeer>();
+  /** next-hop exceptions learned from ICMP redirects: destination -> new gateway */
+  readonly redirects = new Map<Ipv4, Ipv4>();
+  hostname: string;
+
+  constructor(
+    readonly world: World,
+    readonly name: string,
+    readonly role: NetnsRole,
+  ) {
+    this.hostname = name;
+  }
+
+  devByName(name: string): Netdev | undefined {
+    return this.byName.get(name);
+  }
+
+  devByIndex(ifindex: number): Netdev | undefined {
+    return this.devs.get(ifindex);
+  }
+
+  /** Devices in ifindex order, as a link dump returns them. */
+  devList(): Netdev[] {
+    return [...this.devs.values()].sort((a, b) => a.ifindex - b.ifindex);
+  }
+
+  /** dev_index_reserve(): keep the requested index when free, otherwise the next free one after the hint. */
+  allocIfindex(want?: number): number {
+    if (want !== undefined && !this.devs.has(want)) return want;
+    let i = this.ifindexHint;
+    while (this.devs.has(i)) i++;
+    this.ifindexHint = i + 1;
+    return i;
+  }
+
+  attach(dev: Netdev, want?: number): void {
+    dev.ifindex = this.allocIfindex(want);
+    dev.netns = this;
+    this.devs.set(dev.ifindex, dev);
+    this.byName.set(dev.name, dev);
+    this.sysctl.addConf(dev.name);
+  }
+
+  detach(dev: Netdev): void {
+    this.devs.delete(dev.ifindex);
+    this.byName.delete(dev.name);
+    this.sysctl.removeConf(dev.name);
+  }
+
+  rename(dev: Netdev, to: string): void {
+    this.byName.delete(dev.name);
+    this.sysctl.renameConf(dev.name, to);
+    dev.name = to;
+    this.byName.set(to, dev);
+  }
+
+  peer(addr: Ipv4, now: number): InetPeer {
+    let p = this.peers.get(addr);
+    if (!p) {
+      // inet_getpeer(): rate_last starts 60 s in the past so the first computation is at its maximum
+      p = { tokens: 0, last: now - 60000, redirects: 0 };
+      this.peers.set(addr, p);
+    }
+    return p;
+  }
+
+  table(id: number): FibTable | undefined {
+    return id === RT_TABLE.main ? this.main : id === RT_TABLE.local ? this.local : undefined;
+  }
+}

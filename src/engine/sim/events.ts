@@ -1,0 +1,69 @@
+/** The one event queue: schedule(at, fn), run in time order (FIFO among equal times). */
+interface Scheduled {
+  at: number;
+  seq: number;
+  fn: () => void;
+}
+
+export class EventQueue {
+  private heap: Scheduled[] = [];
+  private seq = 0;
+
+  get size(): number {
+    return this.heap.length;
+  }
+
+  peekTime(): number | undefined {
+    return this.heap[0]?.at;
+  }
+
+  push(at: number, fn: () => void): void {
+    const e = { at, seq: this.seq++, fn };
+    const h = this.heap;
+    h.push(e);
+    let i = h.length - 1;
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (less(h[p], e)) break;
+      h[i] = h[p];
+      i = p;
+    }
+    h[i] = e;
+  }
+
+  pop(): Scheduled | undefined {
+    const h = this.heap;
+    if (h.length === 0) return undefined;
+    const top = h[0];
+    const last = h.pop()!;
+    if (h.length > 0) {
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1;
+        if (l >= h.length) break;
+        const r = l + 1;
+        const c = r < h.length && less(h[r], h[l]) ? r : l;
+        if (less(last, h[c])) break;
+        h[i] = h[c];
+        i = c;
+      }
+      h[i] = last;
+    }
+    return top;
+  }
+
+  save(): { heap: Scheduled[]; seq: number } {
+    return { heap: [...this.heap], seq: this.seq };
+  }
+
+  restore(s: { heap: Scheduled[]; seq: number }): void {
+    this.heap = s.heap;
+    this.seq = s.seq;
+  }
+
+  clear(): void {
+    this.heap = [];
+  }
+}
+
+const less = (a: Scheduled, b: Scheduled): boolean => a.at < b.at || (a.at === b.at && a.seq < b.seq);

@@ -1,0 +1,30 @@
+import { formatIpv4 } from './addr/ipv4';
+import { formatRoute } from './fib/format';
+import { carrierOk, operstate } from './netns/netdev';
+import type { WorldSnapshot } from './snapshot';
+import type { World } from './world';
+
+export function takeSnapshot(w: World): WorldSnapshot {
+  return {
+    version: w.version,
+    netns: w.allNetns().map((ns) => ({
+      name: ns.name,
+      role: ns.role,
+      ipForward: ns.sysctl.get('net.ipv4.ip_forward') === '1',
+      routes: ns.main.dump().map((r) => formatRoute(r).trimEnd()),
+      devs: ns.devList().map((d) => ({
+        ifindex: d.ifindex,
+        name: d.name,
+        kind: d.kind,
+        mac: d.mac,
+        adminUp: d.adminUp,
+        carrier: carrierOk(d),
+        operstate: operstate(d),
+        master: d.master?.name,
+        peer: d.kind === 'veth' ? { netns: d.peer.netns.name, dev: d.peer.name } : undefined,
+        addrs: d.addrs.map((a) => ({ addr: formatIpv4(a.local), prefixlen: a.plen, secondary: a.secondary })),
+      })),
+    })),
+    lans: w.lans.map((l) => ({ name: l.name, members: l.members.map((m) => ({ ...m })) })),
+  };
+}

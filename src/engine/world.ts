@@ -1,0 +1,294 @@
+import { randomMac, MAC_ZERO, type Mac } from './addr/mac';
+import { asIpv4 } from './addr/ipv4';
+import { seededRng } from './sim/rng';
+import { EventQueue } from './sim/events';
+import type { TraceEvent } from './sim/trace';
+import type { WorldSnapshot } from './snapshot';
+import { Netns, type NetnsRole } from './netns/netns';
+import type { Loopback } from './netns/netdev';
+import { addAddress } from './netns/devinet';
+import { createBridge, createVeth, setLinkUp, setMaster } from './netns/link';
+import { takeSnapshot } from './snapshotter';
+
+export const LAN_NS_PREFIX = '__lan_';
+export const LAN_BRIDGE = 'br0';
+const NAME_RE = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
+const IFNAME_RE = /^[A-Za-z0-9_.-]{1,15}$/;
+
+export interface Lan {
+  name: string;
+  members: { netns: string; dev: string }[];
+}
+
+/** Events a single command may cause before the simulator declares a loop and stops it. */
+export const EVENT_BUDGET = 200_000;
+
+/**
+ * Everything that exists: namespaces, LAN switches, cables, the virtual clock and the event queue.
+ * Deterministic: MACs come from a seeded generator and time only moves when the simulation runs.
+ */
+export class World {
+  private readonly namespaces = new Map<string, Netns>();
+  readonly lans: Lan[] = [];
+  readonly links: [string, string][] = [];
+  private readonly rng: () => number;
+  private clock = 0;
+  private changes = 0;
+  readonly queue = new EventQueue();
+  /** trace events are only built while someone listens */
+  tracing = true;
+  private traceLog: TraceEvent[] = [];
+  private traceSeq = 0;
+  private pidSeq = 0;
+  private ipIdSeq = 0;
+  /** events processed since the budget was last reset */
+  budgetUsed = 0;
+  budgetExceeded = false;
+
+  constructor(opts: { seed?: number } = {}) {
+    this.rng = seededRng(opts.seed ?? 1);
+  }
+
+  get now(): number {
+    return this.clock;
+  }
+
+  get version(): number {
+    return this.changes;
+  }
+
+  /** Record that state changed (the UI re-reads the snapshot when the version moves). */
+  touch(): void {
+    this.changes++;
+  }
+
+  randomMac(): Mac {
+    return randomMac(this.rng);
+  }
+
+  random(): number {
+    return this.rng();
+  }
+
+  nextPid(): number {
+    return ++this.pidSeq;
+  }
+
+  nextIpId(): number {
+    this.ipIdSeq = (this.ipIdSeq + 1) & 0xffff;
+    return this.ipIdSeq;
+  }
+
+  // ---- namespaces -------------------------------------------------------------------------
+
+  netns(name: string): Netns | undefined {
+    return this.namespaces.get(name);
+  }
+
+  hasNetns(name: string): boolean {
+    return this.namespaces.has(name);
+  }
+
+  allNetns(): Netns[] {
+    return [...this.namespaces.values()];
+  }
+
+  hostNames(): string[] {
+    return this.allNetns()
+      .filter((n) => n.role === 'host')
+      .map((n) => n.name);
+  }
+
+  /** `ip netns add`: a namespace with only lo, and lo down. */
+  createNetns(name: string, role: NetnsRole = 'host'): Netns {
+    if (this.namespaces.has(name)) throw new Error(`Cannot create namespace file "/run/netns/${name}": File exists`);
+    const ns = new Netns(this, name, role);
+    this.namespaces.set(name, ns);
+    const lo: Loopback = {
+      kind: 'loopback',
+      ifindex: 0,
+      name: 'lo',
+      netns: ns,
+      mac: MAC_ZERO,
+      mtu: 65536,
+      adminUp: false,
+      qdisc: 'noqueue',
+      addrs: [],
+      ll6: false,
+    };
+    ns.attach(lo, 1);
+    addAddress(ns, lo, asIpv4(0x7f000001), 8, { scope: 254 });
+    this.touch();
+    return ns;
+  }
+
+  deleteNetns(name: string): void {
+    const ns = this.namespaces.get(name);
+    if (!ns) throw new Error(`Cannot remove namespace file "/run/netns/${name}": No such file or directory`);
+    this.namespaces.delete(name);
+    this.touch();
+  }
+
+  /** A host as the oracle builds one: a namespace with lo up. */
+  addHost(name: string): void {
+    if (!NAME_RE.test(name)) throw new Error(`invalid host name "${name}"`);
+    if (name.startsWith(LAN_NS_PREFIX)) throw new Error(`host names may not start with ${LAN_NS_PREFIX}`);
+    const ns = this.createNetns(name, 'host');
+    setLinkUp(ns.devByName('lo')!, true);
+  }
+
+  /** A LAN segment: bridge br0 in a hidden namespace, one veth per member (its far end a bridge port). */
+  addLan(name: string, members: string[]): void {
+    if (!NAME_RE.test(name)) throw new Error(`invalid LAN name "${name}"`);
+    if (this.lans.some((l) => l.name === name)) throw new Error(`LAN "${name}" exists`);
+    for (const m of members) this.checkEndpoint(m);
+    const ns = this.createNetns(LAN_NS_PREFIX + name, 'lan');
+    const br = createBridge(ns, LAN_BRIDGE);
+    setLinkUp(br, true);
+    const lan: Lan = { name, members: [] };
+    this.lans.push(lan);
+    for (const m of members) this.plugLan(lan, m);
+  }
+
+  addLanMember(lanName: string, member: string): void {
+    const lan = this.lans.find((l) => l.name === lanName);
+    if (!lan) throw new Error(`no LAN "${lanName}"`);
+    this.checkEndpoint(member);
+    this.plugLan(lan, member);
+  }
+
+  private plugLan(lan: Lan, member: string): void {
+    const [host, ifname] = member.split(':');
+    const hostNs = this.netns(host)!;
+    const lanNs = this.netns(LAN_NS_PREFIX + lan.name)!;
+    const port = `p${lan.members.length}`;
+    const dev = createVeth(hostNs, ifname, port, lanNs);
+    const peer = dev.peer;
+    setMaster(peer, lanNs.devByName(LAN_BRIDGE) as never);
+    setLinkUp(peer, true);
+    setLinkUp(dev, true);
+    lan.members.push({ netns: host, dev: ifname });
+    this.touch();
+  }
+
+  /** A point-to-point cable: a veth pair with one end in each host, both up. */
+  addLink(a: string, b: string): void {
+    this.checkEndpoint(a);
+    this.checkEndpoint(b);
+    if (a === b) throw new Error(`a cable needs two ends`);
+    const [ha, ia] = a.split(':');
+    const [hb, ib] = b.split(':');
+    const dev = createVeth(this.netns(ha)!, ia, ib, this.netns(hb)!);
+    setLinkUp(dev, true);
+    setLinkUp(dev.peer, true);
+    this.links.push([a, b]);
+    this.touch();
+  }
+
+  private checkEndpoint(ref: string): void {
+    const parts = ref.split(':');
+    if (parts.length !== 2) throw new Error(`expected "host:ifname", got "${ref}"`);
+    const [host, ifname] = parts;
+    const ns = this.netns(host);
+    if (!ns || ns.role !== 'host') throw new Error(`unknown host "${host}" in "${ref}"`);
+    if (!IFNAME_RE.test(ifname) || ifname === 'lo') throw new Error(`invalid interface name "${ifname}"`);
+    if (ns.devByName(ifname)) throw new Error(`interface "${ref}" already exists`);
+  }
+
+  // ---- time and events --------------------------------------------------------------------
+
+  schedule(delay: number, fn: () => void): void {
+    this.queue.push(this.clock + delay, fn);
+  }
+
+  /** Run events up to and including time `until` (or until `stop()` says so), then set the clock there. */
+  runUntil(until: number, stop?: () => boolean): void {
+    for (;;) {
+      if (stop?.()) return;
+      const t = this.queue.peekTime();
+      if (t === undefined || t > until) break;
+      const e = this.queue.pop()!;
+      this.clock = Math.max(this.clock, e.at);
+      if (++this.budgetUsed > EVENT_BUDGET) {
+        this.budgetExceeded = true;
+        this.queue.clear();
+        return;
+      }
+      e.fn();
+    }
+    if (!stop?.()) this.clock = Math.max(this.clock, until);
+  }
+
+  /** Let time pass (a person thinking between commands): timers fire. */
+  advance(ms: number): void {
+    this.runUntil(this.clock + ms);
+  }
+
+  // ---- tracing ----------------------------------------------------------------------------
+
+  emit(e: Omit<TraceEvent, 'seq' | 'time'>): void {
+    if (!this.tracing) return;
+    this.traceLog.push({ ...e, seq: ++this.traceSeq, time: this.clock });
+  }
+
+  /** Take the events recorded since the last call. */
+  drainTrace(): TraceEvent[] {
+    const t = this.traceLog;
+    this.traceLog = [];
+    return t;
+  }
+
+  /**
+   * Run fn, then put back every piece of soft state a packet can change (neighbours, FDBs,
+   * rate-limit peers, redirects, clock, pending events, counters): a "what if" that leaves no trace.
+   */
+  withRollback<T>(fn: () => T): T {
+    const saved = {
+      clock: this.clock,
+      changes: this.changes,
+      queue: this.queue.save(),
+      traceLog: this.traceLog,
+      traceSeq: this.traceSeq,
+      pidSeq: this.pidSeq,
+      ipIdSeq: this.ipIdSeq,
+      tracing: this.tracing,
+      budgetUsed: this.budgetUsed,
+      ns: this.allNetns().map((ns) => ({
+        ns,
+        neigh: ns.neigh.save(),
+        peers: new Map([...ns.peers].map(([k, v]) => [k, { ...v }])),
+        redirects: new Map(ns.redirects),
+        sockets: [...ns.sockets],
+        fdbs: ns.devList().flatMap((d) => (d.kind === 'bridge' ? [{ br: d, fdb: new Map([...d.fdb].map(([k, v]) => [k, { ...v }])) }] : [])),
+      })),
+    };
+    this.traceLog = [];
+    try {
+      return fn();
+    } finally {
+      this.clock = saved.clock;
+      this.changes = saved.changes;
+      this.queue.restore(saved.queue);
+      this.traceLog = saved.traceLog;
+      this.traceSeq = saved.traceSeq;
+      this.pidSeq = saved.pidSeq;
+      this.ipIdSeq = saved.ipIdSeq;
+      this.tracing = saved.tracing;
+      this.budgetUsed = saved.budgetUsed;
+      for (const s of saved.ns) {
+        s.ns.neigh.restore(s.neigh);
+        s.ns.peers.clear();
+        for (const [k, v] of s.peers) s.ns.peers.set(k, v);
+        s.ns.redirects.clear();
+        for (const [k, v] of s.redirects) s.ns.redirects.set(k, v);
+        s.ns.sockets.length = 0;
+        s.ns.sockets.push(...s.sockets);
+        for (const f of s.fdbs) f.br.fdb = f.fdb;
+      }
+    }
+  }
+
+  snapshot(): WorldSnapshot {
+    return takeSnapshot(this);
+  }
+}
