@@ -145,7 +145,6 @@ export function LabCanvas() {
       maxZoom={2}
       fitView
       fitViewOptions={{ padding: 0.12, maxZoom: 1.1 }}
-      proOptions={{ hideAttribution: true }}
       aria-label="Network canvas"
       ariaLabelConfig={{
         'node.a11yDescription.default': 'Press Enter to select this box and edit it in the inspector; double-click opens a terminal.',

@@ -23,7 +23,7 @@ const HOST_HEADER = 48;
 const POD_HEADER = 52;
 const BRIDGE_HEADER = 40;
 const ROW_GAP = 56; // vertical room for veth edges between pods and bridges
-const HOST_MIN_W = 300;
+const HOST_MIN_W = 320;
 
 export type PortState = 'up' | 'down' | 'no-carrier';
 
@@ -75,6 +75,8 @@ export interface BridgeNodeData extends Record<string, unknown> {
 export interface LanNodeData extends Record<string, unknown> {
   lan: string;
   members: string[];
+  /** one port per member along the top edge, ordered by where the member sits (x in %) */
+  ports: { handle: string; member: string; left: number }[];
   subnet: string | null;
   width: number;
   height: number;
@@ -227,7 +229,7 @@ export function buildGraph(
     });
     const bridgeBoxes = bridges.map((b) => {
       const portsOf = ns.devs.filter((d) => d.master === b.name);
-      const w = Math.max(230, portsWidth(portsOf.length) + 2 * PAD);
+      const w = Math.max(280, portsWidth(portsOf.length) + 2 * PAD);
       return { dev: b, ports: portsOf, w, h: PORT_H + BRIDGE_HEADER + PAD + 6 };
     });
     const rowW = (boxes: { w: number }[]) => (boxes.length ? boxes.reduce((s, b) => s + b.w, 0) + (boxes.length - 1) * 20 : 0);
@@ -318,11 +320,23 @@ export function buildGraph(
     const width = Math.max(260, Math.min(hostsRowW, 200 + lan.members.length * 120));
     const height = 64;
     const members = lan.members.map((m) => `${m.netns}:${m.dev}`);
+    const xOf = (netns: string) => {
+      const n = nodes.find((x) => x.id === nodeOfNetns[netns]);
+      if (!n) return 0;
+      const parent = n.parentId ? nodes.find((x) => x.id === n.parentId) : undefined;
+      return n.position.x + (parent?.position.x ?? 0);
+    };
+    const ordered = [...lan.members].sort((p, q) => xOf(p.netns) - xOf(q.netns));
+    const ports = ordered.map((m, i) => ({
+      handle: `m:${devKey(m.netns, m.dev)}`,
+      member: `${m.netns}:${m.dev}`,
+      left: Math.round(((i + 0.5) / ordered.length) * 1000) / 10,
+    }));
     nodes.push({
       id,
       type: 'lan',
       position: place(id, { x: lanX + Math.max(0, (hostsRowW - width) / 2), y: maxHostH + 120 }),
-      data: { kind: 'lan', lan: lan.name, members, subnet: lanSubnet(snapshot, lan.members), width, height },
+      data: { kind: 'lan', lan: lan.name, members, ports, subnet: lanSubnet(snapshot, lan.members), width, height },
       width,
       height,
       style: { width, height },
@@ -362,7 +376,7 @@ export function buildGraph(
         source: nodeId,
         sourceHandle: `d:${m.dev}`,
         target: lanId(lan.name),
-        targetHandle: 'lan',
+        targetHandle: `m:${k}`,
         data: { kind: 'lan', state, ends: [k, peer], label: m.dev },
       });
     }

@@ -65,5 +65,22 @@ export async function elkLayout(input: ElkInput): Promise<Record<string, XY>> {
   const out = await elk.layout(structuredClone(input.graph));
   const positions: Record<string, XY> = {};
   for (const c of out.children ?? []) positions[c.id] = { x: Math.round(c.x ?? 0), y: Math.round(c.y ?? 0) };
+  return alignRows(out.children ?? [], positions);
+}
+
+/** Boxes elk put side by side (overlapping vertical extents) share one top edge: tidier rows. */
+export function alignRows(children: { id: string; height?: number }[], positions: Record<string, XY>): Record<string, XY> {
+  const items = children.map((c) => ({ id: c.id, y: positions[c.id].y, h: c.height ?? 0 })).sort((a, b) => a.y - b.y);
+  let rowTop = -Infinity;
+  let rowBottom = -Infinity;
+  for (const it of items) {
+    if (it.y >= rowBottom) {
+      rowTop = it.y;
+      rowBottom = it.y + it.h;
+    } else {
+      rowBottom = Math.max(rowBottom, rowTop + it.h);
+    }
+    positions[it.id] = { ...positions[it.id], y: rowTop };
+  }
   return positions;
 }

@@ -124,9 +124,9 @@ export const HostNodeView = memo(function HostNodeView({ data }: NodeProps<HostN
         <span className="box__spacer" />
         <span
           className={cls('badge', data.ipForward ? 'badge--ok' : 'badge')}
-          title={`net.ipv4.ip_forward = ${data.ipForward ? 1 : 0}`}
+          title={data.ipForward ? 'net.ipv4.ip_forward = 1: this machine routes packets for others' : 'net.ipv4.ip_forward = 0: packets for others are dropped here'}
         >
-          {data.ipForward ? '⇄ forwarding' : '⊘ not forwarding'}
+          {data.ipForward ? '⇄ ip_forward=1' : '⊘ ip_forward=0'}
         </span>
         <TerminalButton netns={data.netns} />
       </div>
@@ -184,7 +184,7 @@ export const BridgeNodeView = memo(function BridgeNodeView({ data }: NodeProps<B
         <span className="box__title mono">{data.dev}</span>
         <span className="box__kind">bridge</span>
         <span className="box__spacer" />
-        <span className="mono" style={{ fontSize: 11.5 }}>{data.addrs[0] ?? 'no address'}</span>
+        <span className="mono" style={{ fontSize: 11.5, whiteSpace: 'nowrap' }}>{data.addrs[0] ?? 'no address'}</span>
         <span className={cls('badge', data.state === 'up' ? 'badge--ok' : data.state === 'down' ? '' : 'badge--warn')}>
           {STATE_ICON[data.state]} {STATE_LABEL[data.state]}
         </span>
@@ -200,6 +200,9 @@ export const LanNodeView = memo(function LanNodeView({ data }: NodeProps<LanNode
   return (
     <div className={cls('box box--lan', focusClass(f))} data-testid={`lan-${data.lan}`}>
       <Handle type="source" id="lan" position={Position.Top} className="lan-handle" isConnectableStart={false} />
+      {data.ports.map((p) => (
+        <Handle key={p.handle} type="source" id={p.handle} position={Position.Top} className="lan-port" style={{ left: `${p.left}%` }} isConnectable={false} title={p.member} />
+      ))}
       <div className="box__head node-drag" style={{ height: '100%' }}>
         <svg width="18" height="18" viewBox="0 0 24 24" aria-hidden="true" style={{ color: 'var(--lan)' }}>
           <rect x="2" y="7" width="20" height="10" rx="2" fill="none" stroke="currentColor" strokeWidth="2" />
@@ -209,11 +212,6 @@ export const LanNodeView = memo(function LanNodeView({ data }: NodeProps<LanNode
         <span className="box__kind">LAN switch</span>
         {data.subnet && <span className="mono" style={{ fontSize: 12 }}>{data.subnet}</span>}
         <span className="box__spacer" />
-        <span className="lan__ports" aria-hidden="true">
-          {data.members.map((m) => (
-            <span key={m} />
-          ))}
-        </span>
         <span className="hint" style={{ fontSize: 11 }}>
           {data.members.length === 0 ? 'drag a machine’s + here' : `${data.members.length} port${data.members.length === 1 ? '' : 's'}`}
         </span>

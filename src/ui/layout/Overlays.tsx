@@ -69,7 +69,7 @@ export function ActivityBar() {
 
 export function Legend() {
   return (
-    <details className="legend" open>
+    <details className="legend">
       <summary>Legend</summary>
       <ul>
         <li>

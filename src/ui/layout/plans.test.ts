@@ -38,7 +38,6 @@ describe('add plans', () => {
       { kind: 'host', name: 'node04' },
       { kind: 'lan-member', lan: 'lan0', member: 'node04:eth0' },
       { kind: 'cmd', on: 'node04', run: 'ip addr add 192.168.1.14/24 dev eth0' },
-      { kind: 'cmd', on: 'node04', run: 'ip link set dev eth0 up' },
     ]);
     expect(machineSteps('node04', '', '')).toEqual([{ kind: 'host', name: 'node04' }]);
   });

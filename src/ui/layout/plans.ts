@@ -67,8 +67,8 @@ export function machineSteps(name: string, lan: string, addr: string): EditStep[
   const steps: EditStep[] = [{ kind: 'host', name }];
   if (lan) {
     steps.push({ kind: 'lan-member', lan, member: `${name}:eth0` });
+    // the LAN plugs eth0 in up; it only needs an address
     if (addr.trim()) steps.push({ kind: 'cmd', on: name, run: `ip addr add ${addr.trim()} dev eth0` });
-    steps.push({ kind: 'cmd', on: name, run: 'ip link set dev eth0 up' });
   }
   return steps;
 }
