@@ -2,13 +2,15 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import '@xyflow/react/dist/style.css';
 import './ui/styles.css';
-import { initAppStore } from './store';
+import { initAppStore, persistTerminals } from './store';
 import { browserStorage } from './store/persist';
 import { App } from './ui/App';
 import { bootDoc, dropLabParam } from './ui/boot';
 
 const boot = bootDoc(window.location.search);
-const store = initAppStore({ initial: boot.doc, storage: browserStorage() });
+const storage = browserStorage();
+const store = initAppStore({ initial: boot.doc, storage });
+persistTerminals(store, storage);
 if (boot.notice) store.getState().setNotice(boot.notice);
 dropLabParam();
 

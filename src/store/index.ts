@@ -8,6 +8,7 @@ import { createLabSlice, type LabOptions, type LabSlice } from './lab';
 import { createTerminalSlice, type TerminalSlice } from './terminals';
 import { createTraceSlice, type TraceSlice } from './trace';
 import { createCaptureSlice, type CaptureSlice } from './capture';
+import { loadTerminals, saveTerminals, type KeyValueStorage } from './persist';
 
 export type AppState = LabSlice & TerminalSlice & TraceSlice & CaptureSlice;
 export type AppStore = StoreApi<AppState>;
@@ -50,3 +51,31 @@ export type { LabDoc, LabOp, XY } from './doc';
 export type { TraceSlice } from './trace';
 export type { TerminalSlice } from './terminals';
 export type { CaptureSlice } from './capture';
+
+/**
+ * Keep terminals (scrollback, history, open tabs) across reloads: restore them into `store` now
+ * and save them whenever they change. Hosts that no longer exist are dropped.
+ */
+export function persistTerminals(store: AppStore, storage: KeyValueStorage | null): () => void {
+  const saved = loadTerminals(storage);
+  if (saved) {
+    const hosts = new Set(store.getState().snapshot.netns.map((n) => n.name));
+    const terminals = Object.fromEntries(
+      Object.entries(saved.terminals)
+        .filter(([h]) => hosts.has(h))
+        .map(([h, s]) => [h, { ...s, capture: null }]),
+    );
+    const openTerminals = saved.openTerminals.filter((h) => terminals[h]);
+    const activeTerminal = saved.activeTerminal && openTerminals.includes(saved.activeTerminal) ? saved.activeTerminal : (openTerminals[0] ?? null);
+    store.setState({ terminals, openTerminals, activeTerminal });
+  }
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  return store.subscribe((s, prev) => {
+    if (s.terminals === prev.terminals && s.openTerminals === prev.openTerminals && s.activeTerminal === prev.activeTerminal) return;
+    if (timer) clearTimeout(timer);
+    timer = setTimeout(() => {
+      const { terminals, openTerminals, activeTerminal } = store.getState();
+      saveTerminals(storage, { terminals, openTerminals, activeTerminal });
+    }, 150);
+  });
+}

@@ -87,3 +87,19 @@ describe('autosave', () => {
     expect(exportFileName({ ...doc, title: '  ' })).toBe('hoplab-lab.json');
   });
 });
+
+describe('terminal persistence', () => {
+  it('round-trips sessions and drops a damaged save', async () => {
+    const { loadTerminals, saveTerminals, TERMINALS_KEY } = await import('./persist');
+    const s = memory();
+    const t = {
+      terminals: { node01: { host: 'node01', chunks: [{ id: 1, echo: 'root@node01:~# ip route\n', data: 'x\n', local: true }], history: ['ip route'] } },
+      openTerminals: ['node01'],
+      activeTerminal: 'node01',
+    };
+    saveTerminals(s, t);
+    expect(loadTerminals(s)).toEqual(t);
+    s.setItem(TERMINALS_KEY, '{"terminals": 3}');
+    expect(loadTerminals(s)).toBeNull();
+  });
+});

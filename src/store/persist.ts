@@ -142,3 +142,40 @@ export function exportFileName(doc: LabDoc): string {
   const slug = doc.title.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'lab';
   return `hoplab-${slug}.json`;
 }
+
+/* ---------- terminals: scrollback and history survive a reload too ---------- */
+
+export const TERMINALS_KEY = 'hoplab.terminals.v1';
+
+const ChunkSchema = z.object({ id: z.number(), echo: z.string(), data: z.string(), local: z.boolean(), clear: z.boolean().optional() });
+const SessionSchema = z.object({ host: z.string(), chunks: z.array(ChunkSchema), history: z.array(z.string()) });
+export const TerminalsFileSchema = z.object({
+  terminals: z.record(z.string(), SessionSchema),
+  openTerminals: z.array(z.string()),
+  activeTerminal: z.string().nullable(),
+});
+export type TerminalsFile = z.infer<typeof TerminalsFileSchema>;
+
+export function loadTerminals(storage: KeyValueStorage | null, key = TERMINALS_KEY): TerminalsFile | null {
+  if (!storage) return null;
+  try {
+    const text = storage.getItem(key);
+    if (text === null) return null;
+    const parsed = TerminalsFileSchema.safeParse(JSON.parse(text));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
+}
+
+export function saveTerminals(storage: KeyValueStorage | null, t: TerminalsFile, key = TERMINALS_KEY): void {
+  if (!storage) return;
+  try {
+    const terminals = Object.fromEntries(
+      Object.entries(t.terminals).map(([h, s]) => [h, { host: s.host, chunks: s.chunks.slice(-200), history: s.history.slice(-200) }]),
+    );
+    storage.setItem(key, JSON.stringify({ terminals, openTerminals: t.openTerminals, activeTerminal: t.activeTerminal }));
+  } catch {
+    // storage full or disabled: terminals are a convenience, the lab itself is saved separately
+  }
+}

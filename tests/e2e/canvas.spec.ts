@@ -1,0 +1,114 @@
+/**
+ * The lesson on the canvas: load the lab where the ping fails, read why, fix it with the inspector
+ * (routes both ways and ip_forward on the nodes), and watch the ping cross hop by hop.
+ */
+import { expect, test } from '@playwright/test';
+import { LabPage, watchConsole } from './pages/LabPage';
+
+test('before-routes: the ping fails, routes and forwarding added in the inspector make it cross', async ({ page }) => {
+  const errors = watchConsole(page);
+  const lab = new LabPage(page);
+  await lab.open('before-routes');
+
+  // the lab from the lesson: three machines, their pods, the LAN
+  for (const n of ['node01', 'node02', 'node03', 'pod1', 'pod2', 'pod3']) await expect(lab.host(n)).toBeVisible();
+  await expect(page.getByTestId('lan-lan0')).toBeVisible();
+  await lab.shot('01-before-routes');
+
+  // node01 has no route to pod2's network
+  await lab.clickHost('node01');
+  expect(await lab.ping('10.244.2.2')).toContain('Network is unreachable');
+  await expect(lab.routeTable('node01')).not.toContainText('10.244.2.2');
+
+  // an invalid edit shows the real error inline and changes nothing
+  const before = await lab.routeTable('node01').textContent();
+  await lab.addRoute('10.244.2.2', '10.9.9.9');
+  await expect(lab.inspector.getByRole('alert')).toContainText(/Nexthop has invalid gateway|unreachable/i);
+  await expect(lab.routeTable('node01')).toHaveText(before ?? '');
+  await lab.shot('02-invalid-route-error');
+
+  // the route, and the command that was run is shown
+  await lab.addRoute('10.244.2.2', '192.168.1.12');
+  await expect(lab.routeTable('node01')).toContainText('10.244.2.2 via 192.168.1.12 dev eth0');
+  await expect(lab.activity).toContainText('ran on node01: ip route add 10.244.2.2 via 192.168.1.12');
+  await lab.enableForwarding();
+  await expect(lab.activity).toContainText('sysctl -w net.ipv4.ip_forward=1');
+  await expect(lab.host('node01')).toContainText('ip_forward=1');
+
+  // node02: the route back to pod1 and forwarding (keyboard path: the inspector's picker)
+  await lab.inspect('node02');
+  await lab.addRoute('10.244.1.2', '192.168.1.11');
+  await expect(lab.routeTable('node02')).toContainText('10.244.1.2 via 192.168.1.11 dev eth0');
+  await lab.enableForwarding();
+
+  // pod1 → pod2 now gets its reply, and the trace shows the hops
+  await lab.clickHost('pod1');
+  const out = await lab.ping('10.244.2.2');
+  expect(out).toContain('64 bytes from 10.244.2.2');
+  expect(out).toContain('1 received');
+  const trace = page.getByRole('tabpanel');
+  await expect(trace).toContainText('node02');
+  await page.waitForTimeout(1200); // let the hop-by-hop animation run a few steps
+  await lab.shot('03-routed-ping-trace');
+
+  expect(errors).toEqual([]);
+});
+
+test('undo and redo replay the lab (Ctrl+Z / Ctrl+Shift+Z)', async ({ page }) => {
+  const lab = new LabPage(page);
+  await lab.open('before-routes');
+  await lab.clickHost('node01');
+  await lab.addRoute('10.244.2.2', '192.168.1.12');
+  await expect(lab.routeTable('node01')).toContainText('10.244.2.2 via 192.168.1.12');
+
+  await page.locator('.react-flow__pane').click({ position: { x: 30, y: 400 } });
+  await page.keyboard.press('Control+z');
+  await lab.inspect('node01');
+  await expect(lab.routeTable('node01')).not.toContainText('10.244.2.2');
+
+  await page.locator('body').press('Control+Shift+z');
+  await expect(lab.routeTable('node01')).toContainText('10.244.2.2 via 192.168.1.12');
+
+  await page.getByRole('button', { name: 'Undo' }).click();
+  await expect(lab.routeTable('node01')).not.toContainText('10.244.2.2');
+  await page.getByRole('button', { name: 'Redo' }).click();
+  await expect(lab.routeTable('node01')).toContainText('10.244.2.2 via 192.168.1.12');
+});
+
+test('build by hand: a machine on the LAN and a pod attached to a new bridge', async ({ page }) => {
+  const errors = watchConsole(page);
+  const lab = new LabPage(page);
+  await lab.open('fresh');
+
+  await page.getByRole('button', { name: 'Add', exact: true }).click();
+  await page.getByRole('menuitem', { name: /Machine/ }).click();
+  const dialog = page.getByRole('dialog', { name: 'Add a machine' });
+  await expect(dialog.getByLabel('Name')).toHaveValue('node04');
+  await dialog.getByLabel('Address of eth0').fill('192.168.1.14/24');
+  await dialog.getByRole('button', { name: 'Add machine' }).click();
+  await expect(lab.host('node04')).toBeVisible();
+  await expect(lab.host('node04')).toContainText('192.168.1.14/24');
+
+  await page.getByRole('button', { name: 'Add', exact: true }).click();
+  await page.getByRole('menuitem', { name: /Bridge/ }).click();
+  const br = page.getByRole('dialog', { name: 'Add a bridge' });
+  await br.getByLabel('On node').selectOption('node04');
+  await expect(br.getByLabel(/Address/)).toHaveValue('10.244.4.1/24');
+  await br.getByRole('button', { name: 'Add bridge' }).click();
+  await expect(page.getByTestId('bridge-node04-v-net-0')).toContainText('10.244.4.1/24');
+
+  await page.getByRole('button', { name: 'Add', exact: true }).click();
+  await page.getByRole('menuitem', { name: /Pod/ }).click();
+  const pod = page.getByRole('dialog', { name: 'Add a pod' });
+  await pod.getByLabel('On node').selectOption('node04');
+  await expect(pod.getByLabel('Pod address')).toHaveValue('10.244.4.2/24');
+  await expect(pod).toContainText('ip link set veth-pod1-br master v-net-0');
+  await pod.getByRole('button', { name: 'Add pod' }).click();
+  await expect(lab.host('pod1')).toContainText('10.244.4.2/24');
+
+  // the pod reaches its gateway, the node's bridge
+  await lab.inspect('pod1');
+  expect(await lab.ping('10.244.4.1')).toContain('1 received');
+  await lab.shot('04-built-by-hand');
+  expect(errors).toEqual([]);
+});
