@@ -39,7 +39,6 @@ function Port({ netns, port, side }: { netns: string; port: PortView; side: 'top
       style={{ left: port.x, width: PORT_W }}
       data-dev={`${netns}/${port.dev}`}
       title={label}
-      aria-label={`interface ${label}`}
     >
       <span className="port__icon" aria-hidden="true">
         {STATE_ICON[port.state]}
