@@ -1,0 +1,67 @@
+import { operstate, type Bridge } from '../engine/netns/netdev';
+import { fail, type Ctx } from './context';
+import { matches } from './ip/args';
+import { linkFlags } from './ip/show';
+
+/** iproute2 `bridge`: link and fdb views of the bridges in a namespace. */
+export function bridge(ctx: Ctx, argv: string[]): void {
+  let i = 0;
+  while (i < argv.length && argv[i].startsWith('-')) {
+    if (argv[i] === '-n' || argv[i] === '-netns') {
+      const ns = ctx.world.netns(argv[++i]);
+      if (!ns) fail(ctx, `Cannot open network namespace "${argv[i]}": No such file or directory\n`, 255);
+      ctx.ns = ns!;
+    }
+    i++;
+  }
+  const obj = argv[i];
+  if (obj === undefined) fail(ctx, USAGE, 255);
+  const rest = argv.slice(i + 1);
+  if (matches(obj, 'link')) return link(ctx, rest);
+  if (matches(obj, 'fdb')) return fdb(ctx, rest);
+  fail(ctx, `Object "${obj}" is unknown, try "bridge help".\n`, 255);
+}
+
+const USAGE = `Usage: bridge [ OPTIONS ] OBJECT { COMMAND | help }
+       bridge [ -force ] -batch filename
+where  OBJECT := { link | fdb | mdb | vlan | monitor }
+       OPTIONS := { -V[ersion] | -s[tatistics] | -d[etails] |
+                    -o[neline] | -t[imestamp] | -n[etns] name |
+                    -c[ompressvlans] -color -p[retty] -j[son] }
+`;
+
+function link(ctx: Ctx, args: string[]): void {
+  if (args.length && !matches(args[0], 'show') && !matches(args[0], 'list')) fail(ctx, `Command "${args[0]}" is unknown, try "bridge link help".\n`, 255);
+  for (const d of ctx.ns.devList()) {
+    if (!d.master) continue;
+    // bridge prints IFLA_LINK resolved in its own namespace, and nothing when it equals the device's index
+    const link = d.kind === 'veth' ? d.peer.ifindex : d.ifindex;
+    const at = link !== d.ifindex ? `@${ctx.ns.devByIndex(link)?.name ?? `if${link}`}` : '';
+    const state = d.adminUp && d.master.adminUp && operstate(d) === 'UP' ? 'forwarding' : 'disabled';
+    ctx.out.push(`${d.ifindex}: ${d.name}${at}: ${linkFlags(d, false)} mtu ${d.mtu} master ${d.master.name} state ${state} priority 32 cost 2 \n`);
+  }
+}
+
+function fdb(ctx: Ctx, args: string[]): void {
+  let br: string | undefined;
+  let dev: string | undefined;
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === 'br') br = args[++i];
+    else if (args[i] === 'dev') dev = args[++i];
+  }
+  const now = ctx.world.now;
+  for (const d of ctx.ns.devList()) {
+    if (d.kind !== 'bridge') continue;
+    if (br && d.name !== br) continue;
+    const b = d as Bridge;
+    const lines: string[] = [];
+    for (const e of b.fdb.values()) {
+      if (dev && e.port.name !== dev) continue;
+      if (!e.local && now - e.updated > b.ageingTime * 1000) continue;
+      if (e.port === b) lines.push(`${e.mac} dev ${b.name} vlan 1 master ${b.name} permanent\n${e.mac} dev ${b.name} master ${b.name} permanent\n`);
+      else if (e.local) lines.push(`${e.mac} dev ${e.port.name} vlan 1 master ${b.name} permanent\n${e.mac} dev ${e.port.name} master ${b.name} permanent\n`);
+      else lines.push(`${e.mac} dev ${e.port.name} master ${b.name} \n`);
+    }
+    ctx.out.push(...lines);
+  }
+}

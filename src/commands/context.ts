@@ -1,0 +1,23 @@
+import type { World } from '../engine/world';
+import type { Netns } from '../engine/netns/netns';
+
+/** What a command runs against: the world, the namespace it runs in, and output sinks. */
+export interface Ctx {
+  world: World;
+  ns: Netns;
+  out: string[];
+  err: string[];
+  shell: 'sh' | 'bash';
+}
+
+/** Thrown to stop a command with an exit status (iproute2's exit(-1) is 255). */
+export class Exit extends Error {
+  constructor(readonly code: number) {
+    super(`exit ${code}`);
+  }
+}
+
+export const fail = (ctx: Ctx, msg: string, code: number): never => {
+  ctx.err.push(msg);
+  throw new Exit(code);
+};

@@ -1,0 +1,93 @@
+import { BROADCAST, broadcastOf, formatPrefix, parseIpv4 } from '../../engine/addr/ipv4';
+import { RT_SCOPE } from '../../engine/fib/route';
+import { addAddress, deleteAddress, findAddress, flushAddresses } from '../../engine/netns/devinet';
+import { KernelError } from '../../engine/fib/route';
+import { fail, type Ctx } from '../context';
+import { Argv, devOrFail, getPrefix, invarg, matches, rtnlError } from './args';
+import { linkShow } from './link';
+import type { IpOpts } from './ip';
+
+export function doAddr(ctx: Ctx, argv: string[], o: IpOpts): void {
+  if (argv.length === 0) return linkShow(ctx, [], o, false);
+  const [cmd, ...rest] = argv;
+  if (matches(cmd, 'add') || matches(cmd, 'replace') || matches(cmd, 'change')) return addrModify(ctx, rest, 'add');
+  if (matches(cmd, 'delete')) return addrModify(ctx, rest, 'del');
+  if (matches(cmd, 'show') || matches(cmd, 'list') || matches(cmd, 'lst')) return linkShow(ctx, rest, o, false);
+  if (matches(cmd, 'flush')) return addrFlush(ctx, rest);
+  fail(ctx, `Command "${cmd}" is unknown, try "ip address help".\n`, 255);
+}
+
+const SCOPES: Record<string, number> = { global: 0, universe: 0, site: 200, link: 253, host: 254, nowhere: 255 };
+
+function addrModify(ctx: Ctx, args: string[], cmd: 'add' | 'del'): void {
+  const a = new Argv(ctx, args);
+  let local: string | undefined;
+  let devName: string | undefined;
+  let brd: string | undefined;
+  let scope: number | undefined;
+  let label: string | undefined;
+  while (!a.done) {
+    const t = a.take();
+    if (t === 'dev') devName = a.next();
+    else if (t === 'broadcast' || t === 'brd') brd = a.next();
+    else if (t === 'scope') {
+      const v = a.next();
+      if (!(v in SCOPES) && !/^\d+$/.test(v)) invarg(ctx, 'invalid scope value.', v);
+      scope = v in SCOPES ? SCOPES[v] : Number(v);
+    } else if (t === 'label') label = a.next();
+    else if (t === 'local' || t === 'to') local = a.next();
+    else if (t === 'valid_lft' || t === 'preferred_lft' || t === 'metric' || t === 'peer' || t === 'anycast') a.next();
+    else if (t === 'noprefixroute' || t === 'home' || t === 'nodad') continue;
+    else {
+      if (local !== undefined) fail(ctx, `Error: either "local" is duplicate, or "${t}" is a garbage.\n`, 255);
+      local = t;
+    }
+  }
+  if (devName === undefined) fail(ctx, 'Not enough information: "dev" argument is required.\n', 1);
+  const prefix = local !== undefined ? getPrefix(ctx, local) : undefined;
+  const dev = devOrFail(ctx, devName!);
+  if (!prefix) return rtnlError(ctx, new KernelError('EOPNOTSUPP'));
+  const explicitLen = local!.includes('/');
+  if (cmd === 'del') {
+    if (!explicitLen) {
+      ctx.err.push(
+        `Warning: Executing wildcard deletion to stay compatible with old scripts.\n         Explicitly specify the prefix length (${formatPrefix(prefix.addr, 32)}/32) to avoid this warning.\n         This special behaviour is likely to disappear in further releases,\n         fix your scripts!\n`,
+      );
+    }
+    const ifa = findAddress(dev, prefix.addr, explicitLen ? prefix.plen : undefined);
+    if (!ifa) return rtnlError(ctx, new KernelError('EADDRNOTAVAIL', 'ipv4: Address not found'));
+    deleteAddress(ctx.ns, dev, ifa);
+    return;
+  }
+  let broadcast: number | undefined;
+  if (brd === '+') broadcast = prefix.plen < 31 ? broadcastOf(prefix.addr, prefix.plen) : undefined;
+  else if (brd === '-') broadcast = undefined;
+  else if (brd !== undefined) {
+    const b = parseIpv4(brd);
+    if (b === null) fail(ctx, `Error: inet address is expected rather than "${brd}".\n`, 1);
+    broadcast = b!;
+  }
+  try {
+    addAddress(ctx.ns, dev, prefix.addr, prefix.plen, {
+      scope: scope ?? (dev.kind === 'loopback' && prefix.addr >>> 24 === 127 ? RT_SCOPE.host : RT_SCOPE.universe),
+      broadcast: broadcast === BROADCAST ? undefined : (broadcast as never),
+      label,
+    });
+  } catch (e) {
+    rtnlError(ctx, e);
+  }
+}
+
+function addrFlush(ctx: Ctx, args: string[]): void {
+  const a = new Argv(ctx, args);
+  let devName: string | undefined;
+  while (!a.done) {
+    const t = a.take();
+    if (t === 'dev') devName = a.next();
+    else if (t === 'scope' || t === 'label' || t === 'to') a.next();
+    else devName = t;
+  }
+  if (devName === undefined) fail(ctx, 'Flush requires arguments.\n', 1);
+  const dev = devOrFail(ctx, devName!);
+  flushAddresses(ctx.ns, dev);
+}

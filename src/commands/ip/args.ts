@@ -1,0 +1,79 @@
+import { parseIpv4, parsePrefix, type Ipv4, type Prefix } from '../../engine/addr/ipv4';
+import { KernelError, STRERROR } from '../../engine/fib/route';
+import type { Netdev } from '../../engine/netns/netdev';
+import { fail, type Ctx } from '../context';
+
+/** iproute2's argument helpers, with their exact messages and exit codes. */
+
+export const matches = (arg: string, word: string): boolean => arg.length > 0 && word.startsWith(arg);
+
+export class Argv {
+  constructor(
+    private readonly ctx: Ctx,
+    private readonly a: string[],
+    private i = 0,
+  ) {}
+  get done(): boolean {
+    return this.i >= this.a.length;
+  }
+  peek(): string | undefined {
+    return this.a[this.i];
+  }
+  take(): string {
+    return this.a[this.i++];
+  }
+  /** NEXT_ARG() */
+  next(): string {
+    if (this.i >= this.a.length) incomplete(this.ctx);
+    return this.a[this.i++];
+  }
+  rest(): string[] {
+    const r = this.a.slice(this.i);
+    this.i = this.a.length;
+    return r;
+  }
+}
+
+export const incomplete = (ctx: Ctx): never => fail(ctx, 'Command line is not complete. Try option "help"\n', 255);
+
+export const invarg = (ctx: Ctx, msg: string, arg: string): never => fail(ctx, `Error: argument "${arg}" is wrong: ${msg}\n`, 255);
+
+export const duparg2 = (ctx: Ctx, key: string, arg: string): never => fail(ctx, `Error: either "${key}" is duplicate, or "${arg}" is a garbage.\n`, 255);
+
+export function getPrefix(ctx: Ctx, text: string): Prefix {
+  const p = parsePrefix(text);
+  if (!p) fail(ctx, `Error: any valid prefix is expected rather than "${text}".\n`, 1);
+  return p!;
+}
+
+export function getAddr(ctx: Ctx, text: string): Ipv4 {
+  const a = parseIpv4(text);
+  if (a === null) fail(ctx, `Error: inet address is expected rather than "${text}".\n`, 1);
+  return a!;
+}
+
+export function getU32(text: string): number | null {
+  if (!/^(0x[0-9a-fA-F]+|\d+)$/.test(text)) return null;
+  const n = Number(text);
+  return n <= 0xffffffff ? n : null;
+}
+
+/** ll_name_to_index() failure */
+export const nodev = (ctx: Ctx, name: string): never => fail(ctx, `Cannot find device "${name}"\n`, 1);
+
+export function devOrFail(ctx: Ctx, name: string): Netdev {
+  return ctx.ns.devByName(name) ?? nodev(ctx, name);
+}
+
+/** rtnetlink error as iproute2 prints it: the extack message when there is one. */
+export function rtnlError(ctx: Ctx, e: unknown): never {
+  if (e instanceof KernelError) {
+    if (e.extack) return fail(ctx, `Error: ${e.extack}.\n`, 2);
+    return fail(ctx, `RTNETLINK answers: ${STRERROR[e.errno]}\n`, 2);
+  }
+  throw e;
+}
+
+export function checkIfname(name: string): boolean {
+  return name.length > 0 && name.length < 16 && !/[\s/:]/.test(name) && name !== '.' && name !== '..';
+}

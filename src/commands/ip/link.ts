@@ -1,0 +1,233 @@
+import type { Mac } from '../../engine/addr/mac';
+import { createBridge, createVeth, deleteLink, moveToNetns, renameLink, setLinkMac, setLinkUp, setMaster } from '../../engine/netns/link';
+import type { Netdev } from '../../engine/netns/netdev';
+import { KernelError } from '../../engine/fib/route';
+import { fail, type Ctx } from '../context';
+import { Argv, checkIfname, devOrFail, duparg2, invarg, matches, rtnlError } from './args';
+import { formatLink, hasFamilyAddrs, type ShowOpts } from './show';
+import type { IpOpts } from './ip';
+
+export function doLink(ctx: Ctx, argv: string[], o: IpOpts): void {
+  if (argv.length === 0) return linkShow(ctx, [], o, true);
+  const [cmd, ...rest] = argv;
+  if (matches(cmd, 'add')) return linkAdd(ctx, rest);
+  if (matches(cmd, 'set') || matches(cmd, 'change')) return linkSet(ctx, rest);
+  if (matches(cmd, 'delete')) return linkDel(ctx, rest);
+  if (matches(cmd, 'show') || matches(cmd, 'list') || matches(cmd, 'lst')) return linkShow(ctx, rest, o, true);
+  if (matches(cmd, 'help')) return fail(ctx, LINK_USAGE, 255);
+  fail(ctx, `Command "${cmd}" is unknown, try "ip link help".\n`, 255);
+}
+
+const LINK_USAGE = `Usage: ip link add [link DEV | parentdev NAME] [ name ] NAME
+\t\t    [ txqueuelen PACKETS ]
+\t\t    [ address LLADDR ]
+\t\t    [ broadcast LLADDR ]
+\t\t    [ mtu MTU ] [index IDX ]
+\t\t    [ numtxqueues QUEUE_COUNT ]
+\t\t    [ numrxqueues QUEUE_COUNT ]
+\t\t    [ netns { PID | NETNSNAME | NETNSFILE } ]
+\t\t    type TYPE [ ARGS ]
+
+\tip link delete { DEVICE | dev DEVICE | group DEVGROUP } type TYPE [ ARGS ]
+
+\tip link { set | change } { DEVICE | dev DEVICE | group DEVGROUP }
+\t\t\t[ { up | down } ]
+\t\t\t[ type TYPE ARGS ]
+\t\t[ arp { on | off } ]
+\t\t[ name NEWNAME ]
+\t\t[ address LLADDR ]
+\t\t[ mtu MTU ]
+\t\t[ netns { PID | NETNSNAME | NETNSFILE } ]
+\t\t[ master DEVICE ][ vrf NAME ]
+\t\t[ nomaster ]
+
+\tip link show [ DEVICE | group GROUP ] [up] [master DEV] [vrf NAME] [type TYPE]
+\t\t[nomaster]
+
+TYPE := { bridge | veth | dummy | vlan | vxlan | ... }
+`;
+
+function linkAdd(ctx: Ctx, args: string[]): void {
+  const a = new Argv(ctx, args);
+  let name: string | undefined;
+  let type: string | undefined;
+  let netns: string | undefined;
+  let typeArgs: string[] = [];
+  while (!a.done) {
+    const t = a.take();
+    if (t === 'type') {
+      type = a.next();
+      typeArgs = a.rest();
+      break;
+    } else if (t === 'name') {
+      const v = a.next();
+      if (!checkIfname(v)) invarg(ctx, '"name" not a valid ifname', v);
+      name = v;
+    } else if (t === 'netns') {
+      netns = a.next();
+    } else if (t === 'mtu' || t === 'address' || t === 'txqueuelen' || t === 'link' || t === 'index') {
+      a.next();
+    } else if (t === 'dev') {
+      const v = a.next();
+      if (!checkIfname(v)) invarg(ctx, '"dev" not a valid ifname', v);
+      name = v;
+    } else {
+      if (name !== undefined) duparg2(ctx, 'dev', t);
+      if (!checkIfname(t)) invarg(ctx, '"name" not a valid ifname', t);
+      name = t;
+    }
+  }
+  if (!type) fail(ctx, 'Not enough information: "type" argument is required\n', 1);
+  const target = netns !== undefined ? lookupNetns(ctx, netns) : ctx.ns;
+  try {
+    if (type === 'bridge') {
+      createBridge(target, name ?? nextName(target, 'bridge'));
+    } else if (type === 'veth') {
+      let peerName: string | undefined;
+      let peerNs = target;
+      const pa = new Argv(ctx, typeArgs);
+      while (!pa.done) {
+        const t = pa.take();
+        if (t === 'peer') continue;
+        if (t === 'name') {
+          const v = pa.next();
+          if (!checkIfname(v)) invarg(ctx, '"name" not a valid ifname', v);
+          peerName = v;
+        } else if (t === 'netns') peerNs = lookupNetns(ctx, pa.next());
+        else if (t === 'address' || t === 'mtu') pa.next();
+        else {
+          if (!checkIfname(t)) invarg(ctx, '"name" not a valid ifname', t);
+          peerName = t;
+        }
+      }
+      const devName = name ?? nextName(target, 'veth');
+      createVeth(target, devName, peerName ?? nextName(peerNs, 'veth', devName), peerNs);
+    } else {
+      fail(ctx, 'Error: Unknown device type.\n', 2);
+    }
+  } catch (e) {
+    rtnlError(ctx, e);
+  }
+}
+
+function nextName(ns: import('../../engine/netns/netns').Netns, prefix: string, avoid?: string): string {
+  for (let i = 0; ; i++) if (!ns.devByName(`${prefix}${i}`) && `${prefix}${i}` !== avoid) return `${prefix}${i}`;
+}
+
+export function lookupNetns(ctx: Ctx, name: string): import('../../engine/netns/netns').Netns {
+  const ns = ctx.world.netns(name);
+  if (!ns) invarg(ctx, 'Invalid "netns" value\n', name);
+  return ns!;
+}
+
+function linkSet(ctx: Ctx, args: string[]): void {
+  const a = new Argv(ctx, args);
+  let devName: string | undefined;
+  const ops: ((dev: Netdev) => void)[] = [];
+  while (!a.done) {
+    const t = a.take();
+    if (t === 'up') ops.push((d) => setLinkUp(d, true));
+    else if (t === 'down') ops.push((d) => setLinkUp(d, false));
+    else if (t === 'master') {
+      const m = a.next();
+      const br = ctx.ns.devByName(m);
+      if (!br) invarg(ctx, 'Device does not exist\n', m);
+      ops.push((d) => {
+        if (br!.kind !== 'bridge') throw new KernelError('EOPNOTSUPP');
+        setMaster(d, br as never);
+      });
+    } else if (t === 'nomaster') ops.push((d) => setMaster(d, null));
+    else if (t === 'netns') {
+      const target = lookupNetns(ctx, a.next());
+      ops.push((d) => moveToNetns(d, target));
+    } else if (t === 'name') {
+      const v = a.next();
+      if (!checkIfname(v)) invarg(ctx, '"name" not a valid ifname', v);
+      ops.push((d) => renameLink(d, v));
+    } else if (t === 'address') {
+      const v = a.next().toLowerCase();
+      if (!/^([0-9a-f]{1,2}:){5}[0-9a-f]{1,2}$/.test(v)) fail(ctx, `"${v}" is invalid lladdr.\n`, 255);
+      ops.push((d) => setLinkMac(d, v.split(':').map((x) => x.padStart(2, '0')).join(':') as Mac));
+    } else if (t === 'mtu') {
+      const v = a.next();
+      if (!/^\d+$/.test(v)) invarg(ctx, '"mtu" value is invalid\n', v);
+      ops.push((d) => {
+        d.mtu = Number(v);
+      });
+    } else if (t === 'dev') {
+      if (devName !== undefined) duparg2(ctx, 'dev', t);
+      devName = a.next();
+    } else if (t === 'arp' || t === 'multicast' || t === 'promisc' || t === 'txqueuelen' || t === 'qlen') {
+      a.next();
+    } else {
+      if (devName !== undefined) duparg2(ctx, 'dev', t);
+      devName = t;
+    }
+  }
+  if (devName === undefined) fail(ctx, 'Not enough information: "dev" argument is required.\n', 255);
+  const dev = devOrFail(ctx, devName!);
+  try {
+    for (const op of ops) op(dev);
+  } catch (e) {
+    rtnlError(ctx, e);
+  }
+}
+
+function linkDel(ctx: Ctx, args: string[]): void {
+  const a = new Argv(ctx, args);
+  let devName: string | undefined;
+  while (!a.done) {
+    const t = a.take();
+    if (t === 'dev') devName = a.next();
+    else if (t === 'type') a.rest();
+    else {
+      if (devName !== undefined) duparg2(ctx, 'dev', t);
+      devName = t;
+    }
+  }
+  if (devName === undefined) fail(ctx, 'Not enough information: "dev" argument is required.\n', 255);
+  const dev = devOrFail(ctx, devName!);
+  try {
+    deleteLink(dev);
+  } catch (e) {
+    rtnlError(ctx, e);
+  }
+}
+
+/** `ip link show` and `ip addr show` share the filters (dev, up, master, type). */
+export function linkShow(ctx: Ctx, args: string[], o: IpOpts, link: boolean): void {
+  const a = new Argv(ctx, args);
+  let devName: string | undefined;
+  let up = false;
+  let master: string | undefined;
+  let type: string | undefined;
+  while (!a.done) {
+    const t = a.take();
+    if (t === 'dev') devName = a.next();
+    else if (t === 'up') up = true;
+    else if (t === 'master') master = a.next();
+    else if (t === 'type') type = a.next();
+    else if (t === 'scope' || t === 'label' || t === 'to' || t === 'vrf' || t === 'group') a.next();
+    else if (t === 'nomaster' || t === 'permanent' || t === 'dynamic' || t === 'primary' || t === 'secondary') continue;
+    else {
+      if (devName !== undefined) duparg2(ctx, 'dev', t);
+      devName = t;
+    }
+  }
+  let devs = ctx.ns.devList();
+  if (devName !== undefined) {
+    const d = ctx.ns.devByName(devName);
+    if (!d) fail(ctx, `Device "${devName}" does not exist.\n`, 1);
+    devs = [d!];
+  }
+  if (master !== undefined) {
+    const m = ctx.ns.devByName(master);
+    if (!m) fail(ctx, `Device "${master}" does not exist.\n`, 1);
+    devs = devs.filter((d) => d.master === m);
+  }
+  if (type !== undefined) devs = devs.filter((d) => (type === 'veth' || type === 'bridge' ? d.kind === type : false));
+  if (up) devs = devs.filter((d) => d.adminUp);
+  if (!link && o.family) devs = devs.filter((d) => hasFamilyAddrs(d, o.family!));
+  const so: ShowOpts = { brief: o.brief, family: o.family, link };
+  for (const d of devs) ctx.out.push(formatLink(d, so));
+}

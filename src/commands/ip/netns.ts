@@ -1,0 +1,37 @@
+import { Exit, fail, type Ctx } from '../context';
+import { matches } from './args';
+import { runArgv } from '../shell/dispatch';
+
+export function doNetns(ctx: Ctx, argv: string[]): void {
+  const [cmd, ...rest] = argv;
+  if (cmd === undefined || matches(cmd, 'list') || matches(cmd, 'show')) {
+    for (const n of [...ctx.world.hostNames()].reverse()) ctx.out.push(`${n}\n`);
+    return;
+  }
+  if (matches(cmd, 'add')) {
+    const name = rest[0];
+    if (!name) fail(ctx, 'No netns name specified\n', 255);
+    if (!/^[A-Za-z0-9_.-]+$/.test(name) || name.startsWith('__lan_')) fail(ctx, `Invalid netns name "${name}"\n`, 255);
+    if (ctx.world.hasNetns(name)) fail(ctx, `Cannot create namespace file "/run/netns/${name}": File exists\n`, 1);
+    ctx.world.createNetns(name, 'host');
+    return;
+  }
+  if (matches(cmd, 'delete')) {
+    const name = rest[0];
+    if (!name) fail(ctx, 'No netns name specified\n', 255);
+    if (!ctx.world.hasNetns(name) || name.startsWith('__lan_')) fail(ctx, `Cannot remove namespace file "/run/netns/${name}": No such file or directory\n`, 1);
+    ctx.world.deleteNetns(name);
+    return;
+  }
+  if (matches(cmd, 'exec')) {
+    const name = rest[0];
+    if (!name) fail(ctx, 'No netns name specified\n', 255);
+    if (rest.length < 2) fail(ctx, 'No command specified\n', 255);
+    const ns = ctx.world.netns(name);
+    if (!ns) fail(ctx, `Cannot open network namespace "${name}": No such file or directory\n`, 255);
+    const code = runArgv({ ...ctx, ns: ns! }, rest.slice(1));
+    if (code !== 0) throw new Exit(code);
+    return;
+  }
+  fail(ctx, `Command "${cmd}" is unknown, try "ip netns help".\n`, 255);
+}

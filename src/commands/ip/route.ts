@@ -1,0 +1,261 @@
+import { formatIpv4, inPrefix, prefixMask, type Ipv4 } from '../../engine/addr/ipv4';
+import { formatRoute } from '../../engine/fib/format';
+import { fibLookup, ipRouteInput, ipRouteOutput, routeAdd, routeDel, type RouteConfig } from '../../engine/fib/frontend';
+import { KernelError, RTPROT, RT_SCOPE, RT_TABLE, STRERROR, type FibRoute, type RouteType } from '../../engine/fib/route';
+import type { Netdev } from '../../engine/netns/netdev';
+import { fail, type Ctx } from '../context';
+import { Argv, devOrFail, duparg2, getAddr, getPrefix, getU32, invarg, matches, rtnlError } from './args';
+import { ROUTE_USAGE } from './usage';
+
+const TYPES: RouteType[] = ['unicast', 'local', 'broadcast', 'blackhole', 'unreachable', 'prohibit', 'throw'];
+const OTHER_TYPES = ['multicast', 'nat', 'anycast'];
+const PROTOS: Record<string, number> = { kernel: RTPROT.kernel, boot: RTPROT.boot, static: RTPROT.static, redirect: RTPROT.redirect, unspec: 0, dhcp: 16, bgp: 186, ospf: 188, rip: 189 };
+const SCOPES: Record<string, number> = { global: 0, universe: 0, site: 200, link: 253, host: 254, nowhere: 255 };
+
+export function doRoute(ctx: Ctx, argv: string[]): void {
+  if (argv.length === 0) return routeList(ctx, []);
+  const [cmd, ...rest] = argv;
+  if (matches(cmd, 'list') || matches(cmd, 'show') || matches(cmd, 'lst')) return routeList(ctx, rest);
+  if (matches(cmd, 'add')) return routeModify(ctx, rest, 'add');
+  if (matches(cmd, 'change')) return routeModify(ctx, rest, 'replace');
+  if (matches(cmd, 'replace')) return routeModify(ctx, rest, 'replace');
+  if (matches(cmd, 'prepend')) return routeModify(ctx, rest, 'prepend');
+  if (matches(cmd, 'append')) return routeModify(ctx, rest, 'append');
+  if (matches(cmd, 'delete')) return routeModify(ctx, rest, 'del');
+  if (matches(cmd, 'get')) return routeGet(ctx, rest);
+  if (matches(cmd, 'flush')) return routeFlush(ctx, rest);
+  if (matches(cmd, 'help')) return fail(ctx, ROUTE_USAGE, 255);
+  fail(ctx, `Command "${cmd}" is unknown, try "ip route help".\n`, 255);
+}
+
+function tableId(ctx: Ctx, v: string): number {
+  if (v === 'main') return RT_TABLE.main;
+  if (v === 'local') return RT_TABLE.local;
+  if (v === 'default') return RT_TABLE.default;
+  if (v === 'all') return 0;
+  const n = getU32(v);
+  if (n === null) invarg(ctx, '"table" value is invalid\n', v);
+  return n!;
+}
+
+/** iproute_modify(): parse a ROUTE exactly as ip does, then let the kernel judge it. */
+function routeModify(ctx: Ctx, args: string[], cmd: 'add' | 'replace' | 'prepend' | 'append' | 'del'): void {
+  const a = new Argv(ctx, args);
+  let dst: { addr: Ipv4; plen: number } | undefined;
+  let type: RouteType | undefined;
+  let gw: Ipv4 | undefined;
+  let devName: string | undefined;
+  let metric: number | undefined;
+  let scope: number | undefined;
+  let proto: number | undefined;
+  let table: number | undefined;
+  let prefsrc: Ipv4 | undefined;
+  let onlink = false;
+  if (a.done) fail(ctx, ROUTE_USAGE, 255);
+  while (!a.done) {
+    const t = a.take();
+    if (t === 'src') prefsrc = getAddr(ctx, a.next());
+    else if (t === 'via') {
+      let v = a.next();
+      if (v === 'inet') v = a.next();
+      gw = getAddr(ctx, v);
+    } else if (matches(t, 'metric') || matches(t, 'priority') || t === 'preference') {
+      const v = a.next();
+      const n = getU32(v);
+      if (n === null) invarg(ctx, '"metric" value is invalid\n', v);
+      metric = n!;
+    } else if (t === 'scope') {
+      const v = a.next();
+      if (!(v in SCOPES) && getU32(v) === null) invarg(ctx, 'invalid "scope" value\n', v);
+      scope = v in SCOPES ? SCOPES[v] : Number(v);
+    } else if (t === 'onlink') onlink = true;
+    else if (matches(t, 'protocol')) {
+      const v = a.next();
+      if (!(v in PROTOS) && getU32(v) === null) invarg(ctx, '"protocol" value is invalid\n', v);
+      proto = v in PROTOS ? PROTOS[v] : Number(v);
+    } else if (matches(t, 'table')) table = tableId(ctx, a.next());
+    else if (t === 'dev' || t === 'oif') devName = a.next();
+    else if (t === 'mtu' || t === 'advmss' || t === 'tos' || t === 'realm' || t === 'weight' || t === 'expires' || t === 'hoplimit') a.next();
+    else {
+      let v = t;
+      if (v === 'to') v = a.next();
+      if ((v[0] < '0' || v[0] > '9') && (TYPES.includes(v as RouteType) || OTHER_TYPES.includes(v))) {
+        type = v as RouteType;
+        v = a.next();
+      }
+      if (dst) duparg2(ctx, 'to', v);
+      dst = getPrefix(ctx, v);
+    }
+  }
+  if (!dst) fail(ctx, ROUTE_USAGE, 255);
+  if (type && OTHER_TYPES.includes(type)) return rtnlError(ctx, new KernelError('EINVAL'));
+  let dev: Netdev | undefined;
+  if (devName !== undefined) dev = devOrFail(ctx, devName);
+  if (table === undefined) table = type === 'local' || type === 'broadcast' ? RT_TABLE.local : RT_TABLE.main;
+  try {
+    if (cmd === 'del') {
+      routeDel(ctx.ns, { table, type, dst: dst!.addr, plen: dst!.plen, metric, proto, scope, prefsrc, gw, dev });
+      return;
+    }
+    const rtype = type ?? 'unicast';
+    if (scope === undefined) {
+      if (rtype === 'local') scope = RT_SCOPE.host;
+      else if (rtype === 'broadcast') scope = RT_SCOPE.link;
+      else if (rtype === 'unicast' && gw === undefined) scope = RT_SCOPE.link;
+      else scope = RT_SCOPE.universe;
+    }
+    if (rtype === 'unicast' && gw === undefined && !dev) throw new KernelError('ENODEV');
+    if ((dst!.addr & ~prefixMask(dst!.plen)) >>> 0 !== 0) throw new KernelError('EINVAL', 'Invalid prefix for given prefix length');
+    const cfg: RouteConfig = { table, type: rtype, dst: dst!.addr, plen: dst!.plen, metric, proto: proto ?? RTPROT.boot, scope, prefsrc, gw, dev, onlink };
+    routeAdd(ctx.ns, cfg, cmd);
+  } catch (e) {
+    rtnlError(ctx, e);
+  }
+}
+
+interface Filter {
+  table: number;
+  dev?: Netdev;
+  proto?: number;
+  scope?: number;
+  type?: RouteType;
+  root?: { addr: Ipv4; plen: number };
+  match?: { addr: Ipv4; plen: number };
+  exact?: { addr: Ipv4; plen: number };
+  via?: Ipv4;
+  src?: Ipv4;
+}
+
+function parseFilter(ctx: Ctx, args: string[]): Filter {
+  const a = new Argv(ctx, args);
+  const f: Filter = { table: RT_TABLE.main };
+  while (!a.done) {
+    const t = a.take();
+    if (matches(t, 'table')) f.table = tableId(ctx, a.next());
+    else if (t === 'dev' || t === 'oif') f.dev = devOrFail(ctx, a.next());
+    else if (matches(t, 'protocol')) {
+      const v = a.next();
+      f.proto = v in PROTOS ? PROTOS[v] : (getU32(v) ?? invarg(ctx, '"protocol" value is invalid\n', v));
+    } else if (t === 'scope') {
+      const v = a.next();
+      f.scope = v in SCOPES ? SCOPES[v] : (getU32(v) ?? invarg(ctx, 'invalid "scope" value\n', v));
+    } else if (t === 'type') {
+      const v = a.next();
+      if (!TYPES.includes(v as RouteType) && !OTHER_TYPES.includes(v)) invarg(ctx, 'node type value is invalid\n', v);
+      f.type = v as RouteType;
+    } else if (t === 'via') f.via = getAddr(ctx, a.next());
+    else if (t === 'src') f.src = getAddr(ctx, a.next());
+    else if (t === 'cached' || t === 'cloned') continue;
+    else {
+      let v = t;
+      if (v === 'to') v = a.next();
+      if (v === 'root') f.root = getPrefix(ctx, a.next());
+      else if (v === 'match') f.match = getPrefix(ctx, a.next());
+      else {
+        if (v === 'exact') v = a.next();
+        f.exact = getPrefix(ctx, v);
+      }
+    }
+  }
+  return f;
+}
+
+function selectRoutes(ctx: Ctx, f: Filter): FibRoute[] {
+  const tables = f.table === 0 ? [ctx.ns.main, ctx.ns.local] : [ctx.ns.table(f.table)].filter((t) => !!t);
+  return tables.flatMap((t) =>
+    t!.dump().filter((r) => {
+      if (f.dev && r.nh?.dev !== f.dev) return false;
+      if (f.proto !== undefined && r.proto !== f.proto) return false;
+      if (f.scope !== undefined && r.scope !== f.scope) return false;
+      if (f.type && r.type !== f.type) return false;
+      if (f.via !== undefined && r.nh?.gw !== f.via) return false;
+      if (f.src !== undefined && r.prefsrc !== f.src) return false;
+      if (f.root && !(r.plen >= f.root.plen && inPrefix(r.dst, f.root.addr, f.root.plen))) return false;
+      if (f.match && !(r.plen <= f.match.plen && inPrefix(f.match.addr, r.dst, r.plen))) return false;
+      if (f.exact && !(r.plen === f.exact.plen && inPrefix(r.dst, f.exact.addr, f.exact.plen))) return false;
+      return true;
+    }),
+  );
+}
+
+function routeList(ctx: Ctx, args: string[]): void {
+  const f = parseFilter(ctx, args);
+  for (const r of selectRoutes(ctx, f)) {
+    ctx.out.push(formatRoute(r, { showTable: f.table === 0, omitDev: !!f.dev, omitProto: f.proto !== undefined, omitScope: f.scope !== undefined }) + '\n');
+  }
+}
+
+function routeFlush(ctx: Ctx, args: string[]): void {
+  if (args.length === 0) fail(ctx, '"ip route flush" requires arguments.\n', 255);
+  const f = parseFilter(ctx, args);
+  for (const r of selectRoutes(ctx, f)) {
+    try {
+      routeDel(ctx.ns, { table: r.table, type: r.type, dst: r.dst, plen: r.plen, metric: r.metric, prefsrc: r.prefsrc, gw: r.nh?.gw, dev: r.nh?.dev, proto: r.proto, scope: r.scope });
+    } catch {
+      /* gone already */
+    }
+  }
+}
+
+/** `ip route get`: the kernel's answer to one lookup, printed as a cloned (cache) route. */
+function routeGet(ctx: Ctx, args: string[]): void {
+  const a = new Argv(ctx, args);
+  let dst: Ipv4 | undefined;
+  let from: Ipv4 | undefined;
+  let iif: Netdev | undefined;
+  let oif: Netdev | undefined;
+  let fibmatch = false;
+  while (!a.done) {
+    const t = a.take();
+    if (t === 'from') from = getPrefix(ctx, a.next()).addr;
+    else if (t === 'iif') iif = devOrFail(ctx, a.next());
+    else if (t === 'oif' || t === 'dev') oif = devOrFail(ctx, a.next());
+    else if (t === 'fibmatch') fibmatch = true;
+    else if (t === 'tos' || t === 'mark' || t === 'uid' || t === 'vrf' || t === 'ipproto' || t === 'sport' || t === 'dport') a.next();
+    else if (t === 'connected') continue;
+    else {
+      let v = t;
+      if (v === 'to') v = a.next();
+      if (dst !== undefined) duparg2(ctx, 'to', v);
+      dst = getPrefix(ctx, v).addr;
+    }
+  }
+  if (dst === undefined) fail(ctx, 'need at least a destination address\n', 1);
+  const d = dst!;
+  const answer = (errno: keyof typeof STRERROR): never => fail(ctx, `RTNETLINK answers: ${STRERROR[errno]}\n`, 2);
+  if (fibmatch) {
+    const res = fibLookup(ctx.ns, d, { oif });
+    if (!res.ok && !res.route) answer(res.errno);
+    const r = res.ok ? res.route : res.route!;
+    ctx.out.push(formatRoute(r) + '\n');
+    return;
+  }
+  if (iif) {
+    const res = ipRouteInput(ctx.ns, d, from ?? (0 as Ipv4), iif);
+    const fromText = from !== undefined ? ` from ${formatIpv4(from)}` : '';
+    if (res.kind === "error") return answer(res.errno);
+    if (res.kind === 'local') {
+      ctx.out.push(`local ${formatIpv4(d)}${fromText} dev lo \n    cache <local> iif ${iif.name} \n`);
+      return;
+    }
+    if (res.kind === 'broadcast') {
+      ctx.out.push(`broadcast ${formatIpv4(d)}${fromText} dev ${iif.name} \n    cache <local,brd> iif ${iif.name} \n`);
+      return;
+    }
+    const rt = res.rt;
+    ctx.out.push(`${formatIpv4(d)}${fromText} ${rt.gw !== undefined ? `via ${formatIpv4(rt.gw)} ` : ''}dev ${rt.dev.name} \n    cache iif ${iif.name} \n`);
+    return;
+  }
+  const res = ipRouteOutput(ctx.ns, d, { saddr: from, oif });
+  if (!res.ok) answer(res.errno);
+  if (!res.ok) return;
+  const rt = res.rt;
+  const fromText = from !== undefined ? `from ${formatIpv4(from)} ` : '';
+  const srcText = from === undefined || rt.src !== from ? `src ${formatIpv4(rt.src)} ` : '';
+  if (rt.type === 'local') {
+    ctx.out.push(`local ${formatIpv4(d)} ${fromText}dev lo ${srcText}uid 0 \n    cache <local> \n`);
+    return;
+  }
+  const redirected = ctx.ns.redirects.has(d) ? '<redirected> ' : '';
+  ctx.out.push(`${formatIpv4(d)} ${fromText}${rt.gw !== undefined ? `via ${formatIpv4(rt.gw)} ` : ''}dev ${rt.dev.name} ${srcText}uid 0 \n    cache ${redirected}\n`);
+}

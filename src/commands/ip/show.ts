@@ -1,0 +1,92 @@
+import { formatIpv4 } from '../../engine/addr/ipv4';
+import { linkLocalFromMac } from '../../engine/addr/ipv6';
+import { carrierOk, iflink, operstate, type Netdev } from '../../engine/netns/netdev';
+import { scopeName } from '../../engine/fib/format';
+
+/** `ip link` / `ip addr` output, byte for byte as iproute2 6.x prints it. */
+
+export interface ShowOpts {
+  brief: boolean;
+  family?: 4 | 6;
+  link: boolean; // ip link (mode DEFAULT) vs ip addr
+}
+
+/** The interface name with its "@peer" suffix, and whether that peer lives in another namespace. */
+function nameWithLink(dev: Netdev): { label: string; netnsId?: string; mdown: boolean } {
+  if (dev.kind !== 'veth') return { label: dev.name, mdown: false };
+  const peer = dev.peer;
+  if (peer.netns !== dev.netns) return { label: `${dev.name}@if${peer.ifindex}`, netnsId: peer.netns.name, mdown: false };
+  // iproute2 resolves IFLA_LINK in its own namespace's cache
+  const local = dev.netns.devByIndex(iflink(dev));
+  return { label: `${dev.name}@${local ? local.name : `if${iflink(dev)}`}`, mdown: !!local && !local.adminUp };
+}
+
+export function linkFlags(dev: Netdev, mdown: boolean): string {
+  const running = dev.adminUp && carrierOk(dev);
+  const f: string[] = [];
+  if (dev.adminUp && !running) f.push('NO-CARRIER');
+  if (dev.kind === 'loopback') f.push('LOOPBACK');
+  else f.push('BROADCAST', 'MULTICAST');
+  if (dev.adminUp) f.push('UP');
+  if (running) f.push('LOWER_UP');
+  if (mdown) f.push('M-DOWN');
+  return `<${f.join(',')}>`;
+}
+
+function linkLine(dev: Netdev): string {
+  return dev.kind === 'loopback' ? `link/loopback ${dev.mac} brd 00:00:00:00:00:00` : `link/ether ${dev.mac} brd ff:ff:ff:ff:ff:ff`;
+}
+
+const pad = (s: string, n: number): string => (s.length >= n ? s : s + ' '.repeat(n - s.length));
+
+export function formatLink(dev: Netdev, o: ShowOpts): string {
+  const { label, netnsId, mdown } = nameWithLink(dev);
+  const state = operstate(dev);
+  if (o.brief) {
+    if (o.link) return `${pad(label, 16)} ${pad(state, 14)} ${dev.mac} ${linkFlags(dev, mdown)} \n`;
+    const addrs = briefAddrs(dev, o.family);
+    return `${pad(label, 16)} ${pad(state, 14)} ${addrs.map((a) => `${a} `).join('')}\n`;
+  }
+  let s = `${dev.ifindex}: ${label}: ${linkFlags(dev, mdown)} mtu ${dev.mtu} qdisc ${dev.qdisc} `;
+  if (dev.master) s += `master ${dev.master.name} `;
+  s += `state ${state} `;
+  if (o.link) s += 'mode DEFAULT ';
+  s += 'group default qlen 1000';
+  if (o.family === 4 && !o.link) {
+    if (netnsId) s += ` link-netns ${netnsId}`;
+    s += '\n';
+  } else {
+    s += `\n    ${linkLine(dev)}${netnsId ? ` link-netns ${netnsId}` : ''}\n`;
+  }
+  if (!o.link) {
+    if (o.family !== 6) {
+      for (const a of dev.addrs) {
+        s += `    inet ${formatIpv4(a.local)}/${a.plen} `;
+        if (a.broadcast !== undefined) s += `brd ${formatIpv4(a.broadcast)} `;
+        s += `scope ${scopeName(a.scope)} `;
+        if (a.secondary) s += 'secondary ';
+        s += `${a.label}\n       valid_lft forever preferred_lft forever\n`;
+      }
+    }
+    if (o.family !== 4) {
+      const v6 = ipv6Addrs(dev);
+      for (const a of v6) s += `    inet6 ${a.addr} scope ${a.scope} \n       valid_lft forever preferred_lft forever\n`;
+    }
+  }
+  return s;
+}
+
+function ipv6Addrs(dev: Netdev): { addr: string; scope: string }[] {
+  if (!dev.ll6) return [];
+  if (dev.kind === 'loopback') return [{ addr: '::1/128', scope: 'host' }];
+  return [{ addr: `${linkLocalFromMac(dev.mac)}/64`, scope: 'link' }];
+}
+
+function briefAddrs(dev: Netdev, family?: 4 | 6): string[] {
+  const out: string[] = [];
+  if (family !== 6) for (const a of dev.addrs) out.push(`${formatIpv4(a.local)}/${a.plen}`);
+  if (family !== 4) for (const a of ipv6Addrs(dev)) out.push(a.addr);
+  return out;
+}
+
+export const hasFamilyAddrs = (dev: Netdev, family: 4 | 6): boolean => (family === 4 ? dev.addrs.length > 0 : ipv6Addrs(dev).length > 0);

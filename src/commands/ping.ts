@@ -1,0 +1,248 @@
+import { formatIpv4, parseIpv4, type Ipv4 } from '../engine/addr/ipv4';
+import { STRERROR } from '../engine/fib/route';
+import { connectRoute, runPing, type PingEvent } from '../engine/ipv4/session';
+import type { Netdev } from '../engine/netns/netdev';
+import { isLocal } from '../engine/fib/frontend';
+import { suggestRouteFix } from '../engine/ipv4/fixes';
+import { Verdict } from '../engine/sim/trace';
+import { Exit, fail, type Ctx } from './context';
+
+/** iputils ping (20221126), on virtual time: same lines, same statistics, same exit codes. */
+
+const PING_USAGE = `
+Usage
+  ping [options] <destination>
+
+Options:
+  <destination>      dns name or ip address
+  -a                 use audible ping
+  -A                 use adaptive ping
+  -B                 sticky source address
+  -c <count>         stop after <count> replies
+  -D                 print timestamps
+  -d                 use SO_DEBUG socket option
+  -f                 flood ping
+  -h                 print help and exit
+  -I <interface>     either interface name or address
+  -i <interval>      seconds between sending each packet
+  -L                 suppress loopback of multicast packets
+  -l <preload>       send <preload> number of packages while waiting replies
+  -m <mark>          tag the packets going out
+  -M <pmtud opt>     define mtu discovery, can be one of <do|dont|want>
+  -n                 no dns name resolution
+  -O                 report outstanding replies
+  -p <pattern>       contents of padding byte
+  -q                 quiet output
+  -Q <tclass>        use quality of service <tclass> bits
+  -s <size>          use <size> as number of data bytes to be sent
+  -S <size>          use <size> as SO_SNDBUF socket option value
+  -t <ttl>           define time to live
+  -U                 print user-to-user latency
+  -v                 verbose output
+  -V                 print version and exit
+  -w <deadline>      reply wait <deadline> in seconds
+  -W <timeout>       time to wait for response
+
+IPv4 options:
+  -4                 use IPv4
+  -b                 allow pinging broadcast
+  -R                 record route
+  -T <timestamp>     define timestamp, can be one of <tsonly|tsandaddr|tsprespec>
+
+IPv6 options:
+  -6                 use IPv6
+  -F <flowlabel>     define flow label, default is random
+  -N <nodeinfo opt>  use icmp6 node info query, try <help> as argument
+
+For more details see ping(8).
+`;
+
+const WITH_ARG = new Set(['c', 'i', 'I', 'W', 't', 's', 'w', 'l', 'm', 'M', 'p', 'Q', 'S', 'T', 'F', 'N']);
+const FLAGS = new Set(['a', 'A', 'B', 'D', 'd', 'f', 'h', 'L', 'n', 'O', 'q', 'U', 'v', 'V', '4', '6', 'b', 'R']);
+
+interface Opts {
+  count?: number;
+  interval: number;
+  timeout?: number;
+  deadline?: number;
+  ttl: number;
+  size: number;
+  quiet: boolean;
+  iface?: string;
+}
+
+function parseNumber(ctx: Ctx, v: string, kind: 'int' | 'float'): number {
+  const n = kind === 'int' ? (/^\d+$/.test(v) ? Number(v) : NaN) : /^\d*\.?\d+$/.test(v) ? Number(v) : NaN;
+  if (Number.isNaN(n)) fail(ctx, `ping: invalid argument: '${v}'\n`, 1);
+  return n;
+}
+
+export function ping(ctx: Ctx, argv: string[]): void {
+  const o: Opts = { interval: 1000, ttl: 64, size: 56, quiet: false };
+  const positional: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (!a.startsWith('-') || a === '-') {
+      positional.push(a);
+      continue;
+    }
+    for (let j = 1; j < a.length; j++) {
+      const c = a[j];
+      if (FLAGS.has(c)) {
+        if (c === 'q') o.quiet = true;
+        if (c === 'h') fail(ctx, PING_USAGE, 2);
+        if (c === 'V') {
+          ctx.out.push('ping from iputils 20221126\n');
+          return;
+        }
+        continue;
+      }
+      if (!WITH_ARG.has(c)) fail(ctx, `ping: invalid option -- '${c}'\n${PING_USAGE}`, 2);
+      const v = j + 1 < a.length ? a.slice(j + 1) : argv[++i];
+      if (v === undefined) fail(ctx, `ping: option requires an argument -- '${c}'\n${PING_USAGE}`, 2);
+      switch (c) {
+        case 'c':
+          o.count = parseNumber(ctx, v, 'int');
+          if (o.count < 1) fail(ctx, `ping: invalid argument: '${v}': out of range: 1 <= value <= 9223372036854775807\n`, 1);
+          break;
+        case 'i':
+          o.interval = parseNumber(ctx, v, 'float') * 1000;
+          break;
+        case 'W':
+          o.timeout = parseNumber(ctx, v, 'float') * 1000;
+          break;
+        case 'w':
+          o.deadline = parseNumber(ctx, v, 'int') * 1000;
+          break;
+        case 't':
+          o.ttl = parseNumber(ctx, v, 'int');
+          if (o.ttl < 1 || o.ttl > 255) fail(ctx, `ping: invalid argument: '${v}': out of range: 1 <= value <= 255\n`, 1);
+          break;
+        case 's':
+          o.size = parseNumber(ctx, v, 'int');
+          break;
+        case 'I':
+          o.iface = v;
+          break;
+      }
+      break;
+    }
+  }
+  if (positional.length === 0) fail(ctx, 'ping: usage error: Destination address required\n', 1);
+  const target = positional[positional.length - 1];
+  const dst = parseIpv4(target);
+  if (dst === null || !/^[0-9.x]+$/i.test(target)) fail(ctx, `ping: ${target}: Temporary failure in name resolution\n`, 2);
+  runPingCommand(ctx, dst!, o);
+}
+
+function runPingCommand(ctx: Ctx, dst: Ipv4, o: Opts): void {
+  const ns = ctx.ns;
+  const w = ctx.world;
+  let oif: Netdev | undefined;
+  let saddr: Ipv4 | undefined;
+  if (o.iface !== undefined) {
+    const asAddr = parseIpv4(o.iface);
+    if (asAddr !== null && /^[0-9.]+$/.test(o.iface)) {
+      if (!isLocal(ns, asAddr)) fail(ctx, 'ping: bind: Cannot assign requested address\n', 2);
+      saddr = asAddr;
+    } else {
+      oif = ns.devByName(o.iface);
+      if (!oif) fail(ctx, `ping: SO_BINDTODEVICE ${o.iface}: No such device\n`, 2);
+    }
+  }
+  const c = connectRoute(ns, dst, { oif, saddr });
+  if (!c.ok) {
+    if (w.tracing)
+      w.emit({
+        netns: ns.name,
+        verdict: c.errno === 'ENETUNREACH' ? Verdict.IP_OUTNOROUTES : c.errno === 'EHOSTUNREACH' ? Verdict.RTN_UNREACHABLE : c.errno === 'EACCES' ? Verdict.RTN_PROHIBIT : Verdict.RTN_BLACKHOLE,
+        packetId: w.nextPid(),
+        text:
+          c.errno === 'ENETUNREACH'
+            ? `${ns.name}: no route to ${formatIpv4(dst)} in the main table → ping: connect: Network is unreachable`
+            : `${ns.name}: the route to ${formatIpv4(dst)} is of a type that refuses traffic → ping: connect: ${STRERROR[c.errno]}`,
+        fix: c.errno === 'ENETUNREACH' ? suggestRouteFix(w, ns, dst) : undefined,
+      });
+    if (c.errno === 'EACCES') fail(ctx, 'ping: Do you want to ping broadcast? Then -b. If not, check your local firewall rules\n', 2);
+    fail(ctx, `ping: connect: ${STRERROR[c.errno]}\n`, 2);
+  }
+  if (!c.ok) return;
+  const src = saddr ?? c.rt.src;
+  const d = formatIpv4(dst);
+  const from = o.iface !== undefined ? ` from ${formatIpv4(src)} ${oif ? `${oif.name}` : ''}:` : '';
+  ctx.out.push(`PING ${d} (${d})${from} ${o.size}(${o.size + 28}) bytes of data.\n`);
+  const count = o.count ?? (o.deadline ? Math.ceil(o.deadline / o.interval) : 5);
+  const timeout = o.timeout ?? (o.deadline ?? 10000);
+  const run = runPing(ns, dst, src, { count, interval: o.interval, timeout, ttl: o.ttl, size: o.size, oif });
+  const timing = o.size >= 16;
+  const rtts: number[] = [];
+  for (const e of run.events) {
+    const line = eventLine(e, timing);
+    if (e.kind === 'reply') rtts.push(e.rtt);
+    if (!o.quiet && line) ctx.out.push(line);
+  }
+  const tx = run.transmitted;
+  const rx = run.received;
+  let stats = `\n--- ${d} ping statistics ---\n${tx} packets transmitted, ${rx} received`;
+  if (run.errors) stats += `, +${run.errors} errors`;
+  const loss = tx ? ((tx - rx) * 100) / tx : 0;
+  stats += `, ${formatG(loss)}% packet loss, time ${Math.round(run.elapsed)}ms\n`;
+  const tail: string[] = [];
+  if (rx && timing) {
+    const min = Math.min(...rtts);
+    const max = Math.max(...rtts);
+    const avg = rtts.reduce((s, x) => s + x, 0) / rtts.length;
+    const mdev = Math.sqrt(rtts.reduce((s, x) => s + x * x, 0) / rtts.length - avg * avg);
+    tail.push(`rtt min/avg/max/mdev = ${ms3(min)}/${ms3(avg)}/${ms3(max)}/${ms3(mdev)} ms`);
+  }
+  if (run.pipe > 1) tail.push(`pipe ${run.pipe}`);
+  stats += tail.join(', ') + '\n';
+  ctx.out.push(stats);
+  if (rx === 0) throw new Exit(1);
+}
+
+/** printf("%g") for the loss percentage */
+function formatG(x: number): string {
+  return String(Number(x.toPrecision(6)));
+}
+
+const ms3 = (v: number): string => (Math.max(0, v) || 0).toFixed(3);
+
+/** iputils prints rtt with fewer decimals as it grows */
+function rttText(ms: number): string {
+  if (ms >= 100) return ms.toFixed(0);
+  if (ms >= 10) return ms.toFixed(1);
+  if (ms >= 1) return ms.toFixed(2);
+  return ms.toFixed(3);
+}
+
+function eventLine(e: PingEvent, timing: boolean): string | undefined {
+  switch (e.kind) {
+    case 'reply':
+      return `${e.bytes} bytes from ${formatIpv4(e.from)}: icmp_seq=${e.seq} ttl=${e.ttl}${timing ? ` time=${rttText(e.rtt)} ms` : ''}\n`;
+    case 'error':
+      return `From ${formatIpv4(e.from)} icmp_seq=${e.seq} ${icmpErrorText(e.type, e.code)}\n`;
+    case 'redirect':
+      return `From ${formatIpv4(e.from)}: icmp_seq=${e.seq} Redirect Host(New nexthop: ${formatIpv4(e.gateway)})\n`;
+    case 'senderr':
+      return `ping: sendmsg: ${STRERROR[e.errno]}\n`;
+  }
+}
+
+export function icmpErrorText(type: number, code: number): string {
+  if (type === 11) return code === 0 ? 'Time to live exceeded' : 'Frag reassembly time exceeded';
+  const texts: Record<number, string> = {
+    0: 'Destination Net Unreachable',
+    1: 'Destination Host Unreachable',
+    2: 'Destination Protocol Unreachable',
+    3: 'Destination Port Unreachable',
+    4: 'Frag needed and DF set',
+    5: 'Source Route Failed',
+    6: 'Destination Net Unknown',
+    7: 'Destination Host Unknown',
+    9: 'Destination Net Prohibited',
+    10: 'Destination Host Prohibited',
+    13: 'Packet filtered',
+  };
+  return texts[code] ?? `Dest Unreachable, Bad Code: ${code}`;
+}

@@ -1,0 +1,42 @@
+import { Exit, type Ctx } from '../context';
+import { ip } from '../ip/ip';
+import { ping } from '../ping';
+import { traceroute } from '../traceroute';
+import { sysctl } from '../sysctl';
+import { bridge } from '../bridge';
+import { cat, echo, hostname } from '../misc';
+
+type Command = (ctx: Ctx, argv: string[]) => void;
+
+/** Every command Hoplab simulates, by name (also the tab-completion list). */
+export const COMMANDS: Record<string, Command> = {
+  ip: (c, a) => ip(c, a),
+  ping: (c, a) => ping(c, a),
+  traceroute: (c, a) => traceroute(c, a),
+  sysctl: (c, a) => sysctl(c, a),
+  bridge: (c, a) => bridge(c, a),
+  hostname: (c, a) => hostname(c, a),
+  echo: (c, a) => echo(c, a),
+  cat: (c, a) => cat(c, a),
+  true: () => undefined,
+  false: () => {
+    throw new Exit(1);
+  },
+};
+
+/** Run one argv; returns the exit status. Never throws for bad input. */
+export function runArgv(ctx: Ctx, argv: string[]): number {
+  const [name, ...args] = argv;
+  const cmd = Object.prototype.hasOwnProperty.call(COMMANDS, name) ? COMMANDS[name] : undefined;
+  if (!cmd) {
+    ctx.err.push(ctx.shell === 'sh' ? `sh: 1: ${name}: not found\n` : `bash: ${name}: command not found\n`);
+    return 127;
+  }
+  try {
+    cmd(ctx, args);
+    return 0;
+  } catch (e) {
+    if (e instanceof Exit) return e.code;
+    throw e;
+  }
+}

@@ -1,0 +1,97 @@
+import { isNumericKey } from '../engine/netns/sysctl';
+import { Exit, fail, type Ctx } from './context';
+
+const toKey = (name: string): string => (name.includes('/') ? name.replace(/\//g, '.') : name);
+const toPath = (key: string): string => key.replace(/\./g, '/');
+
+export function sysctlPathRead(ctx: Ctx, path: string): string | undefined {
+  return ctx.ns.sysctl.get(path.replace(/\//g, '.'));
+}
+
+/** procps sysctl: read `key`, write `key=value` (with or without -w), -n for values only. */
+export function sysctl(ctx: Ctx, argv: string[]): void {
+  let write = false;
+  let quiet = false;
+  let valuesOnly = false;
+  const items: string[] = [];
+  for (const a of argv) {
+    if (a === '-w' || a === '--write') write = true;
+    else if (a === '-n' || a === '--values') valuesOnly = true;
+    else if (a === '-q' || a === '--quiet') quiet = true;
+    else if (a === '-a' || a === '-A' || a === '-X' || a === '--all') {
+      for (const k of ctx.ns.sysctl.keys()) ctx.out.push(valuesOnly ? `${ctx.ns.sysctl.get(k)}\n` : `${k} = ${ctx.ns.sysctl.get(k)}\n`);
+      return;
+    } else if (a.startsWith('-') && a.length > 1) fail(ctx, `sysctl: invalid option -- '${a.slice(1)}'\n${USAGE}`, 1);
+    else items.push(a);
+  }
+  if (items.length === 0) {
+    if (write) fail(ctx, "sysctl: no variables specified\nTry `sysctl --help' for more information.\n", 1);
+    fail(ctx, USAGE, 1);
+  }
+  let code = 0;
+  for (const item of items) {
+    const eq = item.indexOf('=');
+    if (write && eq < 0) {
+      ctx.err.push("sysctl: command line(0): invalid syntax, continuing...\n");
+      code = 1;
+      continue;
+    }
+    if (eq >= 0) {
+      const key = toKey(item.slice(0, eq));
+      const value = item.slice(eq + 1);
+      if (!ctx.ns.sysctl.has(key)) {
+        ctx.err.push(`sysctl: cannot stat /proc/sys/${toPath(key)}: No such file or directory\n`);
+        code = 1;
+        continue;
+      }
+      if (isNumericKey(key) && !/^-?\d+$/.test(value.trim())) {
+        ctx.err.push(`sysctl: setting key "${key}": Invalid argument\n`);
+        code = 1;
+        continue;
+      }
+      ctx.ns.sysctl.set(key, value.trim());
+      ctx.world.touch();
+      if (!quiet) ctx.out.push(valuesOnly ? `${value.trim()}\n` : `${key} = ${value.trim()}\n`);
+    } else {
+      const key = toKey(item);
+      const v = ctx.ns.sysctl.get(key);
+      if (v === undefined) {
+        ctx.err.push(`sysctl: cannot stat /proc/sys/${toPath(key)}: No such file or directory\n`);
+        code = 1;
+        continue;
+      }
+      ctx.out.push(valuesOnly ? `${v}\n` : `${key} = ${v}\n`);
+    }
+  }
+  if (code) throw new Exit(code);
+}
+
+const USAGE = `
+Usage:
+ sysctl [options] [variable[=value] ...]
+
+Options:
+  -a, --all            display all variables
+  -A                   alias of -a
+  -X                   alias of -a
+      --deprecated     include deprecated parameters to listing
+  -b, --binary         print value without new line
+  -e, --ignore         ignore unknown variables errors
+  -N, --names          print variable names without values
+  -n, --values         print only values of the given variable(s)
+  -p, --load[=<file>]  read values from file
+  -f                   alias of -p
+      --system         read values from all system directories
+  -r, --pattern <expression>
+                       select setting that match expression
+  -q, --quiet          do not echo variable set
+  -w, --write          enable writing a value to variable
+  -o                   does nothing
+  -x                   does nothing
+  -d                   alias of -h
+
+ -h, --help     display this help and exit
+ -V, --version  output version information and exit
+
+For more details see sysctl(8).
+`;
