@@ -28,7 +28,7 @@ export function runCommand(world: World, on: string, line: string, opts: { shell
     if (p.join === '&&' && exit !== 0) continue;
     if (p.join === '||' && exit === 0) continue;
     try {
-      exit = runArgv({ ...ctx, ns }, p.argv);
+      exit = runArgv({ ...ctx, ns }, p.argv.map((a) => a.replace(/\$\?/g, String(exit))));
     } catch (e) {
       ctx.err.push(`${p.argv[0]}: internal simulator error: ${(e as Error).message}\n`);
       exit = 70;

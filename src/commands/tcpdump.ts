@@ -191,7 +191,7 @@ export interface CapturedFrame {
 
 /**
  * Frames seen by a capture on `netns`/`dev`, in event order: frames sent (XMIT) and received (RCV)
- * on the device. A veth crossing (VETH_XMIT … to: peer) counts as sent on one end and received on
+ * on the device, and frames a bridge passed up to itself (BR_LOCAL, seen on the bridge device). A veth crossing (VETH_XMIT … to: peer) counts as sent on one end and received on
  * the other when the engine did not record those separately. Each packet is seen at most once per
  * direction, as a real capture sees each frame once.
  */
@@ -206,8 +206,9 @@ export function framesOnDev(events: readonly TraceEvent[], netns: string, dev: s
     out.push({ event, dir });
   };
   for (const e of events) {
-    if (e.verdict === 'XMIT' || e.verdict === 'RCV' || e.verdict === 'VETH_XMIT') {
-      const dir: FrameDirection = e.verdict === 'RCV' ? 'in' : 'out';
+    if (e.verdict === 'XMIT' || e.verdict === 'RCV' || e.verdict === 'VETH_XMIT' || e.verdict === 'BR_LOCAL') {
+      // BR_LOCAL: a frame a bridge port received for the bridge itself, seen on the bridge device
+      const dir: FrameDirection = e.verdict === 'RCV' || e.verdict === 'BR_LOCAL' ? 'in' : 'out';
       if (e.netns === netns && e.dev === dev) push(e, dir);
       else if (e.verdict === 'VETH_XMIT' && e.to && e.to.netns === netns && e.to.dev === dev) push(e, 'in');
     }

@@ -88,6 +88,6 @@ function addrFlush(ctx: Ctx, args: string[]): void {
     else devName = t;
   }
   if (devName === undefined) fail(ctx, 'Flush requires arguments.\n', 1);
-  const dev = devOrFail(ctx, devName!);
+  const dev = ctx.ns.devByName(devName!) ?? fail(ctx, `Device "${devName}" does not exist.\n`, 1);
   flushAddresses(ctx.ns, dev);
 }

@@ -17,7 +17,7 @@ export function doRoute(ctx: Ctx, argv: string[]): void {
   const [cmd, ...rest] = argv;
   if (matches(cmd, 'list') || matches(cmd, 'show') || matches(cmd, 'lst')) return routeList(ctx, rest);
   if (matches(cmd, 'add')) return routeModify(ctx, rest, 'add');
-  if (matches(cmd, 'change')) return routeModify(ctx, rest, 'replace');
+  if (matches(cmd, 'change')) return routeModify(ctx, rest, 'change');
   if (matches(cmd, 'replace')) return routeModify(ctx, rest, 'replace');
   if (matches(cmd, 'prepend')) return routeModify(ctx, rest, 'prepend');
   if (matches(cmd, 'append')) return routeModify(ctx, rest, 'append');
@@ -39,7 +39,7 @@ function tableId(ctx: Ctx, v: string): number {
 }
 
 /** iproute_modify(): parse a ROUTE exactly as ip does, then let the kernel judge it. */
-function routeModify(ctx: Ctx, args: string[], cmd: 'add' | 'replace' | 'prepend' | 'append' | 'del'): void {
+function routeModify(ctx: Ctx, args: string[], cmd: 'add' | 'replace' | 'change' | 'prepend' | 'append' | 'del'): void {
   const a = new Argv(ctx, args);
   let dst: { addr: Ipv4; plen: number } | undefined;
   let type: RouteType | undefined;
@@ -254,6 +254,10 @@ function routeGet(ctx: Ctx, args: string[]): void {
   const srcText = from === undefined || rt.src !== from ? `src ${formatIpv4(rt.src)} ` : '';
   if (rt.type === 'local') {
     ctx.out.push(`local ${formatIpv4(d)} ${fromText}dev lo ${srcText}uid 0 \n    cache <local> \n`);
+    return;
+  }
+  if (rt.type === 'broadcast') {
+    ctx.out.push(`broadcast ${formatIpv4(d)} ${fromText}dev ${rt.dev.name} ${srcText}uid 0 \n    cache <local,brd> \n`);
     return;
   }
   const redirected = ctx.ns.redirects.has(d) ? '<redirected> ' : '';

@@ -41,7 +41,7 @@ const kernelRoute = (type: RouteType, dst: Ipv4, plen: number, dev: Netdev, src:
   proto: RTPROT.kernel,
   scope,
   prefsrc: src,
-  nh: { dev, onlink: false, scope: RT_SCOPE.host },
+  nh: { dev, onlink: false, scope: scope === RT_SCOPE.host ? RT_SCOPE.nowhere : RT_SCOPE.host },
 });
 
 /** fib_add_ifaddr(): local route always; broadcast and prefix routes once the device is up. */
@@ -78,8 +78,9 @@ export function fibDelIfaddr(ns: Netns, dev: Netdev, ifa: Ifaddr): void {
 }
 
 /** fib_sync_down_dev() + fib_flush() on NETDEV_DOWN: every route through the device is removed. */
-export function fibFlushDev(ns: Netns, dev: Netdev): void {
-  for (const t of [ns.local, ns.main]) t.flush((r) => r.nh?.dev === dev);
+export function fibFlushDev(ns: Netns, dev: Netdev, force = false): void {
+  // host-scope nexthops (local routes) survive a plain NETDEV_DOWN; force is unregister / last address gone
+  for (const t of [ns.local, ns.main]) t.flush((r) => r.nh?.dev === dev && (force || r.nh.scope !== RT_SCOPE.nowhere));
   ns.redirects.clear();
 }
 
@@ -232,7 +233,7 @@ export interface RouteConfig {
 }
 
 /** fib_create_info() + fib_check_nh(): validate exactly as the kernel does, then insert. */
-export function routeAdd(ns: Netns, cfg: RouteConfig, mode: 'add' | 'replace' | 'append' | 'prepend'): FibRoute {
+export function routeAdd(ns: Netns, cfg: RouteConfig, mode: 'add' | 'replace' | 'change' | 'append' | 'prepend'): FibRoute {
   const table = ns.table(cfg.table);
   if (!table) throw new KernelError('ENOENT');
   const scope = cfg.scope ?? RT_SCOPE.universe;

@@ -30,7 +30,7 @@ export class FibTable {
    * add: EEXIST when an alias with the same metric exists; replace: swaps the first such alias;
    * append: goes after the aliases with the same metric (EEXIST only for an identical route).
    */
-  insert(route: FibRoute, mode: 'add' | 'replace' | 'append' | 'prepend'): void {
+  insert(route: FibRoute, mode: 'add' | 'replace' | 'change' | 'append' | 'prepend'): void {
     let group = this.byLen.get(route.plen);
     if (!group) {
       group = new Map();
@@ -45,7 +45,7 @@ export class FibTable {
     const sameMetric = list.findIndex((r) => r.metric === route.metric);
     if (sameMetric >= 0) {
       if (mode === 'add') throw new KernelError('EEXIST');
-      if (mode === 'replace') {
+      if (mode === 'replace' || mode === 'change') {
         list[sameMetric] = route;
         return;
       }
@@ -59,6 +59,10 @@ export class FibTable {
         this.count++;
         return;
       }
+    }
+    if (mode === 'change') {
+      if (list.length === 0) group.delete(route.dst);
+      throw new KernelError('ENOENT');
     }
     const at = list.findIndex((r) => r.metric >= route.metric);
     if (at < 0) list.push(route);

@@ -1,6 +1,6 @@
 import { inPrefix, type Ipv4 } from '../addr/ipv4';
 import { KernelError, RT_SCOPE } from '../fib/route';
-import { fibAddIfaddr, fibDelIfaddr } from '../fib/frontend';
+import { fibAddIfaddr, fibDelIfaddr, fibFlushDev } from '../fib/frontend';
 import type { Ifaddr, Netdev } from './netdev';
 import type { Netns } from './netns';
 
@@ -57,11 +57,23 @@ export function deleteAddress(ns: Netns, dev: Netdev, ifa: Ifaddr): void {
   if (!ifa.secondary) {
     for (const a of dev.addrs) if (a !== ifa && a.secondary && a.plen === ifa.plen && inPrefix(a.local, ifa.local, ifa.plen)) victims.push(a);
   }
-  // secondaries go first, as the kernel deletes them before the primary
-  for (const v of victims.reverse()) {
-    dev.addrs = dev.addrs.filter((a) => a !== v);
-    fibDelIfaddr(ns, dev, v);
+  const promote = !ifa.secondary && (ns.sysctl.conf('all', 'promote_secondaries') || ns.sysctl.conf(dev.name, 'promote_secondaries'));
+  if (promote && victims.length > 1) {
+    // promote_secondaries: the first secondary becomes the primary and keeps the subnet's routes alive
+    const heir = victims[1];
+    dev.addrs = dev.addrs.filter((a) => a !== ifa);
+    fibDelIfaddr(ns, dev, ifa);
+    heir.secondary = false;
+    for (const a of dev.addrs) if (a === heir || (a.secondary && a.plen === heir.plen && inPrefix(a.local, heir.local, heir.plen))) fibAddIfaddr(ns, dev, a);
+  } else {
+    // secondaries go first, as the kernel deletes them before the primary
+    for (const v of victims.reverse()) {
+      dev.addrs = dev.addrs.filter((a) => a !== v);
+      fibDelIfaddr(ns, dev, v);
+    }
   }
+  // the last address gone: fib_disable_ip() removes every route through the device
+  if (dev.addrs.length === 0) fibFlushDev(ns, dev, true);
   ns.world.touch();
 }
 

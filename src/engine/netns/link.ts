@@ -95,7 +95,7 @@ export function setMaster(dev: Netdev, br: Bridge | null): void {
     before.set(old, before.get(old) ?? carrierOk(old));
   }
   if (br) {
-    if (dev === br) throw new KernelError('ELOOP');
+    if (dev === br || dev.kind === 'bridge') throw new KernelError('ELOOP', 'Can not enslave a bridge to a bridge');
     dev.master = br;
     br.ports.push(dev);
     brFdbInsertLocal(br, dev, dev.mac);
@@ -119,14 +119,14 @@ function recalcBridgeMac(br: Bridge): void {
 /** dev_change_net_namespace(): the device goes down, loses its addresses and master, keeps its index if free. */
 export function moveToNetns(dev: Netdev, target: Netns): void {
   if (dev.kind === 'loopback') throw new KernelError('EINVAL');
-  if (target.devByName(dev.name)) throw new KernelError('EEXIST');
   const src = dev.netns;
   if (src === target) return;
+  if (target.devByName(dev.name)) throw new KernelError('EEXIST');
   setLinkUp(dev, false);
   if (dev.master) setMaster(dev, null);
   if (dev.kind === 'bridge') for (const p of [...dev.ports]) setMaster(p, null);
   dev.addrs = [];
-  fibFlushDev(src, dev);
+  fibFlushDev(src, dev, true);
   src.neigh.flushDev(dev);
   src.detach(dev);
   target.attach(dev, dev.ifindex);
@@ -143,7 +143,7 @@ export function deleteLink(dev: Netdev): void {
     if (d.master) setMaster(d, null);
     if (d.kind === 'bridge') for (const p of [...d.ports]) setMaster(p, null);
     d.addrs = [];
-    fibFlushDev(d.netns, d);
+    fibFlushDev(d.netns, d, true);
     d.netns.detach(d);
   }
   dev.netns.world.touch();

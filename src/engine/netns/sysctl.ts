@@ -89,7 +89,7 @@ export class Sysctls {
   /** Writes a value the way the kernel's proc handlers do, including forwarding propagation. */
   set(key: string, value: string): void {
     if (key === 'net.ipv4.ip_forward' || key === 'net.ipv4.conf.all.forwarding') {
-      const on = Number(value) ? '1' : '0';
+      const on = value;
       this.values.set('net.ipv4.ip_forward', on);
       for (const k of this.values.keys()) if (/^net\.ipv4\.conf\.[^.]+\.forwarding$/.test(k)) this.values.set(k, on);
       return;
@@ -99,7 +99,8 @@ export class Sysctls {
 
   /** IN_DEV_FORWARD(in_dev) */
   forwarding(dev: string): boolean {
-    return this.values.get(`net.ipv4.conf.${dev}.forwarding`) === '1';
+    const v = this.values.get(`net.ipv4.conf.${dev}.forwarding`);
+    return v !== undefined && v !== '0';
   }
 
   conf(dev: string, name: string): number {
