@@ -1,4 +1,4 @@
-import { operstate, type Bridge } from '../engine/netns/netdev';
+import { operstate, type Bridge, type Netdev } from '../engine/netns/netdev';
 import { fail, type Ctx } from './context';
 import { matches } from './ip/args';
 import { linkFlags } from './ip/show';
@@ -42,6 +42,16 @@ function link(ctx: Ctx, args: string[]): void {
   }
 }
 
+/** The multicast addresses a device has joined, which `bridge fdb` lists as "self permanent". */
+function selfEntries(d: Netdev): string[] {
+  const solicited = `33:33:ff:${d.mac.slice(9)}`;
+  const out: string[] = ['33:33:00:00:00:01'];
+  if (d.kind === 'bridge' && d.adminUp) out.push('01:00:5e:00:00:6a', '33:33:00:00:00:6a');
+  if (d.adminUp) out.push('01:00:5e:00:00:01');
+  if (d.ll6) out.push(solicited);
+  return out;
+}
+
 function fdb(ctx: Ctx, args: string[]): void {
   let br: string | undefined;
   let dev: string | undefined;
@@ -49,19 +59,20 @@ function fdb(ctx: Ctx, args: string[]): void {
     if (args[i] === 'br') br = args[++i];
     else if (args[i] === 'dev') dev = args[++i];
   }
+  if (br !== undefined && ctx.ns.devByName(br)?.kind !== 'bridge') fail(ctx, `Cannot find bridge device "${br}"\n`, 255);
+  if (dev !== undefined && !ctx.ns.devByName(dev)) fail(ctx, `Cannot find device "${dev}"\n`, 1);
   const now = ctx.world.now;
   for (const d of ctx.ns.devList()) {
-    if (d.kind !== 'bridge') continue;
-    if (br && d.name !== br) continue;
-    const b = d as Bridge;
-    const lines: string[] = [];
-    for (const e of b.fdb.values()) {
-      if (dev && e.port.name !== dev) continue;
-      if (!e.local && now - e.updated > b.ageingTime * 1000) continue;
-      if (e.port === b) lines.push(`${e.mac} dev ${b.name} vlan 1 master ${b.name} permanent\n${e.mac} dev ${b.name} master ${b.name} permanent\n`);
-      else if (e.local) lines.push(`${e.mac} dev ${e.port.name} vlan 1 master ${b.name} permanent\n${e.mac} dev ${e.port.name} master ${b.name} permanent\n`);
-      else lines.push(`${e.mac} dev ${e.port.name} master ${b.name} \n`);
+    if (d.kind === 'loopback') continue;
+    if (dev !== undefined && d.name !== dev) continue;
+    if (br !== undefined && d.name !== br && d.master?.name !== br) continue;
+    const name = dev !== undefined ? '' : `dev ${d.name} `;
+    if (d.master) {
+      const b = d.master as Bridge;
+      const mine = [...b.fdb.values()].filter((e) => e.port === d && (e.local || now - e.updated <= b.ageingTime * 1000));
+      for (const e of mine.filter((x) => !x.local)) ctx.out.push(`${e.mac} ${name}master ${b.name} \n`);
+      for (const e of mine.filter((x) => x.local)) ctx.out.push(`${e.mac} ${name}master ${b.name} permanent\n`);
     }
-    ctx.out.push(...lines);
+    for (const m of selfEntries(d)) ctx.out.push(`${m} ${name}self permanent\n`);
   }
 }

@@ -111,9 +111,10 @@ function recalcBridgeMac(br: Bridge): void {
   if (br.macFixed || br.ports.length === 0) return;
   const lowest = br.ports.map((p) => p.mac).sort(macCompare)[0];
   if (lowest === br.mac) return;
-  br.fdb.delete(br.mac);
+  if (br.fdb.get(br.mac)?.port === br) br.fdb.delete(br.mac);
   br.mac = lowest;
-  brFdbInsertLocal(br, br, br.mac);
+  // the port's own local entry already stands for this address
+  if (!br.fdb.has(br.mac)) brFdbInsertLocal(br, br, br.mac);
 }
 
 /** dev_change_net_namespace(): the device goes down, loses its addresses and master, keeps its index if free. */
