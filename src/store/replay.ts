@@ -32,14 +32,22 @@ export function applyOp(world: World, op: LabOp): CommandResult | null {
 /** Topology + setup of the base scenario (no user operations). Throws if the scenario is unbuildable. */
 export function buildBase(base: BaseScenario): World {
   const world = buildWorld(base as Parameters<typeof buildWorld>[0]);
-  for (const step of base.steps) runCommand(world, step.on, step.run);
+  // scenario steps run as `sh -c` would, like the scenario runner and the presets
+  world.tracing = false;
+  for (const step of base.steps) runCommand(world, step.on, step.run, { shell: 'sh' });
+  world.tracing = true;
   return world;
 }
 
 /** The whole lab. Throws only if the base scenario or a topology operation is invalid. */
 export function replay(doc: Pick<LabDoc, 'base' | 'ops'>): World {
   const world = buildBase(doc.base);
-  for (const op of doc.ops) applyOp(world, op);
+  world.tracing = false; // nobody watches a replay: skip recording its trace events
+  try {
+    for (const op of doc.ops) applyOp(world, op);
+  } finally {
+    world.tracing = true;
+  }
   return world;
 }
 
