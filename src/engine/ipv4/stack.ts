@@ -19,6 +19,9 @@ import { ICMP, ICMP_UNREACH, type Frame, type Ipv4Packet } from './packet';
  * Every decision emits a trace event ending in a kernel-named verdict.
  */
 
+/** How trace sentences name a namespace: LAN switches by their LAN, not their hidden namespace. */
+export const nsLabel = (ns: Netns): string => (ns.role === 'lan' ? `switch ${ns.name.replace(/^__lan_/, '')}` : ns.name);
+
 /** Time a frame takes to cross one link, in ms. */
 export const HOP_DELAY = 0.005;
 
@@ -29,7 +32,7 @@ export function ipLocalOut(ns: Netns, pkt: Ipv4Packet, rt: Rtable): void {
   const w = ns.world;
   if (rt.type === 'local') {
     if (w.tracing)
-      w.emit({ netns: ns.name, dev: 'lo', verdict: Verdict.FIB_MATCH, packetId: pkt.pid, packet: ipView(pkt), route: rt.route && routeText(rt.route), text: `${ns.name}: ${formatIpv4(pkt.dst)} is a local address → looped back through lo` });
+      w.emit({ netns: ns.name, dev: 'lo', verdict: Verdict.FIB_MATCH, packetId: pkt.pid, packet: ipView(pkt), route: rt.route && routeText(rt.route), text: `${nsLabel(ns)}: ${formatIpv4(pkt.dst)} is a local address → looped back through lo` });
     const lo = ns.devByName('lo')!;
     w.schedule(HOP_DELAY, () => ipRcv(lo, pkt));
     return;
@@ -42,7 +45,7 @@ export function ipLocalOut(ns: Netns, pkt: Ipv4Packet, rt: Rtable): void {
       packetId: pkt.pid,
       packet: ipView(pkt),
       route: rt.route ? routeText(rt.route) : undefined,
-      text: `${ns.name}: route lookup for ${formatIpv4(pkt.dst)} → ${rt.route ? `"${routeText(rt.route)}"` : 'no route; assumed on link'}: send out ${rt.dev.name}${rt.gw !== undefined ? ` to gateway ${formatIpv4(rt.gw)}` : ' directly'}`,
+      text: `${nsLabel(ns)}: route lookup for ${formatIpv4(pkt.dst)} → ${rt.route ? `"${routeText(rt.route)}"` : 'no route; assumed on link'}: send out ${rt.dev.name}${rt.gw !== undefined ? ` to gateway ${formatIpv4(rt.gw)}` : ' directly'}`,
     });
   ipOutput(ns, pkt, rt);
 }
@@ -71,7 +74,7 @@ function neighOutput(ns: Netns, dev: Netdev, nexthop: Ipv4, pkt: Ipv4Packet): vo
       armTimer(ns, n, ARP_PARMS.delayProbeTime);
     }
     if (w.tracing)
-      w.emit({ netns: ns.name, dev: dev.name, verdict: Verdict.NEIGH_HIT, packetId: pkt.pid, packet: ipView(pkt), text: `${ns.name}: neighbour ${formatIpv4(nexthop)} is ${n.state} at ${n.mac} on ${dev.name}` });
+      w.emit({ netns: ns.name, dev: dev.name, verdict: Verdict.NEIGH_HIT, packetId: pkt.pid, packet: ipView(pkt), text: `${nsLabel(ns)}: neighbour ${formatIpv4(nexthop)} is ${n.state} at ${n.mac} on ${dev.name}` });
     devXmit(dev, { pid: pkt.pid, src: dev.mac, dst: n.mac!, ip: pkt });
     return;
   }
@@ -81,13 +84,13 @@ function neighOutput(ns: Netns, dev: Netdev, nexthop: Ipv4, pkt: Ipv4Packet): vo
     resolved: (mac: Mac) => devXmit(dev, { pid: pkt.pid, src: dev.mac, dst: mac, ip: pkt }),
     failed: () => {
       if (w.tracing)
-        w.emit({ netns: ns.name, dev: dev.name, verdict: Verdict.NEIGH_FAILED, packetId: pkt.pid, packet: ipView(pkt), text: `${ns.name}: nobody answered ARP for ${formatIpv4(nexthop)} on ${dev.name} → neighbour FAILED, packet dropped, "Destination Host Unreachable" reported to ${formatIpv4(pkt.src)}` });
+        w.emit({ netns: ns.name, dev: dev.name, verdict: Verdict.NEIGH_FAILED, packetId: pkt.pid, packet: ipView(pkt), text: `${nsLabel(ns)}: nobody answered ARP for ${formatIpv4(nexthop)} on ${dev.name} → neighbour FAILED, packet dropped, "Destination Host Unreachable" reported to ${formatIpv4(pkt.src)}` });
       icmpSend(ns, pkt, ICMP.DEST_UNREACH, ICMP_UNREACH.HOST, { dev });
     },
   });
   if (entry.state === 'INCOMPLETE') {
     if (w.tracing)
-      w.emit({ netns: ns.name, dev: dev.name, verdict: Verdict.NEIGH_RESOLVE, packetId: pkt.pid, packet: ipView(pkt), text: `${ns.name}: ARP for ${formatIpv4(nexthop)} still unanswered → packet queued` });
+      w.emit({ netns: ns.name, dev: dev.name, verdict: Verdict.NEIGH_RESOLVE, packetId: pkt.pid, packet: ipView(pkt), text: `${nsLabel(ns)}: ARP for ${formatIpv4(nexthop)} still unanswered → packet queued` });
     return;
   }
   // NONE or FAILED: start resolving
@@ -96,7 +99,7 @@ function neighOutput(ns: Netns, dev: Netdev, nexthop: Ipv4, pkt: Ipv4Packet): vo
   entry.mac = undefined;
   entry.probeSrc = isLocal(ns, pkt.src) ? pkt.src : inetSelectAddr(ns, dev, nexthop, RT_SCOPE.link);
   if (w.tracing)
-    w.emit({ netns: ns.name, dev: dev.name, verdict: Verdict.NEIGH_RESOLVE, packetId: pkt.pid, packet: ipView(pkt), text: `${ns.name}: no neighbour entry for ${formatIpv4(nexthop)} on ${dev.name} → packet queued, ARP request broadcast` });
+    w.emit({ netns: ns.name, dev: dev.name, verdict: Verdict.NEIGH_RESOLVE, packetId: pkt.pid, packet: ipView(pkt), text: `${nsLabel(ns)}: no neighbour entry for ${formatIpv4(nexthop)} on ${dev.name} → packet queued, ARP request broadcast` });
   arpSolicit(ns, entry);
   armTimer(ns, entry, ARP_PARMS.retransTime);
 }
@@ -177,10 +180,10 @@ export function devXmit(dev: Netdev, frame: Frame): void {
   const ns = dev.netns;
   const w = ns.world;
   if (!dev.adminUp) {
-    if (w.tracing) w.emit({ netns: ns.name, dev: dev.name, verdict: Verdict.NETDEV_DOWN, packetId: frame.pid, packet: frameView(frame), text: `${ns.name}: ${dev.name} is down → frame dropped`, fix: { text: `bring ${dev.name} up on ${ns.name}`, on: ns.name, run: `ip link set ${dev.name} up` } });
+    if (w.tracing) w.emit({ netns: ns.name, dev: dev.name, verdict: Verdict.NETDEV_DOWN, packetId: frame.pid, packet: frameView(frame), text: `${nsLabel(ns)}: ${dev.name} is down → frame dropped`, fix: { text: `bring ${dev.name} up on ${ns.name}`, on: ns.name, run: `ip link set ${dev.name} up` } });
     return;
   }
-  if (w.tracing) w.emit({ netns: ns.name, dev: dev.name, verdict: Verdict.XMIT, packetId: frame.pid, packet: frameView(frame), text: `${ns.name}: ${describeFrame(frame)} sent on ${dev.name}` });
+  if (w.tracing) w.emit({ netns: ns.name, dev: dev.name, verdict: Verdict.XMIT, packetId: frame.pid, packet: frameView(frame), text: `${nsLabel(ns)}: ${describeFrame(frame)} sent on ${dev.name}` });
   switch (dev.kind) {
     case 'loopback':
       w.schedule(HOP_DELAY, () => netifRcv(dev, frame));
@@ -195,12 +198,12 @@ export function devXmit(dev: Netdev, frame: Frame): void {
             verdict: Verdict.NO_CARRIER,
             packetId: frame.pid,
             packet: frameView(frame),
-            text: `${ns.name}: ${dev.name} has no carrier (its veth peer ${peer.name} in ${peer.netns.name} is down) → frame dropped`,
+            text: `${nsLabel(ns)}: ${dev.name} has no carrier (its veth peer ${peer.name} in ${nsLabel(peer.netns)} is down) → frame dropped`,
             fix: { text: `bring ${peer.name} up on ${peer.netns.name}`, on: peer.netns.name, run: `ip link set ${peer.name} up` },
           });
         return;
       }
-      if (w.tracing) w.emit({ netns: ns.name, dev: dev.name, verdict: Verdict.VETH_XMIT, packetId: frame.pid, packet: frameView(frame), to: { netns: peer.netns.name, dev: peer.name }, text: `veth ${dev.name} → ${peer.name}${peer.netns !== ns ? ` (into ${peer.netns.name})` : ''}` });
+      if (w.tracing) w.emit({ netns: ns.name, dev: dev.name, verdict: Verdict.VETH_XMIT, packetId: frame.pid, packet: frameView(frame), to: { netns: peer.netns.name, dev: peer.name }, text: `veth ${dev.name} → ${peer.name}${peer.netns !== ns ? ` (into ${nsLabel(peer.netns)})` : ''}` });
       w.schedule(HOP_DELAY, () => netifRcv(peer, frame));
       return;
     }
@@ -247,7 +250,7 @@ function brFlood(br: Bridge, frame: Frame, ingress: Netdev | undefined): void {
       packetId: frame.pid,
       packet: frameView(frame),
       fdb: 'flood',
-      text: `${br.name}: ${frame.dst === MAC_BROADCAST ? 'broadcast' : `no fdb entry for ${frame.dst}`} → flooded to ${out.length ? out.map((p) => p.name).join(', ') : 'no port (none is forwarding)'}`,
+      text: `${br.name}: ${frame.dst === MAC_BROADCAST ? 'broadcast' : `no fdb entry for ${frame.dst}`} → flooded to ${out.length ? out.map((p) => p.name).join(', ') : 'no other port'}`,
     });
   for (const p of out) devXmit(p, frame);
 }
@@ -257,7 +260,7 @@ function brHandleFrame(port: Netdev, br: Bridge, frame: Frame): void {
   const ns = port.netns;
   const w = ns.world;
   if (!brPortForwarding(port)) {
-    if (w.tracing) w.emit({ netns: ns.name, dev: port.name, verdict: Verdict.BR_PORT_DOWN, packetId: frame.pid, packet: frameView(frame), text: `${ns.name}: ${port.name} is a port of ${br.name}, which is ${br.adminUp ? 'up' : 'down'}; the port is not forwarding → frame dropped`, fix: br.adminUp ? undefined : { text: `bring ${br.name} up on ${ns.name}`, on: ns.name, run: `ip link set ${br.name} up` } });
+    if (w.tracing) w.emit({ netns: ns.name, dev: port.name, verdict: Verdict.BR_PORT_DOWN, packetId: frame.pid, packet: frameView(frame), text: `${nsLabel(ns)}: ${port.name} is a port of ${br.name}, which is ${br.adminUp ? 'up' : 'down'}; the port is not forwarding → frame dropped`, fix: br.adminUp ? undefined : { text: `bring ${br.name} up on ${ns.name}`, on: ns.name, run: `ip link set ${br.name} up` } });
     return;
   }
   const learned = brFdbLearn(br, port, frame.src, w.now);
@@ -288,7 +291,7 @@ function brHandleFrame(port: Netdev, br: Bridge, frame: Frame): void {
 function brPassUp(br: Bridge, frame: Frame): void {
   const w = br.netns.world;
   if (frame.dst !== MAC_BROADCAST && w.tracing)
-    w.emit({ netns: br.netns.name, dev: br.name, verdict: Verdict.BR_LOCAL, packetId: frame.pid, packet: frameView(frame), text: `${br.name}: frame addressed to the bridge itself → passed up to ${br.netns.name}'s IP stack` });
+    w.emit({ netns: br.netns.name, dev: br.name, verdict: Verdict.BR_LOCAL, packetId: frame.pid, packet: frameView(frame), text: `${br.name}: frame addressed to the bridge itself → passed up to ${nsLabel(br.netns)}'s IP stack` });
   l3Rcv(br, frame);
 }
 
@@ -299,16 +302,16 @@ export function netifRcv(dev: Netdev, frame: Frame): void {
   const ns = dev.netns;
   const w = ns.world;
   if (!dev.adminUp) {
-    if (w.tracing) w.emit({ netns: ns.name, dev: dev.name, verdict: Verdict.NETDEV_DOWN, packetId: frame.pid, packet: frameView(frame), text: `${ns.name}: ${dev.name} is down → frame dropped`, fix: { text: `bring ${dev.name} up on ${ns.name}`, on: ns.name, run: `ip link set ${dev.name} up` } });
+    if (w.tracing) w.emit({ netns: ns.name, dev: dev.name, verdict: Verdict.NETDEV_DOWN, packetId: frame.pid, packet: frameView(frame), text: `${nsLabel(ns)}: ${dev.name} is down → frame dropped`, fix: { text: `bring ${dev.name} up on ${ns.name}`, on: ns.name, run: `ip link set ${dev.name} up` } });
     return;
   }
-  if (w.tracing && dev.kind !== 'loopback') w.emit({ netns: ns.name, dev: dev.name, verdict: Verdict.RCV, packetId: frame.pid, packet: frameView(frame), text: `${ns.name}: ${describeFrame(frame)} received on ${dev.name}` });
+  if (w.tracing && dev.kind !== 'loopback') w.emit({ netns: ns.name, dev: dev.name, verdict: Verdict.RCV, packetId: frame.pid, packet: frameView(frame), text: `${nsLabel(ns)}: ${describeFrame(frame)} received on ${dev.name}` });
   if (dev.master) {
     brHandleFrame(dev, dev.master, frame);
     return;
   }
   if (dev.kind !== 'loopback' && frame.dst !== dev.mac && frame.dst !== MAC_BROADCAST) {
-    if (w.tracing) w.emit({ netns: ns.name, dev: dev.name, verdict: Verdict.OTHERHOST, packetId: frame.pid, packet: frameView(frame), text: `${ns.name}: frame for ${frame.dst}, not ${dev.name}'s address ${dev.mac} → ignored` });
+    if (w.tracing) w.emit({ netns: ns.name, dev: dev.name, verdict: Verdict.OTHERHOST, packetId: frame.pid, packet: frameView(frame), text: `${nsLabel(ns)}: frame for ${frame.dst}, not ${dev.name}'s address ${dev.mac} → ignored` });
     return;
   }
   l3Rcv(dev, frame);
@@ -327,16 +330,16 @@ function arpRcv(dev: Netdev, frame: Frame): void {
   if (arp.op === 'request' && isLocal(ns, arp.tip) && arp.sip !== 0) {
     const n = neighUpdate(ns, dev, arp.sip, arp.sha, 'STALE');
     void n;
-    if (w.tracing) w.emit({ netns: ns.name, dev: dev.name, verdict: Verdict.NEIGH_REPLY, packetId: frame.pid, packet: frameView(frame), text: `${ns.name}: ${formatIpv4(arp.tip)} is ours → ARP reply "${formatIpv4(arp.tip)} is-at ${dev.mac}" to ${formatIpv4(arp.sip)}` });
+    if (w.tracing) w.emit({ netns: ns.name, dev: dev.name, verdict: Verdict.NEIGH_REPLY, packetId: frame.pid, packet: frameView(frame), text: `${nsLabel(ns)}: ${formatIpv4(arp.tip)} is ours → ARP reply "${formatIpv4(arp.tip)} is-at ${dev.mac}" to ${formatIpv4(arp.sip)}` });
     devXmit(dev, { pid: w.nextPid(), src: dev.mac, dst: arp.sha, arp: { op: 'reply', sha: dev.mac, sip: arp.tip, tha: arp.sha, tip: arp.sip } });
     return;
   }
   const n = ns.neigh.get(dev, arp.sip);
   if (!n) return;
   const state = arp.op === 'reply' && frame.dst !== MAC_BROADCAST ? 'REACHABLE' : 'STALE';
-  neighUpdate(ns, dev, arp.sip, arp.sha, state);
   if (state === 'REACHABLE' && w.tracing)
-    w.emit({ netns: ns.name, dev: dev.name, verdict: Verdict.NEIGH_REPLY, packetId: frame.pid, packet: frameView(frame), text: `${ns.name}: ARP reply: ${formatIpv4(arp.sip)} is at ${arp.sha} → neighbour REACHABLE, queued packets sent` });
+    w.emit({ netns: ns.name, dev: dev.name, verdict: Verdict.NEIGH_REPLY, packetId: frame.pid, packet: frameView(frame), text: `${nsLabel(ns)}: ARP reply: ${formatIpv4(arp.sip)} is at ${arp.sha} → neighbour REACHABLE${n.queue.length ? ', queued packets sent' : ''}` });
+  neighUpdate(ns, dev, arp.sip, arp.sha, state);
 }
 
 /** neigh_update() with the rule that a valid entry keeps its state when told STALE about the same address. */
@@ -371,11 +374,11 @@ export function ipRcv(dev: Netdev, pkt: Ipv4Packet): void {
   const res = ipRouteInput(ns, pkt.dst, pkt.src, dev);
   switch (res.kind) {
     case 'local':
-      if (w.tracing) w.emit({ netns: ns.name, dev: dev.name, verdict: Verdict.LOCAL_DELIVER, packetId: pkt.pid, packet: ipView(pkt), route: routeText(res.route), text: `${ns.name}: ${formatIpv4(pkt.dst)} is a local address → delivered to ${ns.name}` });
+      if (w.tracing) w.emit({ netns: ns.name, dev: dev.name, verdict: Verdict.LOCAL_DELIVER, packetId: pkt.pid, packet: ipView(pkt), route: routeText(res.route), text: `${nsLabel(ns)}: ${formatIpv4(pkt.dst)} is a local address → delivered to ${nsLabel(ns)}` });
       ipLocalDeliver(ns, dev, pkt);
       return;
     case 'broadcast':
-      if (w.tracing) w.emit({ netns: ns.name, dev: dev.name, verdict: Verdict.LOCAL_DELIVER, packetId: pkt.pid, packet: ipView(pkt), text: `${ns.name}: broadcast ${describePacket(pkt)} → ignored (icmp_echo_ignore_broadcasts)` });
+      if (w.tracing) w.emit({ netns: ns.name, dev: dev.name, verdict: Verdict.LOCAL_DELIVER, packetId: pkt.pid, packet: ipView(pkt), text: `${nsLabel(ns)}: broadcast ${describePacket(pkt)} → ignored (icmp_echo_ignore_broadcasts)` });
       return;
     case 'forward':
       ipForward(ns, dev, pkt, res.rt);
@@ -398,7 +401,7 @@ function ipError(ns: Netns, dev: Netdev, pkt: Ipv4Packet, errno: string, forward
         verdict: Verdict.IP_FORWARDING_DISABLED,
         packetId: pkt.pid,
         packet: ipView(pkt),
-        text: `${ns.name}: ${formatIpv4(pkt.dst)} is not a local address and forwarding is disabled (${global ? `net.ipv4.conf.${dev.name}.forwarding = 0` : 'net.ipv4.ip_forward = 0'}) → dropped silently`,
+        text: `${nsLabel(ns)}: ${formatIpv4(pkt.dst)} is not a local address and forwarding is disabled (${global ? `net.ipv4.conf.${dev.name}.forwarding = 0` : 'net.ipv4.ip_forward = 0'}) → dropped silently${route ? '' : ` (there is no route to ${formatIpv4(pkt.dst)} here either)`}`,
         fix: global ? { text: `enable forwarding on ${dev.name} of ${ns.name}`, on: ns.name, run: `sysctl -w net.ipv4.conf.${dev.name}.forwarding=1` } : { text: `enable net.ipv4.ip_forward on ${ns.name}`, on: ns.name, run: 'sysctl -w net.ipv4.ip_forward=1' },
       });
     return;
@@ -416,8 +419,8 @@ function ipError(ns: Netns, dev: Netdev, pkt: Ipv4Packet, errno: string, forward
       route,
       text:
         errno === 'ENETUNREACH'
-          ? `${ns.name}: no route to ${formatIpv4(pkt.dst)} in the main table → dropped, ICMP net unreachable sent back`
-          : `${ns.name}: route "${route}" → dropped${code >= 0 ? `, ICMP ${code === ICMP_UNREACH.HOST ? 'host unreachable' : 'packet filtered'} sent back` : ' silently'}`,
+          ? `${nsLabel(ns)}: no route to ${formatIpv4(pkt.dst)} in the main table → dropped, ICMP net unreachable sent back`
+          : `${nsLabel(ns)}: route "${route}" → dropped${code >= 0 ? `, ICMP ${code === ICMP_UNREACH.HOST ? 'host unreachable' : 'packet filtered'} sent back` : ' silently'}`,
       fix,
     });
   }
@@ -428,7 +431,7 @@ function ipError(ns: Netns, dev: Netdev, pkt: Ipv4Packet, errno: string, forward
   peer.last = w.now;
   if (peer.tokens >= 1000) peer.tokens -= 1000;
   else {
-    if (w.tracing) w.emit({ netns: ns.name, dev: dev.name, verdict: Verdict.ICMP_RATELIMIT, packetId: pkt.pid, packet: ipView(pkt), text: `${ns.name}: ICMP error to ${formatIpv4(pkt.src)} suppressed by the rate limit` });
+    if (w.tracing) w.emit({ netns: ns.name, dev: dev.name, verdict: Verdict.ICMP_RATELIMIT, packetId: pkt.pid, packet: ipView(pkt), text: `${nsLabel(ns)}: ICMP error to ${formatIpv4(pkt.src)} suppressed by the rate limit` });
     return;
   }
   icmpSend(ns, pkt, ICMP.DEST_UNREACH, code, { dev });
@@ -438,7 +441,7 @@ function ipError(ns: Netns, dev: Netdev, pkt: Ipv4Packet, errno: string, forward
 function ipForward(ns: Netns, inDev: Netdev, pkt: Ipv4Packet, rt: Rtable): void {
   const w = ns.world;
   if (pkt.ttl <= 1) {
-    if (w.tracing) w.emit({ netns: ns.name, dev: inDev.name, verdict: Verdict.IP_INHDR_TTL, packetId: pkt.pid, packet: ipView(pkt), text: `${ns.name}: TTL ${pkt.ttl} would reach 0 when forwarded → dropped, ICMP time exceeded sent to ${formatIpv4(pkt.src)}` });
+    if (w.tracing) w.emit({ netns: ns.name, dev: inDev.name, verdict: Verdict.IP_INHDR_TTL, packetId: pkt.pid, packet: ipView(pkt), text: `${nsLabel(ns)}: TTL ${pkt.ttl} would reach 0 when forwarded → dropped, ICMP time exceeded sent to ${formatIpv4(pkt.src)}` });
     icmpSend(ns, pkt, ICMP.TIME_EXCEEDED, 0, { dev: inDev });
     return;
   }
@@ -452,7 +455,7 @@ function ipForward(ns: Netns, inDev: Netdev, pkt: Ipv4Packet, rt: Rtable): void 
       packetId: pkt.pid,
       packet: ipView(out),
       route: rt.route && routeText(rt.route),
-      text: `${ns.name}: forwarding enabled; route "${rt.route ? routeText(rt.route) : ''}" → forwarded out ${rt.dev.name}${rt.gw !== undefined ? ` to ${formatIpv4(rt.gw)}` : ''}, TTL ${pkt.ttl} → ${out.ttl}`,
+      text: `${nsLabel(ns)}: forwarding enabled; route "${rt.route ? routeText(rt.route) : ''}" → forwarded out ${rt.dev.name}${rt.gw !== undefined ? ` to ${formatIpv4(rt.gw)}` : ''}, TTL ${pkt.ttl} → ${out.ttl}`,
     });
   ipOutput(ns, out, rt);
 }
@@ -489,7 +492,7 @@ function ipLocalDeliver(ns: Netns, dev: Netdev, pkt: Ipv4Packet): void {
     return;
   }
   const w = ns.world;
-  if (w.tracing) w.emit({ netns: ns.name, dev: dev.name, verdict: Verdict.UNHANDLED_PROTO, packetId: pkt.pid, packet: ipView(pkt), text: `${ns.name}: nothing listens on UDP port ${udp.dport} → ICMP port unreachable sent to ${formatIpv4(pkt.src)}` });
+  if (w.tracing) w.emit({ netns: ns.name, dev: dev.name, verdict: Verdict.UNHANDLED_PROTO, packetId: pkt.pid, packet: ipView(pkt), text: `${nsLabel(ns)}: nothing listens on UDP port ${udp.dport} → ICMP port unreachable sent to ${formatIpv4(pkt.src)}` });
   icmpSend(ns, pkt, ICMP.DEST_UNREACH, ICMP_UNREACH.PORT, { dev });
 }
 
@@ -503,7 +506,7 @@ function icmpRcv(ns: Netns, dev: Netdev, pkt: Ipv4Packet): void {
       const rt = ipRouteOutput(ns, pkt.src, { saddr: pkt.dst });
       if (!rt.ok) return;
       const reply: Ipv4Packet = { pid: w.nextPid(), src: pkt.dst, dst: pkt.src, ttl: 64, id: w.nextIpId(), proto: 'icmp', icmp: { type: 0, code: 0, id: m.id, seq: m.seq, payloadLen: m.payloadLen } };
-      if (w.tracing) w.emit({ netns: ns.name, dev: dev.name, verdict: Verdict.ICMP_REPLY, packetId: reply.pid, packet: ipView(reply), text: `${ns.name}: echo request from ${formatIpv4(pkt.src)} → echo reply` });
+      if (w.tracing) w.emit({ netns: ns.name, dev: dev.name, verdict: Verdict.ICMP_REPLY, packetId: reply.pid, packet: ipView(reply), text: `${nsLabel(ns)}: echo request from ${formatIpv4(pkt.src)} → echo reply` });
       ipLocalOut(ns, reply, rt.rt);
       return;
     }
@@ -573,7 +576,7 @@ export function icmpSend(ns: Netns, pkt: Ipv4Packet, type: number, code: number,
     peer.tokens = Math.min(6000, peer.tokens + (w.now - peer.last));
     peer.last = w.now;
     if (peer.tokens < 1000) {
-      if (w.tracing) w.emit({ netns: ns.name, verdict: Verdict.ICMP_RATELIMIT, packetId: pkt.pid, packet: ipView(pkt), text: `${ns.name}: ICMP error to ${formatIpv4(pkt.src)} suppressed by the rate limit (net.ipv4.icmp_ratelimit)` });
+      if (w.tracing) w.emit({ netns: ns.name, verdict: Verdict.ICMP_RATELIMIT, packetId: pkt.pid, packet: ipView(pkt), text: `${nsLabel(ns)}: ICMP error to ${formatIpv4(pkt.src)} suppressed by the rate limit (net.ipv4.icmp_ratelimit)` });
       return;
     }
     peer.tokens -= 1000;
