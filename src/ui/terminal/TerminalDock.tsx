@@ -41,7 +41,7 @@ export function TerminalDock() {
   return (
     <section className="hl-terms" aria-label="Terminals">
       <div className="hl-terms-bar">
-        <div role="tablist" aria-label="Open terminals" className="hl-terms-tabs">
+        <div role="tablist" aria-label="Terminal tabs" className="hl-terms-tabs">
           {open.map((h, i) => (
             <div key={h} className={h === active ? 'hl-terms-tab hl-terms-tab-active' : 'hl-terms-tab'}>
               <button

@@ -10,7 +10,7 @@ import { useEffect, useRef, type KeyboardEvent } from 'react';
 import { useStore } from '../../store';
 import { TRACE_SPEEDS, TRACE_STEP_MS } from '../../store/trace';
 import type { TraceEvent } from '../../engine/sim/trace';
-import { isDropEvent, outcome, packetKind, path, sentence, where } from './describe';
+import { isDropEvent, outcome, packetKind, path, requestPacketId, sentence, where } from './describe';
 import { VERDICT_LABEL } from './verdicts';
 import { PacketInspector } from './PacketInspector';
 import './trace.css';
@@ -114,14 +114,52 @@ export function TracePanel() {
     );
   }
 
-  const hops = path(events);
+  const reqId = requestPacketId(events);
+  const requestPath = path(events, reqId);
+  const replyPath = end.kind === 'reply' && end.event.packetId !== reqId ? path(events, end.event.packetId) : [];
   return (
     <section className="hl-trace" aria-label="Packet trace">
       <header className="hl-trace-head">
         <h2>Trace</h2>
-        <span className="hl-trace-title">
+        <span className="hl-trace-title" title={trace.title}>
           <code>{trace.title}</code>
         </span>
+        <div className="hl-trace-controls" role="toolbar" aria-label="Trace playback">
+          <button type="button" onClick={() => seek(0)} disabled={cursor === 0} aria-label="First event">
+            |◀
+          </button>
+          <button type="button" onClick={() => step(-1)} disabled={cursor === 0} aria-label="Step back">
+            ◀ Step
+          </button>
+          {playing ? (
+            <button type="button" onClick={pause} aria-label="Pause">
+              ❚❚ Pause
+            </button>
+          ) : (
+            <button type="button" onClick={play} disabled={n < 2} aria-label="Play">
+              ▶ Play
+            </button>
+          )}
+          <button type="button" onClick={() => step(1)} disabled={cursor >= n - 1} aria-label="Step forward">
+            Step ▶
+          </button>
+          <button type="button" onClick={() => seek(n - 1)} disabled={cursor >= n - 1} aria-label="Last event">
+            ▶|
+          </button>
+          <label className="hl-trace-speed">
+            Speed
+            <select value={speed} onChange={(e) => setSpeed(Number(e.target.value))}>
+              {TRACE_SPEEDS.map((s) => (
+                <option key={s} value={s}>
+                  {s}×
+                </option>
+              ))}
+            </select>
+          </label>
+          <span className="hl-trace-pos" aria-live="off">
+            Event {cursor + 1} of {n}
+          </span>
+        </div>
         <button type="button" className="hl-trace-close" onClick={clear} aria-label="Clear trace">
           Clear
         </button>
@@ -132,70 +170,44 @@ export function TracePanel() {
         role="status"
         aria-label="Trace outcome"
       >
-        {end.kind === 'drop' ? (
-          <>
-            <strong>✗ Dropped at {where(end.event)}</strong> (event {end.index + 1}): {sentence(end.event)}
-            {end.event.fix && (
-              <div className="hl-trace-outcome-fix">
-                Suggested fix: {end.event.fix.text}{' '}
-                <button type="button" onClick={() => submitLine(end.event.fix!.on, end.event.fix!.run, { local: false })}>
-                  Apply fix on {end.event.fix.on}
-                </button>{' '}
-                {trace.on && trace.line && (
-                  <button type="button" onClick={() => submitLine(trace.on!, trace.line!, { local: false })}>
-                    Run again
-                  </button>
-                )}
-              </div>
-            )}
-          </>
-        ) : end.kind === 'reply' ? (
-          <>
-            <strong>✓ Reply received</strong> at {where(end.event)} (event {end.index + 1}): {sentence(end.event)}
-          </>
-        ) : end.kind === 'delivered' ? (
-          <>
-            <strong>✓ Delivered</strong> at {where(end.event)}: {sentence(end.event)}
-          </>
-        ) : null}
-        <div className="hl-trace-path">Path: {hops.join(' → ')}</div>
-      </div>
-
-      <div className="hl-trace-controls" role="toolbar" aria-label="Trace playback">
-        <button type="button" onClick={() => seek(0)} disabled={cursor === 0} aria-label="First event">
-          ⏮
-        </button>
-        <button type="button" onClick={() => step(-1)} disabled={cursor === 0} aria-label="Step back">
-          ◀ Back
-        </button>
-        {playing ? (
-          <button type="button" onClick={pause} aria-label="Pause">
-            ⏸ Pause
-          </button>
-        ) : (
-          <button type="button" onClick={play} disabled={n < 2} aria-label="Play">
-            ▶ Play
-          </button>
-        )}
-        <button type="button" onClick={() => step(1)} disabled={cursor >= n - 1} aria-label="Step forward">
-          Forward ▶
-        </button>
-        <button type="button" onClick={() => seek(n - 1)} disabled={cursor >= n - 1} aria-label="Last event">
-          ⏭
-        </button>
-        <label className="hl-trace-speed">
-          Speed
-          <select value={speed} onChange={(e) => setSpeed(Number(e.target.value))}>
-            {TRACE_SPEEDS.map((s) => (
-              <option key={s} value={s}>
-                {s}×
-              </option>
-            ))}
-          </select>
-        </label>
-        <span className="hl-trace-pos" aria-live="off">
-          Event {cursor + 1} of {n}
-        </span>
+        <p>
+          {end.kind === 'drop' ? (
+            <strong>✗ Dropped at {where(end.event)}</strong>
+          ) : end.kind === 'reply' ? (
+            <strong>✓ Reply received at {where(end.event)}</strong>
+          ) : end.kind === 'delivered' ? (
+            <strong>✓ Delivered at {where(end.event)}</strong>
+          ) : null}
+          {end.kind !== 'empty' && (
+            <>
+              {' '}
+              (event {end.index + 1}): {sentence(end.event)}
+            </>
+          )}
+        </p>
+        <p className="hl-trace-actions">
+          {end.kind === 'drop' && end.event.fix && (
+            <>
+              <span>Suggested fix: {end.event.fix.text}</span>
+              <button
+                type="button"
+                onClick={() => submitLine(end.event.fix!.on, end.event.fix!.run, { local: false })}
+                title={`${end.event.fix.on}# ${end.event.fix.run}`}
+              >
+                Apply fix on {end.event.fix.on}
+              </button>
+            </>
+          )}
+          {trace.on && trace.line && (
+            <button type="button" onClick={() => submitLine(trace.on!, trace.line!, { local: false })} title={`${trace.on}# ${trace.line}`}>
+              Run again
+            </button>
+          )}
+          <span className="hl-trace-path">
+            {end.kind === 'drop' ? 'Path of the dropped packet: ' + path(events, end.event.packetId).join(' → ') : `Request: ${requestPath.join(' → ')}`}
+            {replyPath.length > 0 && `; reply: ${replyPath.join(' → ')}`}
+          </span>
+        </p>
       </div>
 
       <div className="hl-trace-live" aria-live="polite" aria-atomic="true">

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { TraceEvent } from '../../engine/sim/trace';
 import { Verdict, DROP_VERDICTS as ENGINE_DROPS } from '../../engine/sim/trace';
-import { outcome, packetKind, path, sentence } from './describe';
+import { outcome, packetKind, path, requestPacketId, sentence } from './describe';
 import { DROP_VERDICTS, VERDICT_LABEL } from './verdicts';
 
 const ev = (netns: string, verdict: TraceEvent['verdict'], over: Partial<TraceEvent> = {}): TraceEvent => ({
@@ -38,5 +38,11 @@ describe('trace words', () => {
   });
   it('lists the path without hidden LAN namespaces', () => {
     expect(path([ev('node01', 'XMIT'), ev('__lan_lan0', 'FLOOD'), ev('node02', 'RCV'), ev('node02', 'FORWARD'), ev('pod2', 'RCV')])).toEqual(['node01', 'node02', 'pod2']);
+  });
+  it('follows one packet', () => {
+    const req = { icmp: { type: 8, code: 0, name: 'echo request' } };
+    const events = [ev('pod1', 'XMIT', { packetId: 5 }), ev('node01', 'RCV', { packetId: 5 }), ev('pod1', 'RCV', { packetId: 5 }), ev('pod1', 'XMIT', { packetId: 6, packet: req }), ev('node01', 'RCV', { packetId: 6, packet: req })];
+    expect(requestPacketId(events)).toBe(6);
+    expect(path(events, 6)).toEqual(['pod1', 'node01']);
   });
 });

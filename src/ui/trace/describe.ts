@@ -54,9 +54,20 @@ export function outcome(events: readonly TraceEvent[]): TraceOutcome {
   return { kind: 'delivered', index: events.length - 1, event: events[events.length - 1] };
 }
 
-/** Namespaces the trace passes through, in order of first appearance ("node01 → node02 → pod2"). */
-export function path(events: readonly TraceEvent[]): string[] {
+/**
+ * Namespaces a packet passes through, in order ("node01 → node02 → pod2"); only the events of
+ * `packetId` when given. Hidden LAN namespaces (the switch) are left out.
+ */
+export function path(events: readonly TraceEvent[], packetId?: number): string[] {
   const out: string[] = [];
-  for (const e of events) if (out[out.length - 1] !== e.netns && !e.netns.startsWith('__')) out.push(e.netns);
+  for (const e of events) {
+    if (packetId !== undefined && e.packetId !== packetId) continue;
+    if (out[out.length - 1] !== e.netns && !e.netns.startsWith('__')) out.push(e.netns);
+  }
   return out;
+}
+
+/** The first echo request (or UDP probe) of the trace: the packet the command sent. */
+export function requestPacketId(events: readonly TraceEvent[]): number | undefined {
+  return events.find((e) => e.packet?.icmp?.type === 8 || e.packet?.udp)?.packetId;
 }
