@@ -68,6 +68,7 @@ interface Opts {
   ttl: number;
   size: number;
   quiet: boolean;
+  broadcast: boolean;
   iface?: string;
 }
 
@@ -78,7 +79,7 @@ function parseNumber(ctx: Ctx, v: string, kind: 'int' | 'float'): number {
 }
 
 export function ping(ctx: Ctx, argv: string[]): void {
-  const o: Opts = { interval: 1000, ttl: 64, size: 56, quiet: false };
+  const o: Opts = { interval: 1000, ttl: 64, size: 56, quiet: false, broadcast: false };
   const positional: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -90,6 +91,7 @@ export function ping(ctx: Ctx, argv: string[]): void {
       const c = a[j];
       if (FLAGS.has(c)) {
         if (c === 'q') o.quiet = true;
+        if (c === 'b') o.broadcast = true;
         if (c === 'h') fail(ctx, PING_USAGE, 2);
         if (c === 'V') {
           ctx.out.push('ping from iputils 20221126\n');
@@ -167,6 +169,10 @@ function runPingCommand(ctx: Ctx, dst: Ipv4, o: Opts): void {
     fail(ctx, `ping: connect: ${STRERROR[c.errno]}\n`, 2);
   }
   if (!c.ok) return;
+  if (c.rt.type === 'broadcast') {
+    if (!o.broadcast) fail(ctx, 'ping: Do you want to ping broadcast? Then -b. If not, check your local firewall rules\n', 2);
+    ctx.err.push('WARNING: pinging broadcast address\n');
+  }
   const src = saddr ?? c.rt.src;
   const d = formatIpv4(dst);
   const from = o.iface !== undefined ? ` from ${formatIpv4(src)} ${oif ? `${oif.name}` : ''}:` : '';

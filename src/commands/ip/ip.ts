@@ -33,7 +33,7 @@ const OBJECTS: [string, ((ctx: Ctx, argv: string[], o: IpOpts) => void) | null][
   ['address', doAddr],
   ['addrlabel', null],
   ['maddress', null],
-  ['route', (c, a) => doRoute(c, a)],
+  ['route', (c, a, o) => doRoute(c, a, o.family)],
   ['rule', null],
   ['neighbor', (c, a) => doNeigh(c, a)],
   ['neighbour', (c, a) => doNeigh(c, a)],

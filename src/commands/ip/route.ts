@@ -12,10 +12,10 @@ const OTHER_TYPES = ['multicast', 'nat', 'anycast'];
 const PROTOS: Record<string, number> = { kernel: RTPROT.kernel, boot: RTPROT.boot, static: RTPROT.static, redirect: RTPROT.redirect, unspec: 0, dhcp: 16, bgp: 186, ospf: 188, rip: 189 };
 const SCOPES: Record<string, number> = { global: 0, universe: 0, site: 200, link: 253, host: 254, nowhere: 255 };
 
-export function doRoute(ctx: Ctx, argv: string[]): void {
-  if (argv.length === 0) return routeList(ctx, []);
+export function doRoute(ctx: Ctx, argv: string[], family?: 4 | 6): void {
+  if (argv.length === 0) return routeList(ctx, [], family);
   const [cmd, ...rest] = argv;
-  if (matches(cmd, 'list') || matches(cmd, 'show') || matches(cmd, 'lst')) return routeList(ctx, rest);
+  if (matches(cmd, 'list') || matches(cmd, 'show') || matches(cmd, 'lst')) return routeList(ctx, rest, family);
   if (matches(cmd, 'add')) return routeModify(ctx, rest, 'add');
   if (matches(cmd, 'change')) return routeModify(ctx, rest, 'change');
   if (matches(cmd, 'replace')) return routeModify(ctx, rest, 'replace');
@@ -161,7 +161,7 @@ function parseFilter(ctx: Ctx, args: string[]): Filter {
 }
 
 function selectRoutes(ctx: Ctx, f: Filter): FibRoute[] {
-  const tables = f.table === 0 ? [ctx.ns.main, ctx.ns.local] : [ctx.ns.table(f.table)].filter((t) => !!t);
+  const tables = f.table === 0 ? ctx.ns.allTables() : [ctx.ns.table(f.table)].filter((t) => !!t);
   return tables.flatMap((t) =>
     t!.dump().filter((r) => {
       if (f.dev && r.nh?.dev !== f.dev) return false;
@@ -178,11 +178,35 @@ function selectRoutes(ctx: Ctx, f: Filter): FibRoute[] {
   );
 }
 
-function routeList(ctx: Ctx, args: string[]): void {
+function routeList(ctx: Ctx, args: string[], family?: 4 | 6): void {
   const f = parseFilter(ctx, args);
-  for (const r of selectRoutes(ctx, f)) {
-    ctx.out.push(formatRoute(r, { showTable: f.table === 0, omitDev: !!f.dev, omitProto: f.proto !== undefined, omitScope: f.scope !== undefined }) + '\n');
+  // `ip route` means IPv4 unless every table is asked for
+  const fam = family ?? (f.table === 0 ? undefined : 4);
+  if (fam !== 6) {
+    for (const r of selectRoutes(ctx, f)) {
+      ctx.out.push(formatRoute(r, { showTable: f.table === 0, omitDev: !!f.dev, omitProto: f.proto !== undefined, omitScope: f.scope !== undefined }) + '\n');
+    }
   }
+  if (fam !== 4) for (const line of ipv6Routes(ctx, f)) ctx.out.push(line);
+}
+
+/** The kernel-made IPv6 routes of link-local addressing (fe80::/64, ::1, ff00::/8), as 6.x lists them. */
+function ipv6Routes(ctx: Ctx, f: Filter): string[] {
+  if (f.proto !== undefined && f.proto !== RTPROT.kernel) return [];
+  if (f.root || f.match || f.exact || f.via !== undefined || f.src !== undefined || f.scope !== undefined) return [];
+  const tbl = (name: string) => (f.table === 0 ? `table ${name} ` : '');
+  const devs = ctx.ns.devList().filter((d) => d.ll6 && d.kind !== 'loopback' && (!f.dev || d === f.dev));
+  const dev = (name: string) => (f.dev ? '' : `dev ${name} `);
+  const out: string[] = [];
+  if ((f.table === 0 || f.table === RT_TABLE.main) && (!f.type || f.type === 'unicast')) {
+    for (const d of devs) out.push(`fe80::/64 ${dev(d.name)}proto kernel metric 256 pref medium\n`);
+  }
+  if (f.table === 0 || f.table === RT_TABLE.local) {
+    const lo = ctx.ns.devByName('lo');
+    if (lo?.ll6 && (!f.dev || f.dev === lo) && (!f.type || f.type === 'local')) out.push(`local ::1 ${dev('lo')}${tbl('local')}proto kernel metric 0 pref medium\n`);
+    if (!f.type) for (const d of devs) out.push(`multicast ff00::/8 ${dev(d.name)}${tbl('local')}proto kernel metric 256 pref medium\n`);
+  }
+  return out;
 }
 
 function routeFlush(ctx: Ctx, args: string[]): void {

@@ -73,14 +73,14 @@ export function fibDelIfaddr(ns: Netns, dev: Netdev, ifa: Ifaddr): void {
   const stillLocal = [...ns.devs.values()].some((d) => d.addrs.some((a) => a.local === ifa.local));
   if (!stillLocal) {
     magicDel(ns, 'local', ifa.local, 32, dev, prim.local, RT_TABLE.local);
-    for (const t of [ns.local, ns.main]) t.flush((r) => r.prefsrc === ifa.local);
+    for (const t of ns.allTables()) t.flush((r) => r.prefsrc === ifa.local);
   }
 }
 
 /** fib_sync_down_dev() + fib_flush() on NETDEV_DOWN: every route through the device is removed. */
 export function fibFlushDev(ns: Netns, dev: Netdev, force = false): void {
   // host-scope nexthops (local routes) survive a plain NETDEV_DOWN; force is unregister / last address gone
-  for (const t of [ns.local, ns.main]) t.flush((r) => r.nh?.dev === dev && (force || r.nh.scope !== RT_SCOPE.nowhere));
+  for (const t of ns.allTables()) t.flush((r) => r.nh?.dev === dev && (force || r.nh.scope !== RT_SCOPE.nowhere));
   ns.redirects.clear();
 }
 
@@ -103,7 +103,8 @@ export function fibLookup(ns: Netns, daddr: Ipv4, opts: LookupOpts = {}): FibRes
     if (opts.oif && r.nh?.dev !== opts.oif) return false;
     return true;
   };
-  for (const t of [ns.local, ns.main]) {
+  const dflt = ns.extraTables.get(RT_TABLE.default);
+  for (const t of dflt ? [ns.local, ns.main, dflt] : [ns.local, ns.main]) {
     const r = t.lookup(daddr, accept);
     if (!r) continue;
     const errno = ROUTE_TYPE_ERRNO[r.type];
@@ -234,7 +235,7 @@ export interface RouteConfig {
 
 /** fib_create_info() + fib_check_nh(): validate exactly as the kernel does, then insert. */
 export function routeAdd(ns: Netns, cfg: RouteConfig, mode: 'add' | 'replace' | 'change' | 'append' | 'prepend'): FibRoute {
-  const table = ns.table(cfg.table);
+  const table = ns.table(cfg.table, true);
   if (!table) throw new KernelError('ENOENT');
   const scope = cfg.scope ?? RT_SCOPE.universe;
   if (scope > RT_SCOPE.host) throw new KernelError('EINVAL', 'Invalid scope');

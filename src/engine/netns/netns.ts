@@ -101,7 +101,22 @@ export class Netns {
     return p;
   }
 
-  table(id: number): FibTable | undefined {
-    return id === RT_TABLE.main ? this.main : id === RT_TABLE.local ? this.local : undefined;
+  /** other routing tables (`ip route add … table 100`), created on first use */
+  readonly extraTables = new Map<number, FibTable>();
+
+  table(id: number, create = false): FibTable | undefined {
+    if (id === RT_TABLE.main) return this.main;
+    if (id === RT_TABLE.local) return this.local;
+    let t = this.extraTables.get(id);
+    if (!t && create) {
+      t = new FibTable(id);
+      this.extraTables.set(id, t);
+    }
+    return t;
+  }
+
+  /** Every table in id order, as a dump of `table all` walks them. */
+  allTables(): FibTable[] {
+    return [...this.extraTables.values(), this.main, this.local].sort((a, b) => a.id - b.id);
   }
 }
