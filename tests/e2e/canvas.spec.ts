@@ -48,7 +48,16 @@ test('before-routes: the ping fails, routes and forwarding added in the inspecto
   expect(out).toContain('1 received');
   const trace = page.getByRole('tabpanel');
   await expect(trace).toContainText('node02');
-  await page.waitForTimeout(1200); // let the hop-by-hop animation run a few steps
+
+  // the same from pod1's terminal: the student sees the replies and the hops
+  await page.getByRole('button', { name: 'Open a terminal on pod1' }).click();
+  const terminal = page.locator('.xterm-rows');
+  await expect(terminal).toContainText('root@pod1');
+  await page.locator('.xterm-helper-textarea').focus();
+  await page.keyboard.type('ping -c 2 10.244.2.2');
+  await page.keyboard.press('Enter');
+  await expect(terminal).toContainText('2 packets transmitted, 2 received');
+  await page.waitForTimeout(2500); // let the hop-by-hop animation cross the LAN
   await lab.shot('03-routed-ping-trace');
 
   expect(errors).toEqual([]);
@@ -80,7 +89,7 @@ test('build by hand: a machine on the LAN and a pod attached to a new bridge', a
   const lab = new LabPage(page);
   await lab.open('fresh');
 
-  await page.getByRole('button', { name: 'Add', exact: true }).click();
+  await page.getByRole('button', { name: 'Add to the lab' }).click();
   await page.getByRole('menuitem', { name: /Machine/ }).click();
   const dialog = page.getByRole('dialog', { name: 'Add a machine' });
   await expect(dialog.getByLabel('Name')).toHaveValue('node04');
@@ -89,18 +98,18 @@ test('build by hand: a machine on the LAN and a pod attached to a new bridge', a
   await expect(lab.host('node04')).toBeVisible();
   await expect(lab.host('node04')).toContainText('192.168.1.14/24');
 
-  await page.getByRole('button', { name: 'Add', exact: true }).click();
+  await page.getByRole('button', { name: 'Add to the lab' }).click();
   await page.getByRole('menuitem', { name: /Bridge/ }).click();
   const br = page.getByRole('dialog', { name: 'Add a bridge' });
-  await br.getByLabel('On node').selectOption('node04');
+  await br.getByRole('combobox', { name: /On node/ }).selectOption('node04');
   await expect(br.getByLabel(/Address/)).toHaveValue('10.244.4.1/24');
   await br.getByRole('button', { name: 'Add bridge' }).click();
   await expect(page.getByTestId('bridge-node04-v-net-0')).toContainText('10.244.4.1/24');
 
-  await page.getByRole('button', { name: 'Add', exact: true }).click();
+  await page.getByRole('button', { name: 'Add to the lab' }).click();
   await page.getByRole('menuitem', { name: /Pod/ }).click();
   const pod = page.getByRole('dialog', { name: 'Add a pod' });
-  await pod.getByLabel('On node').selectOption('node04');
+  await pod.getByRole('combobox', { name: /On node/ }).selectOption('node04');
   await expect(pod.getByLabel('Pod address')).toHaveValue('10.244.4.2/24');
   await expect(pod).toContainText('ip link set veth-pod1-br master v-net-0');
   await pod.getByRole('button', { name: 'Add pod' }).click();

@@ -25,6 +25,9 @@ import { planConnection } from './connect';
 import { nodeTypes } from './nodes';
 import { edgeTypes } from './LinkEdge';
 
+/** Room around the lab when fitting: the bottom keeps clear of the activity bar. */
+const FIT_PADDING = { top: '36px', left: '56px', right: '40px', bottom: '64px' } as const;
+
 const netnsOfNode = (n: LabNode | undefined): string | null => (n && (n.type === 'host' || n.type === 'pod') ? n.data.netns : null);
 
 export function LabCanvas() {
@@ -74,7 +77,7 @@ export function LabCanvas() {
   useEffect(() => {
     if (laidOut !== layout.key || fitted.current === fitRequest) return;
     fitted.current = fitRequest;
-    const t = setTimeout(() => void fitView({ padding: 0.12, duration: 200, maxZoom: 1.1 }), 30);
+    const t = setTimeout(() => void fitView({ padding: FIT_PADDING, duration: 200, maxZoom: 1.1 }), 30);
     return () => clearTimeout(t);
   }, [laidOut, layout.key, fitRequest, fitView]);
 
@@ -144,7 +147,7 @@ export function LabCanvas() {
       minZoom={0.2}
       maxZoom={2}
       fitView
-      fitViewOptions={{ padding: 0.12, maxZoom: 1.1 }}
+      fitViewOptions={{ padding: FIT_PADDING, maxZoom: 1.1 }}
       aria-label="Network canvas"
       ariaLabelConfig={{
         'node.a11yDescription.default': 'Press Enter to select this box and edit it in the inspector; double-click opens a terminal.',

@@ -200,7 +200,7 @@ function DevCard({ netns, dev }: { netns: string; dev: DevSnapshot }) {
               aria-describedby={error ? errId : undefined}
             />
           </label>
-          <button type="submit" className="btn btn--sm" disabled={!cidr.trim()} style={{ height: 32 }}>
+          <button type="submit" className="btn btn--sm" disabled={!cidr.trim()} style={{ height: 32 }} aria-label={`Add address to ${dev.name}`}>
             Add
           </button>
         </form>
@@ -305,7 +305,7 @@ function Routes({ ns }: { ns: NetnsSnapshot }) {
             <label className="field" htmlFor={ids.dev}>
               Device
               <select id={ids.dev} className="select" value={dev} onChange={(e) => setDev(e.target.value)}>
-                <option value="">(chosen by the kernel)</option>
+                <option value="">auto (by the gateway)</option>
                 {devs.map((d) => (
                   <option key={d.name} value={d.name}>
                     {d.name}

@@ -45,7 +45,7 @@ export function InlineError({ error, id }: { error: EditError | null; id?: strin
 export function CommandPreview({ on, lines, label = 'Will run' }: { on: string; lines: string[]; label?: string }) {
   if (lines.length === 0) return null;
   return (
-    <pre className="cmd-preview" aria-label={`${label} on ${on}`}>
+    <pre className="cmd-preview" aria-label={`${label}, as root at ${on}`}>
       {lines.map((l, i) => (
         <span key={i}>
           <span className="prompt">{`root@${on}:~# `}</span>

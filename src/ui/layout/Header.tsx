@@ -89,6 +89,7 @@ export function AddMenu({ onPick }: { onPick: (k: AddKind) => void }) {
         type="button"
         className="btn btn--primary"
         aria-haspopup="menu"
+        aria-label="Add to the lab"
         aria-expanded={open}
         aria-controls={id}
         onClick={() => setOpen(!open)}
