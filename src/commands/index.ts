@@ -7,6 +7,9 @@ import { COMMANDS, runArgv } from './shell/dispatch';
 export type { CommandResult } from './types';
 export { tokenize } from './shell/tokenize';
 
+/** Starting a process costs real time: on Linux each step of a scenario takes a few milliseconds. */
+export const COMMAND_START_MS = 2;
+
 /** Names for tab completion. */
 export const COMMAND_NAMES: string[] = Object.keys(COMMANDS).sort();
 
@@ -27,6 +30,7 @@ export function runCommand(world: World, on: string, line: string, opts: { shell
   for (const p of t.list) {
     if (p.join === '&&' && exit !== 0) continue;
     if (p.join === '||' && exit === 0) continue;
+    world.advance(COMMAND_START_MS);
     try {
       exit = runArgv({ ...ctx, ns }, p.argv.map((a) => a.replace(/\$\?/g, String(exit))));
     } catch (e) {

@@ -118,7 +118,7 @@ export function ping(ctx: Ctx, argv: string[]): void {
           break;
         case 't':
           o.ttl = parseNumber(ctx, v, 'int');
-          if (o.ttl < 1 || o.ttl > 255) fail(ctx, `ping: invalid argument: '${v}': out of range: 1 <= value <= 255\n`, 1);
+          if (o.ttl > 255) fail(ctx, `ping: invalid argument: '${v}': out of range: 0 <= value <= 255\n`, 1);
           break;
         case 's':
           o.size = parseNumber(ctx, v, 'int');

@@ -150,7 +150,7 @@ function linkSet(ctx: Ctx, args: string[]): void {
       ops.push((d) => setLinkMac(d, v.split(':').map((x) => x.padStart(2, '0')).join(':') as Mac));
     } else if (t === 'mtu') {
       const v = a.next();
-      if (!/^\d+$/.test(v)) invarg(ctx, '"mtu" value is invalid\n', v);
+      if (!/^\d+$/.test(v)) invarg(ctx, 'Invalid "mtu" value\n', v);
       ops.push((d) => {
         d.mtu = Number(v);
       });

@@ -184,7 +184,7 @@ function routeList(ctx: Ctx, args: string[], family?: 4 | 6): void {
   const fam = family ?? (f.table === 0 ? undefined : 4);
   if (fam !== 6) {
     for (const r of selectRoutes(ctx, f)) {
-      ctx.out.push(formatRoute(r, { showTable: f.table === 0, omitDev: !!f.dev, omitProto: f.proto !== undefined, omitScope: f.scope !== undefined }) + '\n');
+      ctx.out.push(formatRoute(r, { showTable: f.table === 0, omitDev: !!f.dev, omitProto: f.proto !== undefined, omitScope: f.scope !== undefined, omitVia: f.via !== undefined }) + '\n');
     }
   }
   if (fam !== 4) for (const line of ipv6Routes(ctx, f)) ctx.out.push(line);

@@ -14,6 +14,7 @@ export interface RouteFormat {
   omitDev?: boolean;
   omitProto?: boolean;
   omitScope?: boolean;
+  omitVia?: boolean;
 }
 
 export function formatRoute(r: FibRoute, opts: RouteFormat = {}): string {
@@ -22,7 +23,7 @@ export function formatRoute(r: FibRoute, opts: RouteFormat = {}): string {
   s += r.plen === 0 ? 'default' : formatPrefix(r.dst, r.plen);
   s += ' ';
   if (r.nh) {
-    if (r.nh.gw !== undefined) s += `via ${formatIpv4(r.nh.gw)} `;
+    if (r.nh.gw !== undefined && !opts.omitVia) s += `via ${formatIpv4(r.nh.gw)} `;
     if (!opts.omitDev) s += `dev ${r.nh.dev.name} `;
   }
   if (opts.showTable && r.table !== 254) s += `table ${r.table === 255 ? 'local' : r.table} `;

@@ -155,7 +155,8 @@ function nexthopOf(ns: Netns, r: FibRoute, daddr: Ipv4): { gw?: Ipv4; nexthop: I
 /** ip_route_output_key(): where a locally generated packet to daddr goes, and from which address. */
 export function ipRouteOutput(ns: Netns, daddr: Ipv4, opts: { saddr?: Ipv4; oif?: Netdev } = {}): RouteOutcome {
   const lo = ns.devByName('lo')!;
-  if (opts.saddr !== undefined && !isLocal(ns, opts.saddr)) return { ok: false, errno: 'EINVAL' };
+  // __ip_dev_find() fails for a source that is not ours
+  if (opts.saddr !== undefined && !isLocal(ns, opts.saddr)) return { ok: false, errno: 'ENETUNREACH' };
   if (opts.oif && !opts.oif.adminUp) return { ok: false, errno: 'ENETUNREACH' };
   if (daddr === BROADCAST) {
     const dev = opts.oif;

@@ -4,6 +4,7 @@ import type { Errno } from '../fib/route';
 import type { Netdev } from '../netns/netdev';
 import type { Netns, Socket } from '../netns/netns';
 import { ipLocalOut } from './stack';
+import { EVENT_BUDGET } from '../world';
 import type { Ipv4Packet, SockError } from './packet';
 
 /**
@@ -97,6 +98,11 @@ export function runPing(ns: Netns, dst: Ipv4, src: Ipv4, o: PingOptions): PingRu
   for (let i = 0; i < o.count; i++) {
     const at = start + i * o.interval;
     w.runUntil(at);
+    // each request counts against the event budget too, so a huge -c ends even when nothing answers
+    if (w.budgetExceeded || ++w.budgetUsed > EVENT_BUDGET) {
+      w.budgetExceeded = true;
+      break;
+    }
     lastSend = w.now;
     send(i + 1);
     if (i + 1 < o.count) {

@@ -119,7 +119,7 @@ function recalcBridgeMac(br: Bridge): void {
 
 /** dev_change_net_namespace(): the device goes down, loses its addresses and master, keeps its index if free. */
 export function moveToNetns(dev: Netdev, target: Netns): void {
-  if (dev.kind === 'loopback') throw new KernelError('EINVAL');
+  if (dev.kind === 'loopback') throw new KernelError('EINVAL', 'The interface netns is immutable');
   const src = dev.netns;
   if (src === target) return;
   if (target.devByName(dev.name)) throw new KernelError('EEXIST');
@@ -151,7 +151,6 @@ export function deleteLink(dev: Netdev): void {
 }
 
 export function renameLink(dev: Netdev, name: string): void {
-  if (dev.adminUp) throw new KernelError('EBUSY');
   if (dev.netns.devByName(name) && dev.netns.devByName(name) !== dev) throw new KernelError('EEXIST');
   dev.netns.rename(dev, name);
   dev.netns.world.touch();
