@@ -46,12 +46,14 @@ export function EmbedApp({ lab, host }: { lab: string; host: string }) {
         <main className="embed__canvas" aria-label="Lab canvas">
           <LabCanvas />
           <Notice />
-          <ActivityBar />
+          {!readonly && <ActivityBar />}
         </main>
         <div className="embed__dock">
           <section className="hl-terms" aria-label={`Terminal on ${host}`}>
             {terminalOpen ? (
-              <TerminalView host={host} active screenReader={false} />
+              <div className="hl-terms-panel">
+                <TerminalView host={host} active screenReader={false} />
+              </div>
             ) : (
               <div style={{ padding: 16 }}>
                 <button type="button" className="btn" onClick={() => openTerminal(host)}>

@@ -4,7 +4,7 @@
  */
 import { expect, test } from '@playwright/test';
 import fs from 'node:fs';
-import { LabPage, watchConsole } from './pages/LabPage';
+import { LabPage, SCREENSHOTS, watchConsole } from './pages/LabPage';
 
 test('a reload loses nothing: the autosaved lab comes back', async ({ page }) => {
   const errors = watchConsole(page);
@@ -85,4 +85,22 @@ test('presets from the menu, and an unknown ?lab= says so', async ({ page }) => 
 
   await page.goto('/?lab=no-such-lab');
   await expect(lab.notice).toContainText('There is no lab called "no-such-lab"');
+});
+
+test('the embed widget: one terminal and the trace, configured by the URL', async ({ page }) => {
+  const errors = watchConsole(page);
+  await page.goto('/embed.html?lab=before-routes&host=node01&readonly=1');
+  await expect(page.locator('[data-netns="pod2"]')).toBeVisible();
+  await expect(page.getByText('read-only topology')).toBeVisible();
+  const terminal = page.locator('.xterm-rows');
+  await expect(terminal).toContainText('root@node01');
+  await page.locator('.xterm-helper-textarea').focus();
+  await page.keyboard.type('ping -c 1 10.244.2.2');
+  await page.keyboard.press('Enter');
+  await expect(terminal).toContainText('Network is unreachable');
+  await expect(page.getByRole('region', { name: 'Packet trace' })).toContainText('Network is unreachable');
+  // read-only: the Add menu is absent and boxes cannot be dragged
+  await expect(page.getByRole('button', { name: 'Add to the lab' })).toHaveCount(0);
+  await page.screenshot({ path: `${SCREENSHOTS}/07-embed.png` });
+  expect(errors).toEqual([]);
 });

@@ -305,7 +305,7 @@ function Routes({ ns }: { ns: NetnsSnapshot }) {
             <label className="field" htmlFor={ids.dev}>
               Device
               <select id={ids.dev} className="select" value={dev} onChange={(e) => setDev(e.target.value)}>
-                <option value="">auto (by the gateway)</option>
+                <option value="">auto</option>
                 {devs.map((d) => (
                   <option key={d.name} value={d.name}>
                     {d.name}
