@@ -121,3 +121,48 @@ test('build by hand: a machine on the LAN and a pod attached to a new bridge', a
   await lab.shot('04-built-by-hand');
   expect(errors).toEqual([]);
 });
+
+test('drag to connect, and hand-placed positions are remembered', async ({ page }) => {
+  const errors = watchConsole(page);
+  const lab = new LabPage(page);
+  await lab.open('fresh');
+
+  // a new, empty LAN switch
+  await page.getByRole('button', { name: 'Add to the lab' }).click();
+  await page.getByRole('menuitem', { name: /LAN switch/ }).click();
+  const dialog = page.getByRole('dialog', { name: 'Add a LAN switch' });
+  await expect(dialog.getByLabel('Name')).toHaveValue('lan1');
+  await dialog.getByRole('button', { name: 'Add LAN switch' }).click();
+  const lan1 = page.getByTestId('lan-lan1');
+  await expect(lan1).toContainText('drag a machine');
+
+  // drag node01's + onto the switch: a new interface, cabled in
+  const handle = page.locator('.react-flow__node[data-id="host:node01"] .connect-handle');
+  const from = (await handle.boundingBox())!;
+  const to = (await lan1.boundingBox())!;
+  await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(to.x + to.width / 2, to.y + 8, { steps: 12 });
+  await page.mouse.up();
+  await expect(lab.host('node01')).toContainText('eth1');
+  await expect(lab.activity).toContainText('cable from node01:eth1 into LAN switch lan1');
+  await expect(page.locator('[data-testid="edge-lan:lan1:node01/eth1"]')).toHaveCount(1);
+
+  // move node03 by hand; the position survives a reload and the move is undoable
+  const node03 = page.locator('.react-flow__node[data-id="host:node03"]');
+  const head = (await node03.locator('.box__head').boundingBox())!;
+  await page.mouse.move(head.x + 20, head.y + head.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(head.x + 20, head.y + 260, { steps: 10 });
+  await page.mouse.up();
+  const moved = await node03.getAttribute('style');
+  await page.getByRole('button', { name: 'Undo' }).click();
+  await expect(node03).not.toHaveAttribute('style', moved!);
+  await page.getByRole('button', { name: 'Redo' }).click();
+  await expect(node03).toHaveAttribute('style', moved!);
+  await page.reload();
+  await lab.waitForCanvas();
+  await expect(node03).toHaveAttribute('style', moved!);
+  await lab.shot('08-drag-connect');
+  expect(errors).toEqual([]);
+});
