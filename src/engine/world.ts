@@ -41,6 +41,9 @@ export class World {
   private traceSeq = 0;
   private pidSeq = 0;
   private ipIdSeq = 0;
+  /** ping identifiers and traceroute source ports: per world, so a lab replays identically */
+  private pingIdentSeq = 0x1000;
+  private udpPortSeq = 40000;
   /** events processed since the budget was last reset */
   budgetUsed = 0;
   budgetExceeded = false;
@@ -77,6 +80,18 @@ export class World {
   nextIpId(): number {
     this.ipIdSeq = (this.ipIdSeq + 1) & 0xffff;
     return this.ipIdSeq;
+  }
+
+  /** The ICMP echo identifier of the next ping socket. */
+  nextPingIdent(): number {
+    this.pingIdentSeq = (this.pingIdentSeq + 1) & 0xffff;
+    return this.pingIdentSeq;
+  }
+
+  /** The source port of the next traceroute (40001…60000, then round again). */
+  nextUdpPort(): number {
+    this.udpPortSeq = this.udpPortSeq >= 60000 ? 40001 : this.udpPortSeq + 1;
+    return this.udpPortSeq;
   }
 
   // ---- namespaces -------------------------------------------------------------------------
@@ -251,6 +266,8 @@ export class World {
       traceSeq: this.traceSeq,
       pidSeq: this.pidSeq,
       ipIdSeq: this.ipIdSeq,
+      pingIdentSeq: this.pingIdentSeq,
+      udpPortSeq: this.udpPortSeq,
       tracing: this.tracing,
       budgetUsed: this.budgetUsed,
       ns: this.allNetns().map((ns) => ({
@@ -273,6 +290,8 @@ export class World {
       this.traceSeq = saved.traceSeq;
       this.pidSeq = saved.pidSeq;
       this.ipIdSeq = saved.ipIdSeq;
+      this.pingIdentSeq = saved.pingIdentSeq;
+      this.udpPortSeq = saved.udpPortSeq;
       this.tracing = saved.tracing;
       this.budgetUsed = saved.budgetUsed;
       for (const s of saved.ns) {

@@ -123,35 +123,41 @@ export function lookupNetns(ctx: Ctx, name: string): import('../../engine/netns/
 function linkSet(ctx: Ctx, args: string[]): void {
   const a = new Argv(ctx, args);
   let devName: string | undefined;
-  const ops: ((dev: Netdev) => void)[] = [];
+  // one RTM_NEWLINK: do_setlink() applies its attributes in this order, whatever order they were typed in
+  const RANK = { netns: 0, address: 1, mtu: 2, name: 3, flags: 4, master: 5 } as const;
+  const ops: { rank: number; op: (dev: Netdev) => void }[] = [];
+  const push = (rank: number, op: (dev: Netdev) => void) => ops.push({ rank, op });
   while (!a.done) {
     const t = a.take();
-    if (t === 'up') ops.push((d) => setLinkUp(d, true));
-    else if (t === 'down') ops.push((d) => setLinkUp(d, false));
+    if (t === 'up') push(RANK.flags, (d) => setLinkUp(d, true));
+    else if (t === 'down') push(RANK.flags, (d) => setLinkUp(d, false));
     else if (t === 'master') {
       const m = a.next();
       const br = ctx.ns.devByName(m);
       if (!br) invarg(ctx, 'Device does not exist\n', m);
-      ops.push((d) => {
-        if (br!.kind !== 'bridge') throw new KernelError('EOPNOTSUPP');
-        setMaster(d, br as never);
+      push(RANK.master, (d) => {
+        // do_set_master() looks the index up in the device's namespace, which `netns` may have changed
+        const upper = d.netns === br!.netns ? br : d.netns.devByIndex(br!.ifindex);
+        if (!upper) throw new KernelError('EINVAL');
+        if (upper.kind !== 'bridge') throw new KernelError('EOPNOTSUPP');
+        setMaster(d, upper);
       });
-    } else if (t === 'nomaster') ops.push((d) => setMaster(d, null));
+    } else if (t === 'nomaster') push(RANK.master, (d) => setMaster(d, null));
     else if (t === 'netns') {
       const target = lookupNetns(ctx, a.next());
-      ops.push((d) => moveToNetns(d, target));
+      push(RANK.netns, (d) => moveToNetns(d, target));
     } else if (t === 'name') {
       const v = a.next();
       if (!checkIfname(v)) invarg(ctx, '"name" not a valid ifname', v);
-      ops.push((d) => renameLink(d, v));
+      push(RANK.name, (d) => renameLink(d, v));
     } else if (t === 'address') {
       const v = a.next().toLowerCase();
       if (!/^([0-9a-f]{1,2}:){5}[0-9a-f]{1,2}$/.test(v)) fail(ctx, `"${v}" is invalid lladdr.\n`, 255);
-      ops.push((d) => setLinkMac(d, v.split(':').map((x) => x.padStart(2, '0')).join(':') as Mac));
+      push(RANK.address, (d) => setLinkMac(d, v.split(':').map((x) => x.padStart(2, '0')).join(':') as Mac));
     } else if (t === 'mtu') {
       const v = a.next();
       if (!/^\d+$/.test(v)) invarg(ctx, 'Invalid "mtu" value\n', v);
-      ops.push((d) => {
+      push(RANK.mtu, (d) => {
         d.mtu = Number(v);
       });
     } else if (t === 'dev') {
@@ -167,7 +173,7 @@ function linkSet(ctx: Ctx, args: string[]): void {
   if (devName === undefined) fail(ctx, 'Not enough information: "dev" argument is required.\n', 255);
   const dev = devOrFail(ctx, devName!);
   try {
-    for (const op of ops) op(dev);
+    for (const { op } of [...ops].sort((x, y) => x.rank - y.rank)) op(dev);
   } catch (e) {
     rtnlError(ctx, e);
   }

@@ -39,8 +39,6 @@ export interface PingRun {
   elapsed: number;
 }
 
-let identSeq = 0x1000;
-
 export function connectRoute(ns: Netns, dst: Ipv4, opts: { oif?: Netdev; saddr?: Ipv4 }): { ok: true; rt: Rtable } | { ok: false; errno: Errno } {
   const r = ipRouteOutput(ns, dst, opts);
   return r.ok ? r : { ok: false, errno: r.errno };
@@ -48,7 +46,7 @@ export function connectRoute(ns: Netns, dst: Ipv4, opts: { oif?: Netdev; saddr?:
 
 export function runPing(ns: Netns, dst: Ipv4, src: Ipv4, o: PingOptions): PingRun {
   const w = ns.world;
-  const ident = (identSeq = (identSeq + 1) & 0xffff);
+  const ident = w.nextPingIdent();
   const events: PingEvent[] = [];
   const sentAt = new Map<number, number>();
   const answered = new Set<number>();
