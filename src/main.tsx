@@ -13,6 +13,8 @@ const store = initAppStore({ initial: boot.doc, storage });
 persistTerminals(store, storage);
 if (boot.notice) store.getState().setNotice(boot.notice);
 dropLabParam();
+// dev builds: the store on window for poking at it from the console
+if (import.meta.env.DEV) Object.assign(window, { hoplab: store });
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

@@ -17,6 +17,7 @@ import { describeOp, isEditLine, type LabDoc, type LabOp, type XY } from './doc'
 import { canRedo, canUndo, emptyHistory, record, redo as historyRedo, undo as historyUndo, type History } from './history';
 import { parseLab, saveLab, serializeLab, type KeyValueStorage } from './persist';
 import { applyOp, hasPreset, presetDoc, replay } from './replay';
+import { presets } from '../scenarios/presets';
 
 export type ActivitySource = 'ui' | 'terminal' | 'lab';
 
@@ -219,7 +220,8 @@ export const createLabSlice =
           return false;
         }
         const doc = presetDoc(name);
-        return get().loadDoc(doc, `Loaded lab: ${doc.title}`).ok;
+        const about = presets[name].description;
+        return get().loadDoc(doc, `Loaded lab: ${doc.title}. ${about}`).ok;
       },
 
       loadDoc: (doc, message) => {

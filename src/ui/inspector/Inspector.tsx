@@ -7,6 +7,7 @@ import { useId, useMemo, useState, type FormEvent } from 'react';
 import type { DevSnapshot, NetnsSnapshot } from '../../engine/snapshot';
 import { netnsCreators, useStore } from '../../store';
 import { podOwners, portState } from '../canvas/graph';
+import { nextIfName } from '../canvas/connect';
 import { cls, STATE_ICON, STATE_LABEL } from '../canvas/nodes';
 import { CommandPreview, InlineError, useEdit } from './useEdit';
 
@@ -88,6 +89,8 @@ function HostInspector({ ns }: { ns: NetnsSnapshot }) {
       <Routes ns={ns} />
       <Sysctls ns={ns} />
       <Connectivity ns={ns} />
+      {!readonly && <Connect ns={ns} />}
+      {!readonly && owner && <DeletePod ns={ns} owner={owner} />}
     </>
   );
 }
@@ -431,6 +434,96 @@ function Connectivity({ ns }: { ns: NetnsSnapshot }) {
         </pre>
       )}
       <p className="hint" style={{ marginTop: 8 }}>The trace panel shows every hop of the last ping.</p>
+    </Section>
+  );
+}
+
+/* ---------------- connect (the keyboard path for drag-to-connect) ---------------- */
+
+function Connect({ ns }: { ns: NetnsSnapshot }) {
+  const snapshot = useStore((s) => s.snapshot);
+  const selectHost = useStore((s) => s.selectHost);
+  const { runSteps, error } = useEdit();
+  const [target, setTarget] = useState('');
+  const id = useId();
+  const others = snapshot.netns.filter((n) => n.role === 'host' && n.name !== ns.name);
+  const ifname = nextIfName(snapshot, ns.name);
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    if (!target) return;
+    const [kind, name] = target.split(':');
+    const ok =
+      kind === 'lan'
+        ? runSteps([{ kind: 'lan-member', lan: name, member: `${ns.name}:${ifname}` }])
+        : runSteps([{ kind: 'link', a: `${ns.name}:${ifname}`, b: `${name}:${nextIfName(snapshot, name)}` }]);
+    if (ok) {
+      setTarget('');
+      selectHost(ns.name);
+    }
+  };
+  return (
+    <Section title="Plug in a cable" label="connect">
+      <form className="row-form" onSubmit={submit}>
+        <label className="field" htmlFor={id}>
+          New interface {ifname} to
+          <select id={id} className="select" value={target} onChange={(e) => setTarget(e.target.value)}>
+            <option value="">Choose a switch or machine…</option>
+            {snapshot.lans.length > 0 && (
+              <optgroup label="LAN switches">
+                {snapshot.lans.map((l) => (
+                  <option key={l.name} value={`lan:${l.name}`}>
+                    {l.name}
+                  </option>
+                ))}
+              </optgroup>
+            )}
+            {others.length > 0 && (
+              <optgroup label="Point-to-point cable to">
+                {others.map((o) => (
+                  <option key={o.name} value={`host:${o.name}`}>
+                    {o.name}
+                  </option>
+                ))}
+              </optgroup>
+            )}
+          </select>
+        </label>
+        <button type="submit" className="btn btn--sm" style={{ height: 32 }} disabled={!target}>
+          Connect
+        </button>
+      </form>
+      <p className="hint" style={{ marginTop: 8 }}>Or drag the + on the box onto a switch or another machine.</p>
+      <InlineError error={error} />
+    </Section>
+  );
+}
+
+/** Delete a pod as a CNI plugin's DEL does: remove its veth pair from the node, then the namespace. */
+export function deletePodCommands(ns: NetnsSnapshot, owner: string): string[] {
+  const peers = ns.devs.filter((d) => d.kind === 'veth' && d.peer?.netns === owner).map((d) => `ip link del ${d.peer!.dev}`);
+  return [...peers, `ip netns del ${ns.name}`];
+}
+
+function DeletePod({ ns, owner }: { ns: NetnsSnapshot; owner: string }) {
+  const { run, error } = useEdit();
+  const selectHost = useStore((s) => s.selectHost);
+  const lines = deletePodCommands(ns, owner);
+  return (
+    <Section title="Delete pod" label="delete">
+      <CommandPreview on={owner} lines={lines} />
+      <div style={{ display: 'flex', justifyContent: 'flex-end', marginTop: 8 }}>
+        <button
+          type="button"
+          className="btn btn--danger"
+          onClick={() => {
+            if (run(owner, lines)) selectHost(owner);
+          }}
+        >
+          Delete {ns.name}
+        </button>
+      </div>
+      <p className="hint" style={{ marginTop: 8 }}>Undo (Ctrl+Z) brings it back.</p>
+      <InlineError error={error} />
     </Section>
   );
 }

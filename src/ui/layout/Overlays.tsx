@@ -2,13 +2,19 @@
  * Overlays on the canvas: the lab notice (import errors, lab loaded), the activity bar showing the
  * command the UI just ran ("ran on node01: `ip route add …`"), the legend, and the empty state.
  */
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { listPresets, useStore } from '../../store';
 import type { AddKind } from './AddDialog';
 
 export function Notice() {
   const notice = useStore((s) => s.notice);
   const setNotice = useStore((s) => s.setNotice);
+  // good news fades by itself; errors stay until dismissed
+  useEffect(() => {
+    if (!notice || notice.kind === 'error') return;
+    const t = setTimeout(() => setNotice(null), 8000);
+    return () => clearTimeout(t);
+  }, [notice, setNotice]);
   if (!notice) return null;
   return (
     <div className={`notice ${notice.kind === 'error' ? 'notice--error' : ''}`} role={notice.kind === 'error' ? 'alert' : 'status'} data-testid="notice">
