@@ -12,8 +12,6 @@ const USAGE = `Usage:
   traceroute [ -46dFITnreAUDV ] [ -f first_ttl ] [ -g gate,... ] [ -i device ] [ -m max_ttl ] [ -N squeries ] [ -p port ] [ -t tos ] [ -l flow_label ] [ -w MAX,HERE,NEAR ] [ -q nqueries ] [ -s src_addr ] [ -z sendwait ] [ --fwmark=num ] host [ packetlen ]
 `;
 
-let portSeq = 40000;
-
 export function traceroute(ctx: Ctx, argv: string[]): void {
   let numeric = false;
   let maxTtl = 30;
@@ -91,55 +89,88 @@ function run(ctx: Ctx, dst: Ipv4, o: { numeric: boolean; maxTtl: number; first: 
     fail(ctx, `\nconnect: ${STRERROR[rt0.errno]}\n`, 1);
   }
   ctx.out.push(header + '\n');
-  const sport = (portSeq = portSeq >= 60000 ? 40000 : portSeq + 1);
-  let got: { from: Ipv4; type: number; code: number; at: number } | undefined;
+  const sport = w.nextUdpPort();
+  interface Probe {
+    ttl: number;
+    dport: number;
+    sent?: number;
+    done?: boolean;
+    reply?: { from: Ipv4; type: number; code: number; at: number };
+  }
+  const probes: Probe[] = [];
+  for (let ttl = o.first, port = o.port; ttl <= o.maxTtl; ttl++) for (let q = 0; q < o.nq; q++) probes.push({ ttl, dport: port++ });
+  const byPort = new Map(probes.map((p) => [p.dport, p]));
   const sock: Socket = {
     kind: 'udp',
     ident: sport,
     onPacket() {},
     onError(e) {
-      got = { from: e.from, type: e.icmpType, code: e.icmpCode, at: w.now };
+      const p = e.inner.udp && byPort.get(e.inner.udp.dport);
+      if (p && p.sent !== undefined && !p.reply) p.reply = { from: e.from, type: e.icmpType, code: e.icmpCode, at: w.now };
     },
   };
   ns.sockets.push(sock);
-  let dport = o.port;
+  // traceroute sends up to 16 probes at once (-N 16) and prints hop by hop, in order
+  const SIMULTANEOUS = 16;
+  let next = 0; // next probe to send
+  let head = 0; // first probe not yet printed
+  let stopAfterTtl = Infinity;
+  const send = (p: Probe) => {
+    p.sent = w.now;
+    const rt = ipRouteOutput(ns, dst, {});
+    if (!rt.ok) return;
+    const pkt: Ipv4Packet = { pid: w.nextPid(), src: rt.rt.src, dst, ttl: p.ttl, id: w.nextIpId(), proto: 'udp', udp: { sport, dport: p.dport, payloadLen: 32 } };
+    ipLocalOut(ns, pkt, rt.rt);
+  };
+  /** when an unanswered probe gives up: max wait, or 3x/10x the RTT of answers from its own or later hops */
+  const deadline = (p: Probe): number => {
+    let t = p.sent! + o.wait;
+    for (const q of probes) {
+      if (!q.reply || q.sent === undefined) continue;
+      const rtt = Math.max(q.reply.at - q.sent, 0.001);
+      if (q.ttl === p.ttl) t = Math.min(t, Math.max(q.reply.at, p.sent! + 3 * rtt));
+      else if (q.ttl > p.ttl) t = Math.min(t, Math.max(q.reply.at, p.sent! + 10 * rtt));
+    }
+    return t;
+  };
   try {
-    for (let ttl = o.first; ttl <= o.maxTtl; ttl++) {
-      let line = `${String(ttl).padStart(2)} `;
+    while (head < probes.length && probes[head].ttl <= stopAfterTtl) {
+      while (next < probes.length && next - head < SIMULTANEOUS && probes[next].ttl <= stopAfterTtl) send(probes[next++]);
+      const p = probes[head];
+      w.runUntil(deadline(p), () => !!p.reply || w.now >= deadline(p));
+      p.done = true;
+      // a hop is printed once all its probes are settled
+      const hop = probes.filter((q) => q.ttl === p.ttl);
+      if (hop.some((q) => !q.done && !q.reply)) {
+        head++;
+        continue;
+      }
+      let line = `${String(p.ttl).padStart(2)} `;
       let last: Ipv4 | undefined;
-      let stop = false;
-      for (let q = 0; q < o.nq; q++) {
-        got = undefined;
-        const rt = ipRouteOutput(ns, dst, {});
-        const sent = w.now;
-        if (rt.ok) {
-          const pkt: Ipv4Packet = { pid: w.nextPid(), src: rt.rt.src, dst, ttl, id: w.nextIpId(), proto: 'udp', udp: { sport, dport: dport++, payloadLen: 32 } };
-          ipLocalOut(ns, pkt, rt.rt);
-        }
-        w.runUntil(sent + o.wait, () => got !== undefined);
-        if (!got) {
+      for (const q of hop) {
+        q.done = true;
+        const g = q.reply;
+        if (!g) {
           line += ' *';
           continue;
         }
-        const g = got as { from: Ipv4; type: number; code: number; at: number };
         if (g.from !== last) {
           const a = formatIpv4(g.from);
           line += o.numeric ? ` ${a}` : ` ${a} (${a})`;
           last = g.from;
         }
-        line += `  ${(g.at - sent).toFixed(3)} ms`;
+        line += `  ${(g.at - q.sent!).toFixed(3)} ms`;
         if (g.type === 3) {
-          const mark = ({ 0: '!N', 1: '!H', 2: '!P', 13: '!X', 9: '!X', 10: '!X' } as Record<number, string>)[g.code];
           if (g.code === 3) {
-            if (g.from === dst) stop = true;
+            if (g.from === dst) stopAfterTtl = Math.min(stopAfterTtl, q.ttl);
           } else {
-            line += ` ${mark ?? `!<${g.code}>`}`;
-            stop = true;
+            line += ` ${({ 0: '!N', 1: '!H', 2: '!P', 13: '!X', 9: '!X', 10: '!X' } as Record<number, string>)[g.code] ?? `!<${g.code}>`}`;
+            stopAfterTtl = Math.min(stopAfterTtl, q.ttl);
           }
         }
       }
       ctx.out.push(line + '\n');
-      if (stop) break;
+      head = probes.indexOf(hop[hop.length - 1]) + 1;
     }
   } finally {
     ns.sockets.splice(ns.sockets.indexOf(sock), 1);
