@@ -2,7 +2,7 @@ import { randomMac, MAC_ZERO, type Mac } from './addr/mac';
 import { asIpv4 } from './addr/ipv4';
 import { seededRng } from './sim/rng';
 import { EventQueue } from './sim/events';
-import type { TraceEvent } from './sim/trace';
+import { Verdict, type TraceEvent } from './sim/trace';
 import type { WorldSnapshot } from './snapshot';
 import { Netns, type NetnsRole } from './netns/netns';
 import type { Loopback } from './netns/netdev';
@@ -21,7 +21,10 @@ export interface Lan {
 }
 
 /** Events a single command may cause before the simulator declares a loop and stops it. */
-export const EVENT_BUDGET = 200_000;
+export const EVENT_BUDGET = 50_000;
+
+/** Trace events kept per command; a storm beyond this is summarised, not recorded frame by frame. */
+export const TRACE_CAP = 5_000;
 
 /**
  * Everything that exists: namespaces, LAN switches, cables, the virtual clock and the event queue.
@@ -227,6 +230,15 @@ export class World {
       if (++this.budgetUsed > EVENT_BUDGET) {
         this.budgetExceeded = true;
         this.queue.clear();
+        if (this.tracing)
+          this.traceLog.push({
+            seq: ++this.traceSeq,
+            time: this.clock,
+            netns: e.netns ?? '',
+            verdict: Verdict.LOOP_BUDGET,
+            packetId: 0,
+            text: `Hoplab stopped the simulation after ${EVENT_BUDGET.toLocaleString('en')} events: frames or packets are going round in circles (a bridge loop — Linux bridges run no STP unless told to — or a broadcast storm). Real Linux would keep forwarding them.`,
+          });
         return;
       }
       e.fn();
@@ -243,6 +255,7 @@ export class World {
 
   emit(e: Omit<TraceEvent, 'seq' | 'time'>): void {
     if (!this.tracing) return;
+    if (this.traceLog.length >= TRACE_CAP) return;
     this.traceLog.push({ ...e, seq: ++this.traceSeq, time: this.clock });
   }
 

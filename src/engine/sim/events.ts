@@ -3,6 +3,7 @@ interface Scheduled {
   at: number;
   seq: number;
   fn: () => void;
+  netns?: string;
 }
 
 export class EventQueue {
@@ -31,7 +32,7 @@ export class EventQueue {
     h[i] = e;
   }
 
-  pop(): Scheduled | undefined {
+  pop(): Readonly<Scheduled> | undefined {
     const h = this.heap;
     if (h.length === 0) return undefined;
     const top = h[0];
