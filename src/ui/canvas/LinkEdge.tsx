@@ -4,7 +4,7 @@
  * link a frame is crossing and moves a packet dot along it.
  */
 import { memo } from 'react';
-import { EdgeLabelRenderer, getBezierPath, type EdgeProps } from '@xyflow/react';
+import { getBezierPath, type EdgeProps } from '@xyflow/react';
 import { TRACE_STEP_MS } from '../../store/trace';
 import { useStore } from '../../store';
 import type { LinkEdge } from './graph';
@@ -48,14 +48,12 @@ export const LinkEdgeView = memo(function LinkEdgeView(props: EdgeProps<LinkEdge
         </circle>
       )}
       {data.state !== 'up' && (
-        <EdgeLabelRenderer>
-          <div
-            className={cls('edge-label', `edge-label--${data.state}`)}
-            style={{ transform: `translate(-50%, -50%) translate(${labelX}px, ${labelY}px)` }}
-          >
+        <g className={cls('edge-label', `edge-label--${data.state}`)} transform={`translate(${labelX} ${labelY})`} aria-hidden="true">
+          <rect x={data.state === 'down' ? -27 : -45} y={-9} width={data.state === 'down' ? 54 : 90} height={18} rx={9} />
+          <text textAnchor="middle" dy="0.35em">
             {data.state === 'down' ? '○ DOWN' : '⚠ NO-CARRIER'}
-          </div>
-        </EdgeLabelRenderer>
+          </text>
+        </g>
       )}
     </>
   );

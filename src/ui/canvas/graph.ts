@@ -15,13 +15,13 @@ import type { Edge, Node } from '@xyflow/react';
 import type { DevSnapshot, NetnsSnapshot, WorldSnapshot } from '../../engine/snapshot';
 import type { XY } from '../../store/doc';
 
-export const PORT_W = 150;
+export const PORT_W = 190;
 export const PORT_H = 44;
 export const PORT_GAP = 8;
 const PAD = 14;
 const HOST_HEADER = 48;
 const POD_HEADER = 52;
-const BRIDGE_HEADER = 40;
+const BRIDGE_HEADER = 56;
 const ROW_GAP = 56; // vertical room for veth edges between pods and bridges
 const HOST_MIN_W = 320;
 
@@ -224,12 +224,12 @@ export function buildGraph(
     // pods row
     const podBoxes = pods.map((p) => {
       const devs = p.devs.filter((d) => d.kind !== 'loopback');
-      const w = Math.max(170, portsWidth(devs.length) + 2 * PAD);
+      const w = Math.max(210, portsWidth(devs.length) + 2 * PAD);
       return { ns: p, devs, w, h: POD_HEADER + PORT_H + PAD };
     });
     const bridgeBoxes = bridges.map((b) => {
       const portsOf = ns.devs.filter((d) => d.master === b.name);
-      const w = Math.max(280, portsWidth(portsOf.length) + 2 * PAD);
+      const w = Math.max(260, portsWidth(portsOf.length) + 2 * PAD);
       return { dev: b, ports: portsOf, w, h: PORT_H + BRIDGE_HEADER + PAD + 6 };
     });
     const rowW = (boxes: { w: number }[]) => (boxes.length ? boxes.reduce((s, b) => s + b.w, 0) + (boxes.length - 1) * 20 : 0);

@@ -183,10 +183,10 @@ export const BridgeNodeView = memo(function BridgeNodeView({ data }: NodeProps<B
         <span className="box__title mono">{data.dev}</span>
         <span className="box__kind">bridge</span>
         <span className="box__spacer" />
-        <span className="mono" style={{ fontSize: 11.5, whiteSpace: 'nowrap' }}>{data.addrs[0] ?? 'no address'}</span>
         <span className={cls('badge', data.state === 'up' ? 'badge--ok' : data.state === 'down' ? '' : 'badge--warn')}>
           {STATE_ICON[data.state]} {STATE_LABEL[data.state]}
         </span>
+        <span className="bridge__addr mono">{data.addrs.length ? data.addrs.join(', ') : 'no address'}</span>
       </div>
       {f === 'drop' && ev && <DropFlag ev={ev} />}
     </div>

@@ -148,11 +148,11 @@ function DevCard({ netns, dev }: { netns: string; dev: DevSnapshot }) {
         <span className={cls('badge', state === 'up' ? 'badge--ok' : state === 'no-carrier' ? 'badge--warn' : '')}>
           <span aria-hidden="true">{STATE_ICON[state]}</span> {STATE_LABEL[state]}
         </span>
-        <span style={{ flex: 1 }} />
         {!readonly && (
           <button
             type="button"
             className="btn btn--sm"
+            style={{ marginLeft: 'auto' }}
             onClick={() => run(netns, `ip link set dev ${dev.name} ${dev.adminUp ? 'down' : 'up'}`)}
             aria-label={`Set ${dev.name} ${dev.adminUp ? 'down' : 'up'}`}
           >
