@@ -20,7 +20,6 @@ import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const bin = (name) => path.join(root, 'node_modules', '.bin', name);
-const E2E_JSON_REPORT = path.join(root, 'playwright-report', 'results.json');
 
 const skip = new Set();
 for (let i = 2; i < process.argv.length; i++) {
@@ -129,9 +128,16 @@ async function conformance() {
 async function e2e() {
   const ensure = await run(process.execPath, [path.join(root, 'scripts', 'ensure-chromium.mjs')]);
   if (ensure.code !== 0) return { passed: 0, failed: 1, note: 'Chromium missing' };
-  fs.rmSync(E2E_JSON_REPORT, { force: true });
-  const r = await run(bin('playwright'), ['test', '--pass-with-no-tests']);
-  const j = readJson(E2E_JSON_REPORT);
+  // A private report file and artifacts folder, so that a Playwright run started by someone else
+  // in the same checkout (which empties test-results/) cannot pull the files from under this one.
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'hoplab-e2e-'));
+  const report = path.join(tmp, 'results.json');
+  const artifacts = path.join(tmp, 'test-results');
+  const r = await run(bin('playwright'), ['test', '--pass-with-no-tests', '--output', artifacts], {
+    env: { PLAYWRIGHT_JSON_OUTPUT_FILE: report },
+  });
+  const j = readJson(report);
+  if (r.code !== 0) console.log(`e2e artifacts (traces, error context): ${artifacts}`);
   if (!j || !j.stats) return { passed: 0, failed: 1, note: `no JSON report (exit ${r.code})` };
   const s = j.stats;
   const passed = (s.expected ?? 0) + (s.flaky ?? 0);
