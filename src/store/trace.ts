@@ -9,9 +9,9 @@ import type { StateCreator } from 'zustand';
 import type { TraceEvent } from '../engine/sim/trace';
 import type { AppState } from './index';
 
-export const TRACE_SPEEDS = [0.25, 0.5, 1, 2, 4] as const;
+export const TRACE_SPEEDS = [0.25, 0.5, 1, 2, 4, 8, 16] as const;
 /** Milliseconds one step lasts at speed 1. */
-export const TRACE_STEP_MS = 700;
+export const TRACE_STEP_MS = 450;
 
 export interface TraceState {
   events: TraceEvent[];
@@ -24,6 +24,8 @@ export interface TraceState {
   line: string | null;
   /** bumps on every showTrace, so views can tell a new trace from a replay of the same one */
   id: number;
+  /** the verdict in words when the caller has one (a probe's "Network is unreachable") */
+  summary: string | null;
 }
 
 export interface TraceMeta {
@@ -31,6 +33,8 @@ export interface TraceMeta {
   line: string;
   /** defaults to "node01: ping -c 1 10.244.2.2" */
   title?: string;
+  /** the verdict in words, shown when the trace has no events (nothing left the host) */
+  summary?: string;
   /**
    * The events come from a probe (what *would* happen, e.g. the reachability matrix): shown, but
    * not handed to packet captures. Without it the frames are taken as real and captured.
@@ -63,6 +67,7 @@ export const emptyTrace: TraceState = {
   on: null,
   line: null,
   id: 0,
+  summary: null,
 };
 
 const clamp = (i: number, n: number): number => (n === 0 ? 0 : Math.min(Math.max(Math.trunc(i), 0), n - 1));
@@ -79,6 +84,7 @@ export const traceReducers = {
       on: meta.on,
       line: meta.line,
       id: t.id + 1,
+      summary: meta.summary ?? null,
     };
   },
   step(t: TraceState, delta: 1 | -1): TraceState {

@@ -43,7 +43,13 @@ export function MatrixView() {
   const total = cells.flat().filter(Boolean).length;
 
   const open = (c: MatrixCell) =>
-    showTrace(c.trace, { on: c.from, line: `ping -c 1 ${c.addr}`, title: `${c.from} → ${c.to} (${c.addr}): ping -c 1, probe`, probe: true });
+    showTrace(c.trace, {
+      on: c.from,
+      line: `ping -c 1 ${c.addr}`,
+      title: `${c.from} → ${c.to} (${c.addr}): ping -c 1, probe`,
+      summary: c.summary,
+      probe: true,
+    });
 
   const moveFocus = (e: KeyboardEvent, i: number, j: number) => {
     const d: Record<string, [number, number]> = { ArrowUp: [-1, 0], ArrowDown: [1, 0], ArrowLeft: [0, -1], ArrowRight: [0, 1] };

@@ -68,8 +68,9 @@ export function TerminalDock() {
           ))}
         </div>
         <label className="hl-terms-open">
-          <span>Open terminal</span>
+          <span aria-hidden="true">Open terminal</span>
           <select
+            aria-label="Open terminal"
             value=""
             onChange={(e) => {
               if (e.target.value) openTerminal(e.target.value);

@@ -329,7 +329,8 @@ export function TerminalView({ host, active, screenReader }: TerminalViewProps) 
       }
     };
     refit();
-    term.focus();
+    // take the keyboard unless the user is moving between terminal tabs with the arrow keys
+    if (document.activeElement?.getAttribute('role') !== 'tab') term.focus();
     const ro = new ResizeObserver(refit);
     ro.observe(container);
     return () => ro.disconnect();

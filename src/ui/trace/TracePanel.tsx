@@ -100,6 +100,28 @@ export function TracePanel() {
     }
   };
 
+  if (n === 0 && trace.line) {
+    // a command that sent nothing (e.g. connect() refused by the routing table)
+    return (
+      <section className="hl-trace" aria-label="Packet trace">
+        <header className="hl-trace-head">
+          <h2>Trace</h2>
+          <span className="hl-trace-title" title={trace.title}>
+            <code>{trace.title}</code>
+          </span>
+          <button type="button" className="hl-trace-close" onClick={clear} aria-label="Clear trace">
+            Clear
+          </button>
+        </header>
+        <div className="hl-trace-outcome hl-trace-outcome-drop" role="status" aria-label="Trace outcome">
+          <p>
+            <strong>✗ No packet left {trace.on}</strong>: {trace.summary ?? 'the command sent nothing'}
+          </p>
+        </div>
+      </section>
+    );
+  }
+
   if (n === 0) {
     return (
       <section className="hl-trace" aria-label="Packet trace">
