@@ -160,6 +160,8 @@ export class World {
     if (!NAME_RE.test(name)) throw new Error(`invalid LAN name "${name}"`);
     if (this.lans.some((l) => l.name === name)) throw new Error(`LAN "${name}" exists`);
     for (const m of members) this.checkEndpoint(m);
+    const twice = members.find((m, i) => members.indexOf(m) !== i);
+    if (twice !== undefined) throw new Error(`interface "${twice}" is listed twice`);
     const ns = this.createNetns(LAN_NS_PREFIX + name, 'lan');
     const br = createBridge(ns, LAN_BRIDGE);
     setLinkUp(br, true);
