@@ -57,7 +57,10 @@ test('before-routes: the ping fails, routes and forwarding added in the inspecto
   await page.keyboard.type('ping -c 2 10.244.2.2');
   await page.keyboard.press('Enter');
   await expect(terminal).toContainText('2 packets transmitted, 2 received');
-  await page.waitForTimeout(2500); // let the hop-by-hop animation cross the LAN
+  // jump the play head to the echo request crossing into the LAN switch: the canvas follows it
+  const crossing = page.locator('.hl-trace li').filter({ hasText: 'echo request' }).filter({ hasText: 'into switch lan0' }).first();
+  await crossing.click();
+  await expect(page.locator('.link-edge.is-active')).toHaveCount(1);
   await lab.shot('03-routed-ping-trace');
 
   expect(errors).toEqual([]);

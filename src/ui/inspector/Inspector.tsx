@@ -3,7 +3,7 @@
  * (as `ip route` prints it) and sysctls. Every edit runs the real command through the store and
  * shows it; a failing command shows its real error inline and changes nothing.
  */
-import { useId, useMemo, useState, type FormEvent } from 'react';
+import { useEffect, useId, useMemo, useRef, useState, type FormEvent } from 'react';
 import type { DevSnapshot, NetnsSnapshot } from '../../engine/snapshot';
 import { netnsCreators, useStore } from '../../store';
 import { podOwners, portState } from '../canvas/graph';
@@ -15,8 +15,11 @@ export function Inspector() {
   const selected = useStore((s) => s.selectedHost);
   const snapshot = useStore((s) => s.snapshot);
   const ns = snapshot.netns.find((n) => n.name === selected && n.role === 'host');
+  const ref = useRef<HTMLElement>(null);
+  // a newly selected host is read from the top
+  useEffect(() => ref.current?.scrollTo({ top: 0 }), [selected]);
   return (
-    <aside className="inspector" aria-label="Inspector">
+    <aside className="inspector" aria-label="Inspector" ref={ref}>
       <HostPicker />
       {ns ? <HostInspector key={ns.name} ns={ns} /> : <InspectorEmpty />}
     </aside>
