@@ -28,7 +28,8 @@ export class FibTable {
   /**
    * fib_table_insert with the rtnetlink flags `ip route add|replace|append` send.
    * add: EEXIST when an alias with the same metric exists; replace: swaps the first such alias;
-   * append: goes after the aliases with the same metric (EEXIST only for an identical route).
+   * append: goes after the aliases with the same metric, prepend before them (both EEXIST only
+   * for an identical route).
    */
   insert(route: FibRoute, mode: 'add' | 'replace' | 'change' | 'append' | 'prepend'): void {
     let group = this.byLen.get(route.plen);
@@ -49,10 +50,11 @@ export class FibTable {
         list[sameMetric] = route;
         return;
       }
+      // append and prepend refuse a perfect duplicate among the aliases of that metric (fa_match)
+      for (let i = sameMetric; i < list.length && list[i].metric === route.metric; i++) {
+        if (sameRoute(list[i], route)) throw new KernelError('EEXIST');
+      }
       if (mode === 'append') {
-        for (let i = sameMetric; i < list.length && list[i].metric === route.metric; i++) {
-          if (sameRoute(list[i], route)) throw new KernelError('EEXIST');
-        }
         let end = sameMetric;
         while (end < list.length && list[end].metric === route.metric) end++;
         list.splice(end, 0, route);
