@@ -157,6 +157,15 @@ describe('pinned regressions found by fuzzing', () => {
     expect(after.stderr).toBe('');
   });
 
+  it('a failed `ip route change` followed by a link going down leaves lookups working (FibTable kept an empty prefix length)', () => {
+    const w = worldAt('routed');
+    const lines = ['ip route change 10.9.0.0/16 via 192.168.1.12', 'ip link add d1 type bridge', 'ip link set d1 up', 'ip link set d1 down'];
+    expect(lines.map((l) => runCommand(w, 'node01', l).exit)).toEqual([2, 0, 0, 0]);
+    const r = runCommand(w, 'node01', 'ping -c 1 8.8.8.8');
+    expect(r.stderr).toBe('ping: connect: Network is unreachable\n');
+    expect(runCommand(w, 'node01', 'ip route get 10.9.1.1').stderr).toBe('RTNETLINK answers: Network is unreachable\n');
+  });
+
   it('a ping that outruns the budget stops sending instead of losing every later request', () => {
     const w = worldAt('routed');
     w.tracing = false;

@@ -63,7 +63,9 @@ export class FibTable {
       }
     }
     if (mode === 'change') {
+      // nothing to change: leave no empty list or prefix length behind
       if (list.length === 0) group.delete(route.dst);
+      if (group.size === 0) this.dropLen(route.plen);
       throw new KernelError('ENOENT');
     }
     const at = list.findIndex((r) => r.metric >= route.metric);
@@ -82,10 +84,7 @@ export class FibTable {
     this.count--;
     if (list.length === 0) {
       group!.delete(dst);
-      if (group!.size === 0) {
-        this.byLen.delete(plen);
-        this.lens = this.lens.filter((l) => l !== plen);
-      }
+      if (group!.size === 0) this.dropLen(plen);
     }
     return gone;
   }
@@ -105,13 +104,16 @@ export class FibTable {
         if (keep.length === 0) group.delete(dst);
         else if (keep.length !== list.length) group.set(dst, keep);
       }
-      if (group.size === 0) this.byLen.delete(plen);
+      if (group.size === 0) this.dropLen(plen);
     }
-    if (gone.length) {
-      this.count -= gone.length;
-      this.lens = [...this.byLen.keys()].sort((a, b) => b - a);
-    }
+    this.count -= gone.length;
     return gone;
+  }
+
+  /** Forget a prefix length that has no routes left (lookup walks `lens` and expects a group for each). */
+  private dropLen(plen: number): void {
+    this.byLen.delete(plen);
+    this.lens = this.lens.filter((l) => l !== plen);
   }
 
   /**
