@@ -11,6 +11,7 @@ import { AddMenu, Brand, ImportExport, LabMenu, LayoutButtons, UndoRedo } from '
 import { ActivityBar, EmptyState, Legend, Notice } from './layout/Overlays';
 import { Dock } from './layout/Dock';
 import { useUndoShortcuts } from './layout/shortcuts';
+import { ErrorBoundary } from './layout/ErrorBoundary';
 
 export function App() {
   const [adding, setAdding] = useState<AddKind | null>(null);
@@ -30,14 +31,20 @@ export function App() {
           <ImportExport />
         </header>
         <main className="canvas-area" aria-label="Lab canvas">
-          <LabCanvas />
+          <ErrorBoundary name="canvas">
+            <LabCanvas />
+          </ErrorBoundary>
           <Notice />
           <EmptyState onAdd={setAdding} />
           <ActivityBar />
           <Legend />
         </main>
-        <Inspector />
-        <Dock />
+        <ErrorBoundary name="inspector">
+          <Inspector />
+        </ErrorBoundary>
+        <ErrorBoundary name="dock">
+          <Dock />
+        </ErrorBoundary>
         {adding && <AddDialog kind={adding} onClose={() => setAdding(null)} onSwitch={setAdding} />}
       </div>
     </ReactFlowProvider>

@@ -17,7 +17,9 @@ export function Inspector() {
   const ns = snapshot.netns.find((n) => n.name === selected && n.role === 'host');
   const ref = useRef<HTMLElement>(null);
   // a newly selected host is read from the top
-  useEffect(() => ref.current?.scrollTo({ top: 0 }), [selected]);
+  useEffect(() => {
+    ref.current?.scrollTo({ top: 0 });
+  }, [selected]);
   return (
     <aside className="inspector" aria-label="Inspector" ref={ref}>
       <HostPicker />
