@@ -77,7 +77,7 @@ export interface LabSlice {
   selectHost: (name: string | null) => void;
   loadPreset: (name: string) => boolean;
   /** Replace the lab with a document (import). On failure the current lab is untouched. */
-  loadDoc: (doc: LabDoc, message?: string) => EditResult;
+  loadDoc: (doc: LabDoc, message?: string, details?: string) => EditResult;
   importLab: (text: string) => EditResult;
   exportLab: () => string;
   undo: () => void;
@@ -220,11 +220,10 @@ export const createLabSlice =
           return false;
         }
         const doc = presetDoc(name);
-        const about = presets[name].description;
-        return get().loadDoc(doc, `Loaded lab: ${doc.title}. ${about}`).ok;
+        return get().loadDoc(doc, `Loaded lab: ${doc.title}`, presets[name].description).ok;
       },
 
-      loadDoc: (doc, message) => {
+      loadDoc: (doc, message, details) => {
         let world: World;
         try {
           world = replay(doc);
@@ -237,7 +236,7 @@ export const createLabSlice =
           selectedHost: null,
           autoPositions: {},
           fitRequest: get().fitRequest + 1,
-          notice: message ? { kind: 'info', text: message } : null,
+          notice: message ? { kind: 'info', text: details ? `${message}. ${details}` : message } : null,
           activity: message ? log([{ on: null, text: message, command: false, ok: true, source: 'lab' }]) : get().activity,
         });
         get().clearTrace();

@@ -320,7 +320,7 @@ export function buildGraph(
   for (const lan of snapshot.lans) {
     const id = lanId(lan.name);
     nodeOfNetns[`__lan_${lan.name}`] = id;
-    const width = Math.max(260, Math.min(hostsRowW, 200 + lan.members.length * 120));
+    const width = Math.max(260, Math.min(Math.max(hostsRowW, 260), lan.members.length * 330));
     const height = 64;
     const members = lan.members.map((m) => `${m.netns}:${m.dev}`);
     const xOf = (netns: string) => {
