@@ -1,4 +1,4 @@
-import { formatIpv4, parseIpv4, type Ipv4 } from '../engine/addr/ipv4';
+import { formatIpv4, parseInetAton, parseIpv4, type Ipv4 } from '../engine/addr/ipv4';
 import { STRERROR } from '../engine/fib/route';
 import { connectRoute, runPing, type PingEvent } from '../engine/ipv4/session';
 import type { Netdev } from '../engine/netns/netdev';
@@ -132,12 +132,13 @@ export function ping(ctx: Ctx, argv: string[]): void {
   }
   if (positional.length === 0) fail(ctx, 'ping: usage error: Destination address required\n', 1);
   const target = positional[positional.length - 1];
-  const dst = parseIpv4(target);
-  if (dst === null || !/^[0-9.x]+$/i.test(target)) fail(ctx, `ping: ${target}: Temporary failure in name resolution\n`, 2);
-  runPingCommand(ctx, dst!, o);
+  // getaddrinfo() takes a numeric host as inet_aton() reads it; anything else would need DNS
+  const dst = parseInetAton(target);
+  if (dst === null) fail(ctx, `ping: ${target}: Temporary failure in name resolution\n`, 2);
+  runPingCommand(ctx, dst!, target, o);
 }
 
-function runPingCommand(ctx: Ctx, dst: Ipv4, o: Opts): void {
+function runPingCommand(ctx: Ctx, dst: Ipv4, target: string, o: Opts): void {
   const ns = ctx.ns;
   const w = ctx.world;
   let oif: Netdev | undefined;
@@ -176,7 +177,7 @@ function runPingCommand(ctx: Ctx, dst: Ipv4, o: Opts): void {
   const src = saddr ?? c.rt.src;
   const d = formatIpv4(dst);
   const from = o.iface !== undefined ? ` from ${formatIpv4(src)} ${oif ? `${oif.name}` : ''}:` : '';
-  ctx.out.push(`PING ${d} (${d})${from} ${o.size}(${o.size + 28}) bytes of data.\n`);
+  ctx.out.push(`PING ${target} (${d})${from} ${o.size}(${o.size + 28}) bytes of data.\n`);
   const count = o.count ?? (o.deadline ? Math.ceil(o.deadline / o.interval) : 5);
   const timeout = o.timeout ?? (o.deadline ?? 10000);
   const run = runPing(ns, dst, src, { count, interval: o.interval, timeout, ttl: o.ttl, size: o.size, oif });
@@ -189,7 +190,7 @@ function runPingCommand(ctx: Ctx, dst: Ipv4, o: Opts): void {
   }
   const tx = run.transmitted;
   const rx = run.received;
-  let stats = `\n--- ${d} ping statistics ---\n${tx} packets transmitted, ${rx} received`;
+  let stats = `\n--- ${target} ping statistics ---\n${tx} packets transmitted, ${rx} received`;
   if (run.errors) stats += `, +${run.errors} errors`;
   const loss = tx ? ((tx - rx) * 100) / tx : 0;
   stats += `, ${formatG(loss)}% packet loss, time ${Math.round(run.elapsed)}ms\n`;

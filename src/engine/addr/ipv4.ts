@@ -35,6 +35,28 @@ function strtoul0(s: string): number | null {
   return null;
 }
 
+/**
+ * glibc inet_aton(), as ping and traceroute read their target: one to four parts, each decimal,
+ * 0-octal or 0x-hex; the last part fills the remaining bytes ("127.1" is 127.0.0.1, "2130706433"
+ * too). Note the difference from iproute2, for which "127.1" is 127.1.0.0.
+ */
+export function parseInetAton(text: string): Ipv4 | null {
+  const parts = text.split('.');
+  if (parts.length > 4) return null;
+  const nums: number[] = [];
+  for (const p of parts) {
+    let n: number;
+    if (/^0[xX][0-9a-fA-F]+$/.test(p)) n = parseInt(p.slice(2), 16);
+    else if (/^0[0-7]*$/.test(p)) n = parseInt(p, 8);
+    else if (/^[1-9][0-9]*$/.test(p)) n = Number(p);
+    else return null;
+    nums.push(n);
+  }
+  const last = nums.pop()!;
+  if (nums.some((n) => n > 255) || last >= 2 ** (8 * (4 - nums.length))) return null;
+  return asIpv4(nums.reduce((v, n, i) => v + n * 2 ** (8 * (3 - i)), 0) + last);
+}
+
 /** Strict dotted quad, as inet_aton-free tools (ping, sysctl-free code paths) expect. */
 export function parseDottedQuad(text: string): Ipv4 | null {
   const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(text);
