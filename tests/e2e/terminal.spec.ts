@@ -166,3 +166,22 @@ test('terminals are labelled and do not trap the keyboard', async ({ page }) => 
   await page.getByRole('button', { name: 'Close node03 terminal' }).click();
   await expect(tabs.getByRole('tab')).toHaveCount(0);
 });
+
+test('copy and paste: a pasted block runs line by line; a selection copies', async ({ page, context }) => {
+  await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+  const lab = new LabPage(page);
+  const t = new Terminals(page);
+  await lab.open('before-routes');
+  await t.open('node03');
+  await page.evaluate(() => navigator.clipboard.writeText('ip -br addr show dev eth0\nip route show default\nhostname\n'));
+  await page.keyboard.press('Control+Shift+V');
+  await t.expectOutput('node03', /eth0@if\d+\s+UP\s+192\.168\.1\.13\/24/);
+  await t.expectOutput('node03', /# hostname\s*node03/);
+
+  // select a word with a double click, copy it with Ctrl+Shift+C
+  const row = t.screen('node03').locator(':scope > div', { hasText: /^eth0/ }).first();
+  const box = (await row.boundingBox())!;
+  await page.mouse.dblclick(box.x + 10, box.y + box.height / 2);
+  await page.keyboard.press('Control+Shift+C');
+  await expect.poll(() => page.evaluate(() => navigator.clipboard.readText())).toMatch(/^eth0@if\d+$/);
+});

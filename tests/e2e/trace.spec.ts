@@ -109,8 +109,10 @@ test('playback: step, back, play, pause, speed; the inspector shows the headers 
 
   const controls = t.trace.getByRole('toolbar', { name: 'Trace playback' });
   const pos = controls.getByText(/^Event \d+ of \d+$/);
-  await controls.getByRole('button', { name: /^(Pause|Play)$/ }).click(); // stop the autoplay if running
-  if (await controls.getByRole('button', { name: 'Pause' }).isVisible()) await controls.getByRole('button', { name: 'Pause' }).click();
+  // a new trace plays by itself; stepping pauses it
+  await expect(controls.getByRole('button', { name: 'Pause' })).toBeVisible();
+  await controls.getByRole('button', { name: 'Step forward' }).click();
+  await expect(controls.getByRole('button', { name: 'Play' })).toBeVisible();
   await controls.getByRole('button', { name: 'First event' }).click();
   await expect(pos).toHaveText(/^Event 1 of \d+$/);
   await controls.getByRole('button', { name: 'Step forward' }).click();

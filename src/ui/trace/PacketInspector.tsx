@@ -26,7 +26,8 @@ export function PacketInspector({ event: e, index }: { event: TraceEvent; index:
         Event {index + 1} at {where(e)}
       </h3>
       <dl>
-        <Row k="Verdict" v={`${isDropEvent(e) ? 'dropped: ' : ''}${VERDICT_LABEL[e.verdict] ?? e.verdict} (${e.verdict})`} />
+        <Row k="Verdict" v={`${isDropEvent(e) ? 'dropped: ' : ''}${VERDICT_LABEL[e.verdict] ?? e.verdict}`} />
+        <Row k="Kernel" v={e.verdict} />
         <Row k="Time" v={`${e.time.toFixed(3)} ms`} />
         {e.to && <Row k="Next" v={`${e.to.netns} ${e.to.dev}`} />}
         <Row k="Route" v={e.route} />

@@ -34,9 +34,11 @@ function EventRow({ e, index, current, onPick }: { e: TraceEvent; index: number;
             {VERDICT_LABEL[e.verdict] ?? e.verdict}
           </span>
         </span>
-        <span className="hl-trace-text">{sentence(e)}</span>
+        <span className="hl-trace-text" title={sentence(e)}>
+          {sentence(e)}
+        </span>
         {drop && e.fix && (
-          <span className="hl-trace-fix">
+          <span className="hl-trace-fix" onClick={(ev) => ev.stopPropagation()}>
             <span>Suggested fix: {e.fix.text}</span>
             <button
               type="button"
@@ -143,9 +145,6 @@ export function TracePanel() {
     <section className="hl-trace" aria-label="Packet trace">
       <header className="hl-trace-head">
         <h2>Trace</h2>
-        <span className="hl-trace-title" title={trace.title}>
-          <code>{trace.title}</code>
-        </span>
         <div className="hl-trace-controls" role="toolbar" aria-label="Trace playback">
           <button type="button" onClick={() => seek(0)} disabled={cursor === 0} aria-label="First event">
             |◀
@@ -169,8 +168,8 @@ export function TracePanel() {
             ▶|
           </button>
           <label className="hl-trace-speed">
-            Speed
-            <select value={speed} onChange={(e) => setSpeed(Number(e.target.value))}>
+            <span className="hl-trace-speed-label">Speed</span>
+            <select value={speed} onChange={(e) => setSpeed(Number(e.target.value))} aria-label="Speed">
               {TRACE_SPEEDS.map((s) => (
                 <option key={s} value={s}>
                   {s}×
@@ -192,6 +191,9 @@ export function TracePanel() {
         role="status"
         aria-label="Trace outcome"
       >
+        <p className="hl-trace-title" title={trace.title}>
+          <code>{trace.title}</code>
+        </p>
         <p>
           {end.kind === 'drop' ? (
             <strong>✗ Dropped at {where(end.event)}</strong>
