@@ -45,45 +45,91 @@ export const NS_DEFAULTS: Record<string, string> = {
 /** Values that must be integers (every key we model is numeric except the port ranges). */
 export const isNumericKey = (key: string): boolean => !key.endsWith('_range');
 
+const CONF_PREFIX = 'net.ipv4.conf.';
+const CONF_NAMES = Object.keys(IPV4_CONF_DEFAULTS);
+
+/** `net.ipv4.conf.<dev>.<name>` keys, built once per device name and shared by every namespace. */
+const confKeyCache = new Map<string, Map<string, string>>();
+function confKeys(dev: string): Map<string, string> {
+  let keys = confKeyCache.get(dev);
+  if (!keys) {
+    keys = new Map(CONF_NAMES.map((k) => [k, `${CONF_PREFIX}${dev}.${k}`]));
+    if (confKeyCache.size < 10_000) confKeyCache.set(dev, keys);
+  }
+  return keys;
+}
+const confKey = (dev: string, name: string): string => confKeys(dev).get(name) ?? `${CONF_PREFIX}${dev}.${name}`;
+
+/**
+ * Copy-on-write: only values that differ from the kernel default (or were written) are stored, so
+ * an untouched namespace costs a few entries instead of a hundred strings per device.
+ */
 export class Sysctls {
+  /** written values, and conf values copied from conf.default when a device appeared */
   private readonly values = new Map<string, string>();
+  /** devices with a net.ipv4.conf.<dev> directory ("all" and "default" included) */
+  private readonly confDevs = new Set<string>();
 
   constructor() {
-    for (const [k, v] of Object.entries(NS_DEFAULTS)) this.values.set(k, v);
     for (const c of ['all', 'default']) this.addConf(c);
     this.values.set('net.ipv4.conf.all.accept_source_route', '0');
   }
 
+  /** The value a key has when nobody wrote it, or undefined when the key does not exist. */
+  private fallback(key: string): string | undefined {
+    const ns = NS_DEFAULTS[key];
+    if (ns !== undefined) return ns;
+    if (!key.startsWith(CONF_PREFIX)) return undefined;
+    const dot = key.lastIndexOf('.');
+    if (dot <= CONF_PREFIX.length) return undefined;
+    const name = key.slice(dot + 1);
+    if (!Object.hasOwn(IPV4_CONF_DEFAULTS, name) || !this.confDevs.has(key.slice(CONF_PREFIX.length, dot))) return undefined;
+    return IPV4_CONF_DEFAULTS[name];
+  }
+
   /** A new device copies conf.default (devinet_copy_dflt_conf). */
   addConf(dev: string): void {
-    for (const k of Object.keys(IPV4_CONF_DEFAULTS)) {
-      const dflt = this.values.get(`net.ipv4.conf.default.${k}`) ?? IPV4_CONF_DEFAULTS[k];
-      this.values.set(`net.ipv4.conf.${dev}.${k}`, dev === 'all' || dev === 'default' ? IPV4_CONF_DEFAULTS[k] : dflt);
+    this.removeConf(dev);
+    this.confDevs.add(dev);
+    if (dev === 'all' || dev === 'default') return;
+    const dflt = confKeys('default');
+    for (const [k, key] of confKeys(dev)) {
+      const v = this.values.get(dflt.get(k)!);
+      if (v !== undefined) this.values.set(key, v);
     }
   }
 
   removeConf(dev: string): void {
-    for (const k of Object.keys(IPV4_CONF_DEFAULTS)) this.values.delete(`net.ipv4.conf.${dev}.${k}`);
+    if (!this.confDevs.delete(dev)) return;
+    for (const key of confKeys(dev).values()) this.values.delete(key);
   }
 
   renameConf(from: string, to: string): void {
-    for (const k of Object.keys(IPV4_CONF_DEFAULTS)) {
-      const v = this.values.get(`net.ipv4.conf.${from}.${k}`);
-      this.values.delete(`net.ipv4.conf.${from}.${k}`);
-      if (v !== undefined) this.values.set(`net.ipv4.conf.${to}.${k}`, v);
+    if (!this.confDevs.has(from)) return;
+    const moved: [string, string][] = [];
+    for (const [k, key] of confKeys(from)) {
+      const v = this.values.get(key);
+      if (v !== undefined) moved.push([k, v]);
     }
+    this.removeConf(from);
+    this.removeConf(to);
+    this.confDevs.add(to);
+    for (const [k, v] of moved) this.values.set(confKey(to, k), v);
   }
 
   has(key: string): boolean {
-    return this.values.has(key);
+    return this.values.has(key) || this.fallback(key) !== undefined;
   }
 
   get(key: string): string | undefined {
-    return this.values.get(key);
+    return this.values.get(key) ?? this.fallback(key);
   }
 
   keys(): string[] {
-    return [...this.values.keys()].sort();
+    const all = new Set<string>(Object.keys(NS_DEFAULTS));
+    for (const dev of this.confDevs) for (const key of confKeys(dev).values()) all.add(key);
+    for (const key of this.values.keys()) all.add(key);
+    return [...all].sort();
   }
 
   /** Writes a value the way the kernel's proc handlers do, including forwarding propagation. */
@@ -91,6 +137,8 @@ export class Sysctls {
     if (key === 'net.ipv4.ip_forward' || key === 'net.ipv4.conf.all.forwarding') {
       const on = value;
       this.values.set('net.ipv4.ip_forward', on);
+      for (const dev of this.confDevs) this.values.set(confKey(dev, 'forwarding'), on);
+      // a written key outside a device directory that looks like one still follows, as before
       for (const k of this.values.keys()) if (/^net\.ipv4\.conf\.[^.]+\.forwarding$/.test(k)) this.values.set(k, on);
       return;
     }
@@ -99,18 +147,27 @@ export class Sysctls {
 
   /** IN_DEV_FORWARD(in_dev) */
   forwarding(dev: string): boolean {
-    const v = this.values.get(`net.ipv4.conf.${dev}.forwarding`);
+    const v = this.confValue(dev, 'forwarding');
     return v !== undefined && v !== '0';
   }
 
   conf(dev: string, name: string): number {
-    return Number(this.values.get(`net.ipv4.conf.${dev}.${name}`) ?? IPV4_CONF_DEFAULTS[name] ?? 0);
+    return Number(this.confValue(dev, name) ?? IPV4_CONF_DEFAULTS[name] ?? 0);
+  }
+
+  /** get(`net.ipv4.conf.<dev>.<name>`) without building the key (the packet path asks often). */
+  private confValue(dev: string, name: string): string | undefined {
+    const v = this.values.get(confKey(dev, name));
+    if (v !== undefined) return v;
+    return this.confDevs.has(dev) && Object.hasOwn(IPV4_CONF_DEFAULTS, name) ? IPV4_CONF_DEFAULTS[name] : undefined;
   }
 
   clone(): Sysctls {
     const c = new Sysctls();
     c.values.clear();
+    c.confDevs.clear();
     for (const [k, v] of this.values) c.values.set(k, v);
+    for (const d of this.confDevs) c.confDevs.add(d);
     return c;
   }
 }
