@@ -249,6 +249,7 @@ export function routeAdd(ns: Netns, cfg: RouteConfig, mode: 'add' | 'replace' | 
     proto: cfg.proto ?? RTPROT.boot,
     scope,
     prefsrc: cfg.prefsrc,
+    nh: undefined, // declared here so the route keeps one in-object shape
   };
   if (cfg.dst !== route.dst) throw new KernelError('EINVAL', 'Invalid prefix for given prefix length');
   if (!ROUTE_TYPE_ERRNO[cfg.type]) {

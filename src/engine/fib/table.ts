@@ -40,8 +40,11 @@ export class FibTable {
     }
     let list = group.get(route.dst);
     if (!list) {
-      list = [];
-      group.set(route.dst, list);
+      if (mode === 'change') throw new KernelError('ENOENT');
+      // most prefixes hold one alias: an exact-size array, not push()'s 17-slot backing store
+      group.set(route.dst, [route]);
+      this.count++;
+      return;
     }
     const sameMetric = list.findIndex((r) => r.metric === route.metric);
     if (sameMetric >= 0) {
