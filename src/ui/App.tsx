@@ -10,6 +10,7 @@ import { AddDialog, type AddKind } from './layout/AddDialog';
 import { AddMenu, Brand, ImportExport, LabMenu, LayoutButtons, UndoRedo } from './layout/Header';
 import { ActivityBar, EmptyState, Legend, Notice } from './layout/Overlays';
 import { Dock } from './layout/Dock';
+import { DockResizer } from './layout/DockResizer';
 import { useUndoShortcuts } from './layout/shortcuts';
 import { ErrorBoundary } from './layout/ErrorBoundary';
 
@@ -45,6 +46,7 @@ export function App() {
         <ErrorBoundary name="dock">
           <Dock />
         </ErrorBoundary>
+        <DockResizer />
         {adding && <AddDialog kind={adding} onClose={() => setAdding(null)} onSwitch={setAdding} />}
       </div>
     </ReactFlowProvider>
