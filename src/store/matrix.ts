@@ -19,9 +19,8 @@ export interface MatrixCell {
   to: string;
   addr: string;
   ok: boolean;
-  /** "reply", "Network is unreachable", "dropped at node02: forwarding disabled" … */
+  /** "reply", "Network is unreachable", "dropped at node02: IP_FORWARDING_DISABLED" … */
   summary: string;
-  trace: TraceEvent[];
 }
 
 /** The address a host is known by: first primary address of a device that is not a bridge or a bridge port. */
@@ -35,13 +34,22 @@ export function matrixHosts(snapshot: WorldSnapshot): MatrixHost[] {
   return snapshot.netns.filter((n) => n.role === 'host').map((n) => ({ name: n.name, addr: primaryAddress(n) }));
 }
 
-/** rows[i][j]: from hosts[i] to hosts[j]; null on the diagonal and for hosts without an address. */
+/**
+ * rows[i][j]: from hosts[i] to hosts[j]; null on the diagonal and for hosts without an address.
+ * Verdicts only (no trace events recorded), so a whole matrix stays cheap; `probeTrace` gives a
+ * cell's trace when it is opened.
+ */
 export function computeMatrix(world: World, hosts: readonly MatrixHost[]): (MatrixCell | null)[][] {
   return hosts.map((from) =>
     hosts.map((to) => {
       if (from.name === to.name || !to.addr) return null;
-      const r = probe(world, from.name, to.addr);
-      return { from: from.name, to: to.name, addr: to.addr, ok: r.ok, summary: r.summary, trace: r.trace };
+      const r = probe(world, from.name, to.addr, { trace: false });
+      return { from: from.name, to: to.name, addr: to.addr, ok: r.ok, summary: r.summary };
     }),
   );
+}
+
+/** One probe with its trace events (the world is left exactly as it was). */
+export function probeTrace(world: World, from: string, addr: string): { ok: boolean; summary: string; trace: TraceEvent[] } {
+  return probe(world, from, addr, { trace: true });
 }

@@ -210,3 +210,30 @@ describe('capture panels', () => {
     expect(store.getState()).toMatchObject({ captures: [], activeCapture: null });
   });
 });
+
+describe('with the real engine', () => {
+  it('tcpdump on node02 eth0 prints the routed ping from pod1, request then reply', async () => {
+    const { createAppStore } = await import('./index');
+    const { presetDoc } = await import('./replay');
+    const store = createAppStore({ initial: presetDoc('routed'), storage: null });
+    const s = () => store.getState();
+    s().submitLine('node02', 'tcpdump -n -i eth0 -c 4');
+    s().startCapture('node02', 'v-net-0');
+    s().submitLine('node01', 'ip netns exec pod1 ping -c 1 10.244.2.2');
+    const screen = s().terminals.node02.chunks.map((c) => c.echo + c.data).join('');
+    const frames = screen.split('\n').filter((l) => /^\d\d:\d\d:\d\d\.\d{6} /.test(l)).map((l) => l.slice(16));
+    expect(frames).toEqual([
+      'ARP, Request who-has 192.168.1.12 tell 192.168.1.11, length 28',
+      expect.stringMatching(/^ARP, Reply 192\.168\.1\.12 is-at [0-9a-f:]{17}, length 28$/),
+      expect.stringMatching(/^IP 10\.244\.1\.2 > 10\.244\.2\.2: ICMP echo request, id \d+, seq 1, length 64$/),
+      expect.stringMatching(/^IP 10\.244\.2\.2 > 10\.244\.1\.2: ICMP echo reply, id \d+, seq 1, length 64$/),
+    ]);
+    expect(screen.endsWith('4 packets captured\n4 packets received by filter\n0 packets dropped by kernel\n')).toBe(true);
+    // the capture panel on the bridge saw the request go to pod2 and the reply come back
+    const lines = s().captures[0].lines.map((l) => `${l.dir} ${l.text.slice(16)}`);
+    expect(lines).toContainEqual(expect.stringMatching(/^out IP 10\.244\.1\.2 > 10\.244\.2\.2: ICMP echo request/));
+    expect(lines).toContainEqual(expect.stringMatching(/^in IP 10\.244\.2\.2 > 10\.244\.1\.2: ICMP echo reply/));
+    // and the trace panel shows the same command
+    expect(s().trace).toMatchObject({ on: 'node01', line: 'ip netns exec pod1 ping -c 1 10.244.2.2' });
+  });
+});

@@ -5,7 +5,7 @@
  */
 import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { useStore } from '../../store';
-import { computeMatrix, matrixHosts, type MatrixCell } from '../../store/matrix';
+import { computeMatrix, matrixHosts, probeTrace, type MatrixCell } from '../../store/matrix';
 import './matrix.css';
 
 /** Short words for a cell; the full summary is in its accessible name and tooltip. */
@@ -42,14 +42,16 @@ export function MatrixView() {
   const okCount = cells.flat().filter((c) => c?.ok).length;
   const total = cells.flat().filter(Boolean).length;
 
-  const open = (c: MatrixCell) =>
-    showTrace(c.trace, {
+  const open = (c: MatrixCell) => {
+    const r = probeTrace(world, c.from, c.addr);
+    showTrace(r.trace, {
       on: c.from,
       line: `ping -c 1 ${c.addr}`,
       title: `${c.from} → ${c.to} (${c.addr}): ping -c 1, probe`,
-      summary: c.summary,
+      summary: r.summary,
       probe: true,
     });
+  };
 
   const moveFocus = (e: KeyboardEvent, i: number, j: number) => {
     const d: Record<string, [number, number]> = { ArrowUp: [-1, 0], ArrowDown: [1, 0], ArrowLeft: [0, -1], ArrowRight: [0, 1] };
