@@ -13,16 +13,31 @@ export function sysctl(ctx: Ctx, argv: string[]): void {
   let write = false;
   let quiet = false;
   let valuesOnly = false;
+  let all = false;
+  let ignoreUnknown = false;
   const items: string[] = [];
+  // getopt_long: options anywhere, short ones bundled ("-qw")
   for (const a of argv) {
-    if (a === '-w' || a === '--write') write = true;
-    else if (a === '-n' || a === '--values') valuesOnly = true;
-    else if (a === '-q' || a === '--quiet') quiet = true;
-    else if (a === '-a' || a === '-A' || a === '-X' || a === '--all') {
-      for (const k of ctx.ns.sysctl.keys()) ctx.out.push(valuesOnly ? `${ctx.ns.sysctl.get(k)}\n` : `${k} = ${ctx.ns.sysctl.get(k)}\n`);
-      return;
-    } else if (a.startsWith('-') && a.length > 1) fail(ctx, `sysctl: invalid option -- '${a.slice(1)}'\n${USAGE}`, 1);
-    else items.push(a);
+    if (a === '--write') write = true;
+    else if (a === '--values') valuesOnly = true;
+    else if (a === '--quiet') quiet = true;
+    else if (a === '--all') all = true;
+    else if (a === '--ignore') ignoreUnknown = true;
+    else if (a.startsWith('--') && a.length > 2) fail(ctx, `sysctl: unrecognized option '${a}'\n${USAGE}`, 1);
+    else if (a.startsWith('-') && a.length > 1) {
+      for (const c of a.slice(1)) {
+        if (c === 'w') write = true;
+        else if (c === 'n') valuesOnly = true;
+        else if (c === 'q') quiet = true;
+        else if (c === 'a' || c === 'A' || c === 'X') all = true;
+        else if (c === 'e') ignoreUnknown = true;
+        else fail(ctx, `sysctl: invalid option -- '${c}'\n${USAGE}`, 1);
+      }
+    } else items.push(a);
+  }
+  if (all) {
+    for (const k of ctx.ns.sysctl.keys()) ctx.out.push(valuesOnly ? `${ctx.ns.sysctl.get(k)}\n` : `${k} = ${ctx.ns.sysctl.get(k)}\n`);
+    return;
   }
   if (items.length === 0) {
     if (write) fail(ctx, "sysctl: no variables specified\nTry `sysctl --help' for more information.\n", 1);
@@ -40,6 +55,7 @@ export function sysctl(ctx: Ctx, argv: string[]): void {
       const key = toKey(item.slice(0, eq));
       const value = item.slice(eq + 1);
       if (!ctx.ns.sysctl.has(key)) {
+        if (ignoreUnknown) continue;
         ctx.err.push(`sysctl: cannot stat /proc/sys/${toPath(key)}: No such file or directory\n`);
         code = 1;
         continue;
@@ -56,6 +72,7 @@ export function sysctl(ctx: Ctx, argv: string[]): void {
       const key = toKey(item);
       const v = ctx.ns.sysctl.get(key);
       if (v === undefined) {
+        if (ignoreUnknown) continue;
         ctx.err.push(`sysctl: cannot stat /proc/sys/${toPath(key)}: No such file or directory\n`);
         code = 1;
         continue;

@@ -54,6 +54,10 @@ export function runPing(ns: Netns, dst: Ipv4, src: Ipv4, o: PingOptions): PingRu
   let received = 0;
   let errors = 0;
   let pipe = 0;
+  // iputils acknowledge(): the pipe is how many requests were out when an answer (reply or error) came
+  const acknowledge = (seq: number) => {
+    pipe = Math.max(pipe, transmitted - seq + 1);
+  };
   const start = w.now;
   const sock: Socket = {
     kind: 'ping',
@@ -64,6 +68,7 @@ export function runPing(ns: Netns, dst: Ipv4, src: Ipv4, o: PingOptions): PingRu
         if (!sentAt.has(m.seq)) return;
         received++;
         answered.add(m.seq);
+        acknowledge(m.seq);
         events.push({ kind: 'reply', seq: m.seq, from: pkt.src, ttl: pkt.ttl, rtt: w.now - sentAt.get(m.seq)!, bytes: m.payloadLen + 8, time: w.now });
       } else if (m.type === 5) {
         const inner = m.inner.icmp;
@@ -76,13 +81,14 @@ export function runPing(ns: Netns, dst: Ipv4, src: Ipv4, o: PingOptions): PingRu
       const seq = inner && 'seq' in inner ? inner.seq : 0;
       errors++;
       answered.add(seq);
+      acknowledge(seq);
       events.push({ kind: 'error', seq, from: e.from, type: e.icmpType, code: e.icmpCode, time: w.now });
     },
   };
+  w.willChange(ns);
   ns.sockets.push(sock);
   const send = (seq: number) => {
     transmitted++;
-    pipe = Math.max(pipe, transmitted - received - errors);
     sentAt.set(seq, w.now);
     const rt = ipRouteOutput(ns, dst, { saddr: src, oif: o.oif });
     if (!rt.ok) {
