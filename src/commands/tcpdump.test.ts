@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { PacketView, TraceEvent } from '../engine/sim/trace';
 import {
   compileFilter,
+  formatCaptured,
   formatFrame,
   formatPacket,
   formatTimestamp,
@@ -165,5 +166,24 @@ describe('argv', () => {
     expect(tcpdumpSummary(1)).toBe('1 packet captured\n1 packet received by filter\n0 packets dropped by kernel\n');
     expect(tcpdumpSummary(4)).toBe('4 packets captured\n4 packets received by filter\n0 packets dropped by kernel\n');
     expect(tcpdumpNoSuchDevice('eth9')).toBe('tcpdump: eth9: No such device exists\n(SIOCGIFHWADDR: No such device)\n');
+  });
+});
+
+describe('-i any', () => {
+  it('captures every device of the namespace, naming device and direction', () => {
+    const req = echo(8, '10.244.1.2', '10.244.2.2');
+    const events = [
+      ev({ verdict: 'RCV', netns: 'node01', dev: 'veth-pod1-br', packet: req, packetId: 4 }),
+      ev({ verdict: 'XMIT', netns: 'node01', dev: 'eth0', packet: req, packetId: 4 }),
+      ev({ verdict: 'RCV', netns: 'node01', dev: 'eth0', packet: { ...arpReq, eth: { ...arpReq.eth!, dst: 'ff:ff:ff:ff:ff:ff' } }, packetId: 5 }),
+      ev({ verdict: 'XMIT', netns: 'node02', dev: 'eth0', packet: req, packetId: 4 }),
+    ];
+    const lines = framesOnDev(events, 'node01', 'any').map((f) => formatCaptured(f, { any: true })!.slice(16));
+    expect(lines).toEqual([
+      'veth-pod1-br In  IP 10.244.1.2 > 10.244.2.2: ICMP echo request, id 1, seq 1, length 64',
+      'eth0  Out IP 10.244.1.2 > 10.244.2.2: ICMP echo request, id 1, seq 1, length 64',
+      'eth0  B   ARP, Request who-has 10.244.2.1 tell 10.244.2.2, length 28',
+    ]);
+    expect(tcpdumpBanner('any')).toContain('listening on any, link-type LINUX_SLL2 (Linux cooked v2), snapshot length 262144 bytes');
   });
 });

@@ -187,33 +187,51 @@ export type FrameDirection = 'in' | 'out';
 export interface CapturedFrame {
   event: TraceEvent;
   dir: FrameDirection;
+  /** the device the frame crossed (useful with -i any) */
+  dev: string;
 }
 
+/** The pseudo-device that captures on every device of the namespace. */
+export const ANY_DEV = 'any';
+
 /**
- * Frames seen by a capture on `netns`/`dev`, in event order: frames sent (XMIT) and received (RCV)
- * on the device, and frames a bridge passed up to itself (BR_LOCAL, seen on the bridge device). A veth crossing (VETH_XMIT … to: peer) counts as sent on one end and received on
- * the other when the engine did not record those separately. Each packet is seen at most once per
- * direction, as a real capture sees each frame once.
+ * Frames seen by a capture on `netns`/`dev` (or every device with `dev` = "any"), in event order:
+ * frames sent (XMIT) and received (RCV) on the device, and frames a bridge passed up to itself
+ * (BR_LOCAL, seen on the bridge device). A veth crossing (VETH_XMIT … to: peer) counts as sent on
+ * one end and received on the other when the engine did not record those separately. Each packet
+ * is seen at most once per device and direction, as a real capture sees each frame once.
  */
 export function framesOnDev(events: readonly TraceEvent[], netns: string, dev: string): CapturedFrame[] {
   const out: CapturedFrame[] = [];
   const seen = new Set<string>();
-  const push = (event: TraceEvent, dir: FrameDirection) => {
+  const any = dev === ANY_DEV;
+  const push = (event: TraceEvent, on: string, dir: FrameDirection) => {
     if (!event.packet || (!event.packet.ip && !event.packet.arp)) return;
-    const key = `${event.packetId}|${dir}`;
+    const key = `${on}|${event.packetId}|${dir}`;
     if (seen.has(key)) return;
     seen.add(key);
-    out.push({ event, dir });
+    out.push({ event, dir, dev: on });
   };
   for (const e of events) {
-    if (e.verdict === 'XMIT' || e.verdict === 'RCV' || e.verdict === 'VETH_XMIT' || e.verdict === 'BR_LOCAL') {
-      // BR_LOCAL: a frame a bridge port received for the bridge itself, seen on the bridge device
-      const dir: FrameDirection = e.verdict === 'RCV' || e.verdict === 'BR_LOCAL' ? 'in' : 'out';
-      if (e.netns === netns && e.dev === dev) push(e, dir);
-      else if (e.verdict === 'VETH_XMIT' && e.to && e.to.netns === netns && e.to.dev === dev) push(e, 'in');
-    }
+    if (e.verdict !== 'XMIT' && e.verdict !== 'RCV' && e.verdict !== 'VETH_XMIT' && e.verdict !== 'BR_LOCAL') continue;
+    const dir: FrameDirection = e.verdict === 'RCV' || e.verdict === 'BR_LOCAL' ? 'in' : 'out';
+    if (e.netns === netns && e.dev && (any || e.dev === dev)) push(e, e.dev, dir);
+    if (e.verdict === 'VETH_XMIT' && e.to && e.to.netns === netns && (any || e.to.dev === dev)) push(e, e.to.dev, 'in');
   }
   return out;
+}
+
+/**
+ * A captured frame as tcpdump prints it; with -i any (Linux cooked v2) the line names the device
+ * and the direction: "00:00:01.000000 eth0  Out IP 10.244.1.2 > …", "B" for broadcasts received.
+ */
+export function formatCaptured(f: CapturedFrame, fmt: FrameFormat & { any?: boolean } = {}): string | null {
+  const body = formatPacket(f.event.packet, fmt.any ? { ...fmt, link: false } : fmt, (f.event.packet && extIp(f.event.packet)?.id) ?? f.event.packetId & 0xffff);
+  if (body === null) return null;
+  if (!fmt.any) return `${formatTimestamp(f.event.time)} ${body}`;
+  const dst = f.event.packet?.eth?.dst;
+  const type = f.dir === 'out' ? 'Out' : dst === 'ff:ff:ff:ff:ff:ff' ? 'B' : dst && parseInt(dst.slice(0, 2), 16) & 1 ? 'M' : 'In';
+  return `${formatTimestamp(f.event.time)} ${f.dev.padEnd(5)} ${type.padEnd(3)} ${body}`;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -414,7 +432,8 @@ export function parseTcpdumpArgs(argv: readonly string[]): TcpdumpParse {
 /** What tcpdump prints (on stderr) when a live capture starts. */
 export function tcpdumpBanner(iface: string, verbose = false): string {
   const first = verbose ? '' : 'tcpdump: verbose output suppressed, use -v[v]... for full protocol decode\n';
-  return `${first}listening on ${iface}, link-type EN10MB (Ethernet), snapshot length 262144 bytes\n`;
+  const link = iface === ANY_DEV ? 'LINUX_SLL2 (Linux cooked v2)' : 'EN10MB (Ethernet)';
+  return `${first}listening on ${iface}, link-type ${link}, snapshot length 262144 bytes\n`;
 }
 
 const plural = (n: number) => (n === 1 ? '' : 's');

@@ -9,7 +9,7 @@
  */
 import type { StateCreator } from 'zustand';
 import type { TraceEvent } from '../engine/sim/trace';
-import { formatFrame, framesOnDev, type FrameDirection } from '../commands/tcpdump';
+import { ANY_DEV, formatCaptured, framesOnDev, type FrameDirection } from '../commands/tcpdump';
 import type { AppState } from './index';
 
 export const MAX_CAPTURE_LINES = 2000;
@@ -17,6 +17,7 @@ export const MAX_CAPTURE_LINES = 2000;
 export interface CaptureLine {
   seq: number;
   dir: FrameDirection;
+  dev: string;
   text: string;
   /** the packet (request, reply, ARP…) the frame belongs to */
   packetId: number;
@@ -49,9 +50,9 @@ export interface CaptureSlice {
 export function feedSession(s: CaptureSession, events: readonly TraceEvent[]): CaptureSession {
   if (s.paused) return s;
   const add: CaptureLine[] = [];
-  for (const { event, dir } of framesOnDev(events, s.netns, s.dev)) {
-    const text = formatFrame(event);
-    if (text !== null) add.push({ seq: event.seq, dir, text, packetId: event.packetId });
+  for (const frame of framesOnDev(events, s.netns, s.dev)) {
+    const text = formatCaptured(frame, { any: s.dev === ANY_DEV });
+    if (text !== null) add.push({ seq: frame.event.seq, dir: frame.dir, dev: frame.dev, text, packetId: frame.event.packetId });
   }
   if (add.length === 0) return s;
   return { ...s, lines: [...s.lines, ...add].slice(-MAX_CAPTURE_LINES), count: s.count + add.length };

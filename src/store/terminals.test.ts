@@ -163,6 +163,15 @@ describe('tcpdump in a terminal', () => {
     expect(screen('node02').endsWith('^C\n1 packet captured\n1 packet received by filter\n0 packets dropped by kernel\n')).toBe(true);
   });
 
+  it('a command sent from elsewhere stops a running capture first', () => {
+    const { store, ran, screen } = makeStore();
+    store.getState().submitLine('node02', 'tcpdump -i eth0');
+    store.getState().submitLine('node02', 'sysctl -w net.ipv4.ip_forward=1', { local: false });
+    expect(store.getState().terminals.node02.capture).toBeNull();
+    expect(ran).toEqual([['node02', 'sysctl -w net.ipv4.ip_forward=1']]);
+    expect(screen('node02')).toMatch(/\^C\n0 packets captured\n[^]*root@node02:~# sysctl -w net\.ipv4\.ip_forward=1\n$/);
+  });
+
   it('does not capture probe traces', () => {
     const { store, screen } = makeStore();
     store.getState().submitLine('node02', 'tcpdump -i eth0');

@@ -15,8 +15,9 @@ import type { StateCreator } from 'zustand';
 import type { TraceEvent } from '../engine/sim/trace';
 import type { WorldSnapshot } from '../engine/snapshot';
 import {
+  ANY_DEV,
   compileFilter,
-  formatFrame,
+  formatCaptured,
   framesOnDev,
   parseTcpdumpArgs,
   tcpdumpBanner,
@@ -130,10 +131,10 @@ export function feedCapture(s: TerminalSession, events: readonly TraceEvent[]): 
   const filter = filterOf(cap.expression);
   let captured = cap.captured;
   let out = '';
-  for (const { event } of framesOnDev(events, cap.netns, cap.dev)) {
+  for (const frame of framesOnDev(events, cap.netns, cap.dev)) {
     if (cap.count !== null && captured >= cap.count) break;
-    if (!event.packet || !filter(event.packet)) continue;
-    const line = formatFrame(event, { link: cap.link, verbose: cap.verbose });
+    if (!frame.event.packet || !filter(frame.event.packet)) continue;
+    const line = formatCaptured(frame, { link: cap.link, verbose: cap.verbose, any: cap.dev === ANY_DEV });
     if (line === null) continue;
     out += line + '\n';
     captured++;
@@ -174,8 +175,10 @@ export function startTcpdump(
     dev = first.name;
   }
   const d = ns.devs.find((x) => x.name === dev);
-  if (!d) return { out: tcpdumpNoSuchDevice(dev), exit: 1, capture: null };
-  if (!d.adminUp) return { out: tcpdumpDeviceDown(dev), exit: 1, capture: null };
+  if (dev !== ANY_DEV) {
+    if (!d) return { out: tcpdumpNoSuchDevice(dev), exit: 1, capture: null };
+    if (!d.adminUp) return { out: tcpdumpDeviceDown(dev), exit: 1, capture: null };
+  }
   return {
     out: tcpdumpBanner(dev, opts.verbose),
     exit: 0,
@@ -218,8 +221,13 @@ export const createTerminalSlice: StateCreator<AppState, [], [], TerminalSlice> 
     submitLine: (host, line, opts = {}) => {
       const local = opts.local ?? true;
       if (!get().openTerminals.includes(host) || get().activeTerminal !== host) get().openTerminal(host);
+      if (session(host).capture) {
+        // a running tcpdump owns the terminal: typed lines are ignored until Ctrl+C, but a command
+        // sent from elsewhere (a fix button) stops the capture first, as a student would
+        if (local) return;
+        get().interruptTerminal(host, '');
+      }
       let s = session(host);
-      if (s.capture) return; // a running tcpdump owns the terminal until Ctrl+C
       const echo = promptFor(host) + line + '\n';
       s = { ...s, history: addHistory(s.history, line) };
       const cmd = line.trim();

@@ -28,12 +28,13 @@ function CaptureLog({ c }: { c: CaptureSession }) {
     >
       {c.lines.length === 0 ? (
         <li className="hl-cap-wait">
-          listening on {c.dev}, link-type EN10MB (Ethernet) — run a ping that crosses {c.netns} {c.dev}
+          listening on {c.dev}, link-type {c.dev === 'any' ? 'LINUX_SLL2 (Linux cooked v2)' : 'EN10MB (Ethernet)'} — run a ping
+          that crosses {c.netns} {c.dev === 'any' ? '' : c.dev}
         </li>
       ) : (
         c.lines.map((l) => (
-          <li key={`${l.seq}-${l.dir}`} className={`hl-cap-line hl-cap-${l.dir}`}>
-            <span className="hl-cap-dir">{l.dir === 'in' ? 'In ' : 'Out'}</span>
+          <li key={`${l.seq}-${l.dev}-${l.dir}`} className={`hl-cap-line hl-cap-${l.dir}`}>
+            {c.dev !== 'any' && <span className="hl-cap-dir">{l.dir === 'in' ? 'In ' : 'Out'}</span>}
             <code>{l.text}</code>
           </li>
         ))
@@ -64,7 +65,7 @@ export function CapturePanel() {
   const id = useId();
 
   const pickedHost = host && hosts.includes(host) ? host : selectedHost && hosts.includes(selectedHost) ? selectedHost : (hosts[0] ?? '');
-  const devs = pickedHost ? (devsByHost[pickedHost] ?? '').split(' ').filter(Boolean) : [];
+  const devs = pickedHost ? [...(devsByHost[pickedHost] ?? '').split(' ').filter(Boolean), 'any'] : [];
   const pickedDev = dev && devs.includes(dev) ? dev : (devs.find((d) => d === 'eth0') ?? devs.find((d) => d !== 'lo') ?? devs[0] ?? '');
   const current = captures.find((c) => c.id === active) ?? captures[0];
 
