@@ -1,10 +1,10 @@
 import { randomMac, MAC_ZERO, type Mac } from './addr/mac';
-import { asIpv4 } from './addr/ipv4';
+import { asIpv4, type Ipv4 } from './addr/ipv4';
 import { seededRng } from './sim/rng';
 import { EventQueue } from './sim/events';
 import { Verdict, type TraceEvent } from './sim/trace';
 import type { WorldSnapshot } from './snapshot';
-import { Netns, type NetnsRole } from './netns/netns';
+import { Netns, type InetPeer, type NetnsRole, type Socket } from './netns/netns';
 import type { Loopback } from './netns/netdev';
 import { addAddress } from './netns/devinet';
 import { createBridge, createVeth, setLinkUp, setMaster } from './netns/link';
@@ -14,6 +14,11 @@ export const LAN_NS_PREFIX = '__lan_';
 export const LAN_BRIDGE = 'br0';
 const NAME_RE = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 const IFNAME_RE = /^[A-Za-z0-9_.-]{1,15}$/;
+
+interface Journal {
+  saved: Map<Netns, { neigh: ReturnType<Netns['neigh']['save']>; peers: [Ipv4, InetPeer][]; redirects: [Ipv4, Ipv4][]; sockets: Socket[] }>;
+  undo: (() => void)[];
+}
 
 export interface Lan {
   name: string;
@@ -50,6 +55,8 @@ export class World {
   /** events processed since the budget was last reset */
   budgetUsed = 0;
   budgetExceeded = false;
+  /** what withRollback must put back; null outside of it */
+  private journal: Journal | null = null;
 
   constructor(opts: { seed?: number } = {}) {
     this.rng = seededRng(opts.seed ?? 1);
@@ -271,6 +278,11 @@ export class World {
   /**
    * Run fn, then put back every piece of soft state a packet can change (neighbours, FDBs,
    * rate-limit peers, redirects, clock, pending events, counters): a "what if" that leaves no trace.
+   *
+   * Nothing is copied up front but the event queue: the packet path calls `willChange(ns)` before it
+   * changes a namespace's neighbours, peers, redirects or sockets (that namespace is saved then, once),
+   * and bridge FDB changes are journaled one by one (`journalUndo`). So a probe costs what its packets
+   * touch, not the size of the lab.
    */
   withRollback<T>(fn: () => T): T {
     const saved = {
@@ -281,23 +293,17 @@ export class World {
       traceSeq: this.traceSeq,
       pidSeq: this.pidSeq,
       ipIdSeq: this.ipIdSeq,
-      pingIdentSeq: this.pingIdentSeq,
-      udpPortSeq: this.udpPortSeq,
       tracing: this.tracing,
       budgetUsed: this.budgetUsed,
-      ns: this.allNetns().map((ns) => ({
-        ns,
-        neigh: ns.neigh.save(),
-        peers: new Map([...ns.peers].map(([k, v]) => [k, { ...v }])),
-        redirects: new Map(ns.redirects),
-        sockets: [...ns.sockets],
-        fdbs: ns.devList().flatMap((d) => (d.kind === 'bridge' ? [{ br: d, fdb: new Map([...d.fdb].map(([k, v]) => [k, { ...v }])) }] : [])),
-      })),
+      journal: this.journal,
     };
+    const journal: Journal = { saved: new Map(), undo: [] };
+    this.journal = journal;
     this.traceLog = [];
     try {
       return fn();
     } finally {
+      this.journal = saved.journal;
       this.clock = saved.clock;
       this.changes = saved.changes;
       this.queue.restore(saved.queue);
@@ -305,21 +311,40 @@ export class World {
       this.traceSeq = saved.traceSeq;
       this.pidSeq = saved.pidSeq;
       this.ipIdSeq = saved.ipIdSeq;
-      this.pingIdentSeq = saved.pingIdentSeq;
-      this.udpPortSeq = saved.udpPortSeq;
       this.tracing = saved.tracing;
       this.budgetUsed = saved.budgetUsed;
-      for (const s of saved.ns) {
-        s.ns.neigh.restore(s.neigh);
-        s.ns.peers.clear();
-        for (const [k, v] of s.peers) s.ns.peers.set(k, v);
-        s.ns.redirects.clear();
-        for (const [k, v] of s.redirects) s.ns.redirects.set(k, v);
-        s.ns.sockets.length = 0;
-        s.ns.sockets.push(...s.sockets);
-        for (const f of s.fdbs) f.br.fdb = f.fdb;
+      for (let i = journal.undo.length - 1; i >= 0; i--) journal.undo[i]();
+      for (const [ns, s] of journal.saved) {
+        ns.neigh.restore(s.neigh);
+        ns.peers.clear();
+        for (const [k, v] of s.peers) ns.peers.set(k, v);
+        ns.redirects.clear();
+        for (const [k, v] of s.redirects) ns.redirects.set(k, v);
+        ns.sockets.length = 0;
+        ns.sockets.push(...s.sockets);
       }
     }
+  }
+
+  /** Soft state of ns is about to change: inside withRollback, save it first (once per rollback). */
+  willChange(ns: Netns): void {
+    const j = this.journal;
+    if (j === null || j.saved.has(ns)) return;
+    j.saved.set(ns, {
+      neigh: ns.neigh.save(),
+      peers: [...ns.peers].map(([k, v]) => [k, { ...v }]),
+      redirects: [...ns.redirects],
+      sockets: [...ns.sockets],
+    });
+  }
+
+  /** Inside withRollback: remember how to undo one change (undone last-first). */
+  journalUndo(undo: () => void): void {
+    this.journal?.undo.push(undo);
+  }
+
+  get journaling(): boolean {
+    return this.journal !== null;
   }
 
   snapshot(): WorldSnapshot {

@@ -11,10 +11,19 @@ export function brFdbInsertLocal(br: Bridge, port: Netdev, mac: Mac): void {
 export function brFdbLearn(br: Bridge, port: Netdev, mac: Mac, now: number): 'learned' | 'refreshed' | 'local' {
   const e = br.fdb.get(mac);
   if (e?.local) return 'local';
+  const w = br.netns.world;
   if (e && e.port === port) {
+    if (w.journaling) {
+      const was = e.updated;
+      w.journalUndo(() => {
+        e.updated = was;
+      });
+    }
     e.updated = now;
     return 'refreshed';
   }
+  // a moved address is replaced in place; a new one is appended (and removed again on undo)
+  if (w.journaling) w.journalUndo(e ? () => void br.fdb.set(mac, e) : () => void br.fdb.delete(mac));
   br.fdb.set(mac, { mac, port, local: false, updated: now });
   return 'learned';
 }
@@ -24,6 +33,14 @@ export function brFdbFind(br: Bridge, mac: Mac, now: number): FdbEntry | undefin
   const e = br.fdb.get(mac);
   if (!e) return undefined;
   if (!e.local && now - e.updated > br.ageingTime * 1000) {
+    const w = br.netns.world;
+    if (w.journaling) {
+      // deleting reorders the map on undo: keep the whole table as it was instead
+      const before = new Map(br.fdb);
+      w.journalUndo(() => {
+        br.fdb = before;
+      });
+    }
     br.fdb.delete(mac);
     return undefined;
   }

@@ -66,6 +66,7 @@ export function ipOutput(ns: Netns, pkt: Ipv4Packet, rt: Rtable): void {
 
 /** neigh_output()/__neigh_event_send(): send now if the neighbour is known, else queue and ARP. */
 function neighOutput(ns: Netns, dev: Netdev, nexthop: Ipv4, pkt: Ipv4Packet): void {
+  ns.world.willChange(ns);
   const w = ns.world;
   let n = ns.neigh.get(dev, nexthop);
   if (n && NUD_VALID.has(n.state)) {
@@ -123,6 +124,7 @@ function reachableTime(ns: Netns): number {
 
 /** neigh_timer_handler() */
 function neighTimer(ns: Netns, n: Neighbour): void {
+  ns.world.willChange(ns);
   const now = ns.world.now;
   n.timerAt = undefined;
   switch (n.state) {
@@ -324,6 +326,7 @@ function l3Rcv(dev: Netdev, frame: Frame): void {
 
 /** arp_process(): answer requests for our addresses, learn from what we hear. */
 function arpRcv(dev: Netdev, frame: Frame): void {
+  dev.netns.world.willChange(dev.netns);
   const ns = dev.netns;
   const w = ns.world;
   const arp = frame.arp!;
@@ -391,6 +394,7 @@ export function ipRcv(dev: Netdev, pkt: Ipv4Packet): void {
 
 /** ip_error(): a packet we cannot forward; silent when forwarding is off. */
 function ipError(ns: Netns, dev: Netdev, pkt: Ipv4Packet, errno: string, forwarding: boolean, route?: string): void {
+  ns.world.willChange(ns);
   const w = ns.world;
   if (!forwarding) {
     const global = ns.sysctl.get('net.ipv4.ip_forward') === '1';
@@ -462,6 +466,7 @@ function ipForward(ns: Netns, inDev: Netdev, pkt: Ipv4Packet, rt: Rtable): void 
 
 /** ip_rt_send_redirect(): tell a directly connected sender about a better first hop, with backoff. */
 function ipRtSendRedirect(ns: Netns, pkt: Ipv4Packet, rt: Rtable): void {
+  ns.world.willChange(ns);
   const w = ns.world;
   const peer = ns.peer(pkt.src, w.now);
   if (w.now - peer.last > 20 * 1000) {
@@ -529,6 +534,7 @@ function icmpRcv(ns: Netns, dev: Netdev, pkt: Ipv4Packet): void {
 
 /** icmp_redirect() -> __ip_do_redirect(): accepted only when the new gateway's neighbour is already valid. */
 function icmpRedirect(ns: Netns, dev: Netdev, pkt: Ipv4Packet): void {
+  ns.world.willChange(ns);
   const m = pkt.icmp as Extract<Ipv4Packet['icmp'], { type: 5 }>;
   const inner = m.inner;
   if (inner.proto === 'icmp' && inner.icmp && 'id' in inner.icmp) {
@@ -564,6 +570,7 @@ function icmpRedirect(ns: Netns, dev: Netdev, pkt: Ipv4Packet): void {
 
 /** icmp_send(): an ICMP error (or redirect) about pkt, back to its source, rate limited per peer. */
 export function icmpSend(ns: Netns, pkt: Ipv4Packet, type: number, code: number, opts: { dev?: Netdev; gateway?: Ipv4 } = {}): void {
+  ns.world.willChange(ns);
   const w = ns.world;
   if (pkt.proto === 'icmp' && pkt.icmp && pkt.icmp.type !== 0 && pkt.icmp.type !== 8) return; // never an error about an error
   const saddr = isLocal(ns, pkt.dst) ? pkt.dst : undefined;
