@@ -38,7 +38,7 @@ export class FibTable {
       this.byLen.set(route.plen, group);
       this.lens = [...this.byLen.keys()].sort((a, b) => b - a);
     }
-    let list = group.get(route.dst);
+    const list = group.get(route.dst);
     if (!list) {
       if (mode === 'change') throw new KernelError('ENOENT');
       // most prefixes hold one alias: an exact-size array, not push()'s 17-slot backing store
