@@ -26,8 +26,15 @@ export function parseIpv4(text: string): Ipv4 | null {
   return asIpv4(value);
 }
 
-/** strtoul(s, &end, 0) that must consume the whole string. */
-function strtoul0(s: string): number | null {
+/** strtoul(s, &end, 0) that must consume the whole string (leading blanks and a sign allowed, as in C). */
+function strtoul0(text: string): number | null {
+  const [, sign, s] = /^[ \t\n\v\f\r]*([+-]?)([^]*)$/.exec(text)!;
+  const n = strtoulDigits(s);
+  // strtoul("-N") is ULONG_MAX - N + 1: out of range for any part except -0
+  return n !== null && sign === '-' && n !== 0 ? Number.MAX_SAFE_INTEGER : n;
+}
+
+function strtoulDigits(s: string): number | null {
   let m: RegExpMatchArray | null;
   if ((m = /^0[xX]([0-9a-fA-F]+)$/.exec(s))) return parseInt(m[1], 16);
   if (/^0[0-7]*$/.test(s)) return parseInt(s, 8);
