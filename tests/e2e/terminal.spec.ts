@@ -165,6 +165,11 @@ test('terminals are labelled and do not trap the keyboard', async ({ page }) => 
   await expect(tabs.getByRole('tab')).toHaveCount(1);
   await page.getByRole('button', { name: 'Close node03 terminal' }).click();
   await expect(tabs.getByRole('tab')).toHaveCount(0);
+
+  // screen reader mode exposes the terminal's rows as an accessibility tree
+  await t.run('node02', 'hostname');
+  await page.getByRole('checkbox', { name: 'Screen reader mode' }).check();
+  await expect(t.region('node02').locator('.xterm-accessibility-tree')).toContainText('node02');
 });
 
 test('copy and paste: a pasted block runs line by line; a selection copies', async ({ page, context }) => {

@@ -189,3 +189,21 @@ test('reachability matrix: verdicts per pair, live, and a cell opens its trace',
   await expect(matrix.getByRole('button', { name: /^node01 to pod2 10\.244\.2\.2: reply/ })).toBeVisible();
   await shot(page, 'matrix-after-route');
 });
+
+test.describe('with reduced motion', () => {
+  test.use({ reducedMotion: 'reduce' });
+  test('a new trace opens on its outcome instead of playing', async ({ page }) => {
+    const lab = new LabPage(page);
+    const t = new Terminals(page);
+    await lab.open('pods');
+    await t.run('node01', 'ip route add 10.244.2.2 via 192.168.1.12');
+    await t.run('node01', 'ip netns exec pod1 ping -c 1 -W 1 10.244.2.2');
+    const controls = t.trace.getByRole('toolbar', { name: 'Trace playback' });
+    await expect(controls.getByRole('button', { name: 'Play' })).toBeVisible();
+    const current = t.traceEvents.locator('[aria-current="step"]');
+    await expect(current).toContainText('✗ dropped');
+    await expect(current).toContainText('forwarding is disabled');
+    // the live region reads the current event as text
+    await expect(t.trace.locator('[aria-live="polite"]').last()).toContainText(/Event \d+ of \d+: dropped, node01: 10\.244\.2\.2 is not a local address/);
+  });
+});

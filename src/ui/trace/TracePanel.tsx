@@ -7,7 +7,7 @@
  * second signal), and stepping announces the current event in a polite live region.
  */
 import { useEffect, useRef, type KeyboardEvent } from 'react';
-import { useStore } from '../../store';
+import { getAppStore, useStore } from '../../store';
 import { TRACE_SPEEDS, TRACE_STEP_MS } from '../../store/trace';
 import type { TraceEvent } from '../../engine/sim/trace';
 import { isDropEvent, outcome, packetKind, path, requestPacketId, sentence, where } from './describe';
@@ -76,6 +76,14 @@ export function TracePanel() {
   const n = events.length;
   const current = events[cursor];
   const end = outcome(events);
+
+  // with reduced motion, a new trace does not play by itself: it opens on its outcome
+  useEffect(() => {
+    if (trace.id === 0 || !window.matchMedia?.('(prefers-reduced-motion: reduce)').matches) return;
+    const { events: evs } = getAppStore().getState().trace;
+    const o = outcome(evs);
+    seek(o.kind === 'empty' ? 0 : o.index);
+  }, [trace.id, seek]);
 
   // the play head's clock
   useEffect(() => {
