@@ -137,15 +137,15 @@ test('drag to connect, and hand-placed positions are remembered', async ({ page 
   await expect(dialog.getByLabel('Name')).toHaveValue('lan1');
   await dialog.getByRole('button', { name: 'Add LAN switch' }).click();
   const lan1 = page.getByTestId('lan-lan1');
-  await expect(lan1).toContainText('drag a machine');
+  await expect(lan1).toContainText('empty: drag a + here');
 
   // drag node01's + onto the switch: a new interface, cabled in
   const handle = page.locator('.react-flow__node[data-id="host:node01"] .connect-handle');
+  const to = await lab.settledBox(lan1);
   const from = (await handle.boundingBox())!;
-  const to = (await lan1.boundingBox())!;
   await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2);
   await page.mouse.down();
-  await page.mouse.move(to.x + to.width / 2, to.y + 8, { steps: 12 });
+  await page.mouse.move(to.x + to.width / 2, to.y + 2, { steps: 12 });
   await page.mouse.up();
   await expect(lab.host('node01')).toContainText('eth1');
   await expect(lab.activity).toContainText('cable from node01:eth1 into LAN switch lan1');

@@ -137,6 +137,7 @@ export function LabCanvas() {
       onConnect={onConnect}
       isValidConnection={isValidConnection}
       connectionMode={ConnectionMode.Loose}
+      connectionRadius={40}
       nodesDraggable={!readonly}
       nodesConnectable={!readonly}
       edgesFocusable={false}

@@ -23,7 +23,7 @@ const HOST_HEADER = 48;
 const POD_HEADER = 52;
 const BRIDGE_HEADER = 56;
 const ROW_GAP = 56; // vertical room for veth edges between pods and bridges
-const HOST_MIN_W = 320;
+const HOST_MIN_W = 344;
 
 export type PortState = 'up' | 'down' | 'no-carrier';
 

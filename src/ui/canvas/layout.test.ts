@@ -13,6 +13,14 @@ describe('elk layout', () => {
     expect(pos['lan:lan0'].y).toBeGreaterThan(pos['host:node02'].y);
     expect(pos['host:node01'].x).not.toBe(pos['host:node02'].x);
   });
+  it('puts a switch with nothing plugged in below the machines too', async () => {
+    const snap = seedSnapshot();
+    snap.lans.push({ name: 'lan1', members: [] });
+    snap.netns.push({ name: '__lan_lan1', role: 'lan', ipForward: false, routes: [], devs: [] });
+    const pos = await elkLayout(elkInput(buildGraph(snap, {})));
+    expect(pos['lan:lan1'].y).toBeGreaterThan(pos['host:node01'].y);
+  });
+
   it('keeps the key stable when nothing that matters changed', () => {
     const again = buildGraph(seedSnapshot(), {}, { 'host:node01': { x: 1, y: 2 } });
     expect(elkInput(again).key).toBe(elkInput(g).key);

@@ -49,6 +49,8 @@ export function elkInput(g: Pick<LabGraph, 'nodes' | 'edges'>): ElkInput {
       'elk.layered.nodePlacement.strategy': 'BRANDES_KOEPF',
       'elk.layered.considerModelOrder.strategy': 'NODES_AND_EDGES',
       'elk.padding': '[top=20,left=20,bottom=20,right=20]',
+      // one layered drawing even for a switch nothing is plugged into yet: it still goes below
+      'elk.separateConnectedComponents': 'false',
     },
     children,
     // cables between machines do not constrain layers: they are drawn, not laid out

@@ -212,7 +212,7 @@ export const LanNodeView = memo(function LanNodeView({ data }: NodeProps<LanNode
         {data.subnet && <span className="mono" style={{ fontSize: 12 }}>{data.subnet}</span>}
         <span className="box__spacer" />
         <span className="hint" style={{ fontSize: 11 }}>
-          {data.members.length === 0 ? 'drag a machine’s + here' : `${data.members.length} port${data.members.length === 1 ? '' : 's'}`}
+          {data.members.length === 0 ? 'empty: drag a + here' : `${data.members.length} port${data.members.length === 1 ? '' : 's'}`}
         </span>
       </div>
       {f === 'drop' && ev && <DropFlag ev={ev} />}

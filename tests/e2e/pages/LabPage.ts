@@ -81,6 +81,18 @@ export class LabPage {
     return (await out.textContent()) ?? '';
   }
 
+  /** The box of an element once the canvas has stopped moving (layout and fit-view animate). */
+  async settledBox(locator: Locator) {
+    let last = await locator.boundingBox();
+    for (let i = 0; i < 20; i++) {
+      await this.page.waitForTimeout(100);
+      const box = await locator.boundingBox();
+      if (box && last && box.x === last.x && box.y === last.y && box.width === last.width) return box;
+      last = box;
+    }
+    return last!;
+  }
+
   async importFile(name: string, content: string) {
     await this.page.getByTestId('import-input').setInputFiles({ name, mimeType: 'application/json', buffer: Buffer.from(content) });
   }
