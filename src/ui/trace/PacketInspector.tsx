@@ -17,9 +17,28 @@ function Row({ k, v }: { k: string; v: string | number | undefined }) {
   );
 }
 
-export function PacketInspector({ event: e, index }: { event: TraceEvent; index: number }) {
+/**
+ * The route (or FDB entry) that decided where the packet went at this hop: on the event itself, or
+ * on the last earlier event of the same packet in the same namespace.
+ */
+export function decidedBy(events: readonly TraceEvent[], index: number, key: 'route' | 'fdb'): { text: string; at: number } | null {
+  const e = events[index];
+  for (let i = index; i >= 0; i--) {
+    const x = events[i];
+    if (x.packetId !== e.packetId || x.netns !== e.netns) continue;
+    const v = x[key];
+    if (v) return { text: v, at: i };
+  }
+  return null;
+}
+
+export function PacketInspector({ events, index }: { events: readonly TraceEvent[]; index: number }) {
+  const e = events[index];
   const p = e.packet;
   const line = formatPacket(p);
+  const route = decidedBy(events, index, 'route');
+  const fdb = decidedBy(events, index, 'fdb');
+  const note = (at: number) => (at === index ? '' : ` (event ${at + 1})`);
   return (
     <section className="hl-inspect" aria-label="Packet inspector">
       <h3>
@@ -30,8 +49,8 @@ export function PacketInspector({ event: e, index }: { event: TraceEvent; index:
         <Row k="Kernel" v={e.verdict} />
         <Row k="Time" v={`${e.time.toFixed(3)} ms`} />
         {e.to && <Row k="Next" v={`${e.to.netns} ${e.to.dev}`} />}
-        <Row k="Route" v={e.route} />
-        <Row k="FDB" v={e.fdb} />
+        <Row k="Route" v={route ? route.text + note(route.at) : undefined} />
+        <Row k="FDB" v={fdb ? fdb.text + note(fdb.at) : undefined} />
       </dl>
       {p?.eth && (
         <>

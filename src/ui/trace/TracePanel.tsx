@@ -146,9 +146,9 @@ export function TracePanel() {
     );
   }
 
-  const reqId = requestPacketId(events);
+  const reqId = requestPacketId(events, end.kind === 'reached');
   const requestPath = path(events, reqId);
-  const replyPath = end.kind === 'reply' && end.event.packetId !== reqId ? path(events, end.event.packetId) : [];
+  const replyPath = (end.kind === 'reply' || end.kind === 'reached') && end.event.packetId !== reqId ? path(events, end.event.packetId) : [];
   return (
     <section className="hl-trace" aria-label="Packet trace">
       <header className="hl-trace-head">
@@ -207,6 +207,8 @@ export function TracePanel() {
             <strong>✗ Dropped at {where(end.event)}</strong>
           ) : end.kind === 'reply' ? (
             <strong>✓ Reply received at {where(end.event)}</strong>
+          ) : end.kind === 'reached' ? (
+            <strong>✓ Destination reached (port unreachable back at {where(end.event)})</strong>
           ) : end.kind === 'delivered' ? (
             <strong>✓ Delivered at {where(end.event)}</strong>
           ) : null}
@@ -214,6 +216,12 @@ export function TracePanel() {
             <>
               {' '}
               (event {end.index + 1}): {sentence(end.event)}
+              {end.kind !== 'drop' && end.drops > 0 && (
+                <>
+                  {' '}
+                  — {end.drops} {end.drops === 1 ? 'packet was' : 'packets were'} dropped on the way (marked ✗ below)
+                </>
+              )}
             </>
           )}
         </p>
@@ -258,7 +266,7 @@ export function TracePanel() {
             <EventRow key={`${trace.id}-${i}`} e={e} index={i} current={i === cursor} onPick={seek} />
           ))}
         </ol>
-        {current && <PacketInspector event={current} index={cursor} />}
+        {current && <PacketInspector events={events} index={cursor} />}
       </div>
     </section>
   );

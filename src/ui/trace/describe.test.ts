@@ -34,7 +34,14 @@ describe('trace words', () => {
     const req = ev('node02', 'LOCAL_DELIVER', { packet: { icmp: { type: 8, code: 0, name: 'echo request' } } });
     expect(outcome([])).toEqual({ kind: 'empty' });
     expect(outcome([ev('node01', 'XMIT'), req, reply])).toMatchObject({ kind: 'reply', index: 2 });
-    expect(outcome([ev('node01', 'XMIT'), ev('node02', 'IP_FORWARDING_DISABLED'), ev('node03', 'NEIGH_FAILED')])).toMatchObject({ kind: 'drop', index: 1 });
+    expect(outcome([ev('node01', 'XMIT'), ev('node02', 'IP_FORWARDING_DISABLED'), ev('node03', 'NEIGH_FAILED')])).toMatchObject({ kind: 'drop', index: 1, drops: 2 });
+  });
+  it('a traceroute that reaches its destination is not a failure because of its TTL drops', () => {
+    const ttl = ev('node01', 'IP_INHDR_TTL');
+    const te = ev('pod1', 'LOCAL_DELIVER', { packet: { icmp: { type: 11, code: 0, name: 'time exceeded in-transit' } } });
+    const port = ev('pod1', 'LOCAL_DELIVER', { packet: { icmp: { type: 3, code: 3, name: 'port unreachable' } } });
+    expect(outcome([ttl, te, port])).toMatchObject({ kind: 'reached', index: 2, drops: 1 });
+    expect(outcome([ttl, te])).toMatchObject({ kind: 'drop', index: 0 });
   });
   it('lists the path without hidden LAN namespaces', () => {
     expect(path([ev('node01', 'XMIT'), ev('__lan_lan0', 'FLOOD'), ev('node02', 'RCV'), ev('node02', 'FORWARD'), ev('pod2', 'RCV')])).toEqual(['node01', 'node02', 'pod2']);

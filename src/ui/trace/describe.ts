@@ -32,26 +32,33 @@ export function sentence(e: TraceEvent): string {
 
 export type TraceOutcome =
   | { kind: 'empty' }
-  | { kind: 'drop'; index: number; event: TraceEvent }
-  | { kind: 'reply'; index: number; event: TraceEvent }
-  | { kind: 'delivered'; index: number; event: TraceEvent };
+  | { kind: 'drop'; index: number; event: TraceEvent; drops: number }
+  | { kind: 'reply'; index: number; event: TraceEvent; drops: number }
+  | { kind: 'reached'; index: number; event: TraceEvent; drops: number }
+  | { kind: 'delivered'; index: number; event: TraceEvent; drops: number };
 
 /**
- * How the trace ended: the first drop (the reason a ping fails), else the echo reply (or ICMP error)
- * delivered back, else the last local delivery.
+ * How the trace ended. An echo reply delivered back means the ping worked (`reply`); a port
+ * unreachable delivered back means a traceroute reached its destination (`reached`) — the TTL
+ * drops on the way are how traceroute works. Otherwise the first drop is the reason it failed;
+ * failing that, the last local delivery.
  */
 export function outcome(events: readonly TraceEvent[]): TraceOutcome {
   if (events.length === 0) return { kind: 'empty' };
-  const drop = events.findIndex(isDropEvent);
-  if (drop >= 0) return { kind: 'drop', index: drop, event: events[drop] };
+  const drops = events.filter(isDropEvent).length;
   for (let i = events.length - 1; i >= 0; i--) {
     const e = events[i];
-    if (e.verdict === 'LOCAL_DELIVER' && e.packet?.icmp && e.packet.icmp.type !== 8) return { kind: 'reply', index: i, event: e };
+    const icmp = e.packet?.icmp;
+    if (e.verdict !== 'LOCAL_DELIVER' || !icmp) continue;
+    if (icmp.type === 0) return { kind: 'reply', index: i, event: e, drops };
+    if (icmp.type === 3 && icmp.code === 3) return { kind: 'reached', index: i, event: e, drops };
   }
+  const drop = events.findIndex(isDropEvent);
+  if (drop >= 0) return { kind: 'drop', index: drop, event: events[drop], drops };
   for (let i = events.length - 1; i >= 0; i--) {
-    if (events[i].verdict === 'LOCAL_DELIVER') return { kind: 'delivered', index: i, event: events[i] };
+    if (events[i].verdict === 'LOCAL_DELIVER') return { kind: 'delivered', index: i, event: events[i], drops };
   }
-  return { kind: 'delivered', index: events.length - 1, event: events[events.length - 1] };
+  return { kind: 'delivered', index: events.length - 1, event: events[events.length - 1], drops };
 }
 
 /**
@@ -67,7 +74,11 @@ export function path(events: readonly TraceEvent[], packetId?: number): string[]
   return out;
 }
 
-/** The first echo request (or UDP probe) of the trace: the packet the command sent. */
-export function requestPacketId(events: readonly TraceEvent[]): number | undefined {
-  return events.find((e) => e.packet?.icmp?.type === 8 || e.packet?.udp)?.packetId;
+/**
+ * The packet the command sent: the first echo request, or with `last` the last echo request or UDP
+ * probe (a traceroute's last probes are the ones that reach the destination).
+ */
+export function requestPacketId(events: readonly TraceEvent[], last = false): number | undefined {
+  const isRequest = (e: TraceEvent) => e.packet?.icmp?.type === 8 || !!e.packet?.udp;
+  return (last ? events.findLast(isRequest) : events.find(isRequest))?.packetId;
 }
