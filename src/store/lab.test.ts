@@ -97,3 +97,24 @@ describe('lab slice', () => {
     expect(store.getState().run('node01', 'ip route add 10.244.2.2 via 192.168.1.12').exit).toBe(0);
   });
 });
+
+describe('lab slice: positions', () => {
+  it('hand-placed positions are undoable and saved, and never rebuild the world', () => {
+    const storage = memory();
+    const store = createAppStore({ initial: presetDoc('fresh'), storage });
+    const st = () => store.getState();
+    const world = st().world;
+    st().moveNode('host:node02', { x: 10.4, y: 20.6 });
+    expect(st().doc.positions['host:node02']).toEqual({ x: 10, y: 21 });
+    expect(st().world).toBe(world);
+    expect(JSON.parse(storage.data.get('hoplab.lab.v1')!).positions).toEqual({ 'host:node02': { x: 10, y: 21 } });
+    st().undo();
+    expect(st().doc.positions).toEqual({});
+    expect(st().world).toBe(world);
+    st().redo();
+    expect(st().doc.positions['host:node02']).toEqual({ x: 10, y: 21 });
+    st().resetLayout();
+    expect(st().doc.positions).toEqual({});
+    expect(st().canUndo).toBe(true);
+  });
+});
