@@ -284,6 +284,7 @@ function routeGet(ctx: Ctx, args: string[]): void {
     ctx.out.push(`broadcast ${formatIpv4(d)} ${fromText}dev ${rt.dev.name} ${srcText}uid 0 \n    cache <local,brd> \n`);
     return;
   }
-  const redirected = ctx.ns.redirects.has(d) ? '<redirected> ' : '';
+  const expiry = ctx.ns.redirectExpiry.get(d);
+  const redirected = ctx.ns.redirects.has(d) && rt.gw === ctx.ns.redirects.get(d) ? `<redirected> ${expiry !== undefined ? `expires ${Math.max(0, Math.floor((expiry - ctx.world.now) / 1000))}sec ` : ''}` : '';
   ctx.out.push(`${formatIpv4(d)} ${fromText}${rt.gw !== undefined ? `via ${formatIpv4(rt.gw)} ` : ''}dev ${rt.dev.name} ${srcText}uid 0 \n    cache ${redirected}\n`);
 }

@@ -148,7 +148,13 @@ export interface Rtable {
 export type RouteOutcome = { ok: true; rt: Rtable } | { ok: false; errno: Errno; route?: FibRoute };
 
 function nexthopOf(ns: Netns, r: FibRoute, daddr: Ipv4): { gw?: Ipv4; nexthop: Ipv4 } {
-  const gw = ns.redirects.get(daddr) ?? r.nh?.gw;
+  let redirected = ns.redirects.get(daddr);
+  if (redirected !== undefined && (ns.redirectExpiry.get(daddr) ?? Infinity) <= ns.world.now) {
+    ns.redirects.delete(daddr);
+    redirected = undefined;
+  }
+  // an exception only applies to a route through a gateway
+  const gw = r.nh?.gw !== undefined ? (redirected ?? r.nh.gw) : r.nh?.gw;
   return { gw, nexthop: gw ?? daddr };
 }
 

@@ -22,6 +22,9 @@ import { ICMP, ICMP_UNREACH, type Frame, type Ipv4Packet } from './packet';
 /** How trace sentences name a namespace: LAN switches by their LAN, not their hidden namespace. */
 export const nsLabel = (ns: Netns): string => (ns.role === 'lan' ? `switch ${ns.name.replace(/^__lan_/, '')}` : ns.name);
 
+/** ip_rt_gc_timeout: how long a learned redirect (a next-hop exception) lives, in ms. */
+export const REDIRECT_TIMEOUT = 300_000;
+
 /** Time a frame takes to cross one link, in ms. */
 export const HOP_DELAY = 0.005;
 
@@ -551,6 +554,7 @@ function icmpRedirect(ns: Netns, dev: Netdev, pkt: Ipv4Packet): void {
   const n = ns.neigh.get(dev, m.gateway);
   if (n && NUD_VALID.has(n.state)) {
     ns.redirects.set(inner.dst, m.gateway);
+    ns.redirectExpiry.set(inner.dst, ns.world.now + REDIRECT_TIMEOUT);
     ns.world.touch();
   } else {
     // neigh_event_send(): start resolving the new gateway so a later redirect can be taken

@@ -38,6 +38,8 @@ export class Netns {
   readonly peers = new Map<Ipv4, InetPeer>();
   /** next-hop exceptions learned from ICMP redirects: destination -> new gateway */
   readonly redirects = new Map<Ipv4, Ipv4>();
+  /** when each redirect exception expires (ip_rt_gc_timeout after it was learned), virtual ms */
+  readonly redirectExpiry = new Map<Ipv4, number>();
   hostname: string;
 
   constructor(
