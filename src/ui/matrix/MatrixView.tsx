@@ -118,9 +118,11 @@ export function MatrixView() {
                           tabIndex={tab}
                           onKeyDown={(e) => moveFocus(e, i, j)}
                           onFocus={() => setFocus([i, j])}
-                          aria-label={`${from.name} to ${to.name}: ${why}`}
                         >
-                          —
+                          <span aria-hidden="true">—</span>
+                          <span className="hl-sr-only">
+                            {from.name} to {to.name}: {why}
+                          </span>
                         </span>
                       </td>
                     );

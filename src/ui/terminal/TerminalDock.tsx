@@ -13,6 +13,7 @@ export function TerminalDock() {
   const active = useStore((s) => s.activeTerminal);
   const capturing = useStore(useShallow((s) => s.openTerminals.filter((h) => s.terminals[h]?.capture)));
   const hosts = useStore(useShallow((s) => s.snapshot.netns.filter((n) => n.role === 'host').map((n) => n.name)));
+  const gone = open.filter((h) => !hosts.includes(h));
   const openTerminal = useStore((s) => s.openTerminal);
   const closeTerminal = useStore((s) => s.closeTerminal);
   const [screenReader, setScreenReader] = useState(false);
@@ -60,6 +61,7 @@ export function TerminalDock() {
                 </span>
                 {h}
                 {capturing.includes(h) && <span className="hl-terms-badge"> tcpdump</span>}
+                {gone.includes(h) && <span className="hl-terms-gone"> (not in this lab)</span>}
               </button>
               <button type="button" className="hl-terms-close" aria-label={`Close ${h} terminal`} onClick={() => closeTerminal(h)}>
                 ×
@@ -105,6 +107,11 @@ export function TerminalDock() {
             hidden={h !== active}
             className="hl-terms-panel"
           >
+            {gone.includes(h) && (
+              <p className="hl-terms-warn" role="note">
+                {h} is not part of this lab any more: commands here fail until a host of that name exists again.
+              </p>
+            )}
             <TerminalView host={h} active={h === active} screenReader={screenReader} />
           </div>
         ))
