@@ -58,6 +58,8 @@ export interface LabSlice {
   canRedo: boolean;
   readonly: boolean;
   selectedHost: string | null;
+  /** a LAN switch selected on the canvas (shown in the inspector when no host is selected) */
+  selectedLan: string | null;
   activity: ActivityEntry[];
   /** a lab-level message (import error, preset loaded, nothing to undo) */
   notice: { kind: 'error' | 'info'; text: string } | null;
@@ -75,6 +77,7 @@ export interface LabSlice {
   /** Several commands and topology operations as one atomic, undoable edit. */
   apply: (steps: EditStep[]) => EditResult;
   selectHost: (name: string | null) => void;
+  selectLan: (name: string | null) => void;
   loadPreset: (name: string) => boolean;
   /** Replace the lab with a document (import). On failure the current lab is untouched. */
   loadDoc: (doc: LabDoc, message?: string, details?: string) => EditResult;
@@ -142,6 +145,7 @@ export const createLabSlice =
       canRedo: false,
       readonly,
       selectedHost: null,
+      selectedLan: null,
       activity: [],
       notice: null,
       autoPositions: {},
@@ -212,7 +216,8 @@ export const createLabSlice =
         return { ok: true, results };
       },
 
-      selectHost: (name) => set({ selectedHost: name }),
+      selectHost: (name) => set({ selectedHost: name, selectedLan: null }),
+      selectLan: (name) => set({ selectedLan: name, selectedHost: null }),
 
       loadPreset: (name) => {
         if (!hasPreset(name)) {
@@ -234,6 +239,7 @@ export const createLabSlice =
         }
         commit(world, doc, true, {
           selectedHost: null,
+          selectedLan: null,
           autoPositions: {},
           fitRequest: get().fitRequest + 1,
           notice: message ? { kind: 'info', text: details ? `${message}. ${details}` : message } : null,

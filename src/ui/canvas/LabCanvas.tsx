@@ -39,6 +39,7 @@ export function LabCanvas() {
   const fitRequest = useStore((s) => s.fitRequest);
   const readonly = useStore((s) => s.readonly);
   const selectHost = useStore((s) => s.selectHost);
+  const selectLan = useStore((s) => s.selectLan);
   const moveNode = useStore((s) => s.moveNode);
   const setAutoPositions = useStore((s) => s.setAutoPositions);
   const addTopology = useStore((s) => s.addTopology);
@@ -90,10 +91,11 @@ export function LabCanvas() {
           const node = graph.nodes.find((n) => n.id === c.id);
           const ns = netnsOfNode(node) ?? (node?.type === 'bridge' ? node.data.netns : null);
           if (ns) selectHost(ns);
+          else if (node?.type === 'lan') selectLan(node.data.lan);
         }
       }
     },
-    [graph, selectHost],
+    [graph, selectHost, selectLan],
   );
 
   const onNodeDragStop: OnNodeDrag<LabNode> = useCallback(

@@ -196,8 +196,9 @@ export const BridgeNodeView = memo(function BridgeNodeView({ data }: NodeProps<B
 export const LanNodeView = memo(function LanNodeView({ data }: NodeProps<LanNode>) {
   const ev = useTraceEvent();
   const f = focusOf(ev, (e) => e.netns === `__lan_${data.lan}`);
+  const selected = useStore((s) => s.selectedLan === data.lan);
   return (
-    <div className={cls('box box--lan', focusClass(f))} data-testid={`lan-${data.lan}`}>
+    <div className={cls('box box--lan', selected && 'is-selected', focusClass(f))} data-testid={`lan-${data.lan}`}>
       <Handle type="source" id="lan" position={Position.Top} className="lan-handle" isConnectableStart={false} />
       {data.ports.map((p) => (
         <Handle key={p.handle} type="source" id={p.handle} position={Position.Top} className="lan-port" style={{ left: `${p.left}%` }} isConnectable={false} title={p.member} />

@@ -15,6 +15,7 @@ export function Inspector() {
   const selected = useStore((s) => s.selectedHost);
   const snapshot = useStore((s) => s.snapshot);
   const ns = snapshot.netns.find((n) => n.name === selected && n.role === 'host');
+  const selectedLan = useStore((s) => (s.selectedLan && s.snapshot.lans.some((l) => l.name === s.selectedLan) ? s.selectedLan : null));
   const ref = useRef<HTMLElement>(null);
   // a newly selected host is read from the top
   useEffect(() => {
@@ -23,7 +24,7 @@ export function Inspector() {
   return (
     <aside className="inspector" aria-label="Inspector" ref={ref}>
       <HostPicker />
-      {ns ? <HostInspector key={ns.name} ns={ns} /> : <InspectorEmpty />}
+      {ns ? <HostInspector key={ns.name} ns={ns} /> : selectedLan ? <LanInspector key={selectedLan} lan={selectedLan} /> : <InspectorEmpty />}
     </aside>
   );
 }
@@ -530,5 +531,91 @@ function DeletePod({ ns, owner }: { ns: NetnsSnapshot; owner: string }) {
       <p className="hint" style={{ marginTop: 8 }}>Undo (Ctrl+Z) brings it back.</p>
       <InlineError error={error} />
     </Section>
+  );
+}
+
+/* ---------------- a LAN switch ---------------- */
+
+function LanInspector({ lan }: { lan: string }) {
+  const snapshot = useStore((s) => s.snapshot);
+  const selectHost = useStore((s) => s.selectHost);
+  const readonly = useStore((s) => s.readonly);
+  const { runSteps, error } = useEdit();
+  const [machine, setMachine] = useState('');
+  const id = useId();
+  const info = snapshot.lans.find((l) => l.name === lan);
+  if (!info) return null;
+  const members = info.members.map((m) => {
+    const dev = snapshot.netns.find((n) => n.name === m.netns)?.devs.find((d) => d.name === m.dev);
+    return { ...m, dev: dev ?? null };
+  });
+  const candidates = snapshot.netns.filter((n) => n.role === 'host');
+  const plug = (e: FormEvent) => {
+    e.preventDefault();
+    if (machine && runSteps([{ kind: 'lan-member', lan, member: `${machine}:${nextIfName(snapshot, machine)}` }])) {
+      selectHost(machine);
+    }
+  };
+  return (
+    <>
+      <div className="inspector__head">
+        <div className="inspector__title">
+          <h2>{lan}</h2>
+          <span className="badge">LAN switch</span>
+        </div>
+        <p className="hint">
+          A switch: the bridge <code>br0</code> in a hidden namespace, one port per cable. Frames between its machines never need a router.
+        </p>
+      </div>
+      <Section title="Plugged in" label="members">
+        {members.length === 0 ? (
+          <p className="hint">Nothing yet.</p>
+        ) : (
+          <ul className="dev-list">
+            {members.map((m) => {
+              const state = m.dev ? portState(m.dev) : 'down';
+              return (
+                <li key={`${m.netns}/${m.dev?.name}`} className="dev">
+                  <div className="dev__head">
+                    <button type="button" className="btn btn--sm btn--ghost" onClick={() => selectHost(m.netns)} aria-label={`Inspect ${m.netns}`}>
+                      <span className="dev__name">
+                        {m.netns}:{m.dev?.name}
+                      </span>
+                    </button>
+                    <span className={cls('badge', state === 'up' ? 'badge--ok' : state === 'no-carrier' ? 'badge--warn' : '')}>
+                      <span aria-hidden="true">{STATE_ICON[state]}</span> {STATE_LABEL[state]}
+                    </span>
+                    <span className="mono" style={{ marginLeft: 'auto', fontSize: 12 }}>
+                      {m.dev?.addrs.map((a) => `${a.addr}/${a.prefixlen}`).join(', ') || 'no address'}
+                    </span>
+                  </div>
+                </li>
+              );
+            })}
+          </ul>
+        )}
+      </Section>
+      {!readonly && (
+        <Section title="Plug in a machine" label="plug">
+          <form className="row-form" onSubmit={plug}>
+            <label className="field" htmlFor={id}>
+              Machine or pod
+              <select id={id} className="select" value={machine} onChange={(e) => setMachine(e.target.value)}>
+                <option value="">Choose…</option>
+                {candidates.map((c) => (
+                  <option key={c.name} value={c.name}>
+                    {c.name} (new {nextIfName(snapshot, c.name)})
+                  </option>
+                ))}
+              </select>
+            </label>
+            <button type="submit" className="btn btn--sm" style={{ height: 32 }} disabled={!machine}>
+              Plug in
+            </button>
+          </form>
+          <InlineError error={error} />
+        </Section>
+      )}
+    </>
   );
 }
