@@ -329,8 +329,10 @@ export function TerminalView({ host, active, screenReader }: TerminalViewProps) 
       }
     };
     refit();
-    // take the keyboard unless the user is moving between terminal tabs with the arrow keys
-    if (document.activeElement?.getAttribute('role') !== 'tab') term.focus();
+    // take the keyboard, unless the user is moving between terminal tabs with the arrow keys or
+    // pressed a button in the trace, matrix or capture panels (e.g. "Apply fix": focus stays there)
+    const a = document.activeElement;
+    if (a?.getAttribute('role') !== 'tab' && !a?.closest('.hl-trace, .hl-matrix, .hl-cap')) term.focus();
     const ro = new ResizeObserver(refit);
     ro.observe(container);
     return () => ro.disconnect();
