@@ -3,7 +3,7 @@
  * as the lab changes. A cell opens its trace in the trace panel. Cells say "reply" or the reason in
  * words (and ✓/✗), so colour is never the only signal. Arrow keys move between cells.
  */
-import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { useStore } from '../../store';
 import { computeMatrix, matrixHosts, probeTrace, type MatrixCell } from '../../store/matrix';
 import './matrix.css';
@@ -26,18 +26,12 @@ export function MatrixView() {
   const snapshot = useStore((s) => s.snapshot);
   const showTrace = useStore((s) => s.showTrace);
   const hosts = useMemo(() => matrixHosts(snapshot), [snapshot]);
-  const [rows, setRows] = useState<{ version: number; cells: (MatrixCell | null)[][] } | null>(null);
   const [focus, setFocus] = useState<[number, number]>([0, 1]);
   const tableRef = useRef<HTMLTableElement>(null);
 
-  // recompute after the lab changes, off the keystroke that changed it
-  useEffect(() => {
-    const t = window.setTimeout(() => setRows({ version, cells: computeMatrix(world, hosts) }), 30);
-    return () => window.clearTimeout(t);
-  }, [world, version, hosts]);
-
-  const cells = rows?.cells ?? [];
-  const stale = rows?.version !== version;
+  // verdict-only probes are cheap (a few ms for the three-node lab), so the matrix follows every
+  // change of the lab at once; `version` is what changes when the (mutable) world does
+  const cells = useMemo(() => computeMatrix(world, hosts), [world, version, hosts]); // eslint-disable-line react-hooks/exhaustive-deps
   const n = hosts.length;
   const okCount = cells.flat().filter((c) => c?.ok).length;
   const total = cells.flat().filter(Boolean).length;
@@ -80,8 +74,7 @@ export function MatrixView() {
       <header className="hl-matrix-head">
         <h2>Reachability</h2>
         <span className="hl-matrix-sum" aria-live="polite">
-          {rows ? `${okCount} of ${total} pairs reply` : 'computing…'}
-          {stale && rows ? ' (updating…)' : ''}
+          {okCount} of {total} pairs reply
         </span>
       </header>
       <div className="hl-matrix-scroll">
@@ -110,7 +103,7 @@ export function MatrixView() {
                   const c = cells[i]?.[j] ?? null;
                   const tab = i === fi && j === fj ? 0 : -1;
                   if (!c) {
-                    const why = from.name === to.name ? 'same host' : to.addr ? 'computing' : `${to.name} has no address`;
+                    const why = from.name === to.name ? 'same host' : `${to.name} has no address`;
                     return (
                       <td key={to.name} className="hl-matrix-na">
                         <span
