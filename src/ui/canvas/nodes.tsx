@@ -27,9 +27,23 @@ function focusOf(ev: TraceEvent | undefined, match: (ev: TraceEvent) => boolean)
 
 const focusClass = (f: Focus) => (f === 'drop' ? 'is-drop' : f === 'active' ? 'is-active' : false);
 
+/** A few words for the packet at the play head: "echo request 10.244.1.2 → 10.244.2.2", "ARP who-has 192.168.1.12". */
+export function packetTag(ev: TraceEvent): string | null {
+  const p = ev.packet;
+  if (!p) return null;
+  if (p.arp) return p.arp.op === 'request' ? `ARP who-has ${p.arp.targetIp}` : `ARP ${p.arp.senderIp} is-at ${p.arp.senderMac}`;
+  if (p.ip) {
+    const what = p.icmp ? p.icmp.name : p.udp ? `UDP :${p.udp.dport}` : p.ip.proto;
+    return `${what} ${p.ip.src} → ${p.ip.dst}`;
+  }
+  return null;
+}
+
 function Port({ netns, port, side }: { netns: string; port: PortView; side: 'top' | 'bottom' }) {
   const ev = useTraceEvent();
   const f = focusOf(ev, (e) => (e.netns === netns && e.dev === port.dev) || (e.to?.netns === netns && e.to.dev === port.dev));
+  // the packet's name rides on the port where the event happened (not the one it is heading to)
+  const tag = ev && f !== 'none' && ev.netns === netns && ev.dev === port.dev ? packetTag(ev) : null;
   const addr = port.addrs[0];
   const more = port.addrs.length > 1 ? ` +${port.addrs.length - 1}` : '';
   const label = `${port.dev}, ${addr ? port.addrs.join(', ') : 'no address'}, ${STATE_LABEL[port.state]}`;
@@ -46,6 +60,11 @@ function Port({ netns, port, side }: { netns: string; port: PortView; side: 'top
       <span className="port__name">{port.dev}</span>
       <span className="port__state">{STATE_LABEL[port.state]}</span>
       <span className={cls('port__addr', !addr && 'is-none')}>{addr ? addr + more : 'no address'}</span>
+      {tag && (
+        <span className={cls('packet-tag', `packet-tag--${side}`, f === 'drop' && 'is-drop')} aria-hidden="true">
+          {tag}
+        </span>
+      )}
       <Handle
         type="source"
         id={port.handle}
@@ -188,6 +207,11 @@ export const BridgeNodeView = memo(function BridgeNodeView({ data }: NodeProps<B
         </span>
         <span className="bridge__addr mono">{data.addrs.length ? data.addrs.join(', ') : 'no address'}</span>
       </div>
+      {ev && f !== 'none' && packetTag(ev) && (
+        <span className={cls('packet-tag', 'packet-tag--top', f === 'drop' && 'is-drop')} aria-hidden="true">
+          {packetTag(ev)}
+        </span>
+      )}
       {f === 'drop' && ev && <DropFlag ev={ev} />}
     </div>
   );
