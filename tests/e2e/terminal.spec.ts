@@ -134,6 +134,16 @@ test('tcpdump in one terminal prints the frames of a ping run in another', async
   await t.expectOutput('node02', '0 packets dropped by kernel');
   await page.screenshot({ path: shot('terminal-tcpdump') });
 
+  // -i any: every device of node01, with the device and the direction on each line
+  await t.run('node01', 'tcpdump -n -i any -c 3 icmp');
+  await t.expectOutput('node01', 'listening on any, link-type LINUX_SLL2 (Linux cooked v2), snapshot length 262144 bytes');
+  await t.run('node03', 'ip netns exec pod3 ping -c 1 10.244.1.2');
+  await t.open('node01');
+  await t.expectOutput('node01', /eth0\s+In\s+IP 10\.244\.3\.2 > 10\.244\.1\.2: ICMP echo request/);
+  await t.expectOutput('node01', /v-net-0\s+Out\s+IP 10\.244\.3\.2 > 10\.244\.1\.2: ICMP echo request/);
+  await t.expectOutput('node01', /veth-pod1-br\s+Out\s+IP 10\.244\.3\.2 > 10\.244\.1\.2: ICMP echo request/);
+  await t.expectOutput('node01', '3 packets captured');
+
   // without -c it runs until Ctrl+C
   await t.run('node02', 'tcpdump -n -i eth0 arp');
   await t.expectOutput('node02', 'listening on eth0');
