@@ -5,13 +5,13 @@ import './ui/styles.css';
 import { initAppStore, persistTerminals } from './store';
 import { browserStorage } from './store/persist';
 import { App } from './ui/App';
-import { bootDoc, dropLabParam } from './ui/boot';
+import { applyBoot, bootDoc, dropLabParam } from './ui/boot';
 
 const boot = bootDoc(window.location.search);
 const storage = browserStorage();
 const store = initAppStore({ initial: boot.doc, storage });
 persistTerminals(store, storage);
-if (boot.notice) store.getState().setNotice(boot.notice);
+applyBoot(store, boot);
 dropLabParam();
 // dev builds: the store on window for poking at it from the console
 if (import.meta.env.DEV) Object.assign(window, { hoplab: store });

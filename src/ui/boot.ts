@@ -1,28 +1,44 @@
 /**
- * Which lab to open at start-up: `?lab=<preset>` wins (and is then dropped from the URL so that a
- * reload restores the autosaved work), else the autosaved lab, else the empty lab.
+ * Which lab to open at start-up: the autosaved lab (else the empty one), then `?lab=<preset>` on
+ * top of it — as an undoable load, so a shared link never destroys work: Ctrl+Z brings it back.
+ * The parameter is then dropped from the URL so that a reload restores the autosaved work.
  */
-import { hasPreset, type LabDoc } from '../store';
+import { hasPreset, type AppStore, type LabDoc } from '../store';
 import { presetDoc } from '../store/replay';
 import { browserStorage, loadLab } from '../store/persist';
 
 export interface Boot {
   doc: LabDoc;
+  /** a preset to load over `doc` */
+  preset: string | null;
   notice: { kind: 'error' | 'info'; text: string } | null;
 }
 
-export function bootDoc(search: string): Boot {
-  const params = new URLSearchParams(search);
-  const lab = params.get('lab');
+export function bootDoc(search: string, storage = browserStorage()): Boot {
+  const lab = new URLSearchParams(search).get('lab');
   let notice: Boot['notice'] = null;
-  if (lab) {
-    if (hasPreset(lab)) return { doc: presetDoc(lab), notice: null };
-    notice = { kind: 'error', text: `There is no lab called "${lab}". Pick one from the Lab menu.` };
+  let doc = presetDoc('empty');
+  const saved = loadLab(storage);
+  if (saved?.ok) doc = saved.doc;
+  else if (saved) notice = { kind: 'error', text: `Your autosaved lab could not be read (${saved.error}) A new lab was started.` };
+  if (lab && !hasPreset(lab)) notice = { kind: 'error', text: `There is no lab called "${lab}". Pick one from the Lab menu.` };
+  return { doc, preset: lab && hasPreset(lab) ? lab : null, notice };
+}
+
+/** Apply the boot decision to a fresh store. */
+export function applyBoot(store: AppStore, boot: Boot) {
+  const s = store.getState();
+  if (boot.preset) {
+    const before = s.doc;
+    s.loadPreset(boot.preset);
+    const blank = before.preset === 'empty' || (!before.base.hosts?.length && !before.base.lans && before.base.steps.length === 0);
+    const hadWork = before.ops.length > 0 || (!blank && before.preset !== boot.preset);
+    const notice = store.getState().notice;
+    if (hadWork && notice) s.setNotice({ ...notice, text: `${notice.text} Your previous lab is one undo (Ctrl+Z) away.` });
+    // nothing to go back to: a first visit through a link starts with a clean history
+    if (!hadWork) store.setState({ history: { past: [], future: [] }, canUndo: false, canRedo: false });
   }
-  const saved = loadLab(browserStorage());
-  if (saved?.ok) return { doc: saved.doc, notice };
-  if (saved && !saved.ok) notice = { kind: 'error', text: `Your autosaved lab could not be read (${saved.error}) A new lab was started.` };
-  return { doc: presetDoc('empty'), notice };
+  if (boot.notice) s.setNotice(boot.notice);
 }
 
 /** Drop ?lab= from the address bar without reloading. */

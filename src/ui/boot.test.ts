@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import { createAppStore } from '../store';
+import { presetDoc } from '../store/replay';
+import { saveLab, type KeyValueStorage } from '../store/persist';
+import { applyBoot, bootDoc } from './boot';
+
+function memory(): KeyValueStorage {
+  const data = new Map<string, string>();
+  return { getItem: (k) => data.get(k) ?? null, setItem: (k, v) => void data.set(k, v), removeItem: (k) => void data.delete(k) };
+}
+
+function boot(search: string, storage: KeyValueStorage) {
+  const b = bootDoc(search, storage);
+  const store = createAppStore({ initial: b.doc, storage });
+  applyBoot(store, b);
+  return store;
+}
+
+describe('start-up', () => {
+  it('restores the autosaved lab', () => {
+    const storage = memory();
+    const doc = { ...presetDoc('fresh'), ops: [{ kind: 'cmd' as const, on: 'node01', run: 'ip link set eth0 down', edit: true }] };
+    saveLab(storage, doc);
+    expect(boot('', storage).getState().doc).toEqual(doc);
+  });
+
+  it('a first visit through ?lab= opens the preset with nothing to undo', () => {
+    const s = boot('?lab=before-routes', memory()).getState();
+    expect(s.doc.preset).toBe('before-routes');
+    expect(s.canUndo).toBe(false);
+    expect(s.notice?.text).toMatch(/Loaded lab/);
+  });
+
+  it('?lab= over saved work keeps that work one undo away', () => {
+    const storage = memory();
+    const work = { ...presetDoc('fresh'), ops: [{ kind: 'cmd' as const, on: 'node01', run: 'ip link set eth0 down', edit: true }] };
+    saveLab(storage, work);
+    const store = boot('?lab=routed', storage);
+    expect(store.getState().doc.preset).toBe('routed');
+    expect(store.getState().notice?.text).toMatch(/one undo \(Ctrl\+Z\) away/);
+    store.getState().undo();
+    expect(store.getState().doc).toEqual(work);
+  });
+
+  it('an unknown ?lab= says so and keeps the saved lab', () => {
+    const storage = memory();
+    saveLab(storage, presetDoc('bridges'));
+    const s = boot('?lab=nope', storage).getState();
+    expect(s.doc.preset).toBe('bridges');
+    expect(s.notice).toMatchObject({ kind: 'error', text: expect.stringMatching(/no lab called "nope"/) });
+  });
+
+  it('a damaged autosave starts an empty lab and says why', () => {
+    const storage = memory();
+    storage.setItem('hoplab.lab.v1', '{"format":"hoplab-lab","version":1}');
+    const s = boot('', storage).getState();
+    expect(s.doc.preset).toBe('empty');
+    expect(s.snapshot.netns).toEqual([]);
+    expect(s.notice?.kind).toBe('error');
+  });
+});
