@@ -52,7 +52,10 @@ async function load<T>(file: string, what: string): Promise<T> {
   return (await import(pathToFileURL(file).href)) as T;
 }
 
-const compare = await load<CompareModule>(path.join(shared, 'oracle', 'compare.mjs'), 'the oracle comparator (set HOPLAB_SHARED?)');
+if (!fs.existsSync(path.join(shared, 'oracle', 'compare.mjs'))) {
+  usage(`the shared folder (kernel oracle and public conformance corpus) is not at ${shared}: it belongs beside the repository as ../shared, or set HOPLAB_SHARED=/path/to/shared`);
+}
+const compare = await load<CompareModule>(path.join(shared, 'oracle', 'compare.mjs'), 'the oracle comparator');
 const runner = await load<RunnerModule>(path.join(root, 'src', 'scenarios', 'runner.ts'), 'the scenario runner');
 
 interface Suite { label: string; scenarios: string; goldens: string }
