@@ -16,7 +16,7 @@ const NAME_RE = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 const IFNAME_RE = /^[A-Za-z0-9_.-]{1,15}$/;
 
 interface Journal {
-  saved: Map<Netns, { neigh: ReturnType<Netns['neigh']['save']>; peers: [Ipv4, InetPeer][]; redirects: [Ipv4, Ipv4][]; sockets: Socket[] }>;
+  saved: Map<Netns, { neigh: ReturnType<Netns['neigh']['save']>; peers: [Ipv4, InetPeer][]; redirects: [Ipv4, Ipv4][]; redirectExpiry: [Ipv4, number][]; sockets: Socket[] }>;
   undo: (() => void)[];
 }
 
@@ -320,6 +320,8 @@ export class World {
         for (const [k, v] of s.peers) ns.peers.set(k, v);
         ns.redirects.clear();
         for (const [k, v] of s.redirects) ns.redirects.set(k, v);
+        ns.redirectExpiry.clear();
+        for (const [k, v] of s.redirectExpiry) ns.redirectExpiry.set(k, v);
         ns.sockets.length = 0;
         ns.sockets.push(...s.sockets);
       }
@@ -334,6 +336,7 @@ export class World {
       neigh: ns.neigh.save(),
       peers: [...ns.peers].map(([k, v]) => [k, { ...v }]),
       redirects: [...ns.redirects],
+      redirectExpiry: [...ns.redirectExpiry],
       sockets: [...ns.sockets],
     });
   }

@@ -150,6 +150,7 @@ export type RouteOutcome = { ok: true; rt: Rtable } | { ok: false; errno: Errno;
 function nexthopOf(ns: Netns, r: FibRoute, daddr: Ipv4): { gw?: Ipv4; nexthop: Ipv4 } {
   let redirected = ns.redirects.get(daddr);
   if (redirected !== undefined && (ns.redirectExpiry.get(daddr) ?? Infinity) <= ns.world.now) {
+    ns.world.willChange(ns);
     ns.redirects.delete(daddr);
     redirected = undefined;
   }
