@@ -6,7 +6,7 @@
  * Readable as text: the events are an ordered list, drops say "dropped" in words (colour is only a
  * second signal), and stepping announces the current event in a polite live region.
  */
-import { useEffect, useRef, type KeyboardEvent } from 'react';
+import { memo, useCallback, useEffect, useRef, type KeyboardEvent } from 'react';
 import { getAppStore, useStore } from '../../store';
 import { TRACE_SPEEDS, TRACE_STEP_MS } from '../../store/trace';
 import type { TraceEvent } from '../../engine/sim/trace';
@@ -15,10 +15,17 @@ import { VERDICT_LABEL } from './verdicts';
 import { PacketInspector } from './PacketInspector';
 import './trace.css';
 
-function EventRow({ e, index, current, onPick }: { e: TraceEvent; index: number; current: boolean; onPick: (i: number) => void }) {
+interface EventRowProps {
+  e: TraceEvent;
+  index: number;
+  current: boolean;
+  onPick: (i: number) => void;
+  onApply: (on: string, run: string) => void;
+}
+
+const EventRow = memo(function EventRow({ e, index, current, onPick, onApply }: EventRowProps) {
   const drop = isDropEvent(e);
   const kind = packetKind(e.packet);
-  const run = useStore((s) => s.submitLine);
   const cls = ['hl-trace-ev', drop ? 'hl-trace-drop' : '', current ? 'hl-trace-current' : ''].join(' ');
   return (
     <li className={cls} aria-current={current ? 'step' : undefined} id={`hl-trace-ev-${index}`} onClick={() => onPick(index)}>
@@ -38,13 +45,13 @@ function EventRow({ e, index, current, onPick }: { e: TraceEvent; index: number;
           {sentence(e)}
         </span>
         {drop && e.fix && (
-          <span className="hl-trace-fix" onClick={(ev) => ev.stopPropagation()}>
+          <span className="hl-trace-fix">
             <span>Suggested fix: {e.fix.text}</span>
             <button
               type="button"
               onClick={(ev) => {
                 ev.stopPropagation();
-                run(e.fix!.on, e.fix!.run, { local: false });
+                onApply(e.fix!.on, e.fix!.run);
               }}
               aria-label={`Apply fix: ${e.fix.text} (runs ${e.fix.run} on ${e.fix.on})`}
             >
@@ -58,7 +65,7 @@ function EventRow({ e, index, current, onPick }: { e: TraceEvent; index: number;
       </span>
     </li>
   );
-}
+});
 
 export function TracePanel() {
   const trace = useStore((s) => s.trace);
@@ -71,6 +78,7 @@ export function TracePanel() {
   const clear = useStore((s) => s.clearTrace);
   const submitLine = useStore((s) => s.submitLine);
   const listRef = useRef<HTMLOListElement>(null);
+  const applyFix = useCallback((on: string, run: string) => submitLine(on, run, { local: false }), [submitLine]);
 
   const { events, cursor, playing, speed } = trace;
   const n = events.length;
@@ -254,16 +262,20 @@ export function TracePanel() {
         {!playing && current ? `Event ${cursor + 1} of ${n}: ${isDropEvent(current) ? 'dropped, ' : ''}${sentence(current)}` : ''}
       </div>
 
+      <p id="hl-trace-keys" className="hl-trace-live">
+        In the event list, the arrow keys, Home and End move the play head; Space plays or pauses.
+      </p>
       <div className="hl-trace-main">
         <ol
           ref={listRef}
           className="hl-trace-list"
           aria-label="Trace events"
+          aria-describedby="hl-trace-keys"
           tabIndex={0}
           onKeyDown={onListKey}
         >
           {events.map((e, i) => (
-            <EventRow key={`${trace.id}-${i}`} e={e} index={i} current={i === cursor} onPick={seek} />
+            <EventRow key={`${trace.id}-${i}`} e={e} index={i} current={i === cursor} onPick={seek} onApply={applyFix} />
           ))}
         </ol>
         {current && <PacketInspector events={events} index={cursor} />}
