@@ -91,10 +91,10 @@ function HostInspector({ ns }: { ns: NetnsSnapshot }) {
         </div>
         {readonly && <p className="hint">This lab is read-only: use the terminal to explore.</p>}
       </div>
-      <Interfaces ns={ns} />
       <Routes ns={ns} />
-      <Sysctls ns={ns} />
       <Connectivity ns={ns} />
+      <Sysctls ns={ns} />
+      <Interfaces ns={ns} />
       {!readonly && <Connect ns={ns} />}
       {!readonly && owner && <DeletePod ns={ns} owner={owner} />}
     </>
@@ -138,13 +138,17 @@ function DevCard({ netns, dev }: { netns: string; dev: DevSnapshot }) {
   const { run, error } = useEdit();
   const readonly = useStore((s) => s.readonly);
   const [cidr, setCidr] = useState('');
+  const [adding, setAdding] = useState(false);
   const inputId = useId();
   const errId = useId();
   const state = portState(dev);
   const add = (e: FormEvent) => {
     e.preventDefault();
     if (!cidr.trim()) return;
-    if (run(netns, `ip addr add ${cidr.trim()} dev ${dev.name}`)) setCidr('');
+    if (run(netns, `ip addr add ${cidr.trim()} dev ${dev.name}`)) {
+      setCidr('');
+      setAdding(false);
+    }
   };
   return (
     <li className="dev" data-dev={dev.name}>
@@ -195,14 +199,23 @@ function DevCard({ netns, dev }: { netns: string; dev: DevSnapshot }) {
           })}
         </ul>
       )}
-      {!readonly && (
+      {!readonly && !adding && (
+        <button type="button" className="btn btn--sm btn--ghost" style={{ marginTop: 6 }} onClick={() => setAdding(true)} aria-label={`Add an address to ${dev.name}`}>
+          + address
+        </button>
+      )}
+      {!readonly && adding && (
         <form className="row-form" onSubmit={add}>
           <label className="field" htmlFor={inputId}>
-            <span className="visually-hidden">Add address to {dev.name}</span>
+            <span className="visually-hidden">Address for {dev.name}</span>
             <input
               id={inputId}
+              autoFocus
               className="input mono"
-              placeholder="add address, e.g. 10.244.1.1/24"
+              onKeyDown={(e) => {
+                if (e.key === 'Escape') setAdding(false);
+              }}
+              placeholder="e.g. 10.244.1.1/24"
               value={cidr}
               onChange={(e) => setCidr(e.target.value)}
               aria-invalid={error ? true : undefined}

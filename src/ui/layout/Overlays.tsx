@@ -6,6 +6,16 @@ import { useEffect, useState } from 'react';
 import { listPresets, useStore } from '../../store';
 import type { AddKind } from './AddDialog';
 
+/** Text with `code` spans (preset descriptions quote commands that way). */
+export function InlineCode({ text }: { text: string }) {
+  const parts = text.split('`');
+  return (
+    <>
+      {parts.map((p, i) => (i % 2 === 1 ? <code key={i}>{p}</code> : <span key={i}>{p}</span>))}
+    </>
+  );
+}
+
 export function Notice() {
   const notice = useStore((s) => s.notice);
   const setNotice = useStore((s) => s.setNotice);
@@ -21,7 +31,9 @@ export function Notice() {
       <span aria-hidden="true" style={{ marginTop: 5 }}>
         {notice.kind === 'error' ? '✕' : '✓'}
       </span>
-      <p>{notice.text}</p>
+      <p>
+        <InlineCode text={notice.text} />
+      </p>
       <button type="button" className="btn btn--ghost btn--sm btn--icon" aria-label="Dismiss message" onClick={() => setNotice(null)} style={{ marginTop: 2 }}>
         ×
       </button>
@@ -128,7 +140,9 @@ export function EmptyState({ onAdd }: { onAdd: (k: AddKind) => void }) {
           {presets.map((p) => (
             <button key={p.name} type="button" className="preset-card" onClick={() => loadPreset(p.name)}>
               <strong>{p.title}</strong>
-              <span>{p.description}</span>
+              <span>
+                <InlineCode text={p.description} />
+              </span>
             </button>
           ))}
         </div>
