@@ -1,4 +1,4 @@
-import { formatIpv4, parseIpv4, type Ipv4 } from '../engine/addr/ipv4';
+import { formatIpv4, parseInetAton, type Ipv4 } from '../engine/addr/ipv4';
 import { ipRouteOutput } from '../engine/fib/frontend';
 import { STRERROR } from '../engine/fib/route';
 import type { Socket } from '../engine/netns/netns';
@@ -10,7 +10,96 @@ import { fail, type Ctx } from './context';
 
 const USAGE = `Usage:
   traceroute [ -46dFITnreAUDV ] [ -f first_ttl ] [ -g gate,... ] [ -i device ] [ -m max_ttl ] [ -N squeries ] [ -p port ] [ -t tos ] [ -l flow_label ] [ -w MAX,HERE,NEAR ] [ -q nqueries ] [ -s src_addr ] [ -z sendwait ] [ --fwmark=num ] host [ packetlen ]
+Options:
+  -4                          Use IPv4
+  -6                          Use IPv6
+  -d  --debug                 Enable socket level debugging
+  -F  --dont-fragment         Do not fragment packets
+  -f first_ttl  --first=first_ttl
+                              Start from the first_ttl hop (instead from 1)
+  -g gate,...  --gateway=gate,...
+                              Route packets through the specified gateway
+                              (maximum 8 for IPv4 and 127 for IPv6)
+  -I  --icmp                  Use ICMP ECHO for tracerouting
+  -T  --tcp                   Use TCP SYN for tracerouting (default port is 80)
+  -i device  --interface=device
+                              Specify a network interface to operate with
+  -m max_ttl  --max-hops=max_ttl
+                              Set the max number of hops (max TTL to be
+                              reached). Default is 30
+  -N squeries  --sim-queries=squeries
+                              Set the number of probes to be tried
+                              simultaneously (default is 16)
+  -n                          Do not resolve IP addresses to their domain names
+  -p port  --port=port        Set the destination port to use. It is either
+                              initial udp port value for "default" method
+                              (incremented by each probe, default is 33434), or
+                              initial seq for "icmp" (incremented as well,
+                              default from 1), or some constant destination
+                              port for other methods (with default of 80 for
+                              "tcp", 53 for "udp", etc.)
+  -t tos  --tos=tos           Set the TOS (IPv4 type of service) or TC (IPv6
+                              traffic class) value for outgoing packets
+  -l flow_label  --flowlabel=flow_label
+                              Use specified flow_label for IPv6 packets
+  -w MAX,HERE,NEAR  --wait=MAX,HERE,NEAR
+                              Wait for a probe no more than HERE (default 3)
+                              times longer than a response from the same hop,
+                              or no more than NEAR (default 10) times than some
+                              next hop, or MAX (default 5.0) seconds (float
+                              point values allowed too)
+  -q nqueries  --queries=nqueries
+                              Set the number of probes per each hop. Default is
+                              3
+  -r                          Bypass the normal routing and send directly to a
+                              host on an attached network
+  -s src_addr  --source=src_addr
+                              Use source src_addr for outgoing packets
+  -z sendwait  --sendwait=sendwait
+                              Minimal time interval between probes (default 0).
+                              If the value is more than 10, then it specifies a
+                              number in milliseconds, else it is a number of
+                              seconds (float point values allowed too)
+  -e  --extensions            Show ICMP extensions (if present), including MPLS
+  -A  --as-path-lookups       Perform AS path lookups in routing registries and
+                              print results directly after the corresponding
+                              addresses
+  -M name  --module=name      Use specified module (either builtin or external)
+                              for traceroute operations. Most methods have
+                              their shortcuts (\`-I' means \`-M icmp' etc.)
+  -O OPTS,...  --options=OPTS,...
+                              Use module-specific option OPTS for the
+                              traceroute module. Several OPTS allowed,
+                              separated by comma. If OPTS is "help", print info
+                              about available options
+  --sport=num                 Use source port num for outgoing packets. Implies
+                              \`-N 1'
+  --fwmark=num                Set firewall mark for outgoing packets
+  -U  --udp                   Use UDP to particular port for tracerouting
+                              (instead of increasing the port per each probe),
+                              default port is 53
+  -UL                         Use UDPLITE for tracerouting (default dest port
+                              is 53)
+  -D  --dccp                  Use DCCP Request for tracerouting (default port
+                              is 33434)
+  -P prot  --protocol=prot    Use raw packet of protocol prot for tracerouting
+  --mtu                       Discover MTU along the path being traced. Implies
+                              \`-F -N 1'
+  --back                      Guess the number of hops in the backward path and
+                              print if it differs
+  -V  --version               Print version info and exit
+  --help                      Read this help and exit
+
+Arguments:
++     host          The host to traceroute to
+      packetlen     The full packet length (default is the length of an IP
+                    header plus 40). Can be ignored or increased to a minimal
+                    allowed value
 `;
+
+/** What each option's argument is called in the "requires an argument" message. */
+const ARG_NAMES: Record<string, string> = { m: 'max_ttl', f: 'first_ttl', q: 'nqueries', w: 'MAX,HERE,NEAR', p: 'port', i: 'device', s: 'src_addr', t: 'tos', N: 'squeries', z: 'sendwait', g: 'gate,...', l: 'flow_label', M: 'name', O: 'OPTS,...', P: 'prot' };
+const MAX_PACKET_LEN = 65000;
 
 export function traceroute(ctx: Ctx, argv: string[]): void {
   let numeric = false;
@@ -19,22 +108,22 @@ export function traceroute(ctx: Ctx, argv: string[]): void {
   let nq = 3;
   let wait = 5000;
   let port = 33434;
-  const pos: string[] = [];
+  // positional arguments with their argc (index in the full argv, the program name being 0)
+  const pos: { text: string; argc: number }[] = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (!a.startsWith('-') || a.length === 1) {
-      pos.push(a);
+      pos.push({ text: a, argc: i + 1 });
       continue;
     }
     const flag = a[1];
     const val = (): string => {
       const v = a.length > 2 ? a.slice(2) : argv[++i];
-      if (v === undefined) fail(ctx, `Option \`-${flag}' (argc ${i}) requires an argument: \`-${flag} ${flag === 'w' ? 'MAX,HERE,NEAR' : 'arg'}'\n`, 2);
+      if (v === undefined) fail(ctx, `Option \`-${flag}' (argc ${i}) requires an argument: \`-${flag} ${ARG_NAMES[flag] ?? 'arg'}'\n`, 2);
       return v;
     };
-    const num = (v: string, name: string): number => {
-      if (!/^\d+(\.\d+)?$/.test(v)) fail(ctx, `Cannot handle \`-${flag}' option with arg \`${v}' (argc ${i})\n`, 2);
-      void name;
+    const num = (v: string): number => {
+      if (!/^\d+(\.\d+)?$/.test(v)) fail(ctx, `Cannot handle \`-${flag}' option with arg \`${v}' (argc ${i + 1})\n`, 2);
       return Number(v);
     };
     switch (flag) {
@@ -42,19 +131,19 @@ export function traceroute(ctx: Ctx, argv: string[]): void {
         numeric = true;
         break;
       case 'm':
-        maxTtl = num(val(), 'max_ttl');
+        maxTtl = num(val());
         break;
       case 'f':
-        first = num(val(), 'first_ttl');
+        first = num(val());
         break;
       case 'q':
-        nq = num(val(), 'nqueries');
+        nq = num(val());
         break;
       case 'w':
-        wait = num(val().split(',')[0], 'wait') * 1000;
+        wait = num(val().split(',')[0]) * 1000;
         break;
       case 'p':
-        port = num(val(), 'port');
+        port = num(val());
         break;
       case '4':
       case 'I':
@@ -62,7 +151,7 @@ export function traceroute(ctx: Ctx, argv: string[]): void {
       case 'F':
         break;
       default:
-        fail(ctx, `Bad option \`${a}' (argc ${i})\n`, 2);
+        fail(ctx, `Bad option \`${a}' (argc ${i + 1})\n`, 2);
     }
   }
   if (argv.length === 0) {
@@ -72,17 +161,26 @@ export function traceroute(ctx: Ctx, argv: string[]): void {
   if (pos.length === 0) fail(ctx, 'Specify "host" missing argument.\n', 2);
   if (maxTtl < 1 || maxTtl > 255) fail(ctx, 'max hops cannot be more than 255\n', 2);
   if (nq < 1 || nq > 10) fail(ctx, 'no more than 10 probes per hop\n', 2);
-  const target = pos[0];
-  const dst = parseIpv4(target);
-  if (dst === null || !/^[0-9.]+$/.test(target)) fail(ctx, `${target}: Name or service not known\nCannot handle "host" cmdline arg \`${target}' on position 1 (argc ${argv.indexOf(target)})\n`, 2);
-  run(ctx, dst!, { numeric, maxTtl, first, nq, wait, port });
+  const [host, len, extra] = pos;
+  // getaddrinfo(): a numeric host as inet_aton() reads it, anything else would need DNS
+  const dst = parseInetAton(host.text);
+  if (dst === null) fail(ctx, `${host.text}: Temporary failure in name resolution\nCannot handle "host" cmdline arg \`${host.text}' on position 1 (argc ${host.argc})\n`, 2);
+  let packetLen = 60;
+  if (len) {
+    const n = /^0[xX][0-9a-fA-F]+$/.test(len.text) ? parseInt(len.text, 16) : /^0[0-7]*$/.test(len.text) ? parseInt(len.text, 8) : /^[1-9]\d*$/.test(len.text) ? Number(len.text) : NaN;
+    if (Number.isNaN(n)) fail(ctx, `Cannot handle "packetlen" cmdline arg \`${len.text}' on position 2 (argc ${len.argc})\n`, 2);
+    if (n > MAX_PACKET_LEN) fail(ctx, `too big packetlen ${n} specified\n`, 2);
+    packetLen = Math.max(n, 28);
+  }
+  if (extra) fail(ctx, `Extra arg \`${extra.text}' (position 3, argc ${extra.argc})\n`, 2);
+  run(ctx, dst!, host.text, { numeric, maxTtl, first, nq, wait, port, packetLen });
 }
 
-function run(ctx: Ctx, dst: Ipv4, o: { numeric: boolean; maxTtl: number; first: number; nq: number; wait: number; port: number }): void {
+function run(ctx: Ctx, dst: Ipv4, target: string, o: { numeric: boolean; maxTtl: number; first: number; nq: number; wait: number; port: number; packetLen: number }): void {
   const ns = ctx.ns;
   const w = ctx.world;
   const d = formatIpv4(dst);
-  const header = `traceroute to ${d} (${d}), ${o.maxTtl} hops max, 60 byte packets`;
+  const header = `traceroute to ${target} (${d}), ${o.maxTtl} hops max, ${o.packetLen} byte packets`;
   const rt0 = ipRouteOutput(ns, dst, {});
   if (!rt0.ok) {
     ctx.out.push(header);
@@ -119,7 +217,7 @@ function run(ctx: Ctx, dst: Ipv4, o: { numeric: boolean; maxTtl: number; first: 
     p.sent = w.now;
     const rt = ipRouteOutput(ns, dst, {});
     if (!rt.ok) return;
-    const pkt: Ipv4Packet = { pid: w.nextPid(), src: rt.rt.src, dst, ttl: p.ttl, id: w.nextIpId(), proto: 'udp', udp: { sport, dport: p.dport, payloadLen: 32 } };
+    const pkt: Ipv4Packet = { pid: w.nextPid(), src: rt.rt.src, dst, ttl: p.ttl, id: w.nextIpId(), proto: 'udp', udp: { sport, dport: p.dport, payloadLen: o.packetLen - 28 } };
     ipLocalOut(ns, pkt, rt.rt);
   };
   /** when an unanswered probe gives up: max wait, or 3x/10x the RTT of answers from its own or later hops */

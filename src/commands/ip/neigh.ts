@@ -1,15 +1,17 @@
 import { formatIpv4, parseIpv4 } from '../../engine/addr/ipv4';
 import type { Mac } from '../../engine/addr/mac';
-import type { Neighbour, NudState } from '../../engine/neighbour/neighbour';
+import { NUD_VALID, type Neighbour, type NudState } from '../../engine/neighbour/neighbour';
 import { fail, type Ctx } from '../context';
-import { Argv, devOrFail, matches } from './args';
+import { Argv, devOrFail, duparg2, invarg, matches } from './args';
 
 export function doNeigh(ctx: Ctx, argv: string[]): void {
   if (argv.length === 0) return neighShow(ctx, []);
   const [cmd, ...rest] = argv;
   if (matches(cmd, 'show') || matches(cmd, 'list') || matches(cmd, 'lst')) return neighShow(ctx, rest);
   if (matches(cmd, 'flush')) return neighFlush(ctx, rest);
-  if (matches(cmd, 'add') || matches(cmd, 'replace') || matches(cmd, 'change')) return neighAdd(ctx, rest);
+  if (matches(cmd, 'add')) return neighAdd(ctx, rest, 'add');
+  if (matches(cmd, 'replace')) return neighAdd(ctx, rest, 'replace');
+  if (matches(cmd, 'change')) return neighAdd(ctx, rest, 'change');
   if (matches(cmd, 'delete')) return neighDel(ctx, rest);
   fail(ctx, `Command "${cmd}" is unknown, try "ip neigh help".\n`, 255);
 }
@@ -20,15 +22,20 @@ interface NeighFilter {
   nud?: string;
 }
 
-function parse(ctx: Ctx, args: string[]): NeighFilter {
+/** Filters for show and flush; `del` parses like add (one destination, an address not a prefix). */
+function parse(ctx: Ctx, args: string[], del = false): NeighFilter {
   const a = new Argv(ctx, args);
   const f: NeighFilter = {};
   while (!a.done) {
     const t = a.take();
     if (t === 'dev') f.dev = devOrFail(ctx, a.next()).name;
     else if (t === 'nud') f.nud = a.next().toUpperCase();
-    else if (t === 'to') f.addr = parseIpv4(a.next()) ?? undefined;
     else if (t === 'proxy' || t === 'unused') continue;
+    else if (del) {
+      const v = t === 'to' ? a.next() : t;
+      if (f.addr !== undefined) duparg2(ctx, 'to', v);
+      f.addr = parseIpv4(v) ?? fail(ctx, `Error: any valid address is expected rather than "${v}".\n`, 1);
+    } else if (t === 'to') f.addr = parseIpv4(a.next()) ?? undefined;
     else {
       const v = parseIpv4(t.split('/')[0]);
       if (v === null) fail(ctx, `Error: any valid prefix is expected rather than "${t}".\n`, 1);
@@ -65,31 +72,55 @@ function neighFlush(ctx: Ctx, args: string[]): void {
   ctx.world.touch();
 }
 
-function neighAdd(ctx: Ctx, args: string[]): void {
+const NUD_NAMES: NudState[] = ['PERMANENT', 'REACHABLE', 'STALE', 'NOARP', 'DELAY', 'PROBE', 'FAILED', 'INCOMPLETE'];
+
+/** ipneigh_modify(): add (NLM_F_EXCL), replace, change (must exist), with iproute2's argument checks. */
+function neighAdd(ctx: Ctx, args: string[], cmd: 'add' | 'replace' | 'change'): void {
   const a = new Argv(ctx, args);
   let addr: number | undefined;
-  let mac: string | undefined;
+  let mac: Mac | undefined;
+  let macBytes = 6;
   let devName: string | undefined;
   let nud: NudState = 'PERMANENT';
   while (!a.done) {
-    const t = a.take();
-    if (t === 'lladdr') mac = a.next().toLowerCase();
-    else if (t === 'dev') devName = a.next();
-    else if (t === 'nud') nud = a.next().toUpperCase() as NudState;
-    else if (t === 'to') addr = parseIpv4(a.next()) ?? undefined;
-    else addr = parseIpv4(t) ?? fail(ctx, `Error: any valid prefix is expected rather than "${t}".\n`, 1);
+    let t = a.take();
+    if (t === 'lladdr') {
+      const v = a.next();
+      // ll_addr_a2n(): hex bytes separated by colons
+      const parts = v.split(':');
+      if (parts.some((p) => !/^[0-9a-fA-F]{1,2}$/.test(p))) fail(ctx, `"${v}" is invalid lladdr.\n`, 1);
+      macBytes = parts.length;
+      mac = parts.map((p) => p.toLowerCase().padStart(2, '0')).join(':') as Mac;
+    } else if (t === 'dev') devName = a.next();
+    else if (t === 'nud') {
+      const v = a.next();
+      const state = v.toUpperCase() as NudState;
+      if (!NUD_NAMES.includes(state)) invarg(ctx, 'nud state is bad', v);
+      nud = state;
+    } else if (t === 'router' || t === 'proxy' || t === 'extern_learn') continue;
+    else {
+      if (t === 'to') t = a.next();
+      if (addr !== undefined) duparg2(ctx, 'to', t);
+      addr = parseIpv4(t) ?? fail(ctx, `Error: any valid address is expected rather than "${t}".\n`, 1);
+    }
   }
   if (devName === undefined || addr === undefined) fail(ctx, 'Device and destination are required arguments.\n', 255);
   const dev = devOrFail(ctx, devName!);
-  const n = ctx.ns.neigh.get(dev, addr as never) ?? ctx.ns.neigh.create(dev, addr as never, ctx.world.now);
+  if (mac !== undefined && macBytes !== 6) fail(ctx, 'Error: Invalid link address.\n', 2);
+  const old = ctx.ns.neigh.get(dev, addr as never);
+  if (old && cmd === 'add') fail(ctx, 'RTNETLINK answers: File exists\n', 2);
+  if (!old && cmd === 'change') fail(ctx, 'RTNETLINK answers: No such file or directory\n', 2);
+  // __neigh_update(): without lladdr only an entry that already has a valid address can be updated
+  if (mac === undefined && !(old && old.mac && NUD_VALID.has(old.state))) fail(ctx, 'Error: No link layer address given.\n', 2);
+  const n = old ?? ctx.ns.neigh.create(dev, addr as never, ctx.world.now);
   n.state = nud;
-  n.mac = mac as Mac | undefined;
+  n.mac = mac ?? n.mac;
   n.timerGen++;
   ctx.world.touch();
 }
 
 function neighDel(ctx: Ctx, args: string[]): void {
-  const f = parse(ctx, args);
+  const f = parse(ctx, args, true);
   if (!f.dev || f.addr === undefined) fail(ctx, 'Device and destination are required arguments.\n', 255);
   const n = select(ctx, { ...f, nud: 'ALL' })[0];
   if (!n) fail(ctx, 'RTNETLINK answers: No such file or directory\n', 2);

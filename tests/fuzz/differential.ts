@@ -1,0 +1,94 @@
+/**
+ * Differential fuzzing against real Linux (a development tool, not part of `vitest run`):
+ * generate random scenarios, record each with the kernel oracle, run it through the simulator,
+ * and print every step where the two disagree.
+ *
+ *   sudo npx tsx tests/fuzz/differential.ts [--seed N] [--runs N] [--steps N] [--keep DIR]
+ *
+ * Needs root, iproute2, iputils and traceroute (see <shared>/oracle/README.md). With --keep the
+ * scenarios, goldens and simulator results are written to DIR so a mismatch can be turned into a
+ * recorded scenario under tests/conformance/. Exit 0 if everything matched, 1 otherwise.
+ */
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import fc from 'fast-check';
+import { runScenario, parseScenario } from '../../src/scenarios/runner';
+import { mutate } from './arbitraries';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const shared = path.resolve(process.env.HOPLAB_SHARED ?? path.join(root, '..', 'shared'));
+
+function arg(name: string, dflt: number): number {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? Number(process.argv[i + 1]) : dflt;
+}
+const seed = arg('seed', Date.now() % 100000);
+const runs = arg('runs', 10);
+const maxSteps = arg('steps', 12);
+const keepAt = process.argv.indexOf('--keep');
+const keep = keepAt > 0 ? process.argv[keepAt + 1] : undefined;
+
+// h1 and h2 share a LAN (10.0.0.0/24); h2 and h3 a cable (10.1.0.0/24); h2 may route
+const HOSTS = ['h1', 'h2', 'h3'];
+const SETUP = [
+  { on: 'h1', run: 'ip addr add 10.0.0.1/24 dev eth0' },
+  { on: 'h2', run: 'ip addr add 10.0.0.2/24 dev eth0; ip addr add 10.1.0.2/24 dev eth1' },
+  { on: 'h3', run: 'ip addr add 10.1.0.3/24 dev eth0' },
+];
+
+const pick = <T>(...xs: T[]) => fc.constantFrom(...xs);
+const dev = pick('eth0', 'eth1', 'lo', 'br0', 'va', 'vb', 'eth9');
+const host = pick(...HOSTS);
+const addr = pick('10.0.0.1', '10.0.0.2', '10.0.0.9', '10.1.0.2', '10.1.0.3', '10.2.0.1', '10.9.9.9', '127.0.0.1', '10.0.0.255', '0.0.0.0', '10.1', '1.2.3.256');
+const prefix = fc.tuple(addr, pick('', '/8', '/16', '/24', '/32', '/33')).map(([a, l]) => a + l);
+const opt = <T extends string>(a: fc.Arbitrary<T>) => fc.option(a, { nil: '' });
+
+const line = fc.oneof(
+  fc.tuple(pick('add', 'del', 'replace', 'append', 'prepend', 'change'), opt(pick('blackhole', 'unreachable', 'prohibit', 'local')), prefix, opt(addr.map((a) => `via ${a}`)), opt(dev.map((d) => `dev ${d}`)), opt(pick('metric 10', 'onlink', 'scope link', 'table 100', 'proto static', 'src 10.0.0.1'))).map((x) => `ip route ${x.filter(Boolean).join(' ')}`),
+  fc.tuple(pick('add', 'del'), prefix, dev, opt(pick('brd +', 'scope link', 'label eth0:1', 'scope host'))).map(([c, p, d, o]) => `ip addr ${c} ${p} dev ${d} ${o}`),
+  fc.tuple(dev, pick('up', 'down', 'master br0', 'nomaster', 'netns h3', 'name vc', 'mtu 1400', 'address 02:00:00:00:00:01')).map(([d, o]) => `ip link set ${d} ${o}`),
+  pick('ip link add br0 type bridge', 'ip link add va type veth peer name vb', 'ip link del va', 'ip link del br0', 'ip link set br0 up', 'ip link add va type veth peer name vb netns h3'),
+  pick('ip route', 'ip route show table all', 'ip -br addr', 'ip -br link', 'ip neigh', 'ip addr show dev eth0', 'bridge link', 'ip route show table local', 'ip -4 addr'),
+  fc.tuple(addr, opt(pick('iif eth0', 'from 10.0.0.1', 'oif eth1', 'fibmatch'))).map(([a, o]) => `ip route get ${a} ${o}`),
+  fc.tuple(addr, opt(pick('-t 1', '-I eth0', '-s 0', '-q'))).map(([a, o]) => `ping -c 1 -W 1 ${o} ${a}`),
+  addr.map((a) => `traceroute -n -q 1 -w 1 -m 3 ${a}`),
+  fc.tuple(pick('-w ', ''), pick('net.ipv4.ip_forward', 'net.ipv4.conf.eth0.forwarding', 'net.ipv4.conf.all.forwarding', 'net.ipv4.conf.all.promote_secondaries', 'net.ipv4.nope'), pick('=1', '=0', '=x', '')).map(([f, k, v]) => `sysctl ${f}${k}${v}`),
+  fc.tuple(addr, dev, pick('lladdr 02:00:00:00:00:09', 'lladdr 02:00:00:00:00:09 nud stale', '')).map(([a, d, o]) => `ip neigh add ${a} dev ${d} ${o}`),
+  pick('ip netns add x1', 'ip netns del x1', 'ip netns list', 'ip netns exec h3 ip -br addr', 'ip -n h3 route', 'ip -n nope route'),
+);
+
+const step = fc.tuple(host, line, fc.array(fc.record({ kind: pick('drop', 'dup', 'swap', 'truncate') as fc.Arbitrary<'drop' | 'dup' | 'swap' | 'truncate'>, at: fc.nat(), with: fc.nat() }), { maxLength: 1 })).map(([on, run, ms]) => ({ on, run: (mutate(run, ms as never).trim() || 'true').replace(/\s+/g, ' ') }));
+
+const scenarios = fc.sample(fc.array(step, { minLength: 3, maxLength: maxSteps }), { seed, numRuns: runs });
+
+const compare = (await import(pathToFileURL(path.join(shared, 'oracle', 'compare.mjs')).href)) as {
+  compareResults(g: unknown, a: unknown): { passed: number; failed: number; steps: unknown[] };
+  formatMismatches(r: unknown, label?: string): string;
+};
+
+const dir = keep ?? fs.mkdtempSync(path.join(os.tmpdir(), 'hoplab-diff-'));
+fs.mkdirSync(dir, { recursive: true });
+let failedSteps = 0;
+let total = 0;
+scenarios.forEach((steps, i) => {
+  const name = `diff-${seed}-${i}`;
+  const sc = { name, description: `differential fuzz, seed ${seed} #${i}`, hosts: HOSTS, lans: { lan0: ['h1:eth0', 'h2:eth0'] }, links: [['h2:eth1', 'h3:eth0']], steps: [...SETUP, ...steps] };
+  const scFile = path.join(dir, `${name}.json`);
+  const goldFile = path.join(dir, `${name}.golden.json`);
+  fs.writeFileSync(scFile, JSON.stringify(sc, null, 2) + '\n');
+  execFileSync('node', [path.join(shared, 'oracle', 'record.mjs'), scFile, '--out', goldFile], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const golden = JSON.parse(fs.readFileSync(goldFile, 'utf8'));
+  const actual = runScenario(parseScenario(JSON.stringify(sc)));
+  fs.writeFileSync(path.join(dir, `${name}.actual.json`), JSON.stringify(actual, null, 2) + '\n');
+  const res = compare.compareResults(golden, actual);
+  total += res.passed + res.failed;
+  if (res.failed) {
+    failedSteps += res.failed;
+    console.log(compare.formatMismatches(res, name));
+  }
+});
+console.log(`seed ${seed}: ${total - failedSteps} of ${total} steps agree with Linux (files in ${dir})`);
+process.exit(failedSteps ? 1 : 0);
