@@ -89,6 +89,13 @@ test('line editing: tab completion, history, Ctrl+C, clear', async ({ page }) =>
   await t.run('node01', 'history');
   await t.expectOutput('node01', /\d+\s+ip route show dev v-net-0/);
 
+  // Ctrl+R searches the history backwards
+  await kb.press('Control+r');
+  await kb.type('show dev');
+  await expect(t.screen('node01')).toContainText("(reverse-i-search)`show dev': ip route show dev v-net-0");
+  await kb.press('Enter');
+  await expect(t.screen('node01')).toContainText(/root@node01:~# ip route show dev v-net-0\s*10\.244\.1\.0\/24[^]*root@node01:~# ip route show dev v-net-0\s*10\.244\.1\.0\/24/);
+
   await page.screenshot({ path: shot('terminal-line-editing') });
   await t.run('node01', 'clear');
   await expect(t.screen('node01')).not.toContainText('history');

@@ -33,6 +33,8 @@ import {
   moveLeft,
   moveRight,
   redraw,
+  reverseSearch,
+  searchPrompt,
   wordLeft,
   wordRight,
   type HistoryState,
@@ -107,6 +109,8 @@ export function TerminalView({ host, active, screenReader }: TerminalViewProps) 
     let lastTab = false;
     let tabEscape = false; // Escape, then Tab leaves the terminal (keyboard users are not trapped)
     let lastChunk = 0;
+    // Ctrl+R: the query, the history entry shown, and the line to restore on Ctrl+G
+    let search: { query: string; index: number; failed: boolean; saved: LineState } | null = null;
 
     const session = (): TerminalSession | undefined => store.getState().terminals[host];
     const capturing = () => !!session()?.capture;
@@ -114,6 +118,27 @@ export function TerminalView({ host, active, screenReader }: TerminalViewProps) 
     const draw = (next: LineState) => {
       term.write(redraw(prompt, line, next, term.cols));
       line = next;
+    };
+    /** Redraw the line under another prompt (entering or leaving reverse search). */
+    const repaint = (nextPrompt: string, next: LineState) => {
+      term.write(erase(prompt, line, term.cols) + redraw(nextPrompt, null, next, term.cols));
+      prompt = nextPrompt;
+      line = next;
+    };
+    const searchStep = (query: string, from: number) => {
+      if (!search) return;
+      const entries = session()?.history ?? [];
+      const hit = query === '' ? null : reverseSearch(entries, query, from);
+      search = { ...search, query, failed: query !== '' && !hit, index: hit ? hit.index : search.index };
+      const next = hit ? { text: entries[hit.index], cursor: hit.pos } : line;
+      repaint(searchPrompt(query, search.failed), next);
+    };
+    /** Leave reverse search keeping (or, on abort, restoring) the line. */
+    const endSearch = (restore: boolean) => {
+      if (!search) return;
+      const next = restore ? search.saved : line;
+      search = null;
+      repaint(pending ? '> ' : basePrompt, next);
     };
     const showPrompt = () => {
       term.write(redraw(prompt, null, line, term.cols));
@@ -180,7 +205,25 @@ export function TerminalView({ host, active, screenReader }: TerminalViewProps) 
         if (key === 'interrupt') store.getState().interruptTerminal(host, '');
         return;
       }
+      if (search) {
+        if (key === 'reverseSearch') return searchStep(search.query, search.index - 1);
+        if (key === 'backspace') return searchStep(search.query.slice(0, -1), (session()?.history.length ?? 0) - 1);
+        if (key === 'abort') return endSearch(true);
+        if (key === 'interrupt') {
+          endSearch(false);
+        } else {
+          // any other key accepts the match and then acts on it, as in readline
+          endSearch(false);
+          if (key === 'escape') return;
+        }
+      }
       switch (key) {
+        case 'reverseSearch':
+          search = { query: '', index: session()?.history.length ?? 0, failed: false, saved: line };
+          repaint(searchPrompt('', false), line);
+          return;
+        case 'abort':
+          return;
         case 'enter':
           return submit();
         case 'backspace':
@@ -272,7 +315,9 @@ export function TerminalView({ host, active, screenReader }: TerminalViewProps) 
       for (const tok of decodeInput(data)) {
         if (tok.kind === 'text') {
           lastTab = false;
-          if (!capturing()) draw(insert(line, tok.text));
+          if (capturing()) continue;
+          if (search) searchStep(search.query + tok.text, search.index);
+          else draw(insert(line, tok.text));
         } else {
           onKey(tok.key);
         }

@@ -23,6 +23,8 @@ import {
   moveLeft,
   moveRight,
   redraw,
+  reverseSearch,
+  searchPrompt,
   wordBoundaries,
   wordLeft,
   wordRight,
@@ -71,6 +73,27 @@ describe('words', () => {
   it('Ctrl+W deletes the previous word', () => {
     expect(deleteWordBack(line('ip route add '))).toEqual(line('ip route ', 9));
     expect(deleteWordBack(line('ip route add', 8))).toEqual(line('ip  add', 3));
+  });
+});
+
+describe('reverse search', () => {
+  const entries = ['ip route', 'ping 10.244.2.2', 'ip route add 10.244.2.2 via 192.168.1.12', 'sysctl -w net.ipv4.ip_forward=1'];
+  it('finds the newest match and where it starts, then older ones', () => {
+    expect(reverseSearch(entries, 'route')).toEqual({ index: 2, pos: 3 });
+    expect(reverseSearch(entries, 'route', 1)).toEqual({ index: 0, pos: 3 });
+    expect(reverseSearch(entries, '10.244.2.2')).toEqual({ index: 2, pos: 13 });
+    expect(reverseSearch(entries, 'nothing')).toBeNull();
+    expect(reverseSearch([], 'x')).toBeNull();
+  });
+  it('prints the readline prompt', () => {
+    expect(searchPrompt('rou', false)).toBe("(reverse-i-search)`rou': ");
+    expect(searchPrompt('zz', true)).toBe("(failed reverse-i-search)`zz': ");
+  });
+  it('decodes Ctrl+R and Ctrl+G', () => {
+    expect(decodeInput('\x12\x07')).toEqual([
+      { kind: 'key', key: 'reverseSearch' },
+      { kind: 'key', key: 'abort' },
+    ]);
   });
 });
 

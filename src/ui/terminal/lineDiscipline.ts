@@ -124,6 +124,21 @@ export function historyNext(h: HistoryState): [HistoryState, LineState] | null {
   return [{ ...h, index }, at(text, text.length)];
 }
 
+/**
+ * Ctrl+R: the newest entry at or before `from` that contains `query`, and where the match starts
+ * (readline puts the cursor there). Null when nothing matches.
+ */
+export function reverseSearch(entries: readonly string[], query: string, from = entries.length - 1): { index: number; pos: number } | null {
+  for (let i = Math.min(from, entries.length - 1); i >= 0; i--) {
+    const pos = entries[i].lastIndexOf(query);
+    if (pos >= 0) return { index: i, pos };
+  }
+  return null;
+}
+
+/** The prompt readline shows while searching. */
+export const searchPrompt = (query: string, failed: boolean): string => `(${failed ? 'failed ' : ''}reverse-i-search)\`${query}': `;
+
 // ---------------------------------------------------------------------------------------------
 // tab completion
 
@@ -401,6 +416,8 @@ export type KeyName =
   | 'clearScreen' // Ctrl+L
   | 'killToStart' // Ctrl+U
   | 'killToEnd' // Ctrl+K
+  | 'reverseSearch' // Ctrl+R
+  | 'abort' // Ctrl+G
   | 'escape';
 
 export type InputToken = { kind: 'key'; key: KeyName } | { kind: 'text'; text: string };
@@ -448,6 +465,8 @@ const CONTROLS: Record<string, KeyName> = {
   '\x0c': 'clearScreen',
   '\x0e': 'down', // Ctrl+N
   '\x10': 'up', // Ctrl+P
+  '\x07': 'abort',
+  '\x12': 'reverseSearch',
   '\x15': 'killToStart',
   '\x17': 'deleteWordBack',
 };
