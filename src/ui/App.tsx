@@ -13,9 +13,11 @@ import { Dock } from './layout/Dock';
 import { DockResizer } from './layout/DockResizer';
 import { useUndoShortcuts } from './layout/shortcuts';
 import { ErrorBoundary } from './layout/ErrorBoundary';
+import { HelpDialog } from './layout/HelpDialog';
 
 export function App() {
   const [adding, setAdding] = useState<AddKind | null>(null);
+  const [help, setHelp] = useState(false);
   useUndoShortcuts();
   return (
     <ReactFlowProvider>
@@ -30,6 +32,9 @@ export function App() {
           <LayoutButtons />
           <span className="header__spacer" />
           <ImportExport />
+          <button type="button" className="btn btn--ghost" onClick={() => setHelp(true)} aria-haspopup="dialog">
+            Help
+          </button>
         </header>
         <main className="canvas-area" aria-label="Lab canvas">
           <ErrorBoundary name="canvas">
@@ -48,6 +53,7 @@ export function App() {
         </ErrorBoundary>
         <DockResizer />
         {adding && <AddDialog kind={adding} onClose={() => setAdding(null)} onSwitch={setAdding} />}
+        {help && <HelpDialog onClose={() => setHelp(false)} />}
       </div>
     </ReactFlowProvider>
   );
