@@ -67,6 +67,8 @@ const EventRow = memo(function EventRow({ e, index, current, onPick, onApply }: 
   );
 });
 
+let reducedMotionSeen = 0;
+
 export function TracePanel() {
   const trace = useStore((s) => s.trace);
   const step = useStore((s) => s.stepTrace);
@@ -85,9 +87,11 @@ export function TracePanel() {
   const current = events[cursor];
   const end = outcome(events);
 
-  // with reduced motion, a new trace does not play by itself: it opens on its outcome
+  // with reduced motion, a new trace does not play by itself: it opens on its outcome (once per
+  // trace, so coming back to the panel keeps the place the student stepped to)
   useEffect(() => {
-    if (trace.id === 0 || !window.matchMedia?.('(prefers-reduced-motion: reduce)').matches) return;
+    if (trace.id === 0 || trace.id === reducedMotionSeen || !window.matchMedia?.('(prefers-reduced-motion: reduce)').matches) return;
+    reducedMotionSeen = trace.id;
     const { events: evs } = getAppStore().getState().trace;
     const o = outcome(evs);
     seek(o.kind === 'empty' ? 0 : o.index);
