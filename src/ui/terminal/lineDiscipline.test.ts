@@ -158,6 +158,8 @@ describe('completion candidates', () => {
     expect(cands('ip netns exec pod1 pi')).toEqual(['ping']);
     expect(cands('ip netns exec pod1 ip link set dev e')).toEqual(['eth0']);
     expect(cands('ip -n n')).toEqual(['node01']);
+    expect(cands('ip link set veth-pod1 netns p')).toEqual(['pod1']);
+    expect(cands('ip link set veth-pod1 u')).toEqual(['up']);
   });
   it('completes addresses for ping and via', () => {
     expect(cands('ping 10.244.1')).toEqual(['10.244.1.1', '10.244.1.2']);

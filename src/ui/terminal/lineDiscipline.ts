@@ -238,6 +238,7 @@ function candidatesFor(words: string[], ctx: CompletionContext): readonly string
       if (obj === 'link') {
         if (verb === 'set' || verb === 'del' || verb === 'delete' || verb === 'show') {
           if (rest.length === 2) return ['dev', ...ctx.devices];
+          if (verb === 'set' && last === 'netns') return ctx.netns;
           if (verb === 'set') return ['up', 'down', 'master', 'nomaster', 'netns', 'name', 'address', 'mtu'];
           return [];
         }
