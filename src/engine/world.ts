@@ -268,6 +268,13 @@ export class World {
     this.traceLog.push({ ...e, seq: ++this.traceSeq, time: this.clock });
   }
 
+  /** Record an event built by the caller (only while tracing): it gets its sequence number and time here. */
+  emitEvent(e: TraceEvent): void {
+    e.seq = ++this.traceSeq;
+    e.time = this.clock;
+    this.traceLog.push(e);
+  }
+
   /** Take the events recorded since the last call. */
   drainTrace(): TraceEvent[] {
     const t = this.traceLog;

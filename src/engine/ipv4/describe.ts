@@ -1,7 +1,8 @@
 import { formatIpv4 } from '../addr/ipv4';
-import type { PacketView } from '../sim/trace';
+import type { PacketView, SuggestedFix, TraceEvent, Verdict } from '../sim/trace';
 import type { FibRoute } from '../fib/route';
 import { formatRoute } from '../fib/format';
+import { isLinkdown } from '../fib/frontend';
 import type { Frame, Ipv4Packet } from './packet';
 
 /** Human words and inspector views for packets, shared by every trace event. */
@@ -66,4 +67,99 @@ export function describeFrame(f: Frame): string {
   return describePacket(f.ip!);
 }
 
-export const routeText = (r: FibRoute): string => formatRoute(r, { showTable: r.table !== 254 }).trim();
+/** Route texts by route, with what they depend on besides the (never changed) route itself. */
+const routeTexts = new WeakMap<FibRoute, { dev: string | undefined; up: boolean; linkdown: boolean; text: string }>();
+
+/** The route as `ip route` prints it (memoized: a packet meets the same few routes again and again). */
+export function routeText(r: FibRoute): string {
+  const dev = r.nh?.dev;
+  const up = !!dev && dev.adminUp;
+  const linkdown = up && isLinkdown(r);
+  const c = routeTexts.get(r);
+  if (c !== undefined && c.dev === dev?.name && c.up === up && c.linkdown === linkdown) return c.text;
+  const text = formatRoute(r, { showTable: r.table !== 254 }).trim();
+  routeTexts.set(r, { dev: dev?.name, up, linkdown, text });
+  return text;
+}
+
+/**
+ * A trace event of the packet path whose sentence and packet view are written when first read.
+ *
+ * A ping makes ~50 events and most are never displayed, so building their words eagerly cost more
+ * than forwarding the packet. The sentence closure only reads values fixed at emit time (names and
+ * states are copied into locals first; frames and packets are never changed once sent), so the text
+ * is the same whenever it is read. `text` and `packet` are accessors: read them, don't spread the
+ * event. JSON.stringify gives every field.
+ */
+export class PacketEvent implements TraceEvent {
+  seq = 0;
+  time = 0;
+  netns: string;
+  dev: string | undefined;
+  verdict: Verdict;
+  packetId: number;
+  route: string | undefined;
+  fdb: string | undefined;
+  to: { netns: string; dev: string } | undefined;
+  fix: SuggestedFix | undefined;
+  #words: (() => string) | undefined;
+  #text: string | undefined = undefined;
+  #frame: Frame | undefined;
+  #ip: Ipv4Packet | undefined;
+  #view: PacketView | undefined = undefined;
+
+  constructor(
+    netns: string,
+    dev: string | undefined,
+    verdict: Verdict,
+    frame: Frame | undefined,
+    ip: Ipv4Packet | undefined,
+    words: () => string,
+    route?: string,
+    fdb?: string,
+    to?: { netns: string; dev: string },
+  ) {
+    this.netns = netns;
+    this.dev = dev;
+    this.verdict = verdict;
+    this.#frame = frame;
+    this.#ip = ip;
+    this.packetId = (frame ?? ip)!.pid;
+    this.route = route;
+    this.fdb = fdb;
+    this.to = to;
+    this.fix = undefined;
+    this.#words = words;
+  }
+
+  get text(): string {
+    if (this.#text === undefined) {
+      this.#text = this.#words!();
+      this.#words = undefined;
+    }
+    return this.#text;
+  }
+
+  set text(t: string) {
+    this.#text = t;
+    this.#words = undefined;
+  }
+
+  get packet(): PacketView | undefined {
+    if (this.#view === undefined && (this.#frame || this.#ip)) {
+      this.#view = this.#frame ? frameView(this.#frame) : ipView(this.#ip!);
+      this.#frame = this.#ip = undefined;
+    }
+    return this.#view;
+  }
+
+  set packet(v: PacketView | undefined) {
+    this.#view = v;
+    this.#frame = this.#ip = undefined;
+  }
+
+  toJSON(): TraceEvent {
+    const { seq, time, netns, dev, verdict, text, packetId, packet, route, fdb, to, fix } = this;
+    return { seq, time, netns, dev, verdict, text, packetId, packet, route, fdb, to, fix };
+  }
+}

@@ -7,7 +7,7 @@ import { ARP_PARMS, NUD_VALID, type Neighbour } from '../neighbour/neighbour';
 import { brPortForwarding, carrierOk, type Bridge, type Netdev } from '../netns/netdev';
 import type { Netns } from '../netns/netns';
 import { Verdict } from '../sim/trace';
-import { describeFrame, describePacket, frameView, ipView, routeText } from './describe';
+import { describeFrame, describePacket, frameView, ipView, PacketEvent, routeText } from './describe';
 import { suggestRouteFix } from './fixes';
 import { ICMP, ICMP_UNREACH, type Frame, type Ipv4Packet } from './packet';
 
@@ -34,22 +34,27 @@ export const HOP_DELAY = 0.005;
 export function ipLocalOut(ns: Netns, pkt: Ipv4Packet, rt: Rtable): void {
   const w = ns.world;
   if (rt.type === 'local') {
-    if (w.tracing)
-      w.emit({ netns: ns.name, dev: 'lo', verdict: Verdict.FIB_MATCH, packetId: pkt.pid, packet: ipView(pkt), route: rt.route && routeText(rt.route), text: `${nsLabel(ns)}: ${formatIpv4(pkt.dst)} is a local address → looped back through lo` });
+    if (w.tracing) w.emitEvent(new PacketEvent(ns.name, 'lo', Verdict.FIB_MATCH, undefined, pkt, () => `${nsLabel(ns)}: ${formatIpv4(pkt.dst)} is a local address → looped back through lo`, rt.route && routeText(rt.route)));
     const lo = ns.devByName('lo')!;
     w.schedule(HOP_DELAY, () => ipRcv(lo, pkt));
     return;
   }
-  if (w.tracing)
-    w.emit({
-      netns: ns.name,
-      dev: rt.dev.name,
-      verdict: Verdict.FIB_MATCH,
-      packetId: pkt.pid,
-      packet: ipView(pkt),
-      route: rt.route ? routeText(rt.route) : undefined,
-      text: `${nsLabel(ns)}: route lookup for ${formatIpv4(pkt.dst)} → ${rt.route ? `"${routeText(rt.route)}"` : 'no route; assumed on link'}: send out ${rt.dev.name}${rt.gw !== undefined ? ` to gateway ${formatIpv4(rt.gw)}` : ' directly'}`,
-    });
+  if (w.tracing) {
+    const route = rt.route ? routeText(rt.route) : undefined;
+    const out = rt.dev.name;
+    const gw = rt.gw;
+    w.emitEvent(
+      new PacketEvent(
+        ns.name,
+        out,
+        Verdict.FIB_MATCH,
+        undefined,
+        pkt,
+        () => `${nsLabel(ns)}: route lookup for ${formatIpv4(pkt.dst)} → ${route !== undefined ? `"${route}"` : 'no route; assumed on link'}: send out ${out}${gw !== undefined ? ` to gateway ${formatIpv4(gw)}` : ' directly'}`,
+        route,
+      ),
+    );
+  }
   ipOutput(ns, pkt, rt);
 }
 
@@ -77,8 +82,11 @@ function neighOutput(ns: Netns, dev: Netdev, nexthop: Ipv4, pkt: Ipv4Packet): vo
       n.state = 'DELAY';
       armTimer(ns, n, ARP_PARMS.delayProbeTime);
     }
-    if (w.tracing)
-      w.emit({ netns: ns.name, dev: dev.name, verdict: Verdict.NEIGH_HIT, packetId: pkt.pid, packet: ipView(pkt), text: `${nsLabel(ns)}: neighbour ${formatIpv4(nexthop)} is ${n.state} at ${n.mac} on ${dev.name}` });
+    if (w.tracing) {
+      const { state, mac } = n;
+      const on = dev.name;
+      w.emitEvent(new PacketEvent(ns.name, on, Verdict.NEIGH_HIT, undefined, pkt, () => `${nsLabel(ns)}: neighbour ${formatIpv4(nexthop)} is ${state} at ${mac} on ${on}`));
+    }
     devXmit(dev, { pid: pkt.pid, src: dev.mac, dst: n.mac!, ip: pkt });
     return;
   }
@@ -93,8 +101,7 @@ function neighOutput(ns: Netns, dev: Netdev, nexthop: Ipv4, pkt: Ipv4Packet): vo
     },
   });
   if (entry.state === 'INCOMPLETE') {
-    if (w.tracing)
-      w.emit({ netns: ns.name, dev: dev.name, verdict: Verdict.NEIGH_RESOLVE, packetId: pkt.pid, packet: ipView(pkt), text: `${nsLabel(ns)}: ARP for ${formatIpv4(nexthop)} still unanswered → packet queued` });
+    if (w.tracing) w.emitEvent(new PacketEvent(ns.name, dev.name, Verdict.NEIGH_RESOLVE, undefined, pkt, () => `${nsLabel(ns)}: ARP for ${formatIpv4(nexthop)} still unanswered → packet queued`));
     return;
   }
   // NONE or FAILED: start resolving
@@ -102,8 +109,10 @@ function neighOutput(ns: Netns, dev: Netdev, nexthop: Ipv4, pkt: Ipv4Packet): vo
   entry.probes = ARP_PARMS.ucastProbes;
   entry.mac = undefined;
   entry.probeSrc = isLocal(ns, pkt.src) ? pkt.src : inetSelectAddr(ns, dev, nexthop, RT_SCOPE.link);
-  if (w.tracing)
-    w.emit({ netns: ns.name, dev: dev.name, verdict: Verdict.NEIGH_RESOLVE, packetId: pkt.pid, packet: ipView(pkt), text: `${nsLabel(ns)}: no neighbour entry for ${formatIpv4(nexthop)} on ${dev.name} → packet queued, ARP request broadcast` });
+  if (w.tracing) {
+    const on = dev.name;
+    w.emitEvent(new PacketEvent(ns.name, on, Verdict.NEIGH_RESOLVE, undefined, pkt, () => `${nsLabel(ns)}: no neighbour entry for ${formatIpv4(nexthop)} on ${on} → packet queued, ARP request broadcast`));
+  }
   arpSolicit(ns, entry);
   armTimer(ns, entry, ARP_PARMS.retransTime);
 }
@@ -188,7 +197,10 @@ export function devXmit(dev: Netdev, frame: Frame): void {
     if (w.tracing) w.emit({ netns: ns.name, dev: dev.name, verdict: Verdict.NETDEV_DOWN, packetId: frame.pid, packet: frameView(frame), text: `${nsLabel(ns)}: ${dev.name} is down → frame dropped`, fix: { text: `bring ${dev.name} up on ${ns.name}`, on: ns.name, run: `ip link set ${dev.name} up` } });
     return;
   }
-  if (w.tracing) w.emit({ netns: ns.name, dev: dev.name, verdict: Verdict.XMIT, packetId: frame.pid, packet: frameView(frame), text: `${nsLabel(ns)}: ${describeFrame(frame)} sent on ${dev.name}` });
+  if (w.tracing) {
+    const on = dev.name;
+    w.emitEvent(new PacketEvent(ns.name, on, Verdict.XMIT, frame, undefined, () => `${nsLabel(ns)}: ${describeFrame(frame)} sent on ${on}`));
+  }
   switch (dev.kind) {
     case 'loopback':
       w.schedule(HOP_DELAY, () => netifRcv(dev, frame));
@@ -208,7 +220,12 @@ export function devXmit(dev: Netdev, frame: Frame): void {
           });
         return;
       }
-      if (w.tracing) w.emit({ netns: ns.name, dev: dev.name, verdict: Verdict.VETH_XMIT, packetId: frame.pid, packet: frameView(frame), to: { netns: peer.netns.name, dev: peer.name }, text: `veth ${dev.name} → ${peer.name}${peer.netns !== ns ? ` (into ${nsLabel(peer.netns)})` : ''}` });
+      if (w.tracing) {
+        const from = dev.name;
+        const to = peer.name;
+        const into = peer.netns !== ns ? nsLabel(peer.netns) : undefined;
+        w.emitEvent(new PacketEvent(ns.name, from, Verdict.VETH_XMIT, frame, undefined, () => `veth ${from} → ${to}${into !== undefined ? ` (into ${into})` : ''}`, undefined, undefined, { netns: peer.netns.name, dev: to }));
+      }
       w.schedule(HOP_DELAY, () => netifRcv(peer, frame));
       return;
     }
@@ -239,7 +256,10 @@ function brForward(br: Bridge, port: Netdev, frame: Frame, why: string): void {
     if (w.tracing) w.emit({ netns: br.netns.name, dev: port.name, verdict: Verdict.BR_PORT_DOWN, packetId: frame.pid, packet: frameView(frame), text: `${why}, but port ${port.name} is not forwarding (down or no carrier) → dropped` });
     return;
   }
-  if (w.tracing) w.emit({ netns: br.netns.name, dev: port.name, verdict: Verdict.FDB_HIT, packetId: frame.pid, packet: frameView(frame), fdb: `${frame.dst} dev ${port.name} master ${br.name}`, text: `${why} → forwarded out ${port.name}` });
+  if (w.tracing) {
+    const out = port.name;
+    w.emitEvent(new PacketEvent(br.netns.name, out, Verdict.FDB_HIT, frame, undefined, () => `${why} → forwarded out ${out}`, undefined, `${frame.dst} dev ${out} master ${br.name}`));
+  }
   devXmit(port, frame);
 }
 
@@ -247,16 +267,13 @@ function brForward(br: Bridge, port: Netdev, frame: Frame, why: string): void {
 function brFlood(br: Bridge, frame: Frame, ingress: Netdev | undefined): void {
   const w = br.netns.world;
   const out = br.ports.filter((p) => p !== ingress && brPortForwarding(p));
-  if (w.tracing)
-    w.emit({
-      netns: br.netns.name,
-      dev: br.name,
-      verdict: Verdict.FLOOD,
-      packetId: frame.pid,
-      packet: frameView(frame),
-      fdb: 'flood',
-      text: `${br.name}: ${frame.dst === MAC_BROADCAST ? 'broadcast' : `no fdb entry for ${frame.dst}`} → flooded to ${out.length ? out.map((p) => p.name).join(', ') : 'no other port'}`,
-    });
+  if (w.tracing) {
+    const brName = br.name;
+    const names = out.map((p) => p.name);
+    w.emitEvent(
+      new PacketEvent(br.netns.name, brName, Verdict.FLOOD, frame, undefined, () => `${brName}: ${frame.dst === MAC_BROADCAST ? 'broadcast' : `no fdb entry for ${frame.dst}`} → flooded to ${names.length ? names.join(', ') : 'no other port'}`, undefined, 'flood'),
+    );
+  }
   for (const p of out) devXmit(p, frame);
 }
 
@@ -269,8 +286,11 @@ function brHandleFrame(port: Netdev, br: Bridge, frame: Frame): void {
     return;
   }
   const learned = brFdbLearn(br, port, frame.src, w.now);
-  if (learned === 'learned' && w.tracing)
-    w.emit({ netns: ns.name, dev: port.name, verdict: Verdict.FDB_LEARN, packetId: frame.pid, packet: frameView(frame), fdb: `${frame.src} dev ${port.name} master ${br.name}`, text: `${br.name}: learned ${frame.src} is behind ${port.name}` });
+  if (learned === 'learned' && w.tracing) {
+    const brName = br.name;
+    const portName = port.name;
+    w.emitEvent(new PacketEvent(ns.name, portName, Verdict.FDB_LEARN, frame, undefined, () => `${brName}: learned ${frame.src} is behind ${portName}`, undefined, `${frame.src} dev ${portName} master ${brName}`));
+  }
   if (frame.dst === MAC_BROADCAST) {
     brFlood(br, frame, port);
     brPassUp(br, frame);
@@ -295,8 +315,11 @@ function brHandleFrame(port: Netdev, br: Bridge, frame: Frame): void {
 /** br_pass_frame_up(): the frame is for the bridge device itself (its IP address). */
 function brPassUp(br: Bridge, frame: Frame): void {
   const w = br.netns.world;
-  if (frame.dst !== MAC_BROADCAST && w.tracing)
-    w.emit({ netns: br.netns.name, dev: br.name, verdict: Verdict.BR_LOCAL, packetId: frame.pid, packet: frameView(frame), text: `${br.name}: frame addressed to the bridge itself → passed up to ${nsLabel(br.netns)}'s IP stack` });
+  if (frame.dst !== MAC_BROADCAST && w.tracing) {
+    const brName = br.name;
+    const label = nsLabel(br.netns);
+    w.emitEvent(new PacketEvent(br.netns.name, brName, Verdict.BR_LOCAL, frame, undefined, () => `${brName}: frame addressed to the bridge itself → passed up to ${label}'s IP stack`));
+  }
   l3Rcv(br, frame);
 }
 
@@ -310,7 +333,10 @@ export function netifRcv(dev: Netdev, frame: Frame): void {
     if (w.tracing) w.emit({ netns: ns.name, dev: dev.name, verdict: Verdict.NETDEV_DOWN, packetId: frame.pid, packet: frameView(frame), text: `${nsLabel(ns)}: ${dev.name} is down → frame dropped`, fix: { text: `bring ${dev.name} up on ${ns.name}`, on: ns.name, run: `ip link set ${dev.name} up` } });
     return;
   }
-  if (w.tracing && dev.kind !== 'loopback') w.emit({ netns: ns.name, dev: dev.name, verdict: Verdict.RCV, packetId: frame.pid, packet: frameView(frame), text: `${nsLabel(ns)}: ${describeFrame(frame)} received on ${dev.name}` });
+  if (w.tracing && dev.kind !== 'loopback') {
+    const on = dev.name;
+    w.emitEvent(new PacketEvent(ns.name, on, Verdict.RCV, frame, undefined, () => `${nsLabel(ns)}: ${describeFrame(frame)} received on ${on}`));
+  }
   if (dev.master) {
     brHandleFrame(dev, dev.master, frame);
     return;
@@ -336,15 +362,20 @@ function arpRcv(dev: Netdev, frame: Frame): void {
   if (arp.op === 'request' && isLocal(ns, arp.tip) && arp.sip !== 0) {
     const n = neighUpdate(ns, dev, arp.sip, arp.sha, 'STALE');
     void n;
-    if (w.tracing) w.emit({ netns: ns.name, dev: dev.name, verdict: Verdict.NEIGH_REPLY, packetId: frame.pid, packet: frameView(frame), text: `${nsLabel(ns)}: ${formatIpv4(arp.tip)} is ours → ARP reply "${formatIpv4(arp.tip)} is-at ${dev.mac}" to ${formatIpv4(arp.sip)}` });
+    if (w.tracing) {
+      const mac = dev.mac;
+      w.emitEvent(new PacketEvent(ns.name, dev.name, Verdict.NEIGH_REPLY, frame, undefined, () => `${nsLabel(ns)}: ${formatIpv4(arp.tip)} is ours → ARP reply "${formatIpv4(arp.tip)} is-at ${mac}" to ${formatIpv4(arp.sip)}`));
+    }
     devXmit(dev, { pid: w.nextPid(), src: dev.mac, dst: arp.sha, arp: { op: 'reply', sha: dev.mac, sip: arp.tip, tha: arp.sha, tip: arp.sip } });
     return;
   }
   const n = ns.neigh.get(dev, arp.sip);
   if (!n) return;
   const state = arp.op === 'reply' && frame.dst !== MAC_BROADCAST ? 'REACHABLE' : 'STALE';
-  if (state === 'REACHABLE' && w.tracing)
-    w.emit({ netns: ns.name, dev: dev.name, verdict: Verdict.NEIGH_REPLY, packetId: frame.pid, packet: frameView(frame), text: `${nsLabel(ns)}: ARP reply: ${formatIpv4(arp.sip)} is at ${arp.sha} → neighbour REACHABLE${n.queue.length ? ', queued packets sent' : ''}` });
+  if (state === 'REACHABLE' && w.tracing) {
+    const queued = n.queue.length > 0;
+    w.emitEvent(new PacketEvent(ns.name, dev.name, Verdict.NEIGH_REPLY, frame, undefined, () => `${nsLabel(ns)}: ARP reply: ${formatIpv4(arp.sip)} is at ${arp.sha} → neighbour REACHABLE${queued ? ', queued packets sent' : ''}`));
+  }
   neighUpdate(ns, dev, arp.sip, arp.sha, state);
 }
 
@@ -380,11 +411,11 @@ export function ipRcv(dev: Netdev, pkt: Ipv4Packet): void {
   const res = ipRouteInput(ns, pkt.dst, pkt.src, dev);
   switch (res.kind) {
     case 'local':
-      if (w.tracing) w.emit({ netns: ns.name, dev: dev.name, verdict: Verdict.LOCAL_DELIVER, packetId: pkt.pid, packet: ipView(pkt), route: routeText(res.route), text: `${nsLabel(ns)}: ${formatIpv4(pkt.dst)} is a local address → delivered to ${nsLabel(ns)}` });
+      if (w.tracing) w.emitEvent(new PacketEvent(ns.name, dev.name, Verdict.LOCAL_DELIVER, undefined, pkt, () => `${nsLabel(ns)}: ${formatIpv4(pkt.dst)} is a local address → delivered to ${nsLabel(ns)}`, routeText(res.route)));
       ipLocalDeliver(ns, dev, pkt);
       return;
     case 'broadcast':
-      if (w.tracing) w.emit({ netns: ns.name, dev: dev.name, verdict: Verdict.LOCAL_DELIVER, packetId: pkt.pid, packet: ipView(pkt), text: `${nsLabel(ns)}: broadcast ${describePacket(pkt)} → ignored (icmp_echo_ignore_broadcasts)` });
+      if (w.tracing) w.emitEvent(new PacketEvent(ns.name, dev.name, Verdict.LOCAL_DELIVER, undefined, pkt, () => `${nsLabel(ns)}: broadcast ${describePacket(pkt)} → ignored (icmp_echo_ignore_broadcasts)`));
       return;
     case 'forward':
       ipForward(ns, dev, pkt, res.rt);
@@ -454,16 +485,14 @@ function ipForward(ns: Netns, inDev: Netdev, pkt: Ipv4Packet, rt: Rtable): void 
   }
   if (rt.doRedirect) ipRtSendRedirect(ns, pkt, rt);
   const out: Ipv4Packet = { ...pkt, ttl: pkt.ttl - 1 };
-  if (w.tracing)
-    w.emit({
-      netns: ns.name,
-      dev: rt.dev.name,
-      verdict: Verdict.FORWARD,
-      packetId: pkt.pid,
-      packet: ipView(out),
-      route: rt.route && routeText(rt.route),
-      text: `${nsLabel(ns)}: forwarding enabled; route "${rt.route ? routeText(rt.route) : ''}" → forwarded out ${rt.dev.name}${rt.gw !== undefined ? ` to ${formatIpv4(rt.gw)}` : ''}, TTL ${pkt.ttl} → ${out.ttl}`,
-    });
+  if (w.tracing) {
+    const route = rt.route && routeText(rt.route);
+    const via = rt.dev.name;
+    const gw = rt.gw;
+    w.emitEvent(
+      new PacketEvent(ns.name, via, Verdict.FORWARD, undefined, out, () => `${nsLabel(ns)}: forwarding enabled; route "${route ?? ''}" → forwarded out ${via}${gw !== undefined ? ` to ${formatIpv4(gw)}` : ''}, TTL ${pkt.ttl} → ${out.ttl}`, route),
+    );
+  }
   ipOutput(ns, out, rt);
 }
 
@@ -514,7 +543,7 @@ function icmpRcv(ns: Netns, dev: Netdev, pkt: Ipv4Packet): void {
       const rt = ipRouteOutput(ns, pkt.src, { saddr: pkt.dst });
       if (!rt.ok) return;
       const reply: Ipv4Packet = { pid: w.nextPid(), src: pkt.dst, dst: pkt.src, ttl: 64, id: w.nextIpId(), proto: 'icmp', icmp: { type: 0, code: 0, id: m.id, seq: m.seq, payloadLen: m.payloadLen } };
-      if (w.tracing) w.emit({ netns: ns.name, dev: dev.name, verdict: Verdict.ICMP_REPLY, packetId: reply.pid, packet: ipView(reply), text: `${nsLabel(ns)}: echo request from ${formatIpv4(pkt.src)} → echo reply` });
+      if (w.tracing) w.emitEvent(new PacketEvent(ns.name, dev.name, Verdict.ICMP_REPLY, undefined, reply, () => `${nsLabel(ns)}: echo request from ${formatIpv4(pkt.src)} → echo reply`));
       ipLocalOut(ns, reply, rt.rt);
       return;
     }
