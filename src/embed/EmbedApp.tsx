@@ -46,7 +46,7 @@ export function EmbedApp({ lab, host }: { lab: string; host: string }) {
         <main className="embed__canvas" aria-label="Lab canvas">
           <LabCanvas />
           <Notice />
-          {!readonly && <ActivityBar />}
+          {!readonly && <ActivityBar quiet />}
         </main>
         <div className="embed__dock">
           <section className="hl-terms" aria-label={`Terminal on ${host}`}>

@@ -41,11 +41,13 @@ export function Notice() {
   );
 }
 
-export function ActivityBar() {
+/** `quiet`: say nothing until something was run (the compact embed). */
+export function ActivityBar({ quiet = false }: { quiet?: boolean }) {
   const activity = useStore((s) => s.activity);
   const [open, setOpen] = useState(false);
   const shown = activity.filter((a) => a.source !== 'terminal');
   const last = shown[shown.length - 1];
+  if (quiet && !last) return null;
   return (
     <div className="activity" aria-label="Commands run by the interface">
       {open && shown.length > 0 && (
