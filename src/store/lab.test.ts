@@ -118,3 +118,21 @@ describe('lab slice: positions', () => {
     expect(st().canUndo).toBe(true);
   });
 });
+
+describe('lab slice: traces', () => {
+  it('hands a ping’s events to the trace slice, titled with where it ran', () => {
+    const store = createAppStore({ initial: presetDoc('before-routes') });
+    store.getState().run('node01', 'ping -c 1 -W 1 10.244.2.2');
+    const t = store.getState().trace;
+    expect(t.events.length).toBeGreaterThan(0);
+    expect(t.events.at(-1)!.verdict).toMatch(/NOROUTES|UNREACHABLE/);
+    expect(t).toMatchObject({ on: 'node01', line: 'ping -c 1 -W 1 10.244.2.2' });
+  });
+
+  it('loading another lab clears the trace', () => {
+    const store = createAppStore({ initial: presetDoc('before-routes') });
+    store.getState().run('node01', 'ping -c 1 -W 1 10.244.2.2');
+    store.getState().loadPreset('routed');
+    expect(store.getState().trace.events).toEqual([]);
+  });
+});

@@ -121,6 +121,17 @@ test('build by hand: a machine on the LAN and a pod attached to a new bridge', a
   // the pod reaches its gateway, the node's bridge
   await lab.inspect('pod1');
   expect(await lab.ping('10.244.4.1')).toContain('1 received');
+
+  // a point-to-point cable between two machines, with the keyboard-friendly dialog
+  await page.getByRole('button', { name: 'Add to the lab' }).click();
+  await page.getByRole('menuitem', { name: /Cable/ }).click();
+  const cable = page.getByRole('dialog', { name: 'Add a cable' });
+  await cable.getByRole('combobox', { name: 'From' }).selectOption('node03');
+  await cable.getByRole('combobox', { name: 'To' }).selectOption('node04');
+  await expect(cable).toContainText('cable node03:eth1 ⇄ node04:eth1');
+  await cable.getByRole('button', { name: 'Add cable' }).click();
+  await expect(page.locator('[data-testid="edge-veth:node03/eth1|node04/eth1"]')).toHaveCount(1);
+  await expect(lab.activity).toContainText('cable node03:eth1 ⇄ node04:eth1');
   await lab.shot('04-built-by-hand');
   expect(errors).toEqual([]);
 });
