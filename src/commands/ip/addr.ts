@@ -35,12 +35,18 @@ function addrModify(ctx: Ctx, args: string[], cmd: 'add' | 'del'): void {
       if (!(v in SCOPES) && !/^\d+$/.test(v)) invarg(ctx, 'invalid scope value.', v);
       scope = v in SCOPES ? SCOPES[v] : Number(v);
     } else if (t === 'label') label = a.next();
-    else if (t === 'local' || t === 'to') local = a.next();
+    else if (t === 'local' || t === 'to') {
+      const v = a.next();
+      if (local !== undefined) fail(ctx, `Error: either "local" is duplicate, or "${v}" is a garbage.\n`, 255);
+      local = v;
+      getPrefix(ctx, v); // iproute2 parses the address as soon as it meets it
+    }
     else if (t === 'valid_lft' || t === 'preferred_lft' || t === 'metric' || t === 'peer' || t === 'anycast') a.next();
     else if (t === 'noprefixroute' || t === 'home' || t === 'nodad') continue;
     else {
       if (local !== undefined) fail(ctx, `Error: either "local" is duplicate, or "${t}" is a garbage.\n`, 255);
       local = t;
+      getPrefix(ctx, t);
     }
   }
   if (devName === undefined) fail(ctx, 'Not enough information: "dev" argument is required.\n', 1);

@@ -149,12 +149,11 @@ function parseFilter(ctx: Ctx, args: string[]): Filter {
     else {
       let v = t;
       if (v === 'to') v = a.next();
-      if (v === 'root') f.root = getPrefix(ctx, a.next());
-      else if (v === 'match') f.match = getPrefix(ctx, a.next());
-      else {
-        if (v === 'exact') v = a.next();
-        f.exact = getPrefix(ctx, v);
-      }
+      const kind = v === 'root' || v === 'match' || v === 'exact' ? v : 'exact';
+      if (kind === v) v = a.next();
+      // "all" and "any" carry no family, so iproute2 filters nothing with them ("default" is 0/0 exactly)
+      if (v === 'all' || v === 'any') continue;
+      f[kind] = getPrefix(ctx, v);
     }
   }
   return f;
@@ -234,13 +233,13 @@ function routeGet(ctx: Ctx, args: string[]): void {
     if (t === 'from') from = getPrefix(ctx, a.next()).addr;
     else if (t === 'iif') iif = devOrFail(ctx, a.next());
     else if (t === 'oif' || t === 'dev') oif = devOrFail(ctx, a.next());
-    else if (t === 'fibmatch') fibmatch = true;
+    else if (matches(t, 'fibmatch')) fibmatch = true;
     else if (t === 'tos' || t === 'mark' || t === 'uid' || t === 'vrf' || t === 'ipproto' || t === 'sport' || t === 'dport') a.next();
     else if (t === 'connected') continue;
     else {
       let v = t;
       if (v === 'to') v = a.next();
-      if (dst !== undefined) duparg2(ctx, 'to', v);
+      // no duplicate check here: a second destination replaces the first
       dst = getPrefix(ctx, v).addr;
     }
   }
@@ -255,6 +254,8 @@ function routeGet(ctx: Ctx, args: string[]): void {
     return;
   }
   if (iif) {
+    // ip_route_input_slow(): a zero source is a martian unless the destination is broadcast
+    if ((from === undefined || from === 0) && d !== 0xffffffff) answer('EINVAL');
     const res = ipRouteInput(ctx.ns, d, from ?? (0 as Ipv4), iif);
     const fromText = from !== undefined ? ` from ${formatIpv4(from)}` : '';
     if (res.kind === "error") return answer(res.errno);
@@ -263,7 +264,7 @@ function routeGet(ctx: Ctx, args: string[]): void {
       return;
     }
     if (res.kind === 'broadcast') {
-      ctx.out.push(`broadcast ${formatIpv4(d)}${fromText} dev ${iif.name} \n    cache <local,brd> iif ${iif.name} \n`);
+      ctx.out.push(`broadcast ${formatIpv4(d)}${fromText} dev lo \n    cache <local,brd> iif ${iif.name} \n`);
       return;
     }
     const rt = res.rt;

@@ -243,6 +243,8 @@ export interface RouteConfig {
 
 /** fib_create_info() + fib_check_nh(): validate exactly as the kernel does, then insert. */
 export function routeAdd(ns: Netns, cfg: RouteConfig, mode: 'add' | 'replace' | 'change' | 'append' | 'prepend'): FibRoute {
+  // rtm_to_fib_config(): a zero RTA_GATEWAY is no gateway at all
+  if (cfg.gw === 0) cfg = { ...cfg, gw: undefined };
   const table = ns.table(cfg.table, true);
   if (!table) throw new KernelError('ENOENT');
   const scope = cfg.scope ?? RT_SCOPE.universe;
@@ -261,6 +263,8 @@ export function routeAdd(ns: Netns, cfg: RouteConfig, mode: 'add' | 'replace' | 
   if (cfg.dst !== route.dst) throw new KernelError('EINVAL', 'Invalid prefix for given prefix length');
   if (!ROUTE_TYPE_ERRNO[cfg.type]) {
     route.nh = checkNexthop(ns, cfg, scope);
+  } else if (cfg.gw !== undefined || cfg.dev) {
+    throw new KernelError('EINVAL', 'Gateway, device and multipath can not be specified for this route type');
   }
   if (cfg.prefsrc !== undefined && !(cfg.type === 'local' && cfg.prefsrc === cfg.dst) && !isLocal(ns, cfg.prefsrc)) {
     throw new KernelError('EINVAL', 'Invalid prefsrc address');
