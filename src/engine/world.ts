@@ -9,6 +9,7 @@ import type { Loopback } from './netns/netdev';
 import { addAddress } from './netns/devinet';
 import { createBridge, createVeth, setLinkUp, setMaster } from './netns/link';
 import { takeSnapshot } from './snapshotter';
+import type { NeighSave } from './neighbour/neighbour';
 
 export const LAN_NS_PREFIX = '__lan_';
 export const LAN_BRIDGE = 'br0';
@@ -16,8 +17,17 @@ const NAME_RE = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 const IFNAME_RE = /^[A-Za-z0-9_.-]{1,15}$/;
 
 interface Journal {
-  saved: Map<Netns, { neigh: ReturnType<Netns['neigh']['save']>; peers: [Ipv4, InetPeer][]; redirects: [Ipv4, Ipv4][]; redirectExpiry: [Ipv4, number][]; sockets: Socket[] }>;
+  saved: Map<Netns, { neigh: NeighSave; peers: [Ipv4, InetPeer][]; redirects: [Ipv4, Ipv4][]; redirectExpiry: [Ipv4, number][]; sockets: Socket[] }>;
   undo: (() => void)[];
+}
+
+const NONE: never[] = [];
+
+/** Put a map back to saved entries (in their order), doing nothing when both are empty. */
+function restoreMap<K, V>(m: Map<K, V>, saved: readonly (readonly [K, V])[]): void {
+  if (m.size === 0 && saved.length === 0) return;
+  m.clear();
+  for (const [k, v] of saved) m.set(k, v);
 }
 
 export interface Lan {
@@ -323,14 +333,13 @@ export class World {
       for (let i = journal.undo.length - 1; i >= 0; i--) journal.undo[i]();
       for (const [ns, s] of journal.saved) {
         ns.neigh.restore(s.neigh);
-        ns.peers.clear();
-        for (const [k, v] of s.peers) ns.peers.set(k, v);
-        ns.redirects.clear();
-        for (const [k, v] of s.redirects) ns.redirects.set(k, v);
-        ns.redirectExpiry.clear();
-        for (const [k, v] of s.redirectExpiry) ns.redirectExpiry.set(k, v);
-        ns.sockets.length = 0;
-        ns.sockets.push(...s.sockets);
+        restoreMap(ns.peers, s.peers);
+        restoreMap(ns.redirects, s.redirects);
+        restoreMap(ns.redirectExpiry, s.redirectExpiry);
+        if (ns.sockets.length !== s.sockets.length || ns.sockets.some((x, i) => x !== s.sockets[i])) {
+          ns.sockets.length = 0;
+          ns.sockets.push(...s.sockets);
+        }
       }
     }
   }
@@ -341,10 +350,10 @@ export class World {
     if (j === null || j.saved.has(ns)) return;
     j.saved.set(ns, {
       neigh: ns.neigh.save(),
-      peers: [...ns.peers].map(([k, v]) => [k, { ...v }]),
-      redirects: [...ns.redirects],
-      redirectExpiry: [...ns.redirectExpiry],
-      sockets: [...ns.sockets],
+      peers: ns.peers.size ? [...ns.peers].map(([k, v]) => [k, { ...v }]) : NONE,
+      redirects: ns.redirects.size ? [...ns.redirects] : NONE,
+      redirectExpiry: ns.redirectExpiry.size ? [...ns.redirectExpiry] : NONE,
+      sockets: ns.sockets.slice(),
     });
   }
 

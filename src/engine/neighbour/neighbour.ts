@@ -47,26 +47,58 @@ export interface Neighbour {
   probeSrc?: Ipv4;
 }
 
+/** What save() returns: the entries and their fields, and the table's structure version. */
+export interface NeighSave {
+  version: number;
+  entries: { obj: Neighbour; fields: Neighbour }[];
+}
+
 /** The neighbour table of one namespace, keyed by device and address. */
 export class NeighTable {
+  /** insertion order (what `ip neigh` lists), by "ifindex/ip" */
   private readonly entries = new Map<string, Neighbour>();
+  /** the same entries by device object and int32 address, for the packet path's lookups (made on first use) */
+  private byDev: Map<Netdev, Map<number, Neighbour>> | null = null;
+  /** bumps when an entry is added or removed (restore skips the rebuild when nothing was) */
+  private version = 0;
 
   private static key(dev: Netdev, ip: Ipv4): string {
     return `${dev.ifindex}/${ip}`;
   }
 
   get(dev: Netdev, ip: Ipv4): Neighbour | undefined {
-    return this.entries.get(NeighTable.key(dev, ip));
+    return this.byDev?.get(dev)?.get(ip | 0);
   }
 
   create(dev: Netdev, ip: Ipv4, now: number): Neighbour {
     const n: Neighbour = { ip, dev, state: 'FAILED', probes: 0, timerGen: 0, confirmed: now, updated: now, queue: [] };
     this.entries.set(NeighTable.key(dev, ip), n);
+    this.index(n);
+    this.version++;
     return n;
   }
 
+  private index(n: Neighbour): void {
+    this.byDev ??= new Map();
+    let m = this.byDev.get(n.dev);
+    if (!m) {
+      m = new Map();
+      this.byDev.set(n.dev, m);
+    }
+    m.set(n.ip | 0, n);
+  }
+
   delete(n: Neighbour): void {
-    this.entries.delete(NeighTable.key(n.dev, n.ip));
+    const key = NeighTable.key(n.dev, n.ip);
+    if (this.entries.get(key) === n) {
+      this.entries.delete(key);
+      const m = this.byDev?.get(n.dev);
+      if (m?.get(n.ip | 0) === n) {
+        m.delete(n.ip | 0);
+        if (m.size === 0) this.byDev!.delete(n.dev);
+      }
+      this.version++;
+    }
     n.timerGen++;
   }
 
@@ -82,19 +114,25 @@ export class NeighTable {
     return gone;
   }
 
-  save(): { obj: Neighbour; fields: Neighbour }[] {
-    return this.all().map((n) => ({ obj: n, fields: { ...n, queue: [...n.queue] } }));
+  save(): NeighSave {
+    const entries: NeighSave['entries'] = [];
+    for (const n of this.entries.values()) entries.push({ obj: n, fields: { ...n, queue: [...n.queue] } });
+    return { version: this.version, entries };
   }
 
   /** Put the saved entries back as they were; entries created since are dropped with their timers. */
-  restore(saved: { obj: Neighbour; fields: Neighbour }[]): void {
-    const keep = new Set(saved.map((s) => s.obj));
+  restore(saved: NeighSave): void {
+    for (const s of saved.entries) Object.assign(s.obj, s.fields);
+    if (saved.version === this.version) return;
+    const keep = new Set(saved.entries.map((s) => s.obj));
     for (const n of this.entries.values()) if (!keep.has(n)) n.timerGen += 1_000_000;
     this.entries.clear();
-    for (const s of saved) {
-      Object.assign(s.obj, s.fields);
+    this.byDev?.clear();
+    for (const s of saved.entries) {
       this.entries.set(NeighTable.key(s.obj.dev, s.obj.ip), s.obj);
+      this.index(s.obj);
     }
+    this.version = saved.version;
   }
 
   /** Entries must follow a device that changes ifindex on a netns move. */
