@@ -3,8 +3,8 @@
  * machines in a row, the switches they are cabled to below. The inside of a machine (pods over
  * bridges over its own interfaces) is laid out by buildGraph, so elk only places boxes.
  */
-import ELK from 'elkjs/lib/elk.bundled.js';
 import type { ElkNode } from 'elkjs/lib/elk-api';
+import type ELKConstructor from 'elkjs/lib/elk.bundled.js';
 import type { XY } from '../../store/doc';
 import type { LabGraph } from './graph';
 
@@ -60,11 +60,17 @@ export function elkInput(g: Pick<LabGraph, 'nodes' | 'edges'>): ElkInput {
   return { key, graph };
 }
 
-let elk: InstanceType<typeof ELK> | null = null;
+let elk: Promise<InstanceType<typeof ELKConstructor>> | null = null;
+
+/** elk is large: it is loaded on first use, after the canvas has drawn its first (simple) layout. */
+function loadElk() {
+  elk ??= import('elkjs/lib/elk.bundled.js').then((m) => new m.default());
+  return elk;
+}
 
 export async function elkLayout(input: ElkInput): Promise<Record<string, XY>> {
-  elk ??= new ELK();
-  const out = await elk.layout(structuredClone(input.graph));
+  const engine = await loadElk();
+  const out = await engine.layout(structuredClone(input.graph));
   const positions: Record<string, XY> = {};
   for (const c of out.children ?? []) positions[c.id] = { x: Math.round(c.x ?? 0), y: Math.round(c.y ?? 0) };
   return alignRows(out.children ?? [], positions);
