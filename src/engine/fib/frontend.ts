@@ -303,18 +303,8 @@ function checkNexthop(ns: Netns, cfg: RouteConfig, scope: number): NonNullable<F
   return { gw: cfg.gw, dev: out, onlink: false, scope: res.route.scope };
 }
 
-export interface RouteMatch {
-  table: number;
-  type?: RouteType;
-  dst: Ipv4;
-  plen: number;
-  metric?: number;
-  proto?: number;
-  scope?: number;
-  prefsrc?: Ipv4;
-  gw?: Ipv4;
-  dev?: Netdev;
-}
+/** What `ip route del` names: any attribute left out matches every route. */
+export type RouteMatch = Omit<RouteConfig, 'type' | 'onlink'> & { type?: RouteType };
 
 /** fib_table_delete(): the first alias every given attribute matches; ESRCH otherwise. */
 export function routeDel(ns: Netns, m: RouteMatch): FibRoute {
