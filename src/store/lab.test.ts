@@ -136,3 +136,16 @@ describe('lab slice: traces', () => {
     expect(store.getState().trace.events).toEqual([]);
   });
 });
+
+describe('describeChange', () => {
+  it('names the step undo and redo would take', async () => {
+    const { describeChange } = await import('./lab');
+    const a = presetDoc('fresh');
+    const b = { ...a, ops: [...a.ops, { kind: 'cmd' as const, on: 'node01', run: 'ip route add 10.0.0.0/8 via 192.168.1.12', edit: true }] };
+    expect(describeChange(a, b)).toBe('ip route add 10.0.0.0/8 via 192.168.1.12 on node01');
+    expect(describeChange(b, { ...b, positions: { 'host:node01': { x: 1, y: 2 } } })).toBe('move a box');
+    expect(describeChange({ ...b, positions: { 'host:node01': { x: 1, y: 2 } } }, b)).toBe('automatic layout');
+    expect(describeChange(a, presetDoc('routed'))).toMatch(/^load lab/);
+    expect(describeChange(a, { ...a, ops: [{ kind: 'host', name: 'node04' }] })).toMatch(/new machine node04/);
+  });
+});

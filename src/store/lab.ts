@@ -317,7 +317,7 @@ export const createLabSlice =
       }
       const snapshot = world.snapshot();
       const selectedHost = s.selectedHost && snapshot.netns.some((n) => n.name === s.selectedHost) ? s.selectedHost : null;
-      const what = lastChange(sameNetwork ? null : verb === 'Undo' ? s.doc : doc, verb === 'Undo' ? doc : s.doc);
+      const what = verb === 'Undo' ? describeChange(doc, s.doc) : describeChange(s.doc, doc);
       set({
         world,
         snapshot,
@@ -332,13 +332,15 @@ export const createLabSlice =
     }
   };
 
-/** A short description of what differs between two documents (for "Undo: …" in the log). */
-function lastChange(longer: LabDoc | null, shorter: LabDoc): string {
-  if (!longer) return 'moved a node';
-  if (longer.base !== shorter.base) return 'loaded another lab';
-  const added = longer.ops.slice(shorter.ops.length).filter((op) => op.kind !== 'cmd' || op.edit);
+/** What changed from `before` to `after` (a history step), for "Undo: …" and the undo button's tooltip. */
+export function describeChange(before: LabDoc, after: LabDoc): string {
+  if (after.base !== before.base) return `load lab ${after.title}`;
+  if (after.ops === before.ops || after.ops.length === before.ops.length) {
+    return Object.keys(after.positions).length === 0 && Object.keys(before.positions).length > 0 ? 'automatic layout' : 'move a box';
+  }
+  const added = after.ops.slice(before.ops.length).filter((op) => op.kind !== 'cmd' || op.edit);
   if (added.length === 0) return 'change';
   const first = added[0];
-  const text = first.kind === 'cmd' ? `${first.on}: ${first.run}` : describeOp(first);
+  const text = first.kind === 'cmd' ? `${first.run} on ${first.on}` : describeOp(first);
   return added.length > 1 ? `${text} (+${added.length - 1} more)` : text;
 }

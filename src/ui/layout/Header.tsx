@@ -2,7 +2,7 @@
  * The app bar: the lab menu (presets), Add menu, undo/redo, layout, import/export.
  */
 import { useEffect, useId, useRef, useState, type KeyboardEvent } from 'react';
-import { exportFileName, getAppStore, listPresets, useStore } from '../../store';
+import { describeChange, exportFileName, getAppStore, listPresets, useStore } from '../../store';
 import { ADD_ITEMS, type AddKind } from './AddDialog';
 
 export function Brand() {
@@ -128,9 +128,11 @@ export function UndoRedo() {
   const canRedo = useStore((s) => s.canRedo);
   const undo = useStore((s) => s.undo);
   const redo = useStore((s) => s.redo);
+  const undoWhat = useStore((s) => (s.history.past.length ? describeChange(s.history.past[s.history.past.length - 1], s.doc) : null));
+  const redoWhat = useStore((s) => (s.history.future.length ? describeChange(s.doc, s.history.future[0]) : null));
   return (
     <div className="header__group" role="group" aria-label="History">
-      <button type="button" className="btn btn--ghost btn--icon" onClick={undo} disabled={!canUndo} aria-label="Undo" title="Undo (Ctrl+Z)" aria-keyshortcuts="Control+Z">
+      <button type="button" className="btn btn--ghost btn--icon" onClick={undo} disabled={!canUndo} aria-label="Undo" title={undoWhat ? `Undo: ${undoWhat} (Ctrl+Z)` : 'Nothing to undo'} aria-keyshortcuts="Control+Z">
         <svg width="18" height="18" viewBox="0 0 24 24" aria-hidden="true">
           <path d="M9 7L4 12l5 5M4 12h11a5 5 0 010 10h-3" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" transform="translate(0 -3)" />
         </svg>
@@ -141,7 +143,7 @@ export function UndoRedo() {
         onClick={redo}
         disabled={!canRedo}
         aria-label="Redo"
-        title="Redo (Ctrl+Shift+Z)"
+        title={redoWhat ? `Redo: ${redoWhat} (Ctrl+Shift+Z)` : 'Nothing to redo'}
         aria-keyshortcuts="Control+Shift+Z"
       >
         <svg width="18" height="18" viewBox="0 0 24 24" aria-hidden="true">
