@@ -5,7 +5,11 @@ import { runArgv } from '../shell/dispatch';
 export function doNetns(ctx: Ctx, argv: string[]): void {
   const [cmd, ...rest] = argv;
   if (cmd === undefined || matches(cmd, 'list') || matches(cmd, 'show')) {
-    for (const n of [...ctx.world.hostNames()].reverse()) ctx.out.push(`${n}\n`);
+    // /run/netns lists newest first; "(id: N)" where this namespace has a peer id for it
+    for (const n of [...ctx.world.allNetns()].reverse()) {
+      const id = ctx.ns.nsids.get(n);
+      ctx.out.push(id === undefined ? `${n.name}\n` : `${n.name} (id: ${id})\n`);
+    }
     return;
   }
   if (matches(cmd, 'add')) {

@@ -23,6 +23,10 @@ export function createVeth(ns: Netns, name: string, peerName: string, peerNs: Ne
   dev.mac = w.randomMac();
   peerNs.attach(peer);
   ns.attach(dev);
+  if (peerNs !== ns) {
+    ns.nsidFor(peerNs);
+    peerNs.nsidFor(ns);
+  }
   w.touch();
   return dev;
 }
@@ -131,6 +135,12 @@ export function moveToNetns(dev: Netdev, target: Netns): void {
   src.neigh.flushDev(dev);
   src.detach(dev);
   target.attach(dev, dev.ifindex);
+  // the RTM_DELLINK the old namespace hears names the new one by its peer id (IFLA_NEW_NETNSID)
+  src.nsidFor(target);
+  if (dev.kind === 'veth' && dev.peer.netns !== target) {
+    target.nsidFor(dev.peer.netns);
+    dev.peer.netns.nsidFor(target);
+  }
   dev.qdisc = 'noop';
   src.world.touch();
 }

@@ -41,6 +41,8 @@ export class Netns {
   /** when each redirect exception expires (ip_rt_gc_timeout after it was learned), virtual ms */
   readonly redirectExpiry = new Map<Ipv4, number>();
   hostname: string;
+  /** peer namespace ids (peernet2id): allocated from 0 the first time a link reaches into that namespace */
+  readonly nsids = new Map<Netns, number>();
 
   constructor(
     readonly world: World,
@@ -48,6 +50,16 @@ export class Netns {
     readonly role: NetnsRole,
   ) {
     this.hostname = name;
+  }
+
+  /** peernet2id_alloc() */
+  nsidFor(other: Netns): number {
+    let id = this.nsids.get(other);
+    if (id === undefined) {
+      id = this.nsids.size;
+      this.nsids.set(other, id);
+    }
+    return id;
   }
 
   devByName(name: string): Netdev | undefined {
