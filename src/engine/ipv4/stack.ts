@@ -137,6 +137,7 @@ function reachableTime(ns: Netns): number {
 /** neigh_timer_handler() */
 function neighTimer(ns: Netns, n: Neighbour): void {
   ns.world.willChange(ns);
+  ns.neigh.touch(n);
   const now = ns.world.now;
   n.timerAt = undefined;
   switch (n.state) {
@@ -355,7 +356,6 @@ function l3Rcv(dev: Netdev, frame: Frame): void {
 
 /** arp_process(): answer requests for our addresses, learn from what we hear. */
 function arpRcv(dev: Netdev, frame: Frame): void {
-  dev.netns.world.willChange(dev.netns);
   const ns = dev.netns;
   const w = ns.world;
   const arp = frame.arp!;
@@ -381,6 +381,7 @@ function arpRcv(dev: Netdev, frame: Frame): void {
 
 /** neigh_update() with the rule that a valid entry keeps its state when told STALE about the same address. */
 function neighUpdate(ns: Netns, dev: Netdev, ip: Ipv4, mac: Mac, state: 'STALE' | 'REACHABLE'): Neighbour {
+  ns.world.willChange(ns);
   const now = ns.world.now;
   let n = ns.neigh.get(dev, ip);
   if (!n) n = ns.neigh.create(dev, ip, now);

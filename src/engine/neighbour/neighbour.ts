@@ -47,10 +47,14 @@ export interface Neighbour {
   probeSrc?: Ipv4;
 }
 
-/** What save() returns: the entries and their fields, and the table's structure version. */
+/**
+ * An open rollback log (what save() returns): each entry's fields as they were before the first
+ * change after save(), and the listing order once an entry was added or removed.
+ */
 export interface NeighSave {
-  version: number;
-  entries: { obj: Neighbour; fields: Neighbour }[];
+  fields: Map<Neighbour, Neighbour>;
+  order: Neighbour[] | null;
+  prev: NeighSave | null;
 }
 
 /** The neighbour table of one namespace, keyed by device and address. */
@@ -59,22 +63,34 @@ export class NeighTable {
   private readonly entries = new Map<string, Neighbour>();
   /** the same entries by device object and int32 address, for the packet path's lookups (made on first use) */
   private byDev: Map<Netdev, Map<number, Neighbour>> | null = null;
-  /** bumps when an entry is added or removed (restore skips the rebuild when nothing was) */
-  private version = 0;
+  /** while a rollback is open: what to put back (entries are logged as they are handed out) */
+  private log: NeighSave | null = null;
 
   private static key(dev: Netdev, ip: Ipv4): string {
     return `${dev.ifindex}/${ip}`;
   }
 
   get(dev: Netdev, ip: Ipv4): Neighbour | undefined {
-    return this.byDev?.get(dev)?.get(ip | 0);
+    const n = this.byDev?.get(dev)?.get(ip | 0);
+    if (n !== undefined && this.log !== null) this.touch(n);
+    return n;
+  }
+
+  /** The caller is about to change n (a timer fired): inside a rollback, log it first. */
+  touch(n: Neighbour): void {
+    const log = this.log;
+    if (log !== null && !log.fields.has(n)) log.fields.set(n, { ...n, queue: [...n.queue] });
+  }
+
+  private reshaping(): void {
+    if (this.log !== null && this.log.order === null) this.log.order = [...this.entries.values()];
   }
 
   create(dev: Netdev, ip: Ipv4, now: number): Neighbour {
+    this.reshaping();
     const n: Neighbour = { ip, dev, state: 'FAILED', probes: 0, timerGen: 0, confirmed: now, updated: now, queue: [] };
     this.entries.set(NeighTable.key(dev, ip), n);
     this.index(n);
-    this.version++;
     return n;
   }
 
@@ -90,21 +106,24 @@ export class NeighTable {
 
   delete(n: Neighbour): void {
     const key = NeighTable.key(n.dev, n.ip);
+    this.touch(n);
     if (this.entries.get(key) === n) {
+      this.reshaping();
       this.entries.delete(key);
       const m = this.byDev?.get(n.dev);
       if (m?.get(n.ip | 0) === n) {
         m.delete(n.ip | 0);
         if (m.size === 0) this.byDev!.delete(n.dev);
       }
-      this.version++;
     }
     n.timerGen++;
   }
 
   /** All entries in insertion order (the kernel's hash order is random; `ip neigh` output is compared sorted). */
   all(): Neighbour[] {
-    return [...this.entries.values()];
+    const list = [...this.entries.values()];
+    if (this.log !== null) for (const n of list) this.touch(n);
+    return list;
   }
 
   /** neigh_ifdown(): a device going down or away forgets its neighbours. */
@@ -114,25 +133,26 @@ export class NeighTable {
     return gone;
   }
 
+  /** Open a rollback: from now on every entry handed out is logged before it can change. */
   save(): NeighSave {
-    const entries: NeighSave['entries'] = [];
-    for (const n of this.entries.values()) entries.push({ obj: n, fields: { ...n, queue: [...n.queue] } });
-    return { version: this.version, entries };
+    this.log = { fields: new Map(), order: null, prev: this.log };
+    return this.log;
   }
 
-  /** Put the saved entries back as they were; entries created since are dropped with their timers. */
+  /** Put the logged entries back as they were; entries created since are dropped with their timers. */
   restore(saved: NeighSave): void {
-    for (const s of saved.entries) Object.assign(s.obj, s.fields);
-    if (saved.version === this.version) return;
-    const keep = new Set(saved.entries.map((s) => s.obj));
-    for (const n of this.entries.values()) if (!keep.has(n)) n.timerGen += 1_000_000;
-    this.entries.clear();
-    this.byDev?.clear();
-    for (const s of saved.entries) {
-      this.entries.set(NeighTable.key(s.obj.dev, s.obj.ip), s.obj);
-      this.index(s.obj);
+    for (const [obj, fields] of saved.fields) Object.assign(obj, fields);
+    if (saved.order !== null) {
+      const keep = new Set(saved.order);
+      for (const n of this.entries.values()) if (!keep.has(n)) n.timerGen += 1_000_000;
+      this.entries.clear();
+      this.byDev?.clear();
+      for (const n of saved.order) {
+        this.entries.set(NeighTable.key(n.dev, n.ip), n);
+        this.index(n);
+      }
     }
-    this.version = saved.version;
+    this.log = saved.prev;
   }
 
   /** Entries must follow a device that changes ifindex on a netns move. */
