@@ -149,3 +149,20 @@ describe('describeChange', () => {
     expect(describeChange(a, { ...a, ops: [{ kind: 'host', name: 'node04' }] })).toMatch(/new machine node04/);
   });
 });
+
+describe('lab slice: query', () => {
+  it('reads through the command layer without recording anything', () => {
+    const store = createAppStore({ initial: presetDoc('routed') });
+    const v = store.getState().snapshot.version;
+    expect(store.getState().query('node01', 'sysctl -n net.ipv4.ip_forward net.ipv4.ip_default_ttl').stdout).toBe('1\n64\n');
+    expect(store.getState().doc.ops).toEqual([]);
+    expect(store.getState().snapshot.version).toBe(v);
+  });
+
+  it('undoes anything a "query" changed', () => {
+    const store = createAppStore({ initial: presetDoc('routed') });
+    store.getState().query('node01', 'ip link set eth0 down');
+    expect(store.getState().world.snapshot().netns.find((n) => n.name === 'node01')!.devs.find((d) => d.name === 'eth0')!.adminUp).toBe(true);
+    expect(store.getState().doc.ops).toEqual([]);
+  });
+});

@@ -70,6 +70,8 @@ export interface LabSlice {
 
   /** Run a shell line (a terminal, the trace panel's fix button). Records it when the world changed. */
   run: (on: string, line: string, source?: ActivitySource) => CommandResult;
+  /** Run a read-only command (e.g. `sysctl -n …`) for display: never recorded; anything it changed is undone. */
+  query: (on: string, line: string) => CommandResult;
   /** Run one or more lines as one atomic UI edit: all succeed, or nothing changes and the error is returned. */
   edit: (on: string, lines: string | string[]) => EditResult;
   /** A topology operation (new host, LAN, cable). Atomic like `edit`. */
@@ -167,6 +169,14 @@ export const createLabSlice =
           set({ activity: log(entry) });
         }
         if (result.trace.length > 0) get().showTrace(result.trace, { on, line });
+        return result;
+      },
+
+      query: (on, line) => {
+        const { world } = get();
+        const before = world.version;
+        const result = runCommand(world, on, line);
+        if (world.version !== before) rollback();
         return result;
       },
 

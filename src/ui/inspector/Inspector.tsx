@@ -351,10 +351,22 @@ function Routes({ ns }: { ns: NetnsSnapshot }) {
 
 /* ---------------- sysctls ---------------- */
 
+/** Sysctls worth seeing in this lesson, read through the command layer (`sysctl -n`). */
+export const WATCHED_SYSCTLS = ['net.ipv4.conf.all.rp_filter', 'net.ipv4.icmp_echo_ignore_all', 'net.ipv4.ip_default_ttl'] as const;
+
 function Sysctls({ ns }: { ns: NetnsSnapshot }) {
   const { run, error } = useEdit();
   const readonly = useStore((s) => s.readonly);
+  const query = useStore((s) => s.query);
+  const snapshot = useStore((s) => s.snapshot);
   const [custom, setCustom] = useState('');
+  const customRef = useRef<HTMLInputElement>(null);
+  const values = useMemo(() => {
+    void snapshot; // re-read whenever the world changed
+    const r = query(ns.name, `sysctl -n ${WATCHED_SYSCTLS.join(' ')}`);
+    const lines = r.exit === 0 ? r.stdout.split('\n') : [];
+    return WATCHED_SYSCTLS.map((key, i) => ({ key, value: lines[i] ?? '?' }));
+  }, [query, ns.name, snapshot]);
   const ids = { custom: useId(), fwd: useId(), err: useId() };
   const next = ns.ipForward ? 0 : 1;
   const submit = (e: FormEvent) => {
@@ -386,11 +398,34 @@ function Sysctls({ ns }: { ns: NetnsSnapshot }) {
           onClick={() => run(ns.name, `sysctl -w net.ipv4.ip_forward=${next}`)}
         />
       </div>
+      <ul className="sysctl-list" aria-label={`Other sysctls on ${ns.name}`}>
+        {values.map((v) => (
+          <li key={v.key}>
+            <code>
+              {v.key} = {v.value}
+            </code>
+            {!readonly && (
+              <button
+                type="button"
+                className="btn btn--sm btn--ghost"
+                aria-label={`Change ${v.key}`}
+                onClick={() => {
+                  setCustom(`${v.key}=${v.value}`);
+                  customRef.current?.focus();
+                }}
+              >
+                Change
+              </button>
+            )}
+          </li>
+        ))}
+      </ul>
       {!readonly && (
         <form className="row-form" onSubmit={submit}>
           <label className="field" htmlFor={ids.custom}>
-            Set another sysctl
+            Set a sysctl
             <input
+              ref={customRef}
               id={ids.custom}
               className="input mono"
               placeholder="net.ipv4.conf.all.rp_filter=1"
