@@ -92,6 +92,7 @@ Options:
   -A                   alias of -a
   -X                   alias of -a
       --deprecated     include deprecated parameters to listing
+      --dry-run        Print the key and values but do not write
   -b, --binary         print value without new line
   -e, --ignore         ignore unknown variables errors
   -N, --names          print variable names without values

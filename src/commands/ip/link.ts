@@ -53,53 +53,40 @@ function linkAdd(ctx: Ctx, args: string[]): void {
   let type: string | undefined;
   let netns: string | undefined;
   let typeArgs: string[] = [];
+  const nd = new NameDev();
   while (!a.done) {
     const t = a.take();
     if (t === 'type') {
       type = a.next();
       typeArgs = a.rest();
       break;
-    } else if (t === 'name') {
-      const v = a.next();
-      if (!checkIfname(v)) invarg(ctx, '"name" not a valid ifname', v);
-      name = v;
-    } else if (t === 'netns') {
+    } else if (t === 'name') nd.setName(ctx, a.next());
+    else if (t === 'netns') {
       netns = a.next();
     } else if (t === 'mtu' || t === 'address' || t === 'txqueuelen' || t === 'link' || t === 'index') {
       a.next();
-    } else if (t === 'dev') {
-      const v = a.next();
-      if (!checkIfname(v)) invarg(ctx, '"dev" not a valid ifname', v);
-      name = v;
-    } else {
-      if (name !== undefined) duparg2(ctx, 'dev', t);
-      if (!checkIfname(t)) invarg(ctx, '"name" not a valid ifname', t);
-      name = t;
-    }
+    } else if (t === 'dev') nd.setDev(ctx, a.next(), '"dev" not a valid ifname');
+    else nd.setDev(ctx, t, '"name" not a valid ifname');
   }
+  name = nd.result(ctx);
   if (!type) fail(ctx, 'Not enough information: "type" argument is required\n', 1);
   const target = netns !== undefined ? lookupNetns(ctx, netns) : ctx.ns;
   try {
     if (type === 'bridge') {
       createBridge(target, name ?? nextName(target, 'bridge'));
     } else if (type === 'veth') {
-      let peerName: string | undefined;
       let peerNs = target;
       const pa = new Argv(ctx, typeArgs);
+      const pnd = new NameDev();
       while (!pa.done) {
         const t = pa.take();
         if (t === 'peer') continue;
-        if (t === 'name') {
-          const v = pa.next();
-          if (!checkIfname(v)) invarg(ctx, '"name" not a valid ifname', v);
-          peerName = v;
-        } else if (t === 'netns') peerNs = lookupNetns(ctx, pa.next());
+        if (t === 'name') pnd.setName(ctx, pa.next());
+        else if (t === 'netns') peerNs = lookupNetns(ctx, pa.next());
         else if (t === 'address' || t === 'mtu') pa.next();
-        else {
-          if (!checkIfname(t)) invarg(ctx, '"name" not a valid ifname', t);
-          peerName = t;
-        }
+        else pnd.setDev(ctx, t === 'dev' ? pa.next() : t, '"name" not a valid ifname');
       }
+      const peerName = pnd.result(ctx);
       const devName = name ?? nextName(target, 'veth');
       createVeth(target, devName, peerName ?? nextName(peerNs, 'veth', devName), peerNs);
     } else {
@@ -107,6 +94,29 @@ function linkAdd(ctx: Ctx, args: string[]): void {
     }
   } catch (e) {
     rtnlError(ctx, e);
+  }
+}
+
+/** iplink_parse()'s `name NAME` and `[dev] NAME`: each at most once, and the same when both are given. */
+class NameDev {
+  private name?: string;
+  private dev?: string;
+
+  setName(ctx: Ctx, v: string): void {
+    if (this.name !== undefined) fail(ctx, `Error: duplicate "name": "${v}" is the second value.\n`, 255);
+    if (!checkIfname(v)) invarg(ctx, '"name" not a valid ifname', v);
+    this.name = v;
+  }
+
+  setDev(ctx: Ctx, v: string, invalid: string): void {
+    if (this.dev !== undefined) duparg2(ctx, 'dev', v);
+    if (!checkIfname(v)) invarg(ctx, invalid, v);
+    this.dev = v;
+  }
+
+  result(ctx: Ctx): string | undefined {
+    if (this.name !== undefined && this.dev !== undefined && this.name !== this.dev) fail(ctx, 'both "name" and "dev" cannot be used when creating devices.\n', 255);
+    return this.name ?? this.dev;
   }
 }
 
@@ -161,8 +171,9 @@ function linkSet(ctx: Ctx, args: string[]): void {
         d.mtu = Number(v);
       });
     } else if (t === 'dev') {
-      if (devName !== undefined) duparg2(ctx, 'dev', t);
-      devName = a.next();
+      const v = a.next();
+      if (devName !== undefined) duparg2(ctx, 'dev', v);
+      devName = v;
     } else if (t === 'arp' || t === 'multicast' || t === 'promisc' || t === 'txqueuelen' || t === 'qlen') {
       a.next();
     } else {
@@ -184,8 +195,11 @@ function linkDel(ctx: Ctx, args: string[]): void {
   let devName: string | undefined;
   while (!a.done) {
     const t = a.take();
-    if (t === 'dev') devName = a.next();
-    else if (t === 'type') a.rest();
+    if (t === 'dev') {
+      const v = a.next();
+      if (devName !== undefined) duparg2(ctx, 'dev', v);
+      devName = v;
+    } else if (t === 'type') a.rest();
     else {
       if (devName !== undefined) duparg2(ctx, 'dev', t);
       devName = t;
@@ -209,8 +223,11 @@ export function linkShow(ctx: Ctx, args: string[], o: IpOpts, link: boolean): vo
   let type: string | undefined;
   while (!a.done) {
     const t = a.take();
-    if (t === 'dev') devName = a.next();
-    else if (t === 'up') up = true;
+    if (t === 'dev') {
+      const v = a.next();
+      if (devName !== undefined) duparg2(ctx, 'dev', v);
+      devName = v;
+    } else if (t === 'up') up = true;
     else if (t === 'master') master = a.next();
     else if (t === 'type') type = a.next();
     else if (t === 'scope' || t === 'label' || t === 'to' || t === 'vrf' || t === 'group') a.next();

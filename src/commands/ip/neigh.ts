@@ -107,10 +107,14 @@ function neighAdd(ctx: Ctx, args: string[], cmd: 'add' | 'replace' | 'change'): 
   if (devName === undefined || addr === undefined) fail(ctx, 'Device and destination are required arguments.\n', 255);
   const dev = devOrFail(ctx, devName!);
   if (mac !== undefined && macBytes !== 6) fail(ctx, 'Error: Invalid link address.\n', 2);
+  // ARP keys every neighbour of a loopback device as 0.0.0.0 (there is only one thing at the other end)
+  if (dev.kind === 'loopback') addr = 0;
   const old = ctx.ns.neigh.get(dev, addr as never);
   if (old && cmd === 'add') fail(ctx, 'RTNETLINK answers: File exists\n', 2);
   if (!old && cmd === 'change') fail(ctx, 'RTNETLINK answers: No such file or directory\n', 2);
   // __neigh_update(): without lladdr only an entry that already has a valid address can be updated
+  // (a loopback neighbour is NOARP from birth, its address the device's own)
+  if (mac === undefined && dev.kind === 'loopback') mac = dev.mac;
   if (mac === undefined && !(old && old.mac && NUD_VALID.has(old.state))) fail(ctx, 'Error: No link layer address given.\n', 2);
   const n = old ?? ctx.ns.neigh.create(dev, addr as never, ctx.world.now);
   n.state = nud;

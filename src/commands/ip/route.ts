@@ -1,4 +1,4 @@
-import { formatIpv4, inPrefix, prefixMask, type Ipv4 } from '../../engine/addr/ipv4';
+import { formatIpv4, inPrefix, parsePrefix, prefixMask, type Ipv4 } from '../../engine/addr/ipv4';
 import { formatRoute } from '../../engine/fib/format';
 import { fibLookup, ipRouteInput, ipRouteOutput, routeAdd, routeDel, type RouteConfig } from '../../engine/fib/frontend';
 import { KernelError, RTPROT, RT_SCOPE, RT_TABLE, STRERROR, type FibRoute, type RouteType } from '../../engine/fib/route';
@@ -94,6 +94,7 @@ function routeModify(ctx: Ctx, args: string[], cmd: 'add' | 'replace' | 'change'
   if (table === undefined) table = type === 'local' || type === 'broadcast' ? RT_TABLE.local : RT_TABLE.main;
   try {
     if (cmd === 'del') {
+      if ((dst!.addr & ~prefixMask(dst!.plen)) >>> 0 !== 0) throw new KernelError('EINVAL', 'Invalid prefix for given prefix length');
       routeDel(ctx.ns, { table, type, dst: dst!.addr, plen: dst!.plen, metric, proto, scope, prefsrc, gw, dev });
       return;
     }
@@ -239,7 +240,8 @@ function routeGet(ctx: Ctx, args: string[]): void {
     else {
       let v = t;
       if (v === 'to') v = a.next();
-      // no duplicate check here: a second destination replaces the first
+      // no duplicate check here: a second destination replaces the first (parsed as inet, the family now known)
+      if (dst !== undefined && parsePrefix(v, true) === null) fail(ctx, `Error: inet prefix is expected rather than "${v}".\n`, 1);
       dst = getPrefix(ctx, v).addr;
     }
   }
@@ -254,9 +256,10 @@ function routeGet(ctx: Ctx, args: string[]): void {
     return;
   }
   if (iif) {
-    // ip_route_input_slow(): a zero source is a martian unless the destination is broadcast
-    if ((from === undefined || from === 0) && d !== 0xffffffff) answer('EINVAL');
-    const res = ipRouteInput(ctx.ns, d, from ?? (0 as Ipv4), iif);
+    // ip_route_input_slow(): a zero source is a martian unless the destination is broadcast (or zero too)
+    const zeroSrc = from === undefined || from === 0;
+    if (zeroSrc && d !== 0xffffffff && d !== 0) answer('EINVAL');
+    const res = zeroSrc && d === 0 ? ({ kind: 'broadcast' } as const) : ipRouteInput(ctx.ns, d, from ?? (0 as Ipv4), iif);
     const fromText = from !== undefined ? ` from ${formatIpv4(from)}` : '';
     if (res.kind === "error") return answer(res.errno);
     if (res.kind === 'local') {
