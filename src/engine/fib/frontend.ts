@@ -16,20 +16,13 @@ function primaryFor(dev: Netdev, ifa: Ifaddr): Ifaddr {
 
 function magicAdd(ns: Netns, r: FibRoute): void {
   const t = ns.table(r.table)!;
-  try {
-    t.insert(r, 'append');
-  } catch {
-    /* an identical kernel route exists already */
-  }
+  // an identical kernel route may exist already (asked without throwing: errors are slow to build)
+  if (!t.has(r)) t.insert(r, 'append');
 }
 
 function magicDel(ns: Netns, type: RouteType, dst: Ipv4, plen: number, dev: Netdev, prefsrc: Ipv4, table: number): void {
-  const t = ns.table(table)!;
-  try {
-    t.delete(dst, plen, (r) => r.type === type && r.nh?.dev === dev && r.prefsrc === prefsrc && r.proto === RTPROT.kernel);
-  } catch {
-    /* already gone */
-  }
+  // already gone is fine
+  ns.table(table)!.deleteIf(dst, plen, (r) => r.type === type && r.nh?.dev === dev && r.prefsrc === prefsrc && r.proto === RTPROT.kernel);
 }
 
 const kernelRoute = (type: RouteType, dst: Ipv4, plen: number, dev: Netdev, src: Ipv4, scope: number): FibRoute => ({

@@ -89,12 +89,25 @@ export class FibTable {
     this.count++;
   }
 
+  /** Is an identical route (same metric and nexthop) already there? What `append` refuses with EEXIST. */
+  has(route: FibRoute): boolean {
+    const list = this.group(route.plen)?.get(route.dst | 0);
+    return !!list && list.some((r) => r.metric === route.metric && sameRoute(r, route));
+  }
+
   /** fib_table_delete: the first alias for dst/plen that every given criterion matches. */
   delete(dst: Ipv4, plen: number, match: (r: FibRoute) => boolean): FibRoute {
+    const gone = this.deleteIf(dst, plen, match);
+    if (gone === undefined) throw new KernelError('ESRCH');
+    return gone;
+  }
+
+  /** delete() without the error: undefined when nothing matches (kernel routes going away twice). */
+  deleteIf(dst: Ipv4, plen: number, match: (r: FibRoute) => boolean): FibRoute | undefined {
     const group = this.group(plen);
     const list = group?.get(dst | 0);
     const i = list ? list.findIndex(match) : -1;
-    if (!list || i < 0) throw new KernelError('ESRCH');
+    if (!list || i < 0) return undefined;
     const [gone] = list.splice(i, 1);
     this.count--;
     if (list.length === 0) {
