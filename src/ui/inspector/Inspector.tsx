@@ -136,6 +136,7 @@ function Interfaces({ ns }: { ns: NetnsSnapshot }) {
 
 function DevCard({ netns, dev }: { netns: string; dev: DevSnapshot }) {
   const { run, error } = useEdit();
+  const startCapture = useStore((s) => s.startCapture);
   const readonly = useStore((s) => s.readonly);
   const [cidr, setCidr] = useState('');
   const [adding, setAdding] = useState(false);
@@ -158,11 +159,20 @@ function DevCard({ netns, dev }: { netns: string; dev: DevSnapshot }) {
         <span className={cls('badge', state === 'up' ? 'badge--ok' : state === 'no-carrier' ? 'badge--warn' : '')}>
           <span aria-hidden="true">{STATE_ICON[state]}</span> {STATE_LABEL[state]}
         </span>
+        <button
+          type="button"
+          className="btn btn--sm btn--ghost"
+          style={{ marginLeft: 'auto' }}
+          onClick={() => startCapture(netns, dev.name)}
+          aria-label={`Capture packets on ${dev.name} (tcpdump -i ${dev.name})`}
+          title={`tcpdump -n -i ${dev.name}: show every frame crossing ${dev.name}`}
+        >
+          Capture
+        </button>
         {!readonly && (
           <button
             type="button"
             className="btn btn--sm"
-            style={{ marginLeft: 'auto' }}
             onClick={() => run(netns, `ip link set dev ${dev.name} ${dev.adminUp ? 'down' : 'up'}`)}
             aria-label={`Set ${dev.name} ${dev.adminUp ? 'down' : 'up'}`}
           >
