@@ -207,3 +207,39 @@ test.describe('with reduced motion', () => {
     await expect(t.trace.locator('[aria-live="polite"]').last()).toContainText(/Event \d+ of \d+: dropped, node01: 10\.244\.2\.2 is not a local address/);
   });
 });
+
+test('every control of the terminal, trace, reachability and capture panels has a name and a keyboard path', async ({ page }) => {
+  const lab = new LabPage(page);
+  const t = new Terminals(page);
+  await lab.open('before-routes');
+  await t.run('node01', 'ping -c 1 10.244.2.2');
+  await expect(t.outcome).toContainText('Dropped at node01');
+
+  const unnamed = async (scope: string) =>
+    page.locator(scope).evaluateAll((roots) =>
+      roots.flatMap((root) =>
+        [...root.querySelectorAll<HTMLElement>('button, select, input, [tabindex="0"]')]
+          .filter((el) => {
+            const labelled = el.getAttribute('aria-label') || el.getAttribute('aria-labelledby') || (el as HTMLInputElement).labels?.length;
+            const text = (el.textContent ?? '').trim();
+            return !labelled && !text;
+          })
+          .map((el) => el.outerHTML.slice(0, 120)),
+      ),
+    );
+  expect(await unnamed('.hl-terms')).toEqual([]);
+  expect(await unnamed('.hl-trace')).toEqual([]);
+  await t.showPanel('Reachability');
+  expect(await unnamed('.hl-matrix')).toEqual([]);
+  await t.showPanel('Capture');
+  expect(await unnamed('.hl-cap')).toEqual([]);
+
+  // the capture panel works from the keyboard alone
+  const cap = page.getByRole('region', { name: 'Packet capture' });
+  await cap.getByLabel('Host').focus();
+  await page.keyboard.press('Tab'); // Interface
+  await page.keyboard.press('Tab'); // Start capture
+  await expect(cap.getByRole('button', { name: 'Start capture' })).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(cap.getByRole('tab', { name: /node01 eth0/ })).toBeVisible();
+});
