@@ -83,3 +83,14 @@ describe('buildGraph', () => {
     expect(cable.data!.kind).toBe('cable');
   });
 });
+
+describe('buildGraph after ip link del', () => {
+  it('drops a LAN member whose interface is gone', () => {
+    const snap = seedSnapshot();
+    snap.netns[1].devs = snap.netns[1].devs.filter((d) => d.name !== 'eth0');
+    const g = buildGraph(snap, {});
+    const lan = g.nodes.find((n) => n.id === 'lan:lan0')!;
+    expect((lan.data as { members: string[] }).members).toEqual(['node01:eth0']);
+    expect(g.edges.map((e) => e.id)).not.toContain('lan:lan0:node02/eth0');
+  });
+});

@@ -317,7 +317,9 @@ export function buildGraph(
   const hostsRowW = hostWidths.reduce((s, w) => s + w, 0) + Math.max(0, hostWidths.length - 1) * 60;
   let lanX = 0;
   const maxHostH = Math.max(0, ...nodes.filter((n) => n.type === 'host').map((n) => (n.data as HostNodeData).height));
-  for (const lan of snapshot.lans) {
+  for (const lanAll of snapshot.lans) {
+    // a member whose interface was deleted (ip link del) is no longer plugged in
+    const lan = { ...lanAll, members: lanAll.members.filter((m) => devIndex.has(devKey(m.netns, m.dev))) };
     const id = lanId(lan.name);
     nodeOfNetns[`__lan_${lan.name}`] = id;
     const width = Math.max(260, Math.min(Math.max(hostsRowW, 260), lan.members.length * 330));

@@ -179,6 +179,17 @@ function DevCard({ netns, dev }: { netns: string; dev: DevSnapshot }) {
             Set {dev.adminUp ? 'down' : 'up'}
           </button>
         )}
+        {!readonly && (
+          <button
+            type="button"
+            className="btn btn--sm btn--ghost btn--icon btn--danger"
+            onClick={() => run(netns, `ip link del dev ${dev.name}`)}
+            aria-label={`Delete ${dev.name}${dev.kind === 'veth' ? ' (and its peer)' : ''}`}
+            title={`ip link del dev ${dev.name}${dev.kind === 'veth' ? ': a veth pair goes as a whole' : ''}`}
+          >
+            ×
+          </button>
+        )}
       </div>
       <div className="dev__meta">
         {dev.mac}
@@ -603,10 +614,9 @@ function LanInspector({ lan }: { lan: string }) {
   const id = useId();
   const info = snapshot.lans.find((l) => l.name === lan);
   if (!info) return null;
-  const members = info.members.map((m) => {
-    const dev = snapshot.netns.find((n) => n.name === m.netns)?.devs.find((d) => d.name === m.dev);
-    return { ...m, dev: dev ?? null };
-  });
+  const members = info.members
+    .map((m) => ({ ...m, dev: snapshot.netns.find((n) => n.name === m.netns)?.devs.find((d) => d.name === m.dev) ?? null }))
+    .filter((m) => m.dev !== null); // an interface deleted with ip link del is unplugged
   const candidates = snapshot.netns.filter((n) => n.role === 'host');
   const plug = (e: FormEvent) => {
     e.preventDefault();
