@@ -19,14 +19,14 @@ const BUCKETS = 1 << 16;
 export class FibTable {
   /** prefix lengths present, longest first, and beside each its group: network address -> aliases */
   private lens: number[] = [];
-  private groups: Map<number, FibRoute[]>[] = [];
+  private groups: Map<number, Slot>[] = [];
   private count = 0;
   /** big tables only: masks[dst >>> 16] has bit p-1 set when a /p route (p >= 1) may match there */
   private masks: Uint32Array | null = null;
   /** big tables only: routes of length >= 16 per (bucket, length), so a bit is cleared with its last route */
   private longCounts: Map<number, number> | null = null;
   /** big tables only: group per prefix length */
-  private byLen: (Map<number, FibRoute[]> | undefined)[] | null = null;
+  private byLen: (Map<number, Slot> | undefined)[] | null = null;
 
   constructor(readonly id: number) {}
 
@@ -34,13 +34,14 @@ export class FibTable {
     return this.count;
   }
 
-  private group(plen: number): Map<number, FibRoute[]> | undefined {
+  private group(plen: number): Map<number, Slot> | undefined {
     const i = this.lens.indexOf(plen);
     return i < 0 ? undefined : this.groups[i];
   }
 
   aliases(dst: Ipv4, plen: number): FibRoute[] | undefined {
-    return this.group(plen)?.get(dst | 0);
+    const v = this.group(plen)?.get(dst | 0);
+    return v === undefined ? undefined : listOf(v);
   }
 
   /**
@@ -52,17 +53,19 @@ export class FibTable {
   insert(route: FibRoute, mode: 'add' | 'replace' | 'change' | 'append' | 'prepend'): void {
     const key = route.dst | 0;
     let group = this.group(route.plen);
-    const list = group?.get(key);
-    if (!list) {
+    const slot = group?.get(key);
+    if (slot === undefined) {
       if (mode === 'change') throw new KernelError('ENOENT');
       if (!group) group = this.addLen(route.plen);
-      // most prefixes hold one alias: an exact-size array, not push()'s 17-slot backing store
-      group.set(key, [route]);
+      // most prefixes hold one alias: kept as the route itself, an array only for two or more
+      group.set(key, route);
       this.count++;
       if (this.masks) this.markPrefix(route.dst, route.plen, true);
       else if (this.count >= BIG) this.buildMasks();
       return;
     }
+    const list = listOf(slot);
+    group!.set(key, list);
     const sameMetric = list.findIndex((r) => r.metric === route.metric);
     if (sameMetric >= 0) {
       if (mode === 'add') throw new KernelError('EEXIST');
@@ -91,8 +94,8 @@ export class FibTable {
 
   /** Is an identical route (same metric and nexthop) already there? What `append` refuses with EEXIST. */
   has(route: FibRoute): boolean {
-    const list = this.group(route.plen)?.get(route.dst | 0);
-    return !!list && list.some((r) => r.metric === route.metric && sameRoute(r, route));
+    const slot = this.group(route.plen)?.get(route.dst | 0);
+    return slot !== undefined && listOf(slot).some((r) => r.metric === route.metric && sameRoute(r, route));
   }
 
   /** fib_table_delete: the first alias for dst/plen that every given criterion matches. */
@@ -105,10 +108,12 @@ export class FibTable {
   /** delete() without the error: undefined when nothing matches (kernel routes going away twice). */
   deleteIf(dst: Ipv4, plen: number, match: (r: FibRoute) => boolean): FibRoute | undefined {
     const group = this.group(plen);
-    const list = group?.get(dst | 0);
+    const slot = group?.get(dst | 0);
+    const list = slot === undefined ? undefined : listOf(slot);
     const i = list ? list.findIndex(match) : -1;
     if (!list || i < 0) return undefined;
     const [gone] = list.splice(i, 1);
+    if (list.length === 1) group!.set(dst | 0, list[0]);
     this.count--;
     if (list.length === 0) {
       group!.delete(dst | 0);
@@ -122,7 +127,8 @@ export class FibTable {
   flush(predicate: (r: FibRoute) => boolean): FibRoute[] {
     const gone: FibRoute[] = [];
     for (const [plen, group] of this.lens.map((l, i) => [l, this.groups[i]] as const)) {
-      for (const [key, list] of group) {
+      for (const [key, slot] of group) {
+        const list = listOf(slot);
         const keep = list.filter((r) => {
           if (predicate(r)) {
             gone.push(r);
@@ -131,7 +137,7 @@ export class FibTable {
           return true;
         });
         if (keep.length === 0) group.delete(key);
-        else if (keep.length !== list.length) group.set(key, keep);
+        else if (keep.length !== list.length) group.set(key, keep.length === 1 ? keep[0] : keep);
       }
       if (group.size === 0) this.dropLen(plen);
     }
@@ -140,8 +146,8 @@ export class FibTable {
     return gone;
   }
 
-  private addLen(plen: number): Map<number, FibRoute[]> {
-    const group = new Map<number, FibRoute[]>();
+  private addLen(plen: number): Map<number, Slot> {
+    const group = new Map<number, Slot>();
     let at = 0;
     while (at < this.lens.length && this.lens[at] > plen) at++;
     this.lens.splice(at, 0, plen);
@@ -165,7 +171,7 @@ export class FibTable {
     this.byLen = new Array(33).fill(undefined);
     for (let i = 0; i < this.lens.length; i++) {
       this.byLen[this.lens[i]] = this.groups[i];
-      for (const list of this.groups[i].values()) this.markPrefix(list[0].dst, this.lens[i], true);
+      for (const slot of this.groups[i].values()) this.markPrefix(listOf(slot)[0].dst, this.lens[i], true);
     }
   }
 
@@ -201,19 +207,20 @@ export class FibTable {
       while (m !== 0) {
         const plen = 32 - Math.clz32(m);
         m &= ~(1 << (plen - 1));
-        const list = byLen[plen]?.get(daddr & prefixMask(plen));
-        if (list === undefined) continue;
-        for (const r of list) if (!accept || accept(r)) return r;
+        const slot = byLen[plen]?.get(daddr & prefixMask(plen));
+        if (slot === undefined) continue;
+        const r = pick(slot, accept);
+        if (r !== undefined) return r;
       }
       const dflt = byLen[0]?.get(0);
-      if (dflt !== undefined) for (const r of dflt) if (!accept || accept(r)) return r;
-      return undefined;
+      return dflt === undefined ? undefined : pick(dflt, accept);
     }
     const lens = this.lens;
     for (let i = 0; i < lens.length; i++) {
-      const list = this.groups[i].get(daddr & prefixMask(lens[i]));
-      if (list === undefined) continue;
-      for (const r of list) if (!accept || accept(r)) return r;
+      const slot = this.groups[i].get(daddr & prefixMask(lens[i]));
+      if (slot === undefined) continue;
+      const r = pick(slot, accept);
+      if (r !== undefined) return r;
     }
     return undefined;
   }
@@ -221,7 +228,7 @@ export class FibTable {
   /** Every route in dump order: by network address, longer prefixes first for equal addresses. */
   dump(): FibRoute[] {
     const keys: { dst: number; plen: number; list: FibRoute[] }[] = [];
-    for (let i = 0; i < this.lens.length; i++) for (const list of this.groups[i].values()) keys.push({ dst: list[0].dst, plen: this.lens[i], list });
+    for (let i = 0; i < this.lens.length; i++) for (const slot of this.groups[i].values()) keys.push({ dst: listOf(slot)[0].dst, plen: this.lens[i], list: listOf(slot) });
     keys.sort((a, b) => a.dst - b.dst || b.plen - a.plen);
     return keys.flatMap((k) => k.list);
   }
@@ -234,6 +241,16 @@ export class FibTable {
   routesVia(dev: Netdev): FibRoute[] {
     return this.dump().filter((r) => r.nh?.dev === dev);
   }
+}
+
+/** The aliases of one prefix: the route itself when it is the only one (most are), else an array. */
+type Slot = FibRoute | FibRoute[];
+const listOf = (s: Slot): FibRoute[] => (Array.isArray(s) ? s : [s]);
+
+function pick(s: Slot, accept: ((r: FibRoute) => boolean) | undefined): FibRoute | undefined {
+  if (!Array.isArray(s)) return !accept || accept(s) ? s : undefined;
+  for (const r of s) if (!accept || accept(r)) return r;
+  return undefined;
 }
 
 function sameRoute(a: FibRoute, b: FibRoute): boolean {
