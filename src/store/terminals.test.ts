@@ -132,6 +132,8 @@ describe('tcpdump in a terminal', () => {
     expect(tcpdumpInvocation('node01', 'ip netns exec pod1 tcpdump -i eth0')).toEqual(['pod1', ['-i', 'eth0']]);
     expect(tcpdumpInvocation('node01', 'tcpdump -i eth0; echo')).toBeNull();
     expect(tcpdumpInvocation('node01', 'echo tcpdump')).toBeNull();
+    expect(tcpdumpInvocation('node01', "tcpdump -ni eth0 'icmp or arp'")).toEqual(['node01', ['-ni', 'eth0', 'icmp or arp']]);
+    expect(tcpdumpInvocation('node01', 'tcpdump -i eth0 | grep ICMP')).toBeNull();
   });
 
   it('captures frames from other terminals until -c N, then prints the statistics', () => {

@@ -26,6 +26,7 @@ import {
   tcpdumpSummary,
   type FrameFilter,
 } from '../commands/tcpdump';
+import { tokenize } from '../commands';
 import type { AppState } from './index';
 
 export const promptFor = (host: string): string => `root@${host}:~# `;
@@ -148,10 +149,16 @@ export function feedCapture(s: TerminalSession, events: readonly TraceEvent[]): 
 
 type Tokens = string[];
 
-/** A tcpdump invocation, possibly under `ip netns exec NAME`: [netns, argv] or null. */
+/**
+ * A tcpdump invocation, possibly under `ip netns exec NAME`: [netns, argv] or null. Words are split
+ * by the shell's tokenizer (quotes work: `tcpdump -i eth0 'icmp or arp'`); a list or pipeline is
+ * left to the shell.
+ */
 export function tcpdumpInvocation(host: string, line: string): [string, Tokens] | null {
-  if (/[;&|<>`$]/.test(line)) return null; // lists, pipes and redirections are the shell's business
-  const t = line.trim().split(/\s+/);
+  if (!/\btcpdump\b/.test(line) || /[|<>`$]/.test(line)) return null;
+  const parsed = tokenize(line);
+  if (!parsed.ok || parsed.list.length !== 1) return null;
+  const t = parsed.list[0].argv;
   if (t[0] === 'tcpdump') return [host, t.slice(1)];
   if (t[0] === 'ip' && t[1] === 'netns' && t[2] === 'exec' && t[3] && t[4] === 'tcpdump') return [t[3], t.slice(5)];
   return null;
