@@ -180,3 +180,40 @@ test('drag to connect, and hand-placed positions are remembered', async ({ page 
   await lab.shot('08-drag-connect');
   expect(errors).toEqual([]);
 });
+
+test('keyboard only: select a box, open the Add menu, close a dialog', async ({ page }) => {
+  const lab = new LabPage(page);
+  await lab.open('before-routes');
+
+  // Tab reaches the boxes on the canvas; Enter selects one for the inspector
+  let found = false;
+  for (let i = 0; i < 40 && !found; i++) {
+    await page.keyboard.press('Tab');
+    found = await page.evaluate(() => document.activeElement?.getAttribute('data-id') === 'host:node02');
+  }
+  expect(found).toBe(true);
+  await page.keyboard.press('Enter');
+  await expect(lab.inspector.getByRole('heading', { level: 2, name: 'node02' })).toBeVisible();
+
+  // the Add menu: Enter opens it, arrows move, Enter picks, Escape closes and gives focus back
+  const add = page.getByRole('button', { name: 'Add to the lab' });
+  await add.focus();
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('menuitem', { name: /Machine/ })).toBeFocused();
+  await page.keyboard.press('ArrowDown');
+  await expect(page.getByRole('menuitem', { name: /Pod/ })).toBeFocused();
+  await page.keyboard.press('Enter');
+  const dialog = page.getByRole('dialog', { name: 'Add a pod' });
+  await expect(dialog).toBeVisible();
+  await page.keyboard.press('Escape');
+  await expect(dialog).toHaveCount(0);
+  await expect(add).toBeFocused();
+
+  // the routing-table editor by keyboard
+  await lab.inspector.getByLabel('Destination', { exact: true }).focus();
+  await page.keyboard.type('10.244.1.2');
+  await page.keyboard.press('Tab');
+  await page.keyboard.type('192.168.1.11');
+  await page.keyboard.press('Enter');
+  await expect(lab.routeTable('node02')).toContainText('10.244.1.2 via 192.168.1.11');
+});

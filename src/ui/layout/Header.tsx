@@ -109,6 +109,7 @@ export function AddMenu({ onPick }: { onPick: (k: AddKind) => void }) {
                 className="menu__item"
                 onClick={() => {
                   setOpen(false);
+                  btn.current?.focus(); // the dialog hands focus back here when it closes
                   onPick(item.kind);
                 }}
               >
