@@ -1,5 +1,6 @@
 import { formatIpv4, inPrefix, parsePrefix, prefixMask, type Ipv4 } from '../../engine/addr/ipv4';
 import { formatRoute } from '../../engine/fib/format';
+import { linkLocalFromMac } from '../../engine/addr/ipv6';
 import { fibLookup, ipRouteInput, ipRouteOutput, routeAdd, routeDel, type RouteConfig } from '../../engine/fib/frontend';
 import { KernelError, RTPROT, RT_SCOPE, RT_TABLE, STRERROR, type FibRoute, type RouteType } from '../../engine/fib/route';
 import type { Netdev } from '../../engine/netns/netdev';
@@ -190,12 +191,23 @@ function routeList(ctx: Ctx, args: string[], family?: 4 | 6): void {
   if (fam !== 4) for (const line of ipv6Routes(ctx, f)) ctx.out.push(line);
 }
 
+/** Sort key of the EUI-64 interface identifier a MAC gives (universal/local bit flipped). */
+const eui64Key = (mac: string): string => {
+  const b = mac.split(':').map((h) => parseInt(h, 16));
+  b[0] ^= 2;
+  return b.map((x) => x.toString(16).padStart(2, '0')).join('');
+};
+
 /** The kernel-made IPv6 routes of link-local addressing (fe80::/64, ::1, ff00::/8), as 6.x lists them. */
 function ipv6Routes(ctx: Ctx, f: Filter): string[] {
   if (f.proto !== undefined && f.proto !== RTPROT.kernel) return [];
   if (f.root || f.match || f.exact || f.via !== undefined || f.src !== undefined || f.scope !== undefined) return [];
   const tbl = (name: string) => (f.table === 0 ? `table ${name} ` : '');
-  const devs = ctx.ns.devList().filter((d) => d.ll6 && d.kind !== 'loopback' && (!f.dev || d === f.dev));
+  // in the order their link-local addressing came up, as the kernel added the routes
+  const devs = ctx.ns
+    .devList()
+    .filter((d) => d.ll6 && d.kind !== 'loopback' && (!f.dev || d === f.dev))
+    .sort((a, b) => (a.ll6Seq ?? 0) - (b.ll6Seq ?? 0));
   const dev = (name: string) => (f.dev ? '' : `dev ${name} `);
   const out: string[] = [];
   if ((f.table === 0 || f.table === RT_TABLE.main) && (!f.type || f.type === 'unicast')) {
@@ -204,7 +216,12 @@ function ipv6Routes(ctx: Ctx, f: Filter): string[] {
   if (f.table === 0 || f.table === RT_TABLE.local) {
     const lo = ctx.ns.devByName('lo');
     if (lo?.ll6 && (!f.dev || f.dev === lo) && (!f.type || f.type === 'local')) out.push(`local ::1 ${dev('lo')}${tbl('local')}proto kernel metric 0 pref medium\n`);
-    if (!f.type) for (const d of devs) out.push(`multicast ff00::/8 ${dev(d.name)}${tbl('local')}proto kernel metric 256 pref medium\n`);
+    if (!f.type || f.type === 'local') {
+      // each link-local address has its local route; the table walks them in address order
+      const own = devs.map((d) => ({ d, key: eui64Key(d.mac) })).sort((x, y) => (x.key < y.key ? -1 : x.key > y.key ? 1 : 0));
+      for (const { d } of own) out.push(`local ${linkLocalFromMac(d.mac)} ${dev(d.name)}${tbl('local')}proto kernel metric 0 pref medium\n`);
+    }
+    if (!f.type || (f.type as string) === 'multicast') for (const d of devs) out.push(`multicast ff00::/8 ${dev(d.name)}${tbl('local')}proto kernel metric 256 pref medium\n`);
   }
   return out;
 }

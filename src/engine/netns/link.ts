@@ -77,11 +77,17 @@ function carrierSnapshot(dev: Netdev): Map<Netdev, boolean> {
   return new Map([...set].map((d) => [d, carrierOk(d)]));
 }
 
+/** Orders link-local address arrivals (only the relative order within one world matters). */
+let ll6Counter = 0;
+
 /** linkwatch: after carrier changes, add IPv6 link-local addresses and drop FDB entries of dead ports. */
 function linkwatch(before: Map<Netdev, boolean>): void {
   for (const [d, had] of before) {
     const has = carrierOk(d);
-    if (d.adminUp && has && !d.ll6 && d.netns.role === 'host' && d.kind !== 'loopback') d.ll6 = true;
+    if (d.adminUp && has && !d.ll6 && d.netns.role === 'host' && d.kind !== 'loopback') {
+      d.ll6 = true;
+      d.ll6Seq = ++ll6Counter;
+    }
     if (d.kind === 'loopback' && d.adminUp) d.ll6 = true;
     if (had && !has && d.master) brFdbDeletePort(d.master, d, false);
   }

@@ -24,6 +24,8 @@ interface NetdevCommon {
   addrs: Ifaddr[];
   /** IPv6 link-local (addrconf) present: added once up with carrier, removed on admin down */
   ll6: boolean;
+  /** when ll6 last came (a counter): the kernel lists fe80::/64 and ff00::/8 routes in that order */
+  ll6Seq?: number;
   master?: Bridge;
 }
 
