@@ -26,7 +26,7 @@ const pod = (n: number) => [
 const routes = (n: number) => NODES.filter((m) => m !== n).map((m) => `ip route add 10.244.${m}.2 via 192.168.1.1${m}`);
 
 test('build the whole lab from three bare nodes by typing the lecture commands', async ({ page }) => {
-  test.setTimeout(120_000);
+  test.setTimeout(180_000);
   const errors = watchConsole(page);
   const lab = new LabPage(page);
   const t = new Terminals(page);

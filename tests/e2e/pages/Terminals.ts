@@ -43,10 +43,12 @@ export class Terminals {
     await this.page.keyboard.press('Enter');
   }
 
-  /** Run lines one by one, each checked to have printed its prompt back. */
+  /** Type lines one by one (a key per character), each checked to have been echoed. */
   async runAll(host: string, lines: string[]) {
+    await this.open(host);
     for (const line of lines) {
-      await this.run(host, line);
+      await this.page.keyboard.type(line);
+      await this.page.keyboard.press('Enter');
       await expect(this.screen(host)).toContainText(line);
     }
   }
