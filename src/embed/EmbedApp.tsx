@@ -16,7 +16,10 @@ export function EmbedApp({ lab, host }: { lab: string; host: string }) {
   const readonly = useStore((s) => s.readonly);
   const loadPreset = useStore((s) => s.loadPreset);
   const openTerminal = useStore((s) => s.openTerminal);
-  const terminalOpen = useStore((s) => s.openTerminals.includes(host));
+  // one terminal at a time: the one last opened (double-click a box to switch), else the lesson's host
+  const active = useStore((s) => (s.activeTerminal && s.openTerminals.includes(s.activeTerminal) ? s.activeTerminal : null));
+  const shown = active ?? host;
+  const terminalOpen = useStore((s) => s.openTerminals.includes(shown));
   useUndoShortcuts();
   const full = new URL('./index.html', window.location.href);
   full.searchParams.set('lab', lab);
@@ -49,10 +52,10 @@ export function EmbedApp({ lab, host }: { lab: string; host: string }) {
           {!readonly && <ActivityBar quiet />}
         </main>
         <div className="embed__dock">
-          <section className="hl-terms" aria-label={`Terminal on ${host}`}>
+          <section className="hl-terms" aria-label={`Terminal on ${shown}`}>
             {terminalOpen ? (
               <div className="hl-terms-panel">
-                <TerminalView host={host} active screenReader={false} />
+                <TerminalView key={shown} host={shown} active screenReader={false} />
               </div>
             ) : (
               <div style={{ padding: 16 }}>
