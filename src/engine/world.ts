@@ -351,7 +351,7 @@ export class World {
     j.saved.set(ns, {
       neigh: ns.neigh.save(),
       peers: ns.peers.size ? [...ns.peers].map(([k, v]) => [k, { ...v }]) : NONE,
-      redirects: ns.redirects.size ? [...ns.redirects] : NONE,
+      redirects: ns.hasRedirects ? [...ns.redirects] : NONE,
       redirectExpiry: ns.redirectExpiry.size ? [...ns.redirectExpiry] : NONE,
       sockets: ns.sockets.slice(),
     });

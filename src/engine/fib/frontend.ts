@@ -74,7 +74,7 @@ export function fibDelIfaddr(ns: Netns, dev: Netdev, ifa: Ifaddr): void {
 export function fibFlushDev(ns: Netns, dev: Netdev, force = false): void {
   // host-scope nexthops (local routes) survive a plain NETDEV_DOWN; force is unregister / last address gone
   for (const t of ns.allTables()) t.flush((r) => r.nh?.dev === dev && (force || r.nh.scope !== RT_SCOPE.nowhere));
-  ns.redirects.clear();
+  if (ns.hasRedirects) ns.redirects.clear();
 }
 
 // ---- lookups --------------------------------------------------------------------------------
@@ -141,7 +141,7 @@ export interface Rtable {
 export type RouteOutcome = { ok: true; rt: Rtable } | { ok: false; errno: Errno; route?: FibRoute };
 
 function nexthopOf(ns: Netns, r: FibRoute, daddr: Ipv4): { gw?: Ipv4; nexthop: Ipv4 } {
-  let redirected = ns.redirects.get(daddr);
+  let redirected = ns.hasRedirects ? ns.redirects.get(daddr) : undefined;
   if (redirected !== undefined && (ns.redirectExpiry.get(daddr) ?? Infinity) <= ns.world.now) {
     ns.world.willChange(ns);
     ns.redirects.delete(daddr);

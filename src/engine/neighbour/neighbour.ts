@@ -59,8 +59,12 @@ export interface NeighSave {
 
 /** The neighbour table of one namespace, keyed by device and address. */
 export class NeighTable {
-  /** insertion order (what `ip neigh` lists), by "ifindex/ip" */
-  private readonly entries = new Map<string, Neighbour>();
+  /** insertion order (what `ip neigh` lists), by "ifindex/ip" (made on first use) */
+  #entries: Map<string, Neighbour> | undefined;
+
+  private get entries(): Map<string, Neighbour> {
+    return (this.#entries ??= new Map());
+  }
   /** the same entries by device object and int32 address, for the packet path's lookups (made on first use) */
   private byDev: Map<Netdev, Map<number, Neighbour>> | null = null;
   /** while a rollback is open: what to put back (entries are logged as they are handed out) */
@@ -83,7 +87,7 @@ export class NeighTable {
   }
 
   private reshaping(): void {
-    if (this.log !== null && this.log.order === null) this.log.order = [...this.entries.values()];
+    if (this.log !== null && this.log.order === null) this.log.order = this.#entries ? [...this.#entries.values()] : [];
   }
 
   create(dev: Netdev, ip: Ipv4, now: number): Neighbour {
@@ -121,7 +125,8 @@ export class NeighTable {
 
   /** All entries in insertion order (the kernel's hash order is random; `ip neigh` output is compared sorted). */
   all(): Neighbour[] {
-    const list = [...this.entries.values()];
+    if (this.#entries === undefined) return [];
+    const list = [...this.#entries.values()];
     if (this.log !== null) for (const n of list) this.touch(n);
     return list;
   }

@@ -35,14 +35,37 @@ export class Netns {
   readonly main = new FibTable(RT_TABLE.main);
   readonly neigh = new NeighTable();
   readonly sockets: Socket[] = [];
-  readonly peers = new Map<Ipv4, InetPeer>();
-  /** next-hop exceptions learned from ICMP redirects: destination -> new gateway */
-  readonly redirects = new Map<Ipv4, Ipv4>();
-  /** when each redirect exception expires (ip_rt_gc_timeout after it was learned), virtual ms */
-  readonly redirectExpiry = new Map<Ipv4, number>();
+  // The maps below are made on first use: most namespaces of a large lab never need them, and an
+  // empty Map still costs ~200 bytes (10,000 pods: 8 MB).
+  #peers: Map<Ipv4, InetPeer> | undefined;
+  #redirects: Map<Ipv4, Ipv4> | undefined;
+  #redirectExpiry: Map<Ipv4, number> | undefined;
+  #nsids: Map<Netns, number> | undefined;
   hostname: string;
+
+  get peers(): Map<Ipv4, InetPeer> {
+    return (this.#peers ??= new Map());
+  }
+
+  /** next-hop exceptions learned from ICMP redirects: destination -> new gateway */
+  get redirects(): Map<Ipv4, Ipv4> {
+    return (this.#redirects ??= new Map());
+  }
+
+  /** when each redirect exception expires (ip_rt_gc_timeout after it was learned), virtual ms */
+  get redirectExpiry(): Map<Ipv4, number> {
+    return (this.#redirectExpiry ??= new Map());
+  }
+
   /** peer namespace ids (peernet2id): allocated from 0 the first time a link reaches into that namespace */
-  readonly nsids = new Map<Netns, number>();
+  get nsids(): Map<Netns, number> {
+    return (this.#nsids ??= new Map());
+  }
+
+  /** any redirect exception at all (asked on every route lookup without making the map) */
+  get hasRedirects(): boolean {
+    return this.#redirects !== undefined && this.#redirects.size > 0;
+  }
 
   constructor(
     readonly world: World,

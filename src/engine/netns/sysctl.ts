@@ -60,19 +60,21 @@ function confKeys(dev: string): Map<string, string> {
 }
 const confKey = (dev: string, name: string): string => confKeys(dev).get(name) ?? `${CONF_PREFIX}${dev}.${name}`;
 
+/** The kernel default of a conf value: what IPV4_CONF_DEFAULTS says, except conf.all.accept_source_route. */
+const confDefault = (dev: string, name: string): string => (dev === 'all' && name === 'accept_source_route' ? '0' : IPV4_CONF_DEFAULTS[name]);
+
 /**
  * Copy-on-write: only values that differ from the kernel default (or were written) are stored, so
  * an untouched namespace costs a few entries instead of a hundred strings per device.
  */
 export class Sysctls {
-  /** written values, and conf values copied from conf.default when a device appeared */
-  private readonly values = new Map<string, string>();
-  /** devices with a net.ipv4.conf.<dev> directory ("all" and "default" included) */
-  private readonly confDevs = new Set<string>();
+  /** written values, and conf values copied from conf.default when a device appeared (made on first write) */
+  private values: Map<string, string> | null = null;
+  /** devices with a net.ipv4.conf.<dev> directory ("all" and "default" included); few, so an array */
+  private confDevs: string[] = ['all', 'default'];
 
-  constructor() {
-    for (const c of ['all', 'default']) this.addConf(c);
-    this.values.set('net.ipv4.conf.all.accept_source_route', '0');
+  private write(key: string, value: string): void {
+    (this.values ??= new Map()).set(key, value);
   }
 
   /** The value a key has when nobody wrote it, or undefined when the key does not exist. */
@@ -83,15 +85,16 @@ export class Sysctls {
     const dot = key.lastIndexOf('.');
     if (dot <= CONF_PREFIX.length) return undefined;
     const name = key.slice(dot + 1);
-    if (!Object.hasOwn(IPV4_CONF_DEFAULTS, name) || !this.confDevs.has(key.slice(CONF_PREFIX.length, dot))) return undefined;
-    return IPV4_CONF_DEFAULTS[name];
+    const dev = key.slice(CONF_PREFIX.length, dot);
+    if (!Object.hasOwn(IPV4_CONF_DEFAULTS, name) || !this.confDevs.includes(dev)) return undefined;
+    return confDefault(dev, name);
   }
 
   /** A new device copies conf.default (devinet_copy_dflt_conf). */
   addConf(dev: string): void {
     this.removeConf(dev);
-    this.confDevs.add(dev);
-    if (dev === 'all' || dev === 'default') return;
+    this.confDevs.push(dev);
+    if (dev === 'all' || dev === 'default' || this.values === null) return;
     const dflt = confKeys('default');
     for (const [k, key] of confKeys(dev)) {
       const v = this.values.get(dflt.get(k)!);
@@ -100,35 +103,37 @@ export class Sysctls {
   }
 
   removeConf(dev: string): void {
-    if (!this.confDevs.delete(dev)) return;
-    for (const key of confKeys(dev).values()) this.values.delete(key);
+    const i = this.confDevs.indexOf(dev);
+    if (i < 0) return;
+    this.confDevs.splice(i, 1);
+    if (this.values !== null) for (const key of confKeys(dev).values()) this.values.delete(key);
   }
 
   renameConf(from: string, to: string): void {
-    if (!this.confDevs.has(from)) return;
+    if (!this.confDevs.includes(from)) return;
     const moved: [string, string][] = [];
     for (const [k, key] of confKeys(from)) {
-      const v = this.values.get(key);
+      const v = this.values?.get(key);
       if (v !== undefined) moved.push([k, v]);
     }
     this.removeConf(from);
     this.removeConf(to);
-    this.confDevs.add(to);
-    for (const [k, v] of moved) this.values.set(confKey(to, k), v);
+    this.confDevs.push(to);
+    for (const [k, v] of moved) this.write(confKey(to, k), v);
   }
 
   has(key: string): boolean {
-    return this.values.has(key) || this.fallback(key) !== undefined;
+    return this.values?.has(key) || this.fallback(key) !== undefined;
   }
 
   get(key: string): string | undefined {
-    return this.values.get(key) ?? this.fallback(key);
+    return this.values?.get(key) ?? this.fallback(key);
   }
 
   keys(): string[] {
     const all = new Set<string>(Object.keys(NS_DEFAULTS));
     for (const dev of this.confDevs) for (const key of confKeys(dev).values()) all.add(key);
-    for (const key of this.values.keys()) all.add(key);
+    if (this.values !== null) for (const key of this.values.keys()) all.add(key);
     return [...all].sort();
   }
 
@@ -136,13 +141,13 @@ export class Sysctls {
   set(key: string, value: string): void {
     if (key === 'net.ipv4.ip_forward' || key === 'net.ipv4.conf.all.forwarding') {
       const on = value;
-      this.values.set('net.ipv4.ip_forward', on);
-      for (const dev of this.confDevs) this.values.set(confKey(dev, 'forwarding'), on);
+      this.write('net.ipv4.ip_forward', on);
+      for (const dev of this.confDevs) this.write(confKey(dev, 'forwarding'), on);
       // a written key outside a device directory that looks like one still follows, as before
-      for (const k of this.values.keys()) if (/^net\.ipv4\.conf\.[^.]+\.forwarding$/.test(k)) this.values.set(k, on);
+      for (const k of this.values!.keys()) if (/^net\.ipv4\.conf\.[^.]+\.forwarding$/.test(k)) this.values!.set(k, on);
       return;
     }
-    this.values.set(key, value);
+    this.write(key, value);
   }
 
   /** IN_DEV_FORWARD(in_dev) */
@@ -157,17 +162,17 @@ export class Sysctls {
 
   /** get(`net.ipv4.conf.<dev>.<name>`) without building the key (the packet path asks often). */
   private confValue(dev: string, name: string): string | undefined {
-    const v = this.values.get(confKey(dev, name));
-    if (v !== undefined) return v;
-    return this.confDevs.has(dev) && Object.hasOwn(IPV4_CONF_DEFAULTS, name) ? IPV4_CONF_DEFAULTS[name] : undefined;
+    if (this.values !== null) {
+      const v = this.values.get(confKey(dev, name));
+      if (v !== undefined) return v;
+    }
+    return this.confDevs.includes(dev) && Object.hasOwn(IPV4_CONF_DEFAULTS, name) ? confDefault(dev, name) : undefined;
   }
 
   clone(): Sysctls {
     const c = new Sysctls();
-    c.values.clear();
-    c.confDevs.clear();
-    for (const [k, v] of this.values) c.values.set(k, v);
-    for (const d of this.confDevs) c.confDevs.add(d);
+    c.values = this.values === null ? null : new Map(this.values);
+    c.confDevs = [...this.confDevs];
     return c;
   }
 }
