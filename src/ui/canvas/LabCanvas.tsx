@@ -44,7 +44,8 @@ export function LabCanvas() {
   const setAutoPositions = useStore((s) => s.setAutoPositions);
   const addTopology = useStore((s) => s.addTopology);
   const openTerminal = useStore((s) => s.openTerminal);
-  const { fitView } = useReactFlow();
+  const { fitView, getInternalNode, getViewport, setCenter } = useReactFlow();
+  const selectedHost = useStore((s) => s.selectedHost);
 
   const creators = useMemo(() => netnsCreators({ base, ops }), [base, ops]);
   const graph = useMemo(() => buildGraph(snapshot, creators, positions, auto), [snapshot, creators, positions, auto]);
@@ -81,6 +82,25 @@ export function LabCanvas() {
     const t = setTimeout(() => void fitView({ padding: FIT_PADDING, duration: 200, maxZoom: 1.1 }), 30);
     return () => clearTimeout(t);
   }, [laidOut, layout.key, fitRequest, fitView]);
+
+  // a host picked in the inspector that is off screen is brought into view (same zoom)
+  useEffect(() => {
+    if (!selectedHost) return;
+    const id = graph.nodeOfNetns[selectedHost];
+    const node = id ? getInternalNode(id) : undefined;
+    const pane = document.querySelector('.canvas-area .react-flow, .embed__canvas .react-flow');
+    if (!node || !pane) return;
+    const { x, y, zoom } = getViewport();
+    const { width: w, height: h } = pane.getBoundingClientRect();
+    const pos = node.internals.positionAbsolute;
+    const nw = (node.measured.width ?? node.width ?? 0) * zoom;
+    const nh = (node.measured.height ?? node.height ?? 0) * zoom;
+    const sx = pos.x * zoom + x;
+    const sy = pos.y * zoom + y;
+    if (sx >= 0 && sy >= 0 && sx + nw <= w && sy + nh <= h) return;
+    void setCenter(pos.x + nw / zoom / 2, pos.y + nh / zoom / 2, { zoom, duration: 250 });
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- only when the selection changes
+  }, [selectedHost]);
 
   const onNodesChange = useCallback(
     (changes: NodeChange<LabNode>[]) => {
