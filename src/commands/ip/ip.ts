@@ -77,7 +77,7 @@ export function ip(ctx: Ctx, argv: string[]): void {
     else if (matches(opt.slice(1), 'brief') && opt.length >= 3) o.brief = true;
     else if (opt === '-n' || matches(opt.slice(1), 'netns') && opt.length >= 3) {
       const name = argv[++i];
-      if (name === undefined) fail(ctx, 'Option "-netns" requires an argument\n', 255);
+      if (name === undefined) fail(ctx, 'Cannot open network namespace "(null)": No such file or directory\n', 255);
       const ns = ctx.world.netns(name);
       if (!ns) fail(ctx, `Cannot open network namespace "${name}": No such file or directory\n`, 255);
       ctx.ns = ns!;

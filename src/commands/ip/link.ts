@@ -2,7 +2,7 @@ import type { Mac } from '../../engine/addr/mac';
 import { createBridge, createVeth, deleteLink, moveToNetns, renameLink, setLinkMac, setLinkUp, setMaster } from '../../engine/netns/link';
 import type { Netdev } from '../../engine/netns/netdev';
 import { KernelError } from '../../engine/fib/route';
-import { fail, type Ctx } from '../context';
+import { Exit, fail, type Ctx } from '../context';
 import { Argv, checkIfname, devOrFail, duparg2, invarg, matches, rtnlError } from './args';
 import { formatLink, hasFamilyAddrs, type ShowOpts } from './show';
 import type { IpOpts } from './ip';
@@ -49,7 +49,6 @@ TYPE := { bridge | veth | dummy | vlan | vxlan | ... }
 
 function linkAdd(ctx: Ctx, args: string[]): void {
   const a = new Argv(ctx, args);
-  let name: string | undefined;
   let type: string | undefined;
   let netns: string | undefined;
   let typeArgs: string[] = [];
@@ -68,13 +67,18 @@ function linkAdd(ctx: Ctx, args: string[]): void {
     } else if (t === 'dev') nd.setDev(ctx, a.next(), '"dev" not a valid ifname');
     else nd.setDev(ctx, t, '"name" not a valid ifname');
   }
-  name = nd.result(ctx);
+  const name = nd.result(ctx);
   if (!type) fail(ctx, 'Not enough information: "type" argument is required\n', 1);
   const target = netns !== undefined ? lookupNetns(ctx, netns) : ctx.ns;
   try {
     if (type === 'bridge') {
       createBridge(target, name ?? nextName(target, 'bridge'));
     } else if (type === 'veth') {
+      // veth_parse_opt(): anything after "type veth" must start with "peer"
+      if (typeArgs.length && typeArgs[0] !== 'peer') {
+        ctx.out.push("Usage: ip link <options> type veth [peer <options>]\nTo get <options> type 'ip link add help'\n");
+        throw new Exit(1);
+      }
       let peerNs = target;
       const pa = new Argv(ctx, typeArgs);
       const pnd = new NameDev();

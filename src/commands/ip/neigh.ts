@@ -78,20 +78,15 @@ const NUD_NAMES: NudState[] = ['PERMANENT', 'REACHABLE', 'STALE', 'NOARP', 'DELA
 function neighAdd(ctx: Ctx, args: string[], cmd: 'add' | 'replace' | 'change'): void {
   const a = new Argv(ctx, args);
   let addr: number | undefined;
+  let lla: string | undefined;
   let mac: Mac | undefined;
   let macBytes = 6;
   let devName: string | undefined;
   let nud: NudState = 'PERMANENT';
   while (!a.done) {
     let t = a.take();
-    if (t === 'lladdr') {
-      const v = a.next();
-      // ll_addr_a2n(): hex bytes separated by colons
-      const parts = v.split(':');
-      if (parts.some((p) => !/^[0-9a-fA-F]{1,2}$/.test(p))) fail(ctx, `"${v}" is invalid lladdr.\n`, 1);
-      macBytes = parts.length;
-      mac = parts.map((p) => p.toLowerCase().padStart(2, '0')).join(':') as Mac;
-    } else if (t === 'dev') devName = a.next();
+    if (t === 'lladdr') lla = a.next();
+    else if (t === 'dev') devName = a.next();
     else if (t === 'nud') {
       const v = a.next();
       const state = v.toUpperCase() as NudState;
@@ -105,6 +100,13 @@ function neighAdd(ctx: Ctx, args: string[], cmd: 'add' | 'replace' | 'change'): 
     }
   }
   if (devName === undefined || addr === undefined) fail(ctx, 'Device and destination are required arguments.\n', 255);
+  if (lla !== undefined) {
+    // ll_addr_a2n(): hex bytes separated by colons, read only once the whole line is parsed
+    const parts = lla.split(':');
+    if (parts.some((p) => !/^[0-9a-fA-F]{1,2}$/.test(p))) fail(ctx, `"${lla}" is invalid lladdr.\n`, 1);
+    macBytes = parts.length;
+    mac = parts.map((p) => p.toLowerCase().padStart(2, '0')).join(':') as Mac;
+  }
   const dev = devOrFail(ctx, devName!);
   if (mac !== undefined && macBytes !== 6) fail(ctx, 'Error: Invalid link address.\n', 2);
   // ARP keys every neighbour of a loopback device as 0.0.0.0 (there is only one thing at the other end)

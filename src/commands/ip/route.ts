@@ -243,14 +243,15 @@ function routeGet(ctx: Ctx, args: string[]): void {
   const a = new Argv(ctx, args);
   let dst: Ipv4 | undefined;
   let from: Ipv4 | undefined;
-  let iif: Netdev | undefined;
-  let oif: Netdev | undefined;
+  // device names are looked up after the whole line is read, as iproute2 does
+  let iifName: string | undefined;
+  let oifName: string | undefined;
   let fibmatch = false;
   while (!a.done) {
     const t = a.take();
     if (t === 'from') from = getPrefix(ctx, a.next()).addr;
-    else if (t === 'iif') iif = devOrFail(ctx, a.next());
-    else if (t === 'oif' || t === 'dev') oif = devOrFail(ctx, a.next());
+    else if (t === 'iif') iifName = a.next();
+    else if (matches(t, 'oif') || t === 'dev') oifName = a.next();
     else if (matches(t, 'fibmatch')) fibmatch = true;
     else if (t === 'tos' || t === 'mark' || t === 'uid' || t === 'vrf' || t === 'ipproto' || t === 'sport' || t === 'dport') a.next();
     else if (t === 'connected') continue;
@@ -263,6 +264,8 @@ function routeGet(ctx: Ctx, args: string[]): void {
     }
   }
   if (dst === undefined) fail(ctx, 'need at least a destination address\n', 1);
+  const iif = iifName !== undefined ? devOrFail(ctx, iifName) : undefined;
+  const oif = oifName !== undefined ? devOrFail(ctx, oifName) : undefined;
   const d = dst!;
   const answer = (errno: keyof typeof STRERROR): never => fail(ctx, `RTNETLINK answers: ${STRERROR[errno]}\n`, 2);
   if (fibmatch) {
