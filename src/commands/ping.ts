@@ -1,10 +1,8 @@
 import { formatIpv4, parseInetAton, parseIpv4, type Ipv4 } from '../engine/addr/ipv4';
 import { STRERROR } from '../engine/fib/route';
-import { connectRoute, runPing, type PingEvent } from '../engine/ipv4/session';
+import { connectRoute, runPing, traceConnectFailure, type PingEvent } from '../engine/ipv4/session';
 import type { Netdev } from '../engine/netns/netdev';
 import { isLocal } from '../engine/fib/frontend';
-import { suggestRouteFix } from '../engine/ipv4/fixes';
-import { Verdict } from '../engine/sim/trace';
 import { Exit, fail, type Ctx } from './context';
 
 /** iputils ping (20221126), on virtual time: same lines, same statistics, same exit codes. */
@@ -140,7 +138,6 @@ export function ping(ctx: Ctx, argv: string[]): void {
 
 function runPingCommand(ctx: Ctx, dst: Ipv4, target: string, o: Opts): void {
   const ns = ctx.ns;
-  const w = ctx.world;
   let oif: Netdev | undefined;
   let saddr: Ipv4 | undefined;
   if (o.iface !== undefined) {
@@ -155,17 +152,7 @@ function runPingCommand(ctx: Ctx, dst: Ipv4, target: string, o: Opts): void {
   }
   const c = connectRoute(ns, dst, { oif, saddr });
   if (!c.ok) {
-    if (w.tracing)
-      w.emit({
-        netns: ns.name,
-        verdict: c.errno === 'ENETUNREACH' ? Verdict.IP_OUTNOROUTES : c.errno === 'EHOSTUNREACH' ? Verdict.RTN_UNREACHABLE : c.errno === 'EACCES' ? Verdict.RTN_PROHIBIT : Verdict.RTN_BLACKHOLE,
-        packetId: w.nextPid(),
-        text:
-          c.errno === 'ENETUNREACH'
-            ? `${ns.name}: no route to ${formatIpv4(dst)} in the main table → ping: connect: Network is unreachable`
-            : `${ns.name}: the route to ${formatIpv4(dst)} is of a type that refuses traffic → ping: connect: ${STRERROR[c.errno]}`,
-        fix: c.errno === 'ENETUNREACH' ? suggestRouteFix(w, ns, dst) : undefined,
-      });
+    traceConnectFailure(ns, dst, c.errno);
     if (c.errno === 'EACCES') fail(ctx, 'ping: Do you want to ping broadcast? Then -b. If not, check your local firewall rules\n', 2);
     fail(ctx, `ping: connect: ${STRERROR[c.errno]}\n`, 2);
   }

@@ -3,7 +3,7 @@ import type { PacketView, SuggestedFix, TraceEvent, Verdict } from '../sim/trace
 import type { FibRoute } from '../fib/route';
 import { formatRoute } from '../fib/format';
 import { isLinkdown } from '../fib/frontend';
-import type { Frame, Ipv4Packet } from './packet';
+import { ipTotalLength, type Frame, type Ipv4Packet } from './packet';
 
 /** Human words and inspector views for packets, shared by every trace event. */
 
@@ -36,13 +36,16 @@ export function describePacket(p: Ipv4Packet): string {
 }
 
 export function ipView(p: Ipv4Packet): PacketView {
-  const v: PacketView = { ip: { src: formatIpv4(p.src), dst: formatIpv4(p.dst), ttl: p.ttl, proto: p.proto === 'udp' ? 'UDP' : 'ICMP' } };
+  const v: PacketView = { ip: { src: formatIpv4(p.src), dst: formatIpv4(p.dst), ttl: p.ttl, proto: p.proto === 'udp' ? 'UDP' : 'ICMP', len: ipTotalLength(p), id: p.id } };
   if (p.icmp) {
     const m = p.icmp;
     v.icmp = { type: m.type, code: m.code, name: icmpName(m.type, m.code) };
     if (m.type === 0 || m.type === 8) {
       v.icmp.id = m.id;
       v.icmp.seq = m.seq;
+    } else {
+      const q = (m as Extract<typeof m, { inner: Ipv4Packet }>).inner;
+      v.icmp.inner = { src: formatIpv4(q.src), dst: formatIpv4(q.dst), proto: q.proto === 'udp' ? 'UDP' : 'ICMP', udp: q.udp && { sport: q.udp.sport, dport: q.udp.dport } };
     }
   }
   if (p.udp) v.udp = { sport: p.udp.sport, dport: p.udp.dport };

@@ -2,7 +2,7 @@ import { formatIpv4, parseDottedQuad } from '../addr/ipv4';
 import { isDrop, type TraceEvent } from '../sim/trace';
 import { STRERROR } from '../fib/route';
 import type { World } from '../world';
-import { connectRoute, runPing } from './session';
+import { connectRoute, runPing, traceConnectFailure } from './session';
 
 export interface ProbeResult {
   ok: boolean;
@@ -28,6 +28,7 @@ export function probe(world: World, from: string, dst: string, opts: { trace?: b
 function probeIn(w: World, ns: import('../netns/netns').Netns, addr: import('../addr/ipv4').Ipv4): ProbeResult {
   const c = connectRoute(ns, addr, {});
   if (!c.ok) {
+    traceConnectFailure(ns, addr, c.errno);
     return { ok: false, summary: STRERROR[c.errno], trace: w.drainTrace() };
   }
   const run = runPing(ns, addr, c.rt.src, { count: 1, interval: 1000, timeout: 1000, ttl: 64, size: 56 });

@@ -1,6 +1,8 @@
-import type { Ipv4 } from '../addr/ipv4';
+import { formatIpv4, type Ipv4 } from '../addr/ipv4';
 import { ipRouteOutput, type Rtable } from '../fib/frontend';
-import type { Errno } from '../fib/route';
+import { STRERROR, type Errno } from '../fib/route';
+import { Verdict } from '../sim/trace';
+import { suggestRouteFix } from './fixes';
 import type { Netdev } from '../netns/netdev';
 import type { Netns, Socket } from '../netns/netns';
 import { ipLocalOut } from './stack';
@@ -42,6 +44,22 @@ export interface PingRun {
 export function connectRoute(ns: Netns, dst: Ipv4, opts: { oif?: Netdev; saddr?: Ipv4 }): { ok: true; rt: Rtable } | { ok: false; errno: Errno } {
   const r = ipRouteOutput(ns, dst, opts);
   return r.ok ? r : { ok: false, errno: r.errno };
+}
+
+/** The trace of a connect() that failed before any packet left: which lookup said no, and the likely fix. */
+export function traceConnectFailure(ns: Netns, dst: Ipv4, errno: Errno, tool = 'ping'): void {
+  const w = ns.world;
+  if (!w.tracing) return;
+  w.emit({
+    netns: ns.name,
+    verdict: errno === 'ENETUNREACH' ? Verdict.IP_OUTNOROUTES : errno === 'EHOSTUNREACH' ? Verdict.RTN_UNREACHABLE : errno === 'EACCES' ? Verdict.RTN_PROHIBIT : Verdict.RTN_BLACKHOLE,
+    packetId: w.nextPid(),
+    text:
+      errno === 'ENETUNREACH'
+        ? `${ns.name}: no route to ${formatIpv4(dst)} in the main table → ${tool}: connect: Network is unreachable`
+        : `${ns.name}: the route to ${formatIpv4(dst)} is of a type that refuses traffic → ${tool}: connect: ${STRERROR[errno]}`,
+    fix: errno === 'ENETUNREACH' ? suggestRouteFix(w, ns, dst) : undefined,
+  });
 }
 
 export function runPing(ns: Netns, dst: Ipv4, src: Ipv4, o: PingOptions): PingRun {

@@ -68,8 +68,16 @@ export const DROP_VERDICTS: ReadonlySet<Verdict> = new Set<Verdict>([
 export interface PacketView {
   eth?: { src: string; dst: string; type: 'IPv4' | 'ARP' };
   arp?: { op: 'request' | 'reply'; senderIp: string; senderMac: string; targetIp: string; targetMac: string };
-  ip?: { src: string; dst: string; ttl: number; proto: 'ICMP' | 'UDP' };
-  icmp?: { type: number; code: number; name: string; id?: number; seq?: number };
+  ip?: { src: string; dst: string; ttl: number; proto: 'ICMP' | 'UDP'; len?: number; id?: number };
+  icmp?: {
+    type: number;
+    code: number;
+    name: string;
+    id?: number;
+    seq?: number;
+    /** the datagram an ICMP error quotes */
+    inner?: { src: string; dst: string; proto: 'ICMP' | 'UDP'; udp?: { sport: number; dport: number } };
+  };
   udp?: { sport: number; dport: number };
 }
 
