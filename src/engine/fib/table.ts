@@ -2,21 +2,28 @@ import { inPrefix, prefixMask, type Ipv4 } from '../addr/ipv4';
 import type { Netdev } from '../netns/netdev';
 import { KernelError, type FibRoute } from './route';
 
+/** Up to this many prefixes a table is one flat list (a pod's or a host's table: 4–8 prefixes). */
+const SMALL = 8;
 /** A table with this many routes keeps per-/16 prefix-length masks, so lookups stay O(1) in its size. */
 const BIG = 512;
 const BUCKETS = 1 << 16;
 
 /**
- * One routing table (fib_table): aliases grouped by prefix length, then by network address.
+ * One routing table (fib_table): aliases grouped by prefix (network address and length).
  *
- * Lookup probes one hash per prefix length, longest first, and only for the lengths that can
- * match: a small table walks the lengths it has (at most 33); a big one (BIG routes or more) keeps,
- * for every /16 of the address space, a bit per length that has a route inside or covering that
- * /16, so a lookup in 100,000 routes probes about as often as one in 10. Within a prefix the
- * aliases keep the kernel's order: ascending metric, insertion order among equals
- * (fib_find_alias / fib_table_insert). Network addresses are keyed as int32 (small integers for V8).
+ * A small table (up to SMALL prefixes, the tables of pods and hosts) is one list, longest prefix
+ * first, scanned in order: no hash maps to pay for in every namespace. Beyond that, prefixes are
+ * grouped by length, one hash map per length, and lookup probes one map per length, longest first,
+ * and only for the lengths that can match: a table walks the lengths it has (at most 33); a big one
+ * (BIG routes or more) keeps, for every /16 of the address space, a bit per length that has a route
+ * inside or covering that /16, so a lookup in 100,000 routes probes about as often as one in 10.
+ * Within a prefix the aliases keep the kernel's order: ascending metric, insertion order among
+ * equals (fib_find_alias / fib_table_insert). Network addresses are keyed as int32 (small integers
+ * for V8).
  */
 export class FibTable {
+  /** small tables: every prefix's aliases, longest prefix first; null once the table has grown */
+  private flat: Slot[] | null = [];
   /** prefix lengths present, longest first, and beside each its group: network address -> aliases */
   private lens: number[] = [];
   private groups: Map<number, Slot>[] = [];
@@ -39,8 +46,69 @@ export class FibTable {
     return i < 0 ? undefined : this.groups[i];
   }
 
+  private flatIndex(dst: number, plen: number): number {
+    const flat = this.flat!;
+    for (let i = 0; i < flat.length; i++) {
+      const h = head(flat[i]);
+      if (h.plen === plen && h.dst === dst) return i;
+    }
+    return -1;
+  }
+
+  /** The aliases of dst/plen, or undefined. */
+  private slot(dst: number, plen: number): Slot | undefined {
+    if (this.flat !== null) {
+      const i = this.flatIndex(dst, plen);
+      return i < 0 ? undefined : this.flat[i];
+    }
+    return this.group(plen)?.get(dst | 0);
+  }
+
+  /** Store a changed alias list for dst/plen (a lone route as itself), or remove the prefix when empty. */
+  private setSlot(dst: number, plen: number, list: FibRoute[]): void {
+    const value: Slot = list.length === 1 ? list[0] : list;
+    if (this.flat !== null) {
+      const i = this.flatIndex(dst, plen);
+      if (list.length === 0) this.flat.splice(i, 1);
+      else this.flat[i] = value;
+      return;
+    }
+    const group = this.group(plen)!;
+    if (list.length > 0) {
+      group.set(dst | 0, value);
+      return;
+    }
+    group.delete(dst | 0);
+    if (this.masks) this.markPrefix(dst, plen, false);
+    if (group.size === 0) this.dropLen(plen);
+  }
+
+  /** A prefix that was not there, with its first route. */
+  private addPrefix(route: FibRoute): void {
+    if (this.flat !== null && this.flat.length >= SMALL) this.unflatten();
+    if (this.flat !== null) {
+      let at = 0;
+      while (at < this.flat.length && head(this.flat[at]).plen >= route.plen) at++;
+      this.flat.splice(at, 0, route);
+      return;
+    }
+    const group = this.group(route.plen) ?? this.addLen(route.plen);
+    group.set(route.dst | 0, route);
+    if (this.masks) this.markPrefix(route.dst, route.plen, true);
+    else if (this.count + 1 >= BIG) this.buildMasks();
+  }
+
+  private unflatten(): void {
+    const flat = this.flat!;
+    this.flat = null;
+    for (const s of flat) {
+      const h = head(s);
+      (this.group(h.plen) ?? this.addLen(h.plen)).set(h.dst | 0, s);
+    }
+  }
+
   aliases(dst: Ipv4, plen: number): FibRoute[] | undefined {
-    const v = this.group(plen)?.get(dst | 0);
+    const v = this.slot(dst, plen);
     return v === undefined ? undefined : listOf(v);
   }
 
@@ -51,26 +119,21 @@ export class FibTable {
    * for an identical route).
    */
   insert(route: FibRoute, mode: 'add' | 'replace' | 'change' | 'append' | 'prepend'): void {
-    const key = route.dst | 0;
-    let group = this.group(route.plen);
-    const slot = group?.get(key);
+    const slot = this.slot(route.dst, route.plen);
     if (slot === undefined) {
       if (mode === 'change') throw new KernelError('ENOENT');
-      if (!group) group = this.addLen(route.plen);
       // most prefixes hold one alias: kept as the route itself, an array only for two or more
-      group.set(key, route);
+      this.addPrefix(route);
       this.count++;
-      if (this.masks) this.markPrefix(route.dst, route.plen, true);
-      else if (this.count >= BIG) this.buildMasks();
       return;
     }
-    const list = listOf(slot);
-    group!.set(key, list);
+    const list = [...listOf(slot)];
     const sameMetric = list.findIndex((r) => r.metric === route.metric);
     if (sameMetric >= 0) {
       if (mode === 'add') throw new KernelError('EEXIST');
       if (mode === 'replace' || mode === 'change') {
         list[sameMetric] = route;
+        this.setSlot(route.dst, route.plen, list);
         return;
       }
       // append and prepend refuse a perfect duplicate among the aliases of that metric (fa_match)
@@ -81,6 +144,7 @@ export class FibTable {
         let end = sameMetric;
         while (end < list.length && list[end].metric === route.metric) end++;
         list.splice(end, 0, route);
+        this.setSlot(route.dst, route.plen, list);
         this.count++;
         return;
       }
@@ -89,12 +153,13 @@ export class FibTable {
     const at = list.findIndex((r) => r.metric >= route.metric);
     if (at < 0) list.push(route);
     else list.splice(at, 0, route);
+    this.setSlot(route.dst, route.plen, list);
     this.count++;
   }
 
   /** Is an identical route (same metric and nexthop) already there? What `append` refuses with EEXIST. */
   has(route: FibRoute): boolean {
-    const slot = this.group(route.plen)?.get(route.dst | 0);
+    const slot = this.slot(route.dst, route.plen);
     return slot !== undefined && listOf(slot).some((r) => r.metric === route.metric && sameRoute(r, route));
   }
 
@@ -107,42 +172,47 @@ export class FibTable {
 
   /** delete() without the error: undefined when nothing matches (kernel routes going away twice). */
   deleteIf(dst: Ipv4, plen: number, match: (r: FibRoute) => boolean): FibRoute | undefined {
-    const group = this.group(plen);
-    const slot = group?.get(dst | 0);
-    const list = slot === undefined ? undefined : listOf(slot);
-    const i = list ? list.findIndex(match) : -1;
-    if (!list || i < 0) return undefined;
+    const slot = this.slot(dst, plen);
+    if (slot === undefined) return undefined;
+    const list = [...listOf(slot)];
+    const i = list.findIndex(match);
+    if (i < 0) return undefined;
     const [gone] = list.splice(i, 1);
-    if (list.length === 1) group!.set(dst | 0, list[0]);
     this.count--;
-    if (list.length === 0) {
-      group!.delete(dst | 0);
-      if (this.masks) this.markPrefix(dst, plen, false);
-      if (group!.size === 0) this.dropLen(plen);
-    }
+    this.setSlot(dst, plen, list);
     return gone;
   }
 
   /** Remove every route the predicate selects (fib_flush after a device or address went away). */
   flush(predicate: (r: FibRoute) => boolean): FibRoute[] {
     const gone: FibRoute[] = [];
-    for (const [plen, group] of this.lens.map((l, i) => [l, this.groups[i]] as const)) {
-      for (const [key, slot] of group) {
-        const list = listOf(slot);
-        const keep = list.filter((r) => {
-          if (predicate(r)) {
-            gone.push(r);
-            return false;
-          }
-          return true;
-        });
-        if (keep.length === 0) group.delete(key);
-        else if (keep.length !== list.length) group.set(key, keep.length === 1 ? keep[0] : keep);
+    const keep = (slot: Slot): FibRoute[] =>
+      listOf(slot).filter((r) => {
+        if (predicate(r)) {
+          gone.push(r);
+          return false;
+        }
+        return true;
+      });
+    if (this.flat !== null) {
+      const next: Slot[] = [];
+      for (const slot of this.flat) {
+        const k = keep(slot);
+        if (k.length) next.push(k.length === 1 ? k[0] : k);
       }
-      if (group.size === 0) this.dropLen(plen);
+      this.flat = next;
+    } else {
+      for (const [plen, group] of this.lens.map((l, i) => [l, this.groups[i]] as const)) {
+        for (const [key, slot] of group) {
+          const k = keep(slot);
+          if (k.length === 0) group.delete(key);
+          else if (k.length !== listOf(slot).length) group.set(key, k.length === 1 ? k[0] : k);
+        }
+        if (group.size === 0) this.dropLen(plen);
+      }
+      if (gone.length && this.masks) this.buildMasks();
     }
     this.count -= gone.length;
-    if (gone.length && this.masks) this.buildMasks();
     return gone;
   }
 
@@ -171,7 +241,7 @@ export class FibTable {
     this.byLen = new Array(33).fill(undefined);
     for (let i = 0; i < this.lens.length; i++) {
       this.byLen[this.lens[i]] = this.groups[i];
-      for (const slot of this.groups[i].values()) this.markPrefix(listOf(slot)[0].dst, this.lens[i], true);
+      for (const slot of this.groups[i].values()) this.markPrefix(head(slot).dst, this.lens[i], true);
     }
   }
 
@@ -200,6 +270,17 @@ export class FibTable {
    * when no alias of the longest prefix is acceptable the search backtracks to shorter prefixes.
    */
   lookup(daddr: Ipv4, accept?: (r: FibRoute) => boolean): FibRoute | undefined {
+    const flat = this.flat;
+    if (flat !== null) {
+      for (let i = 0; i < flat.length; i++) {
+        const slot = flat[i];
+        const h = head(slot);
+        if (((daddr ^ h.dst) & prefixMask(h.plen)) !== 0) continue;
+        const r = pick(slot, accept);
+        if (r !== undefined) return r;
+      }
+      return undefined;
+    }
     const masks = this.masks;
     if (masks !== null) {
       const byLen = this.byLen!;
@@ -228,7 +309,8 @@ export class FibTable {
   /** Every route in dump order: by network address, longer prefixes first for equal addresses. */
   dump(): FibRoute[] {
     const keys: { dst: number; plen: number; list: FibRoute[] }[] = [];
-    for (let i = 0; i < this.lens.length; i++) for (const slot of this.groups[i].values()) keys.push({ dst: listOf(slot)[0].dst, plen: this.lens[i], list: listOf(slot) });
+    const slots = this.flat ?? this.groups.flatMap((g) => [...g.values()]);
+    for (const slot of slots) keys.push({ dst: head(slot).dst, plen: head(slot).plen, list: listOf(slot) });
     keys.sort((a, b) => a.dst - b.dst || b.plen - a.plen);
     return keys.flatMap((k) => k.list);
   }
@@ -246,6 +328,7 @@ export class FibTable {
 /** The aliases of one prefix: the route itself when it is the only one (most are), else an array. */
 type Slot = FibRoute | FibRoute[];
 const listOf = (s: Slot): FibRoute[] => (Array.isArray(s) ? s : [s]);
+const head = (s: Slot): FibRoute => (Array.isArray(s) ? s[0] : s);
 
 function pick(s: Slot, accept: ((r: FibRoute) => boolean) | undefined): FibRoute | undefined {
   if (!Array.isArray(s)) return !accept || accept(s) ? s : undefined;
