@@ -217,3 +217,40 @@ test('keyboard only: select a box, open the Add menu, close a dialog', async ({ 
   await page.keyboard.press('Enter');
   await expect(lab.routeTable('node02')).toContainText('10.244.1.2 via 192.168.1.11');
 });
+
+test('the lesson checklist takes a new student from an empty page to a pod-to-pod reply', async ({ page }) => {
+  const errors = watchConsole(page);
+  const lab = new LabPage(page);
+  await lab.open();
+  const lesson = page.getByRole('region', { name: /Lesson/ });
+  await expect(lesson.getByLabel('0 of 5 steps done')).toBeVisible();
+
+  await lesson.getByRole('button', { name: /Load “4. Before the routes”/ }).click();
+  await expect(lab.host('pod3')).toBeVisible();
+  await lesson.getByRole('button', { name: 'Ping from node01' }).click();
+  await expect(page.locator('.xterm-rows:visible')).toContainText('Network is unreachable');
+  await expect(lesson.getByLabel('2 of 5 steps done')).toBeVisible();
+
+  // the routes and forwarding, node by node, in the inspector
+  const routes: Record<string, [string, string][]> = {
+    node01: [['10.244.2.2', '192.168.1.12'], ['10.244.3.2', '192.168.1.13']],
+    node02: [['10.244.1.2', '192.168.1.11'], ['10.244.3.2', '192.168.1.13']],
+    node03: [['10.244.1.2', '192.168.1.11'], ['10.244.2.2', '192.168.1.12']],
+  };
+  for (const [node, list] of Object.entries(routes)) {
+    await lab.inspect(node);
+    for (const [dest, via] of list) {
+      await lab.addRoute(dest, via);
+      await expect(lab.routeTable(node)).toContainText(`${dest} via ${via}`);
+    }
+    await lab.enableForwarding();
+  }
+  await page.locator('.react-flow__pane').click({ position: { x: 20, y: 420 } });
+  await expect(lesson.getByLabel('4 of 5 steps done')).toBeVisible();
+
+  await lesson.getByRole('button', { name: 'Ping from pod1' }).click();
+  await expect(page.locator('.xterm-rows:visible')).toContainText('1 received');
+  await expect(lesson.getByLabel('5 of 5 steps done')).toBeVisible();
+  await lab.shot('09-lesson-complete');
+  expect(errors).toEqual([]);
+});

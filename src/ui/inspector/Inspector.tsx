@@ -10,6 +10,7 @@ import { podOwners, portState } from '../canvas/graph';
 import { nextIfName } from '../canvas/connect';
 import { cls, STATE_ICON, STATE_LABEL } from '../canvas/nodes';
 import { CommandPreview, InlineError, useEdit } from './useEdit';
+import { Lesson } from './Lesson';
 
 export function Inspector() {
   const selected = useStore((s) => s.selectedHost);
@@ -55,19 +56,16 @@ function HostPicker() {
 function InspectorEmpty() {
   const count = useStore((s) => s.snapshot.netns.filter((n) => n.role === 'host').length);
   return (
-    <div className="inspector__empty">
-      <h2>Nothing selected</h2>
-      {count > 0 ? (
-        <p className="hint">Click a machine or pod on the canvas, or choose one above, to edit it here.</p>
-      ) : (
-        <p className="hint">This lab is empty. Load a lab from the Lab menu, or add a machine with Add ▸ Machine.</p>
-      )}
-      <ul>
-        <li>Addresses: <code>ip addr add</code></li>
-        <li>Routes: <code>ip route add … via …</code></li>
-        <li>Forwarding: <code>sysctl -w net.ipv4.ip_forward=1</code></li>
-      </ul>
-    </div>
+    <>
+      <div className="inspector__empty">
+        {count > 0 ? (
+          <p className="hint">Click a machine, pod or switch on the canvas, or choose one above, to edit it here.</p>
+        ) : (
+          <p className="hint">This lab is empty. Load a lab from the Lab menu, or add a machine with Add ▸ Machine.</p>
+        )}
+      </div>
+      <Lesson />
+    </>
   );
 }
 
