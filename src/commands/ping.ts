@@ -129,14 +129,14 @@ export function ping(ctx: Ctx, argv: string[]): void {
     }
   }
   if (positional.length === 0) fail(ctx, 'ping: usage error: Destination address required\n', 1);
+  // getaddrinfo() takes a numeric host as inet_aton() reads it; anything else would need DNS.
+  // Several arguments are resolved in order: the ones before the last are source-route hops.
+  const addrs = positional.map((p) => parseInetAton(p) ?? fail(ctx, `ping: ${p}: Temporary failure in name resolution\n`, 2));
   const target = positional[positional.length - 1];
-  // getaddrinfo() takes a numeric host as inet_aton() reads it; anything else would need DNS
-  const dst = parseInetAton(target);
-  if (dst === null) fail(ctx, `ping: ${target}: Temporary failure in name resolution\n`, 2);
-  runPingCommand(ctx, dst!, target, o);
+  runPingCommand(ctx, addrs[addrs.length - 1], target, o, addrs[0]);
 }
 
-function runPingCommand(ctx: Ctx, dst: Ipv4, target: string, o: Opts): void {
+function runPingCommand(ctx: Ctx, dst: Ipv4, target: string, o: Opts, firstHop: Ipv4 = dst): void {
   const ns = ctx.ns;
   let oif: Netdev | undefined;
   let saddr: Ipv4 | undefined;
@@ -150,7 +150,8 @@ function runPingCommand(ctx: Ctx, dst: Ipv4, target: string, o: Opts): void {
       if (!oif) fail(ctx, `ping: SO_BINDTODEVICE ${o.iface}: No such device\n`, 2);
     }
   }
-  const c = connectRoute(ns, dst, { oif, saddr });
+  // with source-route hops the socket connects towards the first one
+  const c = connectRoute(ns, firstHop, { oif, saddr });
   if (!c.ok) {
     traceConnectFailure(ns, dst, c.errno);
     if (c.errno === 'EACCES') fail(ctx, 'ping: Do you want to ping broadcast? Then -b. If not, check your local firewall rules\n', 2);

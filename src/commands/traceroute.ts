@@ -122,8 +122,10 @@ export function traceroute(ctx: Ctx, argv: string[]): void {
       if (v === undefined) fail(ctx, `Option \`-${flag}' (argc ${i}) requires an argument: \`-${flag} ${ARG_NAMES[flag] ?? 'arg'}'\n`, 2);
       return v;
     };
+    // integer options, except the waits which take floating point
     const num = (v: string): number => {
-      if (!/^\d+(\.\d+)?$/.test(v)) fail(ctx, `Cannot handle \`-${flag}' option with arg \`${v}' (argc ${i + 1})\n`, 2);
+      const ok = flag === 'w' || flag === 'z' ? /^\d+(\.\d+)?$/.test(v) : /^\d+$/.test(v);
+      if (!ok) fail(ctx, `Cannot handle \`-${flag}' option with arg \`${v}' (argc ${i + 1})\n`, 2);
       return Number(v);
     };
     switch (flag) {

@@ -26,6 +26,7 @@ function addrModify(ctx: Ctx, args: string[], cmd: 'add' | 'del'): void {
   let brd: string | undefined;
   let scope: number | undefined;
   let label: string | undefined;
+  const lft = { valid_lft: Infinity, preferred_lft: Infinity };
   while (!a.done) {
     const t = a.take();
     if (t === 'dev') devName = a.next();
@@ -41,7 +42,13 @@ function addrModify(ctx: Ctx, args: string[], cmd: 'add' | 'del'): void {
       local = v;
       getPrefix(ctx, v); // iproute2 parses the address as soon as it meets it
     }
-    else if (t === 'valid_lft' || t === 'preferred_lft' || t === 'metric' || t === 'peer' || t === 'anycast') a.next();
+    else if (matches(t, 'valid_lft') || matches(t, 'preferred_lft')) {
+      // abbreviations count ("va" is valid_lft); the value is a number of seconds or "forever"
+      const which = matches(t, 'valid_lft') ? 'valid_lft' : 'preferred_lft';
+      const v = a.next();
+      if (v !== 'forever' && !/^\d+$/.test(v)) invarg(ctx, `${which} value`, v);
+      lft[which] = v === 'forever' ? Infinity : Number(v);
+    } else if (t === 'metric' || t === 'peer' || t === 'anycast') a.next();
     else if (t === 'noprefixroute' || t === 'home' || t === 'nodad') continue;
     else {
       if (local !== undefined) fail(ctx, `Error: either "local" is duplicate, or "${t}" is a garbage.\n`, 255);
@@ -49,6 +56,7 @@ function addrModify(ctx: Ctx, args: string[], cmd: 'add' | 'del'): void {
       getPrefix(ctx, t);
     }
   }
+  if (lft.preferred_lft > lft.valid_lft) fail(ctx, 'preferred_lft is greater than valid_lft\n', 1);
   if (devName === undefined) fail(ctx, 'Not enough information: "dev" argument is required.\n', 1);
   const prefix = local !== undefined ? getPrefix(ctx, local) : undefined;
   const dev = devOrFail(ctx, devName!);

@@ -29,13 +29,14 @@ export function doRoute(ctx: Ctx, argv: string[], family?: 4 | 6): void {
   fail(ctx, `Command "${cmd}" is unknown, try "ip route help".\n`, 255);
 }
 
-function tableId(ctx: Ctx, v: string): number {
+/** rtnl_rttable_a2n(); iproute2 words the error differently for listing and for changing routes. */
+function tableId(ctx: Ctx, v: string, listing = false): number {
   if (v === 'main') return RT_TABLE.main;
   if (v === 'local') return RT_TABLE.local;
   if (v === 'default') return RT_TABLE.default;
   if (v === 'all') return 0;
   const n = getU32(v);
-  if (n === null) invarg(ctx, '"table" value is invalid\n', v);
+  if (n === null) invarg(ctx, listing ? 'table id value is invalid\n' : '"table" value is invalid\n', v);
   return n!;
 }
 
@@ -133,7 +134,7 @@ function parseFilter(ctx: Ctx, args: string[]): Filter {
   const f: Filter = { table: RT_TABLE.main };
   while (!a.done) {
     const t = a.take();
-    if (matches(t, 'table')) f.table = tableId(ctx, a.next());
+    if (matches(t, 'table')) f.table = tableId(ctx, a.next(), true);
     else if (t === 'dev' || t === 'oif') f.dev = devOrFail(ctx, a.next());
     else if (matches(t, 'protocol')) {
       const v = a.next();
