@@ -2,7 +2,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import '@xyflow/react/dist/style.css';
 import './ui/styles.css';
-import { initAppStore, persistTerminals } from './store';
+import { initAppStore, persistLesson, persistTerminals } from './store';
 import { browserStorage } from './store/persist';
 import { App } from './ui/App';
 import { applyBoot, bootDoc, dropLabParam } from './ui/boot';
@@ -11,6 +11,7 @@ const boot = bootDoc(window.location.search);
 const storage = browserStorage();
 const store = initAppStore({ initial: boot.doc, storage });
 persistTerminals(store, storage);
+persistLesson(store, storage);
 applyBoot(store, boot);
 dropLabParam();
 // dev builds: the store on window for poking at it from the console

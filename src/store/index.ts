@@ -80,3 +80,27 @@ export function persistTerminals(store: AppStore, storage: KeyValueStorage | nul
     }, 150);
   });
 }
+
+export const LESSON_KEY = 'hoplab.lesson.v1';
+
+/** Keep the lesson's ticks (moments seen in traces) across reloads. */
+export function persistLesson(store: AppStore, storage: KeyValueStorage | null): () => void {
+  try {
+    const saved = storage?.getItem(LESSON_KEY);
+    const parsed: unknown = saved ? JSON.parse(saved) : null;
+    if (parsed && typeof parsed === 'object') {
+      const seen = Object.fromEntries(Object.entries(parsed).filter(([k, v]) => (k === 'unreachable' || k === 'crossed') && v === true));
+      store.setState({ lessonSeen: seen });
+    }
+  } catch {
+    // a damaged save only loses the ticks
+  }
+  return store.subscribe((s, prev) => {
+    if (s.lessonSeen === prev.lessonSeen) return;
+    try {
+      storage?.setItem(LESSON_KEY, JSON.stringify(s.lessonSeen));
+    } catch {
+      // not remembered: fine
+    }
+  });
+}

@@ -37,3 +37,22 @@ describe('the lesson checklist', () => {
     expect(store.getState().lessonSeen.crossed).toBeUndefined();
   });
 });
+
+describe('lesson ticks survive a reload', () => {
+  it('saves and restores the moments seen', async () => {
+    const { persistLesson, LESSON_KEY } = await import('./index');
+    const data = new Map<string, string>();
+    const storage = { getItem: (k: string) => data.get(k) ?? null, setItem: (k: string, v: string) => void data.set(k, v), removeItem: (k: string) => void data.delete(k) };
+    const a = createAppStore({ initial: presetDoc('before-routes') });
+    persistLesson(a, storage);
+    a.getState().run('node01', 'ping -c 1 10.244.2.2');
+    expect(JSON.parse(data.get(LESSON_KEY)!)).toEqual({ unreachable: true });
+    const b = createAppStore({ initial: presetDoc('before-routes') });
+    persistLesson(b, storage);
+    expect(b.getState().lessonSeen).toEqual({ unreachable: true });
+    data.set(LESSON_KEY, '{"unreachable": "yes", "hack": true}');
+    const c = createAppStore({ initial: presetDoc('before-routes') });
+    persistLesson(c, storage);
+    expect(c.getState().lessonSeen).toEqual({});
+  });
+});
