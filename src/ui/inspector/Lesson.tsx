@@ -63,7 +63,7 @@ export function Lesson() {
       <ol className="lesson__steps">
         {steps.map((step, i) => {
           const v = views[step.id];
-          const current = !step.done && steps.slice(0, i).every((s) => s.done || s.id === 'unreachable');
+          const current = i === steps.findIndex((s) => !s.done);
           return (
             <li key={step.id} className={step.done ? 'is-done' : current ? 'is-current' : ''}>
               <span className="lesson__mark" aria-hidden="true">

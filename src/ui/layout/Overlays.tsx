@@ -22,7 +22,7 @@ export function Notice() {
   // good news fades by itself; errors stay until dismissed
   useEffect(() => {
     if (!notice || notice.kind === 'error') return;
-    const t = setTimeout(() => setNotice(null), 8000);
+    const t = setTimeout(() => setNotice(null), 6000);
     return () => clearTimeout(t);
   }, [notice, setNotice]);
   if (!notice) return null;
