@@ -29,7 +29,7 @@ export const ScenarioSchema = z.object({
   hosts: z.array(name).optional(),
   lans: z.record(z.string(), z.array(member)).optional(),
   links: z.array(z.tuple([member, member])).optional(),
-  steps: z.array(StepSchema),
+  steps: z.array(StepSchema).max(5000, 'has more than 5000 steps'),
 });
 
 export const OpSchema = z.discriminatedUnion('kind', [
@@ -48,7 +48,7 @@ export const LabFileSchema = z.object({
   title: z.string().max(200),
   preset: z.string().nullable(),
   base: ScenarioSchema,
-  ops: z.array(OpSchema),
+  ops: z.array(OpSchema).max(20000, 'has more than 20000 operations'),
   positions: z.record(z.string(), XYSchema),
 });
 
