@@ -29,7 +29,7 @@ export function LabMenu() {
   const value = preset && !edited ? preset : '__current';
   return (
     <label className="lab-select" htmlFor={id}>
-      Lab
+      <span className="lab-select__label">Lab</span>
       <select
         id={id}
         className="select"
