@@ -3,7 +3,10 @@
  * generate random scenarios, record each with the kernel oracle, run it through the simulator,
  * and print every step where the two disagree.
  *
- *   sudo npx tsx tests/fuzz/differential.ts [--seed N] [--runs N] [--steps N] [--keep DIR]
+ *   sudo npx tsx tests/fuzz/differential.ts [--seed N] [--runs N] [--steps N] [--keep DIR] [--plain]
+ *
+ * --plain drops the mutations and draws from lab actions that move packets (routes, forwarding,
+ * links going down, a bridge with a pod), to compare behaviour rather than argument parsing.
  *
  * Needs root, iproute2, iputils and traceroute (see <shared>/oracle/README.md). With --keep the
  * scenarios, goldens and simulator results are written to DIR so a mismatch can be turned into a
@@ -62,7 +65,21 @@ const line = fc.oneof(
   pick('ip route flush dev eth0', 'ip addr flush dev eth0', 'ip neigh flush dev eth0', 'ip route flush table main', 'ip link show type veth', 'ip -br -4 addr show up', 'bridge fdb show br br0', 'ip link set dev lo down', 'ip route del default', 'ip -s link', 'ip route show proto kernel', 'ip route list match 10.0.0.1', 'ip addr show to 10.0.0.0/8', 'ip -o addr', 'ip -br link show master br0'),
 );
 
-const step = fc.tuple(host, line, fc.array(fc.record({ kind: pick('drop', 'dup', 'swap', 'truncate') as fc.Arbitrary<'drop' | 'dup' | 'swap' | 'truncate'>, at: fc.nat(), with: fc.nat() }), { maxLength: 1 })).map(([on, run, ms]) => {
+// --plain: no mutations, and a vocabulary of plausible lab actions that make packets move
+const plain = process.argv.includes('--plain');
+const labLine = fc.oneof(
+  pick('sysctl -w net.ipv4.ip_forward=1', 'sysctl -w net.ipv4.ip_forward=0', 'sysctl -w net.ipv4.conf.eth0.forwarding=0', 'sysctl -w net.ipv4.conf.all.send_redirects=0'),
+  pick('ip route add 10.1.0.0/24 via 10.0.0.2', 'ip route add default via 10.0.0.2', 'ip route add 10.0.0.0/24 via 10.1.0.2', 'ip route add default via 10.1.0.2', 'ip route add 10.9.0.0/16 via 10.0.0.1', 'ip route add 10.9.0.0/16 via 10.1.0.3', 'ip route del default', 'ip route add 10.3.0.0/24 dev eth0'),
+  pick('ip link set eth0 down', 'ip link set eth0 up', 'ip link set eth1 down', 'ip link set eth1 up', 'ip addr del 10.0.0.1/24 dev eth0', 'ip addr add 10.0.0.7/24 dev eth0', 'ip addr add 10.1.0.9/24 dev eth1'),
+  pick('ip link add br0 type bridge; ip link set br0 up; ip addr add 10.3.0.1/24 dev br0', 'ip link add va type veth peer name vb; ip link set va master br0; ip link set va up; ip link set vb netns h3; ip -n h3 link set vb up; ip -n h3 addr add 10.3.0.5/24 dev vb'),
+  fc.tuple(pick('10.0.0.1', '10.0.0.2', '10.1.0.2', '10.1.0.3', '10.3.0.1', '10.3.0.5', '10.9.1.1', '10.0.0.7'), pick('-c 1 -W 1', '-c 2 -i 0.2 -W 1', '-c 1 -W 1 -t 1', '-c 3 -i 0.2 -W 4')).map(([a, o]) => `ping ${o} ${a}`),
+  pick('traceroute -n -q 1 -w 1 -m 4 10.1.0.3', 'traceroute -n -q 1 -w 1 -m 4 10.0.0.1', 'traceroute -n -q 1 -w 1 -m 3 10.9.1.1'),
+  pick('ip neigh', 'ip route', 'ip -br link', 'ip -br addr', 'bridge fdb show br br0', 'ip route get 10.1.0.3', 'ip route get 10.0.0.1', 'bridge link'),
+);
+
+const step = plain
+  ? fc.tuple(host, labLine).map(([on, run]) => ({ on, run }))
+  : fc.tuple(host, line, fc.array(fc.record({ kind: pick('drop', 'dup', 'swap', 'truncate') as fc.Arbitrary<'drop' | 'dup' | 'swap' | 'truncate'>, at: fc.nat(), with: fc.nat() }), { maxLength: 1 })).map(([on, run, ms]) => {
   const m = mutate(run, ms as never).trim().replace(/\s+/g, ' ');
   // keep mutations that still name one of our tools: `sh -c '-w …'` and unknown programs say nothing about Hoplab
   return { on, run: TOOLS.includes(m.split(' ')[0]) ? m : run };

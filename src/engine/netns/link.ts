@@ -132,7 +132,7 @@ export function moveToNetns(dev: Netdev, target: Netns): void {
   if (dev.kind === 'loopback') throw new KernelError('EINVAL', 'The interface netns is immutable');
   const src = dev.netns;
   if (src === target) return;
-  if (target.devByName(dev.name)) throw new KernelError('EEXIST');
+  if (target.devByName(dev.name)) throw new KernelError('EEXIST', 'An interface with the same name exists in the target netns');
   setLinkUp(dev, false);
   if (dev.master) setMaster(dev, null);
   if (dev.kind === 'bridge') for (const p of [...dev.ports]) setMaster(p, null);
