@@ -100,6 +100,19 @@ export interface LabSlice {
 const ACTIVITY_LIMIT = 60;
 let activityId = 0;
 
+/**
+ * runCommand never throws by contract; if a bug makes it throw anyway, the student sees an error
+ * line like a crashed tool would print, and the lab is rebuilt from its document (see callers).
+ */
+function runSafely(world: World, on: string, line: string): { result: CommandResult; crashed: boolean } {
+  try {
+    return { result: runCommand(world, on, line), crashed: false };
+  } catch (e) {
+    const message = e instanceof Error ? e.message : String(e);
+    return { result: { stdout: '', stderr: `hoplab: internal error: ${message}\n`, exit: 70, trace: [] }, crashed: true };
+  }
+}
+
 function errorOf(r: CommandResult): string {
   return (r.stderr || r.stdout).trim() || `exit status ${r.exit}`;
 }
@@ -160,7 +173,11 @@ export const createLabSlice =
       run: (on, line, source = 'terminal') => {
         const { world, doc } = get();
         const before = world.version;
-        const result = runCommand(world, on, line);
+        const { result, crashed } = runSafely(world, on, line);
+        if (crashed) {
+          rollback();
+          return result;
+        }
         const changed = world.version !== before;
         const entry = source === 'terminal' ? [] : [{ on, text: line, command: true, ok: result.exit === 0, error: result.exit === 0 ? undefined : errorOf(result), source }];
         if (changed) {
@@ -183,8 +200,8 @@ export const createLabSlice =
       query: (on, line) => {
         const { world } = get();
         const before = world.version;
-        const result = runCommand(world, on, line);
-        if (world.version !== before) rollback();
+        const { result, crashed } = runSafely(world, on, line);
+        if (crashed || world.version !== before) rollback();
         return result;
       },
 
