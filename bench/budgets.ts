@@ -1,0 +1,90 @@
+/**
+ * The performance budget: every promise Hoplab makes about speed and size, with the reason for it.
+ * `npm run bench` measures the figures, `npm run bench:check` holds them to these limits (each
+ * figure's median). Tests never assert wall-clock times; these budgets are where times live.
+ */
+import type { Figure } from './lib';
+
+export interface Budget {
+  id: string;
+  /** the median must not exceed this */
+  max: number;
+  why: string;
+}
+
+/** A limit on how two figures relate (ratios, growth with lab size). */
+export interface Relation {
+  name: string;
+  why: string;
+  /** the measured value and the limit, or null when a figure is missing or skipped */
+  eval(get: (id: string) => Figure | undefined): { value: number; max: number; detail: string } | null;
+}
+
+export const BUDGETS: Budget[] = [
+  { id: 'fib.lookup.100000', max: 1000, why: 'a route lookup stays well under a microsecond even in a 100,000-route table (and see the FIB ratio below)' },
+  { id: 'seed.setup', max: 5, why: 'loading a lesson stage (the seed lab from its preset, 45 commands) must feel instant: ≤ 5 ms' },
+  { id: 'trace.seed.ping', max: 5, why: 'a traced ping (request, reply, every event) is what the student clicks most: ≤ 5 µs in the engine' },
+  { id: 'ping.seed.cmd', max: 16, why: 'a whole `ping -c 1` typed in a terminal (parse, ping, output, trace) fits many times in one 16 ms frame: ≤ 16 µs' },
+  { id: 'matrix.seed', max: 2, why: 'the UI recomputes the reachability matrix after every edit: < 2 ms, well inside one 16 ms frame' },
+  { id: 'matrix.lan20', max: 5, why: "Mininet's pingall on 20 hosts (380 verdicts, ARP included) in ≤ 5 ms" },
+  { id: 'cluster.10000pods.build', max: 1000, why: 'a 500-node, 10,000-pod cluster builds in under a second' },
+  { id: 'cluster.10000pods.heap', max: 100, why: '≤ 10 KiB per pod, node routes included: 10,000 pods in ≤ 100 MB of JS heap' },
+  { id: 'cluster.10000pods.trace', max: 1000, why: 'one traced pod-to-pod ping across a 500-node cluster (ARP flooding the LAN) in < 1 ms' },
+  { id: 'bundle.app.gzip', max: 250, why: 'the app loads over a school network: ≤ 250 KB of gzipped JS before it runs' },
+  { id: 'canvas.frame.1000hosts', max: 20, why: 'panning and zooming a 1,000-host lab stays fluid: frames ≤ 20 ms' },
+];
+
+const val = (f: Figure | undefined): number | null => (f && !f.skipped && Number.isFinite(f.median) ? f.median : null);
+
+/** a/b of two figures' medians must stay ≤ max */
+function ratio(name: string, a: string, b: string, max: number, why: string): Relation {
+  return {
+    name,
+    why,
+    eval(get) {
+      const x = val(get(a));
+      const y = val(get(b));
+      if (x === null || y === null || y === 0) return null;
+      return { value: x / y, max, detail: `${a} / ${b} = ${(x / y).toFixed(2)}` };
+    },
+  };
+}
+
+/**
+ * Growth with lab size: figure(big) / figure(small) ≤ slack × sizeRatio, i.e. no worse than linear in
+ * the size that the algorithm must touch (with slack for cache effects).
+ */
+function linear(name: string, small: string, big: string, sizeRatio: number, slack: number, why: string): Relation {
+  return {
+    name,
+    why,
+    eval(get) {
+      const x = val(get(small));
+      const y = val(get(big));
+      if (x === null || y === null || x === 0) return null;
+      return { value: y / x, max: sizeRatio * slack, detail: `${big} / ${small} = ${(y / x).toFixed(2)} for ${sizeRatio.toFixed(1)}× the size` };
+    },
+  };
+}
+
+// sizes of the two clusters in bench/scale.ts: 100 and 500 nodes with 20 pods each
+const NS_SMALL = 100 + 2000 + 1;
+const NS_BIG = 500 + 10000 + 1;
+const ROUTES_SMALL = 100 * 99;
+const ROUTES_BIG = 500 * 499;
+const OBJECTS_RATIO = (NS_BIG + ROUTES_BIG) / (NS_SMALL + ROUTES_SMALL);
+
+export const RELATIONS: Relation[] = [
+  ratio('FIB size', 'fib.lookup.100000', 'fib.lookup.10', 2, 'longest-prefix match must not slow down with table size: 100,000 routes within 2× of 10'),
+  linear(
+    'cluster build growth',
+    'cluster.2000pods.build',
+    'cluster.10000pods.build',
+    OBJECTS_RATIO,
+    1.25,
+    'building is linear in what is built (namespaces + routes; a host-gw cluster has N² node routes)',
+  ),
+  linear('cluster heap growth', 'cluster.2000pods.heap', 'cluster.10000pods.heap', OBJECTS_RATIO, 1.25, 'memory is linear in namespaces + routes'),
+  linear('cluster trace growth', 'cluster.2000pods.trace', 'cluster.10000pods.trace', 5, 1.5, 'a cold trace floods ARP to every node: linear in nodes (5×), no worse'),
+  linear('cluster matrix growth', 'cluster.2000pods.matrix', 'cluster.10000pods.matrix', 25, 2, 'an N×N matrix is linear in pairs (25×): each verdict costs what its packets touch, not the lab size'),
+];

@@ -1,0 +1,99 @@
+/**
+ * `npm run bench [-- --only engine,scale,linux,browser] [-- --quick] [-- --out FILE]`
+ *
+ * Runs the benchmark suites, each in its own Node process (so one suite's heap and JIT state do
+ * not leak into the next), prints one table, and writes bench/results.json:
+ *   { machine, node, date, figures: [{ id, unit, median, min, max, runs, budget, note?, skipped? }] }
+ *
+ *   engine   FIB lookups, the seed lab (setup, traced ping, ping command, matrix), 20-host pingall
+ *   scale    100- and 500-node clusters: build, heap, cross-node trace, node-by-node matrix
+ *   linux    the seed-lab scenario in real namespaces (oracle, needs root) vs Hoplab's runner
+ *   browser  bundle sizes, cold loads, canvas frame times (fresh build, vite preview, Chromium)
+ *
+ * `--quick` runs the 500-node cluster once instead of three times. Then `npm run bench:check`.
+ */
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { BUDGETS } from './budgets';
+import { FIGURES_MARK, machine, type Figure, type Results } from './lib';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const SUITES = ['engine', 'scale', 'linux', 'browser'] as const;
+type Suite = (typeof SUITES)[number];
+
+function args(): { only: Suite[]; quick: boolean; out: string } {
+  const a = process.argv.slice(2);
+  let only: Suite[] = [...SUITES];
+  let out = path.join(root, 'bench', 'results.json');
+  for (let i = 0; i < a.length; i++) {
+    if (a[i] === '--only') {
+      only = (a[++i] ?? '').split(',').filter(Boolean) as Suite[];
+      const bad = only.filter((s) => !SUITES.includes(s));
+      if (bad.length || only.length === 0) {
+        console.error(`bench: --only takes a list of ${SUITES.join(', ')}`);
+        process.exit(2);
+      }
+    } else if (a[i] === '--out') out = path.resolve(a[++i]);
+    else if (a[i] !== '--quick') {
+      console.error(`bench: unknown argument ${a[i]} (use --only SUITES, --quick, --out FILE)`);
+      process.exit(2);
+    }
+  }
+  return { only, quick: a.includes('--quick'), out };
+}
+
+/** Run bench/<suite>.ts in a child node; its stderr streams through, its figures come back. */
+function runSuite(suite: Suite, quick: boolean): Promise<Figure[]> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'bench', `${suite}.ts`), ...(quick ? ['--quick'] : [])], {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let stdout = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const line = stdout.split('\n').find((l) => l.startsWith(FIGURES_MARK));
+      if (code !== 0 || !line) reject(new Error(`suite ${suite} failed (exit ${code})${stdout ? `:\n${stdout.slice(-2000)}` : ''}`));
+      else resolve(JSON.parse(line.slice(FIGURES_MARK.length)) as Figure[]);
+    });
+  });
+}
+
+const num = (x: number): string => (!Number.isFinite(x) ? '–' : Math.abs(x) >= 1000 ? x.toFixed(0) : Math.abs(x) >= 100 ? x.toFixed(1) : Math.abs(x) >= 10 ? x.toFixed(2) : x.toFixed(3));
+
+export function table(figures: Figure[]): string {
+  const rows = figures.map((f) => {
+    const ok = f.skipped ? 'skipped' : f.budget == null ? '' : f.median <= f.budget ? 'ok' : 'OVER';
+    return [f.id, f.skipped ? '–' : num(f.median), f.unit, f.skipped ? '' : `${num(f.min)} – ${num(f.max)}`, String(f.runs), f.budget == null ? '' : `≤ ${f.budget}`, ok];
+  });
+  const head = ['figure', 'median', 'unit', 'min – max', 'runs', 'budget', ''];
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (r: string[]) => r.map((c, i) => (i === 1 || i === 4 ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ').trimEnd();
+  const skippedNotes = figures.filter((f) => f.skipped).map((f) => `  ${f.id}: skipped, ${f.skipped}`);
+  return [line(head), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line), ...(skippedNotes.length ? ['', ...skippedNotes] : [])].join('\n');
+}
+
+async function main(): Promise<void> {
+  const { only, quick, out } = args();
+  const budgets = new Map(BUDGETS.map((b) => [b.id, b.max]));
+  const figures: Figure[] = [];
+  const t0 = performance.now();
+  for (const suite of only) {
+    const s0 = performance.now();
+    console.error(`bench: ${suite}…`);
+    figures.push(...(await runSuite(suite, quick)));
+    console.error(`bench: ${suite} done in ${((performance.now() - s0) / 1000).toFixed(0)} s`);
+  }
+  for (const f of figures) f.budget = budgets.get(f.id) ?? null;
+  const results: Results = { machine: machine(), node: process.version, date: new Date().toISOString(), figures };
+  fs.writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
+  const m = results.machine;
+  console.log(`\nHoplab benchmarks: ${m.cpu}, ${m.cores} cores, ${m.memoryGB} GB, ${m.os} ${m.kernel}, Node ${results.node}\n`);
+  console.log(table(figures));
+  console.log(`\n${figures.length} figures in ${((performance.now() - t0) / 1000).toFixed(0)} s, written to ${path.relative(process.cwd(), out)}; check them with \`npm run bench:check\``);
+}
+
+if (process.argv[1]?.endsWith('run.ts')) await main();
