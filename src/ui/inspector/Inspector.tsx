@@ -33,20 +33,45 @@ export function Inspector() {
 function HostPicker() {
   const snapshot = useStore((s) => s.snapshot);
   const selected = useStore((s) => s.selectedHost);
+  const selectedLan = useStore((s) => s.selectedLan);
   const selectHost = useStore((s) => s.selectHost);
+  const selectLan = useStore((s) => s.selectLan);
   const id = useId();
   const hosts = snapshot.netns.filter((n) => n.role === 'host');
+  const value = selected ?? (selectedLan ? `lan:${selectedLan}` : '');
   return (
     <div className="inspector__section" style={{ paddingBottom: 12 }}>
       <label className="field" htmlFor={id}>
         Inspect
-        <select id={id} className="select" value={selected ?? ''} onChange={(e) => selectHost(e.target.value || null)}>
-          <option value="">{hosts.length ? 'Choose a machine or pod…' : 'No machines yet'}</option>
-          {hosts.map((h) => (
-            <option key={h.name} value={h.name}>
-              {h.name}
-            </option>
-          ))}
+        <select
+          id={id}
+          className="select"
+          value={value}
+          onChange={(e) => {
+            const v = e.target.value;
+            if (v.startsWith('lan:')) selectLan(v.slice(4));
+            else selectHost(v || null);
+          }}
+        >
+          <option value="">{hosts.length ? 'Choose a machine, pod or switch…' : 'No machines yet'}</option>
+          {hosts.length > 0 && (
+            <optgroup label="Machines and pods">
+              {hosts.map((h) => (
+                <option key={h.name} value={h.name}>
+                  {h.name}
+                </option>
+              ))}
+            </optgroup>
+          )}
+          {snapshot.lans.length > 0 && (
+            <optgroup label="LAN switches">
+              {snapshot.lans.map((l) => (
+                <option key={l.name} value={`lan:${l.name}`}>
+                  {l.name}
+                </option>
+              ))}
+            </optgroup>
+          )}
         </select>
       </label>
     </div>
