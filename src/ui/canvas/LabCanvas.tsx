@@ -164,6 +164,7 @@ export function LabCanvas() {
       nodesConnectable={!readonly}
       edgesFocusable={false}
       elementsSelectable
+      zoomOnDoubleClick={false}
       deleteKeyCode={null}
       selectionKeyCode={null}
       multiSelectionKeyCode={null}
