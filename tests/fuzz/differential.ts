@@ -20,6 +20,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import fc from 'fast-check';
 import { runScenario, parseScenario } from '../../src/scenarios/runner';
 import { mutate } from './arbitraries';
+import { presets } from '../../src/scenarios/presets';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const shared = path.resolve(process.env.HOPLAB_SHARED ?? path.join(root, '..', 'shared'));
@@ -85,6 +86,21 @@ const step = plain
   return { on, run: TOOLS.includes(m.split(' ')[0]) ? m : run };
 });
 
+// --lab: start from the lesson's routed stage (three nodes, a pod each) and poke at it
+const lab = process.argv.includes('--lab');
+const node = pick('node01', 'node02', 'node03');
+const pod = pick('pod1', 'pod2', 'pod3');
+const labTarget = pick('10.244.1.2', '10.244.2.2', '10.244.3.2', '10.244.1.1', '10.244.2.1', '192.168.1.11', '192.168.1.12', '192.168.1.13', '10.244.2.9');
+const labAction = fc.oneof(
+  { weight: 4, arbitrary: fc.tuple(fc.oneof(node, pod), labTarget, pick('-c 1 -W 1', '-c 2 -i 0.2 -W 1', '-c 1 -W 1 -t 2', '-c 3 -i 0.2 -W 4')).map(([on, a, o]) => ({ on, run: `ping ${o} ${a}` })) },
+  { weight: 1, arbitrary: fc.tuple(fc.oneof(node, pod), labTarget).map(([on, a]) => ({ on, run: `traceroute -n -q 1 -w 1 -m 5 ${a}` })) },
+  { weight: 2, arbitrary: fc.tuple(node, pick('sysctl -w net.ipv4.ip_forward=0', 'sysctl -w net.ipv4.ip_forward=1', 'sysctl -w net.ipv4.conf.eth0.forwarding=0', 'sysctl -w net.ipv4.conf.v-net-0.forwarding=0')).map(([on, run]) => ({ on, run })) },
+  { weight: 2, arbitrary: fc.tuple(pick(1, 2, 3), pick(1, 2, 3)).filter(([a, b]) => a !== b).chain(([a, b]) => pick(`ip route del 10.244.${b}.2`, `ip route add 10.244.${b}.0/24 via 192.168.1.1${b}`, `ip route replace 10.244.${b}.2 via 192.168.1.1${a === 1 ? 2 : 1}`).map((run) => ({ on: `node0${a}`, run }))) },
+  { weight: 2, arbitrary: fc.tuple(pick(1, 2, 3), pick('ip link set v-net-0 down', 'ip link set v-net-0 up', 'ip link set veth-podN-br down', 'ip link set veth-podN-br up', 'ip link set eth0 down', 'ip link set eth0 up', 'ip link set veth-podN-br nomaster', 'ip link set veth-podN-br master v-net-0')).map(([n, run]) => ({ on: `node0${n}`, run: run.replace('N', String(n)) })) },
+  { weight: 1, arbitrary: fc.tuple(pick(1, 2, 3), pick('ip route del default', 'ip link set veth-podN down', 'ip link set veth-podN up', 'ip route add default via 10.244.N.1')).map(([n, run]) => ({ on: `pod${n}`, run: run.replace('N', String(n)) })) },
+  { weight: 2, arbitrary: fc.tuple(fc.oneof(node, pod), pick('ip neigh', 'ip route', 'ip -br link', 'ip -br addr', 'bridge fdb show br v-net-0', 'bridge link', 'ip route get 10.244.2.2', 'ip route get 10.244.1.2')).map(([on, run]) => ({ on, run })) },
+);
+
 const scenarios = fc.sample(fc.array(step, { minLength: 3, maxLength: maxSteps }), { seed, numRuns: runs });
 
 const compare = (await import(pathToFileURL(path.join(shared, 'oracle', 'compare.mjs')).href)) as {
@@ -96,9 +112,13 @@ const dir = keep ?? fs.mkdtempSync(path.join(os.tmpdir(), 'hoplab-diff-'));
 fs.mkdirSync(dir, { recursive: true });
 let failedSteps = 0;
 let total = 0;
-scenarios.forEach((steps, i) => {
+const labScenarios = fc.sample(fc.array(labAction, { minLength: 3, maxLength: maxSteps }), { seed, numRuns: runs });
+(lab ? labScenarios : scenarios).forEach((steps, i) => {
   const name = `diff-${seed}-${i}`;
-  const sc = { name, description: `differential fuzz, seed ${seed} #${i}`, hosts: HOSTS, lans: { lan0: ['h1:eth0', 'h2:eth0'] }, links: [['h2:eth1', 'h3:eth0']], steps: [...SETUP, ...steps] };
+  const routed = presets.routed.scenario;
+  const sc = lab
+    ? { name, description: `differential fuzz on the routed lab, seed ${seed} #${i}`, hosts: routed.hosts, lans: routed.lans, steps: [...routed.steps, ...steps] }
+    : { name, description: `differential fuzz, seed ${seed} #${i}`, hosts: HOSTS, lans: { lan0: ['h1:eth0', 'h2:eth0'] }, links: [['h2:eth1', 'h3:eth0']], steps: [...SETUP, ...steps] };
   const scFile = path.join(dir, `${name}.json`);
   const goldFile = path.join(dir, `${name}.golden.json`);
   fs.writeFileSync(scFile, JSON.stringify(sc, null, 2) + '\n');

@@ -86,27 +86,36 @@ describe('the LAN switch, seen through the packet path', () => {
     const br = sw.devByName('br0')!;
     if (br.kind !== 'bridge') throw new Error('br0 is a bridge');
     const mac = (host: string) => w.netns(host)!.devByName('eth0')!.mac;
+    // what `bridge fdb show` lists: learned entries that have not aged out
     const learned = () =>
       [...br.fdb.values()]
-        .filter((e) => !e.local)
+        .filter((e) => !e.local && w.now - e.updated <= br.ageingTime * 1000)
         .map((e) => `${e.mac === mac('node01') ? 'node01' : e.mac === mac('node02') ? 'node02' : e.mac === mac('node03') ? 'node03' : e.mac} behind ${e.port.name}`)
         .sort();
     return { w, br, learned, mac };
   };
 
-  it('floods the first broadcast, learns both ends, then forwards the reply only where node01 is', () => {
+  it('knows every node from the start (their IPv6 announcements when the links came up), floods only the broadcast', () => {
     const { learned, w } = lan();
-    expect(learned()).toEqual([]);
+    expect(learned()).toEqual(['node01 behind p0', 'node02 behind p1', 'node03 behind p2']);
     const r = runCommand(w, 'node01', 'ping -c 1 192.168.1.12');
     const sw = r.trace.filter((e) => e.netns === '__lan_lan0');
     expect(sw.find((e) => e.verdict === 'FLOOD')?.text).toBe('br0: broadcast → flooded to p1, p2');
-    expect(sw.filter((e) => e.verdict === 'FDB_LEARN').map((e) => e.dev)).toEqual(['p0', 'p1']);
-    // after learning nothing more is flooded: ARP reply, echo request and echo reply go straight
+    // nothing new to learn, nothing else flooded: ARP reply, echo request and echo reply go straight
+    expect(sw.filter((e) => e.verdict === 'FDB_LEARN')).toEqual([]);
     expect(sw.filter((e) => e.verdict === 'FLOOD')).toHaveLength(1);
     expect(sw.filter((e) => e.verdict === 'FDB_HIT').map((e) => e.dev)).toEqual(['p0', 'p1', 'p0']);
-    expect(learned()).toEqual(['node01 behind p0', 'node02 behind p1']);
     // node03 saw the broadcast, and nothing else
     expect(r.trace.filter((e) => e.netns === 'node03').map((e) => e.packet?.arp?.op ?? e.packet?.icmp?.name)).toEqual(['request']);
+  });
+
+  it('a station the switch has forgotten is learned again from its next frame', () => {
+    const { learned, w } = lan();
+    w.advance(301_000);
+    expect(learned()).toEqual([]);
+    const r = runCommand(w, 'node01', 'ping -c 1 192.168.1.12');
+    expect(r.trace.filter((e) => e.netns === '__lan_lan0' && e.verdict === 'FDB_LEARN').map((e) => e.dev)).toEqual(['p0', 'p1']);
+    expect(learned()).toEqual(['node01 behind p0', 'node02 behind p1']);
   });
 
   it('`bridge fdb show` lists what the switch learned, without the aged entries', () => {

@@ -12,7 +12,8 @@ export function brFdbLearn(br: Bridge, port: Netdev, mac: Mac, now: number): 'le
   const e = br.fdb.get(mac);
   if (e?.local) return 'local';
   const w = br.netns.world;
-  if (e && e.port === port) {
+  // an entry past its ageing time is gone (br_fdb_cleanup runs as entries expire): learn afresh
+  if (e && e.port === port && now - e.updated <= br.ageingTime * 1000) {
     if (w.journaling) {
       const was = e.updated;
       w.journalUndo(() => {

@@ -1,7 +1,7 @@
 import { macCompare } from '../addr/mac';
 import { KernelError } from '../fib/route';
 import { fibAddIfaddr, fibFlushDev } from '../fib/frontend';
-import { brFdbDeletePort, brFdbInsertLocal } from '../bridge/fdb';
+import { brFdbDeletePort, brFdbInsertLocal, brFdbLearn } from '../bridge/fdb';
 import { brPortForwarding, carrierOk, type Bridge, type Netdev, type Veth } from './netdev';
 import type { Netns } from './netns';
 
@@ -87,9 +87,33 @@ function linkwatch(before: Map<Netdev, boolean>): void {
     if (d.adminUp && has && !d.ll6 && d.netns.role === 'host' && d.kind !== 'loopback') {
       d.ll6 = true;
       d.ll6Seq = ++ll6Counter;
+      announce(d);
     }
     if (d.kind === 'loopback' && d.adminUp) d.ll6 = true;
     if (had && !has && d.master) brFdbDeletePort(d.master, d, false);
+  }
+}
+
+/**
+ * A device that just got its IPv6 link-local address sends multicast (MLD reports, a router
+ * solicitation). IPv6 is not simulated, but every bridge those frames cross learns where the
+ * sender is, which `bridge fdb show` shows on Linux before any IPv4 traffic has flowed.
+ */
+function announce(from: Netdev): void {
+  const now = from.netns.world.now;
+  const seen = new Set<Netdev>();
+  const xmit = (out: Netdev): void => {
+    if (out.kind !== 'veth' || !out.peer.adminUp) return;
+    const port = out.peer;
+    if (!port.master || seen.has(port) || !brPortForwarding(port)) return;
+    seen.add(port);
+    brFdbLearn(port.master, port, from.mac, now);
+    for (const p of port.master.ports) if (p !== port && brPortForwarding(p)) xmit(p);
+  };
+  if (from.kind === 'bridge') {
+    for (const p of from.ports) if (brPortForwarding(p)) xmit(p);
+  } else {
+    xmit(from);
   }
 }
 
