@@ -238,6 +238,11 @@ export class World {
     this.queue.push(this.clock + delay, fn);
   }
 
+  /** schedule(delay, () => fn(a, b)) without allocating the closure (the packet path does this per hop). */
+  scheduleCall<A, B>(delay: number, fn: (a: A, b: B) => void, a: A, b: B): void {
+    this.queue.push(this.clock + delay, fn, a, b);
+  }
+
   /** Run events up to and including time `until` (or until `stop()` says so), then set the clock there. */
   runUntil(until: number, stop?: () => boolean): void {
     for (;;) {
@@ -260,7 +265,7 @@ export class World {
           });
         return;
       }
-      e.fn();
+      e.fn(e.a, e.b);
     }
     if (!stop?.()) this.clock = Math.max(this.clock, until);
   }

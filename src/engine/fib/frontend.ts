@@ -87,24 +87,28 @@ export interface LookupOpts {
 
 export type FibResult = { ok: true; route: FibRoute } | { ok: false; errno: Errno; route?: FibRoute };
 
-/** fib_lookup(): the local table, then main, longest prefix first. */
-export function fibLookup(ns: Netns, daddr: Ipv4, opts: LookupOpts = {}): FibResult {
+const NO_OPTS: LookupOpts = {};
+
+/** fib_lookup(): the local table, then main (then the default table when there is one), longest prefix first. */
+export function fibLookup(ns: Netns, daddr: Ipv4, opts: LookupOpts = NO_OPTS): FibResult {
   const scope = opts.scope ?? RT_SCOPE.universe;
-  const accept = (r: FibRoute): boolean => {
-    if (r.scope < scope) return false;
-    if (ROUTE_TYPE_ERRNO[r.type]) return true;
-    if (opts.oif && r.nh?.dev !== opts.oif) return false;
-    return true;
-  };
-  const dflt = ns.extraTables.get(RT_TABLE.default);
-  for (const t of dflt ? [ns.local, ns.main, dflt] : [ns.local, ns.main]) {
-    const r = t.lookup(daddr, accept);
-    if (!r) continue;
-    const errno = ROUTE_TYPE_ERRNO[r.type];
-    if (errno) return { ok: false, errno, route: r };
-    return { ok: true, route: r };
-  }
-  return { ok: false, errno: 'ENETUNREACH' };
+  const oif = opts.oif;
+  // with no minimum scope and no output device every alias is acceptable: no filter to build
+  const accept =
+    scope === RT_SCOPE.universe && oif === undefined
+      ? undefined
+      : (r: FibRoute): boolean => {
+          if (r.scope < scope) return false;
+          if (ROUTE_TYPE_ERRNO[r.type]) return true;
+          if (oif && r.nh?.dev !== oif) return false;
+          return true;
+        };
+  let r = ns.local.lookup(daddr, accept) ?? ns.main.lookup(daddr, accept);
+  if (r === undefined) r = ns.extraTables.get(RT_TABLE.default)?.lookup(daddr, accept);
+  if (r === undefined) return { ok: false, errno: 'ENETUNREACH' };
+  const errno = ROUTE_TYPE_ERRNO[r.type];
+  if (errno) return { ok: false, errno, route: r };
+  return { ok: true, route: r };
 }
 
 /** inet_select_addr(): a primary address on dev (in dst's subnet if possible), else any global one. */

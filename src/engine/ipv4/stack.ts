@@ -36,7 +36,7 @@ export function ipLocalOut(ns: Netns, pkt: Ipv4Packet, rt: Rtable): void {
   if (rt.type === 'local') {
     if (w.tracing) w.emitEvent(new PacketEvent(ns.name, 'lo', Verdict.FIB_MATCH, undefined, pkt, () => `${nsLabel(ns)}: ${formatIpv4(pkt.dst)} is a local address → looped back through lo`, rt.route && routeText(rt.route)));
     const lo = ns.devByName('lo')!;
-    w.schedule(HOP_DELAY, () => ipRcv(lo, pkt));
+    w.scheduleCall(HOP_DELAY, ipRcv, lo, pkt);
     return;
   }
   if (w.tracing) {
@@ -62,7 +62,7 @@ export function ipLocalOut(ns: Netns, pkt: Ipv4Packet, rt: Rtable): void {
 export function ipOutput(ns: Netns, pkt: Ipv4Packet, rt: Rtable): void {
   const dev = rt.dev;
   if (dev.kind === 'loopback') {
-    ns.world.schedule(HOP_DELAY, () => ipRcv(dev, pkt));
+    ns.world.scheduleCall(HOP_DELAY, ipRcv, dev, pkt);
     return;
   }
   if (rt.type === 'broadcast') {
@@ -204,7 +204,7 @@ export function devXmit(dev: Netdev, frame: Frame): void {
   }
   switch (dev.kind) {
     case 'loopback':
-      w.schedule(HOP_DELAY, () => netifRcv(dev, frame));
+      w.scheduleCall(HOP_DELAY, netifRcv, dev, frame);
       return;
     case 'veth': {
       const peer = dev.peer;
@@ -227,7 +227,7 @@ export function devXmit(dev: Netdev, frame: Frame): void {
         const into = peer.netns !== ns ? nsLabel(peer.netns) : undefined;
         w.emitEvent(new PacketEvent(ns.name, from, Verdict.VETH_XMIT, frame, undefined, () => `veth ${from} → ${to}${into !== undefined ? ` (into ${into})` : ''}`, undefined, undefined, { netns: peer.netns.name, dev: to }));
       }
-      w.schedule(HOP_DELAY, () => netifRcv(peer, frame));
+      w.scheduleCall(HOP_DELAY, netifRcv, peer, frame);
       return;
     }
     case 'bridge':

@@ -2,7 +2,10 @@
 interface Scheduled {
   at: number;
   seq: number;
-  fn: () => void;
+  /** called as fn(a, b): the packet path passes its arguments instead of allocating a closure per hop */
+  fn: (a: unknown, b: unknown) => void;
+  a: unknown;
+  b: unknown;
   netns?: string;
 }
 
@@ -18,8 +21,8 @@ export class EventQueue {
     return this.heap[0]?.at;
   }
 
-  push(at: number, fn: () => void): void {
-    const e = { at, seq: this.seq++, fn };
+  push<A, B>(at: number, fn: (a: A, b: B) => void, a?: A, b?: B): void {
+    const e: Scheduled = { at, seq: this.seq++, fn: fn as (a: unknown, b: unknown) => void, a, b };
     const h = this.heap;
     h.push(e);
     let i = h.length - 1;
