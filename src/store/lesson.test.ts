@@ -21,6 +21,8 @@ describe('the lesson checklist', () => {
     st().run('node01', 'ip route add 10.244.2.2 via 192.168.1.12; ip route add 10.244.3.2 via 192.168.1.13');
     st().run('node02', 'ip route add 10.244.1.0/24 via 192.168.1.11; ip route add 10.244.3.2 via 192.168.1.13');
     expect(done(st())).not.toContain('routes');
+    expect(lessonProgress(st().snapshot, st().lessonSeen)[2].next).toBe('node03');
+    expect(lessonProgress(st().snapshot, st().lessonSeen)[3].next).toBe('node01');
     st().run('node03', 'ip route add 10.244.0.0/16 via 192.168.1.11');
     expect(done(st())).toContain('routes');
 

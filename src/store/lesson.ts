@@ -26,6 +26,8 @@ export function lessonMoment(on: string, line: string, events: readonly TraceEve
 export interface LessonStep {
   id: 'built' | 'unreachable' | 'routes' | 'forwarding' | 'crossed';
   done: boolean;
+  /** for routes and forwarding: the first node still missing them */
+  next?: string;
 }
 
 /** Does `routes` (as `ip route` prints them) send `addr` somewhere via a gateway? */
@@ -48,17 +50,15 @@ export function lessonProgress(snapshot: WorldSnapshot, seen: Partial<Record<Les
     const pod = ns(`pod${n(node)}`);
     return ns(node) && pod?.devs.some((d) => d.addrs.some((a) => a.addr === podAddr(n(node)))) && pod.routes.some((r) => r.startsWith('default'));
   });
-  const routes =
-    built &&
-    NODES.every((node) =>
-      NODES.filter((m) => m !== node).every((other) => routedVia(ns(node)!.routes, podAddr(n(other)))),
-    );
-  const forwarding = built && NODES.every((node) => ns(node)!.ipForward);
+  const missingRoutes = built
+    ? NODES.find((node) => !NODES.filter((m) => m !== node).every((other) => routedVia(ns(node)!.routes, podAddr(n(other)))))
+    : NODES[0];
+  const notForwarding = built ? NODES.find((node) => !ns(node)!.ipForward) : NODES[0];
   return [
     { id: 'built', done: !!built },
     { id: 'unreachable', done: !!seen.unreachable },
-    { id: 'routes', done: !!routes },
-    { id: 'forwarding', done: !!forwarding },
+    { id: 'routes', done: !!built && !missingRoutes, next: missingRoutes },
+    { id: 'forwarding', done: !!built && !notForwarding, next: notForwarding },
     { id: 'crossed', done: !!seen.crossed },
   ];
 }

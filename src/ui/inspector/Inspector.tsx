@@ -182,35 +182,15 @@ function DevCard({ netns, dev }: { netns: string; dev: DevSnapshot }) {
         <span className={cls('badge', state === 'up' ? 'badge--ok' : state === 'no-carrier' ? 'badge--warn' : '')}>
           <span aria-hidden="true">{STATE_ICON[state]}</span> {STATE_LABEL[state]}
         </span>
-        <button
-          type="button"
-          className="btn btn--sm btn--ghost"
-          style={{ marginLeft: 'auto' }}
-          onClick={() => startCapture(netns, dev.name)}
-          aria-label={`Capture packets on ${dev.name} (tcpdump -i ${dev.name})`}
-          title={`tcpdump -n -i ${dev.name}: show every frame crossing ${dev.name}`}
-        >
-          Capture
-        </button>
         {!readonly && (
           <button
             type="button"
             className="btn btn--sm"
+            style={{ marginLeft: 'auto' }}
             onClick={() => run(netns, `ip link set dev ${dev.name} ${dev.adminUp ? 'down' : 'up'}`)}
             aria-label={`Set ${dev.name} ${dev.adminUp ? 'down' : 'up'}`}
           >
             Set {dev.adminUp ? 'down' : 'up'}
-          </button>
-        )}
-        {!readonly && (
-          <button
-            type="button"
-            className="btn btn--sm btn--ghost btn--icon btn--danger"
-            onClick={() => run(netns, `ip link del dev ${dev.name}`)}
-            aria-label={`Delete ${dev.name}${dev.kind === 'veth' ? ' (and its peer)' : ''}`}
-            title={`ip link del dev ${dev.name}${dev.kind === 'veth' ? ': a veth pair goes as a whole' : ''}`}
-          >
-            ×
           </button>
         )}
       </div>
@@ -243,11 +223,6 @@ function DevCard({ netns, dev }: { netns: string; dev: DevSnapshot }) {
           })}
         </ul>
       )}
-      {!readonly && !adding && (
-        <button type="button" className="btn btn--sm btn--ghost" style={{ marginTop: 6 }} onClick={() => setAdding(true)} aria-label={`Add an address to ${dev.name}`}>
-          + address
-        </button>
-      )}
       {!readonly && adding && (
         <form className="row-form" onSubmit={add}>
           <label className="field" htmlFor={inputId}>
@@ -271,6 +246,34 @@ function DevCard({ netns, dev }: { netns: string; dev: DevSnapshot }) {
           </button>
         </form>
       )}
+      <div className="dev__actions">
+        {!readonly && !adding && (
+          <button type="button" className="btn btn--sm btn--ghost" onClick={() => setAdding(true)} aria-label={`Add an address to ${dev.name}`}>
+            + address
+          </button>
+        )}
+        <button
+          type="button"
+          className="btn btn--sm btn--ghost"
+          onClick={() => startCapture(netns, dev.name)}
+          aria-label={`Capture packets on ${dev.name} (tcpdump -i ${dev.name})`}
+          title={`tcpdump -n -i ${dev.name}: show every frame crossing ${dev.name}`}
+        >
+          Capture
+        </button>
+        {!readonly && (
+          <button
+            type="button"
+            className="btn btn--sm btn--ghost btn--danger"
+            style={{ marginLeft: 'auto' }}
+            onClick={() => run(netns, `ip link del dev ${dev.name}`)}
+            aria-label={`Delete ${dev.name}${dev.kind === 'veth' ? ' (and its peer)' : ''}`}
+            title={`ip link del dev ${dev.name}${dev.kind === 'veth' ? ': a veth pair goes as a whole' : ''}`}
+          >
+            Delete
+          </button>
+        )}
+      </div>
       <InlineError error={error} id={errId} />
     </li>
   );

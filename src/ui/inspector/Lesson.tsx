@@ -38,12 +38,22 @@ export function Lesson() {
     routes: {
       title: 'Add the routes',
       body: 'On every node, route the other nodes’ pods via their node, e.g. on node01 `ip route add 10.244.2.2 via 192.168.1.12` (and the same for 10.244.3.2).',
-      action: built ? { label: 'Edit node01’s routes', run: () => selectHost('node01') } : undefined,
+      action: built && steps[2].next ? { label: `Edit ${steps[2].next}’s routes`, run: () => selectHost(steps[2].next!) } : undefined,
     },
     forwarding: {
       title: 'Turn forwarding on',
       body: 'A node drops packets for others unless `net.ipv4.ip_forward` is 1: `sysctl -w net.ipv4.ip_forward=1` on each node.',
-      action: built ? { label: 'Open node02’s sysctls', run: () => selectHost('node02') } : undefined,
+      action:
+        built && steps[3].next
+          ? {
+              label: `Turn it on for ${steps[3].next}`,
+              run: () => {
+                selectHost(steps[3].next!);
+                // after the inspector has switched host (and scrolled to its top), show its sysctls
+                setTimeout(() => document.querySelector('[data-section="sysctls"]')?.scrollIntoView({ block: 'start' }), 60);
+              },
+            }
+          : undefined,
     },
     crossed: {
       title: 'Watch it cross',
