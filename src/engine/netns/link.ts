@@ -1,4 +1,4 @@
-import { macCompare } from '../addr/mac';
+import { MAC_ZERO, macCompare } from '../addr/mac';
 import { KernelError } from '../fib/route';
 import { fibAddIfaddr, fibFlushDev } from '../fib/frontend';
 import { brFdbDeletePort, brFdbInsertLocal, brFdbLearn } from '../bridge/fdb';
@@ -132,6 +132,7 @@ export function setMaster(dev: Netdev, br: Bridge | null): void {
     if (dev === br || dev.kind === 'bridge') throw new KernelError('ELOOP', 'Can not enslave a bridge to a bridge');
     dev.master = br;
     br.ports.push(dev);
+    br.hadPort = true;
     brFdbInsertLocal(br, dev, dev.mac);
     recalcBridgeMac(br);
     before.set(br, before.get(br) ?? carrierOk(br));
@@ -140,9 +141,18 @@ export function setMaster(dev: Netdev, br: Bridge | null): void {
   dev.netns.world.touch();
 }
 
-/** br_stp_recalculate_bridge_id(): the bridge takes the lowest port address unless set by hand. */
+/**
+ * br_stp_recalculate_bridge_id(): the bridge takes the lowest port address unless set by hand;
+ * when its last port leaves, the bridge id and address become zero (a never-ported bridge keeps its own).
+ */
 function recalcBridgeMac(br: Bridge): void {
-  if (br.macFixed || br.ports.length === 0) return;
+  if (br.macFixed) return;
+  if (br.ports.length === 0) {
+    if (!br.hadPort || br.mac === MAC_ZERO) return;
+    if (br.fdb.get(br.mac)?.port === br) br.fdb.delete(br.mac);
+    br.mac = MAC_ZERO;
+    return;
+  }
   const lowest = br.ports.map((p) => p.mac).sort(macCompare)[0];
   if (lowest === br.mac) return;
   if (br.fdb.get(br.mac)?.port === br) br.fdb.delete(br.mac);

@@ -52,6 +52,8 @@ export interface Bridge extends NetdevCommon {
   fdb: Map<Mac, FdbEntry>;
   /** set by `ip link set dev br address …`; otherwise the bridge takes its lowest port MAC */
   macFixed: boolean;
+  /** a port was ever enslaved: from then on the carrier follows the ports, even when none is left */
+  hadPort?: boolean;
   /** seconds, bridge ageing_time */
   ageingTime: number;
 }
@@ -67,7 +69,8 @@ export function carrierOk(dev: Netdev): boolean {
       return dev.adminUp && dev.peer.adminUp;
     case 'bridge':
       // a bridge without ports keeps the carrier it was born with (operstate UNKNOWN)
-      return dev.adminUp && (dev.ports.length === 0 || dev.ports.some((p) => p.adminUp && carrierOk(p)));
+      // a bridge that never had a port keeps its birth carrier; once it had one, no forwarding port means no carrier
+      return dev.adminUp && (dev.ports.length === 0 ? !dev.hadPort : dev.ports.some((p) => p.adminUp && carrierOk(p)));
   }
 }
 
@@ -87,7 +90,7 @@ export type Operstate = 'UP' | 'DOWN' | 'UNKNOWN' | 'LOWERLAYERDOWN';
 export function operstate(dev: Netdev): Operstate {
   if (!dev.adminUp) return 'DOWN';
   if (dev.kind === 'loopback') return 'UNKNOWN';
-  if (dev.kind === 'bridge' && dev.ports.length === 0) return 'UNKNOWN';
+  if (dev.kind === 'bridge' && dev.ports.length === 0 && !dev.hadPort) return 'UNKNOWN';
   if (!carrierOk(dev)) {
     const link = iflink(dev);
     if (link === dev.ifindex) return 'DOWN';
