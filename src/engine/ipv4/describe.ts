@@ -85,6 +85,9 @@ export function routeText(r: FibRoute): string {
   return text;
 }
 
+/** Writes an event's sentence from the event and up to three values fixed when it was made. */
+export type Words = (e: PacketEvent, a: never, b: never, c: never) => string;
+
 /**
  * A trace event of the packet path whose sentence and packet view are written when first read.
  *
@@ -105,19 +108,30 @@ export class PacketEvent implements TraceEvent {
   fdb: string | undefined;
   to: { netns: string; dev: string } | undefined;
   fix: SuggestedFix | undefined;
-  #words: (() => string) | undefined;
+  #words: Words | undefined;
+  #a: unknown;
+  #b: unknown;
+  #c: unknown;
   #text: string | undefined = undefined;
   #frame: Frame | undefined;
   #ip: Ipv4Packet | undefined;
   #view: PacketView | undefined = undefined;
 
+  /**
+   * `words(a, b, c)` writes the sentence when it is first read; a, b and c must be values that do
+   * not change (names and states copied at emit time, namespaces, frames, packets). Passing them
+   * instead of capturing them in a closure spares an allocation per event.
+   */
   constructor(
     netns: string,
     dev: string | undefined,
     verdict: Verdict,
     frame: Frame | undefined,
     ip: Ipv4Packet | undefined,
-    words: () => string,
+    words: Words,
+    a?: unknown,
+    b?: unknown,
+    c?: unknown,
     route?: string,
     fdb?: string,
     to?: { netns: string; dev: string },
@@ -133,12 +147,16 @@ export class PacketEvent implements TraceEvent {
     this.to = to;
     this.fix = undefined;
     this.#words = words;
+    this.#a = a;
+    this.#b = b;
+    this.#c = c;
   }
 
   get text(): string {
     if (this.#text === undefined) {
-      this.#text = this.#words!();
+      this.#text = this.#words!(this, this.#a as never, this.#b as never, this.#c as never);
       this.#words = undefined;
+      this.#a = this.#b = this.#c = undefined;
     }
     return this.#text;
   }
@@ -146,6 +164,7 @@ export class PacketEvent implements TraceEvent {
   set text(t: string) {
     this.#text = t;
     this.#words = undefined;
+    this.#a = this.#b = this.#c = undefined;
   }
 
   get packet(): PacketView | undefined {

@@ -28,33 +28,34 @@ export const REDIRECT_TIMEOUT = 300_000;
 /** Time a frame takes to cross one link, in ms. */
 export const HOP_DELAY = 0.005;
 
+// ---- trace sentences (written when an event is first read) -------------------------------------
+
+const loopedWords = (_e: PacketEvent, ns: Netns, pkt: Ipv4Packet) => `${nsLabel(ns)}: ${formatIpv4(pkt.dst)} is a local address → looped back through lo`;
+const routedWords = (e: PacketEvent, ns: Netns, pkt: Ipv4Packet, gw: Ipv4 | undefined) =>
+  `${nsLabel(ns)}: route lookup for ${formatIpv4(pkt.dst)} → ${e.route !== undefined ? `"${e.route}"` : 'no route; assumed on link'}: send out ${e.dev}${gw !== undefined ? ` to gateway ${formatIpv4(gw)}` : ' directly'}`;
+const neighHitWords = (e: PacketEvent, ns: Netns, nexthop: Ipv4, stateAtMac: string) => `${nsLabel(ns)}: neighbour ${formatIpv4(nexthop)} is ${stateAtMac} on ${e.dev}`;
+const xmitWords = (e: PacketEvent, ns: Netns, frame: Frame) => `${nsLabel(ns)}: ${describeFrame(frame)} sent on ${e.dev}`;
+const rcvWords = (e: PacketEvent, ns: Netns, frame: Frame) => `${nsLabel(ns)}: ${describeFrame(frame)} received on ${e.dev}`;
+const vethWords = (e: PacketEvent, into: Netns | undefined) => `veth ${e.dev} → ${e.to!.dev}${into !== undefined ? ` (into ${nsLabel(into)})` : ''}`;
+const fdbHitWords = (e: PacketEvent, br: string, frame: Frame) => `${br}: fdb says ${frame.dst} is behind ${e.dev} → forwarded out ${e.dev}`;
+const brLocalWords = (e: PacketEvent, ns: Netns) => `${e.dev}: frame addressed to the bridge itself → passed up to ${nsLabel(ns)}'s IP stack`;
+const deliverWords = (_e: PacketEvent, ns: Netns, pkt: Ipv4Packet) => `${nsLabel(ns)}: ${formatIpv4(pkt.dst)} is a local address → delivered to ${nsLabel(ns)}`;
+const forwardWords = (e: PacketEvent, ns: Netns, out: Ipv4Packet, gw: Ipv4 | undefined) =>
+  `${nsLabel(ns)}: forwarding enabled; route "${e.route ?? ''}" → forwarded out ${e.dev}${gw !== undefined ? ` to ${formatIpv4(gw)}` : ''}, TTL ${out.ttl + 1} → ${out.ttl}`;
+const echoWords = (_e: PacketEvent, ns: Netns, request: Ipv4Packet) => `${nsLabel(ns)}: echo request from ${formatIpv4(request.src)} → echo reply`;
+
 // ---- output ---------------------------------------------------------------------------------
 
 /** ip_local_out(): a packet this namespace originates, already routed. */
 export function ipLocalOut(ns: Netns, pkt: Ipv4Packet, rt: Rtable): void {
   const w = ns.world;
   if (rt.type === 'local') {
-    if (w.tracing) w.emitEvent(new PacketEvent(ns.name, 'lo', Verdict.FIB_MATCH, undefined, pkt, () => `${nsLabel(ns)}: ${formatIpv4(pkt.dst)} is a local address → looped back through lo`, rt.route && routeText(rt.route)));
+    if (w.tracing) w.emitEvent(new PacketEvent(ns.name, 'lo', Verdict.FIB_MATCH, undefined, pkt, loopedWords, ns, pkt, undefined, rt.route && routeText(rt.route)));
     const lo = ns.devByName('lo')!;
     w.scheduleCall(HOP_DELAY, ipRcv, lo, pkt);
     return;
   }
-  if (w.tracing) {
-    const route = rt.route ? routeText(rt.route) : undefined;
-    const out = rt.dev.name;
-    const gw = rt.gw;
-    w.emitEvent(
-      new PacketEvent(
-        ns.name,
-        out,
-        Verdict.FIB_MATCH,
-        undefined,
-        pkt,
-        () => `${nsLabel(ns)}: route lookup for ${formatIpv4(pkt.dst)} → ${route !== undefined ? `"${route}"` : 'no route; assumed on link'}: send out ${out}${gw !== undefined ? ` to gateway ${formatIpv4(gw)}` : ' directly'}`,
-        route,
-      ),
-    );
-  }
+  if (w.tracing) w.emitEvent(new PacketEvent(ns.name, rt.dev.name, Verdict.FIB_MATCH, undefined, pkt, routedWords, ns, pkt, rt.gw, rt.route ? routeText(rt.route) : undefined));
   ipOutput(ns, pkt, rt);
 }
 
@@ -82,11 +83,7 @@ function neighOutput(ns: Netns, dev: Netdev, nexthop: Ipv4, pkt: Ipv4Packet): vo
       n.state = 'DELAY';
       armTimer(ns, n, ARP_PARMS.delayProbeTime);
     }
-    if (w.tracing) {
-      const { state, mac } = n;
-      const on = dev.name;
-      w.emitEvent(new PacketEvent(ns.name, on, Verdict.NEIGH_HIT, undefined, pkt, () => `${nsLabel(ns)}: neighbour ${formatIpv4(nexthop)} is ${state} at ${mac} on ${on}`));
-    }
+    if (w.tracing) w.emitEvent(new PacketEvent(ns.name, dev.name, Verdict.NEIGH_HIT, undefined, pkt, neighHitWords, ns, nexthop, `${n.state} at ${n.mac}`));
     devXmit(dev, { pid: pkt.pid, src: dev.mac, dst: n.mac!, ip: pkt });
     return;
   }
@@ -198,10 +195,7 @@ export function devXmit(dev: Netdev, frame: Frame): void {
     if (w.tracing) w.emit({ netns: ns.name, dev: dev.name, verdict: Verdict.NETDEV_DOWN, packetId: frame.pid, packet: frameView(frame), text: `${nsLabel(ns)}: ${dev.name} is down → frame dropped`, fix: { text: `bring ${dev.name} up on ${ns.name}`, on: ns.name, run: `ip link set ${dev.name} up` } });
     return;
   }
-  if (w.tracing) {
-    const on = dev.name;
-    w.emitEvent(new PacketEvent(ns.name, on, Verdict.XMIT, frame, undefined, () => `${nsLabel(ns)}: ${describeFrame(frame)} sent on ${on}`));
-  }
+  if (w.tracing) w.emitEvent(new PacketEvent(ns.name, dev.name, Verdict.XMIT, frame, undefined, xmitWords, ns, frame));
   switch (dev.kind) {
     case 'loopback':
       w.scheduleCall(HOP_DELAY, netifRcv, dev, frame);
@@ -221,12 +215,7 @@ export function devXmit(dev: Netdev, frame: Frame): void {
           });
         return;
       }
-      if (w.tracing) {
-        const from = dev.name;
-        const to = peer.name;
-        const into = peer.netns !== ns ? nsLabel(peer.netns) : undefined;
-        w.emitEvent(new PacketEvent(ns.name, from, Verdict.VETH_XMIT, frame, undefined, () => `veth ${from} → ${to}${into !== undefined ? ` (into ${into})` : ''}`, undefined, undefined, { netns: peer.netns.name, dev: to }));
-      }
+      if (w.tracing) w.emitEvent(new PacketEvent(ns.name, dev.name, Verdict.VETH_XMIT, frame, undefined, vethWords, peer.netns !== ns ? peer.netns : undefined, undefined, undefined, undefined, undefined, { netns: peer.netns.name, dev: peer.name }));
       w.scheduleCall(HOP_DELAY, netifRcv, peer, frame);
       return;
     }
@@ -244,23 +233,22 @@ function brDevXmit(br: Bridge, frame: Frame): void {
   if (frame.dst !== MAC_BROADCAST) {
     const e = brFdbFind(br, frame.dst, w.now);
     if (e && !e.local) {
-      brForward(br, e.port, frame, `${br.name}: fdb says ${frame.dst} is behind ${e.port.name}`);
+      brForward(br, e.port, frame);
       return;
     }
   }
   brFlood(br, frame, undefined);
 }
 
-function brForward(br: Bridge, port: Netdev, frame: Frame, why: string): void {
+/** Forward to the port the FDB named (the sentences say "<br>: fdb says <mac> is behind <port>"). */
+function brForward(br: Bridge, port: Netdev, frame: Frame): void {
   const w = br.netns.world;
   if (!brPortForwarding(port)) {
+    const why = `${br.name}: fdb says ${frame.dst} is behind ${port.name}`;
     if (w.tracing) w.emit({ netns: br.netns.name, dev: port.name, verdict: Verdict.BR_PORT_DOWN, packetId: frame.pid, packet: frameView(frame), text: `${why}, but port ${port.name} is not forwarding (down or no carrier) → dropped` });
     return;
   }
-  if (w.tracing) {
-    const out = port.name;
-    w.emitEvent(new PacketEvent(br.netns.name, out, Verdict.FDB_HIT, frame, undefined, () => `${why} → forwarded out ${out}`, undefined, `${frame.dst} dev ${out} master ${br.name}`));
-  }
+  if (w.tracing) w.emitEvent(new PacketEvent(br.netns.name, port.name, Verdict.FDB_HIT, frame, undefined, fdbHitWords, br.name, frame, undefined, undefined, `${frame.dst} dev ${port.name} master ${br.name}`));
   devXmit(port, frame);
 }
 
@@ -272,7 +260,7 @@ function brFlood(br: Bridge, frame: Frame, ingress: Netdev | undefined): void {
     const brName = br.name;
     const names = out.map((p) => p.name);
     w.emitEvent(
-      new PacketEvent(br.netns.name, brName, Verdict.FLOOD, frame, undefined, () => `${brName}: ${frame.dst === MAC_BROADCAST ? 'broadcast' : `no fdb entry for ${frame.dst}`} → flooded to ${names.length ? names.join(', ') : 'no other port'}`, undefined, 'flood'),
+      new PacketEvent(br.netns.name, brName, Verdict.FLOOD, frame, undefined, () => `${brName}: ${frame.dst === MAC_BROADCAST ? 'broadcast' : `no fdb entry for ${frame.dst}`} → flooded to ${names.length ? names.join(', ') : 'no other port'}`, undefined, undefined, undefined, undefined, 'flood'),
     );
   }
   for (const p of out) devXmit(p, frame);
@@ -290,7 +278,7 @@ function brHandleFrame(port: Netdev, br: Bridge, frame: Frame): void {
   if (learned === 'learned' && w.tracing) {
     const brName = br.name;
     const portName = port.name;
-    w.emitEvent(new PacketEvent(ns.name, portName, Verdict.FDB_LEARN, frame, undefined, () => `${brName}: learned ${frame.src} is behind ${portName}`, undefined, `${frame.src} dev ${portName} master ${brName}`));
+    w.emitEvent(new PacketEvent(ns.name, portName, Verdict.FDB_LEARN, frame, undefined, () => `${brName}: learned ${frame.src} is behind ${portName}`, undefined, undefined, undefined, undefined, `${frame.src} dev ${portName} master ${brName}`));
   }
   if (frame.dst === MAC_BROADCAST) {
     brFlood(br, frame, port);
@@ -307,7 +295,7 @@ function brHandleFrame(port: Netdev, br: Bridge, frame: Frame): void {
       if (w.tracing) w.emit({ netns: ns.name, dev: port.name, verdict: Verdict.OTHERHOST, packetId: frame.pid, packet: frameView(frame), text: `${br.name}: ${frame.dst} is behind ${port.name}, where the frame came from → filtered` });
       return;
     }
-    brForward(br, e.port, frame, `${br.name}: fdb says ${frame.dst} is behind ${e.port.name}`);
+    brForward(br, e.port, frame);
     return;
   }
   brFlood(br, frame, port);
@@ -316,11 +304,7 @@ function brHandleFrame(port: Netdev, br: Bridge, frame: Frame): void {
 /** br_pass_frame_up(): the frame is for the bridge device itself (its IP address). */
 function brPassUp(br: Bridge, frame: Frame): void {
   const w = br.netns.world;
-  if (frame.dst !== MAC_BROADCAST && w.tracing) {
-    const brName = br.name;
-    const label = nsLabel(br.netns);
-    w.emitEvent(new PacketEvent(br.netns.name, brName, Verdict.BR_LOCAL, frame, undefined, () => `${brName}: frame addressed to the bridge itself → passed up to ${label}'s IP stack`));
-  }
+  if (frame.dst !== MAC_BROADCAST && w.tracing) w.emitEvent(new PacketEvent(br.netns.name, br.name, Verdict.BR_LOCAL, frame, undefined, brLocalWords, br.netns));
   l3Rcv(br, frame);
 }
 
@@ -334,10 +318,7 @@ export function netifRcv(dev: Netdev, frame: Frame): void {
     if (w.tracing) w.emit({ netns: ns.name, dev: dev.name, verdict: Verdict.NETDEV_DOWN, packetId: frame.pid, packet: frameView(frame), text: `${nsLabel(ns)}: ${dev.name} is down → frame dropped`, fix: { text: `bring ${dev.name} up on ${ns.name}`, on: ns.name, run: `ip link set ${dev.name} up` } });
     return;
   }
-  if (w.tracing && dev.kind !== 'loopback') {
-    const on = dev.name;
-    w.emitEvent(new PacketEvent(ns.name, on, Verdict.RCV, frame, undefined, () => `${nsLabel(ns)}: ${describeFrame(frame)} received on ${on}`));
-  }
+  if (w.tracing && dev.kind !== 'loopback') w.emitEvent(new PacketEvent(ns.name, dev.name, Verdict.RCV, frame, undefined, rcvWords, ns, frame));
   if (dev.master) {
     brHandleFrame(dev, dev.master, frame);
     return;
@@ -412,7 +393,7 @@ export function ipRcv(dev: Netdev, pkt: Ipv4Packet): void {
   const res = ipRouteInput(ns, pkt.dst, pkt.src, dev);
   switch (res.kind) {
     case 'local':
-      if (w.tracing) w.emitEvent(new PacketEvent(ns.name, dev.name, Verdict.LOCAL_DELIVER, undefined, pkt, () => `${nsLabel(ns)}: ${formatIpv4(pkt.dst)} is a local address → delivered to ${nsLabel(ns)}`, routeText(res.route)));
+      if (w.tracing) w.emitEvent(new PacketEvent(ns.name, dev.name, Verdict.LOCAL_DELIVER, undefined, pkt, deliverWords, ns, pkt, undefined, routeText(res.route)));
       ipLocalDeliver(ns, dev, pkt);
       return;
     case 'broadcast':
@@ -486,14 +467,7 @@ function ipForward(ns: Netns, inDev: Netdev, pkt: Ipv4Packet, rt: Rtable): void 
   }
   if (rt.doRedirect) ipRtSendRedirect(ns, pkt, rt);
   const out: Ipv4Packet = { ...pkt, ttl: pkt.ttl - 1 };
-  if (w.tracing) {
-    const route = rt.route && routeText(rt.route);
-    const via = rt.dev.name;
-    const gw = rt.gw;
-    w.emitEvent(
-      new PacketEvent(ns.name, via, Verdict.FORWARD, undefined, out, () => `${nsLabel(ns)}: forwarding enabled; route "${route ?? ''}" → forwarded out ${via}${gw !== undefined ? ` to ${formatIpv4(gw)}` : ''}, TTL ${pkt.ttl} → ${out.ttl}`, route),
-    );
-  }
+  if (w.tracing) w.emitEvent(new PacketEvent(ns.name, rt.dev.name, Verdict.FORWARD, undefined, out, forwardWords, ns, out, rt.gw, rt.route && routeText(rt.route)));
   ipOutput(ns, out, rt);
 }
 
@@ -544,7 +518,7 @@ function icmpRcv(ns: Netns, dev: Netdev, pkt: Ipv4Packet): void {
       const rt = ipRouteOutput(ns, pkt.src, { saddr: pkt.dst });
       if (!rt.ok) return;
       const reply: Ipv4Packet = { pid: w.nextPid(), src: pkt.dst, dst: pkt.src, ttl: 64, id: w.nextIpId(), proto: 'icmp', icmp: { type: 0, code: 0, id: m.id, seq: m.seq, payloadLen: m.payloadLen } };
-      if (w.tracing) w.emitEvent(new PacketEvent(ns.name, dev.name, Verdict.ICMP_REPLY, undefined, reply, () => `${nsLabel(ns)}: echo request from ${formatIpv4(pkt.src)} → echo reply`));
+      if (w.tracing) w.emitEvent(new PacketEvent(ns.name, dev.name, Verdict.ICMP_REPLY, undefined, reply, echoWords, ns, pkt));
       ipLocalOut(ns, reply, rt.rt);
       return;
     }
