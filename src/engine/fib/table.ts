@@ -4,9 +4,12 @@ import { KernelError, type FibRoute } from './route';
 
 /** Up to this many prefixes a table is one flat list (a pod's or a host's table: 4–8 prefixes). */
 const SMALL = 8;
-/** A table with this many routes keeps per-/16 prefix-length masks, so lookups stay O(1) in its size. */
-const BIG = 512;
-const BUCKETS = 1 << 16;
+/**
+ * From MASKED routes on, a table keeps prefix-length masks per /12 of the address space (16 KB); from
+ * BIG routes on, per /16 (256 KB). Either way at most 32 bytes a route, and lookups stay O(1) in size.
+ */
+const MASKED = 512;
+const BIG = 8192;
 
 /**
  * One routing table (fib_table): aliases grouped by prefix (network address and length).
@@ -14,9 +17,10 @@ const BUCKETS = 1 << 16;
  * A small table (up to SMALL prefixes, the tables of pods and hosts) is one list, longest prefix
  * first, scanned in order: no hash maps to pay for in every namespace. Beyond that, prefixes are
  * grouped by length, one hash map per length, and lookup probes one map per length, longest first,
- * and only for the lengths that can match: a table walks the lengths it has (at most 33); a big one
- * (BIG routes or more) keeps, for every /16 of the address space, a bit per length that has a route
- * inside or covering that /16, so a lookup in 100,000 routes probes about as often as one in 10.
+ * and only for the lengths that can match: a table walks the lengths it has (at most 33); a bigger
+ * one (MASKED routes or more) keeps, for every /12 (from BIG routes on, every /16) of the address
+ * space, a bit per length that has a route inside or covering it, so a lookup in 100,000 routes
+ * probes about as often as one in 10.
  * Within a prefix the aliases keep the kernel's order: ascending metric, insertion order among
  * equals (fib_find_alias / fib_table_insert). Network addresses are keyed as int32 (small integers
  * for V8).
@@ -28,8 +32,9 @@ export class FibTable {
   private lens: number[] = [];
   private groups: Map<number, Slot>[] = [];
   private count = 0;
-  /** big tables only: masks[dst >>> 16] has bit p-1 set when a /p route (p >= 1) may match there */
+  /** big tables only: masks[dst >>> (32 - maskBits)] has bit p-1 set when a /p route (p >= 1) may match there */
   private masks: Uint32Array | null = null;
+  private maskBits = 12;
   /** big tables only: routes of length >= 16 per (bucket, length), so a bit is cleared with its last route */
   private longCounts: Map<number, number> | null = null;
   /** big tables only: group per prefix length */
@@ -94,8 +99,9 @@ export class FibTable {
     }
     const group = this.group(route.plen) ?? this.addLen(route.plen);
     group.set(route.dst | 0, route);
-    if (this.masks) this.markPrefix(route.dst, route.plen, true);
-    else if (this.count + 1 >= BIG) this.buildMasks();
+    const n = this.count + 1;
+    if ((n >= BIG && this.maskBits < 16) || (!this.masks && n >= MASKED)) this.buildMasks(n >= BIG ? 16 : 12);
+    else if (this.masks) this.markPrefix(route.dst, route.plen, true);
   }
 
   private unflatten(): void {
@@ -210,7 +216,7 @@ export class FibTable {
         }
         if (group.size === 0) this.dropLen(plen);
       }
-      if (gone.length && this.masks) this.buildMasks();
+      if (gone.length && this.masks) this.buildMasks(this.maskBits);
     }
     this.count -= gone.length;
     return gone;
@@ -235,8 +241,9 @@ export class FibTable {
     if (this.byLen) this.byLen[plen] = undefined;
   }
 
-  private buildMasks(): void {
-    this.masks = new Uint32Array(BUCKETS);
+  private buildMasks(bits: number): void {
+    this.maskBits = bits;
+    this.masks = new Uint32Array(1 << bits);
     this.longCounts = new Map();
     this.byLen = new Array(33).fill(undefined);
     for (let i = 0; i < this.lens.length; i++) {
@@ -249,10 +256,11 @@ export class FibTable {
   private markPrefix(dst: number, plen: number, on: boolean): void {
     if (plen === 0) return; // the default route is always a candidate
     const masks = this.masks!;
+    const bits = this.maskBits;
     const bit = 1 << (plen - 1);
-    const first = dst >>> 16;
-    if (plen >= 16) {
-      const k = first * 32 + (plen - 16);
+    const first = dst >>> (32 - bits);
+    if (plen >= bits) {
+      const k = first * 64 + plen;
       const n = (this.longCounts!.get(k) ?? 0) + (on ? 1 : -1);
       if (n > 0) this.longCounts!.set(k, n);
       else this.longCounts!.delete(k);
@@ -260,8 +268,8 @@ export class FibTable {
       else if (n <= 0) masks[first] &= ~bit;
       return;
     }
-    // a /p shorter than 16 is the only /p covering each of its 2^(16-p) buckets
-    const span = 1 << (16 - plen);
+    // a /p shorter than the buckets is the only /p covering each of its 2^(bits-p) buckets
+    const span = 1 << (bits - plen);
     for (let b = first; b < first + span; b++) masks[b] = on ? masks[b] | bit : masks[b] & ~bit;
   }
 
@@ -284,7 +292,7 @@ export class FibTable {
     const masks = this.masks;
     if (masks !== null) {
       const byLen = this.byLen!;
-      let m = masks[daddr >>> 16] | 0;
+      let m = masks[daddr >>> (32 - this.maskBits)] | 0;
       while (m !== 0) {
         const plen = 32 - Math.clz32(m);
         m &= ~(1 << (plen - 1));
