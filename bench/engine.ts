@@ -31,7 +31,7 @@ export function fibFixture(n: number, seed = 7): { table: FibTable; addrs: Ipv4[
   const rnd = seededRng(seed);
   const table = new FibTable(254);
   const dev = { name: 'eth0' } as unknown as NonNullable<FibRoute['nh']>['dev'];
-  const dsts: Ipv4[] = [];
+  const prefixes: { dst: Ipv4; mask: number }[] = [];
   let i = 0;
   while (table.size < n) {
     const plen = i < PLENS.length ? PLENS[i] : PLENS[Math.floor(rnd() * PLENS.length)];
@@ -40,11 +40,13 @@ export function fibFixture(n: number, seed = 7): { table: FibTable; addrs: Ipv4[
     const dst = asIpv4((Math.floor(rnd() * 2 ** 32) & mask) >>> 0);
     if (table.aliases(dst, plen)) continue;
     table.insert({ table: 254, type: 'unicast', dst, plen, metric: 0, proto: 4, scope: 0, prefsrc: undefined, nh: { gw: asIpv4(0x0a000001), dev, onlink: false, scope: 253 } }, 'add');
-    dsts.push(dst);
+    prefixes.push({ dst, mask });
   }
   const addrs: Ipv4[] = [];
   for (let k = 0; k < 4096; k++) {
-    addrs.push(rnd() < 0.75 ? asIpv4((dsts[Math.floor(rnd() * dsts.length)] | Math.floor(rnd() * 256)) >>> 0) : asIpv4(Math.floor(rnd() * 2 ** 32)));
+    const p = prefixes[Math.floor(rnd() * prefixes.length)];
+    // an address inside a random route (its host bits random), or anywhere
+    addrs.push(rnd() < 0.75 ? asIpv4((p.dst | (Math.floor(rnd() * 2 ** 32) & ~p.mask)) >>> 0) : asIpv4(Math.floor(rnd() * 2 ** 32)));
   }
   return { table, addrs };
 }

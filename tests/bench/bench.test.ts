@@ -1,0 +1,109 @@
+/**
+ * The benchmark harness itself: budget verdicts, the reproducibility comparison, and the fixtures
+ * the figures are measured on (they must build what they claim). No wall-clock assertions.
+ */
+import { describe, expect, it } from 'vitest';
+import { checkResults, compareRuns } from '../../bench/check';
+import { BUDGETS, RELATIONS } from '../../bench/budgets';
+import { buildCluster } from '../../bench/cluster';
+import { fibFixture, lanWorld } from '../../bench/engine';
+import { warmNeighbours } from '../../bench/scale';
+import { bigLab } from '../../bench/browser';
+import { figure, median, skipped, type Figure } from '../../bench/lib';
+import { probe } from '../../src/engine';
+import { parseLab } from '../../src/store/persist';
+
+const fig = (id: string, median: number, unit: Figure['unit'] = 'ms'): Figure => ({ id, unit, median, min: median, max: median, runs: 3 });
+
+describe('bench:check', () => {
+  const budget = { id: 'x.ms', max: 5, why: 'because' };
+
+  it('passes a median within budget, fails one over it, and fails a budgeted figure that is missing', () => {
+    expect(checkResults([fig('x.ms', 5)], [budget], [])[0].status).toBe('pass');
+    expect(checkResults([fig('x.ms', 5.01)], [budget], [])[0].status).toBe('fail');
+    expect(checkResults([], [budget], [])[0]).toMatchObject({ status: 'fail', detail: 'not measured' });
+  });
+
+  it('reports a skipped figure (no root, no Chromium) as skipped with its reason, not as a failure', () => {
+    const v = checkResults([skipped('x.ms', 'ms', 'not root')], [budget], []);
+    expect(v[0]).toMatchObject({ status: 'skipped', detail: 'not root' });
+  });
+
+  it('holds the FIB to 2× between 10 and 100,000 routes', () => {
+    const fibRule = RELATIONS.find((r) => r.name === 'FIB size')!;
+    expect(checkResults([fig('fib.lookup.10', 50, 'ns'), fig('fib.lookup.100000', 99, 'ns')], [], [fibRule])[0].status).toBe('pass');
+    expect(checkResults([fig('fib.lookup.10', 50, 'ns'), fig('fib.lookup.100000', 101, 'ns')], [], [fibRule])[0].status).toBe('fail');
+  });
+
+  it('fails growth worse than linear in lab size', () => {
+    const matrix = RELATIONS.find((r) => r.name === 'cluster matrix growth')!;
+    expect(checkResults([fig('cluster.2000pods.matrix', 100), fig('cluster.10000pods.matrix', 2400)], [], [matrix])[0].status).toBe('pass');
+    expect(checkResults([fig('cluster.2000pods.matrix', 100), fig('cluster.10000pods.matrix', 6000)], [], [matrix])[0].status).toBe('fail');
+  });
+
+  it('every budget names a reason', () => {
+    for (const b of BUDGETS) expect(b.why.length, b.id).toBeGreaterThan(20);
+  });
+
+  it('compares two runs median by median, 20% apart at most', () => {
+    const d = compareRuns([fig('a', 10), fig('b', 10), skipped('c', 'ms', 'n/a')], [fig('a', 11.9), fig('b', 12.1)]);
+    expect(d.map((x) => [x.id, x.ok])).toEqual([
+      ['a', true],
+      ['b', false],
+    ]);
+  });
+
+  it('a figure keeps median, min, max and the number of runs', () => {
+    expect(figure('f', 'µs', [3, 1, 2, 10])).toMatchObject({ median: 2.5, min: 1, max: 10, runs: 4 });
+    expect(median([5, 1, 3])).toBe(3);
+  });
+});
+
+describe('bench fixtures', () => {
+  it('the FIB fixture has the asked number of routes and every prefix length at every size', () => {
+    for (const n of [10, 1000]) {
+      const { table, addrs } = fibFixture(n);
+      expect(table.size).toBe(n);
+      expect(addrs).toHaveLength(4096);
+      expect(addrs.filter((a) => table.lookup(a)).length).toBeGreaterThanOrEqual(addrs.length * 0.7);
+    }
+  });
+
+  it('a cluster: pods reach pods on other nodes through the node routes, and probes leave it as it was', () => {
+    const c = buildCluster({ nodes: 4, podsPerNode: 3 });
+    expect(c.world.hostNames()).toHaveLength(4 + 12);
+    expect(c.world.netns(c.nodes[0].name)!.main.dump().filter((r) => r.nh?.gw !== undefined)).toHaveLength(3);
+    const before = c.world.snapshot();
+    for (const [i, j] of [
+      [0, 3],
+      [2, 1],
+    ]) {
+      const r = probe(c.world, c.pods[i][0].name, c.pods[j][2].addr, { trace: true });
+      expect(r.ok, r.summary).toBe(true);
+      expect(r.trace.some((e) => e.netns === c.nodes[i].name && e.verdict === 'FORWARD')).toBe(true);
+    }
+    expect(c.world.snapshot()).toEqual(before);
+  });
+
+  it('warm neighbour tables answer without ARP, and every node reaches every node', () => {
+    const c = buildCluster({ nodes: 5, podsPerNode: 1 });
+    warmNeighbours(c);
+    for (const a of c.nodes)
+      for (const b of c.nodes) {
+        const r = probe(c.world, a.name, b.addr, { trace: true });
+        expect(r.ok).toBe(true);
+        expect(r.trace.some((e) => e.verdict === 'NEIGH_RESOLVE' || e.verdict === 'FLOOD')).toBe(false);
+      }
+  });
+
+  it('the 20-host LAN answers every pair', () => {
+    const { world, names, addrs } = lanWorld(5);
+    for (const n of names) for (const a of addrs) expect(probe(world, n, a, { trace: false }).ok).toBe(true);
+  });
+
+  it('the 1,000-host lab is a valid lab file', () => {
+    const r = parseLab(bigLab(1000));
+    expect(r.ok).toBe(true);
+    if (r.ok) expect(r.doc.base.hosts).toHaveLength(1000);
+  });
+});
