@@ -70,6 +70,18 @@ interface Opts {
   iface?: string;
 }
 
+/**
+ * iputils ping_strtod(): the longest number at the front counts; anything after it (or the whole
+ * argument when no number starts it) is only warned about, for now.
+ */
+function pingStrtod(ctx: Ctx, v: string, what: string): number {
+  if (v === '') fail(ctx, `ping: ${what}: ${v}\n`, 2);
+  const m = /^[ \t\n\v\f\r]*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?/.exec(v);
+  const rest = m ? v.slice(m[0].length) : v;
+  if (rest) ctx.err.push(`ping: option argument contains garbage: ${rest}\nping: this will become fatal error in the future\n`);
+  return m ? Number(m[0]) : 0;
+}
+
 function parseNumber(ctx: Ctx, v: string, kind: 'int' | 'float'): number {
   const n = kind === 'int' ? (/^\d+$/.test(v) ? Number(v) : NaN) : /^\d*\.?\d+$/.test(v) ? Number(v) : NaN;
   if (Number.isNaN(n)) fail(ctx, `ping: invalid argument: '${v}'\n`, 1);
@@ -105,12 +117,18 @@ export function ping(ctx: Ctx, argv: string[]): void {
           o.count = parseNumber(ctx, v, 'int');
           if (o.count < 1) fail(ctx, `ping: invalid argument: '${v}': out of range: 1 <= value <= 9223372036854775807\n`, 1);
           break;
-        case 'i':
-          o.interval = parseNumber(ctx, v, 'float') * 1000;
+        case 'i': {
+          // iputils takes a negative interval too; it cannot send into the past, so it is 0 here
+          o.interval = Math.max(0, pingStrtod(ctx, v, 'bad timing interval')) * 1000;
           break;
-        case 'W':
-          o.timeout = parseNumber(ctx, v, 'float') * 1000;
+        }
+        case 'W': {
+          const t = pingStrtod(ctx, v, 'bad linger time');
+          if (t < 0 || t > 2147) fail(ctx, `ping: bad linger time: ${v}\n`, 2);
+          // -W 0 still collects the answers already on their way while ping winds down
+          o.timeout = Math.max(t * 1000, 1);
           break;
+        }
         case 'w':
           o.deadline = parseNumber(ctx, v, 'int') * 1000;
           break;

@@ -249,7 +249,7 @@ export function linkShow(ctx: Ctx, args: string[], o: IpOpts, link: boolean): vo
   }
   if (master !== undefined) {
     const m = ctx.ns.devByName(master);
-    if (!m) fail(ctx, `Device "${master}" does not exist.\n`, 1);
+    if (!m) invarg(ctx, 'Device does not exist\n', master);
     devs = devs.filter((d) => d.master === m);
   }
   if (type !== undefined) devs = devs.filter((d) => (type === 'veth' || type === 'bridge' ? d.kind === type : false));
