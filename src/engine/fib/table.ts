@@ -6,10 +6,12 @@ import { KernelError, type FibRoute } from './route';
 const SMALL = 8;
 /**
  * From MASKED routes on, a table keeps prefix-length masks per /12 of the address space (16 KB); from
- * BIG routes on, per /16 (256 KB). Either way at most 32 bytes a route, and lookups stay O(1) in size.
+ * BIG routes on, per /16 (256 KB); from HUGE on, per /20 (4 MB). At most 64 bytes a route, and the
+ * finer the buckets the fewer lengths a lookup probes, so lookups stay O(1) in the table's size.
  */
 const MASKED = 512;
 const BIG = 8192;
+const HUGE = 65536;
 
 /**
  * One routing table (fib_table): aliases grouped by prefix (network address and length).
@@ -18,9 +20,9 @@ const BIG = 8192;
  * first, scanned in order: no hash maps to pay for in every namespace. Beyond that, prefixes are
  * grouped by length, one hash map per length, and lookup probes one map per length, longest first,
  * and only for the lengths that can match: a table walks the lengths it has (at most 33); a bigger
- * one (MASKED routes or more) keeps, for every /12 (from BIG routes on, every /16) of the address
- * space, a bit per length that has a route inside or covering it, so a lookup in 100,000 routes
- * probes about as often as one in 10.
+ * one (MASKED routes or more) keeps, for every /12 (/16, /20 as it grows) of the address space, a
+ * bit per length that has a route inside or covering it, so a lookup in 100,000 routes probes about
+ * as often as one in 10.
  * Within a prefix the aliases keep the kernel's order: ascending metric, insertion order among
  * equals (fib_find_alias / fib_table_insert). Network addresses are keyed as int32 (small integers
  * for V8).
@@ -30,7 +32,7 @@ export class FibTable {
   private flat: Slot[] | null = [];
   /** prefix lengths present, longest first, and beside each its group: network address -> aliases */
   private lens: number[] = [];
-  private groups: Map<number, Slot>[] = [];
+  private groups: IntMap<Slot>[] = [];
   private count = 0;
   /** big tables only: masks[dst >>> (32 - maskBits)] has bit p-1 set when a /p route (p >= 1) may match there */
   private masks: Uint32Array | null = null;
@@ -38,7 +40,7 @@ export class FibTable {
   /** big tables only: routes of length >= 16 per (bucket, length), so a bit is cleared with its last route */
   private longCounts: Map<number, number> | null = null;
   /** big tables only: group per prefix length */
-  private byLen: (Map<number, Slot> | undefined)[] | null = null;
+  private byLen: (IntMap<Slot> | undefined)[] | null = null;
 
   constructor(readonly id: number) {}
 
@@ -46,7 +48,7 @@ export class FibTable {
     return this.count;
   }
 
-  private group(plen: number): Map<number, Slot> | undefined {
+  private group(plen: number): IntMap<Slot> | undefined {
     const i = this.lens.indexOf(plen);
     return i < 0 ? undefined : this.groups[i];
   }
@@ -100,7 +102,8 @@ export class FibTable {
     const group = this.group(route.plen) ?? this.addLen(route.plen);
     group.set(route.dst | 0, route);
     const n = this.count + 1;
-    if ((n >= BIG && this.maskBits < 16) || (!this.masks && n >= MASKED)) this.buildMasks(n >= BIG ? 16 : 12);
+    const bits = n >= HUGE ? 20 : n >= BIG ? 16 : 12;
+    if ((this.masks && bits > this.maskBits) || (!this.masks && n >= MASKED)) this.buildMasks(bits);
     else if (this.masks) this.markPrefix(route.dst, route.plen, true);
   }
 
@@ -222,8 +225,8 @@ export class FibTable {
     return gone;
   }
 
-  private addLen(plen: number): Map<number, Slot> {
-    const group = new Map<number, Slot>();
+  private addLen(plen: number): IntMap<Slot> {
+    const group = new IntMap<Slot>();
     let at = 0;
     while (at < this.lens.length && this.lens[at] > plen) at++;
     this.lens.splice(at, 0, plen);
@@ -330,6 +333,118 @@ export class FibTable {
 
   routesVia(dev: Netdev): FibRoute[] {
     return this.dump().filter((r) => r.nh?.dev === dev);
+  }
+}
+
+/**
+ * An int32-keyed hash map with open addressing (linear probing, Fibonacci hashing) whose keys sit in
+ * one typed array, so a probe that misses reads four bytes instead of walking a Map's bucket chain.
+ * Two key values mark empty and deleted cells; the (rare) real keys equal to them live in `odd`.
+ * Iteration order is the table's (callers that need an order sort).
+ */
+const EMPTY = 1;
+const GONE = 3;
+
+class IntMap<V> {
+  private keys: Int32Array;
+  private vals: (V | undefined)[];
+  private shift: number;
+  private mask: number;
+  size = 0;
+  /** used and deleted cells */
+  private filled = 0;
+  /** entries whose key is EMPTY or GONE (only a /31 or /32 network can be 0.0.0.1 or 0.0.0.3) */
+  private odd: Map<number, V> | null = null;
+
+  constructor(capacity = 8) {
+    this.keys = new Int32Array(capacity).fill(EMPTY);
+    this.vals = new Array<V | undefined>(capacity).fill(undefined);
+    this.mask = capacity - 1;
+    this.shift = 32 - Math.log2(capacity);
+  }
+
+  private slotOf(k: number): number {
+    return Math.imul(k, 0x9e3779b1) >>> this.shift;
+  }
+
+  get(k: number): V | undefined {
+    if (k === EMPTY || k === GONE) return this.odd?.get(k);
+    const keys = this.keys;
+    for (let i = this.slotOf(k); ; i = (i + 1) & this.mask) {
+      const c = keys[i];
+      if (c === k) return this.vals[i];
+      if (c === EMPTY) return undefined;
+    }
+  }
+
+  set(k: number, v: V): void {
+    if (k === EMPTY || k === GONE) {
+      this.odd ??= new Map();
+      if (!this.odd.has(k)) this.size++;
+      this.odd.set(k, v);
+      return;
+    }
+    let free = -1;
+    for (let i = this.slotOf(k); ; i = (i + 1) & this.mask) {
+      const c = this.keys[i];
+      if (c === k) {
+        this.vals[i] = v;
+        return;
+      }
+      if (c === GONE && free < 0) free = i;
+      if (c === EMPTY) {
+        if (free < 0) {
+          free = i;
+          this.filled++;
+        }
+        break;
+      }
+    }
+    this.keys[free] = k;
+    this.vals[free] = v;
+    this.size++;
+    if (this.filled * 2 > this.keys.length) this.rehash(this.size * 4 > this.keys.length ? this.keys.length * 2 : this.keys.length);
+  }
+
+  delete(k: number): boolean {
+    if (k === EMPTY || k === GONE) {
+      const had = this.odd?.delete(k) ?? false;
+      if (had) this.size--;
+      return had;
+    }
+    for (let i = this.slotOf(k); ; i = (i + 1) & this.mask) {
+      const c = this.keys[i];
+      if (c === EMPTY) return false;
+      if (c === k) {
+        this.keys[i] = GONE;
+        this.vals[i] = undefined;
+        this.size--;
+        return true;
+      }
+    }
+  }
+
+  private rehash(capacity: number): void {
+    const entries = [...this].filter(([k]) => k !== EMPTY && k !== GONE);
+    this.keys = new Int32Array(capacity).fill(EMPTY);
+    this.vals = new Array<V | undefined>(capacity).fill(undefined);
+    this.mask = capacity - 1;
+    this.shift = 32 - Math.log2(capacity);
+    this.size -= entries.length;
+    this.filled = 0;
+    for (const [k, v] of entries) this.set(k, v);
+  }
+
+  *[Symbol.iterator](): IterableIterator<[number, V]> {
+    for (let i = 0; i < this.keys.length; i++) {
+      const c = this.keys[i];
+      if (c !== EMPTY && c !== GONE) yield [c, this.vals[i]!];
+    }
+    if (this.odd) yield* this.odd;
+  }
+
+  *values(): IterableIterator<V> {
+    for (const [, v] of this) yield v;
   }
 }
 
