@@ -55,12 +55,13 @@ function selfEntries(d: Netdev): string[] {
 function fdb(ctx: Ctx, args: string[]): void {
   let br: string | undefined;
   let dev: string | undefined;
+  const next = (i: number): string => args[i] ?? fail(ctx, 'Command line is not complete. Try option "help"\n', 255);
   for (let i = 0; i < args.length; i++) {
-    if (args[i] === 'br') br = args[++i];
-    else if (args[i] === 'dev') dev = args[++i];
+    if (args[i] === 'br') br = next(++i);
+    else if (args[i] === 'dev') dev = next(++i);
   }
   if (br !== undefined && ctx.ns.devByName(br)?.kind !== 'bridge') fail(ctx, `Cannot find bridge device "${br}"\n`, 255);
-  if (dev !== undefined && !ctx.ns.devByName(dev)) fail(ctx, `Cannot find device "${dev}"\n`, 1);
+  if (dev !== undefined && !ctx.ns.devByName(dev)) fail(ctx, `Cannot find device "${dev}"\n`, 255);
   const now = ctx.world.now;
   for (const d of ctx.ns.devList()) {
     if (d.kind === 'loopback') continue;
@@ -74,5 +75,7 @@ function fdb(ctx: Ctx, args: string[]): void {
       for (const e of mine.filter((x) => x.local)) ctx.out.push(`${e.mac} ${name}master ${b.name} permanent\n`);
     }
     for (const m of selfEntries(d)) ctx.out.push(`${m} ${name}self permanent\n`);
+    // the bridge's own address, while no port's address stands for it
+    if (d.kind === 'bridge') for (const e of d.fdb.values()) if (e.port === d) ctx.out.push(`${e.mac} ${name}master ${d.name} permanent\n`);
   }
 }

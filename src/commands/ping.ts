@@ -4,6 +4,7 @@ import { connectRoute, runPing, traceConnectFailure, type PingEvent } from '../e
 import type { Netdev } from '../engine/netns/netdev';
 import { isLocal } from '../engine/fib/frontend';
 import { Exit, fail, type Ctx } from './context';
+import { unresolvable } from './resolve';
 
 /** iputils ping (20221126), on virtual time: same lines, same statistics, same exit codes. */
 
@@ -149,7 +150,7 @@ export function ping(ctx: Ctx, argv: string[]): void {
   if (positional.length === 0) fail(ctx, 'ping: usage error: Destination address required\n', 1);
   // getaddrinfo() takes a numeric host as inet_aton() reads it; anything else would need DNS.
   // Several arguments are resolved in order: the ones before the last are source-route hops.
-  const addrs = positional.map((p) => parseInetAton(p) ?? fail(ctx, `ping: ${p}: Temporary failure in name resolution\n`, 2));
+  const addrs = positional.map((p) => parseInetAton(p) ?? fail(ctx, `ping: ${p}: ${unresolvable(p)}\n`, 2));
   const target = positional[positional.length - 1];
   runPingCommand(ctx, addrs[addrs.length - 1], target, o, addrs[0]);
 }

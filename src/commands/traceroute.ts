@@ -5,6 +5,7 @@ import type { Socket } from '../engine/netns/netns';
 import { ipLocalOut } from '../engine/ipv4/stack';
 import type { Ipv4Packet } from '../engine/ipv4/packet';
 import { fail, type Ctx } from './context';
+import { unresolvable } from './resolve';
 
 /** traceroute (UDP probes to port 33434 and up), as Debian's traceroute 2.1 prints it. */
 
@@ -166,7 +167,7 @@ export function traceroute(ctx: Ctx, argv: string[]): void {
   const [host, len, extra] = pos;
   // getaddrinfo(): a numeric host as inet_aton() reads it, anything else would need DNS
   const dst = parseInetAton(host.text);
-  if (dst === null) fail(ctx, `${host.text}: Temporary failure in name resolution\nCannot handle "host" cmdline arg \`${host.text}' on position 1 (argc ${host.argc})\n`, 2);
+  if (dst === null) fail(ctx, `${host.text}: ${unresolvable(host.text)}\nCannot handle "host" cmdline arg \`${host.text}' on position 1 (argc ${host.argc})\n`, 2);
   let packetLen = 60;
   if (len) {
     const n = /^0[xX][0-9a-fA-F]+$/.test(len.text) ? parseInt(len.text, 16) : /^0[0-7]*$/.test(len.text) ? parseInt(len.text, 8) : /^[1-9]\d*$/.test(len.text) ? Number(len.text) : NaN;
