@@ -32,7 +32,7 @@ export function runCommand(world: World, on: string, line: string, opts: { shell
     if (p.join === '||' && exit === 0) continue;
     world.advance(COMMAND_START_MS);
     try {
-      exit = runArgv({ ...ctx, ns }, p.argv.map((a) => a.replace(/\$\?/g, String(exit))));
+      exit = runArgv({ ...ctx, ns }, p.argv.map((a) => (a.includes('$?') ? a.replaceAll('$?', String(exit)) : a)));
     } catch (e) {
       ctx.err.push(`${p.argv[0]}: internal simulator error: ${(e as Error).message}\n`);
       exit = 70;

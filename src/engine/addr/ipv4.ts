@@ -48,6 +48,9 @@ function strtoulDigits(s: string): number | null {
  * too). Note the difference from iproute2, for which "127.1" is 127.1.0.0.
  */
 export function parseInetAton(text: string): Ipv4 | null {
+  // the common case, four plain decimal parts, without splitting and regexes
+  const plain = plainDottedQuad(text);
+  if (plain !== undefined) return plain;
   const parts = text.split('.');
   if (parts.length > 4) return null;
   const nums: number[] = [];
@@ -62,6 +65,30 @@ export function parseInetAton(text: string): Ipv4 | null {
   const last = nums.pop()!;
   if (nums.some((n) => n > 255) || last >= 2 ** (8 * (4 - nums.length))) return null;
   return asIpv4(nums.reduce((v, n, i) => v + n * 2 ** (8 * (3 - i)), 0) + last);
+}
+
+/** "a.b.c.d" with decimal parts 0–255 and no leading zeros (which inet_aton would read as octal), else undefined. */
+function plainDottedQuad(text: string): Ipv4 | undefined {
+  let value = 0;
+  let part = 0;
+  let digits = 0;
+  let dots = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      if (digits === 1 && part === 0) return undefined;
+      if (++digits > 3) return undefined;
+      part = part * 10 + (c - 48);
+    } else if (c === 46 && digits > 0 && dots < 3) {
+      if (part > 255) return undefined;
+      value = value * 256 + part;
+      part = 0;
+      digits = 0;
+      dots++;
+    } else return undefined;
+  }
+  if (dots !== 3 || digits === 0 || part > 255) return undefined;
+  return asIpv4(value * 256 + part);
 }
 
 /** Strict dotted quad, as inet_aton-free tools (ping, sysctl-free code paths) expect. */
