@@ -8,6 +8,8 @@ import { doNetns } from './netns';
 
 export interface IpOpts {
   brief: boolean;
+  /** -o, -oneline: one record per line, continuation lines joined with a backslash */
+  oneline?: boolean;
   family?: 4 | 6;
 }
 
@@ -85,7 +87,9 @@ export function ip(ctx: Ctx, argv: string[]): void {
       const fam = argv[++i];
       if (fam === 'inet') o.family = 4;
       else if (fam === 'inet6') o.family = 6;
-    } else if (['-s', '-d', '-r', '-N', '-a', '-o', '-c', '-details', '-stats', '-statistics', '-color', '-oneline', '-resolve', '-numeric'].includes(opt) || /^-c(olor)?=/.test(opt)) {
+    } else if (opt === '-o' || opt === '-oneline') {
+      o.oneline = true;
+    } else if (['-s', '-d', '-r', '-N', '-a', '-c', '-details', '-stats', '-statistics', '-color', '-resolve', '-numeric'].includes(opt) || /^-c(olor)?=/.test(opt)) {
       // accepted, without effect on what we print
     } else if (opt === '-V' || opt === '-Version') {
       ctx.out.push('ip utility, iproute2-6.1.0, libbpf 1.1.2\n');

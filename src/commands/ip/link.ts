@@ -255,6 +255,6 @@ export function linkShow(ctx: Ctx, args: string[], o: IpOpts, link: boolean): vo
   if (type !== undefined) devs = devs.filter((d) => (type === 'veth' || type === 'bridge' ? d.kind === type : false));
   if (up) devs = devs.filter((d) => d.adminUp);
   if (!link && o.family) devs = devs.filter((d) => hasFamilyAddrs(d, o.family!));
-  const so: ShowOpts = { brief: o.brief, family: o.family, link };
+  const so: ShowOpts = { brief: o.brief, family: o.family, link, oneline: o.oneline };
   for (const d of devs) ctx.out.push(formatLink(d, so));
 }

@@ -9,6 +9,7 @@ export interface ShowOpts {
   brief: boolean;
   family?: 4 | 6;
   link: boolean; // ip link (mode DEFAULT) vs ip addr
+  oneline?: boolean; // ip -o
 }
 
 /** The interface name with its "@peer" suffix, and whether that peer lives in another namespace. */
@@ -47,6 +48,7 @@ export function formatLink(dev: Netdev, o: ShowOpts): string {
     const addrs = briefAddrs(dev, o.family);
     return `${pad(label, 16)} ${pad(state, 14)} ${addrs.map((a) => `${a} `).join('')}\n`;
   }
+  if (o.oneline && !o.link) return onelineAddrs(dev, o.family);
   let s = `${dev.ifindex}: ${label}: ${linkFlags(dev, mdown)} mtu ${dev.mtu} qdisc ${dev.qdisc} `;
   if (dev.master) s += `master ${dev.master.name} `;
   s += `state ${state} `;
@@ -73,6 +75,24 @@ export function formatLink(dev: Netdev, o: ShowOpts): string {
       for (const a of v6) s += `    inet6 ${a.addr} scope ${a.scope} \n       valid_lft forever preferred_lft forever\n`;
     }
   }
+  // ip -o link: the record's lines joined by a backslash (print_linkinfo's _SL_)
+  if (o.oneline) s = s.replace(/\n(?=.)/g, '\\');
+  return s;
+}
+
+/** ip -o addr: one line per address, "IDX: DEV    inet …\       valid_lft …"; devices without any are left out. */
+function onelineAddrs(dev: Netdev, family?: 4 | 6): string {
+  const head = `${dev.ifindex}: ${dev.name}    `;
+  const tail = '\\       valid_lft forever preferred_lft forever\n';
+  let s = '';
+  if (family !== 6) {
+    for (const a of dev.addrs) {
+      s += `${head}inet ${formatIpv4(a.local)}/${a.plen} `;
+      if (a.broadcast !== undefined) s += `brd ${formatIpv4(a.broadcast)} `;
+      s += `scope ${scopeName(a.scope)} ${a.secondary ? 'secondary ' : ''}${a.label}${tail}`;
+    }
+  }
+  if (family !== 4) for (const a of ipv6Addrs(dev)) s += `${head}inet6 ${a.addr} scope ${a.scope} ${tail}`;
   return s;
 }
 
