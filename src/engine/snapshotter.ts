@@ -25,6 +25,7 @@ export function takeSnapshot(w: World): WorldSnapshot {
         addrs: d.addrs.map((a) => ({ addr: formatIpv4(a.local), prefixlen: a.plen, secondary: a.secondary })),
       })),
     })),
-    lans: w.lans.map((l) => ({ name: l.name, members: l.members.map((m) => ({ ...m })) })),
+    // a member whose interface was deleted (ip link del) is no longer plugged in
+    lans: w.lans.map((l) => ({ name: l.name, members: l.members.filter((m) => w.netns(m.netns)?.devByName(m.dev)?.kind === 'veth').map((m) => ({ ...m })) })),
   };
 }

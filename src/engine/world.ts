@@ -7,7 +7,7 @@ import type { WorldSnapshot } from './snapshot';
 import { Netns, type InetPeer, type NetnsRole, type Socket } from './netns/netns';
 import type { Loopback } from './netns/netdev';
 import { addAddress } from './netns/devinet';
-import { createBridge, createVeth, setLinkUp, setMaster } from './netns/link';
+import { createBridge, createVeth, deleteLink, setLinkUp, setMaster } from './netns/link';
 import { takeSnapshot } from './snapshotter';
 import type { NeighSave } from './neighbour/neighbour';
 
@@ -157,11 +157,40 @@ export class World {
     return ns;
   }
 
+  /**
+   * `ip netns del`: the namespace goes and its devices with it (cleanup_net); a veth takes its
+   * peer along wherever that is, so the bridge port or LAN port at the other end disappears too.
+   */
   deleteNetns(name: string): void {
     const ns = this.namespaces.get(name);
     if (!ns) throw new Error(`Cannot remove namespace file "/run/netns/${name}": No such file or directory`);
+    for (const dev of ns.devList()) if (dev.kind !== 'loopback' && ns.devs.get(dev.ifindex) === dev) deleteLink(dev);
     this.namespaces.delete(name);
+    for (const other of this.namespaces.values()) other.nsids.delete(ns);
+    if (ns.role === 'lan') {
+      const i = this.lans.findIndex((l) => LAN_NS_PREFIX + l.name === name);
+      if (i >= 0) this.lans.splice(i, 1);
+    }
+    for (const lan of this.lans) {
+      const kept = lan.members.filter((m) => m.netns !== name);
+      lan.members.splice(0, lan.members.length, ...kept);
+    }
+    const links = this.links.filter(([a, b]) => a.split(':')[0] !== name && b.split(':')[0] !== name);
+    this.links.splice(0, this.links.length, ...links);
     this.touch();
+  }
+
+  /** Take a machine (or pod) off the lab: its namespace and every cable into it. */
+  removeHost(name: string): void {
+    const ns = this.namespaces.get(name);
+    if (!ns || ns.role !== 'host') throw new Error(`no host "${name}"`);
+    this.deleteNetns(name);
+  }
+
+  /** Take a LAN switch away: its ports go, and with them the members' interfaces on it. */
+  removeLan(name: string): void {
+    if (!this.lans.some((l) => l.name === name)) throw new Error(`no LAN "${name}"`);
+    this.deleteNetns(LAN_NS_PREFIX + name);
   }
 
   /** A host as the oracle builds one: a namespace with lo up. */
