@@ -23,7 +23,7 @@ export function runCommand(world: World, on: string, line: string, opts: { shell
   world.drainTrace();
   if (!ns) return { stdout: '', stderr: `${shell}: cannot enter namespace "${on}"\n`, exit: 1, trace: [] };
   const t = tokenize(line);
-  if (!t.ok) return { stdout: '', stderr: shell === 'sh' ? `sh: 1: ${t.error}\n` : `bash: ${t.error}\n`, exit: 2, trace: [] };
+  if (!t.ok) return { stdout: '', stderr: shell === 'sh' ? `sh: 1: ${t.dash}\n` : `bash: ${t.error}\n`, exit: 2, trace: [] };
   const ctx: Ctx = { world, ns, out: [], err: [], shell };
   let exit = 0;
   world.budgetUsed = 0;

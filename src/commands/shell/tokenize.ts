@@ -10,7 +10,11 @@ export interface Pipeline {
   join: Joiner;
 }
 
-export type TokenizeResult = { ok: true; list: Pipeline[] } | { ok: false; error: string };
+/** On a syntax error: bash's words (`error`) and dash's (`dash`), which `sh -c` prints. */
+export type TokenizeResult = { ok: true; list: Pipeline[] } | { ok: false; error: string; dash: string };
+
+const unexpected = (tok: string) => ({ ok: false as const, error: `syntax error near unexpected token \`${tok}'`, dash: `Syntax error: "${tok}" unexpected` });
+const UNTERMINATED = { ok: false as const, error: 'Syntax error: Unterminated quoted string', dash: 'Syntax error: Unterminated quoted string' };
 
 export function tokenize(line: string): TokenizeResult {
   const list: Pipeline[] = [];
@@ -23,9 +27,9 @@ export function tokenize(line: string): TokenizeResult {
     word = '';
     inWord = false;
   };
-  const endCommand = (next: Joiner): string | null => {
+  const endCommand = (next: Joiner | ';;'): TokenizeResult | null => {
     endWord();
-    if (argv.length === 0) return next === ';' ? `syntax error near unexpected token \`;'` : `syntax error near unexpected token \`${next}'`;
+    if (argv.length === 0 || next === ';;') return unexpected(next);
     list.push({ argv, join });
     argv = [];
     join = next;
@@ -38,7 +42,7 @@ export function tokenize(line: string): TokenizeResult {
       inWord = true;
     } else if (c === "'") {
       const j = line.indexOf("'", i + 1);
-      if (j < 0) return { ok: false, error: 'Syntax error: Unterminated quoted string' };
+      if (j < 0) return UNTERMINATED;
       word += line.slice(i + 1, j);
       inWord = true;
       i = j;
@@ -49,7 +53,7 @@ export function tokenize(line: string): TokenizeResult {
         if (line[j] === '\\' && j + 1 < line.length && '"\\$`'.includes(line[j + 1])) j++;
         s += line[j++];
       }
-      if (j >= line.length) return { ok: false, error: 'Syntax error: Unterminated quoted string' };
+      if (j >= line.length) return UNTERMINATED;
       word += s;
       inWord = true;
       i = j;
@@ -58,15 +62,16 @@ export function tokenize(line: string): TokenizeResult {
     } else if (c === ' ' || c === '\t') {
       endWord();
     } else if (c === ';') {
-      const e = endCommand(';');
-      if (e) return { ok: false, error: e };
+      // ";;" only means something inside case … esac, which Hoplab's shell has not
+      const e = endCommand(line[i + 1] === ';' ? ';;' : ';');
+      if (e) return e;
     } else if (c === '&' && line[i + 1] === '&') {
       const e = endCommand('&&');
-      if (e) return { ok: false, error: e };
+      if (e) return e;
       i++;
     } else if (c === '|' && line[i + 1] === '|') {
       const e = endCommand('||');
-      if (e) return { ok: false, error: e };
+      if (e) return e;
       i++;
     } else {
       word += c;
@@ -75,6 +80,6 @@ export function tokenize(line: string): TokenizeResult {
   }
   endWord();
   if (argv.length) list.push({ argv, join });
-  else if (list.length && join !== ';') return { ok: false, error: `syntax error: unexpected end of file` };
+  else if (list.length && join !== ';') return { ok: false, error: 'syntax error: unexpected end of file', dash: 'Syntax error: end of file unexpected' };
   return { ok: true, list };
 }
