@@ -29,7 +29,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const CHROMIUM = '/usr/bin/chromium';
 const PORT = 4319;
 const BASE = `http://127.0.0.1:${PORT}`;
-const LOAD_RUNS = 7;
+const LOAD_RUNS = 9;
 const FRAME_RUNS = 5;
 
 // ---- bundle --------------------------------------------------------------------------------------

@@ -83,13 +83,14 @@ export function cpuNow(): number {
  * idle machine CPU time equals wall time, and on a busy one (CI, other jobs on two cores) it does
  * not count the time the process spent waiting for a core. `clock: 'wall'` uses performance.now().
  */
-export function timeOp(op: () => unknown, o: { runs: number; inner: number; warmup?: number; unit: 'ns' | 'µs' | 'ms'; clock?: 'cpu' | 'wall' }): number[] {
+export function timeOp(op: () => unknown, o: { runs: number; inner: number; warmup?: number; unit: 'ns' | 'µs' | 'ms'; clock?: 'cpu' | 'wall'; beforeRun?: () => void }): number[] {
   const warm = o.warmup ?? Math.max(1, o.inner);
   for (let i = 0; i < warm; i++) op();
   const scale = SCALE[o.unit]!;
   const now = o.clock === 'wall' ? () => performance.now() : cpuNow;
   const out: number[] = [];
   for (let r = 0; r < o.runs; r++) {
+    o.beforeRun?.();
     const t0 = now();
     for (let i = 0; i < o.inner; i++) op();
     out.push(((now() - t0) * scale) / o.inner);

@@ -23,7 +23,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const shared = path.resolve(process.env.HOPLAB_SHARED ?? path.join(root, '..', 'shared'));
 export const SEED_SCENARIO = path.join(shared, 'conformance', 'scenarios', 'k8s-lab-routes-forwarding-on.json');
 const RECORDER = path.join(shared, 'oracle', 'record.mjs');
-const LINUX_RUNS = 3;
+const LINUX_RUNS = 5;
 
 /** Why Linux namespaces cannot be used here, or null when they can. */
 function unavailable(): string | null {

@@ -14,7 +14,7 @@ import { parseDottedQuad } from '../src/engine/addr/ipv4';
 import { brFdbLearn } from '../src/engine/bridge/fdb';
 import type { Bridge } from '../src/engine/netns/netdev';
 import { buildCluster, type Cluster } from './cluster';
-import { cpuNow, emitFigures, figure, heapUsed, log, timeOp, type Figure } from './lib';
+import { cpuNow, emitFigures, figure, gc, heapUsed, log, timeOp, type Figure } from './lib';
 
 const PODS_PER_NODE = 20;
 
@@ -71,7 +71,7 @@ function clusterFigures(nodes: number, o: { buildRuns: number; matrixRuns: numbe
     figure(
       id('trace'),
       'µs',
-      timeOp(() => probe(lab.world, from.name, to.addr, { trace: true }), { runs: 15, inner: 5, warmup: 5, unit: 'µs' }),
+      timeOp(() => probe(lab.world, from.name, to.addr, { trace: true }), { runs: 21, inner: 10, warmup: 5, unit: 'µs', beforeRun: gc }),
       `${from.name} -> ${to.addr} traced, cold caches: ${first.trace.length} events (ARP is flooded to ${nodes} ports)`,
     ),
   );
@@ -84,6 +84,7 @@ function clusterFigures(nodes: number, o: { buildRuns: number; matrixRuns: numbe
   };
   const samples: number[] = [];
   for (let r = 0; r < o.matrixRuns; r++) {
+    gc();
     const t0 = cpuNow();
     const ok = matrix();
     samples.push(cpuNow() - t0);
@@ -97,7 +98,7 @@ export function scaleFigures(quick = false): Figure[] {
   const figs: Figure[] = [];
   for (const [nodes, runs] of [
     [100, { buildRuns: 5, matrixRuns: 5 }],
-    [500, { buildRuns: quick ? 1 : 3, matrixRuns: quick ? 1 : 3 }],
+    [500, { buildRuns: quick ? 1 : 3, matrixRuns: quick ? 1 : 5 }],
   ] as const) {
     const t0 = performance.now();
     figs.push(...clusterFigures(nodes, runs));
