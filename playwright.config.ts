@@ -3,8 +3,24 @@ import { defineConfig, devices } from '@playwright/test';
 // End-to-end specs drive Debian's Chromium (/usr/bin/chromium; `npm run test:e2e` checks it is
 // installed first) against a production build served by `vite preview`.
 // Specs save their own screenshots under tests/e2e/screenshots/.
-const PORT = 4173;
+//
+// HOPLAB_E2E_PORT picks the preview port (default 4173), so that two checkouts, or two people in
+// one, can run the suite side by side. The suite always builds and serves its own preview: a
+// server already listening on the port (maybe someone else's stale build) is an error, never
+// silently tested, unless HOPLAB_E2E_REUSE=1 asks for it.
+const PORT = e2ePort(process.env.HOPLAB_E2E_PORT);
+const REUSE = process.env.HOPLAB_E2E_REUSE === '1';
 const isCI = !!process.env.CI;
+const OUT_DIR = `dist/e2e-${PORT}`;
+
+function e2ePort(raw: string | undefined): number {
+  if (raw === undefined || raw.trim() === '') return 4173;
+  const port = Number(raw);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) {
+    throw new Error(`HOPLAB_E2E_PORT must be a TCP port number (1-65535), not ${JSON.stringify(raw)}`);
+  }
+  return port;
+}
 
 export const E2E_JSON_REPORT = 'playwright-report/results.json';
 
@@ -47,9 +63,10 @@ export default defineConfig({
     },
   ],
   webServer: {
-    command: `npx vite build && npx vite preview --host 127.0.0.1 --port ${PORT} --strictPort`,
+    // Each port builds into its own folder, so parallel runs never serve each other's files.
+    command: `npx vite build --outDir ${OUT_DIR} --emptyOutDir && npx vite preview --outDir ${OUT_DIR} --host 127.0.0.1 --port ${PORT} --strictPort`,
     url: `http://127.0.0.1:${PORT}`,
-    reuseExistingServer: !isCI,
+    reuseExistingServer: REUSE,
     timeout: 180_000,
     stdout: 'ignore',
     stderr: 'pipe',
