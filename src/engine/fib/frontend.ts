@@ -151,8 +151,11 @@ function nexthopOf(ns: Netns, r: FibRoute, daddr: Ipv4): { gw?: Ipv4; nexthop: I
     ns.redirects.delete(daddr);
     redirected = undefined;
   }
+  // rt_set_nexthop(): a gateway counts only with link scope; one that is a local address (host
+  // scope) leaves the destination on link, as if no gateway were given
+  const routeGw = r.nh?.gw !== undefined && r.nh.scope === RT_SCOPE.link ? r.nh.gw : undefined;
   // an exception only applies to a route through a gateway
-  const gw = r.nh?.gw !== undefined ? (redirected ?? r.nh.gw) : r.nh?.gw;
+  const gw = routeGw !== undefined ? (redirected ?? routeGw) : undefined;
   return { gw, nexthop: gw ?? daddr };
 }
 
