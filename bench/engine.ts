@@ -11,7 +11,7 @@ import { probe, World } from '../src/engine';
 import { runCommand } from '../src/commands';
 import { buildWorld } from '../src/scenarios/runner';
 import { seededRng } from '../src/engine/sim/rng';
-import { emitFigures, figure, gc, log, timeOp, type Figure } from './lib';
+import { emitFigures, figure, log, timeOp, type Figure } from './lib';
 
 /** The lesson's lab with routes and forwarding on (preset "routed"): 3 nodes, 3 pods. */
 export const seedLab = (): World => buildWorld({ name: 'seed', preset: 'routed', steps: [] });
@@ -100,7 +100,7 @@ function seedFigures(): Figure[] {
   };
   const reach = matrix();
   if (reach !== 30) throw new Error(`seed matrix: ${reach}/30 pairs reachable`);
-  out.push(figure('matrix.seed', 'ms', timeOp(matrix, { runs: 15, inner: 50, unit: 'ms', beforeRun: gc }), '30 ordered pairs of the 6 seed hosts, one ping verdict each (probe, cold caches)'));
+  out.push(figure('matrix.seed', 'ms', timeOp(matrix, { runs: 15, inner: 50, unit: 'ms' }), '30 ordered pairs of the 6 seed hosts, one ping verdict each (probe, cold caches)'));
   return out;
 }
 

@@ -14,7 +14,7 @@ import { parseDottedQuad } from '../src/engine/addr/ipv4';
 import { brFdbLearn } from '../src/engine/bridge/fdb';
 import type { Bridge } from '../src/engine/netns/netdev';
 import { buildCluster, type Cluster } from './cluster';
-import { cpuNow, emitFigures, figure, gc, heapUsed, log, timeOp, type Figure } from './lib';
+import { cpuNow, emitFigures, figure, heapUsed, log, timeOp, type Figure } from './lib';
 
 const PODS_PER_NODE = 20;
 
@@ -71,7 +71,7 @@ function clusterFigures(nodes: number, o: { buildRuns: number; matrixRuns: numbe
     figure(
       id('trace'),
       'µs',
-      timeOp(() => probe(lab.world, from.name, to.addr, { trace: true }), { runs: 21, inner: 10, warmup: 5, unit: 'µs', beforeRun: gc }),
+      timeOp(() => probe(lab.world, from.name, to.addr, { trace: true }), { runs: 21, inner: 10, warmup: 5, unit: 'µs' }),
       `${from.name} -> ${to.addr} traced, cold caches: ${first.trace.length} events (ARP is flooded to ${nodes} ports)`,
     ),
   );
@@ -84,7 +84,6 @@ function clusterFigures(nodes: number, o: { buildRuns: number; matrixRuns: numbe
   };
   const samples: number[] = [];
   for (let r = 0; r < o.matrixRuns; r++) {
-    gc();
     const t0 = cpuNow();
     const ok = matrix();
     samples.push(cpuNow() - t0);
