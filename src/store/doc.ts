@@ -3,7 +3,8 @@
  *
  * A lab is a base scenario (topology + setup commands, usually a preset) followed by the ordered
  * list of operations the student performed: commands typed in a terminal or run by the UI, and
- * topology edits that have no shell equivalent (a new machine, a LAN switch, a cable). Replaying
+ * topology edits that have no shell equivalent (a new machine, a LAN switch, a cable, deleting a
+ * machine or a switch). Replaying
  * the document on a fresh World is deterministic, so undo/redo, autosave and import/export all
  * work on this plain data. Positions of nodes the student moved by hand ride along.
  *
@@ -37,7 +38,11 @@ export type LabOp =
   /** one more "host:ifname" plugged into an existing LAN */
   | { kind: 'lan-member'; lan: string; member: string }
   /** a point-to-point cable between "hostA:if" and "hostB:if" */
-  | { kind: 'link'; a: string; b: string };
+  | { kind: 'link'; a: string; b: string }
+  /** a machine (or pod) taken off the lab: its namespace, its interfaces and their veth peers */
+  | { kind: 'remove-host'; name: string }
+  /** a LAN switch taken away, with every cable plugged into it */
+  | { kind: 'remove-lan'; name: string };
 
 export interface XY {
   x: number;
@@ -105,6 +110,10 @@ export function describeOp(op: LabOp): string {
       return `cable from ${op.member} into LAN switch ${op.lan}`;
     case 'link':
       return `cable ${op.a} ⇄ ${op.b}`;
+    case 'remove-host':
+      return `deleted machine ${op.name}: its network namespace, its interfaces and the cables into it`;
+    case 'remove-lan':
+      return `deleted LAN switch ${op.name} and every cable plugged into it`;
   }
 }
 

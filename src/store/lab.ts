@@ -4,7 +4,7 @@
  * It owns the World, a fresh WorldSnapshot after every change, and the lab document that can
  * rebuild the World by replay. Every change goes through here: commands typed in terminals
  * (`run`), edits made with the canvas and inspector (`edit`, atomic: a failing edit changes
- * nothing), and topology operations (`addTopology`). Components read `snapshot`; nobody keeps
+ * nothing), and topology operations (`addTopology`: add or delete a machine, a switch, a cable). Components read `snapshot`; nobody keeps
  * a copy of network state.
  */
 import type { StateCreator } from 'zustand';
@@ -77,7 +77,7 @@ export interface LabSlice {
   query: (on: string, line: string) => CommandResult;
   /** Run one or more lines as one atomic UI edit: all succeed, or nothing changes and the error is returned. */
   edit: (on: string, lines: string | string[]) => EditResult;
-  /** A topology operation (new host, LAN, cable). Atomic like `edit`. */
+  /** A topology operation (new host, LAN, cable; deleting a host or a LAN). Atomic like `edit`. */
   addTopology: (op: Exclude<LabOp, { kind: 'cmd' }>) => EditResult;
   /** Several commands and topology operations as one atomic, undoable edit. */
   apply: (steps: EditStep[]) => EditResult;
@@ -113,6 +113,14 @@ function runSafely(world: World, on: string, line: string): { result: CommandRes
   }
 }
 
+/** The selection, less whatever the new snapshot no longer has (a deleted machine or switch). */
+function keptSelection(s: Pick<LabSlice, 'selectedHost' | 'selectedLan'>, snapshot: WorldSnapshot): Pick<LabSlice, 'selectedHost' | 'selectedLan'> {
+  return {
+    selectedHost: s.selectedHost && snapshot.netns.some((n) => n.name === s.selectedHost) ? s.selectedHost : null,
+    selectedLan: s.selectedLan && snapshot.lans.some((l) => l.name === s.selectedLan) ? s.selectedLan : null,
+  };
+}
+
 function errorOf(r: CommandResult): string {
   return (r.stderr || r.stdout).trim() || `exit status ${r.exit}`;
 }
@@ -141,8 +149,8 @@ export const createLabSlice =
       const s = get();
       const history = checkpoint ? record(s.history, s.doc) : s.history;
       const snapshot = world.snapshot();
-      const selectedHost = s.selectedHost && snapshot.netns.some((n) => n.name === s.selectedHost) ? s.selectedHost : null;
-      set({ world, doc, history, snapshot, selectedHost, canUndo: canUndo(history), canRedo: canRedo(history), ...extra });
+      const { selectedHost, selectedLan } = keptSelection(s, snapshot);
+      set({ world, doc, history, snapshot, selectedHost, selectedLan, canUndo: canUndo(history), canRedo: canRedo(history), ...extra });
       saveLab(storage, doc, storageKey);
     };
 
@@ -351,7 +359,7 @@ export const createLabSlice =
         }
       }
       const snapshot = world.snapshot();
-      const selectedHost = s.selectedHost && snapshot.netns.some((n) => n.name === s.selectedHost) ? s.selectedHost : null;
+      const { selectedHost, selectedLan } = keptSelection(s, snapshot);
       const what = verb === 'Undo' ? describeChange(doc, s.doc) : describeChange(s.doc, doc);
       set({
         world,
@@ -359,6 +367,7 @@ export const createLabSlice =
         doc,
         history,
         selectedHost,
+        selectedLan,
         canUndo: canUndo(history),
         canRedo: canRedo(history),
         activity: log([{ on: null, text: `${verb}: ${what}`, command: false, ok: true, source: 'lab' }]),

@@ -25,6 +25,17 @@ describe('lab files', () => {
     expect(r).toEqual({ ok: true, doc });
   });
 
+  it('reads the delete operations and refuses them without a name', () => {
+    const withDeletes: LabDoc = { ...doc, ops: [...doc.ops, { kind: 'remove-host', name: 'node04' }, { kind: 'remove-lan', name: 'lan0' }] };
+    expect(parseLab(serializeLab(withDeletes))).toEqual({ ok: true, doc: withDeletes });
+    const bad = JSON.parse(serializeLab(withDeletes));
+    bad.ops[3] = { kind: 'remove-host', name: '' };
+    bad.ops[4] = { kind: 'remove-lan' };
+    const r = parseLab(JSON.stringify(bad));
+    expect(r.ok).toBe(false);
+    expect(!r.ok && r.error).toMatch(/ops\[3\]\.name: must not be empty; ops\[4\]\.name/);
+  });
+
   it('rejects text that is not JSON', () => {
     const r = parseLab('{"format": "hoplab-lab", ');
     expect(r.ok).toBe(false);

@@ -38,6 +38,8 @@ export const OpSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('lan'), name, members: z.array(member) }),
   z.object({ kind: z.literal('lan-member'), lan: name, member }),
   z.object({ kind: z.literal('link'), a: member, b: member }),
+  z.object({ kind: z.literal('remove-host'), name }),
+  z.object({ kind: z.literal('remove-lan'), name }),
 ]);
 
 const XYSchema = z.object({ x: z.number().finite(), y: z.number().finite() });

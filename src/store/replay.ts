@@ -26,6 +26,12 @@ export function applyOp(world: World, op: LabOp): CommandResult | null {
     case 'link':
       world.addLink(op.a, op.b);
       return null;
+    case 'remove-host':
+      world.removeHost(op.name);
+      return null;
+    case 'remove-lan':
+      world.removeLan(op.name);
+      return null;
   }
 }
 

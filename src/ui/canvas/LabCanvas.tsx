@@ -1,7 +1,9 @@
 /**
  * The canvas: the topology drawn live from the store's snapshot. Positions come from the lab
  * document (moved by hand) or elk (automatic); dragging a box records its position (undoable),
- * dragging a machine's + onto a switch or another machine plugs in a cable.
+ * dragging a machine's + onto a switch or another machine plugs in a cable. Delete (or
+ * Backspace) with the focus on the canvas deletes the selected machine, pod or switch, exactly
+ * as the inspector's delete buttons do (one undo step).
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import {
@@ -19,11 +21,13 @@ import {
   type OnNodeDrag,
 } from '@xyflow/react';
 import { netnsCreators, useStore } from '../../store';
-import { buildGraph, type LabNode } from './graph';
+import { buildGraph, podOwners, type LabNode } from './graph';
+import { deleteMachineSteps, deletePodCommands } from '../layout/plans';
 import { elkInput, elkLayout } from './layout';
 import { planConnection } from './connect';
 import { nodeTypes } from './nodes';
 import { edgeTypes } from './LinkEdge';
+import { isTypingTarget } from '../layout/shortcuts';
 
 /** Room around the lab when fitting: the bottom keeps clear of the activity bar. */
 const FIT_PADDING = { top: '36px', left: '56px', right: '40px', bottom: '64px' } as const;
@@ -143,8 +147,43 @@ export function LabCanvas() {
     [snapshot, addTopology, selectHost],
   );
 
+  const apply = useStore((s) => s.apply);
+  const edit = useStore((s) => s.edit);
+  const closeTerminal = useStore((s) => s.closeTerminal);
+  // Delete/Backspace on a focused box (a click focuses it too); bridges and the pane are left alone
+  const onKeyDown = useCallback(
+    (e: React.KeyboardEvent) => {
+      if (readonly || (e.key !== 'Delete' && e.key !== 'Backspace') || e.ctrlKey || e.metaKey || e.altKey) return;
+      if (!(e.target instanceof HTMLElement) || isTypingTarget(e.target)) return;
+      const id = e.target.closest('.react-flow__node')?.getAttribute('data-id');
+      const node = graph.nodes.find((n) => n.id === id);
+      if (!node) return;
+      if (node.type === 'lan') {
+        e.preventDefault();
+        apply([{ kind: 'remove-lan', name: node.data.lan }]);
+        return;
+      }
+      const name = netnsOfNode(node);
+      const ns = name ? snapshot.netns.find((n) => n.name === name) : undefined;
+      if (!ns) return;
+      e.preventDefault();
+      const owner = podOwners(snapshot, creators)[ns.name];
+      if (owner) {
+        if (edit(owner, deletePodCommands(ns, owner)).ok) {
+          closeTerminal(ns.name);
+          selectHost(owner);
+        }
+      } else {
+        const steps = deleteMachineSteps(snapshot, creators, ns.name);
+        if (apply(steps).ok) for (const st of steps) if (st.kind === 'remove-host') closeTerminal(st.name);
+      }
+    },
+    [readonly, graph, snapshot, creators, apply, edit, closeTerminal, selectHost],
+  );
+
   return (
     <ReactFlow<LabNode>
+      onKeyDown={onKeyDown}
       nodes={nodes}
       edges={graph.edges}
       nodeTypes={nodeTypes}
@@ -174,7 +213,9 @@ export function LabCanvas() {
       fitViewOptions={{ padding: FIT_PADDING, maxZoom: 1.1 }}
       aria-label="Network canvas"
       ariaLabelConfig={{
-        'node.a11yDescription.default': 'Press Enter to select this box and edit it in the inspector; double-click opens a terminal.',
+        'node.a11yDescription.default': readonly
+          ? 'Press Enter to select this box and see it in the inspector; double-click opens a terminal.'
+          : 'Press Enter to select this box and edit it in the inspector, Delete to delete it (Ctrl+Z undoes); double-click opens a terminal.',
       }}
     >
       <Background variant={BackgroundVariant.Dots} gap={20} size={1.3} color="#c9d1dc" />

@@ -5,10 +5,11 @@
  */
 import { useEffect, useId, useMemo, useRef, useState, type FormEvent } from 'react';
 import type { DevSnapshot, NetnsSnapshot } from '../../engine/snapshot';
-import { netnsCreators, useStore } from '../../store';
+import { netnsCreators, useStore, type EditStep } from '../../store';
 import { podOwners, portState } from '../canvas/graph';
 import { nextIfName } from '../canvas/connect';
 import { cls, STATE_ICON, STATE_LABEL } from '../canvas/nodes';
+import { deleteMachineSteps, deletePodCommands, previewLine } from '../layout/plans';
 import { CommandPreview, InlineError, useEdit } from './useEdit';
 import { Lesson } from './Lesson';
 
@@ -120,6 +121,7 @@ function HostInspector({ ns }: { ns: NetnsSnapshot }) {
       <Interfaces ns={ns} />
       {!readonly && <Connect ns={ns} />}
       {!readonly && owner && <DeletePod ns={ns} owner={owner} />}
+      {!readonly && !owner && <DeleteMachine ns={ns} />}
     </>
   );
 }
@@ -599,11 +601,7 @@ function Connect({ ns }: { ns: NetnsSnapshot }) {
   );
 }
 
-/** Delete a pod as a CNI plugin's DEL does: remove its veth pair from the node, then the namespace. */
-export function deletePodCommands(ns: NetnsSnapshot, owner: string): string[] {
-  const peers = ns.devs.filter((d) => d.kind === 'veth' && d.peer?.netns === owner).map((d) => `ip link del ${d.peer!.dev}`);
-  return [...peers, `ip netns del ${ns.name}`];
-}
+export { deletePodCommands };
 
 function DeletePod({ ns, owner }: { ns: NetnsSnapshot; owner: string }) {
   const { run, error } = useEdit();
@@ -621,6 +619,42 @@ function DeletePod({ ns, owner }: { ns: NetnsSnapshot; owner: string }) {
           }}
         >
           Delete {ns.name}
+        </button>
+      </div>
+      <p className="hint" style={{ marginTop: 8 }}>Undo (Ctrl+Z) brings it back.</p>
+      <InlineError error={error} />
+    </Section>
+  );
+}
+
+/** Delete a machine (and the pods drawn inside it): like `ip netns del`, its veths and their peers go too. */
+function DeleteMachine({ ns }: { ns: NetnsSnapshot }) {
+  const { runSteps, error } = useEdit();
+  const snapshot = useStore((s) => s.snapshot);
+  const base = useStore((s) => s.doc.base);
+  const ops = useStore((s) => s.doc.ops);
+  const closeTerminal = useStore((s) => s.closeTerminal);
+  const steps = useMemo(() => deleteMachineSteps(snapshot, netnsCreators({ base, ops }), ns.name), [snapshot, base, ops, ns.name]);
+  const gone = steps.flatMap((s) => (s.kind === 'remove-host' ? [s.name] : []));
+  const pods = gone.filter((n) => n !== ns.name);
+  const cables = ns.devs.filter((d) => d.kind === 'veth' && d.peer).length;
+  return (
+    <Section title="Delete machine" label="delete">
+      <p className="hint" style={{ marginBottom: 8 }}>
+        Takes {ns.name} off the lab: its namespace and interfaces
+        {cables > 0 && `, and the ${cables === 1 ? 'cable' : `${cables} cables`} into it`}
+        {pods.length > 0 && `, with its ${pods.length === 1 ? 'pod' : 'pods'} ${pods.join(', ')}`}.
+      </p>
+      <CommandPreview on="lab" lines={steps.map(previewLine)} />
+      <div style={{ display: 'flex', justifyContent: 'flex-end', marginTop: 8 }}>
+        <button
+          type="button"
+          className="btn btn--danger"
+          onClick={() => {
+            if (runSteps(steps)) for (const host of gone) closeTerminal(host);
+          }}
+        >
+          Delete machine {ns.name}
         </button>
       </div>
       <p className="hint" style={{ marginTop: 8 }}>Undo (Ctrl+Z) brings it back.</p>
@@ -710,6 +744,29 @@ function LanInspector({ lan }: { lan: string }) {
           <InlineError error={error} />
         </Section>
       )}
+      {!readonly && <DeleteLan lan={lan} members={members.map((m) => `${m.netns}:${m.dev!.name}`)} />}
     </>
+  );
+}
+
+function DeleteLan({ lan, members }: { lan: string; members: string[] }) {
+  const { runSteps, error } = useEdit();
+  const step: EditStep = { kind: 'remove-lan', name: lan };
+  return (
+    <Section title="Delete LAN switch" label="delete">
+      <p className="hint" style={{ marginBottom: 8 }}>
+        {members.length === 0
+          ? `Takes ${lan} off the lab; nothing is plugged into it.`
+          : `Takes ${lan} off the lab and unplugs every cable: ${members.join(', ')} ${members.length === 1 ? 'goes' : 'go'} too, with ${members.length === 1 ? 'its addresses' : 'their addresses'}.`}
+      </p>
+      <CommandPreview on="lab" lines={[previewLine(step)]} />
+      <div style={{ display: 'flex', justifyContent: 'flex-end', marginTop: 8 }}>
+        <button type="button" className="btn btn--danger" onClick={() => runSteps([step])}>
+          Delete LAN switch {lan}
+        </button>
+      </div>
+      <p className="hint" style={{ marginTop: 8 }}>Undo (Ctrl+Z) brings it back.</p>
+      <InlineError error={error} />
+    </Section>
   );
 }

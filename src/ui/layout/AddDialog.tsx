@@ -7,7 +7,7 @@ import { netnsCreators, nextName, useStore, type EditStep } from '../../store';
 import { podOwners } from '../canvas/graph';
 import { nextIfName } from '../canvas/connect';
 import { CommandPreview, InlineError, useEdit } from '../inspector/useEdit';
-import { addrOnly, bridgeCommands, machineSteps, nextFreeAddr, nodeNumber, podCommands } from './plans';
+import { addrOnly, bridgeCommands, machineSteps, nextFreeAddr, nodeNumber, podCommands, previewLine } from './plans';
 
 export type AddKind = 'machine' | 'pod' | 'bridge' | 'lan' | 'cable';
 
@@ -128,16 +128,7 @@ function describeSteps(steps: EditStep[]): { on: string; lines: string[] }[] {
   const out: { on: string; lines: string[] }[] = [];
   for (const s of steps) {
     const on = s.kind === 'cmd' ? s.on : 'lab';
-    const line =
-      s.kind === 'cmd'
-        ? s.run
-        : s.kind === 'host'
-          ? `# new machine ${s.name}`
-          : s.kind === 'lan'
-            ? `# new LAN switch ${s.name}${s.members.length ? ` with ${s.members.join(', ')}` : ''}`
-            : s.kind === 'lan-member'
-              ? `# cable ${s.member} into switch ${s.lan}`
-              : `# cable ${s.a} ⇄ ${s.b}`;
+    const line = previewLine(s);
     const last = out[out.length - 1];
     if (last && last.on === on) last.lines.push(line);
     else out.push({ on, lines: [line] });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bridgeCommands, machineSteps, nextFreeAddr, nodeNumber, podCommands } from './plans';
+import { bridgeCommands, deleteMachineSteps, machineSteps, nextFreeAddr, nodeNumber, podCommands, previewLine } from './plans';
 import { seedSnapshot } from '../canvas/fixture.test-data';
 
 describe('add plans', () => {
@@ -40,5 +40,15 @@ describe('add plans', () => {
       { kind: 'cmd', on: 'node04', run: 'ip addr add 192.168.1.14/24 dev eth0' },
     ]);
     expect(machineSteps('node04', '', '')).toEqual([{ kind: 'host', name: 'node04' }]);
+  });
+
+  it('deletes a node with the pods drawn inside it, a bare machine alone', () => {
+    const snap = seedSnapshot();
+    expect(deleteMachineSteps(snap, { pod1: 'node01' }, 'node01')).toEqual([
+      { kind: 'remove-host', name: 'pod1' },
+      { kind: 'remove-host', name: 'node01' },
+    ]);
+    expect(deleteMachineSteps(snap, { pod1: 'node01' }, 'node02')).toEqual([{ kind: 'remove-host', name: 'node02' }]);
+    expect(previewLine({ kind: 'remove-lan', name: 'lan0' })).toBe('# delete LAN switch lan0 (every cable into it is unplugged)');
   });
 });

@@ -1,9 +1,11 @@
 /**
- * What the Add dialogs run: the exact command lists for a new bridge or pod (what a CNI plugin
- * does), and address suggestions. Pure.
+ * What the Add dialogs and the inspector's delete buttons run: the exact command lists for a new
+ * bridge or pod (what a CNI plugin does), address suggestions, and what deleting a machine takes
+ * with it. Pure.
  */
-import type { WorldSnapshot } from '../../engine/snapshot';
+import type { NetnsSnapshot, WorldSnapshot } from '../../engine/snapshot';
 import type { EditStep } from '../../store/lab';
+import { podOwners } from '../canvas/graph';
 
 export const ipToInt = (ip: string): number => ip.split('.').reduce((n, o) => n * 256 + Number(o), 0) >>> 0;
 export const intToIp = (n: number): string => [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join('.');
@@ -75,3 +77,42 @@ export function machineSteps(name: string, lan: string, addr: string): EditStep[
 
 /** The address part of "10.244.1.1/24". */
 export const addrOnly = (cidr: string | undefined | null): string | null => (cidr ? cidr.split('/')[0] : null);
+
+/** How a step reads in a "Will run" preview: the command, or a # comment for a topology operation. */
+export function previewLine(s: EditStep): string {
+  switch (s.kind) {
+    case 'cmd':
+      return s.run;
+    case 'host':
+      return `# new machine ${s.name}`;
+    case 'lan':
+      return `# new LAN switch ${s.name}${s.members.length ? ` with ${s.members.join(', ')}` : ''}`;
+    case 'lan-member':
+      return `# cable ${s.member} into switch ${s.lan}`;
+    case 'link':
+      return `# cable ${s.a} ⇄ ${s.b}`;
+    case 'remove-host':
+      return `# delete machine ${s.name} (like ip netns del ${s.name}: its veths and their peers go too)`;
+    case 'remove-lan':
+      return `# delete LAN switch ${s.name} (every cable into it is unplugged)`;
+  }
+}
+
+/**
+ * Deleting a machine: the pods drawn inside it go first (each is its own namespace and would
+ * otherwise be left behind as a bare machine with only lo), then the machine. `creators` is
+ * netnsCreators(doc): who ran `ip netns add` for which pod.
+ */
+export function deleteMachineSteps(snapshot: WorldSnapshot, creators: Record<string, string>, name: string): EditStep[] {
+  const owners = podOwners(snapshot, creators);
+  const pods = Object.keys(owners)
+    .filter((pod) => owners[pod] === name)
+    .sort();
+  return [...pods.map((pod): EditStep => ({ kind: 'remove-host', name: pod })), { kind: 'remove-host', name }];
+}
+
+/** Delete a pod as a CNI plugin's DEL does: remove its veth pair from the node, then the namespace. */
+export function deletePodCommands(ns: NetnsSnapshot, owner: string): string[] {
+  const peers = ns.devs.filter((d) => d.kind === 'veth' && d.peer?.netns === owner).map((d) => `ip link del ${d.peer!.dev}`);
+  return [...peers, `ip netns del ${ns.name}`];
+}
