@@ -21,8 +21,7 @@ import zlib from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from '@playwright/test';
 import playwrightConfig from '../playwright.config';
-import { serializeLab } from '../src/store/persist';
-import type { LabDoc } from '../src/store/doc';
+import { bigLab } from './biglab';
 import { emitFigures, figure, log, median, round, skipped, type Figure } from './lib';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -115,21 +114,6 @@ async function loadTime(browser: Browser, url: string, ready: (p: Page) => Promi
   const ms = performance.now() - t0;
   await ctx.close();
   return ms;
-}
-
-/** A lab file with `n` hosts on LANs of 50 (what the import button takes). */
-export function bigLab(n: number): string {
-  const hosts = Array.from({ length: n }, (_, i) => `h${String(i + 1).padStart(4, '0')}`);
-  const lans: Record<string, string[]> = {};
-  hosts.forEach((h, i) => (lans[`lan${Math.floor(i / 50)}`] ??= []).push(`${h}:eth0`));
-  const doc: LabDoc = {
-    title: `${n} hosts`,
-    preset: null,
-    base: { name: `hosts-${n}`, hosts, lans, steps: [] },
-    ops: [],
-    positions: {},
-  };
-  return serializeLab(doc);
 }
 
 async function browserRuns(browser: Browser): Promise<Figure[]> {

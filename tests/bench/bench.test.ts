@@ -8,7 +8,7 @@ import { BUDGETS, RELATIONS } from '../../bench/budgets';
 import { buildCluster } from '../../bench/cluster';
 import { fibFixture, lanWorld } from '../../bench/engine';
 import { warmNeighbours } from '../../bench/scale';
-import { bigLab } from '../../bench/browser';
+import { bigLab } from '../../bench/biglab';
 import { figure, median, skipped, type Figure } from '../../bench/lib';
 import { probe } from '../../src/engine';
 import { parseLab } from '../../src/store/persist';
