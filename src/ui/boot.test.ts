@@ -31,6 +31,16 @@ describe('start-up', () => {
     expect(s.notice?.text).toMatch(/Loaded lab/);
   });
 
+  it('a lab opened with ?lab= is autosaved at once, so a reload after read-only commands brings it back', () => {
+    const storage = memory();
+    const first = boot('?lab=routed', storage);
+    first.getState().run('node01', 'ip route'); // read-only: records nothing
+    expect(first.getState().doc.ops).toEqual([]);
+    const reloaded = boot('', storage).getState(); // the reload: ?lab= was dropped from the URL
+    expect(reloaded.doc).toEqual(first.getState().doc);
+    expect(reloaded.snapshot.netns.map((n) => n.name)).toEqual(expect.arrayContaining(['node01', 'pod3']));
+  });
+
   it('?lab= over saved work keeps that work one undo away', () => {
     const storage = memory();
     const work = { ...presetDoc('fresh'), ops: [{ kind: 'cmd' as const, on: 'node01', run: 'ip link set eth0 down', edit: true }] };
