@@ -41,6 +41,10 @@ interface ResultsDoc {
 }
 
 export async function linuxFigures(): Promise<Figure[]> {
+  if (!fs.existsSync(SEED_SCENARIO)) {
+    const why = `no seed-lab scenario at ${SEED_SCENARIO} (set HOPLAB_SHARED to the shared folder)`;
+    return [skipped('scenario.seedlab', 'ms', why), skipped('linux.seedlab', 'ms', why), skipped('linux.seedlab.ratio', 'ratio', why)];
+  }
   const text = fs.readFileSync(SEED_SCENARIO, 'utf8');
   const hoplab = () => runScenario(parseScenario(text));
   const ours = hoplab();
