@@ -18,8 +18,12 @@ Options:
   -A                 use adaptive ping
   -B                 sticky source address
   -c <count>         stop after <count> replies
+  -C                 call connect() syscall on socket creation
   -D                 print timestamps
   -d                 use SO_DEBUG socket option
+  -e <identifier>    define identifier for ping session, default is random for
+                     SOCK_RAW and kernel defined for SOCK_DGRAM
+                     Imply using SOCK_RAW (for IPv4 only for identifier 0)
   -f                 flood ping
   -h                 print help and exit
   -I <interface>     either interface name or address
@@ -56,8 +60,8 @@ IPv6 options:
 For more details see ping(8).
 `;
 
-const WITH_ARG = new Set(['c', 'i', 'I', 'W', 't', 's', 'w', 'l', 'm', 'M', 'p', 'Q', 'S', 'T', 'F', 'N']);
-const FLAGS = new Set(['a', 'A', 'B', 'D', 'd', 'f', 'h', 'L', 'n', 'O', 'q', 'U', 'v', 'V', '4', '6', 'b', 'R']);
+const WITH_ARG = new Set(['c', 'e', 'i', 'I', 'W', 't', 's', 'w', 'l', 'm', 'M', 'p', 'Q', 'S', 'T', 'F', 'N']);
+const FLAGS = new Set(['a', 'A', 'B', 'C', 'D', 'd', 'f', 'h', 'L', 'n', 'O', 'q', 'U', 'v', 'V', '4', '6', 'b', 'R']);
 
 interface Opts {
   count?: number;

@@ -30,7 +30,13 @@ function addrModify(ctx: Ctx, args: string[], cmd: 'add' | 'del'): void {
   while (!a.done) {
     const t = a.take();
     if (t === 'dev') devName = a.next();
-    else if (t === 'broadcast' || t === 'brd') brd = a.next();
+    else if (matches(t, 'broadcast') || t === 'brd') {
+      // read at once, as iproute2 does: "+" and "-" or an address
+      const v = a.next();
+      if (brd !== undefined) fail(ctx, `Error: duplicate "broadcast": "${v}" is the second value.\n`, 255);
+      if (v !== '+' && v !== '-' && parseIpv4(v) === null) fail(ctx, `Error: inet address is expected rather than "${v}".\n`, 1);
+      brd = v;
+    }
     else if (t === 'scope') {
       const v = a.next();
       if (!(v in SCOPES) && !/^\d+$/.test(v)) invarg(ctx, 'invalid scope value.', v);
@@ -59,15 +65,16 @@ function addrModify(ctx: Ctx, args: string[], cmd: 'add' | 'del'): void {
   if (lft.preferred_lft > lft.valid_lft) fail(ctx, 'preferred_lft is greater than valid_lft\n', 1);
   if (devName === undefined) fail(ctx, 'Not enough information: "dev" argument is required.\n', 1);
   const prefix = local !== undefined ? getPrefix(ctx, local) : undefined;
+  const explicitLen = local !== undefined && local.includes('/');
+  // the warning comes before the device is even looked up
+  if (cmd === 'del' && prefix && !explicitLen) {
+    ctx.err.push(
+      `Warning: Executing wildcard deletion to stay compatible with old scripts.\n         Explicitly specify the prefix length (${formatPrefix(prefix.addr, 32)}/32) to avoid this warning.\n         This special behaviour is likely to disappear in further releases,\n         fix your scripts!\n`,
+    );
+  }
   const dev = devOrFail(ctx, devName!);
   if (!prefix) return rtnlError(ctx, new KernelError('EOPNOTSUPP'));
-  const explicitLen = local!.includes('/');
   if (cmd === 'del') {
-    if (!explicitLen) {
-      ctx.err.push(
-        `Warning: Executing wildcard deletion to stay compatible with old scripts.\n         Explicitly specify the prefix length (${formatPrefix(prefix.addr, 32)}/32) to avoid this warning.\n         This special behaviour is likely to disappear in further releases,\n         fix your scripts!\n`,
-      );
-    }
     const ifa = findAddress(dev, prefix.addr, explicitLen ? prefix.plen : undefined);
     if (!ifa) return rtnlError(ctx, new KernelError('EADDRNOTAVAIL', 'ipv4: Address not found'));
     deleteAddress(ctx.ns, dev, ifa);

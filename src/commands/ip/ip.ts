@@ -71,6 +71,8 @@ const OBJECTS: [string, ((ctx: Ctx, argv: string[], o: IpOpts) => void) | null][
 export function ip(ctx: Ctx, argv: string[]): void {
   const o: IpOpts = { brief: false };
   let i = 0;
+  // a lone "-" is taken for an option by iproute2, and matches none usefully: the usage
+  if (argv[i] === '-') fail(ctx, IP_USAGE, 255);
   while (i < argv.length && argv[i].startsWith('-') && argv[i] !== '-') {
     let opt = argv[i];
     if (opt.startsWith('--')) opt = opt.slice(1);

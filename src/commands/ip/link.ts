@@ -94,6 +94,8 @@ function linkAdd(ctx: Ctx, args: string[]): void {
       const devName = name ?? nextName(target, 'veth');
       createVeth(target, devName, peerName ?? nextName(peerNs, 'veth', devName), peerNs);
     } else {
+      // iproute2 has no parser for an unknown type, so arguments after it are garbage to it
+      if (typeArgs.length && !KNOWN_LINK_TYPES.has(type!)) fail(ctx, `Garbage instead of arguments "${typeArgs.join(' ')} ...". Try "ip link help".\n`, 1);
       fail(ctx, 'Error: Unknown device type.\n', 2);
     }
   } catch (e) {
@@ -123,6 +125,9 @@ class NameDev {
     return this.name ?? this.dev;
   }
 }
+
+/** Link types iproute2 has an argument parser for (its link_util modules). */
+const KNOWN_LINK_TYPES = new Set(['vlan', 'veth', 'vcan', 'vxcan', 'dummy', 'ifb', 'macvlan', 'macvtap', 'bridge', 'bridge_slave', 'bond', 'bond_slave', 'team', 'ipoib', 'geneve', 'vxlan', 'ipip', 'gre', 'gretap', 'erspan', 'ip6gre', 'ip6gretap', 'ip6erspan', 'sit', 'ip6tnl', 'vti', 'vti6', 'vrf', 'macsec', 'netdevsim', 'rmnet', 'xfrm', 'bareudp', 'hsr', 'ipvlan', 'ipvtap', 'amt', 'gtp', 'can', 'nlmon', 'virt_wifi', 'lowpan']);
 
 function nextName(ns: import('../../engine/netns/netns').Netns, prefix: string, avoid?: string): string {
   for (let i = 0; ; i++) if (!ns.devByName(`${prefix}${i}`) && `${prefix}${i}` !== avoid) return `${prefix}${i}`;
