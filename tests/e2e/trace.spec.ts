@@ -127,6 +127,18 @@ test('playback: step, back, play, pause, speed; the inspector shows the headers 
   await page.keyboard.press('End');
   const total = Number((await pos.innerText()).match(/of (\d+)/)![1]);
   await expect(pos).toHaveText(`Event ${total} of ${total}`);
+  // each event is a named button; only the current one is in the tab order, and the focus follows the play head
+  const pick = (i: number) => t.traceEvents.getByRole('button', { name: new RegExp(`^Event ${i} of ${total}: `) });
+  await expect(pick(total)).toBeFocused();
+  await expect(t.traceEvents.locator('button[tabindex="0"]')).toHaveCount(1);
+  await page.keyboard.press('ArrowUp');
+  await expect(pos).toHaveText(`Event ${total - 1} of ${total}`);
+  await expect(pick(total - 1)).toBeFocused();
+  await page.keyboard.press('Shift+Tab');
+  await page.keyboard.press('Tab');
+  await expect(pick(total - 1)).toBeFocused(); // Tab comes back to the current event
+  await pick(2).press('Enter');
+  await expect(pos).toHaveText(`Event 2 of ${total}`);
 
   // the inspector shows the packet at the current hop: pick the echo request forwarded by node02
   const fwd = t.traceEvents.getByRole('listitem').filter({ hasText: /node02.*echo request/ }).filter({ hasText: /forward/i }).first();

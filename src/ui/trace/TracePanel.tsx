@@ -10,7 +10,7 @@ import { memo, useCallback, useEffect, useRef, type KeyboardEvent } from 'react'
 import { getAppStore, useStore } from '../../store';
 import { TRACE_SPEEDS, TRACE_STEP_MS } from '../../store/trace';
 import type { TraceEvent } from '../../engine/sim/trace';
-import { isDropEvent, outcome, packetKind, path, requestPacketId, sentence, where } from './describe';
+import { eventLabel, isDropEvent, outcome, packetKind, path, requestPacketId, sentence, where } from './describe';
 import { VERDICT_LABEL } from './verdicts';
 import { PacketInspector } from './PacketInspector';
 import './trace.css';
@@ -18,51 +18,51 @@ import './trace.css';
 interface EventRowProps {
   e: TraceEvent;
   index: number;
+  total: number;
   current: boolean;
   onPick: (i: number) => void;
   onApply: (on: string, run: string) => void;
 }
 
-const EventRow = memo(function EventRow({ e, index, current, onPick, onApply }: EventRowProps) {
+/**
+ * One event: a button that moves the play head to it (roving focus: only the current event's
+ * button is in the tab order, the arrow keys move between events), and for a drop the fix.
+ */
+const EventRow = memo(function EventRow({ e, index, total, current, onPick, onApply }: EventRowProps) {
   const drop = isDropEvent(e);
   const kind = packetKind(e.packet);
   const cls = ['hl-trace-ev', drop ? 'hl-trace-drop' : '', current ? 'hl-trace-current' : ''].join(' ');
   return (
-    <li className={cls} aria-current={current ? 'step' : undefined} id={`hl-trace-ev-${index}`} onClick={() => onPick(index)}>
-      <span className="hl-trace-n" aria-hidden="true">
-        {index + 1}
-      </span>
-      <span className="hl-trace-body">
-        <span className="hl-trace-meta">
-          <span className="hl-trace-where">{where(e)}</span>
-          {kind && <span className="hl-trace-kind">{kind}</span>}
-          <span className={drop ? 'hl-trace-verdict hl-trace-verdict-drop' : 'hl-trace-verdict'} title={e.verdict}>
-            {drop ? '✗ dropped: ' : ''}
-            {VERDICT_LABEL[e.verdict] ?? e.verdict}
+    <li className={cls} aria-current={current ? 'step' : undefined} id={`hl-trace-ev-${index}`}>
+      <button type="button" className="hl-trace-pick" tabIndex={current ? 0 : -1} aria-label={eventLabel(e, index, total)} onClick={() => onPick(index)}>
+        <span className="hl-trace-n" aria-hidden="true">
+          {index + 1}
+        </span>
+        <span className="hl-trace-body">
+          <span className="hl-trace-meta">
+            <span className="hl-trace-where">{where(e)}</span>
+            {kind && <span className="hl-trace-kind">{kind}</span>}
+            <span className={drop ? 'hl-trace-verdict hl-trace-verdict-drop' : 'hl-trace-verdict'} title={e.verdict}>
+              {drop ? '✗ dropped: ' : ''}
+              {VERDICT_LABEL[e.verdict] ?? e.verdict}
+            </span>
+          </span>
+          <span className="hl-trace-text" title={sentence(e)}>
+            {sentence(e)}
           </span>
         </span>
-        <span className="hl-trace-text" title={sentence(e)}>
-          {sentence(e)}
+      </button>
+      {drop && e.fix && (
+        <span className="hl-trace-fix">
+          <span>Suggested fix: {e.fix.text}</span>
+          <button type="button" onClick={() => onApply(e.fix!.on, e.fix!.run)} aria-label={`Apply fix: ${e.fix.text} (runs ${e.fix.run} on ${e.fix.on})`}>
+            Apply fix
+          </button>
+          <code>
+            {e.fix.on}# {e.fix.run}
+          </code>
         </span>
-        {drop && e.fix && (
-          <span className="hl-trace-fix">
-            <span>Suggested fix: {e.fix.text}</span>
-            <button
-              type="button"
-              onClick={(ev) => {
-                ev.stopPropagation();
-                onApply(e.fix!.on, e.fix!.run);
-              }}
-              aria-label={`Apply fix: ${e.fix.text} (runs ${e.fix.run} on ${e.fix.on})`}
-            >
-              Apply fix
-            </button>
-            <code>
-              {e.fix.on}# {e.fix.run}
-            </code>
-          </span>
-        )}
-      </span>
+      )}
     </li>
   );
 });
@@ -104,13 +104,26 @@ export function TracePanel() {
     return () => window.clearTimeout(t);
   }, [playing, cursor, speed, tick]);
 
-  // keep the current event in view
+  // keep the current event in view; if the keyboard is on an event, it follows the play head
   useEffect(() => {
     const li = listRef.current?.querySelector<HTMLElement>(`#hl-trace-ev-${cursor}`);
     li?.scrollIntoView?.({ block: 'nearest' });
+    const active = document.activeElement;
+    const pick = li?.querySelector<HTMLElement>('.hl-trace-pick');
+    if (pick && active !== pick && active instanceof HTMLElement && active.classList.contains('hl-trace-pick') && listRef.current?.contains(active)) {
+      pick.focus({ preventScroll: true });
+    }
   }, [cursor, trace.id]);
 
+  // focus given to the list itself (a click on its border, a script) goes to the current event
+  const onListFocus = (e: React.FocusEvent<HTMLOListElement>) => {
+    if (e.target !== e.currentTarget) return;
+    listRef.current?.querySelector<HTMLElement>(`#hl-trace-ev-${cursor} .hl-trace-pick`)?.focus({ preventScroll: true });
+  };
+
   const onListKey = (e: KeyboardEvent) => {
+    // keys typed on the fix's button keep their own meaning (Space, Enter press it)
+    if (e.target instanceof HTMLElement && e.target.tagName === 'BUTTON' && !e.target.classList.contains('hl-trace-pick')) return;
     const to: Record<string, number> = { ArrowDown: cursor + 1, ArrowRight: cursor + 1, ArrowUp: cursor - 1, ArrowLeft: cursor - 1, Home: 0, End: n - 1, PageDown: cursor + 10, PageUp: cursor - 10 };
     if (e.key in to) {
       e.preventDefault();
@@ -267,7 +280,7 @@ export function TracePanel() {
       </div>
 
       <p id="hl-trace-keys" className="hl-trace-live">
-        In the event list, the arrow keys, Home and End move the play head; Space plays or pauses.
+        In the event list, Tab reaches the current event; the arrow keys, Page Up, Page Down, Home and End move the play head; Space (or K) plays or pauses.
       </p>
       <div className="hl-trace-main">
         <ol
@@ -275,11 +288,12 @@ export function TracePanel() {
           className="hl-trace-list"
           aria-label="Trace events"
           aria-describedby="hl-trace-keys"
-          tabIndex={0}
+          tabIndex={-1}
           onKeyDown={onListKey}
+          onFocus={onListFocus}
         >
           {events.map((e, i) => (
-            <EventRow key={`${trace.id}-${i}`} e={e} index={i} current={i === cursor} onPick={seek} onApply={applyFix} />
+            <EventRow key={`${trace.id}-${i}`} e={e} index={i} total={n} current={i === cursor} onPick={seek} onApply={applyFix} />
           ))}
         </ol>
         {current && <PacketInspector events={events} index={cursor} />}

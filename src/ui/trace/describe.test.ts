@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { TraceEvent } from '../../engine/sim/trace';
 import { Verdict, DROP_VERDICTS as ENGINE_DROPS } from '../../engine/sim/trace';
-import { outcome, packetKind, path, requestPacketId, sentence } from './describe';
+import { eventLabel, outcome, packetKind, path, requestPacketId, sentence } from './describe';
 import { DROP_VERDICTS, VERDICT_LABEL } from './verdicts';
 
 const ev = (netns: string, verdict: TraceEvent['verdict'], over: Partial<TraceEvent> = {}): TraceEvent => ({
@@ -24,6 +24,11 @@ describe('trace words', () => {
     expect(packetKind({ arp: { op: 'reply', senderIp: '', senderMac: '', targetIp: '', targetMac: '' } })).toBe('ARP reply');
     expect(packetKind({ ip: { src: '', dst: '', ttl: 1, proto: 'UDP' } })).toBe('UDP probe');
     expect(packetKind(undefined)).toBeNull();
+  });
+  it('names an event row for screen readers: number, place, packet, verdict in words, sentence', () => {
+    const fwd = ev('node02', 'IP_FORWARDING_DISABLED', { dev: 'eth0', text: 'forwarding is disabled', packet: { icmp: { type: 8, code: 0, name: 'echo request' } } });
+    expect(eventLabel(fwd, 4, 9)).toBe(`Event 5 of 9: node02 eth0, echo request, dropped: ${VERDICT_LABEL.IP_FORWARDING_DISABLED}. node02: forwarding is disabled`);
+    expect(eventLabel(ev('node01', 'XMIT', { text: 'sent on eth0' }), 0, 1)).toBe(`Event 1 of 1: node01, ${VERDICT_LABEL.XMIT}. node01: sent on eth0`);
   });
   it('prefixes the namespace once', () => {
     expect(sentence(ev('node01', 'XMIT', { text: 'sent on eth0' }))).toBe('node01: sent on eth0');

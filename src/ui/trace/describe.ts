@@ -3,7 +3,7 @@
  * or a drop, and a sentence that can stand alone (for the list, the live region and the canvas).
  */
 import type { PacketView, TraceEvent } from '../../engine/sim/trace';
-import { DROP_VERDICTS } from './verdicts';
+import { DROP_VERDICTS, VERDICT_LABEL } from './verdicts';
 
 export const isDropEvent = (e: TraceEvent): boolean => DROP_VERDICTS.has(e.verdict);
 
@@ -81,4 +81,11 @@ export function path(events: readonly TraceEvent[], packetId?: number): string[]
 export function requestPacketId(events: readonly TraceEvent[], last = false): number | undefined {
   const isRequest = (e: TraceEvent) => e.packet?.icmp?.type === 8 || !!e.packet?.udp;
   return (last ? events.findLast(isRequest) : events.find(isRequest))?.packetId;
+}
+
+/** The accessible name of an event in the list: its number, place, packet, verdict and sentence. */
+export function eventLabel(e: TraceEvent, index: number, total: number): string {
+  const kind = packetKind(e.packet);
+  const verdict = VERDICT_LABEL[e.verdict] ?? e.verdict;
+  return `Event ${index + 1} of ${total}: ${where(e)}${kind ? `, ${kind}` : ''}, ${isDropEvent(e) ? `dropped: ${verdict}` : verdict}. ${sentence(e)}`;
 }
