@@ -185,6 +185,11 @@ function runPingCommand(ctx: Ctx, dst: Ipv4, target: string, o: Opts, firstHop: 
     if (!o.broadcast) fail(ctx, 'ping: Do you want to ping broadcast? Then -b. If not, check your local firewall rules\n', 2);
     ctx.err.push('WARNING: pinging broadcast address\n');
   }
+  // 0.0.0.0 is this host: ping talks to the address the route gave (127.0.0.1, or the source on -I)
+  if (dst === 0) {
+    if (!ns.devByName('lo')!.adminUp) fail(ctx, `ping: connect: ${STRERROR.ENETUNREACH}\n`, 2);
+    dst = c.rt.nexthop;
+  }
   const src = saddr ?? c.rt.src;
   const d = formatIpv4(dst);
   const from = o.iface !== undefined ? ` from ${formatIpv4(src)} ${oif ? `${oif.name}` : ''}:` : '';

@@ -216,11 +216,13 @@ function run(ctx: Ctx, dst: Ipv4, target: string, o: { numeric: boolean; maxTtl:
   let next = 0; // next probe to send
   let head = 0; // first probe not yet printed
   let stopAfterTtl = Infinity;
+  // 0.0.0.0 is this host: the probes really go where the route says (127.0.0.1)
+  const to = dst === 0 && rt0.ok ? rt0.rt.nexthop : dst;
   const send = (p: Probe) => {
     p.sent = w.now;
-    const rt = ipRouteOutput(ns, dst, {});
+    const rt = ipRouteOutput(ns, to, {});
     if (!rt.ok) return;
-    const pkt: Ipv4Packet = { pid: w.nextPid(), src: rt.rt.src, dst, ttl: p.ttl, id: w.nextIpId(), proto: 'udp', udp: { sport, dport: p.dport, payloadLen: o.packetLen - 28 } };
+    const pkt: Ipv4Packet = { pid: w.nextPid(), src: rt.rt.src, dst: to, ttl: p.ttl, id: w.nextIpId(), proto: 'udp', udp: { sport, dport: p.dport, payloadLen: o.packetLen - 28 } };
     ipLocalOut(ns, pkt, rt.rt);
   };
   /** when an unanswered probe gives up: max wait, or 3x/10x the RTT of answers from its own or later hops */
@@ -263,7 +265,7 @@ function run(ctx: Ctx, dst: Ipv4, target: string, o: { numeric: boolean; maxTtl:
         line += `  ${(g.at - q.sent!).toFixed(3)} ms`;
         if (g.type === 3) {
           if (g.code === 3) {
-            if (g.from === dst) stopAfterTtl = Math.min(stopAfterTtl, q.ttl);
+            if (g.from === to) stopAfterTtl = Math.min(stopAfterTtl, q.ttl);
           } else {
             line += ` ${({ 0: '!N', 1: '!H', 2: '!P', 13: '!X', 9: '!X', 10: '!X' } as Record<number, string>)[g.code] ?? `!<${g.code}>`}`;
             stopAfterTtl = Math.min(stopAfterTtl, q.ttl);

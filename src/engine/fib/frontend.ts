@@ -1,4 +1,4 @@
-import { BROADCAST, inPrefix, isZeronet, networkOf, broadcastOf, type Ipv4 } from '../addr/ipv4';
+import { BROADCAST, asIpv4, inPrefix, isZeronet, networkOf, broadcastOf, type Ipv4 } from '../addr/ipv4';
 import type { Ifaddr, Netdev } from '../netns/netdev';
 import { carrierOk } from '../netns/netdev';
 import type { Netns } from '../netns/netns';
@@ -165,6 +165,12 @@ export function ipRouteOutput(ns: Netns, daddr: Ipv4, opts: { saddr?: Ipv4; oif?
   // __ip_dev_find() fails for a source that is not ours
   if (opts.saddr !== undefined && !isLocal(ns, opts.saddr)) return { ok: false, errno: 'ENETUNREACH' };
   if (opts.oif && !opts.oif.adminUp) return { ok: false, errno: 'ENETUNREACH' };
+  if (daddr === 0) {
+    // "this host": the packet goes to its own source address (chosen on oif), else to 127.0.0.1;
+    // `nexthop` is where it really goes
+    const src = opts.saddr ?? (opts.oif ? inetSelectAddr(ns, opts.oif, undefined, RT_SCOPE.host) : undefined) ?? asIpv4(0x7f000001);
+    return { ok: true, rt: { type: 'local', dev: lo, nexthop: src, src } };
+  }
   if (daddr === BROADCAST) {
     const dev = opts.oif;
     if (!dev) return { ok: false, errno: 'ENETUNREACH' };
