@@ -79,7 +79,7 @@ export function TerminalDock() {
             }}
             disabled={closed.length === 0}
           >
-            <option value="">{closed.length ? 'host…' : 'all open'}</option>
+            <option value="">{closed.length ? 'host…' : hosts.length ? 'all open' : 'no machines'}</option>
             {closed.map((h) => (
               <option key={h} value={h}>
                 {h}
@@ -94,8 +94,10 @@ export function TerminalDock() {
       </div>
       {open.length === 0 ? (
         <p className="hl-terms-empty">
-          No terminal open. Pick a host above, or select a host on the canvas and open its terminal. Commands are the real
-          ones: <code>ip addr</code>, <code>ip route</code>, <code>ping</code>, <code>tcpdump -n -i eth0</code>.
+          {hosts.length === 0
+            ? 'No machines yet: load a lab from the Lab menu or add a machine, then open its terminal here. '
+            : 'No terminal open. Pick a machine in “Open terminal”, or double-click one on the canvas. '}
+          Commands are the real ones: <code>ip addr</code>, <code>ip route</code>, <code>ping</code>, <code>tcpdump -n -i eth0</code>.
         </p>
       ) : (
         open.map((h) => (

@@ -48,7 +48,7 @@ export function PacketInspector({ events, index }: { events: readonly TraceEvent
         <Row k="Verdict" v={`${isDropEvent(e) ? 'dropped: ' : ''}${VERDICT_LABEL[e.verdict] ?? e.verdict}`} />
         <Row k="Kernel" v={e.verdict} />
         <Row k="Time" v={`${e.time.toFixed(3)} ms`} />
-        {e.to && <Row k="Next" v={`${e.to.netns} ${e.to.dev}`} />}
+        {e.to && <Row k="Next" v={where(e.to)} />}
         <Row k="Route" v={route ? route.text + note(route.at) : undefined} />
         <Row k="FDB" v={fdb ? fdb.text + note(fdb.at) : undefined} />
       </dl>

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { TraceEvent } from '../../engine/sim/trace';
 import { Verdict, DROP_VERDICTS as ENGINE_DROPS } from '../../engine/sim/trace';
-import { eventLabel, outcome, packetKind, path, requestPacketId, sentence } from './describe';
+import { eventLabel, outcome, packetKind, path, requestPacketId, sentence, where } from './describe';
 import { DROP_VERDICTS, VERDICT_LABEL } from './verdicts';
 
 const ev = (netns: string, verdict: TraceEvent['verdict'], over: Partial<TraceEvent> = {}): TraceEvent => ({
@@ -29,6 +29,13 @@ describe('trace words', () => {
     const fwd = ev('node02', 'IP_FORWARDING_DISABLED', { dev: 'eth0', text: 'forwarding is disabled', packet: { icmp: { type: 8, code: 0, name: 'echo request' } } });
     expect(eventLabel(fwd, 4, 9)).toBe(`Event 5 of 9: node02 eth0, echo request, dropped: ${VERDICT_LABEL.IP_FORWARDING_DISABLED}. node02: forwarding is disabled`);
     expect(eventLabel(ev('node01', 'XMIT', { text: 'sent on eth0' }), 0, 1)).toBe(`Event 1 of 1: node01, ${VERDICT_LABEL.XMIT}. node01: sent on eth0`);
+  });
+  it('calls a LAN switch by its name, never by its hidden namespace', () => {
+    const flood = ev('__lan_lan0', 'FLOOD', { dev: 'br0', text: 'switch lan0: flooded to every port' });
+    expect(where(flood)).toBe('lan0 br0');
+    expect(sentence(flood)).toBe('switch lan0: flooded to every port');
+    expect(sentence(ev('__lan_lan0', 'XMIT', { dev: 'p2', text: 'sent on p2' }))).toBe('lan0: sent on p2');
+    expect(eventLabel(flood, 0, 3)).not.toContain('__lan_');
   });
   it('prefixes the namespace once', () => {
     expect(sentence(ev('node01', 'XMIT', { text: 'sent on eth0' }))).toBe('node01: sent on eth0');

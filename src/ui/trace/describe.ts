@@ -22,12 +22,17 @@ export function packetKind(p: PacketView | undefined): string | null {
   return null;
 }
 
-/** "node01 eth0" / "node01" */
-export const where = (e: TraceEvent): string => (e.dev ? `${e.netns} ${e.dev}` : e.netns);
+/** A namespace as the student knows it: a LAN switch's hidden namespace "__lan_lan0" is "lan0". */
+export const placeName = (netns: string): string => (netns.startsWith('__lan_') ? netns.slice(6) : netns);
 
-/** The event's sentence, prefixed with its namespace unless it already names it. */
+/** "node01 eth0" / "node01" / "lan0 p2" (a port of the switch lan0) */
+export const where = (e: Pick<TraceEvent, 'netns' | 'dev'>): string => (e.dev ? `${placeName(e.netns)} ${e.dev}` : placeName(e.netns));
+
+/** The event's sentence, prefixed with its namespace (or switch) unless it already names it. */
 export function sentence(e: TraceEvent): string {
-  return e.text.startsWith(`${e.netns}:`) || e.text.startsWith(`${e.netns} `) ? e.text : `${e.netns}: ${e.text}`;
+  const name = placeName(e.netns);
+  const named = e.text.startsWith(`${name}:`) || e.text.startsWith(`${name} `) || e.text.startsWith(`switch ${name}`);
+  return named ? e.text : `${name}: ${e.text}`;
 }
 
 export type TraceOutcome =
