@@ -20,6 +20,8 @@ type Op =
   | { kind: 'lan'; name: string; members: string[] }
   | { kind: 'member'; lan: string; member: string }
   | { kind: 'link'; a: string; b: string }
+  | { kind: 'removeHost'; name: string }
+  | { kind: 'removeLan'; name: string }
   | { kind: 'wait'; ms: number }
   | { kind: 'probe'; from: string; dst: string };
 
@@ -40,6 +42,8 @@ const op: fc.Arbitrary<Op> = fc.oneof(
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('lan' as const), name: lanName, members: lanMembers }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('member' as const), lan: lanName, member: endpoint }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('link' as const), a: endpoint, b: endpoint }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('removeHost' as const), name: fc.constantFrom('node01', 'node02', 'pod1', 'pod2', 'router', 'h1', 'ghost') }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('removeLan' as const), name: lanName }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('wait' as const), ms: fc.constantFrom(500, 5_000, 40_000, 400_000) }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('probe' as const), from: shellNetns, dst: fc.constantFrom(...ADDRS) }) },
 );
@@ -93,6 +97,8 @@ function apply(w: World, o: Op): string[] {
         if (o.kind === 'host') w.addHost(o.name);
         else if (o.kind === 'lan') w.addLan(o.name, o.members);
         else if (o.kind === 'member') w.addLanMember(o.lan, o.member);
+        else if (o.kind === 'removeHost') w.removeHost(o.name);
+        else if (o.kind === 'removeLan') w.removeLan(o.name);
         else w.addLink(o.a, o.b);
       } catch (e) {
         expect(e).toBeInstanceOf(Error);
