@@ -60,7 +60,7 @@ function fibFigures(): Figure[] {
     const op = () => {
       if (table.lookup(addrs[k++ & 4095])) hits++;
     };
-    out.push(figure(`fib.lookup.${n}`, 'ns', timeOp(op, { runs: 15, inner: 200_000, warmup: 400_000, unit: 'ns' }), `LPM in one table of ${n} routes (/0–/32 mixed), 3/4 of lookups inside a route`));
+    out.push(figure(`fib.lookup.${n}`, 'ns', timeOp(op, { runs: 21, inner: 200_000, warmup: 400_000, unit: 'ns' }), `LPM in one table of ${n} routes (/0–/32 mixed), 3/4 of lookups inside a route`));
     if (hits === 0) throw new Error('fib fixture: no lookup hit');
   }
   return out;

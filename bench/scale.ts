@@ -71,7 +71,7 @@ function clusterFigures(nodes: number, o: { buildRuns: number; matrixRuns: numbe
     figure(
       id('trace'),
       'µs',
-      timeOp(() => probe(lab.world, from.name, to.addr, { trace: true }), { runs: 21, inner: 10, warmup: 5, unit: 'µs' }),
+      timeOp(() => probe(lab.world, from.name, to.addr, { trace: true }), { runs: 21, inner: nodes <= 100 ? 40 : 10, warmup: 5, unit: 'µs' }),
       `${from.name} -> ${to.addr} traced, cold caches: ${first.trace.length} events (ARP is flooded to ${nodes} ports)`,
     ),
   );
