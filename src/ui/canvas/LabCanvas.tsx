@@ -32,6 +32,13 @@ import { isTypingTarget } from '../layout/shortcuts';
 /** Room around the lab when fitting: the bottom keeps clear of the activity bar. */
 const FIT_PADDING = { top: '36px', left: '56px', right: '40px', bottom: '64px' } as const;
 
+/** FIT_PADDING, with room at the top for the notice when one is showing. */
+function fitPadding() {
+  const notice = document.querySelector('.canvas-area .notice');
+  if (!notice) return FIT_PADDING;
+  return { ...FIT_PADDING, top: `${Math.ceil(notice.getBoundingClientRect().height) + 28}px` as const };
+}
+
 const netnsOfNode = (n: LabNode | undefined): string | null => (n && (n.type === 'host' || n.type === 'pod') ? n.data.netns : null);
 
 export function LabCanvas() {
@@ -83,7 +90,8 @@ export function LabCanvas() {
   useEffect(() => {
     if (laidOut !== layout.key || fitted.current === fitRequest) return;
     fitted.current = fitRequest;
-    const t = setTimeout(() => void fitView({ padding: FIT_PADDING, duration: 200, maxZoom: 1.1 }), 30);
+    // a message shown over the canvas (lab loaded, import error) must not hide the top boxes
+    const t = setTimeout(() => void fitView({ padding: fitPadding(), duration: 200, maxZoom: 1.1 }), 30);
     return () => clearTimeout(t);
   }, [laidOut, layout.key, fitRequest, fitView]);
 

@@ -125,7 +125,8 @@ export const HostNodeView = memo(function HostNodeView({ data }: NodeProps<HostN
   const ev = useTraceEvent();
   const selected = useStore((s) => s.selectedHost === data.netns);
   const f = focusOf(ev, (e) => e.netns === data.netns);
-  const empty = data.pods.length === 0 && !data.hasBridge;
+  // a bare node gets a hint; a machine that forwards is a router and needs no bridge or pods
+  const empty = data.pods.length === 0 && !data.hasBridge && !(data.ipForward && data.ports.length > 0);
   return (
     <div
       className={cls('box box--host', selected && 'is-selected', focusClass(f))}
