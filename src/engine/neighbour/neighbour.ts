@@ -49,23 +49,36 @@ export interface Neighbour {
 
 /**
  * Every field of a neighbour except the queue, written out (faster than spread/assign on the
- * rollback path). A field added to Neighbour must be added here too.
+ * rollback path), and only where it differs: most fields did not change, and a write to an old
+ * object costs a GC write barrier. A field added to Neighbour must be added here and in snapshot().
  */
-function copyNeigh(to: Neighbour, from: Neighbour): Neighbour {
-  to.ip = from.ip;
-  to.dev = from.dev;
-  to.state = from.state;
-  to.mac = from.mac;
-  to.probes = from.probes;
-  to.timerAt = from.timerAt;
-  to.timerGen = from.timerGen;
-  to.confirmed = from.confirmed;
-  to.updated = from.updated;
-  to.probeSrc = from.probeSrc;
-  return to;
+function copyNeigh(to: Neighbour, from: Neighbour): void {
+  if (to.ip !== from.ip) to.ip = from.ip;
+  if (to.dev !== from.dev) to.dev = from.dev;
+  if (to.state !== from.state) to.state = from.state;
+  if (to.mac !== from.mac) to.mac = from.mac;
+  if (to.probes !== from.probes) to.probes = from.probes;
+  if (to.timerAt !== from.timerAt) to.timerAt = from.timerAt;
+  if (to.timerGen !== from.timerGen) to.timerGen = from.timerGen;
+  if (to.confirmed !== from.confirmed) to.confirmed = from.confirmed;
+  if (to.updated !== from.updated) to.updated = from.updated;
+  if (to.probeSrc !== from.probeSrc) to.probeSrc = from.probeSrc;
 }
 
-const BLANK: Neighbour = { ip: 0 as Ipv4, dev: undefined as unknown as Netdev, state: 'FAILED', mac: undefined, probes: 0, timerAt: undefined, timerGen: 0, confirmed: 0, updated: 0, queue: [], probeSrc: undefined };
+/** A copy of every field, the queue copied too. */
+const snapshot = (n: Neighbour): Neighbour => ({
+  ip: n.ip,
+  dev: n.dev,
+  state: n.state,
+  mac: n.mac,
+  probes: n.probes,
+  timerAt: n.timerAt,
+  timerGen: n.timerGen,
+  confirmed: n.confirmed,
+  updated: n.updated,
+  queue: n.queue.slice(),
+  probeSrc: n.probeSrc,
+});
 
 /**
  * An open rollback log (what save() returns): each entry's fields as they were before the first
@@ -103,7 +116,7 @@ export class NeighTable {
   /** The caller is about to change n (a timer fired): inside a rollback, log it first. */
   touch(n: Neighbour): void {
     const log = this.log;
-    if (log !== null && !log.fields.has(n)) log.fields.set(n, copyNeigh({ ...BLANK, queue: n.queue.slice() }, n));
+    if (log !== null && !log.fields.has(n)) log.fields.set(n, snapshot(n));
   }
 
   private reshaping(): void {
@@ -168,7 +181,8 @@ export class NeighTable {
   restore(saved: NeighSave): void {
     for (const [obj, fields] of saved.fields) {
       copyNeigh(obj, fields);
-      obj.queue = fields.queue;
+      // the queue was copied when logged: put the copy back only when the entry's queue changed
+      if (obj.queue.length !== fields.queue.length || obj.queue.some((q, i) => q !== fields.queue[i])) obj.queue = fields.queue;
     }
     if (saved.order !== null) {
       const keep = new Set(saved.order);
