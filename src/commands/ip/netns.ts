@@ -14,7 +14,7 @@ export function doNetns(ctx: Ctx, argv: string[]): void {
   }
   if (matches(cmd, 'add')) {
     const name = rest[0];
-    if (!name) fail(ctx, 'No netns name specified\n', 255);
+    if (!name) fail(ctx, 'No netns name specified\n', 1);
     if (!/^[A-Za-z0-9_.-]+$/.test(name) || name.startsWith('__lan_')) fail(ctx, `Invalid netns name "${name}"\n`, 255);
     if (ctx.world.hasNetns(name)) fail(ctx, `Cannot create namespace file "/run/netns/${name}": File exists\n`, 1);
     ctx.world.createNetns(name, 'host');
@@ -22,15 +22,15 @@ export function doNetns(ctx: Ctx, argv: string[]): void {
   }
   if (matches(cmd, 'delete')) {
     const name = rest[0];
-    if (!name) fail(ctx, 'No netns name specified\n', 255);
+    if (!name) fail(ctx, 'No netns name specified\n', 1);
     if (!ctx.world.hasNetns(name) || name.startsWith('__lan_')) fail(ctx, `Cannot remove namespace file "/run/netns/${name}": No such file or directory\n`, 1);
     ctx.world.deleteNetns(name);
     return;
   }
   if (matches(cmd, 'exec')) {
     const name = rest[0];
-    if (!name) fail(ctx, 'No netns name specified\n', 255);
-    if (rest.length < 2) fail(ctx, 'No command specified\n', 255);
+    if (!name) fail(ctx, 'No netns name specified\n', 1);
+    if (rest.length < 2) fail(ctx, 'No command specified\n', 1);
     const ns = ctx.world.netns(name);
     if (!ns) fail(ctx, `Cannot open network namespace "${name}": No such file or directory\n`, 255);
     const code = runArgv({ ...ctx, ns: ns! }, rest.slice(1));
