@@ -10,7 +10,7 @@ import { memo, useCallback, useEffect, useRef, type KeyboardEvent } from 'react'
 import { getAppStore, useStore } from '../../store';
 import { TRACE_SPEEDS, TRACE_STEP_MS } from '../../store/trace';
 import type { TraceEvent } from '../../engine/sim/trace';
-import { eventLabel, isDropEvent, outcome, packetKind, path, requestPacketId, sentence, where } from './describe';
+import { eventLabel, isDropEvent, outcome, packetKind, path, requestPacketId, rowText, sentence, where } from './describe';
 import { VERDICT_LABEL } from './verdicts';
 import { PacketInspector } from './PacketInspector';
 import './trace.css';
@@ -48,7 +48,7 @@ const EventRow = memo(function EventRow({ e, index, total, current, onPick, onAp
             </span>
           </span>
           <span className="hl-trace-text" title={sentence(e)}>
-            {sentence(e)}
+            {rowText(e)}
           </span>
         </span>
       </button>

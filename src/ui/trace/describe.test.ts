@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { TraceEvent } from '../../engine/sim/trace';
 import { Verdict, DROP_VERDICTS as ENGINE_DROPS } from '../../engine/sim/trace';
-import { eventLabel, outcome, packetKind, path, requestPacketId, sentence, where } from './describe';
+import { eventLabel, outcome, packetKind, path, requestPacketId, rowText, sentence, where } from './describe';
 import { DROP_VERDICTS, VERDICT_LABEL } from './verdicts';
 
 const ev = (netns: string, verdict: TraceEvent['verdict'], over: Partial<TraceEvent> = {}): TraceEvent => ({
@@ -36,6 +36,11 @@ describe('trace words', () => {
     expect(sentence(flood)).toBe('switch lan0: flooded to every port');
     expect(sentence(ev('__lan_lan0', 'XMIT', { dev: 'p2', text: 'sent on p2' }))).toBe('lan0: sent on p2');
     expect(eventLabel(flood, 0, 3)).not.toContain('__lan_');
+  });
+  it('a row of the list does not repeat the place its first column shows', () => {
+    expect(rowText(ev('node01', 'XMIT', { text: 'node01: sent on eth0' }))).toBe('sent on eth0');
+    expect(rowText(ev('__lan_lan0', 'XMIT', { text: 'sent on p2' }))).toBe('sent on p2');
+    expect(rowText(ev('__lan_lan0', 'FLOOD', { text: 'switch lan0: flooded' }))).toBe('switch lan0: flooded');
   });
   it('prefixes the namespace once', () => {
     expect(sentence(ev('node01', 'XMIT', { text: 'sent on eth0' }))).toBe('node01: sent on eth0');

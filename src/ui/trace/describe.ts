@@ -35,6 +35,13 @@ export function sentence(e: TraceEvent): string {
   return named ? e.text : `${name}: ${e.text}`;
 }
 
+/** The sentence for a row of the event list, whose first column already names the place. */
+export function rowText(e: TraceEvent): string {
+  const full = sentence(e);
+  const prefix = `${placeName(e.netns)}: `;
+  return full.startsWith(prefix) ? full.slice(prefix.length) : full;
+}
+
 export type TraceOutcome =
   | { kind: 'empty' }
   | { kind: 'drop'; index: number; event: TraceEvent; drops: number }
