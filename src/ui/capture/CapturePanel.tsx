@@ -90,7 +90,8 @@ export function CapturePanel() {
         >
           <label>
             Host
-            <select value={pickedHost} onChange={(e) => setHost(e.target.value)}>
+            <select value={pickedHost} onChange={(e) => setHost(e.target.value)} disabled={hosts.length === 0}>
+              {hosts.length === 0 && <option value="">no machines</option>}
               {hosts.map((h) => (
                 <option key={h} value={h}>
                   {h}
@@ -100,7 +101,8 @@ export function CapturePanel() {
           </label>
           <label>
             Interface
-            <select value={pickedDev} onChange={(e) => setDev(e.target.value)}>
+            <select value={pickedDev} onChange={(e) => setDev(e.target.value)} disabled={devs.length === 0}>
+              {devs.length === 0 && <option value="">{hosts.length === 0 ? '—' : 'no interfaces'}</option>}
               {devs.map((d) => (
                 <option key={d} value={d}>
                   {d}

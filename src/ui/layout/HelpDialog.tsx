@@ -51,6 +51,14 @@ export function HelpDialog({ onClose }: { onClose: () => void }) {
             </dt>
             <dd>move between boxes on the canvas / select one for the inspector</dd>
             <dt>
+              <kbd>Delete</kbd> on a box
+            </dt>
+            <dd>delete that machine, pod or LAN switch (undo brings it back)</dd>
+            <dt>
+              <kbd>↑</kbd> <kbd>↓</kbd> in the trace
+            </dt>
+            <dd>step the packet back and forth; <kbd>Space</kbd> plays or pauses</dd>
+            <dt>
               <kbd>Ctrl</kbd>+<kbd>Z</kbd>, <kbd>Ctrl</kbd>+<kbd>Shift</kbd>+<kbd>Z</kbd>
             </dt>
             <dd>undo, redo (any change, including commands typed in a terminal)</dd>

@@ -49,6 +49,6 @@ describe('add plans', () => {
       { kind: 'remove-host', name: 'node01' },
     ]);
     expect(deleteMachineSteps(snap, { pod1: 'node01' }, 'node02')).toEqual([{ kind: 'remove-host', name: 'node02' }]);
-    expect(previewLine({ kind: 'remove-lan', name: 'lan0' })).toBe('# delete LAN switch lan0 (every cable into it is unplugged)');
+    expect(previewLine({ kind: 'remove-lan', name: 'lan0' })).toBe('# delete LAN switch lan0, unplugging every cable');
   });
 });

@@ -92,9 +92,9 @@ export function previewLine(s: EditStep): string {
     case 'link':
       return `# cable ${s.a} ⇄ ${s.b}`;
     case 'remove-host':
-      return `# delete machine ${s.name} (like ip netns del ${s.name}: its veths and their peers go too)`;
+      return `# delete machine ${s.name}, as ip netns del ${s.name} does`;
     case 'remove-lan':
-      return `# delete LAN switch ${s.name} (every cable into it is unplugged)`;
+      return `# delete LAN switch ${s.name}, unplugging every cable`;
   }
 }
 
