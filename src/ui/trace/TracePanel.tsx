@@ -106,8 +106,13 @@ export function TracePanel() {
 
   // keep the current event in view; if the keyboard is on an event, it follows the play head
   useEffect(() => {
-    const li = listRef.current?.querySelector<HTMLElement>(`#hl-trace-ev-${cursor}`);
-    li?.scrollIntoView?.({ block: 'nearest' });
+    const list = listRef.current;
+    const li = list?.querySelector<HTMLElement>(`#hl-trace-ev-${cursor}`);
+    // scroll the list only (scrollIntoView would also scroll the panel and hide its controls)
+    if (list && li) {
+      if (li.offsetTop < list.scrollTop) list.scrollTop = li.offsetTop;
+      else if (li.offsetTop + li.offsetHeight > list.scrollTop + list.clientHeight) list.scrollTop = li.offsetTop + li.offsetHeight - list.clientHeight;
+    }
     const active = document.activeElement;
     const pick = li?.querySelector<HTMLElement>('.hl-trace-pick');
     if (pick && active !== pick && active instanceof HTMLElement && active.classList.contains('hl-trace-pick') && listRef.current?.contains(active)) {
