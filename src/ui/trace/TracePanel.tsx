@@ -110,7 +110,8 @@ export function TracePanel() {
     const li = list?.querySelector<HTMLElement>(`#hl-trace-ev-${cursor}`);
     // scroll the list only (scrollIntoView would also scroll the panel and hide its controls)
     if (list && li) {
-      if (li.offsetTop < list.scrollTop) list.scrollTop = li.offsetTop;
+      // a row taller than the list shows its start
+      if (li.offsetTop < list.scrollTop || li.offsetHeight > list.clientHeight) list.scrollTop = li.offsetTop;
       else if (li.offsetTop + li.offsetHeight > list.scrollTop + list.clientHeight) list.scrollTop = li.offsetTop + li.offsetHeight - list.clientHeight;
     }
     const active = document.activeElement;
