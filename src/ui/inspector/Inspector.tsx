@@ -300,6 +300,15 @@ export function routeDelCommand(line: string): string {
   return parts.join(' ');
 }
 
+/** An example gateway for the route form: one this namespace already uses, else the lesson's node02. */
+export function viaExample(ns: Pick<NetnsSnapshot, 'routes'>): string {
+  for (const r of ns.routes) {
+    const m = /\bvia (\d+\.\d+\.\d+\.\d+)/.exec(r);
+    if (m) return m[1];
+  }
+  return '192.168.1.12';
+}
+
 export function routeAddCommand(dest: string, via: string, dev: string): string | null {
   const d = dest.trim();
   if (!d) return null;
@@ -371,7 +380,7 @@ function Routes({ ns }: { ns: NetnsSnapshot }) {
             </label>
             <label className="field" htmlFor={ids.via}>
               Via (gateway)
-              <input id={ids.via} className="input mono" placeholder="192.168.1.12" value={via} onChange={(e) => setVia(e.target.value)} />
+              <input id={ids.via} className="input mono" placeholder={viaExample(ns)} value={via} onChange={(e) => setVia(e.target.value)} />
             </label>
             <label className="field" htmlFor={ids.dev}>
               Device
