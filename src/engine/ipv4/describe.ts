@@ -104,10 +104,11 @@ export class PacketEvent implements TraceEvent {
   dev: string | undefined;
   verdict: Verdict;
   packetId: number;
-  route: string | undefined;
   fdb: string | undefined;
   to: { netns: string; dev: string } | undefined;
   fix: SuggestedFix | undefined;
+  /** the matched route, printed as `ip route` does when first read */
+  #route: string | FibRoute | undefined;
   #words: Words | undefined;
   #a: unknown;
   #b: unknown;
@@ -132,7 +133,7 @@ export class PacketEvent implements TraceEvent {
     a?: unknown,
     b?: unknown,
     c?: unknown,
-    route?: string,
+    route?: string | FibRoute,
     fdb?: string,
     to?: { netns: string; dev: string },
   ) {
@@ -142,7 +143,7 @@ export class PacketEvent implements TraceEvent {
     this.#frame = frame;
     this.#ip = ip;
     this.packetId = (frame ?? ip)!.pid;
-    this.route = route;
+    this.#route = route;
     this.fdb = fdb;
     this.to = to;
     this.fix = undefined;
@@ -165,6 +166,15 @@ export class PacketEvent implements TraceEvent {
     this.#text = t;
     this.#words = undefined;
     this.#a = this.#b = this.#c = undefined;
+  }
+
+  get route(): string | undefined {
+    if (this.#route !== undefined && typeof this.#route !== 'string') this.#route = routeText(this.#route);
+    return this.#route;
+  }
+
+  set route(r: string | undefined) {
+    this.#route = r;
   }
 
   get packet(): PacketView | undefined {

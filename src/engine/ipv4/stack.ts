@@ -50,12 +50,12 @@ const echoWords = (_e: PacketEvent, ns: Netns, request: Ipv4Packet) => `${nsLabe
 export function ipLocalOut(ns: Netns, pkt: Ipv4Packet, rt: Rtable): void {
   const w = ns.world;
   if (rt.type === 'local') {
-    if (w.tracing) w.emitEvent(new PacketEvent(ns.name, 'lo', Verdict.FIB_MATCH, undefined, pkt, loopedWords, ns, pkt, undefined, rt.route && routeText(rt.route)));
+    if (w.tracing) w.emitEvent(new PacketEvent(ns.name, 'lo', Verdict.FIB_MATCH, undefined, pkt, loopedWords, ns, pkt, undefined, rt.route));
     const lo = ns.devByName('lo')!;
     w.scheduleCall(HOP_DELAY, ipRcv, lo, pkt);
     return;
   }
-  if (w.tracing) w.emitEvent(new PacketEvent(ns.name, rt.dev.name, Verdict.FIB_MATCH, undefined, pkt, routedWords, ns, pkt, rt.gw, rt.route ? routeText(rt.route) : undefined));
+  if (w.tracing) w.emitEvent(new PacketEvent(ns.name, rt.dev.name, Verdict.FIB_MATCH, undefined, pkt, routedWords, ns, pkt, rt.gw, rt.route));
   ipOutput(ns, pkt, rt);
 }
 
@@ -393,7 +393,7 @@ export function ipRcv(dev: Netdev, pkt: Ipv4Packet): void {
   const res = ipRouteInput(ns, pkt.dst, pkt.src, dev);
   switch (res.kind) {
     case 'local':
-      if (w.tracing) w.emitEvent(new PacketEvent(ns.name, dev.name, Verdict.LOCAL_DELIVER, undefined, pkt, deliverWords, ns, pkt, undefined, routeText(res.route)));
+      if (w.tracing) w.emitEvent(new PacketEvent(ns.name, dev.name, Verdict.LOCAL_DELIVER, undefined, pkt, deliverWords, ns, pkt, undefined, res.route));
       ipLocalDeliver(ns, dev, pkt);
       return;
     case 'broadcast':
@@ -467,7 +467,7 @@ function ipForward(ns: Netns, inDev: Netdev, pkt: Ipv4Packet, rt: Rtable): void 
   }
   if (rt.doRedirect) ipRtSendRedirect(ns, pkt, rt);
   const out: Ipv4Packet = { ...pkt, ttl: pkt.ttl - 1 };
-  if (w.tracing) w.emitEvent(new PacketEvent(ns.name, rt.dev.name, Verdict.FORWARD, undefined, out, forwardWords, ns, out, rt.gw, rt.route && routeText(rt.route)));
+  if (w.tracing) w.emitEvent(new PacketEvent(ns.name, rt.dev.name, Verdict.FORWARD, undefined, out, forwardWords, ns, out, rt.gw, rt.route));
   ipOutput(ns, out, rt);
 }
 
