@@ -24,6 +24,13 @@ describe('start-up', () => {
     expect(boot('', storage).getState().doc).toEqual(doc);
   });
 
+  it('a first visit opens the seed lab, with nothing to undo', () => {
+    const s = boot('', memory()).getState();
+    expect(s.doc.preset).toBe('before-routes');
+    expect(s.snapshot.netns.map((n) => n.name)).toEqual(expect.arrayContaining(['node01', 'node02', 'node03', 'pod1', 'pod2', 'pod3']));
+    expect(s.canUndo).toBe(false);
+  });
+
   it('a first visit through ?lab= opens the preset with nothing to undo', () => {
     const s = boot('?lab=before-routes', memory()).getState();
     expect(s.doc.preset).toBe('before-routes');

@@ -1,5 +1,8 @@
+/** The lab a first visit opens: the lesson's three nodes with a pod each, before the routes. */
+export const SEED_PRESET = 'before-routes';
+
 /**
- * Which lab to open at start-up: the autosaved lab (else the empty one), then `?lab=<preset>` on
+ * Which lab to open at start-up: the autosaved lab (on a first visit, the seed lab), then `?lab=<preset>` on
  * top of it — as an undoable load, so a shared link never destroys work: Ctrl+Z brings it back.
  * The parameter is then dropped from the URL so that a reload restores the autosaved work.
  */
@@ -22,7 +25,8 @@ export function bootDoc(search: string, storage = browserStorage()): Boot {
   if (saved?.ok) doc = saved.doc;
   else if (saved) notice = { kind: 'error', text: `Your autosaved lab could not be read (${saved.error}) A new lab was started.` };
   if (lab && !hasPreset(lab)) notice = { kind: 'error', text: `There is no lab called "${lab}". Pick one from the Lab menu.` };
-  return { doc, preset: lab && hasPreset(lab) ? lab : null, notice };
+  const firstVisit = !saved && !lab;
+  return { doc, preset: lab && hasPreset(lab) ? lab : firstVisit ? SEED_PRESET : null, notice };
 }
 
 /** Apply the boot decision to a fresh store. */

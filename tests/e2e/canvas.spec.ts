@@ -221,7 +221,7 @@ test('keyboard only: select a box, open the Add menu, close a dialog', async ({ 
 test('the lesson checklist takes a new student from an empty page to a pod-to-pod reply', async ({ page }) => {
   const errors = watchConsole(page);
   const lab = new LabPage(page);
-  await lab.open();
+  await lab.open('empty');
   const lesson = page.getByRole('region', { name: /Lesson/ });
   await expect(lesson.getByLabel('0 of 5 steps done')).toBeVisible();
 

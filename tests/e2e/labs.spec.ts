@@ -76,6 +76,10 @@ test('export then import brings the same lab back', async ({ page }) => {
 test('presets from the menu, and an unknown ?lab= says so', async ({ page }) => {
   const lab = new LabPage(page);
   await lab.open();
+  // a first visit opens the seed lab: the lesson's three nodes, a pod each, before the routes
+  await expect(lab.labSelect).toHaveValue('before-routes');
+  await expect(lab.host('pod2')).toBeVisible();
+  await lab.labSelect.selectOption('empty');
   await expect(page.getByRole('heading', { name: 'Build a lab' })).toBeVisible();
   await lab.shot('00-empty');
 
