@@ -22,11 +22,14 @@ function e2ePort(raw: string | undefined): number {
   return port;
 }
 
-export const E2E_JSON_REPORT = 'playwright-report/results.json';
+// Artifacts and the JSON report of another port's run live elsewhere too (Playwright empties its
+// output folder when a run starts, which would pull the traces from under a parallel run).
+const DEFAULT_PORT = PORT === 4173;
+export const E2E_JSON_REPORT = DEFAULT_PORT ? 'playwright-report/results.json' : `playwright-report/results-${PORT}.json`;
 
 export default defineConfig({
   testDir: 'tests/e2e',
-  outputDir: 'test-results',
+  outputDir: DEFAULT_PORT ? 'test-results' : `test-results-${PORT}`,
   fullyParallel: false,
   workers: isCI ? 1 : 2,
   retries: 0,
