@@ -7,7 +7,7 @@ import { LabCanvas } from '../ui/canvas/LabCanvas';
 import { Brand, UndoRedo } from '../ui/layout/Header';
 import { ActivityBar, Notice } from '../ui/layout/Overlays';
 import { useUndoShortcuts } from '../ui/layout/shortcuts';
-import { TerminalView } from '../ui/terminal/TerminalView';
+import { TerminalView } from '../ui/terminal/LazyTerminalView';
 import '../ui/terminal/terminal.css';
 import { TracePanel } from '../ui/trace';
 

@@ -5,7 +5,7 @@
 import { useId, useState, type KeyboardEvent } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { useStore } from '../../store';
-import { TerminalView } from './TerminalView';
+import { TerminalView } from './LazyTerminalView';
 import './terminal.css';
 
 export function TerminalDock() {
