@@ -21,7 +21,8 @@ import {
   type OnNodeDrag,
 } from '@xyflow/react';
 import { netnsCreators, useStore } from '../../store';
-import { buildGraph, podOwners, type LabNode } from './graph';
+import { buildGraph, podOwners, type LabNode, type LinkEdge } from './graph';
+import { reuseUnchanged } from './stable';
 import { deleteMachineSteps, deletePodCommands } from '../layout/plans';
 import { elkInput, elkLayout } from './layout';
 import { planConnection } from './connect';
@@ -38,6 +39,9 @@ function fitPadding() {
   if (!notice) return FIT_PADDING;
   return { ...FIT_PADDING, top: `${Math.ceil(notice.getBoundingClientRect().height) + 28}px` as const };
 }
+
+/** Fit options for the first render (a constant: a new object each render would re-sync xyflow's store). */
+const FIT_OPTIONS = { padding: FIT_PADDING, maxZoom: 1.1 } as const;
 
 const netnsOfNode = (n: LabNode | undefined): string | null => (n && (n.type === 'host' || n.type === 'pod') ? n.data.netns : null);
 
@@ -61,9 +65,15 @@ export function LabCanvas() {
   const creators = useMemo(() => netnsCreators({ base, ops }), [base, ops]);
   const graph = useMemo(() => buildGraph(snapshot, creators, positions, auto), [snapshot, creators, positions, auto]);
 
-  // xyflow needs a mutable node list while a box is being dragged; the store gets the final position
+  // xyflow needs a mutable node list while a box is being dragged; the store gets the final position.
+  // Both lists change only with the graph (never on pan or zoom), and a rebuilt graph keeps the
+  // objects of unchanged boxes and cables, so React Flow and the memoised boxes skip them.
   const [nodes, setNodes] = useState<LabNode[]>(graph.nodes);
-  useEffect(() => setNodes(graph.nodes), [graph]);
+  const [edges, setEdges] = useState<LinkEdge[]>(graph.edges);
+  useEffect(() => {
+    setNodes((cur) => reuseUnchanged(cur, graph.nodes, ['measured']));
+    setEdges((cur) => reuseUnchanged(cur, graph.edges));
+  }, [graph]);
 
   // automatic layout whenever the set of boxes or their sizes change
   const layout = useMemo(() => elkInput(graph), [graph]);
@@ -155,6 +165,23 @@ export function LabCanvas() {
     [snapshot, addTopology, selectHost],
   );
 
+  const onNodeDoubleClick = useCallback(
+    (_e: React.MouseEvent, node: LabNode) => {
+      const ns = netnsOfNode(node);
+      if (ns) openTerminal(ns);
+    },
+    [openTerminal],
+  );
+  const onPaneClick = useCallback(() => selectHost(null), [selectHost]);
+  const ariaLabelConfig = useMemo(
+    () => ({
+      'node.a11yDescription.default': readonly
+        ? 'Press Enter to select this box and see it in the inspector; double-click opens a terminal.'
+        : 'Press Enter to select this box and edit it in the inspector, Delete to delete it (Ctrl+Z undoes); double-click opens a terminal.',
+    }),
+    [readonly],
+  );
+
   const apply = useStore((s) => s.apply);
   const edit = useStore((s) => s.edit);
   const closeTerminal = useStore((s) => s.closeTerminal);
@@ -193,16 +220,13 @@ export function LabCanvas() {
     <ReactFlow<LabNode>
       onKeyDown={onKeyDown}
       nodes={nodes}
-      edges={graph.edges}
+      edges={edges}
       nodeTypes={nodeTypes}
       edgeTypes={edgeTypes}
       onNodesChange={onNodesChange}
       onNodeDragStop={onNodeDragStop}
-      onNodeDoubleClick={(_e, node) => {
-        const ns = netnsOfNode(node);
-        if (ns) openTerminal(ns);
-      }}
-      onPaneClick={() => selectHost(null)}
+      onNodeDoubleClick={onNodeDoubleClick}
+      onPaneClick={onPaneClick}
       onConnect={onConnect}
       isValidConnection={isValidConnection}
       connectionMode={ConnectionMode.Loose}
@@ -218,13 +242,14 @@ export function LabCanvas() {
       minZoom={0.2}
       maxZoom={2}
       fitView
-      fitViewOptions={{ padding: FIT_PADDING, maxZoom: 1.1 }}
+      fitViewOptions={FIT_OPTIONS}
+      // big labs: only the boxes and cables in view are in the DOM, so panning and zooming stay fluid
+      onlyRenderVisibleElements
       aria-label="Network canvas"
-      ariaLabelConfig={{
-        'node.a11yDescription.default': readonly
-          ? 'Press Enter to select this box and see it in the inspector; double-click opens a terminal.'
-          : 'Press Enter to select this box and edit it in the inspector, Delete to delete it (Ctrl+Z undoes); double-click opens a terminal.',
-      }}
+      // for tests and benchmarks: boxes in the lab (only those in view are in the DOM) and whether elk has placed them
+      data-boxes={nodes.length}
+      data-layout={laidOut === layout.key ? 'done' : 'pending'}
+      ariaLabelConfig={ariaLabelConfig}
     >
       <Background variant={BackgroundVariant.Dots} gap={20} size={1.3} color="#c9d1dc" />
       <Controls showInteractive={false} position="top-left" aria-label="Zoom and fit view" />
