@@ -3,14 +3,16 @@ import { createRoot } from 'react-dom/client';
 import '@xyflow/react/dist/style.css';
 import './ui/styles.css';
 import { initAppStore, persistLesson, persistTerminals } from './store';
-import { browserStorage } from './store/persist';
+import { browserStorage, loadTerminals } from './store/persist';
 import { App } from './ui/App';
 import { applyBoot, bootDoc, dropLabParam } from './ui/boot';
 
-const boot = bootDoc(window.location.search);
 const storage = browserStorage();
+// a saved lab and saved terminals are read (and their schemas fetched) before the first render;
+// a first visit has neither and starts at once
+const [boot, terminals] = await Promise.all([bootDoc(window.location.search, storage), loadTerminals(storage)]);
 const store = initAppStore({ initial: boot.doc, storage });
-persistTerminals(store, storage);
+persistTerminals(store, storage, terminals);
 persistLesson(store, storage);
 applyBoot(store, boot);
 dropLabParam();

@@ -8,7 +8,7 @@ import { createLabSlice, type LabOptions, type LabSlice } from './lab';
 import { createTerminalSlice, type TerminalSlice } from './terminals';
 import { createTraceSlice, type TraceSlice } from './trace';
 import { createCaptureSlice, type CaptureSlice } from './capture';
-import { loadTerminals, saveTerminals, type KeyValueStorage } from './persist';
+import { saveTerminals, type KeyValueStorage, type TerminalsFile } from './persist';
 
 export type AppState = LabSlice & TerminalSlice & TraceSlice & CaptureSlice;
 export type AppStore = StoreApi<AppState>;
@@ -54,11 +54,11 @@ export type { TerminalSlice } from './terminals';
 export type { CaptureSlice } from './capture';
 
 /**
- * Keep terminals (scrollback, history, open tabs) across reloads: restore them into `store` now
- * and save them whenever they change. Hosts that no longer exist are dropped.
+ * Keep terminals (scrollback, history, open tabs) across reloads: restore `saved` (read with
+ * `loadTerminals` from persist.ts) into `store` now and save them whenever they change. Hosts
+ * that no longer exist are dropped.
  */
-export function persistTerminals(store: AppStore, storage: KeyValueStorage | null): () => void {
-  const saved = loadTerminals(storage);
+export function persistTerminals(store: AppStore, storage: KeyValueStorage | null, saved: TerminalsFile | null): () => void {
   if (saved) {
     const hosts = new Set(store.getState().snapshot.netns.map((n) => n.name));
     const terminals = Object.fromEntries(

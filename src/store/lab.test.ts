@@ -74,17 +74,17 @@ describe('lab slice', () => {
     expect(st().doc.ops).toHaveLength(3 + 1); // the ping is kept for replay
   });
 
-  it('import: a corrupt file leaves the lab untouched; a good one replaces it (undoably)', () => {
+  it('import: a corrupt file leaves the lab untouched; a good one replaces it (undoably)', async () => {
     const store = createAppStore({ initial: presetDoc('before-routes') });
     const st = () => store.getState();
     st().edit('node01', 'ip route add 10.244.2.2 via 192.168.1.12');
     const doc = st().doc;
-    expect(st().importLab('{ nope').ok).toBe(false);
+    expect((await st().importLab('{ nope')).ok).toBe(false);
     expect(st().doc).toBe(doc);
     expect(st().notice?.kind).toBe('error');
 
     const other = serializeLab(presetDoc('fresh'));
-    expect(st().importLab(other).ok).toBe(true);
+    expect((await st().importLab(other)).ok).toBe(true);
     expect(st().snapshot.netns.some((n) => n.name === 'pod1')).toBe(false);
     st().undo();
     expect(st().doc).toEqual(doc);

@@ -86,7 +86,8 @@ export interface LabSlice {
   loadPreset: (name: string) => boolean;
   /** Replace the lab with a document (import). On failure the current lab is untouched. */
   loadDoc: (doc: LabDoc, message?: string, details?: string) => EditResult;
-  importLab: (text: string) => EditResult;
+  /** Read a lab file (fetching the schemas on first use) and load it; on failure the current lab is untouched. */
+  importLab: (text: string) => Promise<EditResult>;
   exportLab: () => string;
   undo: () => void;
   redo: () => void;
@@ -292,8 +293,8 @@ export const createLabSlice =
         return { ok: true, results: [] };
       },
 
-      importLab: (text) => {
-        const parsed = parseLab(text);
+      importLab: async (text) => {
+        const parsed = await parseLab(text);
         if (!parsed.ok) {
           set({ notice: { kind: 'error', text: `Import failed, your lab is unchanged. ${parsed.error}` } });
           return { ok: false, error: parsed.error };

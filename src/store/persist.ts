@@ -1,60 +1,23 @@
 /**
  * Lab files: export, import (schema-validated with zod) and autosave to localStorage.
  *
+ * zod and the schemas live in labSchema.ts, loaded on demand: reading a lab file or a saved lab
+ * is asynchronous, and the app's first screen does not wait for zod unless there is a save to read.
+ *
  * A lab file is the LabDoc wrapped with a format tag and a version. Import also accepts a bare
  * scenario (the JSON format of tests/conformance and `npm run scenario`), which becomes the base
  * of a new lab. Parsing never throws: it returns either the document or a message a student can
  * act on; the caller keeps the current lab untouched on error.
  */
-import { z } from 'zod';
 import type { LabDoc } from './doc';
+import type { LabFile, TerminalsFile } from './labSchema';
+
+export type { LabFile, TerminalsFile } from './labSchema';
 
 export const LAB_FORMAT = 'hoplab-lab';
 export const LAB_VERSION = 1;
 export const AUTOSAVE_KEY = 'hoplab.lab.v1';
 
-const name = z.string().min(1, 'must not be empty').max(64, 'is longer than 64 characters');
-const member = z.string().regex(/^[^:\s]+:[^:\s]+$/, 'must look like "host:ifname"');
-
-const StepSchema = z.object({
-  on: name,
-  run: z.string().max(4000),
-  timeout: z.number().nonnegative().optional(),
-});
-
-export const ScenarioSchema = z.object({
-  name: z.string(),
-  description: z.string().optional(),
-  preset: z.string().optional(),
-  hosts: z.array(name).optional(),
-  lans: z.record(z.string(), z.array(member)).optional(),
-  links: z.array(z.tuple([member, member])).optional(),
-  steps: z.array(StepSchema).max(5000, 'has more than 5000 steps'),
-});
-
-export const OpSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('cmd'), on: name, run: z.string().max(4000), edit: z.boolean() }),
-  z.object({ kind: z.literal('host'), name }),
-  z.object({ kind: z.literal('lan'), name, members: z.array(member) }),
-  z.object({ kind: z.literal('lan-member'), lan: name, member }),
-  z.object({ kind: z.literal('link'), a: member, b: member }),
-  z.object({ kind: z.literal('remove-host'), name }),
-  z.object({ kind: z.literal('remove-lan'), name }),
-]);
-
-const XYSchema = z.object({ x: z.number().finite(), y: z.number().finite() });
-
-export const LabFileSchema = z.object({
-  format: z.literal(LAB_FORMAT),
-  version: z.literal(LAB_VERSION),
-  title: z.string().max(200),
-  preset: z.string().nullable(),
-  base: ScenarioSchema,
-  ops: z.array(OpSchema).max(20000, 'has more than 20000 operations'),
-  positions: z.record(z.string(), XYSchema),
-});
-
-export type LabFile = z.infer<typeof LabFileSchema>;
 
 export function toLabFile(doc: LabDoc): LabFile {
   return { format: LAB_FORMAT, version: LAB_VERSION, ...doc };
@@ -66,17 +29,20 @@ export function serializeLab(doc: LabDoc): string {
 
 export type ParseResult = { ok: true; doc: LabDoc } | { ok: false; error: string };
 
-function describeIssues(error: z.ZodError, limit = 3): string {
-  const lines = error.issues.slice(0, limit).map((issue) => {
-    const where = issue.path.length ? issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '') : 'file';
-    return `${where}: ${issue.message}`;
-  });
-  const more = error.issues.length > limit ? ` (and ${error.issues.length - limit} more)` : '';
-  return lines.join('; ') + more;
+/** zod and the schemas, fetched the first time a file is read. */
+const schemas = () => import('./labSchema');
+
+/** Parse a lab file or a bare scenario. Never throws: the promise always resolves. */
+export async function parseLab(text: string): Promise<ParseResult> {
+  try {
+    return await parseWithSchemas(text);
+  } catch (e) {
+    // only the schema chunk's download can fail here (offline after the app loaded)
+    return { ok: false, error: `Hoplab could not load the code that checks lab files (${(e as Error).message}). Check the connection and try again.` };
+  }
 }
 
-/** Parse a lab file or a bare scenario. Never throws. */
-export function parseLab(text: string): ParseResult {
+async function parseWithSchemas(text: string): Promise<ParseResult> {
   let data: unknown;
   try {
     data = JSON.parse(text);
@@ -90,16 +56,9 @@ export function parseLab(text: string): ParseResult {
   if ('format' in obj) {
     if (obj.format !== LAB_FORMAT) return { ok: false, error: `This file is not a Hoplab lab (format is ${JSON.stringify(obj.format)}, expected "${LAB_FORMAT}").` };
     if (obj.version !== LAB_VERSION) return { ok: false, error: `This lab file has version ${JSON.stringify(obj.version)}; this Hoplab reads version ${LAB_VERSION}.` };
-    const parsed = LabFileSchema.safeParse(data);
-    if (!parsed.success) return { ok: false, error: `This lab file is damaged: ${describeIssues(parsed.error)}.` };
-    const { format: _f, version: _v, ...doc } = parsed.data;
-    return { ok: true, doc };
+    return (await schemas()).validateLabFile(data);
   }
-  if ('steps' in obj) {
-    const parsed = ScenarioSchema.safeParse(data);
-    if (!parsed.success) return { ok: false, error: `This scenario is damaged: ${describeIssues(parsed.error)}.` };
-    return { ok: true, doc: { title: parsed.data.name || 'Imported scenario', preset: parsed.data.preset ?? null, base: parsed.data, ops: [], positions: {} } };
-  }
+  if ('steps' in obj) return (await schemas()).validateScenario(data);
   return { ok: false, error: `This file is not a Hoplab lab: it has neither "format": "${LAB_FORMAT}" nor scenario "steps".` };
 }
 
@@ -128,7 +87,8 @@ export function saveLab(storage: KeyValueStorage | null, doc: LabDoc, key = AUTO
   }
 }
 
-export function loadLab(storage: KeyValueStorage | null, key = AUTOSAVE_KEY): ParseResult | null {
+/** The autosaved lab, or null when there is none (zod is only fetched when there is one). */
+export async function loadLab(storage: KeyValueStorage | null, key = AUTOSAVE_KEY): Promise<ParseResult | null> {
   if (!storage) return null;
   let text: string | null;
   try {
@@ -149,24 +109,22 @@ export function exportFileName(doc: LabDoc): string {
 
 export const TERMINALS_KEY = 'hoplab.terminals.v1';
 
-const ChunkSchema = z.object({ id: z.number(), echo: z.string(), data: z.string(), local: z.boolean(), clear: z.boolean().optional() });
-const SessionSchema = z.object({ host: z.string(), chunks: z.array(ChunkSchema), history: z.array(z.string()) });
-export const TerminalsFileSchema = z.object({
-  terminals: z.record(z.string(), SessionSchema),
-  openTerminals: z.array(z.string()),
-  activeTerminal: z.string().nullable(),
-});
-export type TerminalsFile = z.infer<typeof TerminalsFileSchema>;
 
-export function loadTerminals(storage: KeyValueStorage | null, key = TERMINALS_KEY): TerminalsFile | null {
+/** The saved terminals, or null when there are none or they cannot be read (zod is only fetched when there are some). */
+export async function loadTerminals(storage: KeyValueStorage | null, key = TERMINALS_KEY): Promise<TerminalsFile | null> {
   if (!storage) return null;
+  let data: unknown;
   try {
     const text = storage.getItem(key);
     if (text === null) return null;
-    const parsed = TerminalsFileSchema.safeParse(JSON.parse(text));
-    return parsed.success ? parsed.data : null;
+    data = JSON.parse(text);
   } catch {
     return null;
+  }
+  try {
+    return (await schemas()).validateTerminals(data);
+  } catch {
+    return null; // the schema chunk could not be fetched: terminals are a convenience
   }
 }
 

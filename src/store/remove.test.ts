@@ -14,7 +14,7 @@ const lanMembers = (s: ReturnType<typeof createAppStore>, lan: string) =>
   s.getState().snapshot.lans.find((l) => l.name === lan)?.members.map((m) => `${m.netns}:${m.dev}`);
 
 describe('deleting machines and LAN switches', () => {
-  it('deletes a machine with its pod, records the operations, autosaves and logs them', () => {
+  it('deletes a machine with its pod, records the operations, autosaves and logs them', async () => {
     const storage = memory();
     const store = createAppStore({ initial: presetDoc('routed'), storage });
     store.getState().selectHost('node02');
@@ -42,7 +42,7 @@ describe('deleting machines and LAN switches', () => {
     expect(store.getState().run('node01', 'ping -c 1 -W 1 192.168.1.12').exit).not.toBe(0);
   });
 
-  it('undo brings the machine back as one step, redo deletes it again', () => {
+  it('undo brings the machine back as one step, redo deletes it again', async () => {
     const store = createAppStore({ initial: presetDoc('routed') });
     store.getState().apply([
       { kind: 'remove-host', name: 'pod2' },
@@ -58,7 +58,7 @@ describe('deleting machines and LAN switches', () => {
     expect(names(store)).not.toContain('node02');
   });
 
-  it('deletes a LAN switch: every member loses its interface on it, and the selection goes', () => {
+  it('deletes a LAN switch: every member loses its interface on it, and the selection goes', async () => {
     const store = createAppStore({ initial: presetDoc('before-routes') });
     store.getState().selectLan('lan0');
     const r = store.getState().addTopology({ kind: 'remove-lan', name: 'lan0' });
@@ -73,7 +73,7 @@ describe('deleting machines and LAN switches', () => {
     expect(lanMembers(store, 'lan0')).toEqual(['node01:eth0', 'node02:eth0', 'node03:eth0']);
   });
 
-  it('refuses to delete what is not there, and changes nothing', () => {
+  it('refuses to delete what is not there, and changes nothing', async () => {
     const store = createAppStore({ initial: presetDoc('fresh') });
     const before = store.getState().snapshot;
     const r = store.getState().apply([
@@ -87,11 +87,11 @@ describe('deleting machines and LAN switches', () => {
     expect(store.getState().activity.at(-1)).toMatchObject({ ok: false, error: 'no LAN "nolan"' });
   });
 
-  it('replays from the saved file to the same lab', () => {
+  it('replays from the saved file to the same lab', async () => {
     const store = createAppStore({ initial: presetDoc('routed') });
     store.getState().addTopology({ kind: 'remove-host', name: 'node03' });
     store.getState().addTopology({ kind: 'remove-lan', name: 'lan0' });
-    const parsed = parseLab(serializeLab(store.getState().doc));
+    const parsed = await parseLab(serializeLab(store.getState().doc));
     expect(parsed.ok).toBe(true);
     const again = replay(parsed.ok ? parsed.doc : presetDoc('empty')).snapshot();
     const now = store.getState().snapshot;
@@ -99,7 +99,7 @@ describe('deleting machines and LAN switches', () => {
     expect(again.lans).toEqual([]);
   });
 
-  it('describes the step for the undo button', () => {
+  it('describes the step for the undo button', async () => {
     const before = presetDoc('fresh');
     const after = { ...before, ops: [{ kind: 'remove-lan' as const, name: 'lan0' }] };
     expect(describeChange(before, after)).toBe('deleted LAN switch lan0 and every cable plugged into it');

@@ -9,68 +9,68 @@ function memory(): KeyValueStorage {
   return { getItem: (k) => data.get(k) ?? null, setItem: (k, v) => void data.set(k, v), removeItem: (k) => void data.delete(k) };
 }
 
-function boot(search: string, storage: KeyValueStorage) {
-  const b = bootDoc(search, storage);
+async function boot(search: string, storage: KeyValueStorage) {
+  const b = await bootDoc(search, storage);
   const store = createAppStore({ initial: b.doc, storage });
   applyBoot(store, b);
   return store;
 }
 
 describe('start-up', () => {
-  it('restores the autosaved lab', () => {
+  it('restores the autosaved lab', async () => {
     const storage = memory();
     const doc = { ...presetDoc('fresh'), ops: [{ kind: 'cmd' as const, on: 'node01', run: 'ip link set eth0 down', edit: true }] };
     saveLab(storage, doc);
-    expect(boot('', storage).getState().doc).toEqual(doc);
+    expect((await boot('', storage)).getState().doc).toEqual(doc);
   });
 
-  it('a first visit opens the seed lab, with nothing to undo', () => {
-    const s = boot('', memory()).getState();
+  it('a first visit opens the seed lab, with nothing to undo', async () => {
+    const s = (await boot('', memory())).getState();
     expect(s.doc.preset).toBe('before-routes');
     expect(s.snapshot.netns.map((n) => n.name)).toEqual(expect.arrayContaining(['node01', 'node02', 'node03', 'pod1', 'pod2', 'pod3']));
     expect(s.canUndo).toBe(false);
   });
 
-  it('a first visit through ?lab= opens the preset with nothing to undo', () => {
-    const s = boot('?lab=before-routes', memory()).getState();
+  it('a first visit through ?lab= opens the preset with nothing to undo', async () => {
+    const s = (await boot('?lab=before-routes', memory())).getState();
     expect(s.doc.preset).toBe('before-routes');
     expect(s.canUndo).toBe(false);
     expect(s.notice?.text).toMatch(/Loaded lab/);
   });
 
-  it('a lab opened with ?lab= is autosaved at once, so a reload after read-only commands brings it back', () => {
+  it('a lab opened with ?lab= is autosaved at once, so a reload after read-only commands brings it back', async () => {
     const storage = memory();
-    const first = boot('?lab=routed', storage);
+    const first = await boot('?lab=routed', storage);
     first.getState().run('node01', 'ip route'); // read-only: records nothing
     expect(first.getState().doc.ops).toEqual([]);
-    const reloaded = boot('', storage).getState(); // the reload: ?lab= was dropped from the URL
+    const reloaded = (await boot('', storage)).getState(); // the reload: ?lab= was dropped from the URL
     expect(reloaded.doc).toEqual(first.getState().doc);
     expect(reloaded.snapshot.netns.map((n) => n.name)).toEqual(expect.arrayContaining(['node01', 'pod3']));
   });
 
-  it('?lab= over saved work keeps that work one undo away', () => {
+  it('?lab= over saved work keeps that work one undo away', async () => {
     const storage = memory();
     const work = { ...presetDoc('fresh'), ops: [{ kind: 'cmd' as const, on: 'node01', run: 'ip link set eth0 down', edit: true }] };
     saveLab(storage, work);
-    const store = boot('?lab=routed', storage);
+    const store = await boot('?lab=routed', storage);
     expect(store.getState().doc.preset).toBe('routed');
     expect(store.getState().notice?.text).toMatch(/one undo \(Ctrl\+Z\) away/);
     store.getState().undo();
     expect(store.getState().doc).toEqual(work);
   });
 
-  it('an unknown ?lab= says so and keeps the saved lab', () => {
+  it('an unknown ?lab= says so and keeps the saved lab', async () => {
     const storage = memory();
     saveLab(storage, presetDoc('bridges'));
-    const s = boot('?lab=nope', storage).getState();
+    const s = (await boot('?lab=nope', storage)).getState();
     expect(s.doc.preset).toBe('bridges');
     expect(s.notice).toMatchObject({ kind: 'error', text: expect.stringMatching(/no lab called "nope"/) });
   });
 
-  it('a damaged autosave starts an empty lab and says why', () => {
+  it('a damaged autosave starts an empty lab and says why', async () => {
     const storage = memory();
     storage.setItem('hoplab.lab.v1', '{"format":"hoplab-lab","version":1}');
-    const s = boot('', storage).getState();
+    const s = (await boot('', storage)).getState();
     expect(s.doc.preset).toBe('empty');
     expect(s.snapshot.netns).toEqual([]);
     expect(s.notice?.kind).toBe('error');

@@ -5,6 +5,7 @@ export const SEED_PRESET = 'before-routes';
  * Which lab to open at start-up: the autosaved lab (on a first visit, the seed lab), then `?lab=<preset>` on
  * top of it — as an undoable load, so a shared link never destroys work: Ctrl+Z brings it back.
  * The parameter is then dropped from the URL so that a reload restores the autosaved work.
+ * Reading the autosave is asynchronous (its schemas load on demand), so main.tsx awaits bootDoc.
  */
 import { hasPreset, type AppStore, type LabDoc } from '../store';
 import { presetDoc } from '../store/replay';
@@ -17,11 +18,11 @@ export interface Boot {
   notice: { kind: 'error' | 'info'; text: string } | null;
 }
 
-export function bootDoc(search: string, storage = browserStorage()): Boot {
+export async function bootDoc(search: string, storage = browserStorage()): Promise<Boot> {
   const lab = new URLSearchParams(search).get('lab');
   let notice: Boot['notice'] = null;
   let doc = presetDoc('empty');
-  const saved = loadLab(storage);
+  const saved = await loadLab(storage);
   if (saved?.ok) doc = saved.doc;
   else if (saved) notice = { kind: 'error', text: `Your autosaved lab could not be read (${saved.error}) A new lab was started.` };
   if (lab && !hasPreset(lab)) notice = { kind: 'error', text: `There is no lab called "${lab}". Pick one from the Lab menu.` };

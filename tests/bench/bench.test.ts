@@ -18,34 +18,34 @@ const fig = (id: string, median: number, unit: Figure['unit'] = 'ms'): Figure =>
 describe('bench:check', () => {
   const budget = { id: 'x.ms', max: 5, why: 'because' };
 
-  it('passes a median within budget, fails one over it, and fails a budgeted figure that is missing', () => {
+  it('passes a median within budget, fails one over it, and fails a budgeted figure that is missing', async () => {
     expect(checkResults([fig('x.ms', 5)], [budget], [])[0].status).toBe('pass');
     expect(checkResults([fig('x.ms', 5.01)], [budget], [])[0].status).toBe('fail');
     expect(checkResults([], [budget], [])[0]).toMatchObject({ status: 'fail', detail: 'not measured' });
   });
 
-  it('reports a skipped figure (no root, no Chromium) as skipped with its reason, not as a failure', () => {
+  it('reports a skipped figure (no root, no Chromium) as skipped with its reason, not as a failure', async () => {
     const v = checkResults([skipped('x.ms', 'ms', 'not root')], [budget], []);
     expect(v[0]).toMatchObject({ status: 'skipped', detail: 'not root' });
   });
 
-  it('holds the FIB to 2× between 10 and 100,000 routes', () => {
+  it('holds the FIB to 2× between 10 and 100,000 routes', async () => {
     const fibRule = RELATIONS.find((r) => r.name === 'FIB size')!;
     expect(checkResults([fig('fib.lookup.10', 50, 'ns'), fig('fib.lookup.100000', 99, 'ns')], [], [fibRule])[0].status).toBe('pass');
     expect(checkResults([fig('fib.lookup.10', 50, 'ns'), fig('fib.lookup.100000', 101, 'ns')], [], [fibRule])[0].status).toBe('fail');
   });
 
-  it('fails growth worse than linear in lab size', () => {
+  it('fails growth worse than linear in lab size', async () => {
     const matrix = RELATIONS.find((r) => r.name === 'cluster matrix growth')!;
     expect(checkResults([fig('cluster.2000pods.matrix', 100), fig('cluster.10000pods.matrix', 2400)], [], [matrix])[0].status).toBe('pass');
     expect(checkResults([fig('cluster.2000pods.matrix', 100), fig('cluster.10000pods.matrix', 6000)], [], [matrix])[0].status).toBe('fail');
   });
 
-  it('every budget names a reason', () => {
+  it('every budget names a reason', async () => {
     for (const b of BUDGETS) expect(b.why.length, b.id).toBeGreaterThan(20);
   });
 
-  it('compares two runs median by median, 20% apart at most', () => {
+  it('compares two runs median by median, 20% apart at most', async () => {
     const d = compareRuns([fig('a', 10), fig('b', 10), skipped('c', 'ms', 'n/a')], [fig('a', 11.9), fig('b', 12.1)]);
     expect(d.map((x) => [x.id, x.ok])).toEqual([
       ['a', true],
@@ -53,14 +53,14 @@ describe('bench:check', () => {
     ]);
   });
 
-  it('a figure keeps median, min, max and the number of runs', () => {
+  it('a figure keeps median, min, max and the number of runs', async () => {
     expect(figure('f', 'µs', [3, 1, 2, 10])).toMatchObject({ median: 2.5, min: 1, max: 10, runs: 4 });
     expect(median([5, 1, 3])).toBe(3);
   });
 });
 
 describe('bench fixtures', () => {
-  it('the FIB fixture has the asked number of routes and every prefix length at every size', () => {
+  it('the FIB fixture has the asked number of routes and every prefix length at every size', async () => {
     for (const n of [10, 1000]) {
       const { table, addrs } = fibFixture(n);
       expect(table.size).toBe(n);
@@ -69,7 +69,7 @@ describe('bench fixtures', () => {
     }
   });
 
-  it('a cluster: pods reach pods on other nodes through the node routes, and probes leave it as it was', () => {
+  it('a cluster: pods reach pods on other nodes through the node routes, and probes leave it as it was', async () => {
     const c = buildCluster({ nodes: 4, podsPerNode: 3 });
     expect(c.world.hostNames()).toHaveLength(4 + 12);
     expect(c.world.netns(c.nodes[0].name)!.main.dump().filter((r) => r.nh?.gw !== undefined)).toHaveLength(3);
@@ -85,7 +85,7 @@ describe('bench fixtures', () => {
     expect(c.world.snapshot()).toEqual(before);
   });
 
-  it('warm neighbour tables answer without ARP, and every node reaches every node', () => {
+  it('warm neighbour tables answer without ARP, and every node reaches every node', async () => {
     const c = buildCluster({ nodes: 5, podsPerNode: 1 });
     warmNeighbours(c);
     for (const a of c.nodes)
@@ -96,13 +96,13 @@ describe('bench fixtures', () => {
       }
   });
 
-  it('the 20-host LAN answers every pair', () => {
+  it('the 20-host LAN answers every pair', async () => {
     const { world, names, addrs } = lanWorld(5);
     for (const n of names) for (const a of addrs) expect(probe(world, n, a, { trace: false }).ok).toBe(true);
   });
 
-  it('the 1,000-host lab is a valid lab file', () => {
-    const r = parseLab(bigLab(1000));
+  it('the 1,000-host lab is a valid lab file', async () => {
+    const r = await parseLab(bigLab(1000));
     expect(r.ok).toBe(true);
     if (r.ok) expect(r.doc.base.hosts).toHaveLength(1000);
   });

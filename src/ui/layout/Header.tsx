@@ -199,7 +199,7 @@ export function ImportExport() {
           const f = e.target.files?.[0];
           e.target.value = '';
           if (!f) return;
-          importLab(await f.text());
+          await importLab(await f.text());
         }}
       />
       <button type="button" className="btn" onClick={() => file.current?.click()}>
