@@ -5,7 +5,11 @@ import '../ui/styles.css';
 import { hasPreset, initAppStore } from '../store';
 import { presetDoc } from '../store/replay';
 import { EmbedApp } from './EmbedApp';
+import { preloadTerminal } from '../ui/terminal/LazyTerminalView';
 import { parseEmbedParams } from './params';
+
+// the widget opens its terminal at once: fetch xterm alongside the first render, not after it
+void preloadTerminal();
 
 const params = parseEmbedParams(window.location.search);
 const lab = hasPreset(params.lab) ? params.lab : 'before-routes';
