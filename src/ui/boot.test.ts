@@ -75,4 +75,11 @@ describe('start-up', () => {
     expect(s.snapshot.netns).toEqual([]);
     expect(s.notice?.kind).toBe('error');
   });
+  it('an autosave that cannot be read is kept aside, and a new lab starts', async () => {
+    const storage = memory();
+    storage.setItem('hoplab.lab.v1', '{"format": "hoplab-lab", "version": 1, "broken": ');
+    const s = (await boot('', storage)).getState();
+    expect(s.notice?.text).toMatch(/could not be read .*kept in this browser under "hoplab\.lab\.v1\.unreadable"/);
+    expect(storage.getItem('hoplab.lab.v1.unreadable')).toBe('{"format": "hoplab-lab", "version": 1, "broken": ');
+  });
 });

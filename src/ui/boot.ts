@@ -9,7 +9,7 @@ export const SEED_PRESET = 'before-routes';
  */
 import { hasPreset, type AppStore, type LabDoc } from '../store';
 import { presetDoc } from '../store/replay';
-import { browserStorage, loadLab } from '../store/persist';
+import { AUTOSAVE_KEY, browserStorage, loadLab, type KeyValueStorage } from '../store/persist';
 
 export interface Boot {
   doc: LabDoc;
@@ -24,10 +24,28 @@ export async function bootDoc(search: string, storage = browserStorage()): Promi
   let doc = presetDoc('empty');
   const saved = await loadLab(storage);
   if (saved?.ok) doc = saved.doc;
-  else if (saved) notice = { kind: 'error', text: `Your autosaved lab could not be read (${saved.error}) A new lab was started.` };
+  else if (saved) {
+    // keep the unreadable save aside before the new lab's autosave replaces it: nothing is lost
+    const kept = keepUnreadable(storage);
+    notice = { kind: 'error', text: `Your autosaved lab could not be read (${saved.error}) A new lab was started${kept ? `; the old save is kept in this browser under "${kept}"` : ''}.` };
+  }
   if (lab && !hasPreset(lab)) notice = { kind: 'error', text: `There is no lab called "${lab}". Pick one from the Lab menu.` };
   const firstVisit = !saved && !lab;
   return { doc, preset: lab && hasPreset(lab) ? lab : firstVisit ? SEED_PRESET : null, notice };
+}
+
+/** Copy the autosave that could not be read to a side key; returns that key, or null. */
+function keepUnreadable(storage: KeyValueStorage | null): string | null {
+  if (!storage) return null;
+  try {
+    const text = storage.getItem(AUTOSAVE_KEY);
+    if (text === null) return null;
+    const key = `${AUTOSAVE_KEY}.unreadable`;
+    storage.setItem(key, text);
+    return key;
+  } catch {
+    return null;
+  }
 }
 
 /** Apply the boot decision to a fresh store. */
