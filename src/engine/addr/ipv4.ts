@@ -67,8 +67,11 @@ export function parseInetAton(text: string): Ipv4 | null {
   return asIpv4(nums.reduce((v, n, i) => v + n * 2 ** (8 * (3 - i)), 0) + last);
 }
 
-/** "a.b.c.d" with decimal parts 0–255 and no leading zeros (which inet_aton would read as octal), else undefined. */
-function plainDottedQuad(text: string): Ipv4 | undefined {
+/**
+ * "a.b.c.d" with decimal parts 0–255, scanned by hand (probes parse one per verdict), else undefined.
+ * Without `leadingZeros`, a part like "010" is refused: inet_aton would read it as octal.
+ */
+function scanDottedQuad(text: string, leadingZeros: boolean): Ipv4 | undefined {
   let value = 0;
   let part = 0;
   let digits = 0;
@@ -76,7 +79,7 @@ function plainDottedQuad(text: string): Ipv4 | undefined {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c >= 48 && c <= 57) {
-      if (digits === 1 && part === 0) return undefined;
+      if (!leadingZeros && digits === 1 && part === 0) return undefined;
       if (++digits > 3) return undefined;
       part = part * 10 + (c - 48);
     } else if (c === 46 && digits > 0 && dots < 3) {
@@ -91,28 +94,12 @@ function plainDottedQuad(text: string): Ipv4 | undefined {
   return asIpv4(value * 256 + part);
 }
 
-/** Strict dotted quad, as inet_aton-free tools (ping, sysctl-free code paths) expect. */
+/** "a.b.c.d" with decimal parts 0–255 and no leading zeros (which inet_aton would read as octal), else undefined. */
+const plainDottedQuad = (text: string): Ipv4 | undefined => scanDottedQuad(text, false);
+
+/** Strict dotted quad (/^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/, every part ≤ 255), as inet_aton-free tools expect. */
 export function parseDottedQuad(text: string): Ipv4 | null {
-  // /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/ with every part ≤ 255, scanned by hand (probes parse one per verdict)
-  let value = 0;
-  let part = 0;
-  let digits = 0;
-  let dots = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c >= 48 && c <= 57) {
-      if (++digits > 3) return null;
-      part = part * 10 + (c - 48);
-    } else if (c === 46 && digits > 0 && dots < 3) {
-      if (part > 255) return null;
-      value = value * 256 + part;
-      part = 0;
-      digits = 0;
-      dots++;
-    } else return null;
-  }
-  if (dots !== 3 || digits === 0 || part > 255) return null;
-  return asIpv4(value * 256 + part);
+  return scanDottedQuad(text, true) ?? null;
 }
 
 export function formatIpv4(a: number): string {
