@@ -6,7 +6,7 @@ import { presets } from './presets';
 export type { Scenario } from './scenario';
 
 /** Time the oracle's recorder spends per namespace after every step (measured: 30–50 ms). */
-export const STEP_SETTLE_MS_PER_NETNS = 40;
+export const STEP_SETTLE_MS_PER_NETNS = 20;
 
 export interface StepResult {
   on: string;
