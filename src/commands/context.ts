@@ -8,6 +8,8 @@ export interface Ctx {
   out: string[];
   err: string[];
   shell: 'sh' | 'bash';
+  /** what the command before it in a pipeline printed (`a | b`) */
+  stdin?: string;
 }
 
 /** Thrown to stop a command with an exit status (iproute2's exit(-1) is 255). */

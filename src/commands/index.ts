@@ -32,7 +32,19 @@ export function runCommand(world: World, on: string, line: string, opts: { shell
     if (p.join === '||' && exit === 0) continue;
     world.advance(COMMAND_START_MS);
     try {
-      exit = runArgv({ ...ctx, ns }, p.argv.map((a) => (a.includes('$?') ? a.replaceAll('$?', String(exit)) : a)));
+      const expand = (argv: string[]) => argv.map((a) => (a.includes('$?') ? a.replaceAll('$?', String(exit)) : a));
+      if (p.pipeTo) {
+        // a | b | c: each reads what the one before printed; the last one's status is the pipeline's
+        let input: string | undefined;
+        let status = 0;
+        const stages = [p.argv, ...p.pipeTo].map(expand);
+        stages.forEach((argv, i) => {
+          const out: string[] = [];
+          status = runArgv({ ...ctx, ns, out: i === stages.length - 1 ? ctx.out : out, stdin: input }, argv);
+          input = out.join('');
+        });
+        exit = status;
+      } else exit = runArgv({ ...ctx, ns }, expand(p.argv));
     } catch (e) {
       ctx.err.push(`${p.argv[0]}: internal simulator error: ${(e as Error).message}\n`);
       exit = 70;

@@ -22,6 +22,10 @@ export function hostname(ctx: Ctx, argv: string[]): void {
 
 /** cat: only /proc/sys files exist in a simulated namespace. */
 export function cat(ctx: Ctx, argv: string[]): void {
+  if (argv.length === 0 || (argv.length === 1 && argv[0] === '-')) {
+    ctx.out.push(ctx.stdin ?? '');
+    return;
+  }
   let code = 0;
   for (const f of argv) {
     const v = f.startsWith('/proc/sys/') ? sysctlPathRead(ctx, f.slice('/proc/sys/'.length)) : undefined;

@@ -109,7 +109,8 @@ describe('runCommand under fuzzing', () => {
         let exit = 0;
         for (const p of t.list) {
           if ((p.join === '&&' && exit !== 0) || (p.join === '||' && exit === 0)) continue;
-          const q = p.argv.map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
+          // each stage quoted on its own; a pipeline stays a pipeline
+          const q = [p.argv, ...(p.pipeTo ?? [])].map((stage) => stage.map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ')).join(' | ');
           const one = runCommand(apart, on, q);
           out += one.stdout;
           err += one.stderr;

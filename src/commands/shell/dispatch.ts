@@ -5,6 +5,7 @@ import { traceroute } from '../traceroute';
 import { sysctl } from '../sysctl';
 import { bridge } from '../bridge';
 import { cat, echo, hostname } from '../misc';
+import { grep, head, sort, tail, wc } from '../text';
 
 type Command = (ctx: Ctx, argv: string[]) => void;
 
@@ -18,6 +19,11 @@ export const COMMANDS: Record<string, Command> = {
   hostname: (c, a) => hostname(c, a),
   echo: (c, a) => echo(c, a),
   cat: (c, a) => cat(c, a),
+  grep: (c, a) => grep(c, a),
+  head: (c, a) => head(c, a),
+  tail: (c, a) => tail(c, a),
+  wc: (c, a) => wc(c, a),
+  sort: (c, a) => sort(c, a),
   true: () => undefined,
   false: () => {
     throw new Exit(1);

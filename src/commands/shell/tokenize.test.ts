@@ -52,8 +52,9 @@ describe('tokenize: words, quotes and lists as sh reads them', () => {
         }
         // without quotes or escapes, the words are exactly the blank-separated pieces
         if (!/['"\\#]/.test(line)) {
-          const flat = t.list.flatMap((p) => p.argv);
-          expect(flat).toEqual(line.split(/;|&&|\|\|/).flatMap((s) => s.split(/[ \t]+/).filter(Boolean)));
+          const flat = t.list.flatMap((p) => [p.argv, ...(p.pipeTo ?? [])].flat());
+          expect(flat).toEqual(line.split(/;|&&|\|\|?/).flatMap((s) => s.split(/[ \t]+/).filter(Boolean)));
+          for (const p of t.list) for (const stage of p.pipeTo ?? []) expect(stage.length).toBeGreaterThan(0);
         }
       }),
       { seed: 77, numRuns: 1000 },

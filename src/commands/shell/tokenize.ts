@@ -1,6 +1,7 @@
 /**
  * A small POSIX-ish line splitter: words with '…' and "…" quoting and backslash escapes,
- * separated into a list joined by `;`, `&&` and `||`. Pure, so the terminal can reuse it.
+ * separated into a list joined by `;`, `&&` and `||`, each item a pipeline of commands joined by `|`.
+ * Pure, so the terminal can reuse it.
  */
 export type Joiner = ';' | '&&' | '||';
 
@@ -8,6 +9,8 @@ export interface Pipeline {
   argv: string[];
   /** how this command is joined to the previous one */
   join: Joiner;
+  /** the commands after `|`, each reading what the one before it printed */
+  pipeTo?: string[][];
 }
 
 /** On a syntax error: bash's words (`error`) and dash's (`dash`), which `sh -c` prints. */
@@ -22,15 +25,21 @@ export function tokenize(line: string): TokenizeResult {
   let word = '';
   let inWord = false;
   let join: Joiner = ';';
+  let stages: string[][] = [];
   const endWord = () => {
     if (inWord) argv.push(word);
     word = '';
     inWord = false;
   };
+  const push = () => {
+    const all = [...stages, argv];
+    list.push(all.length > 1 ? { argv: all[0], join, pipeTo: all.slice(1) } : { argv, join });
+    stages = [];
+  };
   const endCommand = (next: Joiner | ';;'): TokenizeResult | null => {
     endWord();
     if (argv.length === 0 || next === ';;') return unexpected(next);
-    list.push({ argv, join });
+    push();
     argv = [];
     join = next;
     return null;
@@ -73,13 +82,19 @@ export function tokenize(line: string): TokenizeResult {
       const e = endCommand('||');
       if (e) return e;
       i++;
+    } else if (c === '|') {
+      endWord();
+      if (argv.length === 0) return unexpected('|');
+      stages.push(argv);
+      argv = [];
     } else {
       word += c;
       inWord = true;
     }
   }
   endWord();
-  if (argv.length) list.push({ argv, join });
+  if (argv.length) push();
+  else if (stages.length) return { ok: false, error: 'syntax error: unexpected end of file', dash: 'Syntax error: end of file unexpected' };
   else if (list.length && join !== ';') return { ok: false, error: 'syntax error: unexpected end of file', dash: 'Syntax error: end of file unexpected' };
   return { ok: true, list };
 }
