@@ -187,12 +187,19 @@ function arpSolicit(ns: Netns, n: Neighbour): void {
   devXmit(dev, frame);
 }
 
+/** A frame met a device that is administratively down, on its way out or in. */
+function traceDownDrop(dev: Netdev, frame: Frame): void {
+  const ns = dev.netns;
+  if (!ns.world.tracing) return;
+  ns.world.emit({ netns: ns.name, dev: dev.name, verdict: Verdict.NETDEV_DOWN, packetId: frame.pid, packet: frameView(frame), text: `${nsLabel(ns)}: ${dev.name} is down → frame dropped`, fix: { text: `bring ${dev.name} up on ${ns.name}`, on: ns.name, run: `ip link set ${dev.name} up` } });
+}
+
 /** dev_queue_xmit(): put a frame on the wire of a device. */
 export function devXmit(dev: Netdev, frame: Frame): void {
   const ns = dev.netns;
   const w = ns.world;
   if (!dev.adminUp) {
-    if (w.tracing) w.emit({ netns: ns.name, dev: dev.name, verdict: Verdict.NETDEV_DOWN, packetId: frame.pid, packet: frameView(frame), text: `${nsLabel(ns)}: ${dev.name} is down → frame dropped`, fix: { text: `bring ${dev.name} up on ${ns.name}`, on: ns.name, run: `ip link set ${dev.name} up` } });
+    traceDownDrop(dev, frame);
     return;
   }
   if (w.tracing) w.emitEvent(new PacketEvent(ns.name, dev.name, Verdict.XMIT, frame, undefined, xmitWords, ns, frame));
@@ -315,7 +322,7 @@ export function netifRcv(dev: Netdev, frame: Frame): void {
   const ns = dev.netns;
   const w = ns.world;
   if (!dev.adminUp) {
-    if (w.tracing) w.emit({ netns: ns.name, dev: dev.name, verdict: Verdict.NETDEV_DOWN, packetId: frame.pid, packet: frameView(frame), text: `${nsLabel(ns)}: ${dev.name} is down → frame dropped`, fix: { text: `bring ${dev.name} up on ${ns.name}`, on: ns.name, run: `ip link set ${dev.name} up` } });
+    traceDownDrop(dev, frame);
     return;
   }
   if (w.tracing && dev.kind !== 'loopback') w.emitEvent(new PacketEvent(ns.name, dev.name, Verdict.RCV, frame, undefined, rcvWords, ns, frame));
