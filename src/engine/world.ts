@@ -1,6 +1,6 @@
 import { randomMac, MAC_ZERO, type Mac } from './addr/mac';
 import { asIpv4, type Ipv4 } from './addr/ipv4';
-import { seededRng } from './sim/rng';
+import { Mulberry32 } from './sim/rng';
 import { EventQueue } from './sim/events';
 import { Verdict, type TraceEvent } from './sim/trace';
 import type { WorldSnapshot } from './snapshot';
@@ -18,7 +18,8 @@ const IFNAME_RE = /^[A-Za-z0-9_.-]{1,15}$/;
 
 interface Journal {
   saved: Map<Netns, { neigh: NeighSave; peers: [Ipv4, InetPeer][]; redirects: [Ipv4, Ipv4][]; redirectExpiry: [Ipv4, number][]; sockets: Socket[] }>;
-  undo: (() => void)[];
+  /** undo steps as flat (fn, a, b) triples, so journaling a change allocates no closure */
+  undo: unknown[];
 }
 
 const NONE: never[] = [];
@@ -28,6 +29,23 @@ function restoreMap<K, V>(m: Map<K, V>, saved: readonly (readonly [K, V])[]): vo
   if (m.size === 0 && saved.length === 0) return;
   m.clear();
   for (const [k, v] of saved) m.set(k, v);
+}
+
+/** What beginRollback() saved and endRollback() puts back. */
+export interface RollbackPoint {
+  readonly clock: number;
+  readonly rng: number;
+  readonly changes: number;
+  readonly queue: ReturnType<EventQueue['save']>;
+  readonly traceLog: TraceEvent[];
+  readonly traceSeq: number;
+  readonly pidSeq: number;
+  readonly ipIdSeq: number;
+  readonly tracing: boolean;
+  readonly budgetUsed: number;
+  readonly journal: Journal | null;
+  /** the journal this rollback opened */
+  readonly open: Journal;
 }
 
 export interface Lan {
@@ -49,7 +67,7 @@ export class World {
   private readonly namespaces = new Map<string, Netns>();
   readonly lans: Lan[] = [];
   readonly links: [string, string][] = [];
-  private readonly rng: () => number;
+  private readonly rng: Mulberry32;
   private clock = 0;
   private changes = 0;
   readonly queue = new EventQueue();
@@ -69,7 +87,7 @@ export class World {
   private journal: Journal | null = null;
 
   constructor(opts: { seed?: number } = {}) {
-    this.rng = seededRng(opts.seed ?? 1);
+    this.rng = new Mulberry32(opts.seed ?? 1);
   }
 
   get now(): number {
@@ -86,11 +104,11 @@ export class World {
   }
 
   randomMac(): Mac {
-    return randomMac(this.rng);
+    return randomMac(() => this.rng.next());
   }
 
   random(): number {
-    return this.rng();
+    return this.rng.next();
   }
 
   nextPid(): number {
@@ -336,8 +354,19 @@ export class World {
    * touch, not the size of the lab.
    */
   withRollback<T>(fn: () => T): T {
-    const saved = {
+    const saved = this.beginRollback();
+    try {
+      return fn();
+    } finally {
+      this.endRollback(saved);
+    }
+  }
+
+  /** withRollback() in two halves, for hot callers that would otherwise allocate a closure per call. */
+  beginRollback(): RollbackPoint {
+    const saved: RollbackPoint = {
       clock: this.clock,
+      rng: this.rng.state,
       changes: this.changes,
       queue: this.queue.save(),
       traceLog: this.traceLog,
@@ -347,33 +376,37 @@ export class World {
       tracing: this.tracing,
       budgetUsed: this.budgetUsed,
       journal: this.journal,
+      open: { saved: new Map(), undo: [] },
     };
-    const journal: Journal = { saved: new Map(), undo: [] };
-    this.journal = journal;
+    this.journal = saved.open;
     this.traceLog = [];
-    try {
-      return fn();
-    } finally {
-      this.journal = saved.journal;
-      this.clock = saved.clock;
-      this.changes = saved.changes;
-      this.queue.restore(saved.queue);
-      this.traceLog = saved.traceLog;
-      this.traceSeq = saved.traceSeq;
-      this.pidSeq = saved.pidSeq;
-      this.ipIdSeq = saved.ipIdSeq;
-      this.tracing = saved.tracing;
-      this.budgetUsed = saved.budgetUsed;
-      for (let i = journal.undo.length - 1; i >= 0; i--) journal.undo[i]();
-      for (const [ns, s] of journal.saved) {
-        ns.neigh.restore(s.neigh);
-        restoreMap(ns.peers, s.peers);
-        restoreMap(ns.redirects, s.redirects);
-        restoreMap(ns.redirectExpiry, s.redirectExpiry);
-        if (ns.sockets.length !== s.sockets.length || ns.sockets.some((x, i) => x !== s.sockets[i])) {
-          ns.sockets.length = 0;
-          ns.sockets.push(...s.sockets);
-        }
+    return saved;
+  }
+
+  /** Put back everything since beginRollback(saved); call exactly once, in a finally. */
+  endRollback(saved: RollbackPoint): void {
+    const journal = saved.open;
+    this.journal = saved.journal;
+    this.clock = saved.clock;
+    this.rng.state = saved.rng;
+    this.changes = saved.changes;
+    this.queue.restore(saved.queue);
+    this.traceLog = saved.traceLog;
+    this.traceSeq = saved.traceSeq;
+    this.pidSeq = saved.pidSeq;
+    this.ipIdSeq = saved.ipIdSeq;
+    this.tracing = saved.tracing;
+    this.budgetUsed = saved.budgetUsed;
+    const undo = journal.undo;
+    for (let i = undo.length - 3; i >= 0; i -= 3) (undo[i] as (a: unknown, b: unknown) => void)(undo[i + 1], undo[i + 2]);
+    for (const [ns, s] of journal.saved) {
+      ns.neigh.restore(s.neigh);
+      restoreMap(ns.peers, s.peers);
+      restoreMap(ns.redirects, s.redirects);
+      restoreMap(ns.redirectExpiry, s.redirectExpiry);
+      if (ns.sockets.length !== s.sockets.length || ns.sockets.some((x, i) => x !== s.sockets[i])) {
+        ns.sockets.length = 0;
+        ns.sockets.push(...s.sockets);
       }
     }
   }
@@ -391,9 +424,9 @@ export class World {
     });
   }
 
-  /** Inside withRollback: remember how to undo one change (undone last-first). */
-  journalUndo(undo: () => void): void {
-    this.journal?.undo.push(undo);
+  /** Inside withRollback: remember how to undo one change, as fn(a, b) (undone last-first). */
+  journalUndo<A, B>(fn: (a: A, b: B) => void, a: A, b: B): void {
+    this.journal?.undo.push(fn, a, b);
   }
 
   get journaling(): boolean {

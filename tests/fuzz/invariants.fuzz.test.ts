@@ -59,7 +59,7 @@ function softState(w: World): string {
     now: w.now,
     queue: w.queue.size,
     ns: w.allNetns().map((ns) => ({
-      neigh: ns.neigh.all().map((n) => [n.dev.name, n.ip, n.state, n.mac, n.probes, n.updated, n.confirmed]),
+      neigh: ns.neigh.all().map((n) => [n.dev.name, n.ip, n.state, n.mac, n.probes, n.updated, n.confirmed, n.timerAt, n.timerGen, n.queue.length, n.probeSrc]),
       peers: [...ns.peers],
       redirects: [...ns.redirects],
       sockets: ns.sockets.length,

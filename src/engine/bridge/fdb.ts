@@ -7,6 +7,16 @@ export function brFdbInsertLocal(br: Bridge, port: Netdev, mac: Mac): void {
   br.fdb.set(mac, { mac, port, local: true, updated: 0 });
 }
 
+// undo steps for the rollback journal (module functions: journaling allocates no closure)
+const undoUpdated = (e: FdbEntry, was: number): void => {
+  e.updated = was;
+};
+const undoSet = (br: Bridge, e: FdbEntry): void => void br.fdb.set(e.mac, e);
+const undoAdd = (br: Bridge, mac: Mac): void => void br.fdb.delete(mac);
+const undoTable = (br: Bridge, before: Map<Mac, FdbEntry>): void => {
+  br.fdb = before;
+};
+
 /** br_fdb_update(): learn (or refresh) where a source address lives; local entries never move. */
 export function brFdbLearn(br: Bridge, port: Netdev, mac: Mac, now: number): 'learned' | 'refreshed' | 'local' {
   const e = br.fdb.get(mac);
@@ -14,17 +24,15 @@ export function brFdbLearn(br: Bridge, port: Netdev, mac: Mac, now: number): 'le
   const w = br.netns.world;
   // an entry past its ageing time is gone (br_fdb_cleanup runs as entries expire): learn afresh
   if (e && e.port === port && now - e.updated <= br.ageingTime * 1000) {
-    if (w.journaling) {
-      const was = e.updated;
-      w.journalUndo(() => {
-        e.updated = was;
-      });
-    }
+    if (w.journaling) w.journalUndo(undoUpdated, e, e.updated);
     e.updated = now;
     return 'refreshed';
   }
   // a moved address is replaced in place; a new one is appended (and removed again on undo)
-  if (w.journaling) w.journalUndo(e ? () => void br.fdb.set(mac, e) : () => void br.fdb.delete(mac));
+  if (w.journaling) {
+    if (e) w.journalUndo(undoSet, br, e);
+    else w.journalUndo(undoAdd, br, mac);
+  }
   br.fdb.set(mac, { mac, port, local: false, updated: now });
   return 'learned';
 }
@@ -35,13 +43,8 @@ export function brFdbFind(br: Bridge, mac: Mac, now: number): FdbEntry | undefin
   if (!e) return undefined;
   if (!e.local && now - e.updated > br.ageingTime * 1000) {
     const w = br.netns.world;
-    if (w.journaling) {
-      // deleting reorders the map on undo: keep the whole table as it was instead
-      const before = new Map(br.fdb);
-      w.journalUndo(() => {
-        br.fdb = before;
-      });
-    }
+    // deleting reorders the map on undo: keep the whole table as it was instead
+    if (w.journaling) w.journalUndo(undoTable, br, new Map(br.fdb));
     br.fdb.delete(mac);
     return undefined;
   }

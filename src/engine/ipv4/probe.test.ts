@@ -17,7 +17,7 @@ function everything(w: World): string {
     now: w.now,
     queue: w.queue.size,
     ns: w.allNetns().map((ns) => ({
-      neigh: ns.neigh.all().map((n) => [n.dev.name, n.ip, n.state, n.mac, n.probes, n.updated, n.confirmed, n.timerGen]),
+      neigh: ns.neigh.all().map((n) => [n.dev.name, n.ip, n.state, n.mac, n.probes, n.updated, n.confirmed, n.timerGen, n.timerAt, n.queue.length, n.probeSrc]),
       peers: [...ns.peers],
       redirects: [...ns.redirects],
       sockets: ns.sockets.length,
@@ -49,6 +49,35 @@ describe('probe', () => {
     const c = runCommand(w, 'pod1', 'ping -c 1 10.244.3.2');
     expect(c.trace.filter((e) => e.verdict === 'NEIGH_RESOLVE')).toEqual([]);
     expect(a.trace.filter((e) => e.verdict === 'NEIGH_RESOLVE').length).toBeGreaterThan(0);
+  });
+
+  it('walks every neighbour state (stale, delay, probe, failed) and still leaves the lab as it was', () => {
+    // two identical labs; only the first is probed, at each stage of the neighbour state machine
+    const probed = lab('routed');
+    const twin = lab('routed');
+    const both = (f: (w: World) => void) => [probed, twin].forEach(f);
+    both((w) => runCommand(w, 'pod1', 'ping -c 1 10.244.2.2'));
+    const stages: [string, (w: World) => void][] = [
+      ['reachable', () => {}],
+      ['stale after the reachable time', (w) => w.advance(60_000)],
+      ['a real ping moves stale entries to delay', (w) => runCommand(w, 'pod1', 'ping -c 1 -W 1 10.244.2.2')],
+      ['pod2 gone: probes, then failed', (w) => runCommand(w, 'pod2', 'ip link set veth-pod2 down')],
+      ['while the failed ARP is still being retried', (w) => w.advance(1_500)],
+      ['long after', (w) => w.advance(120_000)],
+    ];
+    for (const [stage, step] of stages) {
+      both(step);
+      const before = everything(probed);
+      expect(everything(twin), stage).toBe(before);
+      for (const to of ['10.244.2.2', '10.244.3.2', '192.168.1.12', '10.244.1.1']) probe(probed, 'pod1', to, { trace: to !== '10.244.3.2' });
+      expect(everything(probed), stage).toBe(before);
+    }
+    // and the futures agree: timers armed before the probes fire the same way in both
+    both((w) => w.advance(5_000));
+    const a = runCommand(probed, 'node02', 'ip neigh show');
+    const b = runCommand(twin, 'node02', 'ip neigh show');
+    expect(a.stdout).toBe(b.stdout);
+    expect(everything(probed)).toBe(everything(twin));
   });
 
   it('before the routes: "Network is unreachable", and the world is untouched', () => {

@@ -19,10 +19,13 @@ export function probe(world: World, from: string, dst: string, opts: { trace?: b
   if (addr === null) return { ok: false, summary: `bad address ${dst}`, trace: [] };
   const ns = world.netns(from);
   if (!ns) return { ok: false, summary: `no host ${from}`, trace: [] };
-  return world.withRollback(() => {
+  const saved = world.beginRollback();
+  try {
     world.tracing = opts.trace ?? true;
     return probeIn(world, ns, addr);
-  });
+  } finally {
+    world.endRollback(saved);
+  }
 }
 
 function probeIn(w: World, ns: import('../netns/netns').Netns, addr: import('../addr/ipv4').Ipv4): ProbeResult {

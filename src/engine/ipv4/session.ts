@@ -5,6 +5,7 @@ import { Verdict } from '../sim/trace';
 import { suggestRouteFix } from './fixes';
 import type { Netdev } from '../netns/netdev';
 import type { Netns, Socket } from '../netns/netns';
+import type { World } from '../world';
 import { ipLocalOut } from './stack';
 import { EVENT_BUDGET } from '../world';
 import type { Ipv4Packet, SockError } from './packet';
@@ -62,78 +63,83 @@ export function traceConnectFailure(ns: Netns, dst: Ipv4, errno: Errno, tool = '
   });
 }
 
+/**
+ * The raw ICMP socket of one ping run: collects replies and errors as iputils does. A class rather
+ * than closures so a run allocates one object, not one per callback.
+ */
+class PingSocket implements Socket {
+  readonly kind = 'ping';
+  readonly events: PingEvent[] = [];
+  /** send time of each sequence number (1-based; 0 = not sent) */
+  readonly sentAt: number[] = [];
+  transmitted = 0;
+  received = 0;
+  errors = 0;
+  pipe = 0;
+
+  constructor(
+    readonly ident: number,
+    private readonly w: World,
+  ) {}
+
+  /** iputils acknowledge(): the pipe is how many requests were out when an answer (reply or error) came */
+  private acknowledge(seq: number): void {
+    this.pipe = Math.max(this.pipe, this.transmitted - seq + 1);
+  }
+
+  onPacket(pkt: Ipv4Packet): void {
+    const m = pkt.icmp!;
+    const now = this.w.now;
+    if (m.type === 0) {
+      const sent = this.sentAt[m.seq];
+      if (sent === undefined) return;
+      this.received++;
+      this.acknowledge(m.seq);
+      this.events.push({ kind: 'reply', seq: m.seq, from: pkt.src, ttl: pkt.ttl, rtt: now - sent, bytes: m.payloadLen + 8, time: now });
+    } else if (m.type === 5) {
+      const inner = m.inner.icmp;
+      const seq = inner && 'seq' in inner ? inner.seq : 0;
+      this.events.push({ kind: 'redirect', seq, from: pkt.src, gateway: m.gateway, time: now });
+    }
+  }
+
+  onError(e: SockError): void {
+    const inner = e.inner.icmp;
+    const seq = inner && 'seq' in inner ? inner.seq : 0;
+    this.errors++;
+    this.acknowledge(seq);
+    this.events.push({ kind: 'error', seq, from: e.from, type: e.icmpType, code: e.icmpCode, time: this.w.now });
+  }
+}
+
 export function runPing(ns: Netns, dst: Ipv4, src: Ipv4, o: PingOptions): PingRun {
   const w = ns.world;
-  const ident = w.nextPingIdent();
-  const events: PingEvent[] = [];
-  const sentAt = new Map<number, number>();
-  const answered = new Set<number>();
-  let transmitted = 0;
-  let received = 0;
-  let errors = 0;
-  let pipe = 0;
-  // iputils acknowledge(): the pipe is how many requests were out when an answer (reply or error) came
-  const acknowledge = (seq: number) => {
-    pipe = Math.max(pipe, transmitted - seq + 1);
-  };
+  const sock = new PingSocket(w.nextPingIdent(), w);
   const start = w.now;
-  const sock: Socket = {
-    kind: 'ping',
-    ident,
-    onPacket(pkt: Ipv4Packet) {
-      const m = pkt.icmp!;
-      if (m.type === 0) {
-        if (!sentAt.has(m.seq)) return;
-        received++;
-        answered.add(m.seq);
-        acknowledge(m.seq);
-        events.push({ kind: 'reply', seq: m.seq, from: pkt.src, ttl: pkt.ttl, rtt: w.now - sentAt.get(m.seq)!, bytes: m.payloadLen + 8, time: w.now });
-      } else if (m.type === 5) {
-        const inner = m.inner.icmp;
-        const seq = inner && 'seq' in inner ? inner.seq : 0;
-        events.push({ kind: 'redirect', seq, from: pkt.src, gateway: m.gateway, time: w.now });
-      }
-    },
-    onError(e: SockError) {
-      const inner = e.inner.icmp;
-      const seq = inner && 'seq' in inner ? inner.seq : 0;
-      errors++;
-      answered.add(seq);
-      acknowledge(seq);
-      events.push({ kind: 'error', seq, from: e.from, type: e.icmpType, code: e.icmpCode, time: w.now });
-    },
-  };
   w.willChange(ns);
   ns.sockets.push(sock);
-  const send = (seq: number) => {
-    transmitted++;
-    sentAt.set(seq, w.now);
-    const rt = ipRouteOutput(ns, dst, { saddr: src, oif: o.oif });
-    if (!rt.ok) {
-      events.push({ kind: 'senderr', seq, errno: rt.errno, time: w.now });
-      return;
-    }
-    const pkt: Ipv4Packet = { pid: w.nextPid(), src, dst, ttl: o.ttl, id: w.nextIpId(), proto: 'icmp', icmp: { type: 8, code: 0, id: ident, seq, payloadLen: o.size } };
-    ipLocalOut(ns, pkt, rt.rt);
-  };
   let lastSend = start;
   for (let i = 0; i < o.count; i++) {
-    const at = start + i * o.interval;
-    w.runUntil(at);
+    w.runUntil(start + i * o.interval);
     // each request counts against the event budget too, so a huge -c ends even when nothing answers
     if (w.budgetExceeded || ++w.budgetUsed > EVENT_BUDGET) {
       w.budgetExceeded = true;
       break;
     }
     lastSend = w.now;
-    send(i + 1);
-    if (i + 1 < o.count) {
-      // keep receiving until the next request is due
+    const seq = i + 1;
+    sock.transmitted++;
+    sock.sentAt[seq] = w.now;
+    const rt = ipRouteOutput(ns, dst, { saddr: src, oif: o.oif });
+    if (!rt.ok) {
+      sock.events.push({ kind: 'senderr', seq, errno: rt.errno, time: w.now });
       continue;
     }
+    const pkt: Ipv4Packet = { pid: w.nextPid(), src, dst, ttl: o.ttl, id: w.nextIpId(), proto: 'icmp', icmp: { type: 8, code: 0, id: sock.ident, seq, payloadLen: o.size } };
+    ipLocalOut(ns, pkt, rt.rt);
   }
-  const done = () => received + errors >= o.count;
-  w.runUntil(lastSend + o.timeout, done);
+  w.runUntil(lastSend + o.timeout, () => sock.received + sock.errors >= o.count);
   ns.sockets.splice(ns.sockets.indexOf(sock), 1);
+  const { events, transmitted, received, errors, pipe } = sock;
   return { ok: true, src, events, transmitted, received, errors, pipe, elapsed: lastSend - start };
 }

@@ -75,11 +75,11 @@ export function ipOutput(ns: Netns, pkt: Ipv4Packet, rt: Rtable): void {
 
 /** neigh_output()/__neigh_event_send(): send now if the neighbour is known, else queue and ARP. */
 function neighOutput(ns: Netns, dev: Netdev, nexthop: Ipv4, pkt: Ipv4Packet): void {
-  ns.world.willChange(ns);
   const w = ns.world;
   let n = ns.neigh.get(dev, nexthop);
   if (n && NUD_VALID.has(n.state)) {
     if (n.state === 'STALE') {
+      neighWrite(ns, n);
       n.state = 'DELAY';
       armTimer(ns, n, ARP_PARMS.delayProbeTime);
     }
@@ -87,8 +87,10 @@ function neighOutput(ns: Netns, dev: Netdev, nexthop: Ipv4, pkt: Ipv4Packet): vo
     devXmit(dev, { pid: pkt.pid, src: dev.mac, dst: n.mac!, ip: pkt });
     return;
   }
+  w.willChange(ns);
   if (!n) n = ns.neigh.create(dev, nexthop, w.now);
   const entry = n;
+  ns.neigh.touch(entry);
   entry.queue.push({
     resolved: (mac: Mac) => devXmit(dev, { pid: pkt.pid, src: dev.mac, dst: mac, ip: pkt }),
     failed: () => {
@@ -114,11 +116,18 @@ function neighOutput(ns: Netns, dev: Netdev, nexthop: Ipv4, pkt: Ipv4Packet): vo
   armTimer(ns, entry, ARP_PARMS.retransTime);
 }
 
+/** A neighbour entry is about to change: inside a probe's rollback, its namespace and the entry are logged first. */
+function neighWrite(ns: Netns, n: Neighbour): void {
+  ns.world.willChange(ns);
+  ns.neigh.touch(n);
+}
+
 function maxProbes(n: Neighbour): number {
   return ARP_PARMS.ucastProbes + ARP_PARMS.appProbes + (n.state === 'PROBE' ? ARP_PARMS.mcastReprobes : ARP_PARMS.mcastProbes);
 }
 
 function armTimer(ns: Netns, n: Neighbour, delay: number): void {
+  neighWrite(ns, n);
   const gen = ++n.timerGen;
   n.timerAt = ns.world.now + delay;
   ns.world.schedule(delay, () => {
@@ -133,8 +142,7 @@ function reachableTime(ns: Netns): number {
 
 /** neigh_timer_handler() */
 function neighTimer(ns: Netns, n: Neighbour): void {
-  ns.world.willChange(ns);
-  ns.neigh.touch(n);
+  neighWrite(ns, n);
   const now = ns.world.now;
   n.timerAt = undefined;
   switch (n.state) {
@@ -174,6 +182,7 @@ function neighTimer(ns: Netns, n: Neighbour): void {
 
 /** arp_solicit(): broadcast while INCOMPLETE, unicast to the cached address while PROBE. */
 function arpSolicit(ns: Netns, n: Neighbour): void {
+  neighWrite(ns, n);
   n.probes++;
   const dev = n.dev;
   const sip = n.probeSrc ?? inetSelectAddr(ns, dev, n.ip, RT_SCOPE.link) ?? (0 as Ipv4);
@@ -373,6 +382,7 @@ function neighUpdate(ns: Netns, dev: Netdev, ip: Ipv4, mac: Mac, state: 'STALE' 
   const now = ns.world.now;
   let n = ns.neigh.get(dev, ip);
   if (!n) n = ns.neigh.create(dev, ip, now);
+  ns.neigh.touch(n);
   const wasValid = NUD_VALID.has(n.state);
   if (state === 'REACHABLE') n.confirmed = now;
   if (wasValid && n.mac === mac && state === 'STALE') return n;
@@ -573,6 +583,7 @@ function icmpRedirect(ns: Netns, dev: Netdev, pkt: Ipv4Packet): void {
     void fake;
     let e = ns.neigh.get(dev, m.gateway);
     if (!e) e = ns.neigh.create(dev, m.gateway, ns.world.now);
+    ns.neigh.touch(e);
     if (!NUD_VALID.has(e.state) && e.state !== 'INCOMPLETE') {
       e.state = 'INCOMPLETE';
       e.probes = ARP_PARMS.ucastProbes;

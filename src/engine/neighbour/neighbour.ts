@@ -85,7 +85,8 @@ const snapshot = (n: Neighbour): Neighbour => ({
  * change after save(), and the listing order once an entry was added or removed.
  */
 export interface NeighSave {
-  fields: Map<Neighbour, Neighbour>;
+  /** made on the first change: a probe that only reads neighbours allocates nothing here */
+  fields: Map<Neighbour, Neighbour> | null;
   order: Neighbour[] | null;
   prev: NeighSave | null;
 }
@@ -100,7 +101,7 @@ export class NeighTable {
   }
   /** the same entries by device object and int32 address, for the packet path's lookups (made on first use) */
   private byDev: Map<Netdev, Map<number, Neighbour>> | null = null;
-  /** while a rollback is open: what to put back (entries are logged as they are handed out) */
+  /** while a rollback is open: what to put back (entries are logged by touch() before they change) */
   private log: NeighSave | null = null;
 
   private static key(dev: Netdev, ip: Ipv4): string {
@@ -108,15 +109,18 @@ export class NeighTable {
   }
 
   get(dev: Netdev, ip: Ipv4): Neighbour | undefined {
-    const n = this.byDev?.get(dev)?.get(ip | 0);
-    if (n !== undefined && this.log !== null) this.touch(n);
-    return n;
+    return this.byDev?.get(dev)?.get(ip | 0);
   }
 
-  /** The caller is about to change n (a timer fired): inside a rollback, log it first. */
+  /**
+   * The caller is about to change n: inside a rollback, log it first. Every write to an entry
+   * (its fields or its queue) must be preceded by touch(); reads need nothing.
+   */
   touch(n: Neighbour): void {
     const log = this.log;
-    if (log !== null && !log.fields.has(n)) log.fields.set(n, snapshot(n));
+    if (log === null) return;
+    const fields = (log.fields ??= new Map());
+    if (!fields.has(n)) fields.set(n, snapshot(n));
   }
 
   private reshaping(): void {
@@ -158,10 +162,7 @@ export class NeighTable {
 
   /** All entries in insertion order (the kernel's hash order is random; `ip neigh` output is compared sorted). */
   all(): Neighbour[] {
-    if (this.#entries === undefined) return [];
-    const list = [...this.#entries.values()];
-    if (this.log !== null) for (const n of list) this.touch(n);
-    return list;
+    return this.#entries === undefined ? [] : [...this.#entries.values()];
   }
 
   /** neigh_ifdown(): a device going down or away forgets its neighbours. */
@@ -173,16 +174,18 @@ export class NeighTable {
 
   /** Open a rollback: from now on every entry handed out is logged before it can change. */
   save(): NeighSave {
-    this.log = { fields: new Map(), order: null, prev: this.log };
+    this.log = { fields: null, order: null, prev: this.log };
     return this.log;
   }
 
   /** Put the logged entries back as they were; entries created since are dropped with their timers. */
   restore(saved: NeighSave): void {
-    for (const [obj, fields] of saved.fields) {
-      copyNeigh(obj, fields);
-      // the queue was copied when logged: put the copy back only when the entry's queue changed
-      if (obj.queue.length !== fields.queue.length || obj.queue.some((q, i) => q !== fields.queue[i])) obj.queue = fields.queue;
+    if (saved.fields !== null) {
+      for (const [obj, fields] of saved.fields) {
+        copyNeigh(obj, fields);
+        // the queue was copied when logged: put the copy back only when the entry's queue changed
+        if (obj.queue.length !== fields.queue.length || obj.queue.some((q, i) => q !== fields.queue[i])) obj.queue = fields.queue;
+      }
     }
     if (saved.order !== null) {
       const keep = new Set(saved.order);
