@@ -5,7 +5,7 @@ import { EventQueue } from './sim/events';
 import { Verdict, type TraceEvent } from './sim/trace';
 import type { WorldSnapshot } from './snapshot';
 import { Netns, type InetPeer, type NetnsRole, type Socket } from './netns/netns';
-import type { Loopback } from './netns/netdev';
+import { makeNetdev, type Loopback } from './netns/netdev';
 import { addAddress } from './netns/devinet';
 import { createBridge, createVeth, deleteLink, setLinkUp, setMaster } from './netns/link';
 import { takeSnapshot } from './snapshotter';
@@ -157,18 +157,7 @@ export class World {
     if (this.namespaces.has(name)) throw new Error(`Cannot create namespace file "/run/netns/${name}": File exists`);
     const ns = new Netns(this, name, role);
     this.namespaces.set(name, ns);
-    const lo: Loopback = {
-      kind: 'loopback',
-      ifindex: 0,
-      name: 'lo',
-      netns: ns,
-      mac: MAC_ZERO,
-      mtu: 65536,
-      adminUp: false,
-      qdisc: 'noqueue',
-      addrs: [],
-      ll6: false,
-    };
+    const lo: Loopback = makeNetdev(ns, 'lo', 'loopback', MAC_ZERO, 65536, 'noqueue');
     ns.attach(lo, 1);
     addAddress(ns, lo, asIpv4(0x7f000001), 8, { scope: 254 });
     this.touch();

@@ -144,7 +144,11 @@ export interface Rtable {
 
 export type RouteOutcome = { ok: true; rt: Rtable } | { ok: false; errno: Errno; route?: FibRoute };
 
-function nexthopOf(ns: Netns, r: FibRoute, daddr: Ipv4): { gw?: Ipv4; nexthop: Ipv4 } {
+/** Every Rtable has every field (one object shape on the packet path). */
+const rtable = (type: Rtable['type'], dev: Netdev, nexthop: Ipv4, gw: Ipv4 | undefined, src: Ipv4, route: FibRoute | undefined, doRedirect = false): Rtable => ({ type, dev, nexthop, gw, src, route, doRedirect });
+
+/** The gateway packets to daddr take through route r (a learned redirect wins), or undefined when on link. */
+function gatewayOf(ns: Netns, r: FibRoute, daddr: Ipv4): Ipv4 | undefined {
   let redirected = ns.hasRedirects ? ns.redirects.get(daddr) : undefined;
   if (redirected !== undefined && (ns.redirectExpiry.get(daddr) ?? Infinity) <= ns.world.now) {
     ns.world.willChange(ns);
@@ -155,8 +159,7 @@ function nexthopOf(ns: Netns, r: FibRoute, daddr: Ipv4): { gw?: Ipv4; nexthop: I
   // scope) leaves the destination on link, as if no gateway were given
   const routeGw = r.nh?.gw !== undefined && r.nh.scope === RT_SCOPE.link ? r.nh.gw : undefined;
   // an exception only applies to a route through a gateway
-  const gw = routeGw !== undefined ? (redirected ?? routeGw) : undefined;
-  return { gw, nexthop: gw ?? daddr };
+  return routeGw !== undefined ? (redirected ?? routeGw) : undefined;
 }
 
 /** ip_route_output_key(): where a locally generated packet to daddr goes, and from which address. */
@@ -169,12 +172,12 @@ export function ipRouteOutput(ns: Netns, daddr: Ipv4, opts: { saddr?: Ipv4; oif?
     // "this host": the packet goes to its own source address (chosen on oif), else to 127.0.0.1;
     // `nexthop` is where it really goes
     const src = opts.saddr ?? (opts.oif ? inetSelectAddr(ns, opts.oif, undefined, RT_SCOPE.host) : undefined) ?? asIpv4(0x7f000001);
-    return { ok: true, rt: { type: 'local', dev: lo, nexthop: src, src } };
+    return { ok: true, rt: rtable('local', lo, src, undefined, src, undefined) };
   }
   if (daddr === BROADCAST) {
     const dev = opts.oif;
     if (!dev) return { ok: false, errno: 'ENETUNREACH' };
-    return { ok: true, rt: { type: 'broadcast', dev, nexthop: daddr, src: opts.saddr ?? inetSelectAddr(ns, dev, undefined, RT_SCOPE.link) ?? (0 as Ipv4) } };
+    return { ok: true, rt: rtable('broadcast', dev, daddr, undefined, opts.saddr ?? inetSelectAddr(ns, dev, undefined, RT_SCOPE.link) ?? (0 as Ipv4), undefined) };
   }
   const res = fibLookup(ns, daddr, { oif: opts.oif });
   if (!res.ok) {
@@ -182,19 +185,19 @@ export function ipRouteOutput(ns: Netns, daddr: Ipv4, opts: { saddr?: Ipv4; oif?
       // "routing tables are wrong": with an output device given, assume the destination is on link
       const src = opts.saddr ?? inetSelectAddr(ns, opts.oif, undefined, RT_SCOPE.link);
       if (src === undefined) return { ok: false, errno: 'ENETUNREACH' };
-      return { ok: true, rt: { type: 'unicast', dev: opts.oif, nexthop: daddr, src } };
+      return { ok: true, rt: rtable('unicast', opts.oif, daddr, undefined, src, undefined) };
     }
     return res;
   }
   const r = res.route;
   if (r.type === 'local') {
-    return { ok: true, rt: { type: 'local', dev: lo, nexthop: daddr, src: opts.saddr ?? r.prefsrc ?? daddr, route: r } };
+    return { ok: true, rt: rtable('local', lo, daddr, undefined, opts.saddr ?? r.prefsrc ?? daddr, r) };
   }
   const dev = r.nh!.dev;
-  const { gw, nexthop } = nexthopOf(ns, r, daddr);
+  const gw = gatewayOf(ns, r, daddr);
   const src = opts.saddr ?? r.prefsrc ?? inetSelectAddr(ns, dev, r.nh!.gw, r.nh!.scope);
   if (src === undefined) return { ok: false, errno: 'EINVAL' };
-  return { ok: true, rt: { type: r.type === 'broadcast' ? 'broadcast' : 'unicast', dev, nexthop, gw, src, route: r } };
+  return { ok: true, rt: rtable(r.type === 'broadcast' ? 'broadcast' : 'unicast', dev, gw ?? daddr, gw, src, r) };
 }
 
 export type InputOutcome =
@@ -214,7 +217,7 @@ export function ipRouteInput(ns: Netns, daddr: Ipv4, saddr: Ipv4, dev: Netdev): 
   if (r.type === 'local') return { kind: 'local', route: r };
   if (!forwarding) return { kind: 'error', errno: 'EHOSTUNREACH', forwarding, route: r };
   const out = r.nh!.dev;
-  const { gw, nexthop } = nexthopOf(ns, r, daddr);
+  const gw = gatewayOf(ns, r, daddr);
   let doRedirect = false;
   if (out === dev && ns.sysctl.conf(dev.name, 'send_redirects') && ns.sysctl.conf('all', 'send_redirects')) {
     // fib_validate_source() returns 1 when the source is directly connected on the input device
@@ -222,7 +225,7 @@ export function ipRouteInput(ns: Netns, daddr: Ipv4, saddr: Ipv4, dev: Netdev): 
     doRedirect = back.ok && back.route.nh?.dev === dev && back.route.nh.gw === undefined && back.route.type === 'unicast';
   }
   const src = r.prefsrc ?? inetSelectAddr(ns, out, r.nh!.gw, r.nh!.scope) ?? (0 as Ipv4);
-  return { kind: 'forward', rt: { type: 'unicast', dev: out, nexthop, gw, src, route: r, doRedirect } };
+  return { kind: 'forward', rt: rtable('unicast', out, gw ?? daddr, gw, src, r, doRedirect) };
 }
 
 /** inet_addr_type() == RTN_LOCAL */

@@ -129,7 +129,8 @@ export class NeighTable {
 
   create(dev: Netdev, ip: Ipv4, now: number): Neighbour {
     this.reshaping();
-    const n: Neighbour = { ip, dev, state: 'FAILED', probes: 0, timerGen: 0, confirmed: now, updated: now, queue: [] };
+    // every field present from the start (one object shape for all entries)
+    const n: Neighbour = { ip, dev, state: 'FAILED', mac: undefined, probes: 0, timerAt: undefined, timerGen: 0, confirmed: now, updated: now, queue: [], probeSrc: undefined };
     this.entries.set(NeighTable.key(dev, ip), n);
     this.index(n);
     return n;

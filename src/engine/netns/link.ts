@@ -1,8 +1,8 @@
-import { MAC_ZERO, macCompare } from '../addr/mac';
+import { MAC_ZERO, macCompare, type Mac } from '../addr/mac';
 import { KernelError } from '../fib/route';
 import { fibAddIfaddr, fibFlushDev } from '../fib/frontend';
 import { brFdbDeletePort, brFdbInsertLocal, brFdbLearn } from '../bridge/fdb';
-import { brPortForwarding, carrierOk, type Bridge, type Netdev, type Veth } from './netdev';
+import { brPortForwarding, carrierOk, makeNetdev, type Bridge, type Netdev, type Veth } from './netdev';
 import type { Netns } from './netns';
 
 /**
@@ -46,7 +46,7 @@ export function createBridge(ns: Netns, name: string): Bridge {
 }
 
 function blankDev(ns: Netns, name: string, kind: 'veth' | 'bridge'): Netdev {
-  return { kind, ifindex: 0, name, netns: ns, mac: '' as never, mtu: 1500, adminUp: false, qdisc: 'noop', addrs: [], ll6: false } as unknown as Netdev;
+  return makeNetdev(ns, name, kind, '' as Mac, 1500, 'noop');
 }
 
 /** dev_open / dev_close with their notifier effects. */

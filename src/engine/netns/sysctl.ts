@@ -72,8 +72,11 @@ export class Sysctls {
   private values: Map<string, string> | null = null;
   /** devices with a net.ipv4.conf.<dev> directory ("all" and "default" included); few, so an array */
   private confDevs: string[] = ['all', 'default'];
+  /** IN_DEV_FORWARD per device, as the packet path asks it on every hop; dropped on any change */
+  private fwd: Map<string, boolean> | null = null;
 
   private write(key: string, value: string): void {
+    this.fwd = null;
     (this.values ??= new Map()).set(key, value);
   }
 
@@ -92,6 +95,7 @@ export class Sysctls {
 
   /** A new device copies conf.default (devinet_copy_dflt_conf). */
   addConf(dev: string): void {
+    this.fwd = null;
     this.removeConf(dev);
     this.confDevs.push(dev);
     if (dev === 'all' || dev === 'default' || this.values === null) return;
@@ -103,6 +107,7 @@ export class Sysctls {
   }
 
   removeConf(dev: string): void {
+    this.fwd = null;
     const i = this.confDevs.indexOf(dev);
     if (i < 0) return;
     this.confDevs.splice(i, 1);
@@ -110,6 +115,7 @@ export class Sysctls {
   }
 
   renameConf(from: string, to: string): void {
+    this.fwd = null;
     if (!this.confDevs.includes(from)) return;
     const moved: [string, string][] = [];
     for (const [k, key] of confKeys(from)) {
@@ -139,6 +145,7 @@ export class Sysctls {
 
   /** Writes a value the way the kernel's proc handlers do, including forwarding propagation. */
   set(key: string, value: string): void {
+    this.fwd = null;
     if (key === 'net.ipv4.ip_forward' || key === 'net.ipv4.conf.all.forwarding') {
       const on = value;
       this.write('net.ipv4.ip_forward', on);
@@ -152,8 +159,14 @@ export class Sysctls {
 
   /** IN_DEV_FORWARD(in_dev) */
   forwarding(dev: string): boolean {
-    const v = this.confValue(dev, 'forwarding');
-    return v !== undefined && v !== '0';
+    const fwd = (this.fwd ??= new Map());
+    let on = fwd.get(dev);
+    if (on === undefined) {
+      const v = this.confValue(dev, 'forwarding');
+      on = v !== undefined && v !== '0';
+      fwd.set(dev, on);
+    }
+    return on;
   }
 
   conf(dev: string, name: string): number {
