@@ -34,10 +34,6 @@ export function createVeth(ns: Netns, name: string, peerName: string, peerNs: Ne
 export function createBridge(ns: Netns, name: string): Bridge {
   if (ns.devByName(name)) throw new KernelError('EEXIST');
   const br = blankDev(ns, name, 'bridge') as Bridge;
-  br.ports = [];
-  br.fdb = new Map();
-  br.macFixed = false;
-  br.ageingTime = 300;
   br.mac = ns.world.randomMac();
   ns.attach(br);
   brFdbInsertLocal(br, br, br.mac);

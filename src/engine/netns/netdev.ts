@@ -61,34 +61,22 @@ export interface Bridge extends NetdevCommon {
 export type Netdev = Loopback | Veth | Bridge;
 
 /**
- * A new device of any kind, down, with every field of every kind present in one order. The packet
- * path reads the same few fields of whatever device a frame meets; one object shape for all of
- * them keeps those reads monomorphic (a field added later, like `master` on enslaving, would
- * otherwise fork the shape and make every hop's property loads megamorphic).
+ * A new device, down, with every field of its kind present from birth, in one order. The packet
+ * path reads the same few fields of whatever device a frame meets; a field added later (`master`
+ * on enslaving, `hadPort`, `ll6Seq`) would fork the object's hidden class and turn every hop's
+ * property loads megamorphic. So there are exactly three shapes: loopback, veth, bridge.
  */
 export function makeNetdev<K extends Netdev['kind']>(ns: Netns, name: string, kind: K, mac: Mac, mtu: number, qdisc: 'noop' | 'noqueue'): Extract<Netdev, { kind: K }> {
-  const dev = {
-    kind,
-    ifindex: 0,
-    name,
-    netns: ns,
-    mac,
-    mtu,
-    adminUp: false,
-    qdisc,
-    addrs: [] as Ifaddr[],
-    ll6: false,
-    ll6Seq: undefined,
-    master: undefined,
-    // veth
-    peer: undefined,
-    // bridge
-    ports: undefined,
-    fdb: undefined,
-    macFixed: false,
-    hadPort: false,
-    ageingTime: 0,
-  };
+  const dev: Record<string, unknown> = { kind, ifindex: 0, name, netns: ns, mac, mtu, adminUp: false, qdisc, addrs: [], ll6: false, ll6Seq: undefined, master: undefined };
+  if (kind === 'veth') {
+    dev.peer = undefined;
+  } else if (kind === 'bridge') {
+    dev.ports = [];
+    dev.fdb = new Map();
+    dev.macFixed = false;
+    dev.hadPort = false;
+    dev.ageingTime = 300;
+  }
   return dev as unknown as Extract<Netdev, { kind: K }>;
 }
 
