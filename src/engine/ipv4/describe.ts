@@ -97,6 +97,10 @@ export type Words = (e: PacketEvent, a: never, b: never, c: never) => string;
  * is the same whenever it is read. `text` and `packet` are accessors: read them, don't spread the
  * event. JSON.stringify gives every field.
  */
+/** What PacketEvent's packet slot holds. */
+const PacketIs = { frame: 0, ip: 1, view: 2 } as const;
+type PacketIs = (typeof PacketIs)[keyof typeof PacketIs];
+
 export class PacketEvent implements TraceEvent {
   seq = 0;
   time = 0;
@@ -104,19 +108,20 @@ export class PacketEvent implements TraceEvent {
   dev: string | undefined;
   verdict: Verdict;
   packetId: number;
-  fdb: string | undefined;
-  to: { netns: string; dev: string } | undefined;
-  fix: SuggestedFix | undefined;
+  // A traced ping makes ~50 of these, so they carry as few fields as they can (fdb, to and fix
+  // are read through accessors): every field is a word to allocate and initialise per hop.
   /** the matched route, printed as `ip route` does when first read */
   #route: string | FibRoute | undefined;
-  #words: Words | undefined;
+  /** the sentence once written, before that the function that writes it */
+  #text: string | Words;
   #a: unknown;
   #b: unknown;
   #c: unknown;
-  #text: string | undefined = undefined;
-  #frame: Frame | undefined;
-  #ip: Ipv4Packet | undefined;
-  #view: PacketView | undefined = undefined;
+  /** the packet as it was sent until first read (a frame, or an IP packet), then its inspector view */
+  #packet: Frame | Ipv4Packet | PacketView | undefined;
+  #packetIs: PacketIs;
+  /** the FDB entry (FDB_HIT, FDB_LEARN, FLOOD) or where a veth crossing leads (VETH_XMIT) */
+  #aux: string | { netns: string; dev: string } | undefined;
 
   /**
    * `words(a, b, c)` writes the sentence when it is first read; a, b and c must be values that do
@@ -140,31 +145,33 @@ export class PacketEvent implements TraceEvent {
     this.netns = netns;
     this.dev = dev;
     this.verdict = verdict;
-    this.#frame = frame;
-    this.#ip = ip;
-    this.packetId = (frame ?? ip)!.pid;
+    if (frame !== undefined) {
+      this.#packet = frame;
+      this.#packetIs = PacketIs.frame;
+      this.packetId = frame.pid;
+    } else {
+      this.#packet = ip;
+      this.#packetIs = PacketIs.ip;
+      this.packetId = ip!.pid;
+    }
     this.#route = route;
-    this.fdb = fdb;
-    this.to = to;
-    this.fix = undefined;
-    this.#words = words;
+    this.#text = words;
     this.#a = a;
     this.#b = b;
     this.#c = c;
+    this.#aux = fdb ?? to;
   }
 
   get text(): string {
-    if (this.#text === undefined) {
-      this.#text = this.#words!(this, this.#a as never, this.#b as never, this.#c as never);
-      this.#words = undefined;
-      this.#a = this.#b = this.#c = undefined;
-    }
-    return this.#text;
+    const t = this.#text;
+    if (typeof t === 'string') return t;
+    const text = t(this, this.#a as never, this.#b as never, this.#c as never);
+    this.text = text;
+    return text;
   }
 
   set text(t: string) {
     this.#text = t;
-    this.#words = undefined;
     this.#a = this.#b = this.#c = undefined;
   }
 
@@ -178,16 +185,29 @@ export class PacketEvent implements TraceEvent {
   }
 
   get packet(): PacketView | undefined {
-    if (this.#view === undefined && (this.#frame || this.#ip)) {
-      this.#view = this.#frame ? frameView(this.#frame) : ipView(this.#ip!);
-      this.#frame = this.#ip = undefined;
-    }
-    return this.#view;
+    const p = this.#packet;
+    if (p === undefined || this.#packetIs === PacketIs.view) return p as PacketView | undefined;
+    const view = this.#packetIs === PacketIs.frame ? frameView(p as Frame) : ipView(p as Ipv4Packet);
+    this.packet = view;
+    return view;
   }
 
   set packet(v: PacketView | undefined) {
-    this.#view = v;
-    this.#frame = this.#ip = undefined;
+    this.#packet = v;
+    this.#packetIs = PacketIs.view;
+  }
+
+  get fdb(): string | undefined {
+    return typeof this.#aux === 'string' ? this.#aux : undefined;
+  }
+
+  get to(): { netns: string; dev: string } | undefined {
+    return typeof this.#aux === 'object' ? this.#aux : undefined;
+  }
+
+  /** the packet path's progress events never carry a fix (drops are plain events) */
+  get fix(): SuggestedFix | undefined {
+    return undefined;
   }
 
   toJSON(): TraceEvent {
@@ -195,3 +215,4 @@ export class PacketEvent implements TraceEvent {
     return { seq, time, netns, dev, verdict, text, packetId, packet, route, fdb, to, fix };
   }
 }
+
