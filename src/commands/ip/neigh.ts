@@ -1,6 +1,6 @@
 import { formatIpv4, parseIpv4 } from '../../engine/addr/ipv4';
 import type { Mac } from '../../engine/addr/mac';
-import { NUD_VALID, type Neighbour, type NudState } from '../../engine/neighbour/neighbour';
+import { nudValid, type Neighbour, type NudState } from '../../engine/neighbour/neighbour';
 import { fail, type Ctx } from '../context';
 import { Argv, devOrFail, duparg2, invarg, matches } from './args';
 
@@ -117,7 +117,7 @@ function neighAdd(ctx: Ctx, args: string[], cmd: 'add' | 'replace' | 'change'): 
   // __neigh_update(): without lladdr only an entry that already has a valid address can be updated
   // (a loopback neighbour is NOARP from birth, its address the device's own)
   if (mac === undefined && dev.kind === 'loopback') mac = dev.mac;
-  if (mac === undefined && !(old && old.mac && NUD_VALID.has(old.state))) fail(ctx, 'Error: No link layer address given.\n', 2);
+  if (mac === undefined && !(old && old.mac && nudValid(old.state))) fail(ctx, 'Error: No link layer address given.\n', 2);
   const n = old ?? ctx.ns.neigh.create(dev, addr as never, ctx.world.now);
   n.state = nud;
   n.mac = mac ?? n.mac;

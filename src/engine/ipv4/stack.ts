@@ -3,7 +3,7 @@ import { MAC_BROADCAST, MAC_ZERO, type Mac } from '../addr/mac';
 import { brFdbFind, brFdbLearn } from '../bridge/fdb';
 import { fibLookup, inetSelectAddr, ipRouteInput, ipRouteOutput, isLocal, type Rtable } from '../fib/frontend';
 import { RT_SCOPE } from '../fib/route';
-import { ARP_PARMS, NUD_VALID, type Neighbour } from '../neighbour/neighbour';
+import { ARP_PARMS, nudValid, type Neighbour } from '../neighbour/neighbour';
 import { brPortForwarding, carrierOk, type Bridge, type Netdev } from '../netns/netdev';
 import type { Netns } from '../netns/netns';
 import { Verdict } from '../sim/trace';
@@ -77,7 +77,7 @@ export function ipOutput(ns: Netns, pkt: Ipv4Packet, rt: Rtable): void {
 function neighOutput(ns: Netns, dev: Netdev, nexthop: Ipv4, pkt: Ipv4Packet): void {
   const w = ns.world;
   let n = ns.neigh.get(dev, nexthop);
-  if (n && NUD_VALID.has(n.state)) {
+  if (n && nudValid(n.state)) {
     if (n.state === 'STALE') {
       neighWrite(ns, n);
       n.state = 'DELAY';
@@ -383,7 +383,7 @@ function neighUpdate(ns: Netns, dev: Netdev, ip: Ipv4, mac: Mac, state: 'STALE' 
   let n = ns.neigh.get(dev, ip);
   if (!n) n = ns.neigh.create(dev, ip, now);
   ns.neigh.touch(n);
-  const wasValid = NUD_VALID.has(n.state);
+  const wasValid = nudValid(n.state);
   if (state === 'REACHABLE') n.confirmed = now;
   if (wasValid && n.mac === mac && state === 'STALE') return n;
   if (n.state !== state || n.mac !== mac) n.updated = now;
@@ -573,7 +573,7 @@ function icmpRedirect(ns: Netns, dev: Netdev, pkt: Ipv4Packet): void {
   const cur = fibLookup(ns, inner.dst);
   if (!cur.ok || cur.route.nh?.gw !== pkt.src) return;
   const n = ns.neigh.get(dev, m.gateway);
-  if (n && NUD_VALID.has(n.state)) {
+  if (n && nudValid(n.state)) {
     ns.redirects.set(inner.dst, m.gateway);
     ns.redirectExpiry.set(inner.dst, ns.world.now + REDIRECT_TIMEOUT);
     ns.world.touch();
@@ -584,7 +584,7 @@ function icmpRedirect(ns: Netns, dev: Netdev, pkt: Ipv4Packet): void {
     let e = ns.neigh.get(dev, m.gateway);
     if (!e) e = ns.neigh.create(dev, m.gateway, ns.world.now);
     ns.neigh.touch(e);
-    if (!NUD_VALID.has(e.state) && e.state !== 'INCOMPLETE') {
+    if (!nudValid(e.state) && e.state !== 'INCOMPLETE') {
       e.state = 'INCOMPLETE';
       e.probes = ARP_PARMS.ucastProbes;
       e.probeSrc = inetSelectAddr(ns, dev, m.gateway, RT_SCOPE.link);

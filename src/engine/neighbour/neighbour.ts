@@ -10,7 +10,8 @@ import type { Netdev } from '../netns/netdev';
  */
 export type NudState = 'INCOMPLETE' | 'REACHABLE' | 'STALE' | 'DELAY' | 'PROBE' | 'FAILED' | 'PERMANENT' | 'NOARP';
 
-export const NUD_VALID: ReadonlySet<NudState> = new Set(['REACHABLE', 'STALE', 'DELAY', 'PROBE', 'PERMANENT', 'NOARP']);
+/** NUD_VALID: the entry has a usable link-layer address (every state but INCOMPLETE and FAILED). */
+export const nudValid = (state: NudState): boolean => state !== 'INCOMPLETE' && state !== 'FAILED';
 
 /** ARP parameters (net.ipv4.neigh.default.*), in ms where they are times. */
 export const ARP_PARMS = {
