@@ -24,6 +24,8 @@ export interface Figure {
   note?: string;
   /** set instead of the numbers when the figure could not be measured here */
   skipped?: string;
+  /** the per-run samples, passed from a suite to the runner (which merges passes); not written to results */
+  samples?: number[];
 }
 
 export interface Results {
@@ -53,7 +55,22 @@ export function median(xs: readonly number[]): number {
 /** A figure from per-run samples (already in the figure's unit). */
 export function figure(id: string, unit: Unit, samples: readonly number[], note?: string): Figure {
   if (samples.length === 0) throw new Error(`${id}: no samples`);
-  return { id, unit, median: round(median(samples)), min: round(Math.min(...samples)), max: round(Math.max(...samples)), runs: samples.length, note };
+  return { id, unit, median: round(median(samples)), min: round(Math.min(...samples)), max: round(Math.max(...samples)), runs: samples.length, note, samples: [...samples] };
+}
+
+/**
+ * One figure per id from several passes of a suite (separate processes, one after another): the
+ * samples of every pass together, so a machine that was slow for a few seconds moves a third of
+ * the runs, not the median.
+ */
+export function mergePasses(passes: readonly Figure[][]): Figure[] {
+  const byId = new Map<string, Figure[]>();
+  for (const pass of passes) for (const f of pass) byId.set(f.id, [...(byId.get(f.id) ?? []), f]);
+  return [...byId.values()].map((fs) => {
+    const measured = fs.filter((f) => !f.skipped && f.samples?.length);
+    if (measured.length === 0) return fs[0];
+    return figure(fs[0].id, fs[0].unit, measured.flatMap((f) => f.samples!), fs[0].note);
+  });
 }
 
 export function skipped(id: string, unit: Unit, reason: string): Figure {

@@ -5,6 +5,7 @@
  *   cluster.<P>pods.build   ms   build the whole lab (namespaces, veths, bridges, addresses, routes)
  *   cluster.<P>pods.heap    MB   JS heap the lab holds (after a full GC, minus the heap before)
  *   cluster.<P>pods.trace   µs   one traced pod-to-pod ping across nodes, cold caches (ARP floods the LAN)
+ *   cluster.<P>pods.verdict µs   one node-to-node ping verdict, the same pair again and again
  *   cluster.<P>pods.matrix  ms   every node to every node (N² ping verdicts), warm neighbour tables
  *
  * Run alone: `npx tsx bench/scale.ts [--quick]` (prints a JSON line of figures after "@@figures").
@@ -71,12 +72,25 @@ function clusterFigures(nodes: number, o: { buildRuns: number; matrixRuns: numbe
     figure(
       id('trace'),
       'µs',
-      timeOp(() => probe(lab.world, from.name, to.addr, { trace: true }), { runs: 21, inner: nodes <= 100 ? 40 : 10, warmup: 5, unit: 'µs' }),
+      timeOp(() => probe(lab.world, from.name, to.addr, { trace: true }), { runs: 21, inner: nodes <= 100 ? 200 : 50, warmup: 10, unit: 'µs' }),
       `${from.name} -> ${to.addr} traced, cold caches: ${first.trace.length} events (ARP is flooded to ${nodes} ports)`,
     ),
   );
 
   warmNeighbours(lab);
+  // one verdict between the same two nodes, again and again: what the algorithm costs per pair,
+  // with the pair's memory in the CPU caches (the matrix below also pays for cold memory)
+  const a = lab.nodes[0];
+  const b = lab.nodes[nodes - 1];
+  if (!probe(lab.world, a.name, b.addr, { trace: false }).ok) throw new Error(`cluster: ${a.name} cannot reach ${b.addr}`);
+  out.push(
+    figure(
+      id('verdict'),
+      'µs',
+      timeOp(() => probe(lab.world, a.name, b.addr, { trace: false }), { runs: 15, inner: 20_000, unit: 'µs' }),
+      `${a.name} -> ${b.addr}, one ping verdict (probe), warm neighbour tables, the same pair each time`,
+    ),
+  );
   const matrix = () => {
     let ok = 0;
     for (const a of lab.nodes) for (const b of lab.nodes) if (probe(lab.world, a.name, b.addr, { trace: false }).ok) ok++;
