@@ -3,7 +3,7 @@ import { ipRouteOutput } from '../engine/fib/frontend';
 import { STRERROR } from '../engine/fib/route';
 import type { Socket } from '../engine/netns/netns';
 import { ipLocalOut } from '../engine/ipv4/stack';
-import type { Ipv4Packet } from '../engine/ipv4/packet';
+import { ipv4Packet } from '../engine/ipv4/packet';
 import { fail, type Ctx } from './context';
 import { unresolvable } from './resolve';
 
@@ -222,7 +222,7 @@ function run(ctx: Ctx, dst: Ipv4, target: string, o: { numeric: boolean; maxTtl:
     p.sent = w.now;
     const rt = ipRouteOutput(ns, to, {});
     if (!rt.ok) return;
-    const pkt: Ipv4Packet = { pid: w.nextPid(), src: rt.rt.src, dst: to, ttl: p.ttl, id: w.nextIpId(), proto: 'udp', udp: { sport, dport: p.dport, payloadLen: o.packetLen - 28 } };
+    const pkt = ipv4Packet(w.nextPid(), rt.rt.src, to, p.ttl, w.nextIpId(), 'udp', undefined, { sport, dport: p.dport, payloadLen: o.packetLen - 28 });
     ipLocalOut(ns, pkt, rt.rt);
   };
   /** when an unanswered probe gives up: max wait, or 3x/10x the RTT of answers from its own or later hops */

@@ -16,19 +16,34 @@ export const LAN_BRIDGE = 'br0';
 const NAME_RE = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 const IFNAME_RE = /^[A-Za-z0-9_.-]{1,15}$/;
 
+/** A namespace's soft state as it was when a rollback first saw it change. */
+interface NsSave {
+  ns: Netns;
+  /** the namespace's rollback mark before this save (an enclosing rollback's, or 0) */
+  mark: number;
+  neigh: NeighSave;
+  peers: [Ipv4, InetPeer][];
+  redirects: [Ipv4, Ipv4][];
+  redirectExpiry: [Ipv4, number][];
+  sockets: Socket[];
+}
+
 interface Journal {
-  saved: Map<Netns, { neigh: NeighSave; peers: [Ipv4, InetPeer][]; redirects: [Ipv4, Ipv4][]; redirectExpiry: [Ipv4, number][]; sockets: Socket[] }>;
+  /** marks the namespaces saved in this journal (Netns.rollbackMark), so asking is one comparison */
+  id: number;
+  saved: NsSave[];
   /** undo steps as flat (fn, a, b) triples, so journaling a change allocates no closure */
   undo: unknown[];
 }
 
 const NONE: never[] = [];
 
-/** Put a map back to saved entries (in their order), doing nothing when both are empty. */
-function restoreMap<K, V>(m: Map<K, V>, saved: readonly (readonly [K, V])[]): void {
-  if (m.size === 0 && saved.length === 0) return;
-  m.clear();
-  for (const [k, v] of saved) m.set(k, v);
+/** Put a map back to saved entries (in their order); `size` is the map's size, read without making it. */
+function restoreMap<K, V>(size: number, m: () => Map<K, V>, saved: readonly (readonly [K, V])[]): void {
+  if (size === 0 && saved.length === 0) return;
+  const map = m();
+  map.clear();
+  for (const [k, v] of saved) map.set(k, v);
 }
 
 /** What beginRollback() saved and endRollback() puts back. */
@@ -85,6 +100,7 @@ export class World {
   budgetExceeded = false;
   /** what withRollback must put back; null outside of it */
   private journal: Journal | null = null;
+  private journalIds = 0;
 
   constructor(opts: { seed?: number } = {}) {
     this.rng = new Mulberry32(opts.seed ?? 1);
@@ -365,7 +381,7 @@ export class World {
       tracing: this.tracing,
       budgetUsed: this.budgetUsed,
       journal: this.journal,
-      open: { saved: new Map(), undo: [] },
+      open: { id: ++this.journalIds, saved: [], undo: [] },
     };
     this.journal = saved.open;
     this.traceLog = [];
@@ -388,29 +404,35 @@ export class World {
     this.budgetUsed = saved.budgetUsed;
     const undo = journal.undo;
     for (let i = undo.length - 3; i >= 0; i -= 3) (undo[i] as (a: unknown, b: unknown) => void)(undo[i + 1], undo[i + 2]);
-    for (const [ns, s] of journal.saved) {
+    for (let i = journal.saved.length - 1; i >= 0; i--) {
+      const s = journal.saved[i];
+      const ns = s.ns;
       ns.neigh.restore(s.neigh);
-      restoreMap(ns.peers, s.peers);
-      restoreMap(ns.redirects, s.redirects);
-      restoreMap(ns.redirectExpiry, s.redirectExpiry);
-      if (ns.sockets.length !== s.sockets.length || ns.sockets.some((x, i) => x !== s.sockets[i])) {
+      restoreMap(ns.peerCount, () => ns.peers, s.peers);
+      restoreMap(ns.hasRedirects ? 1 : 0, () => ns.redirects, s.redirects);
+      restoreMap(ns.redirectExpiryCount, () => ns.redirectExpiry, s.redirectExpiry);
+      if (ns.sockets.length !== s.sockets.length || ns.sockets.some((x, k) => x !== s.sockets[k])) {
         ns.sockets.length = 0;
         ns.sockets.push(...s.sockets);
       }
+      ns.rollbackMark = s.mark;
     }
   }
 
   /** Soft state of ns is about to change: inside withRollback, save it first (once per rollback). */
   willChange(ns: Netns): void {
     const j = this.journal;
-    if (j === null || j.saved.has(ns)) return;
-    j.saved.set(ns, {
+    if (j === null || ns.rollbackMark === j.id) return;
+    j.saved.push({
+      ns,
+      mark: ns.rollbackMark,
       neigh: ns.neigh.save(),
-      peers: ns.peers.size ? [...ns.peers].map(([k, v]) => [k, { ...v }]) : NONE,
+      peers: ns.peerCount ? [...ns.peers].map(([k, v]) => [k, { ...v }]) : NONE,
       redirects: ns.hasRedirects ? [...ns.redirects] : NONE,
-      redirectExpiry: ns.redirectExpiry.size ? [...ns.redirectExpiry] : NONE,
+      redirectExpiry: ns.redirectExpiryCount ? [...ns.redirectExpiry] : NONE,
       sockets: ns.sockets.slice(),
     });
+    ns.rollbackMark = j.id;
   }
 
   /** Inside withRollback: remember how to undo one change, as fn(a, b) (undone last-first). */

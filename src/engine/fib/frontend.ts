@@ -2,7 +2,7 @@ import { BROADCAST, asIpv4, inPrefix, isZeronet, networkOf, broadcastOf, type Ip
 import type { Ifaddr, Netdev } from '../netns/netdev';
 import { carrierOk } from '../netns/netdev';
 import type { Netns } from '../netns/netns';
-import { KernelError, ROUTE_TYPE_ERRNO, RTPROT, RT_SCOPE, RT_TABLE, type Errno, type FibRoute, type RouteType } from './route';
+import { KernelError, routeTypeErrno, RTPROT, RT_SCOPE, RT_TABLE, type Errno, type FibRoute, type RouteType } from './route';
 
 /**
  * Configuration entry points of the FIB (fib_frontend.c / fib_semantics.c): kernel routes that
@@ -99,14 +99,14 @@ export function fibLookup(ns: Netns, daddr: Ipv4, opts: LookupOpts = NO_OPTS): F
       ? undefined
       : (r: FibRoute): boolean => {
           if (r.scope < scope) return false;
-          if (ROUTE_TYPE_ERRNO[r.type]) return true;
+          if (routeTypeErrno(r.type)) return true;
           if (oif && r.nh?.dev !== oif) return false;
           return true;
         };
   let r = ns.local.lookup(daddr, accept) ?? ns.main.lookup(daddr, accept);
   if (r === undefined) r = ns.extraTables.get(RT_TABLE.default)?.lookup(daddr, accept);
   if (r === undefined) return { ok: false, errno: 'ENETUNREACH' };
-  const errno = ROUTE_TYPE_ERRNO[r.type];
+  const errno = routeTypeErrno(r.type);
   if (errno) return { ok: false, errno, route: r };
   return { ok: true, route: r };
 }
@@ -270,7 +270,7 @@ export function routeAdd(ns: Netns, cfg: RouteConfig, mode: 'add' | 'replace' | 
     nh: undefined, // declared here so the route keeps one in-object shape
   };
   if (cfg.dst !== route.dst) throw new KernelError('EINVAL', 'Invalid prefix for given prefix length');
-  if (!ROUTE_TYPE_ERRNO[cfg.type]) {
+  if (!routeTypeErrno(cfg.type)) {
     route.nh = checkNexthop(ns, cfg, scope);
   } else if (cfg.gw !== undefined || cfg.dev) {
     throw new KernelError('EINVAL', 'Gateway, device and multipath can not be specified for this route type');

@@ -30,12 +30,21 @@ export interface FibRoute {
 }
 
 /** Errors the kernel returns for a route lookup that hits a non-unicast route. */
-export const ROUTE_TYPE_ERRNO: Partial<Record<RouteType, Errno>> = {
-  blackhole: 'EINVAL',
-  unreachable: 'EHOSTUNREACH',
-  prohibit: 'EACCES',
-  throw: 'EAGAIN',
-};
+export function routeTypeErrno(type: RouteType): Errno | undefined {
+  // a switch, not a table: every lookup asks, and most types ('unicast', 'local') are not errors
+  switch (type) {
+    case 'blackhole':
+      return 'EINVAL';
+    case 'unreachable':
+      return 'EHOSTUNREACH';
+    case 'prohibit':
+      return 'EACCES';
+    case 'throw':
+      return 'EAGAIN';
+    default:
+      return undefined;
+  }
+}
 
 export type Errno =
   | 'EINVAL'

@@ -34,6 +34,17 @@ export interface Ipv4Packet {
   udp?: UdpDatagram;
 }
 
+/**
+ * A new IPv4 packet. Every packet is made here with every field (the message it does not carry
+ * left undefined), so the packet path meets one object shape whatever the protocol.
+ */
+export function ipv4Packet(pid: number, src: Ipv4, dst: Ipv4, ttl: number, id: number, proto: 'icmp' | 'udp', icmp: IcmpMessage | undefined, udp: UdpDatagram | undefined): Ipv4Packet {
+  return { pid, src, dst, ttl, id, proto, icmp, udp };
+}
+
+/** The same datagram with another TTL (ip_forward's decrement; a quoted copy when ttl is unchanged). */
+export const withTtl = (p: Ipv4Packet, ttl: number): Ipv4Packet => ipv4Packet(p.pid, p.src, p.dst, ttl, p.id, p.proto, p.icmp, p.udp);
+
 export interface ArpMessage {
   op: 'request' | 'reply';
   sha: Mac;

@@ -8,7 +8,7 @@ import type { Netns, Socket } from '../netns/netns';
 import type { World } from '../world';
 import { ipLocalOut } from './stack';
 import { EVENT_BUDGET } from '../world';
-import type { Ipv4Packet, SockError } from './packet';
+import { ipv4Packet, type Ipv4Packet, type SockError } from './packet';
 
 /**
  * A ping run as iputils does it, on virtual time: a raw ICMP socket, echo requests every
@@ -135,7 +135,7 @@ export function runPing(ns: Netns, dst: Ipv4, src: Ipv4, o: PingOptions): PingRu
       sock.events.push({ kind: 'senderr', seq, errno: rt.errno, time: w.now });
       continue;
     }
-    const pkt: Ipv4Packet = { pid: w.nextPid(), src, dst, ttl: o.ttl, id: w.nextIpId(), proto: 'icmp', icmp: { type: 8, code: 0, id: sock.ident, seq, payloadLen: o.size } };
+    const pkt = ipv4Packet(w.nextPid(), src, dst, o.ttl, w.nextIpId(), 'icmp', { type: 8, code: 0, id: sock.ident, seq, payloadLen: o.size }, undefined);
     ipLocalOut(ns, pkt, rt.rt);
   }
   w.runUntil(lastSend + o.timeout, () => sock.received + sock.errors >= o.count);

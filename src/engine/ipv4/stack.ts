@@ -9,7 +9,7 @@ import type { Netns } from '../netns/netns';
 import { Verdict } from '../sim/trace';
 import { describeFrame, describePacket, frameView, ipView, PacketEvent, routeText } from './describe';
 import { suggestRouteFix } from './fixes';
-import { ICMP, ICMP_UNREACH, type Frame, type Ipv4Packet } from './packet';
+import { ICMP, ICMP_UNREACH, ipv4Packet, withTtl, type Frame, type IcmpMessage, type Ipv4Packet } from './packet';
 
 /**
  * The packet path, named after the kernel functions it models:
@@ -483,7 +483,7 @@ function ipForward(ns: Netns, inDev: Netdev, pkt: Ipv4Packet, rt: Rtable): void 
     return;
   }
   if (rt.doRedirect) ipRtSendRedirect(ns, pkt, rt);
-  const out: Ipv4Packet = { ...pkt, ttl: pkt.ttl - 1 };
+  const out = withTtl(pkt, pkt.ttl - 1);
   if (w.tracing) w.emitEvent(new PacketEvent(ns.name, rt.dev.name, Verdict.FORWARD, undefined, out, forwardWords, ns, out, rt.gw, rt.route));
   ipOutput(ns, out, rt);
 }
@@ -534,7 +534,7 @@ function icmpRcv(ns: Netns, dev: Netdev, pkt: Ipv4Packet): void {
       if (ns.sysctl.get('net.ipv4.icmp_echo_ignore_all') === '1') return;
       const rt = ipRouteOutput(ns, pkt.src, { saddr: pkt.dst });
       if (!rt.ok) return;
-      const reply: Ipv4Packet = { pid: w.nextPid(), src: pkt.dst, dst: pkt.src, ttl: 64, id: w.nextIpId(), proto: 'icmp', icmp: { type: 0, code: 0, id: m.id, seq: m.seq, payloadLen: m.payloadLen } };
+      const reply = ipv4Packet(w.nextPid(), pkt.dst, pkt.src, 64, w.nextIpId(), 'icmp', { type: 0, code: 0, id: m.id, seq: m.seq, payloadLen: m.payloadLen }, undefined);
       if (w.tracing) w.emitEvent(new PacketEvent(ns.name, dev.name, Verdict.ICMP_REPLY, undefined, reply, echoWords, ns, pkt));
       ipLocalOut(ns, reply, rt.rt);
       return;
@@ -579,8 +579,6 @@ function icmpRedirect(ns: Netns, dev: Netdev, pkt: Ipv4Packet): void {
     ns.world.touch();
   } else {
     // neigh_event_send(): start resolving the new gateway so a later redirect can be taken
-    const fake: Ipv4Packet = { ...inner };
-    void fake;
     let e = ns.neigh.get(dev, m.gateway);
     if (!e) e = ns.neigh.create(dev, m.gateway, ns.world.now);
     ns.neigh.touch(e);
@@ -614,16 +612,9 @@ export function icmpSend(ns: Netns, pkt: Ipv4Packet, type: number, code: number,
     }
     peer.tokens -= 1000;
   }
-  const quoted: Ipv4Packet = { ...pkt };
-  const err: Ipv4Packet = {
-    pid: w.nextPid(),
-    src: rt.rt.src,
-    dst: pkt.src,
-    ttl: 64,
-    id: w.nextIpId(),
-    proto: 'icmp',
-    icmp: type === ICMP.REDIRECT ? { type: 5, code, gateway: opts.gateway!, inner: quoted } : { type: type as 3 | 11, code, inner: quoted },
-  };
+  const quoted = withTtl(pkt, pkt.ttl);
+  const icmp: IcmpMessage = type === ICMP.REDIRECT ? { type: 5, code, gateway: opts.gateway!, inner: quoted } : { type: type as 3 | 11, code, inner: quoted };
+  const err = ipv4Packet(w.nextPid(), rt.rt.src, pkt.src, 64, w.nextIpId(), 'icmp', icmp, undefined);
   ipLocalOut(ns, err, rt.rt);
 }
 

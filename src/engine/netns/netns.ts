@@ -42,6 +42,8 @@ export class Netns {
   #redirectExpiry: Map<Ipv4, number> | undefined;
   #nsids: Map<Netns, number> | undefined;
   hostname: string;
+  /** the id of the innermost open rollback that has saved this namespace (World.willChange), or 0 */
+  rollbackMark = 0;
 
   get peers(): Map<Ipv4, InetPeer> {
     return (this.#peers ??= new Map());
@@ -60,6 +62,16 @@ export class Netns {
   /** peer namespace ids (peernet2id): allocated from 0 the first time a link reaches into that namespace */
   get nsids(): Map<Netns, number> {
     return (this.#nsids ??= new Map());
+  }
+
+  /** how many inet peers, without making the map */
+  get peerCount(): number {
+    return this.#peers?.size ?? 0;
+  }
+
+  /** how many redirect expiries, without making the map */
+  get redirectExpiryCount(): number {
+    return this.#redirectExpiry?.size ?? 0;
   }
 
   /** any redirect exception at all (asked on every route lookup without making the map) */
