@@ -49,7 +49,7 @@ export async function linuxFigures(): Promise<Figure[]> {
   const hoplab = () => runScenario(parseScenario(text));
   const ours = hoplab();
   // CPU time of this process (Hoplab is single-threaded: on an idle machine that is its wall time)
-  const hoplabMs = timeOp(hoplab, { runs: 31, inner: 10, warmup: 10, unit: 'ms' });
+  const hoplabMs = timeOp(hoplab, { runs: 31, inner: 200, warmup: 100, unit: 'ms' });
   const out: Figure[] = [figure('scenario.seedlab', 'ms', hoplabMs, `${path.basename(SEED_SCENARIO)} through Hoplab's scenario runner (${ours.results.length} steps)`)];
 
   const why = unavailable();
