@@ -112,7 +112,7 @@ function clusterFigures(nodes: number, o: { buildRuns: number; matrixRuns: numbe
 export function scaleFigures(quick = false): Figure[] {
   const figs: Figure[] = [];
   for (const [nodes, runs] of [
-    [100, { buildRuns: 5, matrixRuns: 5 }],
+    [100, { buildRuns: 7, matrixRuns: 5 }],
     [500, { buildRuns: quick ? 1 : 3, matrixRuns: quick ? 1 : 5 }],
   ] as const) {
     const t0 = performance.now();
