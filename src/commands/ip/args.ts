@@ -65,6 +65,22 @@ export function devOrFail(ctx: Ctx, name: string): Netdev {
   return ctx.ns.devByName(name) ?? nodev(ctx, name);
 }
 
+/**
+ * The device argument of `ip link set|del|show`: `dev NAME` (t is "dev") or a bare NAME (t itself).
+ * Naming a device twice is duparg2's "either "dev" is duplicate, or "X" is a garbage".
+ */
+export function takeDevName(ctx: Ctx, a: Argv, t: string, seen: string | undefined): string {
+  const name = t === 'dev' ? a.next() : t;
+  if (seen !== undefined) duparg2(ctx, 'dev', name);
+  return name;
+}
+
+/** The device an `ip link set|del` must have been given (exit 255 like iproute2's missing-argument error). */
+export function requiredDev(ctx: Ctx, name: string | undefined): Netdev {
+  if (name === undefined) fail(ctx, 'Not enough information: "dev" argument is required.\n', 255);
+  return devOrFail(ctx, name!);
+}
+
 /** rtnetlink error as iproute2 prints it: the extack message when there is one. */
 export function rtnlError(ctx: Ctx, e: unknown): never {
   if (e instanceof KernelError) {

@@ -3,7 +3,7 @@ import { createBridge, createVeth, deleteLink, moveToNetns, renameLink, setLinkM
 import type { Netdev } from '../../engine/netns/netdev';
 import { KernelError } from '../../engine/fib/route';
 import { Exit, fail, type Ctx } from '../context';
-import { Argv, checkIfname, devOrFail, duparg2, invarg, matches, rtnlError } from './args';
+import { Argv, checkIfname, duparg2, invarg, matches, requiredDev, rtnlError, takeDevName } from './args';
 import { formatLink, hasFamilyAddrs, type ShowOpts } from './show';
 import type { IpOpts } from './ip';
 
@@ -179,19 +179,13 @@ function linkSet(ctx: Ctx, args: string[]): void {
       push(RANK.mtu, (d) => {
         d.mtu = Number(v);
       });
-    } else if (t === 'dev') {
-      const v = a.next();
-      if (devName !== undefined) duparg2(ctx, 'dev', v);
-      devName = v;
     } else if (t === 'arp' || t === 'multicast' || t === 'promisc' || t === 'txqueuelen' || t === 'qlen') {
       a.next();
     } else {
-      if (devName !== undefined) duparg2(ctx, 'dev', t);
-      devName = t;
+      devName = takeDevName(ctx, a, t, devName);
     }
   }
-  if (devName === undefined) fail(ctx, 'Not enough information: "dev" argument is required.\n', 255);
-  const dev = devOrFail(ctx, devName!);
+  const dev = requiredDev(ctx, devName);
   try {
     for (const { op } of [...ops].sort((x, y) => x.rank - y.rank)) op(dev);
   } catch (e) {
@@ -204,18 +198,10 @@ function linkDel(ctx: Ctx, args: string[]): void {
   let devName: string | undefined;
   while (!a.done) {
     const t = a.take();
-    if (t === 'dev') {
-      const v = a.next();
-      if (devName !== undefined) duparg2(ctx, 'dev', v);
-      devName = v;
-    } else if (t === 'type') a.rest();
-    else {
-      if (devName !== undefined) duparg2(ctx, 'dev', t);
-      devName = t;
-    }
+    if (t === 'type') a.rest();
+    else devName = takeDevName(ctx, a, t, devName);
   }
-  if (devName === undefined) fail(ctx, 'Not enough information: "dev" argument is required.\n', 255);
-  const dev = devOrFail(ctx, devName!);
+  const dev = requiredDev(ctx, devName);
   try {
     deleteLink(dev);
   } catch (e) {
@@ -232,19 +218,12 @@ export function linkShow(ctx: Ctx, args: string[], o: IpOpts, link: boolean): vo
   let type: string | undefined;
   while (!a.done) {
     const t = a.take();
-    if (t === 'dev') {
-      const v = a.next();
-      if (devName !== undefined) duparg2(ctx, 'dev', v);
-      devName = v;
-    } else if (t === 'up') up = true;
+    if (t === 'up') up = true;
     else if (t === 'master') master = a.next();
     else if (t === 'type') type = a.next();
     else if (t === 'scope' || t === 'label' || t === 'to' || t === 'vrf' || t === 'group') a.next();
     else if (t === 'nomaster' || t === 'permanent' || t === 'dynamic' || t === 'primary' || t === 'secondary') continue;
-    else {
-      if (devName !== undefined) duparg2(ctx, 'dev', t);
-      devName = t;
-    }
+    else devName = takeDevName(ctx, a, t, devName);
   }
   let devs = ctx.ns.devList();
   if (devName !== undefined) {
