@@ -2,11 +2,12 @@
  * Add a machine, pod, bridge, LAN switch or cable. Each form shows the commands it will run;
  * the edit is atomic (a failure shows the real error and changes nothing).
  */
-import { useEffect, useId, useMemo, useRef, useState, type FormEvent, type ReactNode } from 'react';
+import { useId, useMemo, useState, type FormEvent } from 'react';
 import { netnsCreators, nextName, useStore, type EditStep } from '../../store';
 import { podOwners } from '../canvas/graph';
 import { nextIfName } from '../canvas/connect';
 import { CommandPreview, InlineError, useEdit } from '../inspector/useEdit';
+import { Dialog, NoticeDialog } from './Dialog';
 import { addrOnly, bridgeCommands, machineSteps, nextFreeAddr, nodeNumber, podCommands, previewLine } from './plans';
 
 export type AddKind = 'machine' | 'pod' | 'bridge' | 'lan' | 'cable';
@@ -18,62 +19,6 @@ export const ADD_ITEMS: { kind: AddKind; label: string; help: string }[] = [
   { kind: 'lan', label: 'LAN switch', help: 'A switch to plug machines into' },
   { kind: 'cable', label: 'Cable', help: 'A point-to-point link between two machines' },
 ];
-
-export function Dialog({ title, onClose, children, footer, onSubmit }: { title: string; onClose: () => void; children: ReactNode; footer: ReactNode; onSubmit: (e: FormEvent) => void }) {
-  const id = useId();
-  const ref = useRef<HTMLFormElement>(null);
-  useEffect(() => {
-    const prev = document.activeElement as HTMLElement | null;
-    ref.current?.querySelector<HTMLElement>('input, select, button:not([data-close])')?.focus();
-    return () => prev?.focus?.();
-  }, []);
-  return (
-    <div
-      className="dialog-backdrop"
-      onMouseDown={(e) => {
-        if (e.target === e.currentTarget) onClose();
-      }}
-    >
-      <form
-        ref={ref}
-        className="dialog"
-        role="dialog"
-        aria-modal="true"
-        aria-labelledby={id}
-        onSubmit={onSubmit}
-        onKeyDown={(e) => {
-          if (e.key === 'Escape') {
-            e.stopPropagation();
-            onClose();
-          }
-          if (e.key === 'Tab') {
-            // keep focus inside the dialog
-            const f = Array.from(ref.current?.querySelectorAll<HTMLElement>('input, select, button, textarea') ?? []).filter((el) => !(el as HTMLButtonElement).disabled);
-            if (f.length === 0) return;
-            const first = f[0];
-            const last = f[f.length - 1];
-            if (e.shiftKey && document.activeElement === first) {
-              e.preventDefault();
-              last.focus();
-            } else if (!e.shiftKey && document.activeElement === last) {
-              e.preventDefault();
-              first.focus();
-            }
-          }
-        }}
-      >
-        <div className="dialog__head">
-          <h2 id={id}>{title}</h2>
-          <button type="button" className="btn btn--ghost btn--icon" onClick={onClose} aria-label="Close" data-close>
-            ×
-          </button>
-        </div>
-        <div className="dialog__body">{children}</div>
-        <div className="dialog__foot">{footer}</div>
-      </form>
-    </div>
-  );
-}
 
 function useMachines() {
   const snapshot = useStore((s) => s.snapshot);
@@ -449,20 +394,8 @@ function AddCable({ onClose }: { onClose: () => void }) {
 
 function NeedMachine({ onClose, what }: { onClose: () => void; what: string }) {
   return (
-    <Dialog
-      title="Add a machine first"
-      onClose={onClose}
-      onSubmit={(e) => {
-        e.preventDefault();
-        onClose();
-      }}
-      footer={
-        <button type="submit" className="btn btn--primary">
-          OK
-        </button>
-      }
-    >
+    <NoticeDialog title="Add a machine first" button="OK" onClose={onClose}>
       <p className="hint">To add {what}, the lab needs machines. Use Add ▸ Machine, or load a lab from the Lab menu.</p>
-    </Dialog>
+    </NoticeDialog>
   );
 }

@@ -2,23 +2,11 @@
  * "How Hoplab works" in one screen: what the boxes are, where to type, how to read a trace, and
  * the keyboard shortcuts.
  */
-import { Dialog } from './AddDialog';
+import { NoticeDialog } from './Dialog';
 
 export function HelpDialog({ onClose }: { onClose: () => void }) {
   return (
-    <Dialog
-      title="How Hoplab works"
-      onClose={onClose}
-      onSubmit={(e) => {
-        e.preventDefault();
-        onClose();
-      }}
-      footer={
-        <button type="submit" className="btn btn--primary">
-          Got it
-        </button>
-      }
-    >
+    <NoticeDialog title="How Hoplab works" button="Got it" onClose={onClose}>
       <div className="help">
         <section>
           <h3>The lab</h3>
@@ -80,6 +68,6 @@ export function HelpDialog({ onClose }: { onClose: () => void }) {
           </p>
         </section>
       </div>
-    </Dialog>
+    </NoticeDialog>
   );
 }
