@@ -11,22 +11,13 @@
  * Pure data and pure helpers only: no engine, no React.
  */
 
-export interface ScenarioStep {
-  on: string;
-  run: string;
-  timeout?: number;
-}
+import type { Scenario, Step } from '../scenarios/scenario';
 
-/** Same shape as src/scenarios/scenario.ts `Scenario` (kept structural so this file stays pure). */
-export interface BaseScenario {
-  name: string;
-  description?: string;
-  preset?: string;
-  hosts?: string[];
-  lans?: Record<string, string[]>;
-  links?: [string, string][];
-  steps: ScenarioStep[];
-}
+/** A setup command of the base scenario. */
+export type ScenarioStep = Step;
+
+/** The lab's starting point: a scenario in the oracle's format (a type import keeps this file pure). */
+export type BaseScenario = Scenario;
 
 export type LabOp =
   /** a shell line run on a namespace; `edit` marks configuration changes (undo checkpoints) */
