@@ -10,7 +10,7 @@ import { probe } from '../../src/engine/ipv4/probe';
 import { parseIpv4 } from '../../src/engine/addr/ipv4';
 import type { World } from '../../src/engine/world';
 import { ADDRS, anyLine, presetName, shellNetns, simpleLine, worldAt } from './arbitraries';
-import { gatewayBaseline, gatewayViolations, interestingAddrs, lookupViolations, structuralViolations, tablesOf } from './invariants';
+import { gatewayBaseline, gatewayViolations, interestingAddrs, lookupViolations, softState, structuralViolations, tablesOf } from './invariants';
 
 const SLOW = 60_000;
 
@@ -51,21 +51,6 @@ const op: fc.Arbitrary<Op> = fc.oneof(
 function picture(w: World): string {
   const { version: _v, ...rest } = w.snapshot();
   return JSON.stringify(rest);
-}
-
-/** Everything a packet can change that the snapshot does not show: neighbours, FDBs, clock, queue. */
-function softState(w: World): string {
-  return JSON.stringify({
-    now: w.now,
-    queue: w.queue.size,
-    ns: w.allNetns().map((ns) => ({
-      neigh: ns.neigh.all().map((n) => [n.dev.name, n.ip, n.state, n.mac, n.probes, n.updated, n.confirmed, n.timerAt, n.timerGen, n.queue.length, n.probeSrc]),
-      peers: [...ns.peers],
-      redirects: [...ns.redirects],
-      sockets: ns.sockets.length,
-      fdb: ns.devList().flatMap((d) => (d.kind === 'bridge' ? [...d.fdb.values()].map((e) => [d.name, e.mac, e.port.name, e.local, e.updated]) : [])),
-    })),
-  });
 }
 
 function apply(w: World, o: Op): string[] {

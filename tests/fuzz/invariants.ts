@@ -146,3 +146,22 @@ export function gatewayBaseline(ns: Netns): { routes: Set<FibRoute>; connected: 
     connected: all.filter((r) => (r.type === 'unicast' && r.scope >= RT_SCOPE.link) || r.type === 'local'),
   };
 }
+
+/**
+ * Everything a packet can change that the snapshot does not show: neighbours (with their timers
+ * and queues), inet peers, redirects, sockets, FDBs, the clock and the event queue. Two worlds
+ * with the same snapshot and the same soft state behave the same from here on.
+ */
+export function softState(w: World): string {
+  return JSON.stringify({
+    now: w.now,
+    queue: w.queue.size,
+    ns: w.allNetns().map((ns) => ({
+      neigh: ns.neigh.all().map((n) => [n.dev.name, n.ip, n.state, n.mac, n.probes, n.updated, n.confirmed, n.timerAt, n.timerGen, n.queue.length, n.probeSrc]),
+      peers: ns.peerCount ? [...ns.peers] : [],
+      redirects: ns.hasRedirects ? [...ns.redirects] : [],
+      sockets: ns.sockets.length,
+      fdb: ns.devList().flatMap((d) => (d.kind === 'bridge' ? [...d.fdb.values()].map((e) => [d.name, e.mac, e.port.name, e.local, e.updated]) : [])),
+    })),
+  });
+}

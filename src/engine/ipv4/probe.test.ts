@@ -7,24 +7,12 @@ import { runCommand } from '../../commands';
 import { buildWorld } from '../../scenarios/runner';
 import type { World } from '../world';
 import { probe } from './probe';
+import { softState } from '../../../tests/fuzz/invariants';
 
 const lab = (preset: string) => buildWorld({ name: `probe-${preset}`, preset, steps: [] });
 
 /** Everything observable about a world, including what the snapshot leaves out. */
-function everything(w: World): string {
-  return JSON.stringify({
-    snapshot: w.snapshot(),
-    now: w.now,
-    queue: w.queue.size,
-    ns: w.allNetns().map((ns) => ({
-      neigh: ns.neigh.all().map((n) => [n.dev.name, n.ip, n.state, n.mac, n.probes, n.updated, n.confirmed, n.timerGen, n.timerAt, n.queue.length, n.probeSrc]),
-      peers: [...ns.peers],
-      redirects: [...ns.redirects],
-      sockets: ns.sockets.length,
-      fdb: ns.devList().flatMap((d) => (d.kind === 'bridge' ? [...d.fdb.values()].map((e) => [d.name, e.mac, e.port.name, e.updated]) : [])),
-    })),
-  });
-}
+const everything = (w: World): string => JSON.stringify(w.snapshot()) + softState(w);
 
 describe('probe', () => {
   it('answers like ping, and leaves no trace in the lab', () => {
