@@ -12,6 +12,7 @@ import { cls, STATE_ICON, STATE_LABEL } from '../canvas/nodes';
 import { deleteMachineSteps, deletePodCommands, previewLine } from '../layout/plans';
 import { CommandPreview, InlineError, useEdit } from './useEdit';
 import { Lesson } from './Lesson';
+import { NameOptions, RowButton, SelectField, TextField } from '../forms/Field';
 
 export function Inspector() {
   const selected = useStore((s) => s.selectedHost);
@@ -37,44 +38,30 @@ function HostPicker() {
   const selectedLan = useStore((s) => s.selectedLan);
   const selectHost = useStore((s) => s.selectHost);
   const selectLan = useStore((s) => s.selectLan);
-  const id = useId();
   const hosts = snapshot.netns.filter((n) => n.role === 'host');
   const value = selected ?? (selectedLan ? `lan:${selectedLan}` : '');
   return (
     <div className="inspector__section" style={{ paddingBottom: 12 }}>
-      <label className="field" htmlFor={id}>
-        Inspect
-        <select
-          id={id}
-          className="select"
-          value={value}
-          onChange={(e) => {
-            const v = e.target.value;
-            if (v.startsWith('lan:')) selectLan(v.slice(4));
-            else selectHost(v || null);
-          }}
-        >
-          <option value="">{hosts.length ? 'Choose a machine, pod or switch…' : 'No machines yet'}</option>
-          {hosts.length > 0 && (
-            <optgroup label="Machines and pods">
-              {hosts.map((h) => (
-                <option key={h.name} value={h.name}>
-                  {h.name}
-                </option>
-              ))}
-            </optgroup>
-          )}
-          {snapshot.lans.length > 0 && (
-            <optgroup label="LAN switches">
-              {snapshot.lans.map((l) => (
-                <option key={l.name} value={`lan:${l.name}`}>
-                  {l.name}
-                </option>
-              ))}
-            </optgroup>
-          )}
-        </select>
-      </label>
+      <SelectField
+        label="Inspect"
+        value={value}
+        onChange={(v) => {
+          if (v.startsWith('lan:')) selectLan(v.slice(4));
+          else selectHost(v || null);
+        }}
+      >
+        <option value="">{hosts.length ? 'Choose a machine, pod or switch…' : 'No machines yet'}</option>
+        {hosts.length > 0 && (
+          <optgroup label="Machines and pods">
+            <NameOptions items={hosts} />
+          </optgroup>
+        )}
+        {snapshot.lans.length > 0 && (
+          <optgroup label="LAN switches">
+            <LanOptions lans={snapshot.lans} />
+          </optgroup>
+        )}
+      </SelectField>
     </div>
   );
 }
@@ -138,6 +125,15 @@ function Section({ title, command, children, label }: { title: string; command?:
   );
 }
 
+/** LAN switches in a picker that also lists machines: the `lan:` prefix tells the two apart. */
+function LanOptions({ lans }: { lans: { name: string }[] }) {
+  return lans.map((l) => (
+    <option key={l.name} value={`lan:${l.name}`}>
+      {l.name}
+    </option>
+  ));
+}
+
 /* ---------------- interfaces ---------------- */
 
 function Interfaces({ ns }: { ns: NetnsSnapshot }) {
@@ -165,7 +161,6 @@ function DevCard({ netns, dev }: { netns: string; dev: DevSnapshot }) {
   const readonly = useStore((s) => s.readonly);
   const [cidr, setCidr] = useState('');
   const [adding, setAdding] = useState(false);
-  const inputId = useId();
   const errId = useId();
   const state = portState(dev);
   const add = (e: FormEvent) => {
@@ -227,25 +222,21 @@ function DevCard({ netns, dev }: { netns: string; dev: DevSnapshot }) {
       )}
       {!readonly && adding && (
         <form className="row-form" onSubmit={add}>
-          <label className="field" htmlFor={inputId}>
-            <span className="visually-hidden">Address for {dev.name}</span>
-            <input
-              id={inputId}
-              autoFocus
-              className="input mono"
-              onKeyDown={(e) => {
-                if (e.key === 'Escape') setAdding(false);
-              }}
-              placeholder="e.g. 10.244.1.1/24"
-              value={cidr}
-              onChange={(e) => setCidr(e.target.value)}
-              aria-invalid={error ? true : undefined}
-              aria-describedby={error ? errId : undefined}
-            />
-          </label>
-          <button type="submit" className="btn btn--sm" disabled={!cidr.trim()} style={{ height: 32 }} aria-label={`Add address to ${dev.name}`}>
+          <TextField
+            label={<span className="visually-hidden">Address for {dev.name}</span>}
+            autoFocus
+            onKeyDown={(e) => {
+              if (e.key === 'Escape') setAdding(false);
+            }}
+            placeholder="e.g. 10.244.1.1/24"
+            value={cidr}
+            onChange={setCidr}
+            aria-invalid={error ? true : undefined}
+            aria-describedby={error ? errId : undefined}
+          />
+          <RowButton disabled={!cidr.trim()} aria-label={`Add address to ${dev.name}`}>
             Add
-          </button>
+          </RowButton>
         </form>
       )}
       <div className="dev__actions">
@@ -324,7 +315,7 @@ function Routes({ ns }: { ns: NetnsSnapshot }) {
   const [dest, setDest] = useState('');
   const [via, setVia] = useState('');
   const [dev, setDev] = useState('');
-  const ids = { dest: useId(), via: useId(), dev: useId(), err: useId() };
+  const errId = useId();
   const cmd = routeAddCommand(dest, via, dev);
   const devs = ns.devs.filter((d) => d.kind !== 'loopback');
   const submit = (e: FormEvent) => {
@@ -366,33 +357,20 @@ function Routes({ ns }: { ns: NetnsSnapshot }) {
       {!readonly && (
         <form onSubmit={submit} style={{ marginTop: 12 }} aria-label={`Add a route on ${ns.name}`}>
           <div className="form-grid">
-            <label className="field span-2" htmlFor={ids.dest}>
-              Destination
-              <input
-                id={ids.dest}
-                className="input mono"
-                placeholder="10.244.2.2, 10.244.2.0/24 or default"
-                value={dest}
-                onChange={(e) => setDest(e.target.value)}
-                aria-invalid={error ? true : undefined}
-                aria-describedby={error ? ids.err : undefined}
-              />
-            </label>
-            <label className="field" htmlFor={ids.via}>
-              Via (gateway)
-              <input id={ids.via} className="input mono" placeholder={viaExample(ns)} value={via} onChange={(e) => setVia(e.target.value)} />
-            </label>
-            <label className="field" htmlFor={ids.dev}>
-              Device
-              <select id={ids.dev} className="select" value={dev} onChange={(e) => setDev(e.target.value)}>
-                <option value="">auto</option>
-                {devs.map((d) => (
-                  <option key={d.name} value={d.name}>
-                    {d.name}
-                  </option>
-                ))}
-              </select>
-            </label>
+            <TextField
+              span
+              label="Destination"
+              placeholder="10.244.2.2, 10.244.2.0/24 or default"
+              value={dest}
+              onChange={setDest}
+              aria-invalid={error ? true : undefined}
+              aria-describedby={error ? errId : undefined}
+            />
+            <TextField label="Via (gateway)" placeholder={viaExample(ns)} value={via} onChange={setVia} />
+            <SelectField label="Device" value={dev} onChange={setDev}>
+              <option value="">auto</option>
+              <NameOptions items={devs} />
+            </SelectField>
           </div>
           {cmd && <CommandPreview on={ns.name} lines={[cmd]} />}
           <div style={{ display: 'flex', justifyContent: 'flex-end', marginTop: 8 }}>
@@ -400,7 +378,7 @@ function Routes({ ns }: { ns: NetnsSnapshot }) {
               Add route
             </button>
           </div>
-          <InlineError error={error} id={ids.err} />
+          <InlineError error={error} id={errId} />
         </form>
       )}
     </Section>
@@ -425,7 +403,7 @@ function Sysctls({ ns }: { ns: NetnsSnapshot }) {
     const lines = r.exit === 0 ? r.stdout.split('\n') : [];
     return WATCHED_SYSCTLS.map((key, i) => ({ key, value: lines[i] ?? '?' }));
   }, [query, ns.name, snapshot]);
-  const ids = { custom: useId(), fwd: useId(), err: useId() };
+  const ids = { fwd: useId(), err: useId() };
   const next = ns.ipForward ? 0 : 1;
   const submit = (e: FormEvent) => {
     e.preventDefault();
@@ -480,22 +458,16 @@ function Sysctls({ ns }: { ns: NetnsSnapshot }) {
       </ul>
       {!readonly && (
         <form className="row-form" onSubmit={submit}>
-          <label className="field" htmlFor={ids.custom}>
-            Set a sysctl
-            <input
-              ref={customRef}
-              id={ids.custom}
-              className="input mono"
-              placeholder="net.ipv4.conf.all.rp_filter=1"
-              value={custom}
-              onChange={(e) => setCustom(e.target.value)}
-              aria-invalid={error ? true : undefined}
-              aria-describedby={error ? ids.err : undefined}
-            />
-          </label>
-          <button type="submit" className="btn btn--sm" style={{ height: 32 }} disabled={!custom.trim()}>
-            Set
-          </button>
+          <TextField
+            ref={customRef}
+            label="Set a sysctl"
+            placeholder="net.ipv4.conf.all.rp_filter=1"
+            value={custom}
+            onChange={setCustom}
+            aria-invalid={error ? true : undefined}
+            aria-describedby={error ? ids.err : undefined}
+          />
+          <RowButton disabled={!custom.trim()}>Set</RowButton>
         </form>
       )}
       <InlineError error={error} id={ids.err} />
@@ -509,7 +481,7 @@ function Connectivity({ ns }: { ns: NetnsSnapshot }) {
   const runCmd = useStore((s) => s.run);
   const [dest, setDest] = useState('');
   const [out, setOut] = useState<{ line: string; text: string; exit: number } | null>(null);
-  const ids = { dest: useId(), out: useId() };
+  const outId = useId();
   const go = (tool: 'ping' | 'traceroute') => {
     const d = dest.trim();
     if (!d) return;
@@ -526,19 +498,14 @@ function Connectivity({ ns }: { ns: NetnsSnapshot }) {
           go('ping');
         }}
       >
-        <label className="field" htmlFor={ids.dest}>
-          <span className="visually-hidden">Destination address</span>
-          <input id={ids.dest} className="input mono" placeholder="10.244.2.2" value={dest} onChange={(e) => setDest(e.target.value)} />
-        </label>
-        <button type="submit" className="btn btn--sm" style={{ height: 32 }} disabled={!dest.trim()}>
-          Ping
-        </button>
-        <button type="button" className="btn btn--sm" style={{ height: 32 }} disabled={!dest.trim()} onClick={() => go('traceroute')}>
+        <TextField label={<span className="visually-hidden">Destination address</span>} placeholder="10.244.2.2" value={dest} onChange={setDest} />
+        <RowButton disabled={!dest.trim()}>Ping</RowButton>
+        <RowButton type="button" disabled={!dest.trim()} onClick={() => go('traceroute')}>
           Traceroute
-        </button>
+        </RowButton>
       </form>
       {out && (
-        <pre className="cmd-preview" id={ids.out} aria-live="polite" aria-label={`Output of ${out.line}`} data-exit={out.exit}>
+        <pre className="cmd-preview" id={outId} aria-live="polite" aria-label={`Output of ${out.line}`} data-exit={out.exit}>
           <span className="prompt">{`root@${ns.name}:~# `}</span>
           {out.line}
           {'\n'}
@@ -557,7 +524,6 @@ function Connect({ ns }: { ns: NetnsSnapshot }) {
   const selectHost = useStore((s) => s.selectHost);
   const { runSteps, error } = useEdit();
   const [target, setTarget] = useState('');
-  const id = useId();
   const others = snapshot.netns.filter((n) => n.role === 'host' && n.name !== ns.name);
   const ifname = nextIfName(snapshot, ns.name);
   const submit = (e: FormEvent) => {
@@ -576,33 +542,24 @@ function Connect({ ns }: { ns: NetnsSnapshot }) {
   return (
     <Section title="Plug in a cable" label="connect">
       <form className="row-form" onSubmit={submit}>
-        <label className="field" htmlFor={id}>
-          New interface {ifname} to
-          <select id={id} className="select" value={target} onChange={(e) => setTarget(e.target.value)}>
-            <option value="">Choose a switch or machine…</option>
-            {snapshot.lans.length > 0 && (
-              <optgroup label="LAN switches">
-                {snapshot.lans.map((l) => (
-                  <option key={l.name} value={`lan:${l.name}`}>
-                    {l.name}
-                  </option>
-                ))}
-              </optgroup>
-            )}
-            {others.length > 0 && (
-              <optgroup label="Point-to-point cable to">
-                {others.map((o) => (
-                  <option key={o.name} value={`host:${o.name}`}>
-                    {o.name}
-                  </option>
-                ))}
-              </optgroup>
-            )}
-          </select>
-        </label>
-        <button type="submit" className="btn btn--sm" style={{ height: 32 }} disabled={!target}>
-          Connect
-        </button>
+        <SelectField label={<>New interface {ifname} to</>} value={target} onChange={setTarget}>
+          <option value="">Choose a switch or machine…</option>
+          {snapshot.lans.length > 0 && (
+            <optgroup label="LAN switches">
+              <LanOptions lans={snapshot.lans} />
+            </optgroup>
+          )}
+          {others.length > 0 && (
+            <optgroup label="Point-to-point cable to">
+              {others.map((o) => (
+                <option key={o.name} value={`host:${o.name}`}>
+                  {o.name}
+                </option>
+              ))}
+            </optgroup>
+          )}
+        </SelectField>
+        <RowButton disabled={!target}>Connect</RowButton>
       </form>
       <p className="hint" style={{ marginTop: 8 }}>Or drag the + on the box onto a switch or another machine.</p>
       <InlineError error={error} />
@@ -680,7 +637,6 @@ function LanInspector({ lan }: { lan: string }) {
   const readonly = useStore((s) => s.readonly);
   const { runSteps, error } = useEdit();
   const [machine, setMachine] = useState('');
-  const id = useId();
   const info = snapshot.lans.find((l) => l.name === lan);
   if (!info) return null;
   const members = info.members
@@ -735,20 +691,15 @@ function LanInspector({ lan }: { lan: string }) {
       {!readonly && (
         <Section title="Plug in a machine" label="plug">
           <form className="row-form" onSubmit={plug}>
-            <label className="field" htmlFor={id}>
-              Machine or pod
-              <select id={id} className="select" value={machine} onChange={(e) => setMachine(e.target.value)}>
-                <option value="">Choose…</option>
-                {candidates.map((c) => (
-                  <option key={c.name} value={c.name}>
-                    {c.name} (new {nextIfName(snapshot, c.name)})
-                  </option>
-                ))}
-              </select>
-            </label>
-            <button type="submit" className="btn btn--sm" style={{ height: 32 }} disabled={!machine}>
-              Plug in
-            </button>
+            <SelectField label="Machine or pod" value={machine} onChange={setMachine}>
+              <option value="">Choose…</option>
+              {candidates.map((c) => (
+                <option key={c.name} value={c.name}>
+                  {c.name} (new {nextIfName(snapshot, c.name)})
+                </option>
+              ))}
+            </SelectField>
+            <RowButton disabled={!machine}>Plug in</RowButton>
           </form>
           <InlineError error={error} />
         </Section>

@@ -2,11 +2,12 @@
  * Add a machine, pod, bridge, LAN switch or cable. Each form shows the commands it will run;
  * the edit is atomic (a failure shows the real error and changes nothing).
  */
-import { useId, useMemo, useState, type FormEvent } from 'react';
+import { useMemo, useState, type FormEvent } from 'react';
 import { netnsCreators, nextName, useStore, type EditStep } from '../../store';
 import { podOwners } from '../canvas/graph';
 import { nextIfName } from '../canvas/connect';
 import { CommandPreview, InlineError, useEdit } from '../inspector/useEdit';
+import { NameOptions, SelectField, TextField } from '../forms/Field';
 import { Dialog, NoticeDialog } from './Dialog';
 import { addrOnly, bridgeCommands, machineSteps, nextFreeAddr, nodeNumber, podCommands, previewLine } from './plans';
 
@@ -101,7 +102,6 @@ function AddMachine({ onClose }: { onClose: () => void }) {
   const { snapshot, all } = useMachines();
   const { runSteps, error } = useEdit();
   const finish = useFinish(onClose);
-  const ids = { name: useId(), lan: useId(), addr: useId() };
   const [name, setName] = useState(() => nextName('node', all.map((n) => n.name), 1, 2));
   const [lan, setLan] = useState(snapshot.lans[0]?.name ?? '');
   const lanSubnet = useMemo(() => {
@@ -122,31 +122,49 @@ function AddMachine({ onClose }: { onClose: () => void }) {
     <Dialog title="Add a machine" onClose={onClose} onSubmit={submit} footer={<Footer onClose={onClose} label="Add machine" disabled={!name.trim()} />}>
       <p className="hint">A machine is a network namespace of its own, with only <code>lo</code> until you plug it in.</p>
       <div className="form-grid">
-        <label className="field" htmlFor={ids.name}>
-          Name
-          <input id={ids.name} className="input mono" value={name} onChange={(e) => setName(e.target.value)} />
-        </label>
-        <label className="field" htmlFor={ids.lan}>
-          Plug eth0 into
-          <select id={ids.lan} className="select" value={lan} onChange={(e) => setLan(e.target.value)}>
-            <option value="">(nothing yet)</option>
-            {snapshot.lans.map((l) => (
-              <option key={l.name} value={l.name}>
-                LAN switch {l.name}
-              </option>
-            ))}
-          </select>
-        </label>
-        {lan && (
-          <label className="field span-2" htmlFor={ids.addr}>
-            Address of eth0
-            <input id={ids.addr} className="input mono" placeholder="192.168.1.14/24" value={addr} onChange={(e) => setAddr(e.target.value)} />
-          </label>
-        )}
+        <TextField label="Name" value={name} onChange={setName} />
+        <SelectField label="Plug eth0 into" value={lan} onChange={setLan}>
+          <option value="">(nothing yet)</option>
+          {snapshot.lans.map((l) => (
+            <option key={l.name} value={l.name}>
+              LAN switch {l.name}
+            </option>
+          ))}
+        </SelectField>
+        {lan && <TextField span label="Address of eth0" placeholder="192.168.1.14/24" value={addr} onChange={setAddr} />}
       </div>
       <StepsPreview steps={steps} />
       <InlineError error={error} />
     </Dialog>
+  );
+}
+
+/** The node a bridge or pod goes on. Choices made for the old node (`clears`) go back to its defaults when another is picked. */
+function NodeField({
+  machines,
+  node,
+  onPick,
+  clears,
+  span,
+}: {
+  machines: { name: string }[];
+  node: string;
+  onPick: (node: string) => void;
+  clears: ((none: null) => void)[];
+  span?: boolean;
+}) {
+  return (
+    <SelectField
+      span={span}
+      label="On node"
+      value={node}
+      onChange={(v) => {
+        onPick(v);
+        for (const clear of clears) clear(null);
+      }}
+    >
+      <NameOptions items={machines} />
+    </SelectField>
   );
 }
 
@@ -155,7 +173,6 @@ function AddBridge({ onClose }: { onClose: () => void }) {
   const selected = useStore((s) => s.selectedHost);
   const { run, error } = useEdit();
   const finish = useFinish(onClose);
-  const ids = { node: useId(), name: useId(), addr: useId() };
   const [node, setNode] = useState(() => machines.find((m) => m.name === selected)?.name ?? machines[0]?.name ?? '');
   const ns = snapshot.netns.find((n) => n.name === node);
   const idx = machines.findIndex((m) => m.name === node);
@@ -173,33 +190,9 @@ function AddBridge({ onClose }: { onClose: () => void }) {
     <Dialog title="Add a bridge" onClose={onClose} onSubmit={submit} footer={<Footer onClose={onClose} label="Add bridge" disabled={!node} />}>
       <p className="hint">A bridge is a virtual switch inside a node: pods plug into it, and its address is their gateway.</p>
       <div className="form-grid">
-        <label className="field span-2" htmlFor={ids.node}>
-          On node
-          <select
-            id={ids.node}
-            className="select"
-            value={node}
-            onChange={(e) => {
-              setNode(e.target.value);
-              setName(null);
-              setAddr(null);
-            }}
-          >
-            {machines.map((m) => (
-              <option key={m.name} value={m.name}>
-                {m.name}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="field" htmlFor={ids.name}>
-          Name
-          <input id={ids.name} className="input mono" value={name ?? defaultName} onChange={(e) => setName(e.target.value)} />
-        </label>
-        <label className="field" htmlFor={ids.addr}>
-          Address (gateway for pods)
-          <input id={ids.addr} className="input mono" value={addr ?? defaultAddr} onChange={(e) => setAddr(e.target.value)} />
-        </label>
+        <NodeField span machines={machines} node={node} onPick={setNode} clears={[setName, setAddr]} />
+        <TextField label="Name" value={name ?? defaultName} onChange={setName} />
+        <TextField label="Address (gateway for pods)" value={addr ?? defaultAddr} onChange={setAddr} />
       </div>
       <CommandPreview on={node} lines={lines} />
       <InlineError error={error} />
@@ -212,7 +205,6 @@ function AddPod({ onClose, onSwitch }: { onClose: () => void; onSwitch: (k: AddK
   const selected = useStore((s) => s.selectedHost);
   const { run, error } = useEdit();
   const finish = useFinish(onClose);
-  const ids = { node: useId(), name: useId(), br: useId(), addr: useId() };
   const withBridge = machines.filter((m) => m.devs.some((d) => d.kind === 'bridge'));
   const [node, setNode] = useState(() => withBridge.find((m) => m.name === selected)?.name ?? withBridge[0]?.name ?? machines[0]?.name ?? '');
   const ns = snapshot.netns.find((n) => n.name === node);
@@ -235,53 +227,21 @@ function AddPod({ onClose, onSwitch }: { onClose: () => void; onSwitch: (k: AddK
         A pod is a network namespace joined to its node’s bridge by a veth pair. These are the commands a CNI plugin runs for every new pod.
       </p>
       <div className="form-grid">
-        <label className="field" htmlFor={ids.node}>
-          On node
-          <select
-            id={ids.node}
-            className="select"
-            value={node}
-            onChange={(e) => {
-              setNode(e.target.value);
-              setBridge(null);
-              setAddr(null);
-            }}
-          >
-            {machines.map((m) => (
-              <option key={m.name} value={m.name}>
-                {m.name}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="field" htmlFor={ids.name}>
-          Pod name
-          <input id={ids.name} className="input mono" value={name} onChange={(e) => setName(e.target.value)} />
-        </label>
+        <NodeField machines={machines} node={node} onPick={setNode} clears={[setBridge, setAddr]} />
+        <TextField label="Pod name" value={name} onChange={setName} />
         {br && (
           <>
-            <label className="field" htmlFor={ids.br}>
-              Bridge
-              <select
-                id={ids.br}
-                className="select"
-                value={br.name}
-                onChange={(e) => {
-                  setBridge(e.target.value);
-                  setAddr(null);
-                }}
-              >
-                {bridges.map((b) => (
-                  <option key={b.name} value={b.name}>
-                    {b.name}
-                  </option>
-                ))}
-              </select>
-            </label>
-            <label className="field" htmlFor={ids.addr}>
-              Pod address
-              <input id={ids.addr} className="input mono" value={addr ?? defaultAddr} onChange={(e) => setAddr(e.target.value)} />
-            </label>
+            <SelectField
+              label="Bridge"
+              value={br.name}
+              onChange={(v) => {
+                setBridge(v);
+                setAddr(null);
+              }}
+            >
+              <NameOptions items={bridges} />
+            </SelectField>
+            <TextField label="Pod address" value={addr ?? defaultAddr} onChange={setAddr} />
           </>
         )}
       </div>
@@ -307,7 +267,6 @@ function AddLan({ onClose }: { onClose: () => void }) {
   const { snapshot, machines } = useMachines();
   const { runSteps, error } = useEdit();
   const finish = useFinish(onClose);
-  const nameId = useId();
   const [name, setName] = useState(() => nextName('lan', snapshot.lans.map((l) => l.name), 0));
   const [members, setMembers] = useState<string[]>([]);
   const plugged = members.map((m) => `${m}:${nextIfName(snapshot, m)}`);
@@ -319,10 +278,7 @@ function AddLan({ onClose }: { onClose: () => void }) {
   return (
     <Dialog title="Add a LAN switch" onClose={onClose} onSubmit={submit} footer={<Footer onClose={onClose} label="Add LAN switch" disabled={!name.trim()} />}>
       <p className="hint">A LAN switch connects machines on one layer-2 segment, like the 192.168.1.0/24 network of the lab.</p>
-      <label className="field" htmlFor={nameId}>
-        Name
-        <input id={nameId} className="input mono" value={name} onChange={(e) => setName(e.target.value)} />
-      </label>
+      <TextField label="Name" value={name} onChange={setName} />
       <fieldset className="field" style={{ border: 0, padding: 0, margin: 0 }}>
         <legend style={{ marginBottom: 6 }}>Plug in (each gets a new interface)</legend>
         {machines.length === 0 && <p className="hint">No machines yet: you can plug them in later by dragging their + onto the switch.</p>}
@@ -350,7 +306,6 @@ function AddCable({ onClose }: { onClose: () => void }) {
   const { snapshot, all } = useMachines();
   const { runSteps, error } = useEdit();
   const finish = useFinish(onClose);
-  const ids = { a: useId(), b: useId() };
   const [a, setA] = useState(all[0]?.name ?? '');
   const [b, setB] = useState(all[1]?.name ?? '');
   const ok = a && b && a !== b;
@@ -364,26 +319,12 @@ function AddCable({ onClose }: { onClose: () => void }) {
     <Dialog title="Add a cable" onClose={onClose} onSubmit={submit} footer={<Footer onClose={onClose} label="Add cable" disabled={!ok} />}>
       <p className="hint">A point-to-point cable: a veth pair with one end in each namespace. You can also drag a machine’s + onto another machine.</p>
       <div className="form-grid">
-        <label className="field" htmlFor={ids.a}>
-          From
-          <select id={ids.a} className="select" value={a} onChange={(e) => setA(e.target.value)}>
-            {all.map((m) => (
-              <option key={m.name} value={m.name}>
-                {m.name}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="field" htmlFor={ids.b}>
-          To
-          <select id={ids.b} className="select" value={b} onChange={(e) => setB(e.target.value)}>
-            {all.map((m) => (
-              <option key={m.name} value={m.name}>
-                {m.name}
-              </option>
-            ))}
-          </select>
-        </label>
+        <SelectField label="From" value={a} onChange={setA}>
+          <NameOptions items={all} />
+        </SelectField>
+        <SelectField label="To" value={b} onChange={setB}>
+          <NameOptions items={all} />
+        </SelectField>
       </div>
       {!ok && <p className="hint">Pick two different machines.</p>}
       {ok && <StepsPreview steps={steps} />}
