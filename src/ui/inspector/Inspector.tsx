@@ -12,6 +12,7 @@ import { cls, STATE_ICON, STATE_LABEL } from '../canvas/nodes';
 import { deleteMachineSteps, deletePodCommands, previewLine } from '../layout/plans';
 import { CommandPreview, InlineError, useEdit } from './useEdit';
 import { Lesson } from './Lesson';
+import { DeleteSection, Section } from './Section';
 import { NameOptions, RowButton, SelectField, TextField } from '../forms/Field';
 
 export function Inspector() {
@@ -110,18 +111,6 @@ function HostInspector({ ns }: { ns: NetnsSnapshot }) {
       {!readonly && owner && <DeletePod ns={ns} owner={owner} />}
       {!readonly && !owner && <DeleteMachine ns={ns} />}
     </>
-  );
-}
-
-function Section({ title, command, children, label }: { title: string; command?: string; children: React.ReactNode; label: string }) {
-  const id = useId();
-  return (
-    <section className="inspector__section" aria-labelledby={id} data-section={label}>
-      <h3 id={id}>
-        {title} {command && <code>{command}</code>}
-      </h3>
-      {children}
-    </section>
   );
 }
 
@@ -574,22 +563,16 @@ function DeletePod({ ns, owner }: { ns: NetnsSnapshot; owner: string }) {
   const selectHost = useStore((s) => s.selectHost);
   const lines = deletePodCommands(ns, owner);
   return (
-    <Section title="Delete pod" label="delete">
-      <CommandPreview on={owner} lines={lines} />
-      <div style={{ display: 'flex', justifyContent: 'flex-end', marginTop: 8 }}>
-        <button
-          type="button"
-          className="btn btn--danger"
-          onClick={() => {
-            if (run(owner, lines)) selectHost(owner);
-          }}
-        >
-          Delete {ns.name}
-        </button>
-      </div>
-      <p className="hint" style={{ marginTop: 8 }}>Undo (Ctrl+Z) brings it back.</p>
-      <InlineError error={error} />
-    </Section>
+    <DeleteSection
+      title="Delete pod"
+      on={owner}
+      lines={lines}
+      button={`Delete ${ns.name}`}
+      onDelete={() => {
+        if (run(owner, lines)) selectHost(owner);
+      }}
+      error={error}
+    />
   );
 }
 
@@ -605,27 +588,23 @@ function DeleteMachine({ ns }: { ns: NetnsSnapshot }) {
   const pods = gone.filter((n) => n !== ns.name);
   const cables = ns.devs.filter((d) => d.kind === 'veth' && d.peer).length;
   return (
-    <Section title="Delete machine" label="delete">
-      <p className="hint" style={{ marginBottom: 8 }}>
-        Takes {ns.name} off the lab: its namespace and interfaces
-        {cables > 0 && `, and the ${cables === 1 ? 'cable' : `${cables} cables`} into it`}
-        {pods.length > 0 && `, with its ${pods.length === 1 ? 'pod' : 'pods'} ${pods.join(', ')}`}.
-      </p>
-      <CommandPreview on="lab" lines={steps.map(previewLine)} />
-      <div style={{ display: 'flex', justifyContent: 'flex-end', marginTop: 8 }}>
-        <button
-          type="button"
-          className="btn btn--danger"
-          onClick={() => {
-            if (runSteps(steps)) for (const host of gone) closeTerminal(host);
-          }}
-        >
-          Delete machine {ns.name}
-        </button>
-      </div>
-      <p className="hint" style={{ marginTop: 8 }}>Undo (Ctrl+Z) brings it back.</p>
-      <InlineError error={error} />
-    </Section>
+    <DeleteSection
+      title="Delete machine"
+      what={
+        <>
+          Takes {ns.name} off the lab: its namespace and interfaces
+          {cables > 0 && `, and the ${cables === 1 ? 'cable' : `${cables} cables`} into it`}
+          {pods.length > 0 && `, with its ${pods.length === 1 ? 'pod' : 'pods'} ${pods.join(', ')}`}.
+        </>
+      }
+      on="lab"
+      lines={steps.map(previewLine)}
+      button={`Delete machine ${ns.name}`}
+      onDelete={() => {
+        if (runSteps(steps)) for (const host of gone) closeTerminal(host);
+      }}
+      error={error}
+    />
   );
 }
 
@@ -713,20 +692,18 @@ function DeleteLan({ lan, members }: { lan: string; members: string[] }) {
   const { runSteps, error } = useEdit();
   const step: EditStep = { kind: 'remove-lan', name: lan };
   return (
-    <Section title="Delete LAN switch" label="delete">
-      <p className="hint" style={{ marginBottom: 8 }}>
-        {members.length === 0
+    <DeleteSection
+      title="Delete LAN switch"
+      what={
+        members.length === 0
           ? `Takes ${lan} off the lab; nothing is plugged into it.`
-          : `Takes ${lan} off the lab and unplugs every cable: ${members.join(', ')} ${members.length === 1 ? 'goes' : 'go'} too, with ${members.length === 1 ? 'its addresses' : 'their addresses'}.`}
-      </p>
-      <CommandPreview on="lab" lines={[previewLine(step)]} />
-      <div style={{ display: 'flex', justifyContent: 'flex-end', marginTop: 8 }}>
-        <button type="button" className="btn btn--danger" onClick={() => runSteps([step])}>
-          Delete LAN switch {lan}
-        </button>
-      </div>
-      <p className="hint" style={{ marginTop: 8 }}>Undo (Ctrl+Z) brings it back.</p>
-      <InlineError error={error} />
-    </Section>
+          : `Takes ${lan} off the lab and unplugs every cable: ${members.join(', ')} ${members.length === 1 ? 'goes' : 'go'} too, with ${members.length === 1 ? 'its addresses' : 'their addresses'}.`
+      }
+      on="lab"
+      lines={[previewLine(step)]}
+      button={`Delete LAN switch ${lan}`}
+      onDelete={() => runSteps([step])}
+      error={error}
+    />
   );
 }
