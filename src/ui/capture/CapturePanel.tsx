@@ -6,6 +6,7 @@ import { useEffect, useId, useMemo, useRef, useState, type KeyboardEvent } from 
 import { useShallow } from 'zustand/react/shallow';
 import { useStore } from '../../store';
 import type { CaptureSession } from '../../store/capture';
+import '../panels.css';
 import './capture.css';
 
 function CaptureLog({ c }: { c: CaptureSession }) {
@@ -78,7 +79,7 @@ export function CapturePanel() {
   };
 
   return (
-    <section className="hl-cap" aria-label="Packet capture">
+    <section className="hl-cap hl-panel" aria-label="Packet capture">
       <header className="hl-cap-head">
         <h2>Capture</h2>
         <form

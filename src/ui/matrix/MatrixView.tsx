@@ -6,6 +6,7 @@
 import { useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { useStore } from '../../store';
 import { computeMatrix, matrixHosts, probeTrace, type MatrixCell } from '../../store/matrix';
+import '../panels.css';
 import './matrix.css';
 
 /** Short words for a cell; the full summary is in its accessible name and tooltip. */

@@ -13,6 +13,7 @@ import type { TraceEvent } from '../../engine/sim/trace';
 import { eventLabel, isDropEvent, outcome, packetKind, path, requestPacketId, rowText, sentence, where } from './describe';
 import { VERDICT_LABEL } from './verdicts';
 import { PacketInspector } from './PacketInspector';
+import '../panels.css';
 import './trace.css';
 
 interface EventRowProps {
@@ -144,7 +145,7 @@ export function TracePanel() {
   if (n === 0 && trace.line) {
     // a command that sent nothing (e.g. connect() refused by the routing table)
     return (
-      <section className="hl-trace" aria-label="Packet trace">
+      <section className="hl-trace hl-panel" aria-label="Packet trace">
         <header className="hl-trace-head">
           <h2>Trace</h2>
           <span className="hl-trace-title" title={trace.title}>
@@ -165,7 +166,7 @@ export function TracePanel() {
 
   if (n === 0) {
     return (
-      <section className="hl-trace" aria-label="Packet trace">
+      <section className="hl-trace hl-panel" aria-label="Packet trace">
         <header className="hl-trace-head">
           <h2>Trace</h2>
         </header>
@@ -181,7 +182,7 @@ export function TracePanel() {
   const requestPath = path(events, reqId);
   const replyPath = (end.kind === 'reply' || end.kind === 'reached') && end.event.packetId !== reqId ? path(events, end.event.packetId) : [];
   return (
-    <section className="hl-trace" aria-label="Packet trace">
+    <section className="hl-trace hl-panel" aria-label="Packet trace">
       <header className="hl-trace-head">
         <h2>Trace</h2>
         <div className="hl-trace-controls" role="toolbar" aria-label="Trace playback">
@@ -281,11 +282,11 @@ export function TracePanel() {
         </p>
       </div>
 
-      <div className="hl-trace-live" aria-live="polite" aria-atomic="true">
+      <div className="hl-sr-only" aria-live="polite" aria-atomic="true">
         {!playing && current ? `Event ${cursor + 1} of ${n}: ${isDropEvent(current) ? 'dropped, ' : ''}${sentence(current)}` : ''}
       </div>
 
-      <p id="hl-trace-keys" className="hl-trace-live">
+      <p id="hl-trace-keys" className="hl-sr-only">
         In the event list, Tab reaches the current event; the arrow keys, Page Up, Page Down, Home and End move the play head; Space (or K) plays or pauses.
       </p>
       <div className="hl-trace-main">
