@@ -308,7 +308,8 @@ function checkNexthop(ns: Netns, cfg: RouteConfig, scope: number): NonNullable<F
     throw new KernelError('EINVAL', 'Nexthop has invalid gateway');
   }
   const out = dev ?? res.route.nh!.dev;
-  if (!out.adminUp) throw new KernelError('ENETDOWN', 'Nexthop device is not up');
+  // fib_check_nh_v4_gw(): a gateway resolved to a device that is down is a bare -ENETDOWN (no extack, unlike onlink)
+  if (!out.adminUp) throw new KernelError('ENETDOWN');
   return { gw: cfg.gw, dev: out, onlink: false, scope: res.route.scope };
 }
 
