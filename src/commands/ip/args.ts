@@ -52,6 +52,15 @@ export function getAddr(ctx: Ctx, text: string): Ipv4 {
   return a!;
 }
 
+/** get_integer(): strtol() in base 0 (0x hex, leading-0 octal), the whole word, within an int. */
+export function getInteger(text: string): number | null {
+  const m = /^\s*([-+]?)(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)$/.exec(text);
+  if (!m) return null;
+  const digits = m[2];
+  const n = (m[1] === '-' ? -1 : 1) * (/^0[xX]/.test(digits) ? parseInt(digits.slice(2), 16) : digits.length > 1 && digits[0] === '0' ? parseInt(digits, 8) : Number(digits));
+  return n >= -2147483648 && n <= 2147483647 ? n : null;
+}
+
 export function getU32(text: string): number | null {
   if (!/^(0x[0-9a-fA-F]+|\d+)$/.test(text)) return null;
   const n = Number(text);

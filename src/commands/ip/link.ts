@@ -4,6 +4,7 @@ import type { Netdev } from '../../engine/netns/netdev';
 import { KernelError } from '../../engine/fib/route';
 import { Exit, fail, type Ctx } from '../context';
 import { Argv, checkIfname, duparg2, invarg, matches, requiredDev, rtnlError, takeDevName } from './args';
+import { FLAG_KEYWORDS, iplinkKeyword, onOff, skipIplinkKeyword, txqueuelen } from './iplinkArgs';
 import { formatLink, hasFamilyAddrs, type ShowOpts } from './show';
 import type { IpOpts } from './ip';
 
@@ -52,19 +53,32 @@ function linkAdd(ctx: Ctx, args: string[]): void {
   let type: string | undefined;
   let netns: string | undefined;
   let typeArgs: string[] = [];
+  // what RTM_NEWLINK sets on the new device (rtnl_create_link, rtnl_configure_link, do_set_master)
+  const attrs: CreateAttrs = { flags: [] };
   const nd = new NameDev();
   while (!a.done) {
     const t = a.take();
-    if (t === 'type') {
+    const k = iplinkKeyword(t);
+    if (k === 'type') {
       type = a.next();
       typeArgs = a.rest();
       break;
-    } else if (t === 'name') nd.setName(ctx, a.next());
-    else if (t === 'netns') {
+    } else if (k === 'name') nd.setName(ctx, a.next());
+    else if (k === 'netns') {
       netns = a.next();
-    } else if (t === 'mtu' || t === 'address' || t === 'txqueuelen' || t === 'link' || t === 'index') {
-      a.next();
-    } else if (t === 'dev') nd.setDev(ctx, a.next(), '"dev" not a valid ifname');
+    } else if (k === 'address') attrs.address = lladdr(ctx, a.next());
+    else if (k === 'broadcast') lladdr(ctx, a.next());
+    else if (k === 'mtu') attrs.mtu = mtuValue(ctx, a.next());
+    else if (k === 'txqueuelen') attrs.txqlen = txqueuelen(ctx, a) >>> 0;
+    else if (k === 'up' || k === 'down') attrs.up = k === 'up';
+    else if (k === 'master') {
+      const m = a.next();
+      attrs.master = ctx.ns.devByName(m) ?? invarg(ctx, 'Device does not exist\n', m);
+    } else if (k === 'nomaster') attrs.master = undefined;
+    else if (k !== undefined && k in FLAG_KEYWORDS) attrs.flags.push([k, onOff(ctx, a, k)]);
+    else if (k !== undefined && skipIplinkKeyword(ctx, a, k)) continue;
+    else if (matches(t, 'help')) fail(ctx, LINK_USAGE, 255);
+    else if (t === 'dev') nd.setDev(ctx, a.next(), '"dev" not a valid ifname');
     else nd.setDev(ctx, t, '"name" not a valid ifname');
   }
   const name = nd.result(ctx);
@@ -72,7 +86,7 @@ function linkAdd(ctx: Ctx, args: string[]): void {
   const target = netns !== undefined ? lookupNetns(ctx, netns) : ctx.ns;
   try {
     if (type === 'bridge') {
-      createBridge(target, name ?? nextName(target, 'bridge'));
+      configureNew(createBridge(target, name ?? nextName(target, 'bridge')), attrs);
     } else if (type === 'veth') {
       // veth_parse_opt(): anything after "type veth" must start with "peer"
       if (typeArgs.length && typeArgs[0] !== 'peer') {
@@ -92,7 +106,7 @@ function linkAdd(ctx: Ctx, args: string[]): void {
       }
       const peerName = pnd.result(ctx);
       const devName = name ?? nextName(target, 'veth');
-      createVeth(target, devName, peerName ?? nextName(peerNs, 'veth', devName), peerNs);
+      configureNew(createVeth(target, devName, peerName ?? nextName(peerNs, 'veth', devName), peerNs), attrs);
     } else {
       // iproute2 has no parser for an unknown type, so arguments after it are garbage to it
       if (typeArgs.length && !KNOWN_LINK_TYPES.has(type!)) fail(ctx, `Garbage instead of arguments "${typeArgs.join(' ')} ...". Try "ip link help".\n`, 1);
@@ -100,6 +114,48 @@ function linkAdd(ctx: Ctx, args: string[]): void {
     }
   } catch (e) {
     rtnlError(ctx, e);
+  }
+}
+
+interface CreateAttrs {
+  address?: number[];
+  mtu?: number;
+  txqlen?: number;
+  up?: boolean;
+  master?: Netdev;
+  flags: [keyword: string, on: boolean][];
+}
+
+/**
+ * The attributes of `ip link add` on the device just made, in the kernel's order. When one is
+ * refused the device goes again (rtnl_newlink_create() unregisters it), having used its ifindex.
+ */
+function configureNew(dev: Netdev, attrs: CreateAttrs): void {
+  try {
+    configure(dev, attrs);
+  } catch (e) {
+    deleteLink(dev);
+    throw e;
+  }
+}
+
+function configure(dev: Netdev, attrs: CreateAttrs): void {
+  if (attrs.mtu !== undefined) dev.mtu = attrs.mtu;
+  if (attrs.address !== undefined) {
+    // validate_linkmsg(): an address shorter or longer than the device's is EINVAL (iproute2 checks only existing devices)
+    if (attrs.address.length !== 6) throw new KernelError('EINVAL');
+    setLinkMac(dev, macOf(attrs.address));
+  }
+  if (attrs.txqlen !== undefined) dev.txqlen = attrs.txqlen;
+  for (const [k, on] of attrs.flags) {
+    const { bit, onSets } = FLAG_KEYWORDS[k];
+    dev.ifflags = on === onSets ? dev.ifflags | bit : dev.ifflags & ~bit;
+  }
+  if (attrs.up) setLinkUp(dev, true);
+  if (attrs.master) {
+    if (attrs.master.netns !== dev.netns) throw new KernelError('EINVAL');
+    if (attrs.master.kind !== 'bridge') throw new KernelError('EOPNOTSUPP');
+    setMaster(dev, attrs.master);
   }
 }
 
@@ -129,6 +185,35 @@ class NameDev {
 /** Link types iproute2 has an argument parser for (its link_util modules). */
 const KNOWN_LINK_TYPES = new Set(['vlan', 'veth', 'vcan', 'vxcan', 'dummy', 'ifb', 'macvlan', 'macvtap', 'bridge', 'bridge_slave', 'bond', 'bond_slave', 'team', 'ipoib', 'geneve', 'vxlan', 'ipip', 'gre', 'gretap', 'erspan', 'ip6gre', 'ip6gretap', 'ip6erspan', 'sit', 'ip6tnl', 'vti', 'vti6', 'vrf', 'macsec', 'netdevsim', 'rmnet', 'xfrm', 'bareudp', 'hsr', 'ipvlan', 'ipvtap', 'amt', 'gtp', 'can', 'nlmon', 'virt_wifi', 'lowpan']);
 
+/**
+ * ll_addr_a2n(): colon-separated bytes, each read by sscanf("%x") (so "0x1f" is 31 and "FG" is
+ * 0xf, the G ignored); a part that reads no number or exceeds 255 is named in the error.
+ * Returns the bytes; a device's address must then have exactly six (checkLladdrLen).
+ */
+function lladdr(ctx: Ctx, text: string): number[] {
+  const bytes: number[] = [];
+  for (const part of text.split(':')) {
+    const m = /^\s*([-+]?)(?:0[xX])?([0-9a-fA-F]+)/.exec(part);
+    const value = m ? (m[1] === '-' ? -1 : 1) * parseInt(m[2], 16) : NaN;
+    if (!(value >= 0 && value <= 255)) fail(ctx, `"${part}" is invalid lladdr.\n`, 1);
+    bytes.push(value);
+  }
+  return bytes;
+}
+
+/** iplink_parse()'s check of an address against the device's hardware address length (6 for Ethernet). */
+function checkLladdrLen(ctx: Ctx, bytes: readonly number[]): Mac {
+  if (bytes.length !== 6) fail(ctx, `Invalid address length ${bytes.length} - must be 6 bytes\n`, 1);
+  return macOf(bytes);
+}
+
+const macOf = (bytes: readonly number[]): Mac => bytes.map((b) => b.toString(16).padStart(2, '0')).join(':') as Mac;
+
+function mtuValue(ctx: Ctx, text: string): number {
+  if (!/^\d+$/.test(text)) invarg(ctx, 'Invalid "mtu" value\n', text);
+  return Number(text);
+}
+
 function nextName(ns: import('../../engine/netns/netns').Netns, prefix: string, avoid?: string): string {
   for (let i = 0; ; i++) if (!ns.devByName(`${prefix}${i}`) && `${prefix}${i}` !== avoid) return `${prefix}${i}`;
 }
@@ -143,14 +228,18 @@ function linkSet(ctx: Ctx, args: string[]): void {
   const a = new Argv(ctx, args);
   let devName: string | undefined;
   // one RTM_NEWLINK: do_setlink() applies its attributes in this order, whatever order they were typed in
-  const RANK = { netns: 0, address: 1, mtu: 2, name: 3, flags: 4, master: 5 } as const;
+  const RANK = { netns: 0, address: 1, mtu: 2, txqlen: 3, name: 4, flags: 5, master: 6 } as const;
   const ops: { rank: number; op: (dev: Netdev) => void }[] = [];
   const push = (rank: number, op: (dev: Netdev) => void) => ops.push({ rank, op });
+  let index = false;
+  let moving = false;
+  let address: number[] | undefined;
   while (!a.done) {
     const t = a.take();
-    if (t === 'up') push(RANK.flags, (d) => setLinkUp(d, true));
-    else if (t === 'down') push(RANK.flags, (d) => setLinkUp(d, false));
-    else if (t === 'master') {
+    const k = iplinkKeyword(t);
+    if (k === 'up') push(RANK.flags, (d) => setLinkUp(d, true));
+    else if (k === 'down') push(RANK.flags, (d) => setLinkUp(d, false));
+    else if (k === 'master') {
       const m = a.next();
       const br = ctx.ns.devByName(m);
       if (!br) invarg(ctx, 'Device does not exist\n', m);
@@ -161,31 +250,49 @@ function linkSet(ctx: Ctx, args: string[]): void {
         if (upper.kind !== 'bridge') throw new KernelError('EOPNOTSUPP');
         setMaster(d, upper);
       });
-    } else if (t === 'nomaster') push(RANK.master, (d) => setMaster(d, null));
-    else if (t === 'netns') {
+    } else if (k === 'nomaster') push(RANK.master, (d) => setMaster(d, null));
+    else if (k === 'netns') {
       const target = lookupNetns(ctx, a.next());
+      moving = true;
       push(RANK.netns, (d) => moveToNetns(d, target));
-    } else if (t === 'name') {
+    } else if (k === 'name') {
       const v = a.next();
       if (!checkIfname(v)) invarg(ctx, '"name" not a valid ifname', v);
       push(RANK.name, (d) => renameLink(d, v));
-    } else if (t === 'address') {
-      const v = a.next().toLowerCase();
-      if (!/^([0-9a-f]{1,2}:){5}[0-9a-f]{1,2}$/.test(v)) fail(ctx, `"${v}" is invalid lladdr.\n`, 255);
-      push(RANK.address, (d) => setLinkMac(d, v.split(':').map((x) => x.padStart(2, '0')).join(':') as Mac));
-    } else if (t === 'mtu') {
-      const v = a.next();
-      if (!/^\d+$/.test(v)) invarg(ctx, 'Invalid "mtu" value\n', v);
+    } else if (k === 'address') address = lladdr(ctx, a.next());
+    else if (k === 'broadcast') lladdr(ctx, a.next());
+    else if (k === 'mtu') {
+      const mtu = mtuValue(ctx, a.next());
       push(RANK.mtu, (d) => {
-        d.mtu = Number(v);
+        d.mtu = mtu;
       });
-    } else if (t === 'arp' || t === 'multicast' || t === 'promisc' || t === 'txqueuelen' || t === 'qlen') {
+    } else if (k !== undefined && k in FLAG_KEYWORDS) {
+      const { bit, onSets } = FLAG_KEYWORDS[k];
+      const set = onOff(ctx, a, k) === onSets;
+      push(RANK.flags, (d) => {
+        d.ifflags = set ? d.ifflags | bit : d.ifflags & ~bit;
+      });
+    } else if (k === 'txqueuelen') {
+      const qlen = txqueuelen(ctx, a) >>> 0;
+      push(RANK.txqlen, (d) => {
+        d.txqlen = qlen;
+      });
+    } else if (k === 'index') {
       a.next();
-    } else {
-      devName = takeDevName(ctx, a, t, devName);
-    }
+      index = true;
+    } else if (k === 'type') {
+      // `set … type TYPE [ARGS]`: the type's own options, none of which Hoplab's devices have
+      a.next();
+      a.rest();
+    } else if (k !== undefined && skipIplinkKeyword(ctx, a, k)) continue;
+    else if (matches(t, 'help')) fail(ctx, LINK_USAGE, 255);
+    else devName = takeDevName(ctx, a, t, devName);
   }
+  // in iproute2's order: the address length (known once the device is), "dev" missing, index, the device
+  const mac = address !== undefined && devName !== undefined && ctx.ns.devByName(devName) ? checkLladdrLen(ctx, address) : undefined;
+  if (devName !== undefined && index && !moving) fail(ctx, 'index can be used only when creating devices or when moving device to another netns.\n', 255);
   const dev = requiredDev(ctx, devName);
+  if (mac !== undefined) push(RANK.address, (d) => setLinkMac(d, mac));
   try {
     for (const { op } of [...ops].sort((x, y) => x.rank - y.rank)) op(dev);
   } catch (e) {
@@ -198,7 +305,15 @@ function linkDel(ctx: Ctx, args: string[]): void {
   let devName: string | undefined;
   while (!a.done) {
     const t = a.take();
-    if (t === 'type') a.rest();
+    const k = iplinkKeyword(t);
+    // RTM_DELLINK goes through the same parser as set; the kernel ignores what it does not need
+    if (k === 'type') a.rest();
+    else if (k === 'address' || k === 'broadcast') lladdr(ctx, a.next());
+    else if (k === 'mtu') mtuValue(ctx, a.next());
+    else if (k === 'name' || k === 'netns' || k === 'master' || k === 'index') a.next();
+    else if (k === 'up' || k === 'down' || k === 'nomaster') continue;
+    else if (k !== undefined && skipIplinkKeyword(ctx, a, k)) continue;
+    else if (matches(t, 'help')) fail(ctx, LINK_USAGE, 255);
     else devName = takeDevName(ctx, a, t, devName);
   }
   const dev = requiredDev(ctx, devName);

@@ -1,6 +1,6 @@
 import { formatIpv4 } from '../../engine/addr/ipv4';
 import { linkLocalFromMac } from '../../engine/addr/ipv6';
-import { carrierOk, iflink, operstate, type Netdev } from '../../engine/netns/netdev';
+import { carrierOk, iflink, IFF, operstate, type Netdev } from '../../engine/netns/netdev';
 import { scopeName } from '../../engine/fib/format';
 
 /** `ip link` / `ip addr` output, byte for byte as iproute2 6.x prints it. */
@@ -27,7 +27,13 @@ export function linkFlags(dev: Netdev, mdown: boolean): string {
   const f: string[] = [];
   if (dev.adminUp && !running) f.push('NO-CARRIER');
   if (dev.kind === 'loopback') f.push('LOOPBACK');
-  else f.push('BROADCAST', 'MULTICAST');
+  else f.push('BROADCAST');
+  // in iproute2's print order
+  if (dev.ifflags & IFF.MULTICAST) f.push('MULTICAST');
+  if (dev.ifflags & IFF.ALLMULTI) f.push('ALLMULTI');
+  if (dev.ifflags & IFF.PROMISC) f.push('PROMISC');
+  if (dev.ifflags & IFF.DYNAMIC) f.push('DYNAMIC');
+  if (dev.ifflags & IFF.NOTRAILERS) f.push('NOTRAILERS');
   if (dev.adminUp) f.push('UP');
   if (running) f.push('LOWER_UP');
   if (mdown) f.push('M-DOWN');
@@ -53,7 +59,9 @@ export function formatLink(dev: Netdev, o: ShowOpts): string {
   if (dev.master) s += `master ${dev.master.name} `;
   s += `state ${state} `;
   if (o.link) s += 'mode DEFAULT ';
-  s += 'group default qlen 1000';
+  s += 'group default ';
+  // the kernel's u32, printed as iproute2 does (signed); a zero-length queue is not shown
+  if (dev.txqlen !== 0) s += `qlen ${dev.txqlen | 0}`;
   if (o.family === 4 && !o.link) {
     if (netnsId) s += ` link-netns ${netnsId}`;
     s += '\n';

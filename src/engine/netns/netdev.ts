@@ -26,6 +26,10 @@ interface NetdevCommon {
   ll6: boolean;
   /** when ll6 last came (a counter): the kernel lists fe80::/64 and ff00::/8 routes in that order */
   ll6Seq?: number;
+  /** tx_queue_len (`ip link set … txqueuelen`): 1000 for every kind Hoplab makes; shown as `qlen` unless 0 */
+  txqlen: number;
+  /** the flags `ip link set … multicast|allmulticast|promisc|dynamic|trailers` change (IFF_* bits; display only) */
+  ifflags: number;
   master?: Bridge;
 }
 
@@ -67,7 +71,8 @@ export type Netdev = Loopback | Veth | Bridge;
  * property loads megamorphic. So there are exactly three shapes: loopback, veth, bridge.
  */
 export function makeNetdev<K extends Netdev['kind']>(ns: Netns, name: string, kind: K, mac: Mac, mtu: number, qdisc: 'noop' | 'noqueue'): Extract<Netdev, { kind: K }> {
-  const dev: Record<string, unknown> = { kind, ifindex: 0, name, netns: ns, mac, mtu, adminUp: false, qdisc, addrs: [], ll6: false, ll6Seq: undefined, master: undefined };
+  const ifflags = kind === 'loopback' ? 0 : IFF.MULTICAST;
+  const dev: Record<string, unknown> = { kind, ifindex: 0, name, netns: ns, mac, mtu, adminUp: false, qdisc, addrs: [], ll6: false, ll6Seq: undefined, txqlen: 1000, ifflags, master: undefined };
   if (kind === 'veth') {
     dev.peer = undefined;
   } else if (kind === 'bridge') {
@@ -79,6 +84,9 @@ export function makeNetdev<K extends Netdev['kind']>(ns: Netns, name: string, ki
   }
   return dev as unknown as Extract<Netdev, { kind: K }>;
 }
+
+/** Device flags (include/uapi/linux/if.h) that `ip link set` toggles by name. */
+export const IFF = { NOTRAILERS: 0x20, PROMISC: 0x100, ALLMULTI: 0x200, MULTICAST: 0x1000, DYNAMIC: 0x8000 } as const;
 
 /** netif_carrier_ok() */
 export function carrierOk(dev: Netdev): boolean {
