@@ -189,6 +189,11 @@ function run(ctx: Ctx, dst: Ipv4, target: string, o: { numeric: boolean; maxTtl:
     ctx.out.push(header);
     fail(ctx, `\nconnect: ${STRERROR[rt0.errno]}\n`, 1);
   }
+  // ip4_datagram_connect(): a broadcast route needs SO_BROADCAST, which traceroute does not set
+  if (rt0.ok && rt0.rt.type === 'broadcast') {
+    ctx.out.push(header);
+    fail(ctx, '\nconnect: Permission denied\n', 1);
+  }
   ctx.out.push(header + '\n');
   const sport = w.nextUdpPort();
   interface Probe {

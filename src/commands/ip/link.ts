@@ -1,11 +1,12 @@
 import type { Mac } from '../../engine/addr/mac';
+import type { Prefix } from '../../engine/addr/ipv4';
 import { createBridge, createVeth, deleteLink, moveToNetns, renameLink, setLinkMac, setLinkUp, setMaster } from '../../engine/netns/link';
 import type { Netdev } from '../../engine/netns/netdev';
 import { KernelError } from '../../engine/fib/route';
 import { Exit, fail, type Ctx } from '../context';
-import { Argv, checkIfname, duparg2, invarg, matches, requiredDev, rtnlError, takeDevName } from './args';
+import { Argv, checkIfname, duparg2, getPrefix, invarg, matches, requiredDev, rtnlError, takeDevName } from './args';
 import { FLAG_KEYWORDS, iplinkKeyword, onOff, skipIplinkKeyword, txqueuelen } from './iplinkArgs';
-import { formatLink, hasFamilyAddrs, type ShowOpts } from './show';
+import { formatLink, hasFamilyAddrs, shownInet, type ShowOpts } from './show';
 import type { IpOpts } from './ip';
 
 export function doLink(ctx: Ctx, argv: string[], o: IpOpts): void {
@@ -331,12 +332,20 @@ export function linkShow(ctx: Ctx, args: string[], o: IpOpts, link: boolean): vo
   let up = false;
   let master: string | undefined;
   let type: string | undefined;
+  let to: Prefix | undefined;
+  let family = o.family;
   while (!a.done) {
     const t = a.take();
     if (t === 'up') up = true;
     else if (t === 'master') master = a.next();
     else if (t === 'type') type = a.next();
-    else if (t === 'scope' || t === 'label' || t === 'to' || t === 'vrf' || t === 'group') a.next();
+    else if (t === 'to' && !link) {
+      const v = a.next();
+      if (family === 6) fail(ctx, `Error: inet6 prefix is expected rather than "${v}".\n`, 1);
+      // an IPv4 prefix makes the listing IPv4 only, as -4 would
+      to = getPrefix(ctx, v);
+      family = 4;
+    } else if (t === 'scope' || t === 'label' || t === 'to' || t === 'vrf' || t === 'group') a.next();
     else if (t === 'nomaster' || t === 'permanent' || t === 'dynamic' || t === 'primary' || t === 'secondary') continue;
     else devName = takeDevName(ctx, a, t, devName);
   }
@@ -353,7 +362,8 @@ export function linkShow(ctx: Ctx, args: string[], o: IpOpts, link: boolean): vo
   }
   if (type !== undefined) devs = devs.filter((d) => (type === 'veth' || type === 'bridge' ? d.kind === type : false));
   if (up) devs = devs.filter((d) => d.adminUp);
-  if (!link && o.family) devs = devs.filter((d) => hasFamilyAddrs(d, o.family!));
-  const so: ShowOpts = { brief: o.brief, family: o.family, link, oneline: o.oneline };
+  if (!link && family) devs = devs.filter((d) => hasFamilyAddrs(d, family!));
+  if (to) devs = devs.filter((d) => shownInet(d, { to }).length > 0);
+  const so: ShowOpts = { brief: o.brief, family, link, oneline: o.oneline, to };
   for (const d of devs) ctx.out.push(formatLink(d, so));
 }

@@ -1,6 +1,6 @@
 import { Exit, fail, type Ctx } from '../context';
 import { matches } from './args';
-import { runArgv } from '../shell/dispatch';
+import { isCommand, runArgv } from '../shell/dispatch';
 
 export function doNetns(ctx: Ctx, argv: string[]): void {
   const [cmd, ...rest] = argv;
@@ -33,6 +33,8 @@ export function doNetns(ctx: Ctx, argv: string[]): void {
     if (rest.length < 2) fail(ctx, 'No command specified\n', 1);
     const ns = ctx.world.netns(name);
     if (!ns) fail(ctx, `Cannot open network namespace "${name}": No such file or directory\n`, 255);
+    // ip netns exec execvp()s the program itself: no shell says "not found", iproute2 does
+    if (!isCommand(rest[1])) fail(ctx, `exec of "${rest[1]}" failed: No such file or directory\n`, 1);
     const code = runArgv({ ...ctx, ns: ns! }, rest.slice(1));
     if (code !== 0) throw new Exit(code);
     return;

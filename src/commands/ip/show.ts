@@ -1,6 +1,6 @@
-import { formatIpv4 } from '../../engine/addr/ipv4';
+import { formatIpv4, inPrefix, type Prefix } from '../../engine/addr/ipv4';
 import { linkLocalFromMac } from '../../engine/addr/ipv6';
-import { carrierOk, iflink, IFF, operstate, type Netdev } from '../../engine/netns/netdev';
+import { carrierOk, iflink, IFF, operstate, type Ifaddr, type Netdev } from '../../engine/netns/netdev';
 import { scopeName } from '../../engine/fib/format';
 
 /** `ip link` / `ip addr` output, byte for byte as iproute2 6.x prints it. */
@@ -10,7 +10,12 @@ export interface ShowOpts {
   family?: 4 | 6;
   link: boolean; // ip link (mode DEFAULT) vs ip addr
   oneline?: boolean; // ip -o
+  /** ip addr show to PREFIX: only the IPv4 addresses inside it */
+  to?: Prefix;
 }
+
+/** The device's IPv4 addresses that the listing shows. */
+export const shownInet = (dev: Netdev, o: Pick<ShowOpts, 'to'>): Ifaddr[] => (o.to ? dev.addrs.filter((a) => inPrefix(a.local, o.to!.addr, o.to!.plen)) : dev.addrs);
 
 /** The interface name with its "@peer" suffix, and whether that peer lives in another namespace. */
 function nameWithLink(dev: Netdev): { label: string; netnsId?: string; mdown: boolean } {
@@ -51,10 +56,10 @@ export function formatLink(dev: Netdev, o: ShowOpts): string {
   const state = operstate(dev);
   if (o.brief) {
     if (o.link) return `${pad(label, 16)} ${pad(state, 14)} ${dev.mac} ${linkFlags(dev, mdown)} \n`;
-    const addrs = briefAddrs(dev, o.family);
+    const addrs = briefAddrs(dev, o);
     return `${pad(label, 16)} ${pad(state, 14)} ${addrs.map((a) => `${a} `).join('')}\n`;
   }
-  if (o.oneline && !o.link) return onelineAddrs(dev, o.family);
+  if (o.oneline && !o.link) return onelineAddrs(dev, o);
   let s = `${dev.ifindex}: ${label}: ${linkFlags(dev, mdown)} mtu ${dev.mtu} qdisc ${dev.qdisc} `;
   if (dev.master) s += `master ${dev.master.name} `;
   s += `state ${state} `;
@@ -70,7 +75,7 @@ export function formatLink(dev: Netdev, o: ShowOpts): string {
   }
   if (!o.link) {
     if (o.family !== 6) {
-      for (const a of dev.addrs) {
+      for (const a of shownInet(dev, o)) {
         s += `    inet ${formatIpv4(a.local)}/${a.plen} `;
         if (a.broadcast !== undefined) s += `brd ${formatIpv4(a.broadcast)} `;
         s += `scope ${scopeName(a.scope)} `;
@@ -89,12 +94,13 @@ export function formatLink(dev: Netdev, o: ShowOpts): string {
 }
 
 /** ip -o addr: one line per address, "IDX: DEV    inet …\       valid_lft …"; devices without any are left out. */
-function onelineAddrs(dev: Netdev, family?: 4 | 6): string {
+function onelineAddrs(dev: Netdev, o: ShowOpts): string {
+  const family = o.family;
   const head = `${dev.ifindex}: ${dev.name}    `;
   const tail = '\\       valid_lft forever preferred_lft forever\n';
   let s = '';
   if (family !== 6) {
-    for (const a of dev.addrs) {
+    for (const a of shownInet(dev, o)) {
       s += `${head}inet ${formatIpv4(a.local)}/${a.plen} `;
       if (a.broadcast !== undefined) s += `brd ${formatIpv4(a.broadcast)} `;
       s += `scope ${scopeName(a.scope)} ${a.secondary ? 'secondary ' : ''}${a.label}${tail}`;
@@ -110,9 +116,10 @@ function ipv6Addrs(dev: Netdev): { addr: string; scope: string }[] {
   return [{ addr: `${linkLocalFromMac(dev.mac)}/64`, scope: 'link' }];
 }
 
-function briefAddrs(dev: Netdev, family?: 4 | 6): string[] {
+function briefAddrs(dev: Netdev, o: ShowOpts): string[] {
+  const family = o.family;
   const out: string[] = [];
-  if (family !== 6) for (const a of dev.addrs) out.push(`${formatIpv4(a.local)}/${a.plen}`);
+  if (family !== 6) for (const a of shownInet(dev, o)) out.push(`${formatIpv4(a.local)}/${a.plen}`);
   if (family !== 4) for (const a of ipv6Addrs(dev)) out.push(a.addr);
   return out;
 }

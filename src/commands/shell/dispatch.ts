@@ -30,10 +30,13 @@ export const COMMANDS: Record<string, Command> = {
   },
 };
 
+/** Is there a program of this name (what execvp() would find)? */
+export const isCommand = (name: string): boolean => Object.prototype.hasOwnProperty.call(COMMANDS, name);
+
 /** Run one argv; returns the exit status. Never throws for bad input. */
 export function runArgv(ctx: Ctx, argv: string[]): number {
   const [name, ...args] = argv;
-  const cmd = Object.prototype.hasOwnProperty.call(COMMANDS, name) ? COMMANDS[name] : undefined;
+  const cmd = isCommand(name) ? COMMANDS[name] : undefined;
   if (!cmd) {
     ctx.err.push(ctx.shell === 'sh' ? `sh: 1: ${name}: not found\n` : `bash: ${name}: command not found\n`);
     return 127;
