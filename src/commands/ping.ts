@@ -156,10 +156,10 @@ export function ping(ctx: Ctx, argv: string[]): void {
   // Several arguments are resolved in order: the ones before the last are source-route hops.
   const addrs = positional.map((p) => parseInetAton(p) ?? fail(ctx, `ping: ${p}: ${unresolvable(p)}\n`, 2));
   const target = positional[positional.length - 1];
-  runPingCommand(ctx, addrs[addrs.length - 1], target, o, addrs[0]);
+  runPingCommand(ctx, addrs[addrs.length - 1], target, o, addrs[0], addrs.length > 1);
 }
 
-function runPingCommand(ctx: Ctx, dst: Ipv4, target: string, o: Opts, firstHop: Ipv4 = dst): void {
+function runPingCommand(ctx: Ctx, dst: Ipv4, target: string, o: Opts, firstHop: Ipv4 = dst, sourceRoute = false): void {
   const ns = ctx.ns;
   let oif: Netdev | undefined;
   let saddr: Ipv4 | undefined;
@@ -181,6 +181,9 @@ function runPingCommand(ctx: Ctx, dst: Ipv4, target: string, o: Opts, firstHop: 
     fail(ctx, `ping: connect: ${STRERROR[c.errno]}\n`, 2);
   }
   if (!c.ok) return;
+  // the hops go into an IP_OPTIONS source route, which the kernel refuses on ping's socket
+  // (iputils words this failure "record route")
+  if (sourceRoute) fail(ctx, 'ping: record route: Operation not permitted\n', 2);
   if (c.rt.type === 'broadcast') {
     if (!o.broadcast) fail(ctx, 'ping: Do you want to ping broadcast? Then -b. If not, check your local firewall rules\n', 2);
     ctx.err.push('WARNING: pinging broadcast address\n');

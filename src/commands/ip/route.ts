@@ -180,10 +180,20 @@ function selectRoutes(ctx: Ctx, f: Filter): FibRoute[] {
   );
 }
 
+/** A dump of a table the kernel does not have: inet_dump_fib()'s -ENOENT, as iproute2 ends on it. */
+function noSuchTable(ctx: Ctx, family: 4 | 6, what: 'Dump' | 'Flush'): never {
+  return fail(ctx, `Error: ipv${family}: FIB table does not exist.\n${what} terminated\n`, 2);
+}
+
 function routeList(ctx: Ctx, args: string[], family?: 4 | 6): void {
   const f = parseFilter(ctx, args);
   // `ip route` means IPv4 unless every table is asked for
   const fam = family ?? (f.table === 0 ? undefined : 4);
+  if (f.table !== 0) {
+    if (fam === 4 && !ctx.ns.table(f.table)) noSuchTable(ctx, 4, 'Dump');
+    // IPv6 has only what link-local addressing made: the main and local tables
+    if (fam === 6 && f.table !== RT_TABLE.main && f.table !== RT_TABLE.local) noSuchTable(ctx, 6, 'Dump');
+  }
   if (fam !== 6) {
     for (const r of selectRoutes(ctx, f)) {
       ctx.out.push(formatRoute(r, { showTable: f.table === 0, omitDev: !!f.dev, omitProto: f.proto !== undefined, omitScope: f.scope !== undefined, omitVia: f.via !== undefined }) + '\n');
@@ -230,6 +240,7 @@ function ipv6Routes(ctx: Ctx, f: Filter): string[] {
 function routeFlush(ctx: Ctx, args: string[]): void {
   if (args.length === 0) fail(ctx, '"ip route flush" requires arguments.\n', 255);
   const f = parseFilter(ctx, args);
+  if (f.table !== 0 && !ctx.ns.table(f.table)) noSuchTable(ctx, 4, 'Flush');
   for (const r of selectRoutes(ctx, f)) {
     try {
       routeDel(ctx.ns, { table: r.table, type: r.type, dst: r.dst, plen: r.plen, metric: r.metric, prefsrc: r.prefsrc, gw: r.nh?.gw, dev: r.nh?.dev, proto: r.proto, scope: r.scope });

@@ -319,7 +319,7 @@ export type RouteMatch = Omit<RouteConfig, 'type' | 'onlink'> & { type?: RouteTy
 /** fib_table_delete(): the first alias every given attribute matches; ESRCH otherwise. */
 export function routeDel(ns: Netns, m: RouteMatch): FibRoute {
   const table = ns.table(m.table);
-  if (!table) throw new KernelError('ESRCH');
+  if (!table) throw new KernelError('ESRCH', 'FIB table does not exist');
   const gone = table.delete(networkOf(m.dst, m.plen), m.plen, (r) => {
     if (m.type && r.type !== m.type) return false;
     if (m.scope !== undefined && r.scope !== m.scope) return false;
