@@ -55,6 +55,11 @@ export function sysctl(ctx: Ctx, argv: string[]): void {
       const key = toKey(item.slice(0, eq));
       const value = item.slice(eq + 1);
       if (!ctx.ns.sysctl.has(key)) {
+        // a directory: procps tries to write it as a file, and goes on as if that were fine
+        if (ctx.ns.sysctl.keysUnder(key).length > 0) {
+          ctx.err.push(`sysctl: setting key "${key}": Invalid argument\n`);
+          continue;
+        }
         if (ignoreUnknown) continue;
         ctx.err.push(`sysctl: cannot stat /proc/sys/${toPath(key)}: No such file or directory\n`);
         code = 1;
@@ -72,6 +77,12 @@ export function sysctl(ctx: Ctx, argv: string[]): void {
       const key = toKey(item);
       const v = ctx.ns.sysctl.get(key);
       if (v === undefined) {
+        // a directory lists every key below it
+        const below = ctx.ns.sysctl.keysUnder(key);
+        if (below.length > 0) {
+          for (const k of below) ctx.out.push(valuesOnly ? `${ctx.ns.sysctl.get(k)}\n` : `${k} = ${ctx.ns.sysctl.get(k)}\n`);
+          continue;
+        }
         if (ignoreUnknown) continue;
         ctx.err.push(`sysctl: cannot stat /proc/sys/${toPath(key)}: No such file or directory\n`);
         code = 1;

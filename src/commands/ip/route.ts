@@ -132,10 +132,12 @@ interface Filter {
 function parseFilter(ctx: Ctx, args: string[]): Filter {
   const a = new Argv(ctx, args);
   const f: Filter = { table: RT_TABLE.main };
+  // iproute2 looks the device up once the whole line is read (a bad prefix after it is reported first)
+  let devName: string | undefined;
   while (!a.done) {
     const t = a.take();
     if (matches(t, 'table')) f.table = tableId(ctx, a.next(), true);
-    else if (t === 'dev' || t === 'oif') f.dev = devOrFail(ctx, a.next());
+    else if (t === 'dev' || t === 'oif') devName = a.next();
     else if (matches(t, 'protocol')) {
       const v = a.next();
       f.proto = v in PROTOS ? PROTOS[v] : (getU32(v) ?? invarg(ctx, '"protocol" value is invalid\n', v));
@@ -159,6 +161,7 @@ function parseFilter(ctx: Ctx, args: string[]): Filter {
       f[kind] = getPrefix(ctx, v);
     }
   }
+  if (devName !== undefined) f.dev = devOrFail(ctx, devName);
   return f;
 }
 

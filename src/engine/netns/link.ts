@@ -159,9 +159,10 @@ function recalcBridgeMac(br: Bridge): void {
 
 /** dev_change_net_namespace(): the device goes down, loses its addresses and master, keeps its index if free. */
 export function moveToNetns(dev: Netdev, target: Netns): void {
-  if (dev.kind === 'loopback') throw new KernelError('EINVAL', 'The interface netns is immutable');
   const src = dev.netns;
+  // __dev_change_net_namespace(): nothing to do is success, even for lo
   if (src === target) return;
+  if (dev.kind === 'loopback') throw new KernelError('EINVAL', 'The interface netns is immutable');
   if (target.devByName(dev.name)) throw new KernelError('EEXIST', 'An interface with the same name exists in the target netns');
   setLinkUp(dev, false);
   if (dev.master) setMaster(dev, null);

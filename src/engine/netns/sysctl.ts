@@ -4,26 +4,40 @@
  * writing ip_forward or conf.all.forwarding sets forwarding on every device (inet_forward_change).
  */
 export const IPV4_CONF_DEFAULTS: Record<string, string> = {
-  forwarding: '0',
-  rp_filter: '0',
-  accept_redirects: '1',
-  send_redirects: '1',
-  secure_redirects: '1',
-  shared_media: '1',
+  // every file of /proc/sys/net/ipv4/conf/<dev>/ in kernel 6.x, in the order sysctl lists them
   accept_local: '0',
-  route_localnet: '0',
-  proxy_arp: '0',
-  arp_ignore: '0',
-  arp_announce: '0',
-  arp_filter: '0',
-  arp_accept: '0',
-  arp_notify: '0',
-  ignore_routes_with_linkdown: '0',
-  promote_secondaries: '0',
+  accept_redirects: '1',
   accept_source_route: '1',
-  log_martians: '0',
+  arp_accept: '0',
+  arp_announce: '0',
+  arp_evict_nocarrier: '1',
+  arp_filter: '0',
+  arp_ignore: '0',
+  arp_notify: '0',
+  bc_forwarding: '0',
+  bootp_relay: '0',
   disable_policy: '0',
+  disable_xfrm: '0',
+  drop_gratuitous_arp: '0',
+  drop_unicast_in_l2_multicast: '0',
+  force_igmp_version: '0',
+  forwarding: '0',
+  igmpv2_unsolicited_report_interval: '10000',
+  igmpv3_unsolicited_report_interval: '1000',
+  ignore_routes_with_linkdown: '0',
+  log_martians: '0',
   mc_forwarding: '0',
+  medium_id: '0',
+  promote_secondaries: '0',
+  proxy_arp: '0',
+  proxy_arp_pvlan: '0',
+  route_localnet: '0',
+  rp_filter: '0',
+  secure_redirects: '1',
+  send_redirects: '1',
+  shared_media: '1',
+  src_valid_mark: '0',
+  tag: '0',
 };
 
 export const NS_DEFAULTS: Record<string, string> = {
@@ -60,8 +74,15 @@ function confKeys(dev: string): Map<string, string> {
 }
 const confKey = (dev: string, name: string): string => confKeys(dev).get(name) ?? `${CONF_PREFIX}${dev}.${name}`;
 
-/** The kernel default of a conf value: what IPV4_CONF_DEFAULTS says, except conf.all.accept_source_route. */
-const confDefault = (dev: string, name: string): string => (dev === 'all' && name === 'accept_source_route' ? '0' : IPV4_CONF_DEFAULTS[name]);
+/**
+ * The kernel default of a conf value: what IPV4_CONF_DEFAULTS says, except conf.all.accept_source_route
+ * (0) and lo's disable_policy and disable_xfrm (1: inetdev_init() exempts loopback from IPsec).
+ */
+function confDefault(dev: string, name: string): string {
+  if (dev === 'all' && name === 'accept_source_route') return '0';
+  if (dev === 'lo' && (name === 'disable_policy' || name === 'disable_xfrm')) return '1';
+  return IPV4_CONF_DEFAULTS[name];
+}
 
 /**
  * Copy-on-write: only values that differ from the kernel default (or were written) are stored, so
@@ -134,6 +155,12 @@ export class Sysctls {
 
   get(key: string): string | undefined {
     return this.values?.get(key) ?? this.fallback(key);
+  }
+
+  /** The keys below a directory (`net.ipv4.conf.eth0` lists the device's conf files), sorted. */
+  keysUnder(dir: string): string[] {
+    const prefix = `${dir}.`;
+    return this.keys().filter((k) => k.startsWith(prefix));
   }
 
   keys(): string[] {
