@@ -49,24 +49,30 @@ const LINK_USAGE = `Usage: ip link add [link DEV | parentdev NAME] [ name ] NAME
 TYPE := { bridge | veth | dummy | vlan | vxlan | ... }
 `;
 
-function linkAdd(ctx: Ctx, args: string[]): void {
-  const a = new Argv(ctx, args);
-  let type: string | undefined;
-  let netns: string | undefined;
-  let typeArgs: string[] = [];
-  // what RTM_NEWLINK sets on the new device (rtnl_create_link, rtnl_configure_link, do_set_master)
-  const attrs: CreateAttrs = { flags: [] };
-  const nd = new NameDev();
+/** One device's part of `ip link add` (the device's own, or its veth peer's after "peer"), as iplink_parse() reads it. */
+interface NewLink {
+  nd: NameDev;
+  attrs: CreateAttrs;
+  netns?: import('../../engine/netns/netns').Netns;
+  type?: string;
+  typeArgs: string[];
+}
+
+function parseNewLink(ctx: Ctx, a: Argv): NewLink {
+  const l: NewLink = { nd: new NameDev(), attrs: { flags: [] }, typeArgs: [] };
+  const attrs = l.attrs;
   while (!a.done) {
     const t = a.take();
     const k = iplinkKeyword(t);
     if (k === 'type') {
-      type = a.next();
-      typeArgs = a.rest();
+      l.type = a.next();
+      l.typeArgs = a.rest();
       break;
-    } else if (k === 'name') nd.setName(ctx, a.next());
+    } else if (k === 'name') l.nd.setName(ctx, a.next());
     else if (k === 'netns') {
-      netns = a.next();
+      const v = a.next();
+      if (l.netns !== undefined) fail(ctx, `Error: duplicate "netns": "${v}" is the second value.\n`, 255);
+      l.netns = lookupNetns(ctx, v);
     } else if (k === 'address') attrs.address = lladdr(ctx, a.next());
     else if (k === 'broadcast') lladdr(ctx, a.next());
     else if (k === 'mtu') attrs.mtu = mtuValue(ctx, a.next());
@@ -79,35 +85,37 @@ function linkAdd(ctx: Ctx, args: string[]): void {
     else if (k !== undefined && k in FLAG_KEYWORDS) attrs.flags.push([k, onOff(ctx, a, k)]);
     else if (k !== undefined && skipIplinkKeyword(ctx, a, k)) continue;
     else if (matches(t, 'help')) fail(ctx, LINK_USAGE, 255);
-    else if (t === 'dev') nd.setDev(ctx, a.next(), '"dev" not a valid ifname');
-    else nd.setDev(ctx, t, '"name" not a valid ifname');
+    else if (t === 'dev') l.nd.setDev(ctx, a.next(), '"dev" not a valid ifname');
+    else l.nd.setDev(ctx, t, '"name" not a valid ifname');
   }
-  const name = nd.result(ctx);
+  return l;
+}
+
+function linkAdd(ctx: Ctx, args: string[]): void {
+  // what RTM_NEWLINK sets on the new device (rtnl_create_link, rtnl_configure_link, do_set_master)
+  const main = parseNewLink(ctx, new Argv(ctx, args));
+  const { attrs, type, typeArgs } = main;
+  const name = main.nd.result(ctx);
   if (!type) fail(ctx, 'Not enough information: "type" argument is required\n', 1);
-  const target = netns !== undefined ? lookupNetns(ctx, netns) : ctx.ns;
+  const target = main.netns ?? ctx.ns;
   try {
     if (type === 'bridge') {
       configureNew(createBridge(target, name ?? nextName(target, 'bridge')), attrs);
     } else if (type === 'veth') {
-      // veth_parse_opt(): anything after "type veth" must start with "peer"
+      // veth_parse_opt(): anything after "type veth" must start with "peer", then the peer's own iplink_parse()
       if (typeArgs.length && typeArgs[0] !== 'peer') {
         ctx.out.push("Usage: ip link <options> type veth [peer <options>]\nTo get <options> type 'ip link add help'\n");
         throw new Exit(1);
       }
-      let peerNs = target;
-      const pa = new Argv(ctx, typeArgs);
-      const pnd = new NameDev();
-      while (!pa.done) {
-        const t = pa.take();
-        if (t === 'peer') continue;
-        if (t === 'name') pnd.setName(ctx, pa.next());
-        else if (t === 'netns') peerNs = lookupNetns(ctx, pa.next());
-        else if (t === 'address' || t === 'mtu') pa.next();
-        else pnd.setDev(ctx, t === 'dev' ? pa.next() : t, '"name" not a valid ifname');
-      }
-      const peerName = pnd.result(ctx);
+      const peer = parseNewLink(ctx, new Argv(ctx, typeArgs.slice(1)));
+      if (peer.type !== undefined) fail(ctx, `Error: duplicate "type": "${peer.type}" is the second value.\n`, 255);
+      const peerName = peer.nd.result(ctx);
+      // veth_newlink() refuses a peer asked to come up with it
+      if (peer.attrs.up) throw new KernelError('ENOTCONN');
+      const peerNs = peer.netns ?? target;
       const devName = name ?? nextName(target, 'veth');
-      configureNew(createVeth(target, devName, peerName ?? nextName(peerNs, 'veth', devName), peerNs), attrs);
+      const dev = createVeth(target, devName, peerName ?? nextName(peerNs, 'veth', devName), peerNs);
+      configureNew(dev, attrs, peer.attrs);
     } else {
       // iproute2 has no parser for an unknown type, so arguments after it are garbage to it
       if (typeArgs.length && !KNOWN_LINK_TYPES.has(type!)) fail(ctx, `Garbage instead of arguments "${typeArgs.join(' ')} ...". Try "ip link help".\n`, 1);
@@ -131,8 +139,10 @@ interface CreateAttrs {
  * The attributes of `ip link add` on the device just made, in the kernel's order. When one is
  * refused the device goes again (rtnl_newlink_create() unregisters it), having used its ifindex.
  */
-function configureNew(dev: Netdev, attrs: CreateAttrs): void {
+function configureNew(dev: Netdev, attrs: CreateAttrs, peerAttrs?: CreateAttrs): void {
   try {
+    // the peer is registered first, with its own attributes
+    if (peerAttrs && dev.kind === 'veth') configure(dev.peer, peerAttrs);
     configure(dev, attrs);
   } catch (e) {
     deleteLink(dev);

@@ -2,7 +2,21 @@ import { formatIpv4, parseIpv4 } from '../../engine/addr/ipv4';
 import type { Mac } from '../../engine/addr/mac';
 import { nudValid, type Neighbour, type NudState } from '../../engine/neighbour/neighbour';
 import { fail, type Ctx } from '../context';
-import { Argv, devOrFail, duparg2, invarg, matches } from './args';
+import { Argv, devOrFail, duparg2, getU32, invarg, matches } from './args';
+import { PROTOS } from './route';
+
+const NEIGH_USAGE = `Usage: ip neigh { add | del | change | replace }
+                { ADDR [ lladdr LLADDR ] [ nud STATE ] proxy ADDR }
+                [ dev DEV ] [ router ] [ use ] [ managed ] [ extern_learn ]
+                [ protocol PROTO ]
+
+\tip neigh { show | flush } [ proxy ] [ to PREFIX ] [ dev DEV ] [ nud STATE ]
+\t\t\t\t  [ vrf NAME ] [ nomaster ]
+\tip neigh get { ADDR | proxy ADDR } dev DEV
+
+STATE := { delay | failed | incomplete | noarp | none |
+           permanent | probe | reachable | stale }
+`;
 
 export function doNeigh(ctx: Ctx, argv: string[]): void {
   if (argv.length === 0) return neighShow(ctx, []);
@@ -13,6 +27,7 @@ export function doNeigh(ctx: Ctx, argv: string[]): void {
   if (matches(cmd, 'replace')) return neighAdd(ctx, rest, 'replace');
   if (matches(cmd, 'change')) return neighAdd(ctx, rest, 'change');
   if (matches(cmd, 'delete')) return neighDel(ctx, rest);
+  if (matches(cmd, 'help')) return fail(ctx, NEIGH_USAGE, 255);
   fail(ctx, `Command "${cmd}" is unknown, try "ip neigh help".\n`, 255);
 }
 
@@ -60,6 +75,7 @@ function neighShow(ctx: Ctx, args: string[]): void {
     let s = formatIpv4(n.ip) + ' ';
     if (!f.dev) s += `dev ${n.dev.name} `;
     if (n.mac && n.state !== 'INCOMPLETE' && n.state !== 'FAILED') s += `lladdr ${n.mac} `;
+    if (n.router) s += 'router ';
     s += `${n.state} \n`;
     ctx.out.push(s);
   }
@@ -72,7 +88,22 @@ function neighFlush(ctx: Ctx, args: string[]): void {
   ctx.world.touch();
 }
 
-const NUD_NAMES: NudState[] = ['PERMANENT', 'REACHABLE', 'STALE', 'NOARP', 'DELAY', 'PROBE', 'FAILED', 'INCOMPLETE'];
+/** NUD_* bits as `nud 0x40` may give them. */
+const NUD_BITS: Record<number, NudState> = { 0x01: 'INCOMPLETE', 0x02: 'REACHABLE', 0x04: 'STALE', 0x08: 'DELAY', 0x10: 'PROBE', 0x20: 'FAILED', 0x40: 'NOARP', 0x80: 'PERMANENT' };
+
+/**
+ * nud_state_a2n(): permanent, reachable and failed by any prefix, the other names whole (lower
+ * case), or one NUD_* bit as a number. Null when iproute2 would say "nud state is bad".
+ */
+function nudStateA2n(arg: string): NudState | null {
+  if (matches(arg, 'permanent')) return 'PERMANENT';
+  if (matches(arg, 'reachable')) return 'REACHABLE';
+  const named: Record<string, NudState> = { noarp: 'NOARP', stale: 'STALE', incomplete: 'INCOMPLETE', delay: 'DELAY', probe: 'PROBE' };
+  if (Object.hasOwn(named, arg)) return named[arg];
+  if (matches(arg, 'failed')) return 'FAILED';
+  const n = getU32(arg);
+  return n !== null && Object.hasOwn(NUD_BITS, n) ? NUD_BITS[n] : null;
+}
 
 /** ipneigh_modify(): add (NLM_F_EXCL), replace, change (must exist), with iproute2's argument checks. */
 function neighAdd(ctx: Ctx, args: string[], cmd: 'add' | 'replace' | 'change'): void {
@@ -83,20 +114,37 @@ function neighAdd(ctx: Ctx, args: string[], cmd: 'add' | 'replace' | 'change'): 
   let macBytes = 6;
   let devName: string | undefined;
   let nud: NudState = 'PERMANENT';
+  let router = false;
+  // ipneigh_modify()'s keywords: lladdr, proxy, extern_learn and protocol by any prefix, the rest whole
+  const takeAddr = (t: string, dup: () => never) => {
+    if (addr !== undefined) dup();
+    addr = parseIpv4(t) ?? fail(ctx, `Error: any valid address is expected rather than "${t}".\n`, 1);
+  };
   while (!a.done) {
     let t = a.take();
-    if (t === 'lladdr') lla = a.next();
-    else if (t === 'dev') devName = a.next();
-    else if (t === 'nud') {
+    if (matches(t, 'lladdr')) {
       const v = a.next();
-      const state = v.toUpperCase() as NudState;
-      if (!NUD_NAMES.includes(state)) invarg(ctx, 'nud state is bad', v);
-      nud = state;
-    } else if (t === 'router' || t === 'proxy' || t === 'extern_learn') continue;
-    else {
+      if (lla !== undefined) fail(ctx, `Error: duplicate "lladdr": "${v}" is the second value.\n`, 255);
+      lla = v;
+    } else if (t === 'nud') {
+      const v = a.next();
+      nud = nudStateA2n(v) ?? invarg(ctx, 'nud state is bad', v);
+    } else if (matches(t, 'proxy')) {
+      // a proxy entry is not modelled: its address is taken as the destination
+      const v = a.next();
+      if (matches(v, 'help')) fail(ctx, NEIGH_USAGE, 255);
+      takeAddr(v, () => fail(ctx, `Error: duplicate "address": "${v}" is the second value.\n`, 255));
+    } else if (t === 'router') router = true;
+    else if (t === 'use' || t === 'managed' || matches(t, 'extern_learn')) continue;
+    else if (t === 'dev') devName = a.next();
+    else if (matches(t, 'protocol')) {
+      const v = a.next();
+      if (!Object.hasOwn(PROTOS, v) && getU32(v) === null) invarg(ctx, '"protocol" value is invalid\n', v);
+    } else {
       if (t === 'to') t = a.next();
-      if (addr !== undefined) duparg2(ctx, 'to', t);
-      addr = parseIpv4(t) ?? fail(ctx, `Error: any valid address is expected rather than "${t}".\n`, 1);
+      if (matches(t, 'help')) t = a.next();
+      const v = t;
+      takeAddr(v, () => duparg2(ctx, 'to', v));
     }
   }
   if (devName === undefined || addr === undefined) fail(ctx, 'Device and destination are required arguments.\n', 255);
@@ -121,6 +169,7 @@ function neighAdd(ctx: Ctx, args: string[], cmd: 'add' | 'replace' | 'change'): 
   const n = old ?? ctx.ns.neigh.create(dev, addr as never, ctx.world.now);
   n.state = nud;
   n.mac = mac ?? n.mac;
+  n.router = router;
   n.timerGen++;
   ctx.world.touch();
 }

@@ -61,7 +61,8 @@ export type Errno =
   | 'ENOENT'
   | 'EPERM'
   | 'EBUSY'
-  | 'ELOOP';
+  | 'ELOOP'
+  | 'ENOTCONN';
 
 /** strerror() texts, as `RTNETLINK answers: …` and ping print them. */
 export const STRERROR: Record<Errno, string> = {
@@ -80,6 +81,7 @@ export const STRERROR: Record<Errno, string> = {
   EPERM: 'Operation not permitted',
   EBUSY: 'Device or resource busy',
   ELOOP: 'Too many levels of symbolic links',
+  ENOTCONN: 'Transport endpoint is not connected',
 };
 
 /** A kernel error with the extack message iproute2 prints as "Error: <msg>." when present. */

@@ -46,6 +46,8 @@ export interface Neighbour {
   queue: QueuedPacket[];
   /** source address for ARP probes (arp_solicit) */
   probeSrc?: Ipv4;
+  /** NTF_ROUTER, as `ip neigh add … router` sets it (shown by ip neigh) */
+  router: boolean;
 }
 
 /**
@@ -64,6 +66,7 @@ function copyNeigh(to: Neighbour, from: Neighbour): void {
   if (to.confirmed !== from.confirmed) to.confirmed = from.confirmed;
   if (to.updated !== from.updated) to.updated = from.updated;
   if (to.probeSrc !== from.probeSrc) to.probeSrc = from.probeSrc;
+  if (to.router !== from.router) to.router = from.router;
 }
 
 /** A copy of every field, the queue copied too. */
@@ -79,6 +82,7 @@ const snapshot = (n: Neighbour): Neighbour => ({
   updated: n.updated,
   queue: n.queue.slice(),
   probeSrc: n.probeSrc,
+  router: n.router,
 });
 
 /**
@@ -131,7 +135,7 @@ export class NeighTable {
   create(dev: Netdev, ip: Ipv4, now: number): Neighbour {
     this.reshaping();
     // every field present from the start (one object shape for all entries)
-    const n: Neighbour = { ip, dev, state: 'FAILED', mac: undefined, probes: 0, timerAt: undefined, timerGen: 0, confirmed: now, updated: now, queue: [], probeSrc: undefined };
+    const n: Neighbour = { ip, dev, state: 'FAILED', mac: undefined, probes: 0, timerAt: undefined, timerGen: 0, confirmed: now, updated: now, queue: [], probeSrc: undefined, router: false };
     this.entries.set(NeighTable.key(dev, ip), n);
     this.index(n);
     return n;
