@@ -72,8 +72,14 @@ function addrModify(ctx: Ctx, args: string[], cmd: 'add' | 'del'): void {
       `Warning: Executing wildcard deletion to stay compatible with old scripts.\n         Explicitly specify the prefix length (${formatPrefix(prefix.addr, 32)}/32) to avoid this warning.\n         This special behaviour is likely to disappear in further releases,\n         fix your scripts!\n`,
     );
   }
+  // "brd +" and "brd -" are computed from the address, so without one iproute2 stops here
+  if (!prefix && cmd !== 'del' && (brd === '+' || brd === '-')) fail(ctx, 'Broadcast can be set only for IPv4 addresses\n', 1);
   const dev = devOrFail(ctx, devName!);
-  if (!prefix) return rtnlError(ctx, new KernelError('EOPNOTSUPP'));
+  if (!prefix) {
+    // an explicit broadcast makes the request IPv4, and IPv4 wants its local address
+    if (cmd !== 'del' && brd !== undefined) return rtnlError(ctx, new KernelError('EINVAL', 'ipv4: Local address is not supplied'));
+    return rtnlError(ctx, new KernelError('EOPNOTSUPP'));
+  }
   if (cmd === 'del') {
     const ifa = findAddress(dev, prefix.addr, explicitLen ? prefix.plen : undefined);
     if (!ifa) return rtnlError(ctx, new KernelError('EADDRNOTAVAIL', 'ipv4: Address not found'));
