@@ -68,11 +68,13 @@ function clusterFigures(nodes: number, o: { buildRuns: number; matrixRuns: numbe
   const to = lab.pods[nodes - 1][5];
   const first = probe(lab.world, from.name, to.addr, { trace: true });
   if (!first.ok) throw new Error(`cluster: ${from.name} cannot reach ${to.addr}: ${first.summary}`);
+  // the build just filled the heap: let the collector finish with it now, not during the timing
+  gc();
   out.push(
     figure(
       id('trace'),
       'µs',
-      timeOp(() => probe(lab.world, from.name, to.addr, { trace: true }), { runs: 21, inner: nodes <= 100 ? 200 : 50, warmup: 10, unit: 'µs' }),
+      timeOp(() => probe(lab.world, from.name, to.addr, { trace: true }), { runs: 21, inner: nodes <= 100 ? 200 : 100, warmup: 10, unit: 'µs' }),
       `${from.name} -> ${to.addr} traced, cold caches: ${first.trace.length} events (ARP is flooded to ${nodes} ports)`,
     ),
   );
@@ -83,7 +85,6 @@ function clusterFigures(nodes: number, o: { buildRuns: number; matrixRuns: numbe
   const a = lab.nodes[0];
   const b = lab.nodes[nodes - 1];
   if (!probe(lab.world, a.name, b.addr, { trace: false }).ok) throw new Error(`cluster: ${a.name} cannot reach ${b.addr}`);
-  // the build just filled the heap: let the collector finish with it now, not during the timing
   gc();
   out.push(
     figure(
