@@ -25,8 +25,8 @@ type Suite = (typeof SUITES)[number];
 
 /**
  * Processes per suite. The engine's micro figures take a few seconds each and this kind of shared
- * machine has slow spells of about that length, so they are measured in three passes spread over
- * half a minute and merged; the cluster figures (few, GC-heavy runs) in two; the Linux and browser
+ * machine has slow spells of up to half a minute, so they are measured in three passes spread over
+ * the whole run and merged; the cluster figures (few, GC-heavy runs) in two; the Linux and browser
  * suites run long enough to ride such spells out.
  */
 const PASSES: Record<Suite, number> = { engine: 3, scale: 2, linux: 1, browser: 1 };
@@ -89,14 +89,20 @@ async function main(): Promise<void> {
   const budgets = new Map(BUDGETS.map((b) => [b.id, b.max]));
   const figures: Figure[] = [];
   const t0 = performance.now();
-  for (const suite of only) {
-    const s0 = performance.now();
-    console.error(`bench: ${suite}…`);
-    const passes: Figure[][] = [];
-    for (let p = 0; p < PASSES[suite]; p++) passes.push(await runSuite(suite, quick));
-    figures.push(...mergePasses(passes));
-    console.error(`bench: ${suite} done in ${((performance.now() - s0) / 1000).toFixed(0)} s`);
+  // passes go round the suites (engine, scale, linux, browser, engine, scale, engine), so one suite's
+  // passes are spread over the whole run rather than sharing the same few seconds of the machine
+  const passes = new Map<Suite, Figure[][]>(only.map((suite) => [suite, []]));
+  const rounds = Math.max(...only.map((suite) => PASSES[suite]));
+  for (let round = 0; round < rounds; round++) {
+    for (const suite of only) {
+      if (round >= PASSES[suite]) continue;
+      const s0 = performance.now();
+      console.error(`bench: ${suite}${PASSES[suite] > 1 ? ` (pass ${round + 1} of ${PASSES[suite]})` : ''}…`);
+      passes.get(suite)!.push(await runSuite(suite, quick));
+      console.error(`bench: ${suite} done in ${((performance.now() - s0) / 1000).toFixed(0)} s`);
+    }
   }
+  for (const suite of only) figures.push(...mergePasses(passes.get(suite)!));
   for (const f of figures) {
     f.budget = budgets.get(f.id) ?? null;
     delete f.samples;
