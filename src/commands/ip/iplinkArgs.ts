@@ -1,5 +1,5 @@
 import { fail, type Ctx } from '../context';
-import { IFF } from '../../engine/netns/netdev';
+import { IFF, type Netdev } from '../../engine/netns/netdev';
 import { Argv, getInteger, incomplete, invarg, matches } from './args';
 
 /**
@@ -86,6 +86,12 @@ export const FLAG_KEYWORDS: Readonly<Record<string, { bit: number; onSets: boole
   dynamic: { bit: IFF.DYNAMIC, onSets: true },
   trailers: { bit: IFF.NOTRAILERS, onSets: false },
 };
+
+/** `KEYWORD on|off` on a device's flags (FLAG_KEYWORDS names the bit). */
+export function applyFlag(dev: Netdev, keyword: string, on: boolean): void {
+  const { bit, onSets } = FLAG_KEYWORDS[keyword];
+  dev.ifflags = on === onSets ? dev.ifflags | bit : dev.ifflags & ~bit;
+}
 
 /**
  * Take the arguments of a keyword Hoplab has no device state for (queue lengths, link flags,

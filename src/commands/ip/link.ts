@@ -5,7 +5,7 @@ import type { Netdev } from '../../engine/netns/netdev';
 import { KernelError } from '../../engine/fib/route';
 import { Exit, fail, type Ctx } from '../context';
 import { Argv, checkIfname, duparg2, getPrefix, invarg, matches, requiredDev, rtnlError, takeDevName } from './args';
-import { FLAG_KEYWORDS, iplinkKeyword, onOff, skipIplinkKeyword, txqueuelen } from './iplinkArgs';
+import { applyFlag, FLAG_KEYWORDS, iplinkKeyword, onOff, skipIplinkKeyword, txqueuelen } from './iplinkArgs';
 import { formatLink, hasFamilyAddrs, shownInet, type ShowOpts } from './show';
 import type { IpOpts } from './ip';
 
@@ -158,10 +158,7 @@ function configure(dev: Netdev, attrs: CreateAttrs): void {
     setLinkMac(dev, macOf(attrs.address));
   }
   if (attrs.txqlen !== undefined) dev.txqlen = attrs.txqlen;
-  for (const [k, on] of attrs.flags) {
-    const { bit, onSets } = FLAG_KEYWORDS[k];
-    dev.ifflags = on === onSets ? dev.ifflags | bit : dev.ifflags & ~bit;
-  }
+  for (const [k, on] of attrs.flags) applyFlag(dev, k, on);
   if (attrs.up) setLinkUp(dev, true);
   if (attrs.master) {
     if (attrs.master.netns !== dev.netns) throw new KernelError('EINVAL');
@@ -278,11 +275,8 @@ function linkSet(ctx: Ctx, args: string[]): void {
         d.mtu = mtu;
       });
     } else if (k !== undefined && k in FLAG_KEYWORDS) {
-      const { bit, onSets } = FLAG_KEYWORDS[k];
-      const set = onOff(ctx, a, k) === onSets;
-      push(RANK.flags, (d) => {
-        d.ifflags = set ? d.ifflags | bit : d.ifflags & ~bit;
-      });
+      const on = onOff(ctx, a, k);
+      push(RANK.flags, (d) => applyFlag(d, k, on));
     } else if (k === 'txqueuelen') {
       const qlen = txqueuelen(ctx, a) >>> 0;
       push(RANK.txqlen, (d) => {

@@ -70,7 +70,7 @@ export function traceConnectFailure(ns: Netns, dst: Ipv4, errno: Errno, tool = '
 class PingSocket implements Socket {
   readonly kind = 'ping';
   readonly events: PingEvent[] = [];
-  /** send time of each sequence number (1-based; 0 = not sent) */
+  /** send time of each sequence number (1-based; undefined = not sent) */
   readonly sentAt: number[] = [];
   transmitted = 0;
   received = 0;
