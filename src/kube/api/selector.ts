@@ -44,24 +44,14 @@ export const isEmptySelector = (sel: LabelSelector): boolean => Object.keys(sel.
 /** The selector as kubectl prints it (metav1.FormatLabelSelector): `app=web,tier in (a,b),!x`, `<none>` when empty. */
 export function formatLabelSelector(sel: LabelSelector | undefined): string {
   if (!sel) return '<none>';
-  const parts: string[] = [];
-  for (const k of Object.keys(sel.matchLabels ?? {}).sort()) parts.push(`${k}=${sel.matchLabels![k]}`);
+  // labels.Selector keeps its requirements sorted by key, matchLabels and matchExpressions alike
+  const parts: [string, string][] = [];
+  for (const [k, v] of Object.entries(sel.matchLabels ?? {})) parts.push([k, `${k}=${v}`]);
   for (const r of sel.matchExpressions ?? []) {
     const vals = [...(r.values ?? [])].sort().join(',');
-    switch (r.operator) {
-      case 'In':
-        parts.push(`${r.key} in (${vals})`);
-        break;
-      case 'NotIn':
-        parts.push(`${r.key} notin (${vals})`);
-        break;
-      case 'Exists':
-        parts.push(r.key);
-        break;
-      case 'DoesNotExist':
-        parts.push(`!${r.key}`);
-        break;
-    }
+    const text = r.operator === 'In' ? `${r.key} in (${vals})` : r.operator === 'NotIn' ? `${r.key} notin (${vals})` : r.operator === 'Exists' ? r.key : `!${r.key}`;
+    parts.push([r.key, text]);
   }
-  return parts.length ? parts.join(',') : '<none>';
+  parts.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  return parts.length ? parts.map((p) => p[1]).join(',') : '<none>';
 }
