@@ -46,10 +46,14 @@ export function EmbedApp({ lab, host }: { lab: string; host: string }) {
             Open in Hoplab ↗
           </a>
         </header>
-        <main className="embed__canvas" aria-label="Lab canvas">
-          <LabCanvas />
-          <Notice />
-          {!readonly && <ActivityBar quiet />}
+        <main className="embed__canvas canvas-area" aria-label="Lab canvas">
+          <div className="canvas-messages">
+            <Notice />
+          </div>
+          <div className="canvas-area__flow">
+            <LabCanvas />
+            {!readonly && <ActivityBar quiet />}
+          </div>
         </main>
         <div className="embed__dock">
           <section className="hl-terms" aria-label={`Terminal on ${shown}`}>

@@ -22,7 +22,8 @@ export const parseScenario = (jsonText: string): Scenario => parseScenarioText(j
 export function buildWorld(sc: Scenario): World {
   const world = new World();
   if (sc.preset !== undefined) {
-    const p = presets[sc.preset];
+    // own properties only: a preset called "constructor" or "__proto__" is unknown, not Object's
+    const p = Object.prototype.hasOwnProperty.call(presets, sc.preset) ? presets[sc.preset] : undefined;
     if (!p) throw new Error(`unknown preset "${sc.preset}" (known: ${Object.keys(presets).join(', ')})`);
     buildTopology(p.scenario, world);
     for (const s of p.scenario.steps) runCommand(world, s.on, s.run, { shell: 'sh' });

@@ -8,18 +8,22 @@ import { createLabSlice, type LabOptions, type LabSlice } from './lab';
 import { createTerminalSlice, type TerminalSlice } from './terminals';
 import { createTraceSlice, type TraceSlice } from './trace';
 import { createCaptureSlice, type CaptureSlice } from './capture';
+import { createSavingSlice, type SavingSlice } from './saving';
 import { saveTerminals, type KeyValueStorage, type TerminalsFile } from './persist';
 
-export type AppState = LabSlice & TerminalSlice & TraceSlice & CaptureSlice;
+export type AppState = LabSlice & TerminalSlice & TraceSlice & CaptureSlice & SavingSlice;
 export type AppStore = StoreApi<AppState>;
 
 export function createAppStore(opts: LabOptions = {}): AppStore {
-  return createStore<AppState>()((...a) => ({
+  const store = createStore<AppState>()((...a) => ({
     ...createLabSlice(opts)(...a),
     ...createTerminalSlice(...a),
     ...createTraceSlice(...a),
     ...createCaptureSlice(...a),
+    ...createSavingSlice(opts)(...a),
   }));
+  if (opts.saveNow) store.getState().persist(store.getState().doc);
+  return store;
 }
 
 let appStore: AppStore | null = null;
@@ -52,6 +56,8 @@ export type { LabDoc, LabOp, XY } from './doc';
 export type { TraceSlice } from './trace';
 export type { TerminalSlice } from './terminals';
 export type { CaptureSlice } from './capture';
+export type { SavingSlice, AutosaveState } from './saving';
+export { describeReason, type KeptCopy } from './kept';
 
 /**
  * Keep terminals (scrollback, history, open tabs) across reloads: restore `saved` (read with

@@ -14,6 +14,17 @@ import { DockResizer } from './layout/DockResizer';
 import { useUndoShortcuts } from './layout/shortcuts';
 import { ErrorBoundary } from './layout/ErrorBoundary';
 import { HelpDialog } from './layout/HelpDialog';
+import { AutosaveBadge, ConflictBar, KeptCopies, LoadingBar } from './layout/Saving';
+
+export function CanvasMessages() {
+  return (
+    <div className="canvas-messages">
+      <ConflictBar />
+      <LoadingBar />
+      <Notice />
+    </div>
+  );
+}
 
 export function App() {
   const [adding, setAdding] = useState<AddKind | null>(null);
@@ -31,19 +42,24 @@ export function App() {
           <span className="header__sep" aria-hidden="true" />
           <LayoutButtons />
           <span className="header__spacer" />
+          <AutosaveBadge />
+          <KeptCopies />
           <ImportExport />
           <button type="button" className="btn btn--ghost" onClick={() => setHelp(true)} aria-haspopup="dialog">
             Help
           </button>
         </header>
         <main className="canvas-area" aria-label="Lab canvas">
-          <ErrorBoundary name="canvas">
-            <LabCanvas />
-          </ErrorBoundary>
-          <Notice />
-          <EmptyState onAdd={setAdding} />
-          <ActivityBar />
-          <Legend />
+          {/* messages sit above the canvas, never over its boxes */}
+          <CanvasMessages />
+          <div className="canvas-area__flow">
+            <ErrorBoundary name="canvas">
+              <LabCanvas />
+            </ErrorBoundary>
+            <EmptyState onAdd={setAdding} />
+            <ActivityBar />
+            <Legend />
+          </div>
         </main>
         <ErrorBoundary name="inspector">
           <Inspector />

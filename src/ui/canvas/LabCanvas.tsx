@@ -33,13 +33,6 @@ import { isTypingTarget } from '../layout/shortcuts';
 /** Room around the lab when fitting: the bottom keeps clear of the activity bar. */
 const FIT_PADDING = { top: '36px', left: '56px', right: '40px', bottom: '64px' } as const;
 
-/** FIT_PADDING, with room at the top for the notice when one is showing. */
-function fitPadding() {
-  const notice = document.querySelector('.canvas-area .notice');
-  if (!notice) return FIT_PADDING;
-  return { ...FIT_PADDING, top: `${Math.ceil(notice.getBoundingClientRect().height) + 28}px` as const };
-}
-
 /** Fit options for the first render (a constant: a new object each render would re-sync xyflow's store). */
 const FIT_OPTIONS = { padding: FIT_PADDING, maxZoom: 1.1 } as const;
 
@@ -100,8 +93,7 @@ export function LabCanvas() {
   useEffect(() => {
     if (laidOut !== layout.key || fitted.current === fitRequest) return;
     fitted.current = fitRequest;
-    // a message shown over the canvas (lab loaded, import error) must not hide the top boxes
-    const t = setTimeout(() => void fitView({ padding: fitPadding(), duration: 200, maxZoom: 1.1 }), 30);
+    const t = setTimeout(() => void fitView({ padding: FIT_PADDING, duration: 200, maxZoom: 1.1 }), 30);
     return () => clearTimeout(t);
   }, [laidOut, layout.key, fitRequest, fitView]);
 
