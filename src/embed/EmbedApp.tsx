@@ -1,11 +1,12 @@
 /**
  * The lesson widget: the canvas, one terminal and the trace, for a lesson page's <iframe>.
  */
+import { useState } from 'react';
 import { ReactFlowProvider } from '@xyflow/react';
 import { useStore } from '../store';
 import { LabCanvas } from '../ui/canvas/LabCanvas';
 import { Brand, UndoRedo } from '../ui/layout/Header';
-import { ActivityBar, Notice } from '../ui/layout/Overlays';
+import { ActivityBar, Notice, TracePickBar } from '../ui/layout/Overlays';
 import { useUndoShortcuts } from '../ui/layout/shortcuts';
 import { TerminalView } from '../ui/terminal/LazyTerminalView';
 import '../ui/terminal/terminal.css';
@@ -16,6 +17,10 @@ export function EmbedApp({ lab, host }: { lab: string; host: string }) {
   const readonly = useStore((s) => s.readonly);
   const loadPreset = useStore((s) => s.loadPreset);
   const openTerminal = useStore((s) => s.openTerminal);
+  const closeTerminal = useStore((s) => s.closeTerminal);
+  const openTerminals = useStore((s) => s.openTerminals);
+  // a new shell after Start over: its screen starts empty, as the lab does
+  const [shell, setShell] = useState(0);
   // one terminal at a time: the one last opened (double-click a box to switch), else the lesson's host
   const active = useStore((s) => (s.activeTerminal && s.openTerminals.includes(s.activeTerminal) ? s.activeTerminal : null));
   const shown = active ?? host;
@@ -36,8 +41,10 @@ export function EmbedApp({ lab, host }: { lab: string; host: string }) {
             type="button"
             className="btn btn--sm"
             onClick={() => {
+              for (const h of openTerminals) closeTerminal(h);
               loadPreset(lab);
               openTerminal(host);
+              setShell((n) => n + 1);
             }}
           >
             Start over
@@ -46,8 +53,9 @@ export function EmbedApp({ lab, host }: { lab: string; host: string }) {
             Open in Hoplab ↗
           </a>
         </header>
-        <main className="embed__canvas canvas-area" aria-label="Lab canvas">
+        <main className="embed__canvas" aria-label="Lab canvas">
           <div className="canvas-messages">
+            <TracePickBar />
             <Notice />
           </div>
           <div className="canvas-area__flow">
@@ -59,7 +67,7 @@ export function EmbedApp({ lab, host }: { lab: string; host: string }) {
           <section className="hl-terms" aria-label={`Terminal on ${shown}`}>
             {terminalOpen ? (
               <div className="hl-terms-panel">
-                <TerminalView key={shown} host={shown} active screenReader={false} />
+                <TerminalView key={`${shown}:${shell}`} host={shown} active screenReader={false} />
               </div>
             ) : (
               <div style={{ padding: 16 }}>

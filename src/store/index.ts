@@ -9,9 +9,10 @@ import { createTerminalSlice, type TerminalSlice } from './terminals';
 import { createTraceSlice, type TraceSlice } from './trace';
 import { createCaptureSlice, type CaptureSlice } from './capture';
 import { createSavingSlice, type SavingSlice } from './saving';
+import { createPickSlice, type PickSlice } from './pick';
 import { saveTerminals, type KeyValueStorage, type TerminalsFile } from './persist';
 
-export type AppState = LabSlice & TerminalSlice & TraceSlice & CaptureSlice & SavingSlice;
+export type AppState = LabSlice & TerminalSlice & TraceSlice & CaptureSlice & SavingSlice & PickSlice;
 export type AppStore = StoreApi<AppState>;
 
 export function createAppStore(opts: LabOptions = {}): AppStore {
@@ -21,6 +22,7 @@ export function createAppStore(opts: LabOptions = {}): AppStore {
     ...createTraceSlice(...a),
     ...createCaptureSlice(...a),
     ...createSavingSlice(opts)(...a),
+    ...createPickSlice(...a),
   }));
   if (opts.saveNow) store.getState().persist(store.getState().doc);
   return store;
@@ -57,6 +59,7 @@ export type { TraceSlice } from './trace';
 export type { TerminalSlice } from './terminals';
 export type { CaptureSlice } from './capture';
 export type { SavingSlice, AutosaveState } from './saving';
+export type { PickSlice } from './pick';
 export { describeReason, type KeptCopy } from './kept';
 
 /**

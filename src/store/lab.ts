@@ -411,6 +411,8 @@ export const createLabSlice =
         activity: log([{ on: null, text: `${verb}: ${what}`, command: false, ok: true, source: 'lab' }]),
       });
       get().persist(doc);
+      // the trace on screen told of a lab that is gone: its packet must not stay on the canvas
+      if (!sameNetwork) get().clearTrace();
     }
   };
 

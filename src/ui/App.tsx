@@ -8,7 +8,7 @@ import { LabCanvas } from './canvas/LabCanvas';
 import { Inspector } from './inspector/Inspector';
 import { AddDialog, type AddKind } from './layout/AddDialog';
 import { AddMenu, Brand, ImportExport, LabMenu, LayoutButtons, UndoRedo } from './layout/Header';
-import { ActivityBar, EmptyState, Legend, Notice } from './layout/Overlays';
+import { ActivityBar, EmptyState, Legend, Notice, TracePickBar } from './layout/Overlays';
 import { Dock } from './layout/Dock';
 import { DockResizer } from './layout/DockResizer';
 import { useUndoShortcuts } from './layout/shortcuts';
@@ -21,6 +21,7 @@ export function CanvasMessages() {
     <div className="canvas-messages">
       <ConflictBar />
       <LoadingBar />
+      <TracePickBar />
       <Notice />
     </div>
   );

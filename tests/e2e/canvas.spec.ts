@@ -54,7 +54,7 @@ test('before-routes: the ping fails, routes and forwarding added in the inspecto
   const terminal = page.locator('.xterm-rows');
   await expect(terminal).toContainText('root@pod1');
   await page.locator('.xterm-helper-textarea').focus();
-  await page.keyboard.type('ping -c 2 10.244.2.2');
+  await page.keyboard.insertText('ping -c 2 10.244.2.2');
   await page.keyboard.press('Enter');
   await expect(terminal).toContainText('2 packets transmitted, 2 received');
   // jump the play head to the echo request crossing into the LAN switch: the canvas follows it

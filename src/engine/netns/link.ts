@@ -207,7 +207,17 @@ export function deleteLink(dev: Netdev): void {
   dev.netns.world.touch();
 }
 
+/**
+ * dev_valid_name(), behind the IFLA_IFNAME policy (shorter than IFNAMSIZ): what the kernel refuses
+ * in a device name. Any other byte is a valid name, control characters included.
+ */
+export function devValidName(name: string): void {
+  if (name.length >= 16) throw new KernelError('EINVAL', 'Attribute failed policy validation');
+  if (name === '' || name === '.' || name === '..' || /[/: \t\n\v\f\r]/.test(name)) throw new KernelError('EINVAL');
+}
+
 export function renameLink(dev: Netdev, name: string): void {
+  devValidName(name);
   if (dev.netns.devByName(name) && dev.netns.devByName(name) !== dev) throw new KernelError('EEXIST');
   dev.netns.rename(dev, name);
   dev.netns.world.touch();

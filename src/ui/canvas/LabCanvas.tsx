@@ -10,9 +10,11 @@ import {
   Background,
   BackgroundVariant,
   ConnectionMode,
+  ControlButton,
   Controls,
   ReactFlow,
   useReactFlow,
+  useUpdateNodeInternals,
   applyNodeChanges,
   type Connection,
   type Edge,
@@ -20,7 +22,7 @@ import {
   type NodeChange,
   type OnNodeDrag,
 } from '@xyflow/react';
-import { netnsCreators, useStore } from '../../store';
+import { getAppStore, netnsCreators, useStore } from '../../store';
 import { buildGraph, podOwners, type LabNode, type LinkEdge } from './graph';
 import { reuseUnchanged } from './stable';
 import { deleteMachineSteps, deletePodCommands } from '../layout/plans';
@@ -31,10 +33,28 @@ import { edgeTypes } from './LinkEdge';
 import { isTypingTarget } from '../layout/shortcuts';
 
 /** Room around the lab when fitting: the bottom keeps clear of the activity bar. */
-const FIT_PADDING = { top: '36px', left: '56px', right: '40px', bottom: '64px' } as const;
+const FIT_PADDING = { top: '16px', left: '56px', right: '32px', bottom: '40px' } as const;
+
+/**
+ * The zoom below which a lesson's canvas gets hard to read (its smallest text, 11.5 px, at 9.2 px). A
+ * lab of a few machines is never fitted further out than this: in a small window it is shown
+ * centred and legible, the rest a pan away, rather than whole and unreadable. A big lab is fitted
+ * whole: there, the overview is what matters.
+ */
+export const LEGIBLE_ZOOM = 0.8;
+const LEGIBLE_LAB_BOXES = 12;
+
+const prefersReducedMotion = () => typeof window !== 'undefined' && !!window.matchMedia?.('(prefers-reduced-motion: reduce)').matches;
+
+function fitOptions(topBoxes: number) {
+  return { padding: FIT_PADDING, maxZoom: 1.1, minZoom: topBoxes <= LEGIBLE_LAB_BOXES ? LEGIBLE_ZOOM : undefined, duration: prefersReducedMotion() ? 0 : 200 };
+}
 
 /** Fit options for the first render (a constant: a new object each render would re-sync xyflow's store). */
-const FIT_OPTIONS = { padding: FIT_PADDING, maxZoom: 1.1 } as const;
+const FIT_OPTIONS = { padding: FIT_PADDING, maxZoom: 1.1, minZoom: LEGIBLE_ZOOM } as const;
+
+/** Handle ids and places of a box: when they change, React Flow must measure the box's handles again. */
+const handleSignature = (n: LabNode): string => (n.data.ports as { handle: string; x?: number; left?: number }[]).map((p) => `${p.handle}@${p.x ?? p.left}`).join(' ');
 
 const netnsOfNode = (n: LabNode | undefined): string | null => (n && (n.type === 'host' || n.type === 'pod') ? n.data.netns : null);
 
@@ -88,34 +108,99 @@ export function LabCanvas() {
     // eslint-disable-next-line react-hooks/exhaustive-deps -- relayout only when the layout key changes
   }, [layout.key, setAutoPositions]);
 
-  // fit the view once the new lab has been laid out
-  const fitted = useRef(-1);
+  // Fit the view when asked (a new lab, Fit view, Add) and, while the student has not panned or
+  // zoomed by hand since, whenever the lab's layout or the canvas's size changes: a lab built by
+  // typing keeps its new boxes, its switch and the packet in view.
+  const follow = useRef(true);
+  const fitted = useRef({ request: -1, key: '' });
+  const topBoxes = useMemo(() => graph.nodes.filter((n) => !n.parentId).length, [graph]);
   useEffect(() => {
-    if (laidOut !== layout.key || fitted.current === fitRequest) return;
-    fitted.current = fitRequest;
-    const t = setTimeout(() => void fitView({ padding: FIT_PADDING, duration: 200, maxZoom: 1.1 }), 30);
+    if (laidOut !== layout.key) return;
+    const requested = fitted.current.request !== fitRequest;
+    if (!requested && (fitted.current.key === layout.key || !follow.current)) return;
+    if (requested) follow.current = true;
+    const t = setTimeout(() => {
+      fitted.current = { request: fitRequest, key: layout.key };
+      // a lab wider than the window at a legible zoom: the box just added or picked stays in view
+      void fitView(fitOptions(topBoxes)).then(() => {
+        const selected = getAppStore().getState().selectedHost;
+        if (selected) bringIntoView(graph.nodeOfNetns[selected]);
+      });
+    }, 30);
     return () => clearTimeout(t);
-  }, [laidOut, layout.key, fitRequest, fitView]);
-
-  // a host picked in the inspector that is off screen is brought into view (same zoom)
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- the graph and bringIntoView follow the layout key
+  }, [laidOut, layout.key, fitRequest, fitView, topBoxes]);
+  const wrapper = useRef<HTMLDivElement>(null);
   useEffect(() => {
-    if (!selectedHost) return;
-    const id = graph.nodeOfNetns[selectedHost];
-    const node = id ? getInternalNode(id) : undefined;
-    const pane = document.querySelector('.canvas-area .react-flow, .embed__canvas .react-flow');
-    if (!node || !pane) return;
-    const { x, y, zoom } = getViewport();
-    const { width: w, height: h } = pane.getBoundingClientRect();
-    const pos = node.internals.positionAbsolute;
-    const nw = (node.measured.width ?? node.width ?? 0) * zoom;
-    const nh = (node.measured.height ?? node.height ?? 0) * zoom;
-    const sx = pos.x * zoom + x;
-    const sy = pos.y * zoom + y;
-    if (sx >= 0 && sy >= 0 && sx + nw <= w && sy + nh <= h) return;
-    void setCenter(pos.x + nw / zoom / 2, pos.y + nh / zoom / 2, { zoom, duration: 250 });
+    const el = wrapper.current;
+    if (!el) return;
+    let last = '';
+    const ro = new ResizeObserver(() => {
+      const size = `${el.clientWidth}x${el.clientHeight}`;
+      if (last && size !== last && follow.current && el.clientHeight > 0) void fitView({ ...fitOptions(topBoxes), duration: 0 });
+      last = size;
+    });
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, [fitView, topBoxes]);
+  const onMoveStart = useCallback((event: MouseEvent | TouchEvent | null) => {
+    if (event) follow.current = false; // the student moved the view: leave it where they put it
+  }, []);
+  const stopFollowing = useCallback(() => {
+    follow.current = false;
+  }, []);
+
+  // boxes whose handles appear, go or move without the box changing size: React Flow measures
+  // handles only when a box resizes, and a cable to an unmeasured handle is not drawn
+  const updateNodeInternals = useUpdateNodeInternals();
+  const handles = useRef(new Map<string, string>());
+  useEffect(() => {
+    const next = new Map<string, string>();
+    const changed: string[] = [];
+    for (const n of graph.nodes) {
+      const sig = handleSignature(n);
+      next.set(n.id, sig);
+      const before = handles.current.get(n.id);
+      if (before !== undefined && before !== sig) changed.push(n.id);
+    }
+    handles.current = next;
+    if (changed.length === 0) return;
+    const raf = requestAnimationFrame(() => updateNodeInternals(changed));
+    return () => cancelAnimationFrame(raf);
+  }, [graph, updateNodeInternals]);
+
+  // a box that matters and is off screen is brought into view (same zoom): the host picked in the
+  // inspector, and the box where the packet of the trace is
+  const bringIntoView = useCallback(
+    (id: string | undefined) => {
+      const node = id ? getInternalNode(id) : undefined;
+      const pane = wrapper.current;
+      if (!node || !pane) return;
+      const { x, y, zoom } = getViewport();
+      const { width: w, height: h } = pane.getBoundingClientRect();
+      const pos = node.internals.positionAbsolute;
+      const nw = (node.measured.width ?? node.width ?? 0) * zoom;
+      const nh = (node.measured.height ?? node.height ?? 0) * zoom;
+      const sx = pos.x * zoom + x;
+      const sy = pos.y * zoom + y;
+      if (sx >= 0 && sy >= 0 && sx + nw <= w && sy + nh <= h) return;
+      void setCenter(pos.x + nw / zoom / 2, pos.y + nh / zoom / 2, { zoom, duration: prefersReducedMotion() ? 0 : 250 });
+    },
+    [getInternalNode, getViewport, setCenter],
+  );
+  useEffect(() => {
+    if (selectedHost) bringIntoView(graph.nodeOfNetns[selectedHost]);
     // eslint-disable-next-line react-hooks/exhaustive-deps -- only when the selection changes
   }, [selectedHost]);
+  const traceNetns = useStore((s) => s.trace.events[s.trace.cursor]?.netns ?? null);
+  useEffect(() => {
+    if (traceNetns) bringIntoView(graph.nodeOfNetns[traceNetns]);
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- only when the packet moves to another box
+  }, [traceNetns]);
 
+  const picking = useStore((s) => s.tracePick !== null);
+  const pickForTrace = useStore((s) => s.pickForTrace);
+  const startTracePick = useStore((s) => s.startTracePick);
   const onNodesChange = useCallback(
     (changes: NodeChange<LabNode>[]) => {
       const applied = changes.filter((c) => c.type === 'position' || c.type === 'dimensions');
@@ -123,13 +208,19 @@ export function LabCanvas() {
       for (const c of changes) {
         if (c.type === 'select' && c.selected) {
           const node = graph.nodes.find((n) => n.id === c.id);
+          // picking a ping's ends: a machine or pod box is an end (a bridge stands for its machine)
+          if (picking) {
+            const end = netnsOfNode(node) ?? (node?.type === 'bridge' ? node.data.netns : null);
+            if (end) pickForTrace(end);
+            continue;
+          }
           const ns = netnsOfNode(node) ?? (node?.type === 'bridge' ? node.data.netns : null);
           if (ns) selectHost(ns);
           else if (node?.type === 'lan') selectLan(node.data.lan);
         }
       }
     },
-    [graph, selectHost, selectLan],
+    [graph, selectHost, selectLan, picking, pickForTrace],
   );
 
   const onNodeDragStop: OnNodeDrag<LabNode> = useCallback(
@@ -210,6 +301,9 @@ export function LabCanvas() {
 
   return (
     <ReactFlow<LabNode>
+      ref={wrapper}
+      className={picking ? 'is-picking' : undefined}
+      onMoveStart={onMoveStart}
       onKeyDown={onKeyDown}
       nodes={nodes}
       edges={edges}
@@ -244,7 +338,15 @@ export function LabCanvas() {
       ariaLabelConfig={ariaLabelConfig}
     >
       <Background variant={BackgroundVariant.Dots} gap={20} size={1.3} color="#c9d1dc" />
-      <Controls showInteractive={false} position="top-left" aria-label="Zoom and fit view" />
+      <Controls showInteractive={false} position="top-left" aria-label="Zoom and fit view" fitViewOptions={FIT_OPTIONS} onZoomIn={stopFollowing} onZoomOut={stopFollowing} onFitView={() => (follow.current = true)}>
+        <ControlButton onClick={startTracePick} aria-label="Trace a ping: click a source box, then a destination box" title="Trace a ping: click a source box, then a destination box" aria-pressed={picking}>
+          <svg viewBox="0 0 24 24" width="14" height="14" aria-hidden="true">
+            <circle cx="5" cy="12" r="3" fill="none" stroke="currentColor" strokeWidth="2" />
+            <circle cx="19" cy="12" r="3" fill="currentColor" />
+            <path d="M8 12h8" stroke="currentColor" strokeWidth="2" strokeDasharray="2 2" />
+          </svg>
+        </ControlButton>
+      </Controls>
     </ReactFlow>
   );
 }

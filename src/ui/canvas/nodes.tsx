@@ -237,7 +237,7 @@ export const LanNodeView = memo(function LanNodeView({ data }: NodeProps<LanNode
         <span className="box__kind">LAN switch</span>
         {data.subnet && <span className="mono" style={{ fontSize: 12 }}>{data.subnet}</span>}
         <span className="box__spacer" />
-        <span className="hint" style={{ fontSize: 11 }}>
+        <span className="hint" style={{ fontSize: 11.5 }}>
           {data.members.length === 0 ? 'empty: drag a + here' : `${data.members.length} port${data.members.length === 1 ? '' : 's'}`}
         </span>
       </div>

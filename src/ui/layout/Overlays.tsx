@@ -41,6 +41,38 @@ export function Notice() {
   );
 }
 
+/** Picking the ends of a ping on the canvas: what to click next; Escape stops. */
+export function TracePickBar() {
+  const pick = useStore((s) => s.tracePick);
+  const cancel = useStore((s) => s.cancelTracePick);
+  useEffect(() => {
+    if (!pick) return;
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === 'Escape') cancel();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [pick, cancel]);
+  if (!pick) return null;
+  return (
+    <div className="notice notice--pick" role="status" data-testid="trace-pick">
+      <span aria-hidden="true">⇢</span>
+      <p>
+        {pick.from === null ? (
+          <>Trace a ping: click the box it starts from (a machine or a pod).</>
+        ) : (
+          <>
+            Trace a ping from <strong>{pick.from}</strong>: now click the box it goes to.
+          </>
+        )}
+      </p>
+      <button type="button" className="btn btn--sm" onClick={cancel}>
+        Cancel (Esc)
+      </button>
+    </div>
+  );
+}
+
 /** `quiet`: say nothing until something was run (the compact embed). */
 export function ActivityBar({ quiet = false }: { quiet?: boolean }) {
   const activity = useStore((s) => s.activity);
