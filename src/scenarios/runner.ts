@@ -38,7 +38,7 @@ export function runScenario(sc: Scenario): { name: string; results: StepResult[]
   const results = sc.steps.map((s) => {
     // the oracle settles every namespace after each step: a step takes about 40 ms per namespace
     world.advance(STEP_SETTLE_MS_PER_NETNS * world.allNetns().length);
-    const r = runCommand(world, s.on, s.run, { shell: 'sh' });
+    const r = runCommand(world, s.on, s.run, { shell: 'sh', stdin: s.stdin });
     return { on: s.on, run: s.run, exit: r.exit, stdout: r.stdout, stderr: r.stderr };
   });
   return { name: sc.name, results };

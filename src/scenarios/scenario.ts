@@ -5,6 +5,8 @@ export interface Step {
   on: string;
   run: string;
   timeout?: number;
+  /** what the command reads on its standard input (the oracle gives /dev/null without it) */
+  stdin?: string;
 }
 
 export interface Scenario {
@@ -90,7 +92,8 @@ export function validateScenario(sc: unknown, knownPresets: string[] = []): stri
       const w = `steps[${i}]`;
       if (typeof s !== 'object' || s === null) return errs.push(`${w}: must be an object {"on": host, "run": command}`);
       const st = s as Record<string, unknown>;
-      for (const k of Object.keys(st)) if (!['on', 'run', 'timeout'].includes(k)) errs.push(`${w}: unknown key "${k}" (allowed: on, run, timeout)`);
+      for (const k of Object.keys(st)) if (!['on', 'run', 'timeout', 'stdin'].includes(k)) errs.push(`${w}: unknown key "${k}" (allowed: on, run, timeout, stdin)`);
+      if ('stdin' in st && typeof st.stdin !== 'string') errs.push(`${w}: "stdin" must be a string (what the command reads on its standard input)`);
       if (typeof st.on !== 'string') errs.push(`${w}: "on" must be a host name`);
       if (typeof st.run !== 'string' || st.run.trim() === '') errs.push(`${w}: "run" must be a non-empty command string`);
       if ('timeout' in st && !(typeof st.timeout === 'number' && st.timeout > 0 && st.timeout <= 120)) errs.push(`${w}: "timeout" must be a number of seconds in (0, 120]`);
