@@ -18,7 +18,7 @@ export const PROG_VERSION = '1.8.9 (nf_tables)';
 
 export const STRERROR: Record<NfErrno | 'EBUSY', string> = {
   EINVAL: 'Invalid argument',
-  ELOOP: 'Too many levels of symbolic links',
+  EMLINK: 'Too many links',
   ENOENT: 'No such file or directory',
   EOPNOTSUPP: 'Operation not supported',
   EBUSY: 'Device or resource busy',
@@ -186,11 +186,12 @@ export function applyChainCommand(ctx: Ctx, edit: TableEdit, p: ParsedCommand): 
       edit.addUserChain(name!);
       return;
     case CMD.DELETE_CHAIN: {
-      const targets = name !== undefined ? [name] : [...edit.chains.values()].filter((c) => c.hook === undefined).map((c) => c.name);
+      const targets = name !== undefined ? [name] : userChains(edit.chains.values()).map((c) => c.name);
       for (const n of targets) {
         const c = edit.chains.get(n);
-        if (c === undefined || c.hook !== undefined) throw nftErr(isBuiltin(table, n) ? 'Invalid argument' : NO_CHAIN);
-        if (chainRefs(edit.chains.values(), n) > 0) throw batchErr('CHAIN_DEL', 'EBUSY', `chain ${n}`);
+        if (c === undefined || c.hook !== undefined) throw nftErr(NO_CHAIN);
+        // nf_tables counts a chain's rules and the jumps to it; it deletes only an unused chain
+        if (c.rules.length > 0 || chainRefs(edit.chains.values(), n) > 0) throw batchErr('CHAIN_DEL', 'EBUSY', `chain ${n}`);
         edit.chains.delete(n);
       }
       return;
@@ -227,8 +228,8 @@ function chainCommand(ctx: Ctx, p: ParsedCommand, table: TableName): void {
   const live = nfNet(ctx.ns).tables.get(table);
   const edit = editTable(ctx.ns, table);
   applyChainCommand(ctx, edit, p);
-  // flushing a table nf_tables does not have yet creates nothing
-  if (p.command === CMD.FLUSH && live === undefined) return;
+  // flushing, zeroing or deleting chains of a table nf_tables does not have yet creates nothing
+  if ((p.command === CMD.FLUSH || p.command === CMD.DELETE_CHAIN) && live === undefined && p.chain === undefined) return;
   commitTable(ctx.ns, edit);
 }
 

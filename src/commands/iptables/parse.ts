@@ -186,7 +186,6 @@ export function doParse(argv: string[], popts: ParseOpts = {}): ParsedCommand {
   const g = new Getopt(argv, SHORTS, ORIGINAL_OPTS.slice());
   const p: ParsedCommand = { command: 0, table: popts.table ?? 'filter', chain: undefined, rulenum: 0, newname: undefined, policy: undefined, options: 0, verbose: 0, rules: [], jumpChain: undefined, output: undefined };
   let invert = false;
-  let tableSet = false;
   let invflags = 0;
   let proto = 0;
   let protocol: string | undefined;
@@ -388,9 +387,9 @@ export function doParse(argv: string[], popts: ParseOpts = {}): ParsedCommand {
         break;
       case 't':
         if (invert) paramProblem('unexpected ! flag before --table');
-        if (popts.restore && tableSet) paramProblem(`The -t option cannot be used in ${argv[0]}.\n`);
+        // in a restore file the table is the one of the `*table` line
+        if (popts.restore) paramProblem(`The -t option cannot be used in ${argv[0]}.\n`);
         p.table = optarg!;
-        tableSet = true;
         break;
       case 'x':
         setOption(OPT.EXPANDED);

@@ -101,8 +101,8 @@ interface Pending {
   edit: TableEdit;
   /** which line added which rule (a refusal at COMMIT names it) */
   lineOf: Map<Rule, { line: number; op: string; chain: string }>;
-  /** the first command that failed, reported at COMMIT as nf_tables does */
-  failed: { line: number; message: string } | undefined;
+  /** the first command that failed, reported at COMMIT as nf_tables does (given the COMMIT's line) */
+  failed: ((commitLine: number) => RestoreStop) | undefined;
 }
 
 const COUNTERS_RE = /^\[(\d+):(\d+)\]$/;
@@ -177,16 +177,14 @@ function restore(ctx: Ctx, input: string, o: RestoreOpts): void {
   let skipping = false;
   let inTable = false;
   const parseStop = (e: unknown, line: number): never => {
-    const sub: Ctx = { ...ctx, err: [] };
-    const status = reportParseError(sub, e, PROG, line);
-    throw new RestoreStop(sub.err.join(''), status);
+    throw stopFor(e, line);
   };
   for (let i = 0; i < lines.length; i++) {
     const lineNo = i + 1;
     const text = lines[i];
     if (text === '' || text[0] === '#') continue;
     if (inTable && text === 'COMMIT') {
-      if (pending !== undefined) commitPending(ctx, pending, o.test);
+      if (pending !== undefined) commitPending(ctx, pending, o.test, lineNo);
       pending = undefined;
       inTable = false;
       skipping = false;
@@ -196,7 +194,7 @@ function restore(ctx: Ctx, input: string, o: RestoreOpts): void {
       const name = text.slice(1).split(/[ \t]/).find((w) => w !== '');
       try {
         if (name === undefined) paramProblem(`${PROG}: line ${lineNo} table name invalid`);
-        if (!isTableName(name!)) paramProblem(`${PROG}: line ${lineNo} table name '${name}' invalid\n`);
+        if (!isTableName(name!)) paramProblem(`${PROG}: line ${lineNo} table name '${name}' invalid`);
       } catch (e) {
         parseStop(e, lineNo);
       }
@@ -230,7 +228,7 @@ function declareChain(p: Pending, text: string, lineNo: number, o: RestoreOpts, 
     if (isBuiltin(edit.name, name)) {
       const c = edit.ensureBuiltin(name);
       if (policy !== '-') {
-        if (policy !== 'ACCEPT' && policy !== 'DROP') p.failed ??= { line: lineNo, message: 'Bad policy name' };
+        if (policy !== 'ACCEPT' && policy !== 'DROP') p.failed ??= lineFailed(lineNo, 'Bad policy name');
         else c.policy = policy;
       }
       const m = COUNTERS_RE.exec(words[2] ?? '');
@@ -274,15 +272,13 @@ function ruleLine(ctx: Ctx, p: Pending, text: string, lineNo: number, o: Restore
   if (parsed.output !== undefined) return;
   if (o.counters && pc !== undefined) for (const r of parsed.rules) [r.pkts, r.bytes] = [pc.pkts, pc.bytes];
   const table = p.edit.name;
-  try {
-    if (parsed.table !== table && !isTableName(parsed.table)) throw new XtError(XT_EXIT.VERSION_PROBLEM, `table '${parsed.table}' does not exist`);
-    if (parsed.command & RULE_CMDS && parsed.jumpChain !== undefined && !isBuiltin(table, parsed.jumpChain) && !p.edit.chains.has(parsed.jumpChain)) {
-      throw new XtError(XT_EXIT.PARAMETER_PROBLEM, `Chain '${parsed.jumpChain}' does not exist`);
-    }
-  } catch (e) {
-    parseStop(e, lineNo);
-  }
   if (p.failed !== undefined) return;
+  // a jump to a chain that is not there is found when the table is committed
+  if (parsed.command & RULE_CMDS && parsed.jumpChain !== undefined && !isBuiltin(table, parsed.jumpChain) && !p.edit.chains.has(parsed.jumpChain)) {
+    const msg = `Chain '${parsed.jumpChain}' does not exist`;
+    p.failed = (commitLine) => stopFor(new XtError(XT_EXIT.PARAMETER_PROBLEM, msg), commitLine);
+    return;
+  }
   try {
     if (parsed.command & (RULE_CMDS | CMD.DELETE_NUM)) {
       const op: RuleOp = applyRuleCommand(p.edit, parsed);
@@ -291,15 +287,24 @@ function ruleLine(ctx: Ctx, p: Pending, text: string, lineNo: number, o: Restore
       // listing inside a restore prints nothing useful; iptables-nft ignores it
     } else applyChainCommand(ctx, p.edit, parsed);
   } catch (e) {
-    if (e instanceof NftError) p.failed = { line: lineNo, message: e.message.replace(/^iptables: /, '').replace(/\.\n$/, '') };
+    if (e instanceof NftError) p.failed = lineFailed(lineNo, e.message.replace(/^iptables: /, '').replace(/\.\n$/, ''));
     else throw e;
   }
 }
 
 const RULE_CMDS = CMD.APPEND | CMD.INSERT | CMD.REPLACE | CMD.DELETE | CMD.CHECK;
 
-function commitPending(ctx: Ctx, p: Pending, test: boolean): void {
-  if (p.failed !== undefined) throw new RestoreStop(`${PROG}: line ${p.failed.line} failed: ${p.failed.message}.\n`, 1);
+const lineFailed = (line: number, message: string) => () => new RestoreStop(`${PROG}: line ${line} failed: ${message}.\n`, 1);
+
+/** A parse-style error (xtables_error) reported for a line. */
+function stopFor(e: unknown, line: number): RestoreStop {
+  const sub = { err: [] as string[] } as unknown as Ctx;
+  const status = reportParseError(sub, e, PROG, line);
+  return new RestoreStop(sub.err.join(''), status);
+}
+
+function commitPending(ctx: Ctx, p: Pending, test: boolean, commitLine: number): void {
+  if (p.failed !== undefined) throw p.failed(commitLine);
   const refusal = verifyTableRule(p.edit.name, p.edit.chains);
   if (refusal !== undefined) {
     const at = refusal.rule !== undefined ? p.lineOf.get(refusal.rule) : undefined;

@@ -2,7 +2,7 @@
  * What the kernel refuses when a table changes (nf_tables' chain validation and the xt
  * checkentry functions): a jump to a chain that does not exist, to a built-in chain, a loop
  * reachable from a hook, or a target or match used at a hook or in a table it does not support
- * (DNAT outside nat PREROUTING/OUTPUT, REJECT outside filter INPUT/FORWARD/OUTPUT, …). A user
+ * (a loop is EMLINK, as nf_tables reports it; DNAT outside nat PREROUTING/OUTPUT, REJECT outside filter INPUT/FORWARD/OUTPUT, …). A user
  * chain is checked for every hook it can be reached from, so a MASQUERADE in a chain that
  * nat/PREROUTING jumps to is refused too.
  */
@@ -11,7 +11,7 @@ import { XT_ADDRTYPE } from './xt/addrtype';
 import { XT_PHYSDEV_OP } from './xt/matches';
 import { targetAllowed } from './xt/targets';
 
-export type NfErrno = 'EINVAL' | 'ELOOP' | 'ENOENT' | 'EOPNOTSUPP';
+export type NfErrno = 'EINVAL' | 'EMLINK' | 'ENOENT' | 'EOPNOTSUPP';
 
 const HOOK = { PRE_ROUTING: 0, LOCAL_IN: 1, FORWARD: 2, LOCAL_OUT: 3, POST_ROUTING: 4 } as const;
 
@@ -65,7 +65,7 @@ export function verifyTableRule(table: TableName, chains: ReadonlyMap<string, Ch
     const onPath = new Set<string>();
     const done = new Set<string>();
     const visit = (c: Chain, via: Rule | undefined): NfRefusal | undefined => {
-      if (onPath.has(c.name)) return { errno: 'ELOOP', rule: via };
+      if (onPath.has(c.name)) return { errno: 'EMLINK', rule: via };
       if (done.has(c.name)) return undefined;
       onPath.add(c.name);
       for (const r of c.rules) {
