@@ -6,6 +6,7 @@ import { sysctl } from '../sysctl';
 import { bridge } from '../bridge';
 import { cat, echo, hostname } from '../misc';
 import { grep, head, sort, tail, wc } from '../text';
+import { kubectl } from '../kubectl/kubectl';
 import { iptables } from '../iptables/iptables';
 import { iptablesSave } from '../iptables/save';
 import { iptablesRestore } from '../iptables/restore';
@@ -30,6 +31,7 @@ export const COMMANDS: Record<string, Command> = {
   tail: (c, a) => tail(c, a),
   wc: (c, a) => wc(c, a),
   sort: (c, a) => sort(c, a),
+  kubectl: (c, a) => kubectl(c, a),
   true: () => undefined,
   false: () => {
     throw new Exit(1);
