@@ -7,8 +7,11 @@ import { z } from 'zod';
 import type { LabDoc } from './doc';
 import { LAB_FORMAT, LAB_VERSION, type ParseResult } from './persist';
 import { presets } from '../scenarios/presets';
+import { CLUSTER_PRESET } from '../scenarios/scenario';
+import { validateClusterConfig, type ClusterConfigInput } from '../kube/config';
 
-const hasPreset = (p: string): boolean => Object.prototype.hasOwnProperty.call(presets, p);
+/** A preset the scenario runner builds: one of the lesson's (own properties only) or the Kubernetes cluster. */
+const hasPreset = (p: string): boolean => Object.prototype.hasOwnProperty.call(presets, p) || p === CLUSTER_PRESET;
 
 /**
  * Limits no real lab reaches, so that a hostile or broken file is refused with a message instead of
@@ -57,7 +60,7 @@ const member = z.string().max(LIMITS.name + 16, 'is too long for "host:ifname"')
 
 /** A preset name that exists (own properties only: "constructor" is not a lab). */
 const presetName = z.string().superRefine((p, ctx) => {
-  if (!hasPreset(p)) ctx.addIssue({ code: 'custom', message: `there is no lab called ${JSON.stringify(p.slice(0, LIMITS.name))} (known: ${Object.keys(presets).join(', ')})` });
+  if (!hasPreset(p)) ctx.addIssue({ code: 'custom', message: `there is no lab called ${JSON.stringify(p.slice(0, LIMITS.name))} (known: ${[...Object.keys(presets), CLUSTER_PRESET].join(', ')})` });
 });
 
 /**
@@ -99,6 +102,7 @@ const StepSchema = z.object({
   on: netnsName,
   run: z.string().max(LIMITS.run, `is longer than ${LIMITS.run} characters`),
   timeout: z.number().positive().max(120).optional(),
+  stdin: z.string().max(LIMITS.run * 25, `is longer than ${LIMITS.run * 25} characters`).optional(),
 });
 
 export const ScenarioSchema = z.object({
@@ -109,6 +113,14 @@ export const ScenarioSchema = z.object({
   lans: capped(z.record(z.string(), z.array(member).max(LIMITS.lanMembers, `has more than ${LIMITS.lanMembers} members`)), LIMITS.lans, 'LANs', lanKey).optional(),
   links: z.array(z.tuple([member, member])).max(LIMITS.links, `has more than ${LIMITS.links} cables`).optional(),
   steps: z.array(StepSchema).max(LIMITS.steps, `has more than ${LIMITS.steps} steps`),
+  /** with the cluster preset: its shape, checked as the scenario runner checks it */
+  cluster: z
+    .custom<ClusterConfigInput>(() => true)
+    .superRefine((c, ctx) => {
+      for (const message of validateClusterConfig(c)) ctx.addIssue({ code: 'custom', message });
+    })
+    .optional(),
+  machines: z.boolean().optional(),
 });
 
 export const OpSchema = z.discriminatedUnion('kind', [

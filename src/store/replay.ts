@@ -2,9 +2,10 @@
  * Rebuild a World from a lab document: the base scenario's topology and setup commands, then
  * every operation in order. Deterministic, so it is how undo, redo, import and reload work.
  */
-import { World } from '../engine/world';
+import type { World } from '../engine/world';
 import { runCommand } from '../commands';
 import { presets } from '../scenarios/presets';
+import { presetWorld } from '../scenarios/runner';
 import type { CommandResult } from '../commands/types';
 import { emptyScenario, type BaseScenario, type LabDoc, type LabOp } from './doc';
 
@@ -40,17 +41,17 @@ export interface ReplayProgress {
   total: number;
 }
 
-/** Units of work replaying `doc` takes: what the progress indicator counts. */
+/** Units of work replaying `doc` takes: what the progress indicator counts (a preset is one). */
 export function replayUnits(doc: Pick<LabDoc, 'base' | 'ops'>): number {
-  const topo = (sc: BaseScenario) =>
-    (sc.hosts?.length ?? 0) + Object.values(sc.lans ?? {}).reduce((n, m) => n + 1 + m.length, 0) + (sc.links?.length ?? 0) + sc.steps.length;
-  const p = doc.base.preset !== undefined && hasPreset(doc.base.preset) ? topo(presets[doc.base.preset].scenario) : 0;
-  return p + topo(doc.base) + doc.ops.length;
+  const sc = doc.base;
+  const topo = (sc.hosts?.length ?? 0) + Object.values(sc.lans ?? {}).reduce((n, m) => n + 1 + m.length, 0) + (sc.links?.length ?? 0);
+  return (sc.preset !== undefined ? 1 : 0) + topo + sc.steps.length + doc.ops.length;
 }
 
 /**
- * The scenario's topology as `buildTopology` builds it, one unit at a time: each LAN is made empty
- * and its members plugged one by one, which is what `addLan` does in one call.
+ * The scenario's topology as `buildTopology` builds it, one unit at a time: each new LAN is made
+ * empty and its members plugged one by one, which is what `addLan` does in one call; a LAN the
+ * preset made already (a cluster's) gets the members added.
  */
 function* topology(sc: Pick<BaseScenario, 'hosts' | 'lans' | 'links'>, world: World): Generator<void> {
   for (const h of sc.hosts ?? []) {
@@ -58,9 +59,11 @@ function* topology(sc: Pick<BaseScenario, 'hosts' | 'lans' | 'links'>, world: Wo
     yield;
   }
   for (const [lan, members] of Object.entries(sc.lans ?? {})) {
-    const twice = members.find((m, i) => members.indexOf(m) !== i);
-    if (twice !== undefined) throw new Error(`interface "${twice}" is listed twice`);
-    world.addLan(lan, []);
+    if (!world.lans.some((l) => l.name === lan)) {
+      const twice = members.find((m, i) => members.indexOf(m) !== i);
+      if (twice !== undefined) throw new Error(`interface "${twice}" is listed twice`);
+      world.addLan(lan, []);
+    }
     yield;
     for (const m of members) {
       world.addLanMember(lan, m);
@@ -75,28 +78,19 @@ function* topology(sc: Pick<BaseScenario, 'hosts' | 'lans' | 'links'>, world: Wo
 
 /**
  * The whole lab, one unit of work per step of the generator: the base scenario as the scenario
- * runner builds it (its preset's topology and setup, then its own topology and setup commands),
- * then every operation. Throws when the base or an operation is invalid.
+ * runner builds it (its preset, then its own topology and setup commands), then every operation.
+ * Throws when the base or an operation is invalid.
  */
 export function* replaySteps(doc: Pick<LabDoc, 'base' | 'ops'>): Generator<void, World> {
   const base = doc.base;
-  const world = new World();
-  if (base.preset !== undefined) {
-    // own properties only: a preset called "constructor" is unknown, not Object's constructor
-    if (!hasPreset(base.preset)) throw new Error(`unknown preset "${base.preset}" (known: ${Object.keys(presets).join(', ')})`);
-    const p = presets[base.preset].scenario;
-    yield* topology(p, world);
-    for (const s of p.steps) {
-      runCommand(world, s.on, s.run, { shell: 'sh' });
-      yield;
-    }
-  }
+  const world = presetWorld(base);
+  if (base.preset !== undefined) yield;
   yield* topology(base, world);
   // nobody watches a replay: skip recording its trace events; steps run as `sh -c` would
   world.tracing = false;
   try {
     for (const step of base.steps) {
-      runCommand(world, step.on, step.run, { shell: 'sh' });
+      runCommand(world, step.on, step.run, { shell: 'sh', stdin: step.stdin });
       yield;
     }
     for (const op of doc.ops) {
