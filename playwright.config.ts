@@ -17,7 +17,17 @@ import { defineConfig, devices } from '@playwright/test';
 const PORT = e2ePort(process.env.HOPLAB_E2E_PORT);
 const REUSE = process.env.HOPLAB_E2E_REUSE === '1';
 const isCI = !!process.env.CI;
+// HOPLAB_E2E_TIMEOUT_SCALE=N stretches every limit N times, for a machine far busier than the one
+// other CPU-heavy job these limits are made for (several people's builds and browsers on two vCPUs)
+const SCALE = timeoutScale(process.env.HOPLAB_E2E_TIMEOUT_SCALE);
 const OUT_DIR = `dist/e2e-${PORT}`;
+
+function timeoutScale(raw: string | undefined): number {
+  if (raw === undefined || raw.trim() === '') return 1;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n < 1) throw new Error(`HOPLAB_E2E_TIMEOUT_SCALE must be a number ≥ 1, not ${JSON.stringify(raw)}`);
+  return n;
+}
 
 function e2ePort(raw: string | undefined): number {
   if (raw === undefined || raw.trim() === '') return 4173;
@@ -42,8 +52,8 @@ export default defineConfig({
   forbidOnly: isCI,
   // waits are for states, so a generous limit costs nothing when all is well and keeps a slow
   // spell of the machine from failing a test; each spec takes a few seconds on an idle machine
-  timeout: 60_000,
-  expect: { timeout: 15_000 },
+  timeout: 60_000 * SCALE,
+  expect: { timeout: 15_000 * SCALE },
   reporter: [['list'], ['json', { outputFile: E2E_JSON_REPORT }]],
   use: {
     baseURL: `http://127.0.0.1:${PORT}`,

@@ -37,7 +37,9 @@ const custom: LabDoc = {
 
 describe('replay', () => {
   it('builds the same lab as the scenario runner, MAC addresses and all', () => {
-    for (const doc of [presetDoc('routed'), presetDoc('single-network'), custom]) expect(replay(doc).snapshot()).toEqual(builtAtOnce(doc).snapshot());
+    // a cluster's LAN exists before the scenario's own members are plugged into it
+    const cluster: LabDoc = { ...custom, base: { name: 'cluster', preset: 'cluster', hosts: ['extra'], lans: { lan0: ['extra:eth0'] }, steps: [] }, ops: [] };
+    for (const doc of [presetDoc('routed'), presetDoc('single-network'), custom, cluster]) expect(replay(doc).snapshot()).toEqual(builtAtOnce(doc).snapshot());
   });
 
   it('in slices, builds the same lab and reports its progress to the end', async () => {
