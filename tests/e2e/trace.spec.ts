@@ -152,7 +152,7 @@ test.describe('with motion', () => {
     await controls.getByLabel('Speed').selectOption('16');
     await controls.getByRole('button', { name: 'First event' }).click();
     await controls.getByRole('button', { name: 'Play' }).click();
-    await expect(pos).toHaveText(`Event ${total} of ${total}`, { timeout: 20_000 });
+    await expect(pos).toHaveText(`Event ${total} of ${total}`);
     await expect(controls.getByRole('button', { name: 'Play' })).toBeVisible();
     await shot(page, 'trace-playback-inspector');
   });
