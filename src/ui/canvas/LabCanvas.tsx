@@ -72,7 +72,7 @@ export function LabCanvas() {
   const setAutoPositions = useStore((s) => s.setAutoPositions);
   const addTopology = useStore((s) => s.addTopology);
   const openTerminal = useStore((s) => s.openTerminal);
-  const { fitView, getInternalNode, getViewport, setCenter } = useReactFlow();
+  const { fitView, getInternalNode, getViewport, setViewport } = useReactFlow();
   const selectedHost = useStore((s) => s.selectedHost);
 
   const creators = useMemo(() => netnsCreators({ base, ops }), [base, ops]);
@@ -183,10 +183,19 @@ export function LabCanvas() {
       const nh = (node.measured.height ?? node.height ?? 0) * zoom;
       const sx = pos.x * zoom + x;
       const sy = pos.y * zoom + y;
-      if (sx >= 0 && sy >= 0 && sx + nw <= w && sy + nh <= h) return;
-      void setCenter(pos.x + nw / zoom / 2, pos.y + nh / zoom / 2, { zoom, duration: prefersReducedMotion() ? 0 : 250 });
+      // the least pan that shows the box, so what was in view around it mostly stays; a box bigger
+      // than the view (a long switch) moves only when none of it shows, its start first
+      const M = 16;
+      const shift = (start: number, size: number, room: number) => {
+        if (size > room - 2 * M) return start + size < M || start > room - M ? M - start : 0;
+        return start < M ? M - start : start + size > room - M ? room - M - (start + size) : 0;
+      };
+      const dx = shift(sx, nw, w);
+      const dy = shift(sy, nh, h);
+      if (dx === 0 && dy === 0) return;
+      void setViewport({ x: x + dx, y: y + dy, zoom }, { duration: prefersReducedMotion() ? 0 : 250 });
     },
-    [getInternalNode, getViewport, setCenter],
+    [getInternalNode, getViewport, setViewport],
   );
   useEffect(() => {
     if (selectedHost) bringIntoView(graph.nodeOfNetns[selectedHost]);
