@@ -57,4 +57,5 @@ export const VERDICT_LABEL: Record<Verdict, string> = {
   ICMP_RATELIMIT: 'ICMP rate limit',
   UNHANDLED_PROTO: 'port closed',
   LOOP_BUDGET: 'loop stopped',
+  TRACE_CAP: 'trace cut short',
 };
