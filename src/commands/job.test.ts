@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildWorld } from '../scenarios/runner';
 import { runCommand, startJob } from './job';
+import { PING_UNBOUNDED_CAP } from './ping';
 
 const lab = (preset: string) => buildWorld({ name: 't', preset, steps: [] });
 
@@ -103,6 +104,16 @@ describe('jobs on the virtual clock', () => {
     expect(again.exit).toBe(live.exit);
     expect(b.now).toBe(a.now);
   });
+
+  it('headless, a ping without -c runs to its stated cap and reports what it really sent (issue 9 item 2)', () => {
+    const w = lab('routed');
+    w.tracing = false;
+    const r = runCommand(w, 'pod1', 'ping -q 10.244.2.2');
+    expect(r.stderr).toBe(`ping: Hoplab stops a ping without -c after ${PING_UNBOUNDED_CAP} requests (Linux would go on until interrupted)\n`);
+    expect(r.stdout).toContain(`${PING_UNBOUNDED_CAP} packets transmitted, ${PING_UNBOUNDED_CAP} received, 0% packet loss`);
+    expect(r.stdout).not.toContain('forwarding loop');
+    expect(r.exit).toBe(0);
+  }, 60_000);
 
   it('deleting a namespace kills the programs running in it', () => {
     const w = lab('routed');

@@ -171,10 +171,13 @@ export const pingCommand: CommandSpec = {
 };
 
 /**
- * The most requests one ping sends. Linux goes on until interrupted; a simulated ping without -c
- * (or with a huge one) stops here and says so, after sending and counting every request for real.
+ * The most requests one ping sends. Linux goes on until interrupted (or -c runs out); a simulated
+ * ping stops here and says so, after sending and counting every request for real. Without -c the
+ * cap is lower: in a terminal a person stops it long before (10,000 requests are almost three
+ * hours at one a second), and a script that forgets -c should not run for minutes.
  */
 export const PING_PACKET_CAP = 100_000;
+export const PING_UNBOUNDED_CAP = 10_000;
 
 function* runPingCommand(ctx: Ctx, dst: Ipv4, target: string, o: Opts, firstHop: Ipv4 = dst, sourceRoute = false): Proc {
   const ns = ctx.ns;
@@ -217,6 +220,7 @@ function* runPingCommand(ctx: Ctx, dst: Ipv4, target: string, o: Opts, firstHop:
   const count = o.count ?? (o.deadline ? Math.ceil(o.deadline / o.interval) : Infinity);
   const timeout = o.timeout ?? o.deadline ?? 10000;
   const timing = o.size >= 16;
+  const cap = o.count === undefined ? PING_UNBOUNDED_CAP : PING_PACKET_CAP;
   const w = ctx.world;
   const sock = PingSocket.open(ns, ctx.task);
   const start = w.now;
@@ -241,8 +245,8 @@ function* runPingCommand(ctx: Ctx, dst: Ipv4, target: string, o: Opts, firstHop:
           flush();
         } while (w.now < at);
       }
-      if (i >= PING_PACKET_CAP) {
-        ctx.err.push(`ping: Hoplab stops a ping after ${PING_PACKET_CAP} requests (Linux would go on until interrupted)\n`);
+      if (i >= cap) {
+        ctx.err.push(`ping: Hoplab stops a ping ${o.count === undefined ? 'without -c ' : ''}after ${cap} requests (Linux would go on${o.count === undefined ? ' until interrupted' : ` to ${o.count}`})\n`);
         break;
       }
       lastSend = w.now;
