@@ -1,6 +1,6 @@
 import type { World } from '../engine/world';
 import type { Netns } from '../engine/netns/netns';
-import type { Task } from '../engine/proc/task';
+import type { Waker } from '../engine/proc/task';
 
 /** Where a command writes: an array, a terminal, a pipe, a file (anything that takes chunks of text). */
 export interface Sink {
@@ -27,7 +27,7 @@ export interface Ctx {
   /** what the command before it in a pipeline printed (`a | b`) */
   stdin?: string;
   /** the task the command runs in: the sockets it opens wake it */
-  task: Task;
+  task: Waker;
   effects: Effects;
 }
 

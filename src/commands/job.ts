@@ -17,6 +17,8 @@ import { runList } from './shell/run';
 export interface JobOptions {
   /** which shell's words to use for errors: bash (a terminal) or sh (`sh -c`, scenario steps) */
   shell?: 'sh' | 'bash';
+  /** standard input, for the first command of the line that reads it (a scenario step's `stdin`) */
+  stdin?: string;
 }
 
 /** How a headless run ends a job that nothing can ever wake, and why. */
@@ -69,7 +71,7 @@ export class Job {
       comm,
       (task) => {
         const ctx: Ctx = { world, ns, out, err, shell, task, effects: this.effects };
-        return runList(ctx, t.list);
+        return runList(ctx, t.list, opts.stdin);
       },
       { trace: this.trace },
     );

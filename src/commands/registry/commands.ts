@@ -13,6 +13,7 @@ import { catCommand, echoCommand, falseCommand, hostnameCommand, trueCommand } f
 import { grepCommand, headCommand, sortCommand, tailCommand, wcCommand } from '../text';
 import { tcpdumpCommand } from '../tcpdump';
 import { helpCommand } from '../help';
+import { kubectlCommand } from '../kubectl/kubectl';
 
 export const COMMAND_TABLE: readonly CommandSpec[] = [
   ipCommand,
@@ -31,5 +32,6 @@ export const COMMAND_TABLE: readonly CommandSpec[] = [
   sortCommand,
   trueCommand,
   falseCommand,
+  kubectlCommand,
   helpCommand,
 ];

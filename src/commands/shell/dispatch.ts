@@ -1,4 +1,4 @@
-import type { Proc } from '../../engine/proc/task';
+import type { Proc, Waker } from '../../engine/proc/task';
 import { Exit, type Ctx } from '../context';
 import { lookupCommand } from '../registry/table';
 import type { CommandReturn } from '../registry/types';
@@ -43,3 +43,34 @@ export function* runArgv(ctx: Ctx, argv: string[]): Proc {
   return code;
 }
 
+
+/**
+ * Run argv to its end now, outside any task: for callers that are themselves one step of something
+ * (a Kubernetes agent applying its plan, `kubectl exec`). A command that waits is driven inline on
+ * the world's clock; one that nothing can ever wake is stopped (status 137).
+ */
+export function runArgvNow(ctx: Omit<Ctx, 'task' | 'effects'> & Partial<Pick<Ctx, 'effects'>>, argv: string[]): number {
+  const w = ctx.world;
+  let woken = false;
+  const task: Waker = {
+    wake: () => {
+      woken = true;
+    },
+  };
+  const proc = runArgv({ ...ctx, task, effects: ctx.effects ?? { edit: false, fault: false, accounted: 0 } }, argv);
+  let r = proc.next('timer');
+  while (!r.done) {
+    const wait = r.value;
+    woken = false;
+    w.runUntil(wait.until, () => (wait.kind === 'wait' && woken) || w.queue.size === 0);
+    if (!woken && w.now < wait.until && w.queue.size === 0) {
+      if (wait.until === Infinity) {
+        proc.return(137);
+        return 137;
+      }
+      w.runUntil(wait.until);
+    }
+    r = proc.next(woken ? 'wake' : 'timer');
+  }
+  return r.value;
+}

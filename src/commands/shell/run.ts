@@ -12,8 +12,10 @@ export const COMMAND_START_MS = 2;
  * clock (ping waits for its replies) and a signal reaches the command it is waiting on: a command
  * that catches SIGINT (ping) ends normally and the list goes on; one that dies of it ends the list.
  */
-export function* runList(ctx: Ctx, list: readonly Pipeline[]): Proc {
+export function* runList(ctx: Ctx, list: readonly Pipeline[], stdin?: string): Proc {
   let exit = 0;
+  // the line's standard input goes to the first command that reads it
+  let input0 = stdin;
   for (const p of list) {
     if (p.join === '&&' && exit !== 0) continue;
     if (p.join === '||' && exit === 0) continue;
@@ -21,7 +23,8 @@ export function* runList(ctx: Ctx, list: readonly Pipeline[]): Proc {
     const expand = (argv: string[]) => argv.map((a) => (a.includes('$?') ? a.replaceAll('$?', String(exit)) : a));
     try {
       if (p.pipeTo) {
-        let input: string | undefined;
+        let input: string | undefined = input0;
+        input0 = undefined;
         let status = 0;
         const stages = [p.argv, ...p.pipeTo].map(expand);
         for (let i = 0; i < stages.length; i++) {
@@ -30,7 +33,11 @@ export function* runList(ctx: Ctx, list: readonly Pipeline[]): Proc {
           input = out.join('');
         }
         exit = status;
-      } else exit = yield* runArgv({ ...ctx }, expand(p.argv));
+      } else {
+        const stdin1 = input0;
+        input0 = undefined;
+        exit = yield* runArgv({ ...ctx, stdin: stdin1 }, expand(p.argv));
+      }
     } catch (e) {
       if (e instanceof Signaled) throw e;
       // a simulator bug in one command: it fails like a crashed program, the shell goes on
