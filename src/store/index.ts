@@ -64,7 +64,7 @@ export function persistTerminals(store: AppStore, storage: KeyValueStorage | nul
     const terminals = Object.fromEntries(
       Object.entries(saved.terminals)
         .filter(([h]) => hosts.has(h))
-        .map(([h, s]) => [h, { ...s, capture: null }]),
+        .map(([h, s]) => [h, { ...s, capture: null, running: false }]),
     );
     const openTerminals = saved.openTerminals.filter((h) => terminals[h]);
     const activeTerminal = saved.activeTerminal && openTerminals.includes(saved.activeTerminal) ? saved.activeTerminal : (openTerminals[0] ?? null);
