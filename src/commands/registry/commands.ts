@@ -14,6 +14,14 @@ import { grepCommand, headCommand, sortCommand, tailCommand, wcCommand } from '.
 import { tcpdumpCommand } from '../tcpdump';
 import { helpCommand } from '../help';
 import { kubectlCommand } from '../kubectl/kubectl';
+import { iptables } from '../iptables/iptables';
+import { iptablesSave } from '../iptables/save';
+import { iptablesRestore } from '../iptables/restore';
+
+/** The netfilter tools (their parsers live in src/commands/iptables). */
+const iptablesCommand: CommandSpec = { name: 'iptables', kind: 'config', summary: 'list and change the netfilter rules of the IPv4 tables (filter, nat, mangle, raw)', learn: 'iptables -h', run: iptables };
+const iptablesSaveCommand: CommandSpec = { name: 'iptables-save', kind: 'read', summary: 'print every netfilter table as iptables-restore reads it', learn: 'iptables-save -h', run: iptablesSave };
+const iptablesRestoreCommand: CommandSpec = { name: 'iptables-restore', kind: 'config', summary: 'replace netfilter tables from iptables-save text on standard input', learn: 'iptables-restore -h', run: iptablesRestore };
 
 export const COMMAND_TABLE: readonly CommandSpec[] = [
   ipCommand,
@@ -21,6 +29,9 @@ export const COMMAND_TABLE: readonly CommandSpec[] = [
   tracerouteCommand,
   sysctlCommand,
   bridgeCommand,
+  iptablesCommand,
+  iptablesSaveCommand,
+  iptablesRestoreCommand,
   tcpdumpCommand,
   hostnameCommand,
   echoCommand,

@@ -4,11 +4,13 @@ import { STRERROR, type Errno } from '../fib/route';
 import { Verdict } from '../sim/trace';
 import { suggestRouteFix } from './fixes';
 import type { Netdev } from '../netns/netdev';
-import type { Netns, Socket } from '../netns/netns';
+import type { Netns } from '../netns/netns';
 import type { World } from '../world';
-import { ipLocalOut } from './stack';
+import { ipLocalOut } from './output';
 import { EVENT_BUDGET } from '../world';
-import { ipv4Packet, type Ipv4Packet, type SockError } from './packet';
+import { icmpPacket, type Ipv4Packet } from '../wire/ipv4';
+import { ICMP } from '../wire/icmp';
+import type { Sock, SockError } from '../socket/table';
 import type { Waker } from '../proc/task';
 
 /**
@@ -68,10 +70,13 @@ export function traceConnectFailure(ns: Netns, dst: Ipv4, errno: Errno, tool = '
  * The raw ICMP socket of one ping run: collects replies and errors as iputils does. A class rather
  * than closures so a run allocates one object, not one per callback.
  */
-export class PingSocket implements Socket {
-  readonly kind = 'ping';
+export class PingSocket implements Sock {
+  readonly proto = 'icmp';
   /** the task reading this socket: woken when a reply or an error arrives */
   waker: Waker | null = null;
+  laddr = 0 as Ipv4;
+  raddr = 0 as Ipv4;
+  rport = 0;
   readonly events: PingEvent[] = [];
   /** send time of each sequence number (1-based; undefined = not sent) */
   readonly sentAt: number[] = [];
@@ -81,7 +86,8 @@ export class PingSocket implements Socket {
   pipe = 0;
 
   constructor(
-    readonly ident: number,
+    /** the echo identifier: the socket's "port" */
+    readonly lport: number,
     private readonly w: World,
   ) {}
 
@@ -93,14 +99,14 @@ export class PingSocket implements Socket {
   onPacket(pkt: Ipv4Packet): void {
     const m = pkt.icmp!;
     const now = this.w.now;
-    if (m.type === 0) {
+    if (m.type === ICMP.ECHOREPLY) {
       const sent = this.sentAt[m.seq];
       if (sent === undefined) return;
       this.received++;
       this.acknowledge(m.seq);
       this.events.push({ kind: 'reply', seq: m.seq, from: pkt.src, ttl: pkt.ttl, rtt: now - sent, bytes: m.payloadLen + 8, time: now });
       this.waker?.wake();
-    } else if (m.type === 5) {
+    } else if (m.type === ICMP.REDIRECT) {
       const inner = m.inner.icmp;
       const seq = inner && 'seq' in inner ? inner.seq : 0;
       this.events.push({ kind: 'redirect', seq, from: pkt.src, gateway: m.gateway, time: now });
@@ -117,19 +123,17 @@ export class PingSocket implements Socket {
     this.waker?.wake();
   }
 
-  /** Open it in `ns` (the kernel delivers echo replies and errors for its ident to it). */
+  /** Open it in `ns` (the kernel delivers echo replies and errors for its identifier to it). */
   static open(ns: Netns, waker: Waker | null): PingSocket {
     const w = ns.world;
     const sock = new PingSocket(w.nextPingIdent(), w);
     sock.waker = waker;
-    w.willChange(ns);
-    ns.sockets.push(sock);
+    ns.sockets.insert(sock);
     return sock;
   }
 
   close(ns: Netns): void {
-    const i = ns.sockets.indexOf(this);
-    if (i >= 0) ns.sockets.splice(i, 1);
+    ns.sockets.remove(this);
   }
 
   /** sendmsg() of echo request `seq`: routed now; a routing failure is the send's error, as ping reports it. */
@@ -142,7 +146,7 @@ export class PingSocket implements Socket {
       this.events.push({ kind: 'senderr', seq, errno: rt.errno, time: w.now });
       return;
     }
-    const pkt = ipv4Packet(w.nextPid(), src, dst, o.ttl, w.nextIpId(), 'icmp', { type: 8, code: 0, id: this.ident, seq, payloadLen: o.size }, undefined);
+    const pkt = icmpPacket(w.nextPid(), src, dst, o.ttl, w.nextIpId(), { type: ICMP.ECHO, code: 0, id: this.lport, seq, payloadLen: o.size });
     ipLocalOut(ns, pkt, rt.rt);
   }
 }

@@ -35,7 +35,9 @@ export const VERDICT_LABEL: Record<Verdict, string> = {
   OTHERHOST: 'not for us',
   IP_RPFILTER: 'rp_filter',
   ICMP_RATELIMIT: 'ICMP rate limit',
-  UNHANDLED_PROTO: 'port closed',
+  UNHANDLED_PROTO: 'unknown protocol',
+  NO_SOCKET: 'port closed',
+  NETFILTER_DROP: 'firewall drop',
   LOOP_BUDGET: 'loop stopped',
   TRACE_CAP: 'trace cut short',
 };
