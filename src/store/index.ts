@@ -8,9 +8,10 @@ import { createLabSlice, type LabOptions, type LabSlice } from './lab';
 import { createTerminalSlice, type TerminalSlice } from './terminals';
 import { createTraceSlice, type TraceSlice } from './trace';
 import { createCaptureSlice, type CaptureSlice } from './capture';
+import { createMatrixSlice, type MatrixSlice } from './matrix';
 import { saveTerminals, type KeyValueStorage, type TerminalsFile } from './persist';
 
-export type AppState = LabSlice & TerminalSlice & TraceSlice & CaptureSlice;
+export type AppState = LabSlice & TerminalSlice & TraceSlice & CaptureSlice & MatrixSlice;
 export type AppStore = StoreApi<AppState>;
 
 export function createAppStore(opts: LabOptions = {}): AppStore {
@@ -19,6 +20,7 @@ export function createAppStore(opts: LabOptions = {}): AppStore {
     ...createTerminalSlice(...a),
     ...createTraceSlice(...a),
     ...createCaptureSlice(...a),
+    ...createMatrixSlice(...a),
   }));
 }
 

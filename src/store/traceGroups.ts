@@ -4,8 +4,11 @@
  */
 import { isDrop, type TraceEvent } from '../engine/sim/trace';
 
-/** From this many events on, a trace is shown in groups and plays from group to group. */
+/** From this many events on, a trace plays from group to group (a cold routed ping has about 90). */
 export const GROUPED_MIN = 60;
+
+/** From this many events on, the trace panel lists groups (one line per packet) instead of every event. */
+export const GROUPED_LIST_MIN = 150;
 
 export interface TraceGroup {
   packetId: number;

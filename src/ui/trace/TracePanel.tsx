@@ -9,6 +9,7 @@
 import { memo, useCallback, useEffect, useRef, type KeyboardEvent } from 'react';
 import { getAppStore, useStore } from '../../store';
 import { TRACE_SPEEDS, TRACE_STEP_MS } from '../../store/trace';
+import { GROUPED_LIST_MIN } from '../../store/traceGroups';
 import type { SuggestedFix, TraceEvent } from '../../engine/sim/trace';
 import { GroupedEvents, type RowPlace } from './GroupedEvents';
 import { eventLabel, isDropEvent, outcome, packetKind, path, requestPacketId, rowText, sentence, where } from './describe';
@@ -292,7 +293,7 @@ export function TracePanel() {
         In the event list, Tab reaches the current event; the arrow keys, Page Up, Page Down, Home and End move the play head; Space (or K) plays or pauses.
       </p>
       <div className="hl-trace-main">
-        {trace.groups.length > 0 ? (
+        {trace.groups.length > 0 && n >= GROUPED_LIST_MIN ? (
           <GroupedEvents
             events={events}
             groups={trace.groups}
