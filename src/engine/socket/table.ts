@@ -1,3 +1,4 @@
+import { registerSoftState } from '../rollback/softstate';
 import type { Ipv4 } from '../addr/ipv4';
 import type { Netdev } from '../netns/netdev';
 import type { World } from '../world';
@@ -155,3 +156,9 @@ export function sockForError(t: SockTable, inner: Ipv4Packet): Sock | undefined 
       return t.lookup('tcp', inner.dst, inner.tcp.dport, inner.src, inner.tcp.sport);
   }
 }
+
+// the table journals its own changes (insert/remove above): only the digest is registered
+registerSoftState<never, never>({
+  name: 'sockets',
+  netnsDigest: (ns) => ns.sockets.all().map((s) => [s.proto, s.laddr, s.lport, s.raddr, s.rport]),
+});
