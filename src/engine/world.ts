@@ -1,13 +1,11 @@
-import { randomMac, MAC_ZERO, type Mac } from './addr/mac';
-import { asIpv4 } from './addr/ipv4';
+import { randomMac, type Mac } from './addr/mac';
 import { Mulberry32 } from './sim/rng';
 import { Clock, EVENT_BUDGET } from './sim/clock';
 import { TraceLog, TRACE_CAP } from './sim/tracelog';
 import { Verdict, type TraceEvent } from './sim/trace';
 import type { WorldSnapshot } from './snapshot';
 import { Netns, type NetnsRole } from './netns/netns';
-import { makeNetdev, type Loopback } from './netns/netdev';
-import { addAddress } from './netns/devinet';
+import { createLoopback } from './netns/loopback';
 import { deleteLink } from './netns/link';
 import { takeSnapshot } from './snapshotter';
 import { RollbackJournal, type RollbackPoint } from './rollback/journal';
@@ -118,10 +116,7 @@ export class World {
     if (this.namespaces.has(name)) throw new Error(`Cannot create namespace file "/run/netns/${name}": File exists`);
     const ns = new Netns(this, name, role);
     this.namespaces.set(name, ns);
-    const lo: Loopback = makeNetdev(ns, 'lo', 'loopback', MAC_ZERO, 65536, 'noqueue');
-    ns.attach(lo, 1);
-    ns.loopback = lo;
-    addAddress(ns, lo, asIpv4(0x7f000001), 8, { scope: 254 });
+    createLoopback(ns);
     this.touch();
     return ns;
   }

@@ -54,7 +54,7 @@ export function ipOutput(ns: Netns, pkt: Ipv4Packet, rt: Rtable): void {
 /** ip_finish_output() -> ip_finish_output2(): lo loops back, a broadcast goes to everyone, the rest through the neighbour. */
 function ipFinishOutput(ns: Netns, pkt: Ipv4Packet, _in: Netdev | undefined, rt: Rtable): void {
   const dev = rt.dev;
-  if (dev.kind === 'loopback') {
+  if (dev.ops.loopback) {
     ns.world.scheduleCall(HOP_DELAY, ipRcv, dev, pkt);
     return;
   }
