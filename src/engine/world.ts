@@ -283,47 +283,49 @@ export class World {
   }
 }
 
-// The world's own soft state: a probe runs on the virtual clock and draws ids and random numbers;
-// all of it goes back, so a lab that was probed goes on exactly as one that never was.
-registerSoftState<{ now: number; queue: ReturnType<Clock['queue']['save']>; budgetUsed: number }, never>({
-  name: 'clock',
+// The world's own soft state: a probe runs on the virtual clock, records its own trace and draws
+// ids; all of it goes back (in one object: a probe opens a rollback per verdict), so a lab that was
+// probed goes on exactly as one that never was.
+interface WorldCore {
+  now: number;
+  queue: ReturnType<Clock['queue']['save']>;
+  budgetUsed: number;
+  log: TraceEvent[];
+  seq: number;
+  tracing: boolean;
+  changes: number;
+  pidSeq: number;
+  ipIdSeq: number;
+  pingIdentSeq: number;
+  udpPortSeq: number;
+}
+
+registerSoftState<WorldCore, never>({
+  name: 'clock, trace and counters',
   world: {
-    save: (w) => ({ now: w.clock.now, queue: w.clock.queue.save(), budgetUsed: w.clock.budgetUsed }),
+    save: (w) => {
+      const c = w.clock;
+      const t = w.trace;
+      const s: WorldCore = { now: c.now, queue: c.queue.save(), budgetUsed: c.budgetUsed, log: t.log, seq: t.seq, tracing: t.tracing, changes: w.changes, pidSeq: w.pidSeq, ipIdSeq: w.ipIdSeq, pingIdentSeq: w.pingIdentSeq, udpPortSeq: w.udpPortSeq };
+      // a probe's own events go to a fresh log
+      t.log = [];
+      return s;
+    },
     restore: (w, s) => {
       w.clock.now = s.now;
       w.clock.queue.restore(s.queue);
       w.clock.budgetUsed = s.budgetUsed;
-    },
-  },
-  worldDigest: (w) => ({ now: w.now, queue: w.queue.size }),
-});
-
-registerSoftState<{ log: TraceEvent[]; seq: number; tracing: boolean }, never>({
-  name: 'trace',
-  world: {
-    save: (w) => {
-      const s = { log: w.trace.log, seq: w.trace.seq, tracing: w.trace.tracing };
-      // a probe's own events go to a fresh log
-      w.trace.log = [];
-      return s;
-    },
-    restore: (w, s) => {
       w.trace.log = s.log;
       w.trace.seq = s.seq;
       w.trace.tracing = s.tracing;
+      w.changes = s.changes;
+      w.pidSeq = s.pidSeq;
+      w.ipIdSeq = s.ipIdSeq;
+      w.pingIdentSeq = s.pingIdentSeq;
+      w.udpPortSeq = s.udpPortSeq;
     },
   },
-});
-
-registerSoftState<number[], never>({
-  name: 'counters',
-  world: {
-    save: (w) => [w.changes, w.pidSeq, w.ipIdSeq, w.pingIdentSeq, w.udpPortSeq],
-    restore: (w, s) => {
-      [w.changes, w.pidSeq, w.ipIdSeq, w.pingIdentSeq, w.udpPortSeq] = s;
-    },
-  },
-  worldDigest: (w) => [w.pidSeq, w.ipIdSeq, w.pingIdentSeq, w.udpPortSeq],
+  worldDigest: (w) => [w.now, w.queue.size, w.pidSeq, w.ipIdSeq, w.pingIdentSeq, w.udpPortSeq],
 });
 
 registerSoftState<number, never>({
