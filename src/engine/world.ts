@@ -1,8 +1,9 @@
 import { randomMac, type Mac } from './addr/mac';
 import { Mulberry32 } from './sim/rng';
 import { Clock, EVENT_BUDGET } from './sim/clock';
-import { TraceLog, TRACE_CAP } from './sim/tracelog';
-import { Verdict, type TraceEvent } from './sim/trace';
+import { Tracer } from './sim/tracelog';
+import { TRACE_CAP, Verdict, type TraceEvent, type TraceLog } from './sim/trace';
+import { TaskTable } from './proc/table';
 import type { WorldSnapshot } from './snapshot';
 import { Netns, type NetnsRole } from './netns/netns';
 import { createLoopback } from './netns/loopback';
@@ -34,7 +35,9 @@ export class World {
   readonly links: [string, string][] = [];
   readonly rng: Mulberry32;
   readonly clock = new Clock();
-  readonly trace = new TraceLog();
+  readonly trace = new Tracer(this.clock.queue);
+  /** programs running on the virtual clock (src/engine/proc) */
+  readonly tasks: TaskTable = new TaskTable(this);
   readonly rollback = new RollbackJournal(this);
   /** bumps on every change the snapshot shows */
   changes = 0;
@@ -128,6 +131,7 @@ export class World {
   deleteNetns(name: string): void {
     const ns = this.namespaces.get(name);
     if (!ns) throw new Error(`Cannot remove namespace file "/run/netns/${name}": No such file or directory`);
+    this.tasks.killNetns(ns);
     for (const dev of ns.devList()) if (dev !== ns.loopback && ns.devs.get(dev.ifindex) === dev) deleteLink(dev);
     this.namespaces.delete(name);
     for (const other of this.namespaces.values()) other.nsids.delete(ns);
@@ -197,16 +201,27 @@ export class World {
 
   /** Run events up to and including time `until` (or until `stop()` says so), then set the clock there. */
   runUntil(until: number, stop?: () => boolean): void {
-    if (this.clock.runUntil(until, stop)) return;
-    this.trace.final(
-      {
-        netns: '',
-        verdict: Verdict.LOOP_BUDGET,
-        packetId: 0,
-        text: `Hoplab stopped the simulation after ${EVENT_BUDGET.toLocaleString('en')} events: frames or packets are going round in circles (a bridge loop — Linux bridges run no STP unless told to — or a broadcast storm). Real Linux would keep forwarding them.`,
-      },
-      this.clock.now,
-    );
+    const q = this.clock.queue;
+    const caller = q.context;
+    try {
+      if (this.clock.runUntil(until, stop)) return;
+      // the queue was emptied: sleeping programs get their timers back, and the trace says why
+      this.tasks.rearm();
+      if (this.tracing)
+        this.trace.record(
+          {
+            seq: 0,
+            time: 0,
+            netns: '',
+            verdict: Verdict.LOOP_BUDGET,
+            packetId: 0,
+            text: `Hoplab stopped the simulation after ${EVENT_BUDGET.toLocaleString('en')} events: frames or packets are going round in circles (a bridge loop — Linux bridges run no STP unless told to — or a broadcast storm). Real Linux would keep forwarding them.`,
+          },
+          this.clock.now,
+        );
+    } finally {
+      q.context = caller;
+    }
   }
 
   /** Let time pass (a person thinking between commands): timers fire. */
@@ -226,17 +241,61 @@ export class World {
   }
 
   emit(e: Omit<TraceEvent, 'seq' | 'time'>): void {
-    this.trace.emit(e, this.clock.now);
+    if (!this.trace.tracing) return;
+    this.trace.record({ ...e, seq: 0, time: 0 }, this.clock.now);
   }
 
   /** Record an event built by the caller (only while tracing): it gets its sequence number and time here. */
   emitEvent(e: TraceEvent): void {
-    this.trace.emitEvent(e, this.clock.now);
+    this.trace.record(e, this.clock.now);
   }
 
   /** Take the events recorded since the last call. */
   drainTrace(): TraceEvent[] {
     return this.trace.drain();
+  }
+
+  /**
+   * Where trace events go now: the trace of the command line whose work is running (null: the
+   * world's own log, which drainTrace() takes). Events scheduled from here on carry it along, so
+   * an ICMP error that comes back after its command ended still lands in that command's trace.
+   */
+  get traceTarget(): TraceLog | null {
+    return this.trace.target;
+  }
+
+  set traceTarget(log: TraceLog | null) {
+    this.trace.target = log;
+  }
+
+  /**
+   * A command line ended: its trace takes no more events (its packets still in flight go on, but
+   * are no longer shown), and what the cap left out is said in a last event.
+   */
+  closeTrace(log: TraceLog): void {
+    if (log.closed) return;
+    log.closed = true;
+    if (log.dropped === 0) return;
+    const last = log.events[log.events.length - 1];
+    log.events.push({
+      seq: ++this.trace.seq,
+      time: last?.time ?? this.clock.now,
+      netns: last?.netns ?? '',
+      verdict: Verdict.TRACE_CAP,
+      packetId: 0,
+      text: `Hoplab kept the first ${log.cap.toLocaleString('en')} events of this trace and left out ${log.dropped.toLocaleString('en')} more`,
+    });
+  }
+
+  /** Run fn on behalf of `cause` (a traceTarget saved earlier): work held back and resumed later keeps its owner. */
+  asCause(cause: TraceLog | null, fn: () => void): void {
+    const now = this.trace.target;
+    this.trace.target = cause;
+    try {
+      fn();
+    } finally {
+      this.trace.target = now;
+    }
   }
 
   // ---- rollback ---------------------------------------------------------------------------
@@ -291,6 +350,7 @@ interface WorldCore {
   queue: ReturnType<Clock['queue']['save']>;
   budgetUsed: number;
   log: TraceEvent[];
+  target: TraceLog | null;
   seq: number;
   tracing: boolean;
   changes: number;
@@ -306,9 +366,10 @@ registerSoftState<WorldCore, never>({
     save: (w) => {
       const c = w.clock;
       const t = w.trace;
-      const s: WorldCore = { now: c.now, queue: c.queue.save(), budgetUsed: c.budgetUsed, log: t.log, seq: t.seq, tracing: t.tracing, changes: w.changes, pidSeq: w.pidSeq, ipIdSeq: w.ipIdSeq, pingIdentSeq: w.pingIdentSeq, udpPortSeq: w.udpPortSeq };
-      // a probe's own events go to a fresh log
+      const s: WorldCore = { now: c.now, queue: c.queue.save(), budgetUsed: c.budgetUsed, log: t.log, target: t.target, seq: t.seq, tracing: t.tracing, changes: w.changes, pidSeq: w.pidSeq, ipIdSeq: w.ipIdSeq, pingIdentSeq: w.pingIdentSeq, udpPortSeq: w.udpPortSeq };
+      // a probe's own events go to a fresh log, whoever asked for it
       t.log = [];
+      t.target = null;
       return s;
     },
     restore: (w, s) => {
@@ -316,6 +377,7 @@ registerSoftState<WorldCore, never>({
       w.clock.queue.restore(s.queue);
       w.clock.budgetUsed = s.budgetUsed;
       w.trace.log = s.log;
+      w.trace.target = s.target;
       w.trace.seq = s.seq;
       w.trace.tracing = s.tracing;
       w.changes = s.changes;

@@ -34,6 +34,8 @@ export class Clock {
       if (t === undefined || t > until) break;
       const e = this.queue.pop()!;
       this.now = Math.max(this.now, e.at);
+      // an event works for whoever caused it: what it records goes to that command's trace
+      this.queue.context = e.ctx;
       if (++this.budgetUsed > EVENT_BUDGET) {
         this.budgetExceeded = true;
         this.queue.clear();

@@ -1,35 +1,44 @@
-import type { TraceEvent } from './trace';
-
-/** Trace events kept per command; a storm beyond this is summarised, not recorded frame by frame. */
-export const TRACE_CAP = 5_000;
+import type { EventQueue } from './events';
+import { TRACE_CAP, type TraceEvent, type TraceLog } from './trace';
 
 /**
- * The record of what packets met, while someone listens (`tracing`). Every event, however made,
- * gets its sequence number and time here, and here the cap holds.
+ * Where trace events are recorded, while someone listens (`tracing`): into the trace of the command
+ * whose work is running (the event queue carries that TraceLog from cause to effect, see
+ * World.traceTarget), or into the world's own log, which drain() takes. Every event, however made,
+ * passes through record(): it gets its sequence number and time there, and there the cap holds.
  */
-export class TraceLog {
+export class Tracer {
   /** trace events are only built while someone listens */
   tracing = true;
+  /** events that belong to no command's trace (probes, tests), until drained */
   log: TraceEvent[] = [];
   seq = 0;
 
-  /** Record a plain event. */
-  emit(e: Omit<TraceEvent, 'seq' | 'time'>, now: number): void {
-    if (!this.tracing || this.log.length >= TRACE_CAP) return;
-    this.log.push({ ...e, seq: ++this.seq, time: now });
+  constructor(private readonly queue: EventQueue) {}
+
+  /** the trace of the command line whose work is running, or null */
+  get target(): TraceLog | null {
+    return this.queue.context as TraceLog | null;
   }
 
-  /** Record an event built by the caller (only while tracing). */
-  emitEvent(e: TraceEvent, now: number): void {
+  set target(log: TraceLog | null) {
+    this.queue.context = log;
+  }
+
+  /** The one place trace events are stored: the trace of the command whose work this is, capped. */
+  record(e: TraceEvent, now: number): void {
+    const target = this.target;
+    if (target !== null) {
+      if (target.closed) return;
+      e.seq = ++this.seq;
+      e.time = now;
+      target.add(e);
+      return;
+    }
     if (this.log.length >= TRACE_CAP) return;
     e.seq = ++this.seq;
     e.time = now;
     this.log.push(e);
-  }
-
-  /** Record the event that says why the simulation stopped: kept even past the cap. */
-  final(e: Omit<TraceEvent, 'seq' | 'time'>, now: number): void {
-    if (this.tracing) this.log.push({ ...e, seq: ++this.seq, time: now });
   }
 
   /** Take the events recorded since the last call. */
