@@ -2,7 +2,9 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import '@xyflow/react/dist/style.css';
 import './ui/styles.css';
-import { initAppStore, persistLesson, persistTerminals } from './store';
+import { initAppStore, persistTerminals } from './store';
+import { persistLessons } from './store/lessons';
+import { restoreLesson } from './ui/lesson/open';
 import { browserStorage, loadTerminals } from './store/persist';
 import { App } from './ui/App';
 import { applyBoot, bootDoc, dropLabParam } from './ui/boot';
@@ -13,9 +15,17 @@ const storage = browserStorage();
 const [boot, terminals] = await Promise.all([bootDoc(window.location.search, storage), loadTerminals(storage)]);
 const store = initAppStore({ initial: boot.doc, storage });
 persistTerminals(store, storage, terminals);
-persistLesson(store, storage);
 applyBoot(store, boot);
+const lessonParam = new URLSearchParams(window.location.search).get('lesson');
 dropLabParam();
+if (lessonParam !== null) {
+  // a reload resumes the lesson where it is, instead of loading its lab again
+  const url = new URL(window.location.href);
+  url.searchParams.delete('lesson');
+  window.history.replaceState(null, '', url.toString());
+}
+// after the lab: a lesson from ?lesson= loads its own lab over it (one undo away)
+void restoreLesson(lessonParam).then(() => persistLessons(store, storage));
 // dev builds: the store on window for poking at it from the console
 if (import.meta.env.DEV) Object.assign(window, { hoplab: store });
 

@@ -1,0 +1,91 @@
+/**
+ * Lessons in the app: a built-in lesson followed through the UI (inspector, canvas, terminal, a
+ * prediction the trace confirms), and a lesson file with mistakes, whose problems are listed with
+ * their lines while the lab stays as it was.
+ */
+import { expect, test } from '@playwright/test';
+import { LabPage, watchConsole } from './pages/LabPage';
+import { Terminals } from './pages/Terminals';
+
+test('a lesson walks the student from the failing ping to a pod-to-pod reply', async ({ page }) => {
+  const errors = watchConsole(page);
+  const lab = new LabPage(page);
+  const terms = new Terminals(page);
+  await lab.open('empty');
+  const lesson = page.getByTestId('lesson');
+  await lesson.getByRole('button', { name: /3\. Static routes/ }).click();
+  await expect(lab.host('pod3')).toBeVisible();
+  await expect(lesson.getByLabel('0 of 6 steps done')).toBeVisible();
+  await expect(lesson.getByTestId('lesson-detail')).toContainText('Network is unreachable');
+
+  // step 1 with the inspector's route form
+  await lab.inspect('node01');
+  await lab.addRoute('10.244.2.2', '192.168.1.12');
+  await lab.addRoute('10.244.3.2', '192.168.1.13');
+  await expect(lesson.getByLabel('1 of 6 steps done')).toBeVisible();
+
+  // steps 2 and 3 from their solutions, typed into the terminals for the student
+  for (const n of [2, 3]) {
+    await lesson.getByRole('button', { name: 'Show the solution' }).click();
+    await lesson.getByRole('button', { name: 'Run it for me' }).click();
+    await expect(lesson.getByLabel(`${n} of 6 steps done`)).toBeVisible();
+  }
+
+  // predict by clicking a box on the canvas, then the ping reveals where it stopped
+  await lab.clickHost('node02');
+  await lesson.getByRole('button', { name: 'It stops at node02' }).click();
+  await terms.open('pod1');
+  await terms.run('pod1', 'ping -c 1 -W 1 10.244.2.2');
+  await expect(lesson.getByTestId('lesson-reveal')).toContainText('Right');
+  await expect(lesson.getByLabel('4 of 6 steps done')).toBeVisible();
+
+  for (const node of ['node02', 'node03']) {
+    await lab.inspect(node);
+    await lab.enableForwarding();
+  }
+  await expect(lesson.getByLabel('5 of 6 steps done')).toBeVisible();
+
+  // the crossing counts whichever terminal typed it
+  await terms.open('node01');
+  await terms.run('node01', 'ip netns exec pod1 ping -c 2 10.244.2.2');
+  await expect(lesson.getByLabel('6 of 6 steps done')).toBeVisible();
+  await expect(lesson.getByRole('status').filter({ hasText: 'Lesson complete' })).toBeVisible();
+  await lab.shot('09-lesson-complete');
+
+  // progress survives a reload
+  await page.reload();
+  await expect(page.getByTestId('lesson').getByLabel('6 of 6 steps done')).toBeVisible();
+  expect(errors).toEqual([]);
+});
+
+test('a bad lesson file shows its errors with their lines and changes nothing', async ({ page }) => {
+  const lab = new LabPage(page);
+  await lab.open('routed');
+  const lesson = page.getByTestId('lesson');
+  await lesson.getByTestId('lesson-file-input').setInputFiles({
+    name: 'broken.yaml',
+    mimeType: 'text/yaml',
+    buffer: Buffer.from(
+      ['id: broken', 'title: "<img src=x onerror=alert(1)>"', 'lab: { preset: routed }', 'steps:', '  - id: a', '    title: One', '    text: Hi', '    goal:', '      route: { on: node01, to: 10.244.2 }'].join('\n'),
+    ),
+  });
+  const problems = lesson.getByRole('list', { name: 'Problems in the lesson file' });
+  await expect(problems).toContainText('line 9');
+  await expect(problems).toContainText('steps[0].goal.route.to');
+  await expect(problems).toContainText('must be an IPv4 address');
+  await expect(lab.labSelect).toHaveValue('routed');
+  await lab.shot('lesson-bad-file');
+
+  // a good file with markup in it: rendered as text
+  await lesson.getByRole('button', { name: 'Dismiss' }).click();
+  await lesson.getByTestId('lesson-file-input').setInputFiles({
+    name: 'ok.yaml',
+    mimeType: 'text/yaml',
+    buffer: Buffer.from(
+      ['id: markup', 'title: "<b>bold?</b>"', 'lab: { preset: routed }', 'steps:', '  - id: a', '    title: One', '    text: "<script>alert(1)</script> [x](javascript:alert(1)) **real**"', '    goal:', '      ping: { from: pod1, to: 10.244.2.2 }'].join('\n'),
+    ),
+  });
+  await expect(lesson.getByRole('heading', { name: '<b>bold?</b>' })).toBeVisible();
+  await expect(lesson.locator('script, b, a[href^="javascript"]')).toHaveCount(0);
+  await expect(lesson.getByLabel('1 of 1 steps done')).toBeVisible();
+});
