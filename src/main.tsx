@@ -5,6 +5,7 @@ import './ui/styles.css';
 import { initAppStore, persistTerminals } from './store';
 import { persistLessons } from './store/lessons';
 import { restoreLesson } from './ui/lesson/open';
+import { openFromHash } from './ui/share/open';
 import { browserStorage, loadTerminals } from './store/persist';
 import { App } from './ui/App';
 import { applyBoot, bootDoc, dropLabParam } from './ui/boot';
@@ -24,8 +25,11 @@ if (lessonParam !== null) {
   url.searchParams.delete('lesson');
   window.history.replaceState(null, '', url.toString());
 }
-// after the lab: a lesson from ?lesson= loads its own lab over it (one undo away)
-void restoreLesson(lessonParam).then(() => persistLessons(store, storage));
+// then what the link carries: a shared lab (#lab=), a lesson (?lesson= or #lesson=), each loaded
+// over the lab as an undoable step
+void openFromHash(store, window.location.hash)
+  .then(({ lesson }) => restoreLesson(lessonParam ?? lesson))
+  .then(() => persistLessons(store, storage));
 // dev builds: the store on window for poking at it from the console
 if (import.meta.env.DEV) Object.assign(window, { hoplab: store });
 

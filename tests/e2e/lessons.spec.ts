@@ -89,3 +89,65 @@ test('a bad lesson file shows its errors with their lines and changes nothing', 
   await expect(lesson.locator('script, b, a[href^="javascript"]')).toHaveCount(0);
   await expect(lesson.getByLabel('1 of 1 steps done')).toBeVisible();
 });
+
+test('a shared link reopens the same lab; a link that does not decode keeps the current one', async ({ page, context }) => {
+  const lab = new LabPage(page);
+  await lab.open('before-routes');
+  await lab.inspect('node02');
+  await lab.addRoute('10.244.1.2', '192.168.1.11');
+  await page.getByRole('button', { name: 'Share' }).click();
+  const input = page.getByTestId('share-link');
+  await expect(input).toHaveValue(/#lab=z/);
+  const link = await input.inputValue();
+  await page.getByRole('button', { name: 'Done' }).click();
+
+  // another browser tab, another student: a fresh autosave
+  const other = await context.newPage();
+  await other.goto('/?lab=fresh');
+  const lab2 = new LabPage(other);
+  await lab2.waitForCanvas();
+  await other.goto(link);
+  await lab2.waitForCanvas();
+  await expect(lab2.notice).toContainText('Opened a shared lab');
+  await lab2.inspect('node02');
+  await expect(lab2.routeTable('node02')).toContainText('10.244.1.2 via 192.168.1.11');
+  await expect(other).not.toHaveURL(/#lab=/);
+
+  // a damaged link: a clear message, and the lab stays
+  await other.goto(link.slice(0, link.length - 40) + '#lab=zAAAA-broken');
+  await lab2.waitForCanvas();
+  await expect(lab2.notice).toContainText('This link does not decode');
+  await expect(lab2.notice).toContainText('Your lab is unchanged');
+  await lab2.inspect('node02');
+  await expect(lab2.routeTable('node02')).toContainText('10.244.1.2 via 192.168.1.11');
+});
+
+test('compare: the unreachable and the routed ping side by side, stepped together', async ({ page }) => {
+  const lab = new LabPage(page);
+  await lab.open('before-routes');
+  await page.getByRole('button', { name: 'Share' }).click();
+  await page.getByRole('button', { name: 'Compare two labs…' }).click();
+  const view = page.getByRole('dialog', { name: 'Compare two labs' });
+  const left = view.getByRole('region', { name: 'Left: 4. Before the routes' });
+  const right = view.getByRole('region', { name: 'Right: 5. Routes added, forwarding on' });
+  await expect(view.getByTestId('compare-outcome-left')).toContainText('Network is unreachable');
+  await expect(view.getByTestId('compare-outcome-right')).toContainText('Reply');
+  await expect(left.locator('[aria-current="step"]')).toContainText('IP_OUTNOROUTES');
+  await expect(right.locator('[aria-current="step"]')).toContainText('FIB_MATCH');
+  await expect(left.locator('.is-part')).toContainText('they part here');
+
+  // from pod1 the packets go together for a while, then part at node01
+  await view.getByLabel('Ping from').fill('pod1');
+  await view.getByTestId('compare-step').click();
+  await page.keyboard.press('ArrowRight');
+  await expect(view.getByTestId('compare-step')).toContainText('Step 2 of');
+  const step2 = await left.locator('[aria-current="step"]').textContent();
+  expect(await right.locator('[aria-current="step"]').textContent()).toBe(step2);
+  await view.getByRole('button', { name: /Go to where they part/ }).click();
+  await expect(left.locator('[aria-current="step"]')).toContainText('IP_FORWARDING_DISABLED');
+  await expect(right.locator('[aria-current="step"]')).toContainText('node01');
+  await expect(right.locator('[aria-current="step"]')).toHaveClass(/is-part/);
+  await lab.shot('compare-view');
+  await view.getByRole('button', { name: 'Close' }).click();
+  await expect(view).toHaveCount(0);
+});
