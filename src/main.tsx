@@ -30,6 +30,10 @@ if (lessonParam !== null) {
 void openFromHash(store, window.location.hash)
   .then(({ lesson }) => restoreLesson(lessonParam ?? lesson))
   .then(() => persistLessons(store, storage));
+// a link pasted into this tab changes only the hash: open what it carries too
+window.addEventListener('hashchange', () => {
+  void openFromHash(store, window.location.hash).then(({ lesson }) => lesson && restoreLesson(lesson));
+});
 // dev builds: the store on window for poking at it from the console
 if (import.meta.env.DEV) Object.assign(window, { hoplab: store });
 

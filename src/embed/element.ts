@@ -9,7 +9,7 @@
  */
 const PROTOCOL = 'hoplab';
 const VERSION = 1;
-const here = new URL('.', import.meta.url);
+const here = new URL(/* @vite-ignore */ '.', import.meta.url);
 
 type Pending = { resolve: (v: unknown) => void; reject: (e: Error) => void };
 

@@ -7,11 +7,16 @@
 import { expect, test, type Page } from '@playwright/test';
 import { watchConsole } from './pages/LabPage';
 
+// the foreign host page below is served by the test itself, not from the network: Chromium's
+// local network access checks would (rightly) stop such a page from framing a widget on 127.0.0.1
+test.use({ launchOptions: { executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-features=LocalNetworkAccessChecks'] } });
+
 test('a course page embeds a lesson, hears ready, and hears the first step completed', async ({ page }) => {
   const errors = watchConsole(page);
   await page.goto('/embed-example.html');
   const log = page.getByTestId('host-log');
-  await expect(log).toContainText('ready');
+  // the first load of a widget (two pages, xterm) can take a while on a busy machine
+  await expect(log).toContainText('ready', { timeout: 30_000 });
   const widget = page.frameLocator('hoplab-lab#lab iframe');
   const lesson = widget.getByTestId('lesson');
   await expect(lesson.getByText('Ping pod2 from node01')).toBeVisible();
@@ -42,13 +47,16 @@ test('a course page embeds a lesson, hears ready, and hears the first step compl
   expect(errors).toEqual([]);
 });
 
+/**
+ * A page on another origin that frames the widget twice: once trusting this page, once not.
+ */
 async function foreignHost(page: Page, widgetBase: string, trusted: string) {
-  // a page on another origin, which frames the widget twice: once trusting this page, once not
-  await page.route('http://foreign.test/**', (route) =>
+  const foreign = 'http://course.test';
+  await page.route(`${foreign}/foreign-course.html`, (route) =>
     route.fulfill({
       contentType: 'text/html',
       body: `<!doctype html><html><body>
-        <iframe id="trusting" style="width:900px;height:600px" src="${widgetBase}/embed.html#lab=before-routes&host=node01&origins=http://foreign.test"></iframe>
+        <iframe id="trusting" style="width:900px;height:600px" src="${widgetBase}/embed.html#lab=before-routes&host=node01&origins=${foreign}"></iframe>
         <iframe id="other" style="width:900px;height:600px" src="${widgetBase}/embed.html#lab=before-routes&host=node01&origins=${trusted}"></iframe>
         <script>
           window.heard = { trusting: [], other: [] };
@@ -61,20 +69,21 @@ async function foreignHost(page: Page, widgetBase: string, trusted: string) {
         </script></body></html>`,
     }),
   );
-  await page.goto('http://foreign.test/course.html');
+  await page.goto(`${foreign}/foreign-course.html`);
 }
 
 test("a foreign origin's runCommand changes nothing, and it hears nothing", async ({ page, baseURL }) => {
   await foreignHost(page, baseURL!, baseURL!);
   const names = (who: string) => page.evaluate((w) => (window as unknown as { heard: Record<string, { kind: string; name: string }[]> }).heard[w].map((m) => `${m.kind}:${m.name}`), who);
   // the widget that trusts this page talks to it: the message path works
+  await expect(page.frameLocator('#trusting').locator('.xterm-rows')).toContainText('root@node01', { timeout: 30_000 });
   await expect.poll(() => names('trusting')).toContain('event:ready');
   await page.evaluate(() => (window as unknown as { send: (id: string, d: object) => void }).send('trusting', { on: 'node01', line: 'ip route add 10.9.9.0/24 via 192.168.1.12' }));
   await expect.poll(() => names('trusting')).toContain('response:runCommand');
 
   // the one that trusts only the widget's own origin: ignored, and silent
   const other = page.frameLocator('#other');
-  await expect(other.locator('.xterm-rows')).toContainText('root@node01');
+  await expect(other.locator('.xterm-rows')).toContainText('root@node01', { timeout: 30_000 });
   await page.evaluate(() => (window as unknown as { send: (id: string, d: object) => void }).send('other', { on: 'node01', line: 'ip route add 10.9.9.0/24 via 192.168.1.12' }));
   await page.waitForTimeout(500);
   expect(await names('other')).toEqual([]);
