@@ -1,0 +1,22 @@
+import type { Ctx } from '../context';
+import type { Cluster } from '../../kube/cluster';
+import { KubectlError } from './errors';
+import { flagValue, type Parsed } from './flags';
+
+/** What a kubectl subcommand works with. */
+export interface KubeCtx {
+  ctx: Ctx;
+  cluster: Cluster;
+  out: (s: string) => void;
+  err: (s: string) => void;
+}
+
+export const namespaceOf = (p: Parsed): string => flagValue(p, 'namespace') ?? 'default';
+
+export const usageError = (command: string, msg: string): KubectlError => new KubectlError(`error: ${msg}\nSee 'kubectl ${command} -h' for help and examples\n`);
+
+/** A file on the host running kubectl; the host file system arrives with the shell package. */
+export function hostFile(k: KubeCtx, path: string): string | undefined {
+  const fs = (k.ctx as unknown as { fs?: { read(path: string): string | undefined } }).fs;
+  return fs?.read(path);
+}
