@@ -32,7 +32,7 @@ void openFromHash(store, window.location.hash)
   .then(() => persistLessons(store, storage));
 // a link pasted into this tab changes only the hash: open what it carries too
 window.addEventListener('hashchange', () => {
-  void openFromHash(store, window.location.hash).then(({ lesson }) => lesson && restoreLesson(lesson));
+  void openFromHash(store, window.location.hash).then(({ lesson }) => (lesson ? restoreLesson(lesson) : undefined));
 });
 // dev builds: the store on window for poking at it from the console
 if (import.meta.env.DEV) Object.assign(window, { hoplab: store });
