@@ -18,6 +18,7 @@ export function EmbedApp({ lab, host }: { lab: string; host: string }) {
   const title = useStore((s) => s.doc.title);
   const readonly = useStore((s) => s.readonly);
   const lesson = useStore((s) => s.lesson);
+  const builtin = useStore((s) => s.lessonBuiltin);
   const issues = useStore((s) => s.lessonIssues);
   const loadPreset = useStore((s) => s.loadPreset);
   const resetLesson = useStore((s) => s.resetLesson);
@@ -29,7 +30,7 @@ export function EmbedApp({ lab, host }: { lab: string; host: string }) {
   useUndoShortcuts();
   const full = new URL('./index.html', window.location.href);
   full.hash = '';
-  if (lesson) full.searchParams.set('lesson', lesson.id);
+  if (lesson && builtin) full.searchParams.set('lesson', lesson.id);
   else full.searchParams.set('lab', lab);
   return (
     <ReactFlowProvider>

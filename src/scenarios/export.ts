@@ -15,22 +15,14 @@
  */
 import type { Scenario } from './scenario';
 import { presets } from './presets';
+import type { LabOp } from './labOp';
 
-/** The parts of a lab document the export reads (src/store/doc.ts LabDoc, structurally). */
+/** The parts of a lab document (src/store/doc.ts) the export reads. */
 export interface ExportableLab {
   title: string;
   base: Scenario;
-  ops: readonly ExportOp[];
+  ops: readonly LabOp[];
 }
-
-export type ExportOp =
-  | { kind: 'cmd'; on: string; run: string; edit: boolean }
-  | { kind: 'host'; name: string }
-  | { kind: 'lan'; name: string; members: string[] }
-  | { kind: 'lan-member'; lan: string; member: string }
-  | { kind: 'link'; a: string; b: string }
-  | { kind: 'remove-host'; name: string }
-  | { kind: 'remove-lan'; name: string };
 
 const LAN_NS_PREFIX = '__lan_';
 

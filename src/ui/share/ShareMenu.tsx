@@ -6,7 +6,7 @@ import { useEffect, useState } from 'react';
 import { getAppStore, useStore } from '../../store';
 import { encodeLab, shareHash } from '../../store/share';
 import { exportLinuxScript } from '../../scenarios/export';
-import { Dialog } from '../layout/Dialog';
+import { NoticeDialog } from '../layout/Dialog';
 
 function download(name: string, text: string, type: string) {
   const url = URL.createObjectURL(new Blob([text], { type }));
@@ -72,19 +72,7 @@ function ShareDialog({ onClose, onCompare, onPresent }: { onClose: () => void; o
     scriptError = (e as Error).message;
   }
   return (
-    <Dialog
-      title="Share this lab"
-      onClose={onClose}
-      onSubmit={(e) => {
-        e.preventDefault();
-        onClose();
-      }}
-      footer={
-        <button type="submit" className="btn btn--primary">
-          Done
-        </button>
-      }
-    >
+    <NoticeDialog title="Share this lab" button="Done" onClose={onClose}>
       <div className="share">
         <label className="field span-2">
           <span>Link to this lab (everything is in the link: nothing is uploaded)</span>
@@ -130,6 +118,6 @@ function ShareDialog({ onClose, onCompare, onPresent }: { onClose: () => void; o
           </button>
         </div>
       </div>
-    </Dialog>
+    </NoticeDialog>
   );
 }
