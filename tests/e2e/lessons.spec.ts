@@ -151,3 +151,31 @@ test('compare: the unreachable and the routed ping side by side, stepped togethe
   await view.getByRole('button', { name: 'Close' }).click();
   await expect(view).toHaveCount(0);
 });
+
+test('presenter view: large type, the keyboard steps the trace, the timeline returns to an earlier lab', async ({ page }) => {
+  const lab = new LabPage(page);
+  await lab.open('before-routes');
+  await lab.inspect('node01');
+  await lab.addRoute('10.244.2.2', '192.168.1.12');
+  await lab.ping('10.244.2.2');
+  await page.getByRole('button', { name: 'Share' }).click();
+  await page.getByRole('button', { name: 'Presenter view' }).click();
+  await expect(page.locator('html')).toHaveClass(/hl-presenter/);
+  const trace = page.getByRole('region', { name: 'Packet trace' });
+  await trace.getByRole('button', { name: 'First event' }).click();
+  await page.keyboard.press('ArrowRight');
+  await page.keyboard.press('ArrowRight');
+  await expect(trace.locator('[aria-current="step"] button')).toHaveAttribute('aria-label', /^Event 3 of/);
+  await page.keyboard.press('ArrowLeft');
+  await expect(trace.locator('[aria-current="step"] button')).toHaveAttribute('aria-label', /^Event 2 of/);
+
+  const timeline = page.getByRole('navigation', { name: 'Timeline of the lab' });
+  // the lab as loaded, then with the route (the ping changed nothing to undo); the current is 2
+  await expect(timeline.getByRole('button', { name: '2', exact: true })).toBeDisabled();
+  await lab.shot('presenter-view');
+  await timeline.getByRole('button', { name: '1', exact: true }).click();
+  await lab.inspect('node01');
+  await expect(lab.routeTable('node01')).not.toContainText('10.244.2.2 via');
+  await timeline.getByRole('button', { name: 'Leave presenter view' }).click();
+  await expect(page.locator('html')).not.toHaveClass(/hl-presenter/);
+});
