@@ -28,6 +28,7 @@ export interface Relation {
 export const BUDGETS: Budget[] = [
   { id: 'cluster.10000pods.heap', max: 100, why: '≤ 10 KiB per pod, node routes included: 10,000 pods in ≤ 100 MB of JS heap (memory does not depend on the CPU)' },
   { id: 'bundle.app.gzip', max: 250, why: 'the app loads over a school network: ≤ 250 KB of gzipped JS before it runs (bytes, the same on every machine)' },
+  { id: 'bundle.embed.gzip', max: 250, why: 'a course page may embed several widgets: ≤ 250 KB of gzipped JS each before its terminal (xterm) loads (bytes, the same on every machine)' },
   { id: 'canvas.frame.1000hosts', max: 20, why: 'panning and zooming a 1,000-host lab stays fluid: frames ≤ 20 ms (the display paces frames at 16.7 ms on every machine)' },
   {
     id: 'browser.load.1000hosts',

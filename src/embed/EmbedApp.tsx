@@ -1,5 +1,6 @@
 /**
- * The lesson widget: the canvas, one terminal and the trace, for a lesson page's <iframe>.
+ * The lesson widget: the canvas, the lesson (when there is one), one terminal and the trace, for
+ * a course page's <iframe> or <hoplab-lab> element.
  */
 import { useState } from 'react';
 import { ReactFlowProvider } from '@xyflow/react';
@@ -11,11 +12,17 @@ import { useUndoShortcuts } from '../ui/layout/shortcuts';
 import { TerminalView } from '../ui/terminal/LazyTerminalView';
 import '../ui/terminal/terminal.css';
 import { TracePanel } from '../ui/trace';
+import { LessonPanel } from '../ui/lesson/LessonPanel';
+import './embed.css';
 
 export function EmbedApp({ lab, host }: { lab: string; host: string }) {
   const title = useStore((s) => s.doc.title);
   const readonly = useStore((s) => s.readonly);
+  const lesson = useStore((s) => s.lesson);
+  const builtin = useStore((s) => s.lessonBuiltin);
+  const issues = useStore((s) => s.lessonIssues);
   const loadPreset = useStore((s) => s.loadPreset);
+  const resetLesson = useStore((s) => s.resetLesson);
   const openTerminal = useStore((s) => s.openTerminal);
   const closeTerminal = useStore((s) => s.closeTerminal);
   const openTerminals = useStore((s) => s.openTerminals);
@@ -27,10 +34,12 @@ export function EmbedApp({ lab, host }: { lab: string; host: string }) {
   const terminalOpen = useStore((s) => s.openTerminals.includes(shown));
   useUndoShortcuts();
   const full = new URL('./index.html', window.location.href);
-  full.searchParams.set('lab', lab);
+  full.hash = '';
+  if (lesson && builtin) full.searchParams.set('lesson', lesson.id);
+  else full.searchParams.set('lab', lab);
   return (
     <ReactFlowProvider>
-      <div className="embed">
+      <div className={`embed${lesson || issues ? ' embed--lesson' : ''}`}>
         <header className="embed__bar">
           <Brand />
           <strong>{title}</strong>
@@ -42,7 +51,8 @@ export function EmbedApp({ lab, host }: { lab: string; host: string }) {
             className="btn btn--sm"
             onClick={() => {
               for (const h of openTerminals) closeTerminal(h);
-              loadPreset(lab);
+              if (lesson) resetLesson();
+              else loadPreset(lab);
               openTerminal(host);
               setShell((n) => n + 1);
             }}
@@ -53,16 +63,23 @@ export function EmbedApp({ lab, host }: { lab: string; host: string }) {
             Open in Hoplab ↗
           </a>
         </header>
-        <main className="embed__canvas" aria-label="Lab canvas">
-          <div className="canvas-messages">
-            <TracePickBar />
-            <Notice />
-          </div>
-          <div className="canvas-area__flow">
-            <LabCanvas />
-            {!readonly && <ActivityBar quiet />}
-          </div>
-        </main>
+        <div className="embed__main">
+          <main className="embed__canvas" aria-label="Lab canvas">
+            <div className="canvas-messages">
+              <TracePickBar />
+              <Notice />
+            </div>
+            <div className="canvas-area__flow">
+              <LabCanvas />
+              {!readonly && <ActivityBar quiet />}
+            </div>
+          </main>
+          {(lesson || issues) && (
+            <aside className="embed__lesson" aria-label="Lesson">
+              <LessonPanel compact />
+            </aside>
+          )}
+        </div>
         <div className="embed__dock">
           <section className="hl-terms" aria-label={`Terminal on ${shown}`}>
             {terminalOpen ? (

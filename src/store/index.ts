@@ -10,9 +10,12 @@ import { createTraceSlice, type TraceSlice } from './trace';
 import { createCaptureSlice, type CaptureSlice } from './capture';
 import { createSavingSlice, type SavingSlice } from './saving';
 import { createPickSlice, type PickSlice } from './pick';
+import { createMatrixSlice, type MatrixSlice } from './matrix';
 import { saveTerminals, type KeyValueStorage, type TerminalsFile } from './persist';
+import { createLessonSlice, watchLessonLab, type LessonSlice } from './lessons';
+import { presetDoc } from './replay';
 
-export type AppState = LabSlice & TerminalSlice & TraceSlice & CaptureSlice & SavingSlice & PickSlice;
+export type AppState = LabSlice & TerminalSlice & TraceSlice & CaptureSlice & SavingSlice & PickSlice & LessonSlice & MatrixSlice;
 export type AppStore = StoreApi<AppState>;
 
 export function createAppStore(opts: LabOptions = {}): AppStore {
@@ -23,7 +26,10 @@ export function createAppStore(opts: LabOptions = {}): AppStore {
     ...createCaptureSlice(...a),
     ...createSavingSlice(opts)(...a),
     ...createPickSlice(...a),
+    ...createLessonSlice(presetDoc)(...a),
+    ...createMatrixSlice(...a),
   }));
+  watchLessonLab(store);
   if (opts.saveNow) store.getState().persist(store.getState().doc);
   return store;
 }
@@ -61,6 +67,7 @@ export type { CaptureSlice } from './capture';
 export type { SavingSlice, AutosaveState } from './saving';
 export type { PickSlice } from './pick';
 export { describeReason, type KeptCopy } from './kept';
+export type { LessonSlice, CommandEvent, LessonEvent } from './lessons';
 
 /**
  * Keep terminals (scrollback, history, open tabs) across reloads: restore `saved` (read with
@@ -73,7 +80,7 @@ export function persistTerminals(store: AppStore, storage: KeyValueStorage | nul
     const terminals = Object.fromEntries(
       Object.entries(saved.terminals)
         .filter(([h]) => hosts.has(h))
-        .map(([h, s]) => [h, { ...s, capture: null }]),
+        .map(([h, s]) => [h, { ...s, capture: null, running: false }]),
     );
     const openTerminals = saved.openTerminals.filter((h) => terminals[h]);
     const activeTerminal = saved.activeTerminal && openTerminals.includes(saved.activeTerminal) ? saved.activeTerminal : (openTerminals[0] ?? null);
@@ -87,29 +94,5 @@ export function persistTerminals(store: AppStore, storage: KeyValueStorage | nul
       const { terminals, openTerminals, activeTerminal } = store.getState();
       saveTerminals(storage, { terminals, openTerminals, activeTerminal });
     }, 150);
-  });
-}
-
-export const LESSON_KEY = 'hoplab.lesson.v1';
-
-/** Keep the lesson's ticks (moments seen in traces) across reloads. */
-export function persistLesson(store: AppStore, storage: KeyValueStorage | null): () => void {
-  try {
-    const saved = storage?.getItem(LESSON_KEY);
-    const parsed: unknown = saved ? JSON.parse(saved) : null;
-    if (parsed && typeof parsed === 'object') {
-      const seen = Object.fromEntries(Object.entries(parsed).filter(([k, v]) => (k === 'unreachable' || k === 'crossed') && v === true));
-      store.setState({ lessonSeen: seen });
-    }
-  } catch {
-    // a damaged save only loses the ticks
-  }
-  return store.subscribe((s, prev) => {
-    if (s.lessonSeen === prev.lessonSeen) return;
-    try {
-      storage?.setItem(LESSON_KEY, JSON.stringify(s.lessonSeen));
-    } catch {
-      // not remembered: fine
-    }
   });
 }

@@ -10,6 +10,9 @@ import { presets } from '../scenarios/presets';
 import { CLUSTER_PRESET } from '../scenarios/scenario';
 import { validateClusterConfig, type ClusterConfigInput } from '../kube/config';
 
+// no generated code: the widget runs under a Content-Security-Policy without 'unsafe-eval'
+z.config({ jitless: true });
+
 /** A preset the scenario runner builds: one of the lesson's (own properties only) or the Kubernetes cluster. */
 const hasPreset = (p: string): boolean => Object.prototype.hasOwnProperty.call(presets, p) || p === CLUSTER_PRESET;
 
@@ -124,7 +127,7 @@ export const ScenarioSchema = z.object({
 });
 
 export const OpSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('cmd'), on: netnsName, run: z.string().max(LIMITS.run, `is longer than ${LIMITS.run} characters`), edit: z.boolean() }),
+  z.object({ kind: z.literal('cmd'), on: netnsName, run: z.string().max(LIMITS.run, `is longer than ${LIMITS.run} characters`), edit: z.boolean(), interrupt: z.number().finite().nonnegative().optional() }),
   z.object({ kind: z.literal('host'), name }),
   z.object({ kind: z.literal('lan'), name, members: z.array(member).max(LIMITS.lanMembers, `has more than ${LIMITS.lanMembers} members`) }),
   z.object({ kind: z.literal('lan-member'), lan: name, member }),

@@ -14,6 +14,7 @@ import { DockResizer } from './layout/DockResizer';
 import { useUndoShortcuts } from './layout/shortcuts';
 import { ErrorBoundary } from './layout/ErrorBoundary';
 import { HelpDialog } from './layout/HelpDialog';
+import { InstructorTools } from './instructor/InstructorTools';
 import { AutosaveBadge, ConflictBar, KeptCopies, LoadingBar } from './layout/Saving';
 
 export function CanvasMessages() {
@@ -46,6 +47,7 @@ export function App() {
           <AutosaveBadge />
           <KeptCopies />
           <ImportExport />
+          <InstructorTools />
           <button type="button" className="btn btn--ghost" onClick={() => setHelp(true)} aria-haspopup="dialog">
             Help
           </button>
