@@ -48,8 +48,14 @@ test('before-routes: the ping fails, routes and forwarding added in the inspecto
   expect(out).toContain('1 received');
   const trace = page.getByRole('tabpanel');
   await expect(trace).toContainText('node02');
+  expect(errors).toEqual([]);
+});
 
-  // the same from pod1's terminal: the student sees the replies and the hops
+test('routed: a ping from a pod’s terminal, and the canvas follows the packet through the switch', async ({ page }) => {
+  const errors = watchConsole(page);
+  const lab = new LabPage(page);
+  await lab.open('routed');
+  // the student sees the replies and the hops
   await page.getByRole('button', { name: 'Open a terminal on pod1' }).click();
   const terminal = page.locator('.xterm-rows');
   await expect(terminal).toContainText('root@pod1');

@@ -14,7 +14,6 @@ import {
   Controls,
   ReactFlow,
   useReactFlow,
-  useUpdateNodeInternals,
   applyNodeChanges,
   type Connection,
   type Edge,
@@ -23,8 +22,8 @@ import {
   type OnNodeDrag,
 } from '@xyflow/react';
 import { getAppStore, netnsCreators, useStore } from '../../store';
-import { buildGraph, podOwners, type LabNode, type LinkEdge } from './graph';
-import { reuseUnchanged } from './stable';
+import { buildGraph, lanId, podOwners, type LabNode, type LinkEdge } from './graph';
+import { keepMeasured, reuseUnchanged } from './stable';
 import { deleteMachineSteps, deletePodCommands } from '../layout/plans';
 import { elkInput, elkLayout } from './layout';
 import { planConnection } from './connect';
@@ -53,8 +52,12 @@ function fitOptions(topBoxes: number) {
 /** Fit options for the first render (a constant: a new object each render would re-sync xyflow's store). */
 const FIT_OPTIONS = { padding: FIT_PADDING, maxZoom: 1.1, minZoom: LEGIBLE_ZOOM } as const;
 
-/** Handle ids and places of a box: when they change, React Flow must measure the box's handles again. */
-const handleSignature = (n: LabNode): string => (n.data.ports as { handle: string; x?: number; left?: number }[]).map((p) => `${p.handle}@${p.x ?? p.left}`).join(' ');
+/**
+ * Boxes from which only those in view are put in the page. Below it every box and cable is there,
+ * in view or not: a lesson's lab costs nothing to draw whole, and a keyboard or screen-reader user
+ * reaches every box; above it (hundreds of machines) panning and zooming stay fluid.
+ */
+export const VIRTUALISE_FROM_BOXES = 200;
 
 const netnsOfNode = (n: LabNode | undefined): string | null => (n && (n.type === 'host' || n.type === 'pod') ? n.data.netns : null);
 
@@ -74,6 +77,7 @@ export function LabCanvas() {
   const openTerminal = useStore((s) => s.openTerminal);
   const { fitView, getInternalNode, getViewport, setViewport } = useReactFlow();
   const selectedHost = useStore((s) => s.selectedHost);
+  const selectedLan = useStore((s) => s.selectedLan);
 
   const creators = useMemo(() => netnsCreators({ base, ops }), [base, ops]);
   const graph = useMemo(() => buildGraph(snapshot, creators, positions, auto), [snapshot, creators, positions, auto]);
@@ -84,7 +88,7 @@ export function LabCanvas() {
   const [nodes, setNodes] = useState<LabNode[]>(graph.nodes);
   const [edges, setEdges] = useState<LinkEdge[]>(graph.edges);
   useEffect(() => {
-    setNodes((cur) => reuseUnchanged(cur, graph.nodes, ['measured']));
+    setNodes((cur) => keepMeasured(cur, reuseUnchanged(cur, graph.nodes, ['measured'])));
     setEdges((cur) => reuseUnchanged(cur, graph.edges));
   }, [graph]);
 
@@ -123,8 +127,8 @@ export function LabCanvas() {
       fitted.current = { request: fitRequest, key: layout.key };
       // a lab wider than the window at a legible zoom: the box just added or picked stays in view
       void fitView(fitOptions(topBoxes)).then(() => {
-        const selected = getAppStore().getState().selectedHost;
-        if (selected) bringIntoView(graph.nodeOfNetns[selected]);
+        const { selectedHost: host, selectedLan: lan } = getAppStore().getState();
+        bringIntoView(host ? graph.nodeOfNetns[host] : lan ? lanId(lan) : undefined);
       });
     }, 30);
     return () => clearTimeout(t);
@@ -150,27 +154,8 @@ export function LabCanvas() {
     follow.current = false;
   }, []);
 
-  // boxes whose handles appear, go or move without the box changing size: React Flow measures
-  // handles only when a box resizes, and a cable to an unmeasured handle is not drawn
-  const updateNodeInternals = useUpdateNodeInternals();
-  const handles = useRef(new Map<string, string>());
-  useEffect(() => {
-    const next = new Map<string, string>();
-    const changed: string[] = [];
-    for (const n of graph.nodes) {
-      const sig = handleSignature(n);
-      next.set(n.id, sig);
-      const before = handles.current.get(n.id);
-      if (before !== undefined && before !== sig) changed.push(n.id);
-    }
-    handles.current = next;
-    if (changed.length === 0) return;
-    const raf = requestAnimationFrame(() => updateNodeInternals(changed));
-    return () => cancelAnimationFrame(raf);
-  }, [graph, updateNodeInternals]);
-
-  // a box that matters and is off screen is brought into view (same zoom): the host picked in the
-  // inspector, and the box where the packet of the trace is
+  // a box that matters and is off screen is brought into view (same zoom): the host or switch picked
+  // (or just added), and the box where the packet of the trace is
   const bringIntoView = useCallback(
     (id: string | undefined) => {
       const node = id ? getInternalNode(id) : undefined;
@@ -199,8 +184,9 @@ export function LabCanvas() {
   );
   useEffect(() => {
     if (selectedHost) bringIntoView(graph.nodeOfNetns[selectedHost]);
+    else if (selectedLan) bringIntoView(lanId(selectedLan));
     // eslint-disable-next-line react-hooks/exhaustive-deps -- only when the selection changes
-  }, [selectedHost]);
+  }, [selectedHost, selectedLan]);
   const traceNetns = useStore((s) => s.trace.events[s.trace.cursor]?.netns ?? null);
   useEffect(() => {
     if (traceNetns) bringIntoView(graph.nodeOfNetns[traceNetns]);
@@ -338,10 +324,9 @@ export function LabCanvas() {
       maxZoom={2}
       fitView
       fitViewOptions={FIT_OPTIONS}
-      // big labs: only the boxes and cables in view are in the DOM, so panning and zooming stay fluid
-      onlyRenderVisibleElements
+      onlyRenderVisibleElements={nodes.length >= VIRTUALISE_FROM_BOXES}
       aria-label="Network canvas"
-      // for tests and benchmarks: boxes in the lab (only those in view are in the DOM) and whether elk has placed them
+      // for tests and benchmarks: boxes in the lab (in a big lab only those in view are in the DOM) and whether elk has placed them
       data-boxes={nodes.length}
       data-layout={laidOut === layout.key ? 'done' : 'pending'}
       ariaLabelConfig={ariaLabelConfig}
