@@ -155,11 +155,12 @@ export const ANY_DEV = 'any';
  * frames sent (XMIT) and received (RCV) on the device, and frames a bridge passed up to itself
  * (BR_LOCAL, seen on the bridge device). A veth crossing (VETH_XMIT … to: peer) counts as sent on
  * one end and received on the other when the engine did not record those separately. Each packet
- * is seen at most once per device and direction, as a real capture sees each frame once.
+ * is seen at most once per device and direction, as a real capture sees each frame once. A capture
+ * fed in batches (a terminal pumps the world in slices) passes the same `seen` to every call: the
+ * veth crossing and the receive of one frame may fall in two batches.
  */
-export function framesOnDev(events: readonly TraceEvent[], netns: string, dev: string): CapturedFrame[] {
+export function framesOnDev(events: readonly TraceEvent[], netns: string, dev: string, seen: Set<string> = new Set()): CapturedFrame[] {
   const out: CapturedFrame[] = [];
-  const seen = new Set<string>();
   const any = dev === ANY_DEV;
   const push = (event: TraceEvent, on: string, dir: FrameDirection) => {
     if (!event.packet || (!event.packet.ip && !event.packet.arp)) return;
@@ -175,6 +176,16 @@ export function framesOnDev(events: readonly TraceEvent[], netns: string, dev: s
     if (e.verdict === 'VETH_XMIT' && e.to && e.to.netns === netns && (any || e.to.dev === dev)) push(e, e.to.dev, 'in');
   }
   return out;
+}
+
+/** How many frame keys a capture fed in batches remembers: a frame's events are a few µs apart. */
+const SEEN_KEPT = 64;
+
+/** `framesOnDev` for one batch of a capture that remembers `seen` (plain data) between batches. */
+export function framesOnDevAfter(events: readonly TraceEvent[], netns: string, dev: string, seen: readonly string[]): { frames: CapturedFrame[]; seen: string[] } {
+  const keys = new Set(seen);
+  const frames = framesOnDev(events, netns, dev, keys);
+  return { frames, seen: frames.length ? [...keys].slice(-SEEN_KEPT) : [...seen] };
 }
 
 /**

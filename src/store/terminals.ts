@@ -18,7 +18,7 @@ import {
   ANY_DEV,
   compileFilter,
   formatCaptured,
-  framesOnDev,
+  framesOnDevAfter,
   parseTcpdumpArgs,
   tcpdumpBanner,
   tcpdumpDeviceDown,
@@ -57,6 +57,8 @@ export interface TerminalCapture {
   link: boolean;
   verbose: boolean;
   expression: string;
+  /** frames already printed (their keys), so that a frame split over two batches prints once */
+  seen?: string[];
 }
 
 export interface TerminalSession {
@@ -135,7 +137,8 @@ export function feedCapture(s: TerminalSession, events: readonly TraceEvent[]): 
   const filter = filterOf(cap.expression);
   let captured = cap.captured;
   let out = '';
-  for (const frame of framesOnDev(events, cap.netns, cap.dev)) {
+  const batch = framesOnDevAfter(events, cap.netns, cap.dev, cap.seen ?? []);
+  for (const frame of batch.frames) {
     if (cap.count !== null && captured >= cap.count) break;
     if (!frame.event.packet || !filter(frame.event.packet)) continue;
     const line = formatCaptured(frame, { link: cap.link, verbose: cap.verbose, any: cap.dev === ANY_DEV });
@@ -147,7 +150,7 @@ export function feedCapture(s: TerminalSession, events: readonly TraceEvent[]): 
   const done = cap.count !== null && captured >= cap.count;
   const data = done ? out + tcpdumpSummary(captured) : out;
   const next = appendChunk(s, { echo: '', data, local: false });
-  return { ...next, capture: done ? null : { ...cap, captured } };
+  return { ...next, capture: done ? null : { ...cap, captured, seen: batch.seen } };
 }
 
 type Tokens = string[];

@@ -156,17 +156,21 @@ test('drag to connect, and hand-placed positions are remembered', async ({ page 
   const lan1 = page.getByTestId('lan-lan1');
   await expect(lan1).toContainText('empty: drag a + here');
 
-  // drag node01's + onto the switch: a new interface, cabled in
-  const handle = page.locator('.react-flow__node[data-id="host:node01"] .connect-handle');
+  // the new switch is picked and kept in view; drag the + of node03, beside it, onto it: a new
+  // interface, cabled in
+  await expect(lab.inspector.getByRole('heading', { level: 2, name: 'lan1' })).toBeVisible();
+  const handle = page.locator('.react-flow__node[data-id="host:node03"] .connect-handle');
   const to = await lab.settledBox(lan1);
   const from = (await handle.boundingBox())!;
+  const pane = (await page.locator('.react-flow').boundingBox())!;
+  for (const b of [to, from]) expect(b.x >= pane.x && b.x + b.width <= pane.x + pane.width, 'the switch and the + are in view').toBe(true);
   await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2);
   await page.mouse.down();
   await page.mouse.move(to.x + to.width / 2, to.y + 2, { steps: 12 });
   await page.mouse.up();
-  await expect(lab.host('node01')).toContainText('eth1');
-  await expect(lab.activity).toContainText('cable from node01:eth1 into LAN switch lan1');
-  await expect(page.locator('[data-testid="edge-lan:lan1:node01/eth1"]')).toHaveCount(1);
+  await expect(lab.host('node03')).toContainText('eth1');
+  await expect(lab.activity).toContainText('cable from node03:eth1 into LAN switch lan1');
+  await expect(page.locator('[data-testid="edge-lan:lan1:node03/eth1"]')).toHaveCount(1);
 
   // move node03 by hand; the position survives a reload and the move is undoable
   const node03 = page.locator('.react-flow__node[data-id="host:node03"]');

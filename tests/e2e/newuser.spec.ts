@@ -82,9 +82,9 @@ test.describe('at 1280×720', () => {
     // a few seconds: the lab is loaded from the menu, once the page is ready, to see it)
     await lab.labSelect.selectOption('single-network');
     await expect(lab.notice).toContainText('Loaded lab: 6.');
-    const notice = (await lab.notice.boundingBox())!;
-    const canvas = (await page.locator('.react-flow').first().boundingBox())!;
-    expect(notice.y + notice.height).toBeLessThanOrEqual(canvas.y + 1);
+    await lab.notice.hover(); // it stays while the pointer is on it
+    const [bottom, top] = await lab.notice.evaluate((n) => [n.getBoundingClientRect().bottom, document.querySelector('.react-flow')!.getBoundingClientRect().top]);
+    expect(bottom).toBeLessThanOrEqual(top + 1);
     await lab.canvasSettled();
     expect(await smallestCanvasText(page)).toBeGreaterThanOrEqual(9);
     expect(errors).toEqual([]);

@@ -117,36 +117,55 @@ export function LabCanvas() {
   // typing keeps its new boxes, its switch and the packet in view.
   const follow = useRef(true);
   const fitted = useRef({ request: -1, key: '' });
+  const wrapper = useRef<HTMLDivElement>(null);
+  // The view is "moving" from the moment a fit is due until it, and the pan after it, are done:
+  // data-view on the canvas, so that tests and benchmarks wait for the view instead of for time.
+  const moves = useRef(0);
+  const moving = useCallback((delta: number) => {
+    moves.current += delta;
+    wrapper.current?.setAttribute('data-view', moves.current > 0 ? 'moving' : 'still');
+  }, []);
+  useEffect(() => moving(0), [moving]);
   const topBoxes = useMemo(() => graph.nodes.filter((n) => !n.parentId).length, [graph]);
   useEffect(() => {
     if (laidOut !== layout.key) return;
     const requested = fitted.current.request !== fitRequest;
     if (!requested && (fitted.current.key === layout.key || !follow.current)) return;
     if (requested) follow.current = true;
+    moving(1);
+    let fired = false;
     const t = setTimeout(() => {
+      fired = true;
       fitted.current = { request: fitRequest, key: layout.key };
       // a lab wider than the window at a legible zoom: the box just added or picked stays in view
-      void fitView(fitOptions(topBoxes)).then(() => {
-        const { selectedHost: host, selectedLan: lan } = getAppStore().getState();
-        bringIntoView(host ? graph.nodeOfNetns[host] : lan ? lanId(lan) : undefined);
-      });
+      void fitView(fitOptions(topBoxes))
+        .then(() => {
+          const { selectedHost: host, selectedLan: lan } = getAppStore().getState();
+          return bringIntoView(host ? graph.nodeOfNetns[host] : lan ? lanId(lan) : undefined);
+        })
+        .finally(() => moving(-1));
     }, 30);
-    return () => clearTimeout(t);
+    return () => {
+      clearTimeout(t);
+      if (!fired) moving(-1);
+    };
     // eslint-disable-next-line react-hooks/exhaustive-deps -- the graph and bringIntoView follow the layout key
   }, [laidOut, layout.key, fitRequest, fitView, topBoxes]);
-  const wrapper = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const el = wrapper.current;
     if (!el) return;
     let last = '';
     const ro = new ResizeObserver(() => {
       const size = `${el.clientWidth}x${el.clientHeight}`;
-      if (last && size !== last && follow.current && el.clientHeight > 0) void fitView({ ...fitOptions(topBoxes), duration: 0 });
+      if (last && size !== last && follow.current && el.clientHeight > 0) {
+        moving(1);
+        void fitView({ ...fitOptions(topBoxes), duration: 0 }).finally(() => moving(-1));
+      }
       last = size;
     });
     ro.observe(el);
     return () => ro.disconnect();
-  }, [fitView, topBoxes]);
+  }, [fitView, topBoxes, moving]);
   const onMoveStart = useCallback((event: MouseEvent | TouchEvent | null) => {
     if (event) follow.current = false; // the student moved the view: leave it where they put it
   }, []);
@@ -157,7 +176,7 @@ export function LabCanvas() {
   // a box that matters and is off screen is brought into view (same zoom): the host or switch picked
   // (or just added), and the box where the packet of the trace is
   const bringIntoView = useCallback(
-    (id: string | undefined) => {
+    async (id: string | undefined) => {
       const node = id ? getInternalNode(id) : undefined;
       const pane = wrapper.current;
       if (!node || !pane) return;
@@ -178,18 +197,19 @@ export function LabCanvas() {
       const dx = shift(sx, nw, w);
       const dy = shift(sy, nh, h);
       if (dx === 0 && dy === 0) return;
-      void setViewport({ x: x + dx, y: y + dy, zoom }, { duration: prefersReducedMotion() ? 0 : 250 });
+      moving(1);
+      await setViewport({ x: x + dx, y: y + dy, zoom }, { duration: prefersReducedMotion() ? 0 : 250 }).finally(() => moving(-1));
     },
-    [getInternalNode, getViewport, setViewport],
+    [getInternalNode, getViewport, setViewport, moving],
   );
   useEffect(() => {
-    if (selectedHost) bringIntoView(graph.nodeOfNetns[selectedHost]);
-    else if (selectedLan) bringIntoView(lanId(selectedLan));
+    if (selectedHost) void bringIntoView(graph.nodeOfNetns[selectedHost]);
+    else if (selectedLan) void bringIntoView(lanId(selectedLan));
     // eslint-disable-next-line react-hooks/exhaustive-deps -- only when the selection changes
   }, [selectedHost, selectedLan]);
   const traceNetns = useStore((s) => s.trace.events[s.trace.cursor]?.netns ?? null);
   useEffect(() => {
-    if (traceNetns) bringIntoView(graph.nodeOfNetns[traceNetns]);
+    if (traceNetns) void bringIntoView(graph.nodeOfNetns[traceNetns]);
     // eslint-disable-next-line react-hooks/exhaustive-deps -- only when the packet moves to another box
   }, [traceNetns]);
 
@@ -326,7 +346,8 @@ export function LabCanvas() {
       fitViewOptions={FIT_OPTIONS}
       onlyRenderVisibleElements={nodes.length >= VIRTUALISE_FROM_BOXES}
       aria-label="Network canvas"
-      // for tests and benchmarks: boxes in the lab (in a big lab only those in view are in the DOM) and whether elk has placed them
+      // for tests and benchmarks: boxes in the lab (in a big lab only those in view are in the DOM) and
+      // whether elk has placed them (and data-view, set as the view moves, above)
       data-boxes={nodes.length}
       data-layout={laidOut === layout.key ? 'done' : 'pending'}
       ariaLabelConfig={ariaLabelConfig}

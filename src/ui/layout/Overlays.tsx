@@ -19,15 +19,25 @@ export function InlineCode({ text }: { text: string }) {
 export function Notice() {
   const notice = useStore((s) => s.notice);
   const setNotice = useStore((s) => s.setNotice);
-  // good news fades by itself; errors stay until dismissed
+  // good news fades by itself, but not while the pointer or the keyboard is on it (time to read
+  // it); errors stay until dismissed
+  const [held, setHeld] = useState(false);
   useEffect(() => {
-    if (!notice || notice.kind === 'error') return;
+    if (!notice || notice.kind === 'error' || held) return;
     const t = setTimeout(() => setNotice(null), 6000);
     return () => clearTimeout(t);
-  }, [notice, setNotice]);
+  }, [notice, setNotice, held]);
   if (!notice) return null;
   return (
-    <div className={`notice ${notice.kind === 'error' ? 'notice--error' : ''}`} role={notice.kind === 'error' ? 'alert' : 'status'} data-testid="notice">
+    <div
+      className={`notice ${notice.kind === 'error' ? 'notice--error' : ''}`}
+      role={notice.kind === 'error' ? 'alert' : 'status'}
+      data-testid="notice"
+      onMouseEnter={() => setHeld(true)}
+      onMouseLeave={() => setHeld(false)}
+      onFocus={() => setHeld(true)}
+      onBlur={() => setHeld(false)}
+    >
       <span aria-hidden="true" style={{ marginTop: 5 }}>
         {notice.kind === 'error' ? '✕' : '✓'}
       </span>

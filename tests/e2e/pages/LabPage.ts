@@ -82,6 +82,7 @@ export class LabPage {
 
   /** The box of an element once the canvas has stopped moving (layout and fit-view animate). */
   async settledBox(locator: Locator) {
+    await this.viewStill();
     let last = await locator.boundingBox();
     await expect
       .poll(
@@ -101,6 +102,12 @@ export class LabPage {
   async canvasSettled() {
     await expect(this.page.locator('.react-flow[data-layout="done"]').first()).toBeVisible();
     await this.settledBox(this.page.locator('.react-flow__viewport').first());
+  }
+
+  /** Every canvas laid out, with no fit or pan of its view due or under way (the canvas's data-view). */
+  async viewStill() {
+    await expect(this.page.locator('.react-flow').first()).toBeVisible();
+    await expect(this.page.locator('.react-flow:not([data-layout="done"][data-view="still"])')).toHaveCount(0);
   }
 
   async importFile(name: string, content: string) {
