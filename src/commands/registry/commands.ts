@@ -12,6 +12,7 @@ import { bridgeCommand } from '../bridge';
 import { catCommand, echoCommand, falseCommand, hostnameCommand, trueCommand } from '../misc';
 import { grepCommand, headCommand, sortCommand, tailCommand, wcCommand } from '../text';
 import { tcpdumpCommand } from '../tcpdump';
+import { ncCommand } from '../nc/nc';
 import { helpCommand } from '../help';
 import { kubectlCommand } from '../kubectl/kubectl';
 import { iptables } from '../iptables/iptables';
@@ -33,6 +34,7 @@ export const COMMAND_TABLE: readonly CommandSpec[] = [
   iptablesSaveCommand,
   iptablesRestoreCommand,
   tcpdumpCommand,
+  ncCommand,
   hostnameCommand,
   echoCommand,
   catCommand,
