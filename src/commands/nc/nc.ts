@@ -11,7 +11,7 @@ import { serviceName } from '../../engine/netfilter/netdb';
 import { sleepUntil, waitUntil, type Proc, type Task, type Wait, type Woken } from '../../engine/proc/task';
 import { SOCK_STRERROR, type SockErrno } from '../../engine/socket/errno';
 import { udpSocket, type UdpSock } from '../../engine/socket/udp_sock';
-import { tcpSocket, type TcpSock } from '../../engine/tcp/sock';
+import { tcpSocket, TcpSock } from '../../engine/tcp/sock';
 import { textPayload, payloadText } from '../../engine/wire/payload';
 import type { Ctx } from '../context';
 import { getaddrinfo, getnameinfo } from '../netdb/names';
