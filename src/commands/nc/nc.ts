@@ -6,7 +6,7 @@
  * Standard input is the step's input or the pipe before nc, then end of file (a script's nc reads
  * /dev/null); typed in a terminal without a pipe it is the terminal, which never ends.
  */
-import { parseInetAton, type Ipv4 } from '../../engine/addr/ipv4';
+import { formatIpv4, parseInetAton, type Ipv4 } from '../../engine/addr/ipv4';
 import { serviceName } from '../../engine/netfilter/netdb';
 import { sleepUntil, waitUntil, type Proc, type Task, type Wait, type Woken } from '../../engine/proc/task';
 import { SOCK_STRERROR, type SockErrno } from '../../engine/socket/errno';
@@ -52,7 +52,7 @@ export function* nc(ctx: Ctx, argv: string[]): Proc {
   let ports: string[] = [];
   if (o.listen) {
     if (args.length === 0) {
-      if (o.sourcePort === undefined) return usage(ctx);
+      if (o.sourcePort === undefined) return failWith(ctx, 'nc: missing port number\n');
       ports = [o.sourcePort];
     } else if (args.length === 1) {
       if (o.sourcePort !== undefined) return usage(ctx);
@@ -94,15 +94,18 @@ function* clientMode(ctx: Ctx, o: NcOptions, host: string, portArgs: string[]): 
   for (const port of ports) {
     const r = getaddrinfo(host, o.numeric);
     if (!r.ok) return failWith(ctx, `nc: getaddrinfo for host "${host}" port ${port}: ${r.error}\n`);
+    // "localhost (127.0.0.1)": the address too, when it says something the name did not
+    const ip = formatIpv4(r.addr);
+    const shown = o.numeric || ip === host ? host : `${host} (${ip})`;
     const sk = o.udp ? udpSocket(ctx.ns, ctx.task) : tcpSocket(ctx.ns, ctx.task);
     sk.owner = { comm: 'nc', pid: pidOf(ctx), fd: 3 };
     try {
       const bound = bindSource(ctx, o, sk);
       if (bound !== undefined) return bound;
-      const e = o.udp ? (sk as UdpSock).connect(r.addr, port) : yield* tcpConnect(ctx, o, sk as TcpSock, r.addr, port, host);
+      const e = o.udp ? (sk as UdpSock).connect(r.addr, port) : yield* tcpConnect(ctx, o, sk as TcpSock, r.addr, port, shown);
       if (e === 'timeout') continue;
       if (e) {
-        if (o.verbose) ctx.err.push(`nc: connect to ${host} port ${port} (${proto}) failed: ${SOCK_STRERROR[e]}\n`);
+        if (o.verbose) ctx.err.push(`nc: connect to ${shown} port ${port} (${proto}) failed: ${SOCK_STRERROR[e]}\n`);
         continue;
       }
       ret = 0;
@@ -112,7 +115,7 @@ function* clientMode(ctx: Ctx, o: NcOptions, host: string, portArgs: string[]): 
           continue;
         }
         const sv = o.numeric ? undefined : serviceName(port, proto);
-        if (o.verbose) ctx.err.push(`Connection to ${host} ${port} port [${proto}/${sv ?? '*'}] succeeded!\n`);
+        if (o.verbose) ctx.err.push(`Connection to ${shown} ${port} port [${proto}/${sv ?? '*'}] succeeded!\n`);
       }
       if (!o.zero) yield* readwrite(ctx, o, sk, false);
     } finally {
@@ -182,7 +185,7 @@ function* listenMode(ctx: Ctx, o: NcOptions, host: string | undefined, portArg: 
     try {
       const e = sk.bind(addr, port);
       if (e) return failWith(ctx, `nc: ${SOCK_STRERROR[e]}\n`);
-      if (o.verbose) reportSock(ctx, o, 'Listening', addr, port);
+      if (o.verbose) reportSock(ctx, o, 'Bound', addr, port);
       // the first datagram decides the peer (recvfrom with MSG_PEEK, then connect unless -k)
       while (sk.recvQ.length === 0) yield waitUntil();
       const first = sk.recvQ[0];
@@ -244,12 +247,16 @@ function* readwrite(ctx: Ctx, o: NcOptions, sk: TcpSock | UdpSock, server: boole
   for (;;) {
     // what arrived
     if (sk instanceof TcpSock) {
-      const r = sk.recv();
-      if (Array.isArray(r)) {
+      // poll() is level-triggered: read until the socket would block (the FIN may be behind the data)
+      for (let r = sk.recv(); r !== undefined && !netDone; r = sk.recv()) {
+        if (!Array.isArray(r)) {
+          netDone = true;
+          break;
+        }
         for (const c of r) ctx.out.push(c instanceof Uint8Array ? decoder.decode(c) : '');
         received += r.length;
         idleUntil = o.timeout >= 0 ? w.now + o.timeout * 1000 : Infinity;
-      } else if (r !== undefined) netDone = true;
+      }
     } else {
       let d;
       while ((d = sk.recv()) !== undefined) {

@@ -193,12 +193,18 @@ export function parseNcArgs(argv: readonly string[]): NcParse {
   return { ok: true, o };
 }
 
-/** strtoport(): a number in 1..65535 or a service name of the protocol. */
+/**
+ * strtoport(): a number in 1..65535, else (when it is not a number at all) a service name of the
+ * protocol; Debian's nc says "port number invalid" for a name it does not know.
+ */
 export function strtoport(s: string, udp: boolean): number | string {
   const n = strtonum(s, 1, 65535);
   if (typeof n === 'number') return n;
-  const p = servicePort(s, udp ? 'udp' : 'tcp');
-  return p ?? `nc: service "${s}" unknown\n`;
+  if (n === 'invalid') {
+    const p = servicePort(s, udp ? 'udp' : 'tcp');
+    if (p !== undefined) return p;
+  }
+  return `nc: port number ${n}: ${s}\n`;
 }
 
 /** build_ports(): the ports of "lo-hi" (inclusive, either order) or of one port. */

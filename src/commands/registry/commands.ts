@@ -13,6 +13,7 @@ import { catCommand, echoCommand, falseCommand, hostnameCommand, trueCommand } f
 import { grepCommand, headCommand, sortCommand, tailCommand, wcCommand } from '../text';
 import { tcpdumpCommand } from '../tcpdump';
 import { ncCommand } from '../nc/nc';
+import { ssCommand } from '../ss/ss';
 import { helpCommand } from '../help';
 import { kubectlCommand } from '../kubectl/kubectl';
 import { iptables } from '../iptables/iptables';
@@ -35,6 +36,7 @@ export const COMMAND_TABLE: readonly CommandSpec[] = [
   iptablesRestoreCommand,
   tcpdumpCommand,
   ncCommand,
+  ssCommand,
   hostnameCommand,
   echoCommand,
   catCommand,

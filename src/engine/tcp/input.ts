@@ -25,12 +25,15 @@ const after = (a: number, b: number): boolean => ((b - a) | 0) < 0;
 /** ATO: how long an ACK of a FIN waits for the program's own answer to carry it (pingpong mode) */
 const DELACK_MS = 40;
 
-const sockWords = (_e: PacketEvent, sk: TcpSock, what: string) => `${nsLabel(sk.ns)}: ${formatIpv4(sk.laddr)}:${sk.lport} (${TCP_STATE_NAME[sk.state]}) ← ${what}`;
+const sockWords = (_e: PacketEvent, where: string, what: string) => `${where} ← ${what}`;
+
+/** The state a segment found its socket in (the trace names it, not the state the segment left). */
+let arrivalState: TcpState = 'CLOSED';
 
 /** The trace's line for what a segment did at its socket. */
 function traceSock(sk: TcpSock, pkt: TcpPacket, dev: Netdev, what: string): void {
   const w = sk.world;
-  if (w.tracing) w.emitEvent(PacketEvent.ip(sk.ns.name, dev.name, Verdict.LOCAL_DELIVER, pkt, sockWords, sk, what));
+  if (w.tracing) w.emitEvent(PacketEvent.ip(sk.ns.name, dev.name, Verdict.LOCAL_DELIVER, pkt, sockWords, `${nsLabel(sk.ns)}: ${formatIpv4(sk.laddr)}:${sk.lport} (${TCP_STATE_NAME[arrivalState]})`, what));
 }
 
 function setState(sk: TcpSock, s: TcpState): void {
@@ -39,6 +42,7 @@ function setState(sk: TcpSock, s: TcpState): void {
 
 /** tcp_v4_do_rcv(): a segment for sk. */
 export function tcpRcv(sk: TcpSock, pkt: TcpPacket, dev: Netdev): void {
+  arrivalState = sk.state;
   switch (sk.state) {
     case 'LISTEN':
       listenRcv(sk, pkt, dev);

@@ -176,6 +176,11 @@ export class TcpSock implements Sock, Tcb {
     return n;
   }
 
+  /** write_seq - snd_una (ss's Send-Q): unacknowledged and unsent bytes, a SYN or FIN not yet acknowledged. */
+  get writeQueued(): number {
+    return ((this.sndNxt - this.sndUna) >>> 0) + this.unsent + (this.finQueued && !this.finSent ? 1 : 0);
+  }
+
   /** Bytes received and not yet read (ss's Recv-Q). */
   get recvQueued(): number {
     let n = 0;
