@@ -14,6 +14,7 @@ import { grepCommand, headCommand, sortCommand, tailCommand, wcCommand } from '.
 import { tcpdumpCommand } from '../tcpdump';
 import { ncCommand } from '../nc/nc';
 import { ssCommand } from '../ss/ss';
+import { curlCommand } from '../curl/curl';
 import { helpCommand } from '../help';
 import { kubectlCommand } from '../kubectl/kubectl';
 import { iptables } from '../iptables/iptables';
@@ -37,6 +38,7 @@ export const COMMAND_TABLE: readonly CommandSpec[] = [
   tcpdumpCommand,
   ncCommand,
   ssCommand,
+  curlCommand,
   hostnameCommand,
   echoCommand,
   catCommand,
