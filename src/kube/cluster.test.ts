@@ -35,7 +35,7 @@ describe('a kubeadm-like cluster', () => {
     expect(cluster.store.get<Service>('Service', 'default', 'kubernetes')!.spec.clusterIP).toBe('10.96.0.1');
     expect(cluster.store.get<Service>('Service', 'kube-system', 'kube-dns')!.spec.clusterIP).toBe('10.96.0.10');
     const pods = cluster.store.list<Pod>('Pod', 'kube-system');
-    expect(pods.map((p) => p.spec.nodeName)).toEqual(['node01', 'node02']);
+    expect(pods.map((p) => p.spec.nodeName).sort()).toEqual(['node01', 'node02']);
     expect(pods.every((p) => p.status?.phase === 'Running')).toBe(true);
   });
 

@@ -19,6 +19,7 @@ import { EndpointsController } from './controllers/endpoints';
 import { ServiceLBController } from './controllers/servicelb';
 import { Kubelet } from './kubelet/kubelet';
 import { PodRuntime } from './kubelet/runtime';
+import { EventRecorder } from './events/recorder';
 
 /** What an agent's command printed and returned (the commands layer runs it). */
 export interface ShellResult {
@@ -64,6 +65,7 @@ export class Cluster {
   readonly runtime: PodRuntime;
   readonly kubelet: Kubelet;
   readonly scheduler: Scheduler;
+  readonly events: EventRecorder;
   private readonly controllers: Controller[];
   private readonly log: AgentLogEntry[] = [];
   private syncing = false;
@@ -80,6 +82,7 @@ export class Cluster {
     this.services = new ServiceAllocators(config.serviceCIDR, config.nodePortRange, this.random);
     registerStrategies(this.store, this.services);
     this.store.onChange = () => this.kick();
+    this.events = new EventRecorder(this.store, () => this.now());
     this.runtime = new PodRuntime();
     this.scheduler = new Scheduler(this);
     this.kubelet = new Kubelet(this);
