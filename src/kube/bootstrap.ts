@@ -11,6 +11,7 @@ import { nodeAddress, type ClusterConfig } from './config';
 import { numToIp, parseCidr } from './api/cidr';
 import { rfc3339 } from './apiserver/clock';
 import { fnv32a } from './controllers/hash';
+import { kubeletIptablesPlan } from './kubelet/iptables';
 
 export const KUBERNETES_VERSION = 'v1.31.0';
 export const COREDNS_IMAGE = 'registry.k8s.io/coredns/coredns:v1.11.3';
@@ -181,6 +182,7 @@ export function buildCluster(world: World, config: ClusterConfig, shell: AgentSh
     cluster.run(n.name, `ip addr add ${n.ip} dev eth0`, 'setup');
     // kubeadm's preflight wants forwarding on
     cluster.run(n.name, 'sysctl -w net.ipv4.ip_forward=1', 'setup');
+    for (const line of kubeletIptablesPlan()) cluster.run(n.name, line, 'kubelet');
   }
   const store = cluster.store;
   for (const name of ['default', 'kube-node-lease', 'kube-public', 'kube-system']) store.create<Namespace>({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
