@@ -119,6 +119,16 @@ describe('a kubeadm-like cluster', () => {
     expect(cluster.store.get('Pod', 'default', 'p')).toBeUndefined();
   });
 
+  it('wires pods as the bridge plugin does: netlink broadcasts on cni0 and eth0, hairpin on the host veth', () => {
+    const { world, kubectl } = boot();
+    kubectl('apply -f -', 'apiVersion: v1\nkind: Pod\nmetadata: {name: q}\nspec:\n  nodeName: node02\n  containers: [{name: c, image: nginx}]\n');
+    const on = (host: string, line: string) => runCommand(world, host, line).stdout;
+    expect(on('node02', 'ip addr show cni0')).toContain('    inet 10.244.2.1/24 brd 10.244.2.255 scope global cni0\n');
+    const netns = on('node02', 'ip netns list').split('\n').find((l) => l.startsWith('cni-'))!.split(' ')[0];
+    expect(on('node02', `ip -n ${netns} addr show eth0`)).toMatch(/ {4}inet 10\.244\.2\.\d+\/24 brd 10\.244\.2\.255 scope global eth0\n/);
+    expect(on('node02', 'bridge -d link show')).toMatch(/master cni0 state forwarding priority 32 cost 2 \n {4}hairpin on /);
+  });
+
   it('reports API errors as StatusErrors with the right reason', () => {
     const { cluster } = boot();
     expect(() => cluster.store.create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x', namespace: 'nope' } })).toThrow(StatusError);

@@ -2,7 +2,7 @@ import { MAC_ZERO, macCompare, type Mac } from '../addr/mac';
 import { KernelError } from '../fib/route';
 import { fibAddIfaddr, fibFlushDev } from '../fib/frontend';
 import { brFdbDeletePort, brFdbInsertLocal, brFdbLearn } from '../bridge/fdb';
-import { brPortForwarding, carrierOk, makeNetdev, type Bridge, type Netdev, type Veth } from './netdev';
+import { brPortForwarding, BRPORT_DEFAULT, carrierOk, makeNetdev, type Bridge, type Netdev, type Veth } from './netdev';
 import type { Netns } from './netns';
 
 /**
@@ -127,6 +127,8 @@ export function setMaster(dev: Netdev, br: Bridge | null): void {
   if (br) {
     if (dev === br || dev.kind === 'bridge') throw new KernelError('ELOOP', 'Can not enslave a bridge to a bridge');
     dev.master = br;
+    // a new net_bridge_port starts from the defaults
+    dev.brport = BRPORT_DEFAULT;
     br.ports.push(dev);
     br.hadPort = true;
     brFdbInsertLocal(br, dev, dev.mac);
