@@ -1,9 +1,12 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { World } from '../../engine/world';
 import { bootCluster } from '../../commands/kubectl/boot';
 import { runCommand } from '../../commands';
 import type { Deployment, KubeEvent, Pod, ReplicaSet } from '../api/types';
 import { maxSurge, maxUnavailable } from './rollout';
+
+// every test boots a cluster (a few hundred ms, more on a busy machine)
+vi.setConfig({ testTimeout: 60_000 });
 
 const manifest = (image: string, replicas: number, strategy = '') => `apiVersion: apps/v1
 kind: Deployment

@@ -1,8 +1,11 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { World } from '../../engine/world';
 import { bootCluster } from '../../commands/kubectl/boot';
 import { runCommand } from '../../commands';
 import { clusterPolicyChain } from './chains';
+
+// every test boots a cluster (a few hundred ms, more on a busy machine)
+vi.setConfig({ testTimeout: 60_000 });
 
 const svc = `apiVersion: v1
 kind: Service
