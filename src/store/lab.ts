@@ -13,12 +13,11 @@ import type { WorldSnapshot } from '../engine/snapshot';
 import type { CommandResult } from '../commands/types';
 import { runCommand } from '../commands';
 import type { AppState } from './index';
-import { describeOp, isEditLine, type LabDoc, type LabOp, type XY } from './doc';
+import { describeOp, type LabDoc, type LabOp, type XY } from './doc';
 import { canRedo, canUndo, emptyHistory, record, redo as historyRedo, undo as historyUndo, type History } from './history';
 import { parseLab, saveLab, serializeLab, type KeyValueStorage } from './persist';
 import { applyOp, hasPreset, presetDoc, replay } from './replay';
 import { presets } from '../scenarios/presets';
-import { lessonMoment, type LessonMoment } from './lesson';
 
 export type ActivitySource = 'ui' | 'terminal' | 'lab';
 
@@ -68,8 +67,6 @@ export interface LabSlice {
   autoPositions: Record<string, XY>;
   /** bumps when the canvas should fit the view (new lab, relayout) */
   fitRequest: number;
-  /** lesson moments the student has seen in a trace (src/store/lesson.ts) */
-  lessonSeen: Partial<Record<LessonMoment, boolean>>;
 
   /** Run a shell line (a terminal, the trace panel's fix button). Records it when the world changed. */
   run: (on: string, line: string, source?: ActivitySource) => CommandResult;
@@ -107,7 +104,9 @@ let activityId = 0;
  */
 function runSafely(world: World, on: string, line: string): { result: CommandResult; crashed: boolean } {
   try {
-    return { result: runCommand(world, on, line), crashed: false };
+    const result = runCommand(world, on, line);
+    // a simulator fault inside the line may have left the lab half changed: rebuild it from the document
+    return { result, crashed: result.fault === true };
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);
     return { result: { stdout: '', stderr: `hoplab: internal error: ${message}\n`, exit: 70, trace: [] }, crashed: true };
@@ -177,7 +176,6 @@ export const createLabSlice =
       notice: null,
       autoPositions: {},
       fitRequest: 0,
-      lessonSeen: {},
 
       run: (on, line, source = 'terminal') => {
         const { world, doc } = get();
@@ -190,7 +188,8 @@ export const createLabSlice =
         const changed = world.version !== before;
         const entry = source === 'terminal' ? [] : [{ on, text: line, command: true, ok: result.exit === 0, error: result.exit === 0 ? undefined : errorOf(result), source }];
         if (changed) {
-          const edit = isEditLine(line);
+          // the registry says whether a command that changed the lab configures it (an undo step) or only probed
+          const edit = result.edit === true;
           const op: LabOp = { kind: 'cmd', on, run: line, edit };
           // probes (ping, traceroute) are kept for faithful replay but are not undo steps
           const nextDoc = { ...doc, ops: [...doc.ops, op] };
@@ -198,11 +197,8 @@ export const createLabSlice =
         } else if (entry.length) {
           set({ activity: log(entry) });
         }
-        if (result.trace.length > 0) {
-          get().showTrace(result.trace, { on, line });
-          const moment = lessonMoment(on, line, result.trace);
-          if (moment && !get().lessonSeen[moment]) set({ lessonSeen: { ...get().lessonSeen, [moment]: true } });
-        }
+        if (result.trace.length > 0) get().showTrace(result.trace, { on, line });
+        get().noteCommand(on, line, result);
         return result;
       },
 
