@@ -65,4 +65,4 @@ export function struct(name: string, fields: Record<string, FieldType>, pkg = 'v
 export const obj = (s: Struct): FieldType => ({ k: 'struct', struct: s });
 export const list = (of: FieldType): FieldType => ({ k: 'list', of, goType: `[]${of.k === 'struct' ? `${of.struct.pkg}.${of.struct.name}` : goTypeOf(of)}` });
 export const strings = list(S.string);
-export const map = (of: FieldType = S.string): FieldType => ({ k: 'map', of, goType: `map[string]${goTypeOf(of)}` });
+export const map = (of: FieldType = S.string, goType = `map[string]${goTypeOf(of)}`): FieldType => ({ k: 'map', of, goType });
