@@ -2,7 +2,7 @@
  * Wall-clock dates for tools that print one (dig's WHEN:). The lab's virtual clock starts at
  * LAB_EPOCH; dates are formatted in UTC, as on a machine whose TZ is UTC, with no real clock read.
  */
-export const LAB_EPOCH_MS = Date.UTC(2025, 0, 1, 0, 0, 0);
+import { LAB_EPOCH_MS } from '../../kube/dns/epoch';
 
 const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];

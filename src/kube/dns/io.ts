@@ -23,10 +23,16 @@ export interface DnsExchange {
  * with `error`, e.g. "Network is unreachable").
  */
 export type DnsOutcome =
-  | { kind: 'reply'; reply: DnsMessage; /** bytes on the wire */ size: number; rttMs: number }
-  | { kind: 'timeout' }
-  | { kind: 'refused' }
+  | { kind: 'reply'; reply: DnsMessage; /** bytes on the wire */ size: number; rttMs: number; local?: SockName }
+  | { kind: 'timeout'; local?: SockName }
+  | { kind: 'refused'; local?: SockName }
   | { kind: 'unreachable'; error: string };
+
+/** The local end of the socket an exchange used (for messages such as Go's "read udp A:P->B:53"). */
+export interface SockName {
+  ip: string;
+  port: number;
+}
 
 /** A DNS conversation: yields exchanges, is resumed with their outcomes, returns R. */
 export type DnsIo<R> = Generator<DnsExchange, R, DnsOutcome>;
