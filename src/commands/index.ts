@@ -17,7 +17,7 @@ export const COMMAND_NAMES: string[] = Object.keys(COMMANDS).sort();
  * Run one shell line in a namespace: `a; b && c || d`, exactly as the real tools answer.
  * Never throws: a simulator fault becomes an error message, and the lab stays as it was.
  */
-export function runCommand(world: World, on: string, line: string, opts: { shell?: 'sh' | 'bash' } = {}): CommandResult {
+export function runCommand(world: World, on: string, line: string, opts: { shell?: 'sh' | 'bash'; stdin?: string } = {}): CommandResult {
   const shell = opts.shell ?? 'bash';
   const ns = world.netns(on);
   world.drainTrace();
@@ -27,6 +27,8 @@ export function runCommand(world: World, on: string, line: string, opts: { shell
   const ctx: Ctx = { world, ns, out: [], err: [], shell };
   let exit = 0;
   world.budgetUsed = 0;
+  // the step's standard input goes to the first command that reads it
+  let stdin = opts.stdin;
   for (const p of t.list) {
     if (p.join === '&&' && exit !== 0) continue;
     if (p.join === '||' && exit === 0) continue;
@@ -35,7 +37,8 @@ export function runCommand(world: World, on: string, line: string, opts: { shell
       const expand = (argv: string[]) => argv.map((a) => (a.includes('$?') ? a.replaceAll('$?', String(exit)) : a));
       if (p.pipeTo) {
         // a | b | c: each reads what the one before printed; the last one's status is the pipeline's
-        let input: string | undefined;
+        let input: string | undefined = stdin;
+        stdin = undefined;
         let status = 0;
         const stages = [p.argv, ...p.pipeTo].map(expand);
         stages.forEach((argv, i) => {
@@ -44,7 +47,10 @@ export function runCommand(world: World, on: string, line: string, opts: { shell
           input = out.join('');
         });
         exit = status;
-      } else exit = runArgv({ ...ctx, ns }, expand(p.argv));
+      } else {
+        exit = runArgv({ ...ctx, ns, stdin }, expand(p.argv));
+        stdin = undefined;
+      }
     } catch (e) {
       ctx.err.push(`${p.argv[0]}: internal simulator error: ${(e as Error).message}\n`);
       exit = 70;
