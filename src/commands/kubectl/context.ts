@@ -14,3 +14,9 @@ export interface KubeCtx {
 export const namespaceOf = (p: Parsed): string => flagValue(p, 'namespace') ?? 'default';
 
 export const usageError = (command: string, msg: string): KubectlError => new KubectlError(`error: ${msg}\nSee 'kubectl ${command} -h' for help and examples\n`);
+
+/** A file on the host running kubectl; the host file system arrives with the shell package. */
+export function hostFile(k: KubeCtx, path: string): string | undefined {
+  const fs = (k.ctx as unknown as { fs?: { read(path: string): string | undefined } }).fs;
+  return fs?.read(path);
+}
