@@ -42,8 +42,8 @@ export interface DnsmasqConfig {
 
 type Parse = { ok: true; config: DnsmasqConfig } | { ok: false; stderr: string; exit: number };
 
-const SHORT: Record<string, string> = { d: 'no-daemon', k: 'keep-in-foreground', R: 'no-resolv', h: 'no-hosts', q: 'log-queries', p: 'port', a: 'listen-address', z: 'bind-interfaces', A: 'address', S: 'server' };
-const NEEDS_VALUE = new Set(['port', 'listen-address', 'address', 'server', 'host-record', 'cname', 'srv-host', 'txt-record']);
+const SHORT: Record<string, string> = { d: 'no-daemon', k: 'keep-in-foreground', R: 'no-resolv', h: 'no-hosts', q: 'log-queries', p: 'port', a: 'listen-address', z: 'bind-interfaces', A: 'address', S: 'server', x: 'pid-file' };
+const NEEDS_VALUE = new Set(['port', 'listen-address', 'address', 'server', 'host-record', 'cname', 'srv-host', 'txt-record', 'pid-file']);
 const FLAGS = new Set(['no-daemon', 'keep-in-foreground', 'no-resolv', 'no-hosts', 'log-queries', 'bind-interfaces']);
 
 const bad = (why = 'try --help'): Parse => ({ ok: false, stderr: `\ndnsmasq: bad command line options: ${why}\n`, exit: 1 });
@@ -80,6 +80,7 @@ export function parseDnsmasqArgs(argv: string[]): Parse {
       case 'no-hosts': c.noHosts = true; break;
       case 'log-queries': c.logQueries = true; break;
       case 'bind-interfaces': c.bindInterfaces = true; break;
+      case 'pid-file': break;
       case 'port':
         if (!/^\d+$/.test(v) || Number(v) > 65535) return bad();
         c.port = Number(v);

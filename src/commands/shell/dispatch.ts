@@ -7,6 +7,7 @@ import { bridge } from '../bridge';
 import { cat, echo, hostname } from '../misc';
 import { grep, head, sort, tail, wc } from '../text';
 import { kubectl } from '../kubectl/kubectl';
+import { digCommand, dnsmasqCommand, getentCommand, nslookupCommand } from '../dns/commands';
 
 type Command = (ctx: Ctx, argv: string[]) => void;
 
@@ -26,6 +27,10 @@ export const COMMANDS: Record<string, Command> = {
   wc: (c, a) => wc(c, a),
   sort: (c, a) => sort(c, a),
   kubectl: (c, a) => kubectl(c, a),
+  dig: (c, a) => digCommand(c, a),
+  nslookup: (c, a) => nslookupCommand(c, a),
+  getent: (c, a) => getentCommand(c, a),
+  dnsmasq: (c, a) => dnsmasqCommand(c, a),
   true: () => undefined,
   false: () => {
     throw new Exit(1);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DnsClass, DnsFormatError, DnsType, dnsLength, dnsMessage, emitDns, isSubdomain, parseDns, replyTo, type DnsMessage } from './dns';
+import { DnsClass, DnsFormatError, DnsType, dnsLength, dnsMessage, emitDns, isSubdomain, replyTo, type DnsMessage } from './dns';
+import { parseDns } from './dnsParse';
 
 const hex = (s: string): Uint8Array => Uint8Array.from(s.match(/../g)!.map((b) => parseInt(b, 16)));
 const toHex = (b: Uint8Array): string => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');

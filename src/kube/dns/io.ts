@@ -38,7 +38,7 @@ export interface SockName {
 export type DnsIo<R> = Generator<DnsExchange, R, DnsOutcome>;
 
 /** What a server does with one query: a reply, or nothing at all (the query is dropped). */
-export type DnsHandler = (query: DnsMessage, client: { ip: string; port: number; proto: 'udp' | 'tcp' }) => DnsIo<DnsMessage | null>;
+export type DnsHandler = (query: DnsMessage, client: { ip: string; port: number; proto: 'udp' | 'tcp'; /** the address it was sent to */ dst: string }) => DnsIo<DnsMessage | null>;
 
 /** Run a conversation to its end with a synchronous network (tests, and drivers that need no waiting). */
 export function runDnsIo<R>(io: DnsIo<R>, exchange: (x: DnsExchange) => DnsOutcome): R {
