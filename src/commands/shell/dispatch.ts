@@ -8,6 +8,9 @@ import { cat, echo, hostname } from '../misc';
 import { grep, head, sort, tail, wc } from '../text';
 import { kubectl } from '../kubectl/kubectl';
 import { digCommand, dnsmasqCommand, getentCommand, nslookupCommand } from '../dns/commands';
+import { iptables } from '../iptables/iptables';
+import { iptablesSave } from '../iptables/save';
+import { iptablesRestore } from '../iptables/restore';
 
 type Command = (ctx: Ctx, argv: string[]) => void;
 
@@ -18,6 +21,9 @@ export const COMMANDS: Record<string, Command> = {
   traceroute: (c, a) => traceroute(c, a),
   sysctl: (c, a) => sysctl(c, a),
   bridge: (c, a) => bridge(c, a),
+  iptables: (c, a) => iptables(c, a),
+  'iptables-save': (c, a) => iptablesSave(c, a),
+  'iptables-restore': (c, a) => iptablesRestore(c, a),
   hostname: (c, a) => hostname(c, a),
   echo: (c, a) => echo(c, a),
   cat: (c, a) => cat(c, a),
