@@ -18,7 +18,6 @@ import { canRedo, canUndo, emptyHistory, record, redo as historyRedo, undo as hi
 import { parseLab, saveLab, serializeLab, type KeyValueStorage } from './persist';
 import { applyOp, hasPreset, presetDoc, replay } from './replay';
 import { presets } from '../scenarios/presets';
-import { lessonMoment, type LessonMoment } from './lesson';
 
 export type ActivitySource = 'ui' | 'terminal' | 'lab';
 
@@ -68,8 +67,6 @@ export interface LabSlice {
   autoPositions: Record<string, XY>;
   /** bumps when the canvas should fit the view (new lab, relayout) */
   fitRequest: number;
-  /** lesson moments the student has seen in a trace (src/store/lesson.ts) */
-  lessonSeen: Partial<Record<LessonMoment, boolean>>;
 
   /** Run a shell line (a terminal, the trace panel's fix button). Records it when the world changed. */
   run: (on: string, line: string, source?: ActivitySource) => CommandResult;
@@ -179,7 +176,6 @@ export const createLabSlice =
       notice: null,
       autoPositions: {},
       fitRequest: 0,
-      lessonSeen: {},
 
       run: (on, line, source = 'terminal') => {
         const { world, doc } = get();
@@ -201,11 +197,8 @@ export const createLabSlice =
         } else if (entry.length) {
           set({ activity: log(entry) });
         }
-        if (result.trace.length > 0) {
-          get().showTrace(result.trace, { on, line });
-          const moment = lessonMoment(on, line, result.trace);
-          if (moment && !get().lessonSeen[moment]) set({ lessonSeen: { ...get().lessonSeen, [moment]: true } });
-        }
+        if (result.trace.length > 0) get().showTrace(result.trace, { on, line });
+        get().noteCommand(on, line, result);
         return result;
       },
 
