@@ -7,6 +7,7 @@ import { persistLessons } from './store/lessons';
 import { restoreLesson } from './ui/lesson/open';
 import { openFromHash } from './ui/share/open';
 import { browserStorage, loadTerminals } from './store/persist';
+import { browserRealTime } from './store/realtime';
 import { App } from './ui/App';
 import { applyBoot, bootDoc, dropLabParam } from './ui/boot';
 
@@ -14,7 +15,7 @@ const storage = browserStorage();
 // a saved lab and saved terminals are read (and their schemas fetched) before the first render;
 // a first visit has neither and starts at once
 const [boot, terminals] = await Promise.all([bootDoc(window.location.search, storage), loadTerminals(storage)]);
-const store = initAppStore({ initial: boot.doc, storage });
+const store = initAppStore({ initial: boot.doc, storage, realTime: browserRealTime() });
 persistTerminals(store, storage, terminals);
 applyBoot(store, boot);
 const lessonParam = new URLSearchParams(window.location.search).get('lesson');

@@ -10,6 +10,7 @@ import '../ui/styles.css';
 import { hasPreset, initAppStore } from '../store';
 import { presetDoc } from '../store/replay';
 import { isEncodedLab } from '../store/share';
+import { browserRealTime } from '../store/realtime';
 import { EmbedApp } from './EmbedApp';
 import { preloadTerminal } from '../ui/terminal/LazyTerminalView';
 import { openSharedLab } from '../ui/share/open';
@@ -25,7 +26,7 @@ const shared = isEncodedLab(params.lab);
 const lab = shared || hasPreset(params.lab) ? params.lab : 'before-routes';
 const initialDoc = () => presetDoc(shared ? 'empty' : lab);
 // the widget starts from its lesson's lab every time: no autosave, so lessons stay independent
-const store = initAppStore({ initial: initialDoc(), storage: null });
+const store = initAppStore({ initial: initialDoc(), storage: null, realTime: browserRealTime() });
 if (!shared && lab !== params.lab) store.getState().setNotice({ kind: 'error', text: `There is no lab called "${params.lab}"; showing "${lab}".` });
 const api = params.origins.length > 0;
 if (api) document.documentElement.classList.add('embed-api');

@@ -5,7 +5,7 @@
  */
 export type LabOp =
   /** a shell line run on a namespace; `edit` marks configuration changes (undo checkpoints) */
-  | { kind: 'cmd'; on: string; run: string; edit: boolean }
+  | { kind: 'cmd'; on: string; run: string; edit: boolean; interrupt?: number }
   /** a new machine: its own network namespace with lo up */
   | { kind: 'host'; name: string }
   /** a LAN switch (a bridge in a hidden namespace) and the host interfaces plugged into it */

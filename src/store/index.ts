@@ -8,11 +8,12 @@ import { createLabSlice, type LabOptions, type LabSlice } from './lab';
 import { createTerminalSlice, type TerminalSlice } from './terminals';
 import { createTraceSlice, type TraceSlice } from './trace';
 import { createCaptureSlice, type CaptureSlice } from './capture';
+import { createMatrixSlice, type MatrixSlice } from './matrix';
 import { saveTerminals, type KeyValueStorage, type TerminalsFile } from './persist';
 import { createLessonSlice, watchLessonLab, type LessonSlice } from './lessons';
 import { presetDoc } from './replay';
 
-export type AppState = LabSlice & TerminalSlice & TraceSlice & CaptureSlice & LessonSlice;
+export type AppState = LabSlice & TerminalSlice & TraceSlice & CaptureSlice & LessonSlice & MatrixSlice;
 export type AppStore = StoreApi<AppState>;
 
 export function createAppStore(opts: LabOptions = {}): AppStore {
@@ -22,6 +23,7 @@ export function createAppStore(opts: LabOptions = {}): AppStore {
     ...createTraceSlice(...a),
     ...createCaptureSlice(...a),
     ...createLessonSlice(presetDoc)(...a),
+    ...createMatrixSlice(...a),
   }));
   watchLessonLab(store);
   return store;
@@ -70,7 +72,7 @@ export function persistTerminals(store: AppStore, storage: KeyValueStorage | nul
     const terminals = Object.fromEntries(
       Object.entries(saved.terminals)
         .filter(([h]) => hosts.has(h))
-        .map(([h, s]) => [h, { ...s, capture: null }]),
+        .map(([h, s]) => [h, { ...s, capture: null, running: false }]),
     );
     const openTerminals = saved.openTerminals.filter((h) => terminals[h]);
     const activeTerminal = saved.activeTerminal && openTerminals.includes(saved.activeTerminal) ? saved.activeTerminal : (openTerminals[0] ?? null);

@@ -30,7 +30,7 @@ export const ScenarioSchema = z.object({
 });
 
 export const OpSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('cmd'), on: name, run: z.string().max(4000), edit: z.boolean() }),
+  z.object({ kind: z.literal('cmd'), on: name, run: z.string().max(4000), edit: z.boolean(), interrupt: z.number().finite().nonnegative().optional() }),
   z.object({ kind: z.literal('host'), name }),
   z.object({ kind: z.literal('lan'), name, members: z.array(member) }),
   z.object({ kind: z.literal('lan-member'), lan: name, member }),

@@ -8,7 +8,8 @@ import { listPresets, useStore, type LabDoc } from '../../store';
 import { presetDoc, replay } from '../../store/replay';
 import { probeTrace } from '../../store/matrix';
 import type { TraceEvent } from '../../engine/sim/trace';
-import { VERDICT_LABEL, DROP_VERDICTS } from '../trace/verdicts';
+import { VERDICT_LABEL } from '../trace/verdicts';
+import { isDropEvent } from '../trace/describe';
 import { lockstepLength, partIndex } from './lockstep';
 import './instructor.css';
 
@@ -148,7 +149,7 @@ function TraceColumn({ side, label, at, part }: { side: Side; label: string; at:
         {side.events.map((e, i) => (
           <li
             key={i}
-            className={[i === at ? 'is-at' : '', i === part ? 'is-part' : '', DROP_VERDICTS.has(e.verdict) ? 'is-drop' : ''].filter(Boolean).join(' ')}
+            className={[i === at ? 'is-at' : '', i === part ? 'is-part' : '', isDropEvent(e) ? 'is-drop' : ''].filter(Boolean).join(' ')}
             aria-current={i === at ? 'step' : undefined}
             ref={(el) => {
               if (i === at) el?.scrollIntoView({ block: 'nearest' });
