@@ -36,7 +36,7 @@ describe('netexec', () => {
     expect(runCommand(w, 'h1', 'curl -sI http://10.0.0.2:8080/healthz', { shell: 'sh' }).stdout).toBe(`HTTP/1.1 200 OK\r\nDate: ${DATE}\r\nContent-Length: 0\r\n\r\n`);
     // every connection is closed once curl is done: only the listener and the UDP socket are left
     w.advance(1000);
-    expect(ns.sockets.all().filter((k) => k.proto === 'tcp').map((k) => (k as { state: string }).state)).toEqual(['LISTEN']);
+    expect(ns.sockets.all().filter((k) => k.proto === 'tcp').map((k) => (k as unknown as { state: string }).state)).toEqual(['LISTEN']);
   });
 
   it('answers the UDP commands', () => {
