@@ -15,6 +15,7 @@ import { tcpdumpCommand } from '../tcpdump';
 import { ncCommand } from '../nc/nc';
 import { ssCommand } from '../ss/ss';
 import { curlCommand } from '../curl/curl';
+import { agnhostCommand } from '../servers/agnhost';
 import { helpCommand } from '../help';
 import { kubectlCommand } from '../kubectl/kubectl';
 import { iptables } from '../iptables/iptables';
@@ -40,6 +41,7 @@ export const COMMAND_TABLE: readonly CommandSpec[] = [
   ncCommand,
   ssCommand,
   curlCommand,
+  agnhostCommand,
   digCommand,
   nslookupCommand,
   getentCommand,
