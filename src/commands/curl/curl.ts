@@ -85,7 +85,7 @@ function* transfer(ctx: Ctx, o: CurlOptions, text: string, n: number): Generator
   const u = parseCurlUrl(text);
   if (!u.ok) return fail(u.code, u.message);
   const url = u.url;
-  const r = getaddrinfo(url.host);
+  const r = yield* getaddrinfo(ctx, url.host);
   if (!r.ok) return fail(6, `Could not resolve host: ${url.host}`);
   const ip = formatIpv4(r.addr);
   // -m bounds the whole transfer, --connect-timeout only the connect

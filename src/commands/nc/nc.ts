@@ -92,7 +92,7 @@ function* clientMode(ctx: Ctx, o: NcOptions, host: string, portArgs: string[]): 
   }
   let ret = 1;
   for (const port of ports) {
-    const r = getaddrinfo(host, o.numeric);
+    const r = yield* getaddrinfo(ctx, host, o.numeric);
     if (!r.ok) return failWith(ctx, `nc: getaddrinfo for host "${host}" port ${port}: ${r.error}\n`);
     // "localhost (127.0.0.1)": the address too, when it says something the name did not
     const ip = formatIpv4(r.addr);
@@ -131,7 +131,7 @@ function bindSource(ctx: Ctx, o: NcOptions, sk: TcpSock | UdpSock): number | und
   let addr = 0 as Ipv4;
   if (o.sourceAddr !== undefined) {
     const a = parseInetAton(o.sourceAddr);
-    if (a === null) return failWith(ctx, `nc: getaddrinfo: ${getaddrinfo(o.sourceAddr, o.numeric).ok ? '' : 'Name or service not known'}\n`);
+    if (a === null) return failWith(ctx, 'nc: getaddrinfo: Name or service not known\n');
     addr = a;
   }
   let port = 0;
@@ -174,7 +174,7 @@ function* listenMode(ctx: Ctx, o: NcOptions, host: string | undefined, portArg: 
   if (typeof port === 'string') return failWith(ctx, port);
   let addr = 0 as Ipv4;
   if (host !== undefined) {
-    const r = getaddrinfo(host, o.numeric);
+    const r = yield* getaddrinfo(ctx, host, o.numeric);
     if (!r.ok) return failWith(ctx, `nc: getaddrinfo: ${r.error}\n`);
     addr = r.addr;
   }
