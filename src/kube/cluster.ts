@@ -19,6 +19,7 @@ import { EndpointsController } from './controllers/endpoints';
 import { ServiceLBController } from './controllers/servicelb';
 import { Kubelet } from './kubelet/kubelet';
 import { PodRuntime } from './kubelet/runtime';
+import { CoreDnsServing } from './dns/serving';
 
 /** What an agent's command printed and returned (the commands layer runs it). */
 export interface ShellResult {
@@ -64,6 +65,7 @@ export class Cluster {
   readonly runtime: PodRuntime;
   readonly kubelet: Kubelet;
   readonly scheduler: Scheduler;
+  readonly coredns: CoreDnsServing;
   private readonly controllers: Controller[];
   private readonly log: AgentLogEntry[] = [];
   private syncing = false;
@@ -83,11 +85,13 @@ export class Cluster {
     this.runtime = new PodRuntime();
     this.scheduler = new Scheduler(this);
     this.kubelet = new Kubelet(this);
+    this.coredns = new CoreDnsServing(this);
     this.controllers = [
       new DeploymentController(this),
       new ReplicaSetController(this),
       this.scheduler,
       this.kubelet,
+      this.coredns,
       new EndpointSliceController(this),
       new EndpointsController(this),
       new ServiceLBController(this),
