@@ -90,6 +90,8 @@ describe('CoreDNS serving in its pods', () => {
     const refused = run(`kubectl exec client -- dig @${ip} +tries=1 kubernetes.default.svc.cluster.local`);
     expect(refused.stdout).toContain(`;; communications error to ${ip}#53: connection refused\n`);
     run(`kubectl delete pod -n kube-system ${pod.metadata.name}`);
+    // CoreDNS answers through its lameduck time; the kubelet tears the sandbox down after it exits
+    world.advance(30_000);
     expect(cluster.coredns.instanceOf(pod.metadata.uid!)).toBeUndefined();
     // the ReplicaSet's replacement starts with the ConfigMap as it is now
     const fresh = dnsPods().filter((p) => !before.includes(p.metadata.uid));
