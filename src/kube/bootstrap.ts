@@ -174,6 +174,8 @@ function coredns(config: ClusterConfig): [ConfigMap, Deployment, Service] {
  * then let the controllers and kubelets bring the workloads up.
  */
 export function buildCluster(world: World, config: ClusterConfig, shell: AgentShell): Cluster {
+  // every node is a computer of its own: it sees only the namespaces its runtime creates
+  world.machines = true;
   for (const n of config.nodes) if (!world.hasNetns(n.name)) world.addHost(n.name);
   if (world.lans.some((l) => l.name === config.lan)) for (const n of config.nodes) world.addLanMember(config.lan, `${n.name}:eth0`);
   else world.addLan(config.lan, config.nodes.map((n) => `${n.name}:eth0`));
