@@ -4,6 +4,7 @@
  * and kube-system's CoreDNS (Deployment, Service kube-dns at the DNS address, ConfigMap with
  * kubeadm's Corefile). Everything after that is the controllers' and agents' doing.
  */
+import { flannelIptablesPlan } from './flannel/iptables';
 import type { World } from '../engine/world';
 import type { ConfigMap, Deployment, Endpoints, EndpointSlice, Namespace, Node, Service } from './api/types';
 import { Cluster, type AgentShell } from './cluster';
@@ -193,6 +194,8 @@ export function buildCluster(world: World, config: ClusterConfig, shell: AgentSh
   if (config.podNetwork === 'host-gw')
     for (const n of config.nodes)
       for (const m of config.nodes) if (m !== n) cluster.run(n.name, `ip route add ${cidrs.get(m.name)} via ${nodeAddress(m)} dev eth0`, 'flanneld');
+  // flanneld runs with --ip-masq (kube-flannel.yml); a manual pod network has no flanneld
+  if (config.podNetwork !== 'manual') for (const n of config.nodes) for (const line of flannelIptablesPlan(config.clusterCIDR, cidrs.get(n.name)!)) cluster.run(n.name, line, 'flanneld');
   const apiserver = nodeAddress(config.nodes[0]);
   const svcCidr = parseCidr(config.serviceCIDR);
   store.create<Service>({
