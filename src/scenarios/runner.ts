@@ -22,6 +22,8 @@ export const parseScenario = (jsonText: string): Scenario => parseScenarioText(j
 /** The world a scenario's preset makes: the preset's topology and setup steps, or a booted cluster. */
 export function presetWorld(sc: Pick<Scenario, 'preset' | 'cluster'>): World {
   const world = new World();
+  // a cluster's nodes are computers of their own, as a scenario's hosts are when it asks
+  world.machines = sc.machines === true || sc.preset === CLUSTER_PRESET;
   if (sc.preset === CLUSTER_PRESET) bootCluster(world, sc.cluster);
   else if (sc.preset !== undefined) {
     // own properties only: a preset called "constructor" or "__proto__" is unknown, not Object's

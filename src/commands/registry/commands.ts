@@ -12,11 +12,16 @@ import { bridgeCommand } from '../bridge';
 import { catCommand, echoCommand, falseCommand, hostnameCommand, trueCommand } from '../misc';
 import { grepCommand, headCommand, sortCommand, tailCommand, wcCommand } from '../text';
 import { tcpdumpCommand } from '../tcpdump';
+import { ncCommand } from '../nc/nc';
+import { ssCommand } from '../ss/ss';
+import { curlCommand } from '../curl/curl';
+import { agnhostCommand } from '../servers/agnhost';
 import { helpCommand } from '../help';
 import { kubectlCommand } from '../kubectl/kubectl';
 import { iptables } from '../iptables/iptables';
 import { iptablesSave } from '../iptables/save';
 import { iptablesRestore } from '../iptables/restore';
+import { digCommand, dnsmasqCommand, getentCommand, nslookupCommand } from '../dns/commands';
 
 /** The netfilter tools (their parsers live in src/commands/iptables). */
 const iptablesCommand: CommandSpec = { name: 'iptables', kind: 'config', summary: 'list and change the netfilter rules of the IPv4 tables (filter, nat, mangle, raw)', learn: 'iptables -h', run: iptables };
@@ -33,6 +38,14 @@ export const COMMAND_TABLE: readonly CommandSpec[] = [
   iptablesSaveCommand,
   iptablesRestoreCommand,
   tcpdumpCommand,
+  ncCommand,
+  ssCommand,
+  curlCommand,
+  agnhostCommand,
+  digCommand,
+  nslookupCommand,
+  getentCommand,
+  dnsmasqCommand,
   hostnameCommand,
   echoCommand,
   catCommand,
