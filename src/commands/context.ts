@@ -8,8 +8,12 @@ export interface Ctx {
   out: string[];
   err: string[];
   shell: 'sh' | 'bash';
-  /** what the command before it in a pipeline printed (`a | b`) */
+  /** what the command before it in a pipeline printed (`a | b`), or what it reads from a file or here-document */
   stdin?: string;
+  /** the working directory relative paths are read from (the shell's; `/` when none) */
+  cwd?: string;
+  /** the environment the shell passed (exported variables) */
+  env?: Record<string, string>;
 }
 
 /** Thrown to stop a command with an exit status (iproute2's exit(-1) is 255). */

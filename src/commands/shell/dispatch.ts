@@ -6,6 +6,7 @@ import { sysctl } from '../sysctl';
 import { bridge } from '../bridge';
 import { cat, echo, hostname } from '../misc';
 import { grep, head, sort, tail, wc } from '../text';
+import { shellProgram } from './sh';
 
 type Command = (ctx: Ctx, argv: string[]) => void;
 
@@ -24,6 +25,9 @@ export const COMMANDS: Record<string, Command> = {
   tail: (c, a) => tail(c, a),
   wc: (c, a) => wc(c, a),
   sort: (c, a) => sort(c, a),
+  sh: shellProgram('sh'),
+  dash: shellProgram('dash'),
+  bash: shellProgram('bash'),
   true: () => undefined,
   false: () => {
     throw new Exit(1);
