@@ -14,6 +14,8 @@ export interface Ctx {
   cwd?: string;
   /** the environment the shell passed (exported variables) */
   env?: Record<string, string>;
+  /** standard output is a terminal (ls prints columns there) */
+  tty?: boolean;
 }
 
 /** Thrown to stop a command with an exit status (iproute2's exit(-1) is 255). */

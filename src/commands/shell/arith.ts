@@ -89,7 +89,8 @@ class Arith {
         this.toks.push({ tok: { k: 'name', v: m[0] }, at });
         continue;
       }
-      const op = OPS.find((o) => s.startsWith(o, i));
+      // dash has no ** ++ -- or ,: it reads `2**3` as 2 * *3
+      const op = OPS.find((o) => s.startsWith(o, i) && (this.dialect === 'bash' || !['**', '++', '--', ','].includes(o)));
       if (!op) {
         this.toks.push({ tok: { k: 'op', v: c }, at });
         i++;

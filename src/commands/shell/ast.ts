@@ -5,8 +5,8 @@
  */
 
 export type WordPart =
-  /** unquoted text: subject to pathname expansion */
-  | { k: 'lit'; s: string }
+  /** unquoted text: subject to pathname expansion (and to field splitting inside an unquoted ${x-word}) */
+  | { k: 'lit'; s: string; split?: true }
   /** quoted text ('…', \c, or literal text inside "…"): taken as is */
   | { k: 'sq'; s: string }
   /** "…": its expansions are not split or globbed */

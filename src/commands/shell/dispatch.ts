@@ -4,9 +4,11 @@ import { ping } from '../ping';
 import { traceroute } from '../traceroute';
 import { sysctl } from '../sysctl';
 import { bridge } from '../bridge';
-import { cat, echo, hostname } from '../misc';
+import { echo, hostname } from '../misc';
 import { grep, head, sort, tail, wc } from '../text';
 import { shellProgram } from './sh';
+import { ls } from '../fs/ls';
+import { basename, cat as catFiles, cp, dirname, mkdir, mv, pwd, rm, rmdir, tee, touch } from '../fs/files';
 
 type Command = (ctx: Ctx, argv: string[]) => void;
 
@@ -19,7 +21,18 @@ export const COMMANDS: Record<string, Command> = {
   bridge: (c, a) => bridge(c, a),
   hostname: (c, a) => hostname(c, a),
   echo: (c, a) => echo(c, a),
-  cat: (c, a) => cat(c, a),
+  cat: (c, a) => catFiles(c, a),
+  ls: (c, a) => ls(c, a),
+  mkdir: (c, a) => mkdir(c, a),
+  rmdir: (c, a) => rmdir(c, a),
+  rm: (c, a) => rm(c, a),
+  touch: (c, a) => touch(c, a),
+  cp: (c, a) => cp(c, a),
+  mv: (c, a) => mv(c, a),
+  tee: (c, a) => tee(c, a),
+  pwd: (c, a) => pwd(c, a),
+  basename: (c, a) => basename(c, a),
+  dirname: (c, a) => dirname(c, a),
   grep: (c, a) => grep(c, a),
   head: (c, a) => head(c, a),
   tail: (c, a) => tail(c, a),

@@ -35,7 +35,7 @@ function* segments(env: ExpandEnv, parts: readonly WordPart[], inDq: boolean): C
   for (const p of parts) {
     switch (p.k) {
       case 'lit':
-        out.push(lit(p.s, inDq, false));
+        out.push(lit(p.s, inDq, !inDq && p.split === true));
         break;
       case 'sq':
         out.push(lit(p.s, true, false));
@@ -116,7 +116,8 @@ function* param(env: ExpandEnv, p: ParamPart, inDq: boolean): Co<Seg[]> {
   const vsegs = (v: string): Seg[] => [lit(v, inDq, !inDq)];
   const unbound = () => new ShellError(`${name}: parameter not set`, `${name}: unbound variable`, 2);
   if (p.op === 'len') {
-    if (name === '@' || name === '*') return vsegs(String(sh.positional.length));
+    // dash measures "$*"; bash counts the parameters
+    if (name === '@' || name === '*') return vsegs(String(sh.dialect === 'bash' ? sh.positional.length : [...sh.positional.join(' ')].length));
     if (value === undefined && sh.opts.nounset) throw unbound();
     return vsegs(String([...(value ?? '')].length));
   }

@@ -123,6 +123,8 @@ export class Interp implements ExpandEnv {
       status = e.status;
     }
     this.sh.status = status;
+    // set -e: a failing simple command, pipeline or subshell ends the shell, unless its status is tested
+    if (status !== 0 && this.sh.opts.errexit && (node.t === 'simple' || node.t === 'pipe' || node.t === 'subshell')) throw new ExitShell(status);
     return status;
   }
 

@@ -36,6 +36,8 @@ export const EMPTY_INPUT: Input = { readAll: () => '', readLine: () => null };
 
 export interface Output {
   write(data: string): Errno | null;
+  /** a terminal (isatty): ls prints columns to it */
+  readonly tty?: boolean;
 }
 
 /** Collects what is written: a pipe to the next command, a command substitution, the step's stdout. */
@@ -43,7 +45,10 @@ export class BufferOutput implements Output {
   readonly chunks: string[] = [];
   /** a runaway producer (`yes`-like loops) is cut off here rather than filling the tab's memory */
   private size = 0;
-  constructor(private readonly limit = 16 * 1024 * 1024) {}
+  constructor(
+    private readonly limit = 16 * 1024 * 1024,
+    readonly tty = false,
+  ) {}
 
   write(data: string): Errno | null {
     if (this.size + data.length > this.limit) return 'EFBIG';

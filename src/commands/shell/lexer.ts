@@ -441,7 +441,7 @@ export abstract class Lexer {
     const parts: WordPart[] = [];
     let lit = '';
     const flush = () => {
-      if (lit) parts.push(inDq ? { k: 'sq', s: lit } : { k: 'lit', s: lit });
+      if (lit) parts.push(inDq ? { k: 'sq', s: lit } : { k: 'lit', s: lit, split: true });
       lit = '';
     };
     for (;;) {

@@ -30,7 +30,7 @@ export const registryPrograms: Programs = {
     const outChunks: string[] = [];
     const errChunks: string[] = out && out === errOut ? outChunks : [];
     let stdin: string | undefined;
-    const ctx: Ctx = { world, ns, out: outChunks, err: errChunks, shell: dialect, cwd: it.sh.cwd, env };
+    const ctx: Ctx = { world, ns, out: outChunks, err: errChunks, shell: dialect, cwd: it.sh.cwd, env, tty: out?.tty === true };
     // a program that never reads its standard input leaves it for the next one (`while read` loops)
     Object.defineProperty(ctx, 'stdin', { enumerable: true, get: () => (stdin ??= fds[0]?.in?.readAll() ?? '') });
     let status: number;

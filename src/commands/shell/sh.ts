@@ -98,8 +98,9 @@ export function stepShell(world: World, ns: Netns): ShellState {
 /** Run a command line: in a fresh `sh -c` (dialect sh) or in the host's terminal bash. */
 export function runLine(world: World, ns: Netns, line: string, dialect: Dialect, stdin?: string): ShellRun {
   const sh = dialect === 'sh' ? stepShell(world, ns) : terminalShell(world, ns);
-  const stdout = new BufferOutput();
-  const stderr = new BufferOutput();
+  // a terminal's bash writes to the terminal; a step's sh -c to a pipe
+  const stdout = new BufferOutput(undefined, dialect === 'bash');
+  const stderr = new BufferOutput(undefined, dialect === 'bash');
   const fds: Fds = [{ in: stdin === undefined ? EMPTY_INPUT : new StringInput(stdin) }, { out: stdout }, { out: stderr }];
   const exit = runToEnd(runShell(sh, line, fds));
   return { stdout: stdout.text(), stderr: stderr.text(), exit };
