@@ -5,9 +5,11 @@ import { traceroute } from '../traceroute';
 import { sysctl } from '../sysctl';
 import { bridge } from '../bridge';
 import { echo, hostname } from '../misc';
-import { grep, head, sort, tail, wc } from '../text';
+import { head, sort, tail, wc } from '../text';
 import { shellProgram } from './sh';
 import { ls } from '../fs/ls';
+import { grep as grepText } from '../text/grep';
+import { sed } from '../text/sed';
 import { basename, cat as catFiles, cp, dirname, mkdir, mv, pwd, rm, rmdir, tee, touch } from '../fs/files';
 
 type Command = (ctx: Ctx, argv: string[]) => void;
@@ -33,7 +35,8 @@ export const COMMANDS: Record<string, Command> = {
   pwd: (c, a) => pwd(c, a),
   basename: (c, a) => basename(c, a),
   dirname: (c, a) => dirname(c, a),
-  grep: (c, a) => grep(c, a),
+  grep: (c, a) => grepText(c, a),
+  sed: (c, a) => sed(c, a),
   head: (c, a) => head(c, a),
   tail: (c, a) => tail(c, a),
   wc: (c, a) => wc(c, a),
