@@ -10,6 +10,7 @@ import { shellProgram } from './sh';
 import { ls } from '../fs/ls';
 import { grep as grepText } from '../text/grep';
 import { sed } from '../text/sed';
+import { awk } from '../text/awk';
 import { basename, cat as catFiles, cp, dirname, mkdir, mv, pwd, rm, rmdir, tee, touch } from '../fs/files';
 
 type Command = (ctx: Ctx, argv: string[]) => void;
@@ -37,6 +38,8 @@ export const COMMANDS: Record<string, Command> = {
   dirname: (c, a) => dirname(c, a),
   grep: (c, a) => grepText(c, a),
   sed: (c, a) => sed(c, a),
+  awk: (c, a) => awk(c, a, 'awk'),
+  mawk: (c, a) => awk(c, a, 'mawk'),
   head: (c, a) => head(c, a),
   tail: (c, a) => tail(c, a),
   wc: (c, a) => wc(c, a),

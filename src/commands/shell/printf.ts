@@ -4,6 +4,7 @@
  * number reported but printed as 0 (status 1).
  */
 import { escapes } from './echo';
+import { cExp, cFixed, cGeneral } from '../text/cfloat';
 import type { Dialect } from './lexer';
 
 export interface PrintfResult {
@@ -42,24 +43,6 @@ function floatArg(arg: string, errors: PrintfResult['errors']): number {
     return m ? Number(m[0]) : 0;
   }
   return v;
-}
-
-/** C's %e with a two-digit exponent at least. */
-function expForm(v: number, prec: number, upper: boolean): string {
-  const s = v.toExponential(prec);
-  const [mant, exp] = s.split('e');
-  const e = Number(exp);
-  const r = `${mant}e${e < 0 ? '-' : '+'}${String(Math.abs(e)).padStart(2, '0')}`;
-  return upper ? r.toUpperCase() : r;
-}
-
-function gForm(v: number, prec: number, alt: boolean, upper: boolean): string {
-  const p = prec === 0 ? 1 : prec;
-  const e = v === 0 ? 0 : Number(v.toExponential(p - 1).split('e')[1]);
-  const s = e < -4 || e >= p ? expForm(v, p - 1, upper) : v.toFixed(Math.max(0, p - 1 - e));
-  if (alt) return s;
-  const [mant, exp] = s.split(/(?=[eE])/);
-  return (mant.includes('.') ? mant.replace(/0+$/, '').replace(/\.$/, '') : mant) + (exp ?? '');
 }
 
 function pad(s: string, width: number, left: boolean, zero: boolean): string {
@@ -185,9 +168,8 @@ export function printfFormat(format: string, args: string[], dialect: Dialect): 
         default: {
           const v = floatArg(arg ?? '', errors);
           const p = prec ?? 6;
-          s = conv === 'f' ? v.toFixed(p) : conv === 'e' || conv === 'E' ? expForm(v, p, conv === 'E') : gForm(v, p, flags.includes('#'), conv === 'G');
-          if (v >= 0 && flags.includes('+')) s = `+${s}`;
-          else if (v >= 0 && flags.includes(' ')) s = ` ${s}`;
+          const mag = !Number.isFinite(v) ? (Number.isNaN(v) ? 'nan' : 'inf') : conv === 'f' ? cFixed(v, p) : conv === 'e' || conv === 'E' ? cExp(v, p, conv === 'E') : cGeneral(v, p, flags.includes('#'), conv === 'G');
+          s = (v < 0 || Object.is(v, -0) ? '-' : flags.includes('+') ? '+' : flags.includes(' ') ? ' ' : '') + mag;
         }
       }
       output += pad(s, width, left, zero && conv !== 's' && conv !== 'c' && conv !== 'b');

@@ -16,6 +16,7 @@ import type { Dialect } from './lexer';
 import { registryPrograms } from './program';
 import { ShellState, STEP_ENV, TERMINAL_ENV } from './state';
 import type { Co } from './expand';
+import { setAwkShell } from '../text/awk';
 
 export interface ShellRun {
   stdout: string;
@@ -184,3 +185,13 @@ export function shellProgram(name: 'sh' | 'dash' | 'bash') {
     if (status !== 0) throw new Exit(status);
   };
 }
+
+// awk's system() and pipes run `sh -c CMD` in the same namespace and directory
+setAwkShell((ctx, cmd, input) => {
+  const sh = new ShellState(ctx.world, ctx.ns, 'sh', false, ctx.env ?? STEP_ENV, ctx.world.nextPid());
+  sh.cwd = ctx.cwd ?? '/';
+  const out = new BufferOutput();
+  const fds: Fds = [{ in: new StringInput(input) }, { out }, { out: sinkOutput(ctx.err) }];
+  const status = runToEnd(runShell(sh, cmd, fds));
+  return { stdout: out.text(), status };
+});
