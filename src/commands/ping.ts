@@ -3,6 +3,7 @@ import { STRERROR } from '../engine/fib/route';
 import { connectRoute, runPing, traceConnectFailure, type PingEvent } from '../engine/ipv4/session';
 import type { Netdev } from '../engine/netns/netdev';
 import { isLocal } from '../engine/fib/frontend';
+import { icmpErrorText } from '../engine';
 import { Exit, fail, type Ctx } from './context';
 import { unresolvable } from './resolve';
 
@@ -253,22 +254,4 @@ function eventLine(e: PingEvent, timing: boolean): string | undefined {
     case 'senderr':
       return `ping: sendmsg: ${STRERROR[e.errno]}\n`;
   }
-}
-
-export function icmpErrorText(type: number, code: number): string {
-  if (type === 11) return code === 0 ? 'Time to live exceeded' : 'Frag reassembly time exceeded';
-  const texts: Record<number, string> = {
-    0: 'Destination Net Unreachable',
-    1: 'Destination Host Unreachable',
-    2: 'Destination Protocol Unreachable',
-    3: 'Destination Port Unreachable',
-    4: 'Frag needed and DF set',
-    5: 'Source Route Failed',
-    6: 'Destination Net Unknown',
-    7: 'Destination Host Unknown',
-    9: 'Destination Net Prohibited',
-    10: 'Destination Host Prohibited',
-    13: 'Packet filtered',
-  };
-  return texts[code] ?? `Dest Unreachable, Bad Code: ${code}`;
 }

@@ -14,6 +14,7 @@
  * Pure: no DOM, no engine state. The interactive part (waiting for frames, Ctrl+C) lives in the
  * terminal store; `parseTcpdumpArgs` and the formatters are shared with anything that prints frames.
  */
+import { ARP_LEN, ETH_HLEN, formatIcmpView, formatTcpView, ICMP_HEADER, IPPROTO, IPV4_HEADER, UDP_HEADER } from '../engine';
 import type { PacketView, TraceEvent } from '../engine/sim/trace';
 
 // ---------------------------------------------------------------------------------------------
@@ -34,11 +35,9 @@ export function formatTimestamp(ms: number): string {
 // ---------------------------------------------------------------------------------------------
 // lengths
 
-const ETH_HLEN = 14;
-const IP_HLEN = 20;
-const ICMP_HLEN = 8;
-const UDP_HLEN = 8;
-const ARP_LEN = 28; // Ethernet/IPv4 ARP body
+const IP_HLEN = IPV4_HEADER;
+const ICMP_HLEN = ICMP_HEADER;
+const UDP_HLEN = UDP_HEADER;
 /** ping's default: 56 data bytes + 8 ICMP header */
 const ICMP_ECHO_LEN = 64;
 /** traceroute's default 60-byte probe: 20 IP + 8 UDP + 32 data */
@@ -48,14 +47,14 @@ function icmpLength(p: PacketView): number {
   const t = p.icmp?.type;
   if (t === 0 || t === 8) return ICMP_ECHO_LEN;
   // errors quote the offending datagram: an echo request (84 bytes) or a traceroute probe (60 bytes)
-  const inner = (p.icmp as { inner?: { proto?: string } } | undefined)?.inner;
+  const inner = p.icmp?.inner;
   return ICMP_HLEN + (inner?.proto === 'UDP' ? IP_HLEN + UDP_HLEN + UDP_PROBE_DATA : IP_HLEN + ICMP_ECHO_LEN);
 }
 
 /** IP total length of the packet (the view's own when it carries one). */
 export function ipTotalLength(p: PacketView): number {
   if (!p.ip) return 0;
-  const own = (p.ip as { len?: number }).len;
+  const own = p.ip.len;
   if (own !== undefined) return own;
   if (p.ip.proto === 'UDP') return IP_HLEN + UDP_HLEN + UDP_PROBE_DATA;
   return IP_HLEN + icmpLength(p);
@@ -69,55 +68,6 @@ export function frameLength(p: PacketView): number {
 
 // ---------------------------------------------------------------------------------------------
 // one line per frame
-
-/**
- * Fields a PacketView may carry beyond the contract's minimum (the engine knows them: IP id and total
- * length, the datagram an ICMP error quotes). Used when present, defaults otherwise.
- */
-interface InnerView {
-  src: string;
-  dst: string;
-  proto?: 'ICMP' | 'UDP';
-  udp?: { sport: number; dport: number };
-}
-const extIp = (p: PacketView) => p.ip as (NonNullable<PacketView['ip']> & { len?: number; id?: number }) | undefined;
-const innerOf = (p: PacketView) => (p.icmp as { inner?: InnerView } | undefined)?.inner;
-
-function formatIcmp(p: PacketView): string {
-  const icmp = p.icmp!;
-  const len = (extIp(p)?.len ?? ipTotalLength(p)) - IP_HLEN;
-  const inner = innerOf(p);
-  switch (icmp.type) {
-    case 8:
-      return `ICMP echo request, id ${icmp.id ?? 0}, seq ${icmp.seq ?? 0}, length ${len}`;
-    case 0:
-      return `ICMP echo reply, id ${icmp.id ?? 0}, seq ${icmp.seq ?? 0}, length ${len}`;
-    case 11:
-      return `ICMP time exceeded in-transit, length ${len}`;
-    case 3: {
-      // tcpdump names the unreachable target from the quoted header (print-icmp.c)
-      const dst = inner?.dst;
-      if (dst) {
-        switch (icmp.code) {
-          case 0:
-            return `ICMP net ${dst} unreachable, length ${len}`;
-          case 1:
-            return `ICMP host ${dst} unreachable, length ${len}`;
-          case 2:
-            return `ICMP ${dst} protocol ${inner?.proto === 'UDP' ? 17 : 1} unreachable, length ${len}`;
-          case 3:
-            if (inner?.udp) return `ICMP ${dst} udp port ${inner.udp.dport} unreachable, length ${len}`;
-            break;
-          case 13:
-            return `ICMP host ${dst} unreachable - admin prohibited filter, length ${len}`;
-        }
-      }
-      return `ICMP ${icmp.name}, length ${len}`;
-    }
-    default:
-      return `ICMP ${icmp.name}, length ${len}`;
-  }
-}
 
 export interface FrameFormat {
   /** -e: print the link-level header */
@@ -150,14 +100,18 @@ export function formatPacket(p: PacketView | undefined, fmt: FrameFormat = {}, i
         dst = `${ip.dst}.${p.udp.dport}`;
       }
       l4 = `UDP, length ${ipTotalLength(p) - IP_HLEN - UDP_HLEN}`;
+    } else if (ip.proto === 'TCP' && p.tcp) {
+      src = `${ip.src}.${p.tcp.sport}`;
+      dst = `${ip.dst}.${p.tcp.dport}`;
+      l4 = formatTcpView(p.tcp);
     } else if (p.icmp) {
-      l4 = formatIcmp(p);
+      l4 = formatIcmpView(p, ipTotalLength(p) - IP_HLEN);
     } else {
       l4 = `ip-proto-1 ${ipTotalLength(p) - IP_HLEN}`;
     }
     proto = 'IP ';
     if (fmt.verbose) {
-      const l3 = ip.proto === 'UDP' ? 'UDP (17)' : 'ICMP (1)';
+      const l3 = `${ip.proto} (${IPPROTO[ip.proto.toLowerCase() as 'icmp' | 'udp' | 'tcp']})`;
       const df = p.icmp && (p.icmp.type === 8 || p.icmp.type === 0) ? '[DF]' : '[none]';
       body = `(tos 0x0, ttl ${ip.ttl}, id ${ipId}, offset 0, flags ${df}, proto ${l3}, length ${ipTotalLength(p)})\n    ${src} > ${dst}: ${l4}`;
     } else {
@@ -175,7 +129,7 @@ export function formatPacket(p: PacketView | undefined, fmt: FrameFormat = {}, i
 
 /** "00:00:01.000000 IP 10.244.1.2 > 10.244.2.2: ICMP echo request, id 1, seq 1, length 64" */
 export function formatFrame(e: TraceEvent, fmt: FrameFormat = {}): string | null {
-  const body = formatPacket(e.packet, fmt, (e.packet && extIp(e.packet)?.id) ?? e.packetId & 0xffff);
+  const body = formatPacket(e.packet, fmt, e.packet?.ip?.id ?? e.packetId & 0xffff);
   return body === null ? null : `${formatTimestamp(e.time)} ${body}`;
 }
 
@@ -226,7 +180,7 @@ export function framesOnDev(events: readonly TraceEvent[], netns: string, dev: s
  * and the direction: "00:00:01.000000 eth0  Out IP 10.244.1.2 > …", "B" for broadcasts received.
  */
 export function formatCaptured(f: CapturedFrame, fmt: FrameFormat & { any?: boolean } = {}): string | null {
-  const body = formatPacket(f.event.packet, fmt.any ? { ...fmt, link: false } : fmt, (f.event.packet && extIp(f.event.packet)?.id) ?? f.event.packetId & 0xffff);
+  const body = formatPacket(f.event.packet, fmt.any ? { ...fmt, link: false } : fmt, f.event.packet?.ip?.id ?? f.event.packetId & 0xffff);
   if (body === null) return null;
   if (!fmt.any) return `${formatTimestamp(f.event.time)} ${body}`;
   const dst = f.event.packet?.eth?.dst;
@@ -243,7 +197,7 @@ const PROTOS: Record<string, FrameFilter> = {
   ip: (p) => !!p.ip,
   icmp: (p) => p.ip?.proto === 'ICMP',
   udp: (p) => p.ip?.proto === 'UDP',
-  tcp: () => false,
+  tcp: (p) => p.ip?.proto === 'TCP',
   arp: (p) => !!p.arp,
 };
 
@@ -265,10 +219,11 @@ function hostMatch(dir: 'src' | 'dst' | 'any', addr: string): FrameFilter {
 
 function portMatch(dir: 'src' | 'dst' | 'any', port: number): FrameFilter {
   return (p) => {
-    if (!p.udp) return false;
-    if (dir === 'src') return p.udp.sport === port;
-    if (dir === 'dst') return p.udp.dport === port;
-    return p.udp.sport === port || p.udp.dport === port;
+    const ports = p.udp ?? p.tcp;
+    if (!ports) return false;
+    if (dir === 'src') return ports.sport === port;
+    if (dir === 'dst') return ports.dport === port;
+    return ports.sport === port || ports.dport === port;
   };
 }
 

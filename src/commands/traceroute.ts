@@ -1,9 +1,6 @@
 import { formatIpv4, parseInetAton, type Ipv4 } from '../engine/addr/ipv4';
-import { ipRouteOutput } from '../engine/fib/frontend';
 import { STRERROR } from '../engine/fib/route';
-import type { Socket } from '../engine/netns/netns';
-import { ipLocalOut } from '../engine/ipv4/stack';
-import { ipv4Packet } from '../engine/ipv4/packet';
+import { fillPayload, ipRouteOutput, sockClose, udpBind, udpSendmsg, type Sock } from '../engine';
 import { fail, type Ctx } from './context';
 import { unresolvable } from './resolve';
 
@@ -195,7 +192,6 @@ function run(ctx: Ctx, dst: Ipv4, target: string, o: { numeric: boolean; maxTtl:
     fail(ctx, '\nconnect: Permission denied\n', 1);
   }
   ctx.out.push(header + '\n');
-  const sport = w.nextUdpPort();
   interface Probe {
     ttl: number;
     dport: number;
@@ -206,16 +202,19 @@ function run(ctx: Ctx, dst: Ipv4, target: string, o: { numeric: boolean; maxTtl:
   const probes: Probe[] = [];
   for (let ttl = o.first, port = o.port; ttl <= o.maxTtl; ttl++) for (let q = 0; q < o.nq; q++) probes.push({ ttl, dport: port++ });
   const byPort = new Map(probes.map((p) => [p.dport, p]));
-  const sock: Socket = {
-    kind: 'udp',
-    ident: sport,
+  const sock: Sock = {
+    proto: 'udp',
+    laddr: 0 as Ipv4,
+    lport: 0,
+    raddr: 0 as Ipv4,
+    rport: 0,
     onPacket() {},
     onError(e) {
       const p = e.inner.udp && byPort.get(e.inner.udp.dport);
       if (p && p.sent !== undefined && !p.reply) p.reply = { from: e.from, type: e.icmpType, code: e.icmpCode, at: w.now };
     },
   };
-  ns.sockets.push(sock);
+  if (udpBind(ns, sock)) fail(ctx, 'bind: Address already in use\n', 1);
   // traceroute sends up to 16 probes at once (-N 16) and prints hop by hop, in order
   const SIMULTANEOUS = 16;
   let next = 0; // next probe to send
@@ -223,12 +222,10 @@ function run(ctx: Ctx, dst: Ipv4, target: string, o: { numeric: boolean; maxTtl:
   let stopAfterTtl = Infinity;
   // 0.0.0.0 is this host: the probes really go where the route says (127.0.0.1)
   const to = dst === 0 && rt0.ok ? rt0.rt.nexthop : dst;
+  const payload = fillPayload(o.packetLen - 28);
   const send = (p: Probe) => {
     p.sent = w.now;
-    const rt = ipRouteOutput(ns, to, {});
-    if (!rt.ok) return;
-    const pkt = ipv4Packet(w.nextPid(), rt.rt.src, to, p.ttl, w.nextIpId(), 'udp', undefined, { sport, dport: p.dport, payloadLen: o.packetLen - 28 });
-    ipLocalOut(ns, pkt, rt.rt);
+    udpSendmsg(ns, sock, to, p.dport, payload, { ttl: p.ttl });
   };
   /** when an unanswered probe gives up: max wait, or 3x/10x the RTT of answers from its own or later hops */
   const deadline = (p: Probe): number => {
@@ -281,6 +278,6 @@ function run(ctx: Ctx, dst: Ipv4, target: string, o: { numeric: boolean; maxTtl:
       head = probes.indexOf(hop[hop.length - 1]) + 1;
     }
   } finally {
-    ns.sockets.splice(ns.sockets.indexOf(sock), 1);
+    sockClose(ns, sock);
   }
 }

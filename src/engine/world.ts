@@ -4,12 +4,12 @@ import { Mulberry32 } from './sim/rng';
 import { EventQueue } from './sim/events';
 import { Verdict, type TraceEvent } from './sim/trace';
 import type { WorldSnapshot } from './snapshot';
-import { Netns, type InetPeer, type NetnsRole, type Socket } from './netns/netns';
+import { Netns, type InetPeer, type NetnsRole } from './netns/netns';
 import { makeNetdev, type Loopback } from './netns/netdev';
 import { addAddress } from './netns/devinet';
 import { createBridge, createVeth, deleteLink, setLinkUp, setMaster } from './netns/link';
 import { takeSnapshot } from './snapshotter';
-import type { NeighSave } from './neighbour/neighbour';
+import type { NeighSave } from './neighbour/table';
 
 export const LAN_NS_PREFIX = '__lan_';
 export const LAN_BRIDGE = 'br0';
@@ -25,7 +25,6 @@ interface NsSave {
   peers: [Ipv4, InetPeer][];
   redirects: [Ipv4, Ipv4][];
   redirectExpiry: [Ipv4, number][];
-  sockets: Socket[];
 }
 
 interface Journal {
@@ -68,6 +67,11 @@ export interface Lan {
   members: { netns: string; dev: string }[];
 }
 
+/** Ephemeral ports, handed out in turn (a deterministic stand-in for net.ipv4.ip_local_port_range). */
+const EPHEMERAL_FIRST = 40001;
+const EPHEMERAL_LAST = 60000;
+export const EPHEMERAL_PORTS = EPHEMERAL_LAST - EPHEMERAL_FIRST + 1;
+
 /** Events a single command may cause before the simulator declares a loop and stops it. */
 export const EVENT_BUDGET = 50_000;
 
@@ -94,7 +98,7 @@ export class World {
   private ipIdSeq = 0;
   /** ping identifiers and traceroute source ports: per world, so a lab replays identically */
   private pingIdentSeq = 0x1000;
-  private udpPortSeq = 40000;
+  private udpPortSeq = EPHEMERAL_FIRST - 1;
   /** events processed since the budget was last reset */
   budgetUsed = 0;
   budgetExceeded = false;
@@ -142,9 +146,9 @@ export class World {
     return this.pingIdentSeq;
   }
 
-  /** The source port of the next traceroute (40001…60000, then round again). */
+  /** The next ephemeral port (40001…60000, then round again). */
   nextUdpPort(): number {
-    this.udpPortSeq = this.udpPortSeq >= 60000 ? 40001 : this.udpPortSeq + 1;
+    this.udpPortSeq = this.udpPortSeq >= EPHEMERAL_LAST ? EPHEMERAL_FIRST : this.udpPortSeq + 1;
     return this.udpPortSeq;
   }
 
@@ -175,6 +179,7 @@ export class World {
     this.namespaces.set(name, ns);
     const lo: Loopback = makeNetdev(ns, 'lo', 'loopback', MAC_ZERO, 65536, 'noqueue');
     ns.attach(lo, 1);
+    ns.loopback = lo;
     addAddress(ns, lo, asIpv4(0x7f000001), 8, { scope: 254 });
     this.touch();
     return ns;
@@ -221,7 +226,7 @@ export class World {
     if (!NAME_RE.test(name)) throw new Error(`invalid host name "${name}"`);
     if (name.startsWith(LAN_NS_PREFIX)) throw new Error(`host names may not start with ${LAN_NS_PREFIX}`);
     const ns = this.createNetns(name, 'host');
-    setLinkUp(ns.devByName('lo')!, true);
+    setLinkUp(ns.loopback, true);
   }
 
   /** A LAN segment: bridge br0 in a hidden namespace, one veth per member (its far end a bridge port). */
@@ -354,8 +359,8 @@ export class World {
    * rate-limit peers, redirects, clock, pending events, counters): a "what if" that leaves no trace.
    *
    * Nothing is copied up front but the event queue: the packet path calls `willChange(ns)` before it
-   * changes a namespace's neighbours, peers, redirects or sockets (that namespace is saved then, once),
-   * and bridge FDB changes are journaled one by one (`journalUndo`). So a probe costs what its packets
+   * changes a namespace's neighbours, peers or redirects (that namespace is saved then, once),
+   * and bridge FDB and socket table changes are journaled one by one (`journalUndo`). So a probe costs what its packets
    * touch, not the size of the lab.
    */
   withRollback<T>(fn: () => T): T {
@@ -411,10 +416,6 @@ export class World {
       restoreMap(ns.peerCount, () => ns.peers, s.peers);
       restoreMap(ns.hasRedirects ? 1 : 0, () => ns.redirects, s.redirects);
       restoreMap(ns.redirectExpiryCount, () => ns.redirectExpiry, s.redirectExpiry);
-      if (ns.sockets.length !== s.sockets.length || ns.sockets.some((x, k) => x !== s.sockets[k])) {
-        ns.sockets.length = 0;
-        ns.sockets.push(...s.sockets);
-      }
       ns.rollbackMark = s.mark;
     }
   }
@@ -430,7 +431,6 @@ export class World {
       peers: ns.peerCount ? [...ns.peers].map(([k, v]) => [k, { ...v }]) : NONE,
       redirects: ns.hasRedirects ? [...ns.redirects] : NONE,
       redirectExpiry: ns.redirectExpiryCount ? [...ns.redirectExpiry] : NONE,
-      sockets: ns.sockets.slice(),
     });
     ns.rollbackMark = j.id;
   }

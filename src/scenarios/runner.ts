@@ -1,6 +1,7 @@
 import { World } from '../engine/world';
 import { runCommand } from '../commands';
-import { buildTopology, parseScenario as parseScenarioText, type Scenario } from './scenario';
+import { buildTopology, CLUSTER_PRESET, parseScenario as parseScenarioText, type Scenario } from './scenario';
+import { bootCluster } from '../commands/kubectl/boot';
 import { presets } from './presets';
 
 export type { Scenario } from './scenario';
@@ -21,7 +22,8 @@ export const parseScenario = (jsonText: string): Scenario => parseScenarioText(j
 /** The world a scenario starts from: its preset (set up by running the preset's steps), then its own topology. */
 export function buildWorld(sc: Scenario): World {
   const world = new World();
-  if (sc.preset !== undefined) {
+  if (sc.preset === CLUSTER_PRESET) bootCluster(world, sc.cluster);
+  else if (sc.preset !== undefined) {
     const p = presets[sc.preset];
     if (!p) throw new Error(`unknown preset "${sc.preset}" (known: ${Object.keys(presets).join(', ')})`);
     buildTopology(p.scenario, world);
@@ -38,7 +40,7 @@ export function runScenario(sc: Scenario): { name: string; results: StepResult[]
   const results = sc.steps.map((s) => {
     // the oracle settles every namespace after each step: a step takes about 40 ms per namespace
     world.advance(STEP_SETTLE_MS_PER_NETNS * world.allNetns().length);
-    const r = runCommand(world, s.on, s.run, { shell: 'sh' });
+    const r = runCommand(world, s.on, s.run, { shell: 'sh', stdin: s.stdin });
     return { on: s.on, run: s.run, exit: r.exit, stdout: r.stdout, stderr: r.stderr };
   });
   return { name: sc.name, results };

@@ -1,10 +1,13 @@
 import { World } from '../engine/world';
+import { validateClusterConfig, type ClusterConfigInput } from '../kube/config';
 
 /** A lab as data: the oracle's scenario format (topology + steps), optionally on top of a preset. */
 export interface Step {
   on: string;
   run: string;
   timeout?: number;
+  /** what the command reads on standard input (`kubectl apply -f -`) */
+  stdin?: string;
 }
 
 export interface Scenario {
@@ -14,12 +17,19 @@ export interface Scenario {
   hosts?: string[];
   lans?: Record<string, string[]>;
   links?: [string, string][];
+  /** with `"preset": "cluster"`: the cluster's shape (nodes, networks, pools) */
+  cluster?: ClusterConfigInput;
+  /** each host a separate machine (its namespaces its own) */
+  machines?: boolean;
   steps: Step[];
 }
 
 const HOST_RE = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 const IFNAME_RE = /^[A-Za-z0-9_.-]{1,15}$/;
-const KEYS = ['name', 'description', 'preset', 'hosts', 'lans', 'links', 'steps'];
+const KEYS = ['name', 'description', 'preset', 'hosts', 'lans', 'links', 'cluster', 'machines', 'steps'];
+
+/** The preset that builds a Kubernetes cluster (src/kube) instead of running setup steps. */
+export const CLUSTER_PRESET = 'cluster';
 
 /** Parse and validate, listing every problem the way the oracle's --validate does. */
 export function parseScenario(jsonText: string, knownPresets: string[] = []): Scenario {
@@ -40,9 +50,12 @@ export function validateScenario(sc: unknown, knownPresets: string[] = []): stri
   const o = sc as Record<string, unknown>;
   for (const k of Object.keys(o)) if (!KEYS.includes(k)) errs.push(`unknown key "${k}" (allowed: ${KEYS.join(', ')})`);
   if (typeof o.name !== 'string' || !o.name) errs.push('"name" must be a non-empty string');
-  if (o.preset !== undefined && (typeof o.preset !== 'string' || (knownPresets.length && !knownPresets.includes(o.preset)))) {
-    errs.push(`"preset" must be one of: ${knownPresets.join(', ')}`);
+  if (o.preset !== undefined && (typeof o.preset !== 'string' || (knownPresets.length && !knownPresets.includes(o.preset) && o.preset !== CLUSTER_PRESET))) {
+    errs.push(`"preset" must be one of: ${[...knownPresets, CLUSTER_PRESET].join(', ')}`);
   }
+  if (o.cluster !== undefined && o.preset !== CLUSTER_PRESET) errs.push(`"cluster" needs "preset": "${CLUSTER_PRESET}"`);
+  errs.push(...validateClusterConfig(o.cluster));
+  if (o.machines !== undefined && typeof o.machines !== 'boolean') errs.push('"machines" must be true or false');
   const hosts = new Set<string>();
   if (o.hosts !== undefined) {
     if (!Array.isArray(o.hosts)) errs.push('"hosts" must be an array of names');
@@ -90,7 +103,8 @@ export function validateScenario(sc: unknown, knownPresets: string[] = []): stri
       const w = `steps[${i}]`;
       if (typeof s !== 'object' || s === null) return errs.push(`${w}: must be an object {"on": host, "run": command}`);
       const st = s as Record<string, unknown>;
-      for (const k of Object.keys(st)) if (!['on', 'run', 'timeout'].includes(k)) errs.push(`${w}: unknown key "${k}" (allowed: on, run, timeout)`);
+      for (const k of Object.keys(st)) if (!['on', 'run', 'timeout', 'stdin'].includes(k)) errs.push(`${w}: unknown key "${k}" (allowed: on, run, timeout, stdin)`);
+      if ('stdin' in st && typeof st.stdin !== 'string') errs.push(`${w}: "stdin" must be a string`);
       if (typeof st.on !== 'string') errs.push(`${w}: "on" must be a host name`);
       if (typeof st.run !== 'string' || st.run.trim() === '') errs.push(`${w}: "run" must be a non-empty command string`);
       if ('timeout' in st && !(typeof st.timeout === 'number' && st.timeout > 0 && st.timeout <= 120)) errs.push(`${w}: "timeout" must be a number of seconds in (0, 120]`);
@@ -101,7 +115,11 @@ export function validateScenario(sc: unknown, knownPresets: string[] = []): stri
 /** The topology part: hosts (lo up), LANs as bridges in hidden namespaces, then cables. */
 export function buildTopology(sc: Pick<Scenario, 'hosts' | 'lans' | 'links'>, world = new World()): World {
   for (const h of sc.hosts ?? []) if (!world.hasNetns(h)) world.addHost(h);
-  for (const [lan, members] of Object.entries(sc.lans ?? {})) world.addLan(lan, members);
+  for (const [lan, members] of Object.entries(sc.lans ?? {})) {
+    // naming an existing LAN (the cluster's) adds the members to it
+    if (world.lans.some((l) => l.name === lan)) for (const m of members) world.addLanMember(lan, m);
+    else world.addLan(lan, members);
+  }
   for (const [a, b] of sc.links ?? []) world.addLink(a, b);
   return world;
 }

@@ -148,7 +148,7 @@ describe('engine invariants under random topology edits and commands', () => {
         w.budgetUsed = 0;
         w.advance(10 * 60_000);
         expect(w.queue.size, steps.map(([on, l]) => `${on}$ ${l}`).join('\n')).toBe(0);
-        for (const ns of w.allNetns()) expect(ns.sockets, ns.name).toEqual([]);
+        for (const ns of w.allNetns()) expect(ns.sockets.all(), ns.name).toEqual([]);
       }),
       { seed: 0x1a7a02, numRuns: 200 },
     );

@@ -160,7 +160,7 @@ export function softState(w: World): string {
       neigh: ns.neigh.all().map((n) => [n.dev.name, n.ip, n.state, n.mac, n.probes, n.updated, n.confirmed, n.timerAt, n.timerGen, n.queue.length, n.probeSrc]),
       peers: ns.peerCount ? [...ns.peers] : [],
       redirects: ns.hasRedirects ? [...ns.redirects] : [],
-      sockets: ns.sockets.length,
+      sockets: ns.sockets.size,
       fdb: ns.devList().flatMap((d) => (d.kind === 'bridge' ? [...d.fdb.values()].map((e) => [d.name, e.mac, e.port.name, e.local, e.updated]) : [])),
     })),
   });

@@ -1,6 +1,6 @@
 import { formatIpv4, parseIpv4 } from '../../engine/addr/ipv4';
 import type { Mac } from '../../engine/addr/mac';
-import { nudValid, type Neighbour, type NudState } from '../../engine/neighbour/neighbour';
+import { neighAdd as engineNeighAdd, neighDelete, neighDump, type Neighbour, type NudState } from '../../engine';
 import { fail, type Ctx } from '../context';
 import { Argv, devOrFail, duparg2, getU32, invarg, matches } from './args';
 import { PROTOS } from './route';
@@ -61,7 +61,7 @@ function parse(ctx: Ctx, args: string[], del = false): NeighFilter {
 }
 
 function select(ctx: Ctx, f: NeighFilter): Neighbour[] {
-  return ctx.ns.neigh.all().filter((n) => {
+  return neighDump(ctx.ns).filter((n) => {
     if (f.dev && n.dev.name !== f.dev) return false;
     if (f.addr !== undefined && n.ip !== f.addr) return false;
     if (f.nud) return f.nud === 'ALL' || n.state === f.nud;
@@ -84,8 +84,7 @@ function neighShow(ctx: Ctx, args: string[]): void {
 function neighFlush(ctx: Ctx, args: string[]): void {
   const f = parse(ctx, args);
   if (!f.dev && f.addr === undefined) fail(ctx, 'Flush requires arguments.\n', 1);
-  for (const n of select(ctx, f)) if (n.state !== 'PERMANENT' || f.nud) ctx.ns.neigh.delete(n);
-  ctx.world.touch();
+  for (const n of select(ctx, f)) if (n.state !== 'PERMANENT' || f.nud) neighDelete(ctx.ns, n);
 }
 
 /** NUD_* bits as `nud 0x40` may give them. */
@@ -157,21 +156,10 @@ function neighAdd(ctx: Ctx, args: string[], cmd: 'add' | 'replace' | 'change'): 
   }
   const dev = devOrFail(ctx, devName!);
   if (mac !== undefined && macBytes !== 6) fail(ctx, 'Error: Invalid link address.\n', 2);
-  // ARP keys every neighbour of a loopback device as 0.0.0.0 (there is only one thing at the other end)
-  if (dev.kind === 'loopback') addr = 0;
-  const old = ctx.ns.neigh.get(dev, addr as never);
-  if (old && cmd === 'add') fail(ctx, 'RTNETLINK answers: File exists\n', 2);
-  if (!old && cmd === 'change') fail(ctx, 'RTNETLINK answers: No such file or directory\n', 2);
-  // __neigh_update(): without lladdr only an entry that already has a valid address can be updated
-  // (a loopback neighbour is NOARP from birth, its address the device's own)
-  if (mac === undefined && dev.kind === 'loopback') mac = dev.mac;
-  if (mac === undefined && !(old && old.mac && nudValid(old.state))) fail(ctx, 'Error: No link layer address given.\n', 2);
-  const n = old ?? ctx.ns.neigh.create(dev, addr as never, ctx.world.now);
-  n.state = nud;
-  n.mac = mac ?? n.mac;
-  n.router = router;
-  n.timerGen++;
-  ctx.world.touch();
+  const err = engineNeighAdd(ctx.ns, dev, addr as never, { state: nud, mac, router }, cmd);
+  if (err === 'EEXIST') fail(ctx, 'RTNETLINK answers: File exists\n', 2);
+  if (err === 'ENOENT') fail(ctx, 'RTNETLINK answers: No such file or directory\n', 2);
+  if (err === 'EINVAL') fail(ctx, 'Error: No link layer address given.\n', 2);
 }
 
 function neighDel(ctx: Ctx, args: string[]): void {
@@ -179,6 +167,5 @@ function neighDel(ctx: Ctx, args: string[]): void {
   if (!f.dev || f.addr === undefined) fail(ctx, 'Device and destination are required arguments.\n', 255);
   const n = select(ctx, { ...f, nud: 'ALL' })[0];
   if (!n) fail(ctx, 'RTNETLINK answers: No such file or directory\n', 2);
-  ctx.ns.neigh.delete(n);
-  ctx.world.touch();
+  neighDelete(ctx.ns, n);
 }

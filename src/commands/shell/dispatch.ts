@@ -12,6 +12,7 @@ import { grep as grepText } from '../text/grep';
 import { sed } from '../text/sed';
 import { awk } from '../text/awk';
 import { basename, cat as catFiles, cp, dirname, mkdir, mv, pwd, rm, rmdir, tee, touch } from '../fs/files';
+import { kubectl } from '../kubectl/kubectl';
 
 type Command = (ctx: Ctx, argv: string[]) => void;
 
@@ -47,6 +48,7 @@ export const COMMANDS: Record<string, Command> = {
   sh: shellProgram('sh'),
   dash: shellProgram('dash'),
   bash: shellProgram('bash'),
+  kubectl: (c, a) => kubectl(c, a),
   true: () => undefined,
   false: () => {
     throw new Exit(1);

@@ -35,3 +35,18 @@ export function formatRoute(r: FibRoute, opts: RouteFormat = {}): string {
   if (r.nh && r.nh.dev.adminUp && isLinkdown(r)) s += 'linkdown ';
   return s;
 }
+
+/** Route texts by route, with what they depend on besides the (never changed) route itself. */
+const routeTexts = new WeakMap<FibRoute, { dev: string | undefined; up: boolean; linkdown: boolean; text: string }>();
+
+/** The route as `ip route` prints it, for the trace (memoized: a packet meets the same few routes again and again). */
+export function routeText(r: FibRoute): string {
+  const dev = r.nh?.dev;
+  const up = !!dev && dev.adminUp;
+  const linkdown = up && isLinkdown(r);
+  const c = routeTexts.get(r);
+  if (c !== undefined && c.dev === dev?.name && c.up === up && c.linkdown === linkdown) return c.text;
+  const text = formatRoute(r, { showTable: r.table !== 254 }).trim();
+  routeTexts.set(r, { dev: dev?.name, up, linkdown, text });
+  return text;
+}

@@ -164,7 +164,7 @@ function gatewayOf(ns: Netns, r: FibRoute, daddr: Ipv4): Ipv4 | undefined {
 
 /** ip_route_output_key(): where a locally generated packet to daddr goes, and from which address. */
 export function ipRouteOutput(ns: Netns, daddr: Ipv4, opts: { saddr?: Ipv4; oif?: Netdev } = {}): RouteOutcome {
-  const lo = ns.devByName('lo')!;
+  const lo = ns.loopback;
   // __ip_dev_find() fails for a source that is not ours
   if (opts.saddr !== undefined && !isLocal(ns, opts.saddr)) return { ok: false, errno: 'ENETUNREACH' };
   if (opts.oif && !opts.oif.adminUp) return { ok: false, errno: 'ENETUNREACH' };

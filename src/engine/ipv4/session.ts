@@ -4,11 +4,13 @@ import { STRERROR, type Errno } from '../fib/route';
 import { Verdict } from '../sim/trace';
 import { suggestRouteFix } from './fixes';
 import type { Netdev } from '../netns/netdev';
-import type { Netns, Socket } from '../netns/netns';
+import type { Netns } from '../netns/netns';
 import type { World } from '../world';
-import { ipLocalOut } from './stack';
+import { ipLocalOut } from './output';
 import { EVENT_BUDGET } from '../world';
-import { ipv4Packet, type Ipv4Packet, type SockError } from './packet';
+import { icmpPacket, type Ipv4Packet } from '../wire/ipv4';
+import { ICMP } from '../wire/icmp';
+import type { Sock, SockError } from '../socket/table';
 
 /**
  * A ping run as iputils does it, on virtual time: a raw ICMP socket, echo requests every
@@ -67,8 +69,11 @@ export function traceConnectFailure(ns: Netns, dst: Ipv4, errno: Errno, tool = '
  * The raw ICMP socket of one ping run: collects replies and errors as iputils does. A class rather
  * than closures so a run allocates one object, not one per callback.
  */
-class PingSocket implements Socket {
-  readonly kind = 'ping';
+class PingSocket implements Sock {
+  readonly proto = 'icmp';
+  laddr = 0 as Ipv4;
+  raddr = 0 as Ipv4;
+  rport = 0;
   readonly events: PingEvent[] = [];
   /** send time of each sequence number (1-based; undefined = not sent) */
   readonly sentAt: number[] = [];
@@ -78,7 +83,8 @@ class PingSocket implements Socket {
   pipe = 0;
 
   constructor(
-    readonly ident: number,
+    /** the echo identifier: the socket's "port" */
+    readonly lport: number,
     private readonly w: World,
   ) {}
 
@@ -90,13 +96,13 @@ class PingSocket implements Socket {
   onPacket(pkt: Ipv4Packet): void {
     const m = pkt.icmp!;
     const now = this.w.now;
-    if (m.type === 0) {
+    if (m.type === ICMP.ECHOREPLY) {
       const sent = this.sentAt[m.seq];
       if (sent === undefined) return;
       this.received++;
       this.acknowledge(m.seq);
       this.events.push({ kind: 'reply', seq: m.seq, from: pkt.src, ttl: pkt.ttl, rtt: now - sent, bytes: m.payloadLen + 8, time: now });
-    } else if (m.type === 5) {
+    } else if (m.type === ICMP.REDIRECT) {
       const inner = m.inner.icmp;
       const seq = inner && 'seq' in inner ? inner.seq : 0;
       this.events.push({ kind: 'redirect', seq, from: pkt.src, gateway: m.gateway, time: now });
@@ -116,8 +122,7 @@ export function runPing(ns: Netns, dst: Ipv4, src: Ipv4, o: PingOptions): PingRu
   const w = ns.world;
   const sock = new PingSocket(w.nextPingIdent(), w);
   const start = w.now;
-  w.willChange(ns);
-  ns.sockets.push(sock);
+  ns.sockets.insert(sock);
   let lastSend = start;
   for (let i = 0; i < o.count; i++) {
     w.runUntil(start + i * o.interval);
@@ -135,11 +140,11 @@ export function runPing(ns: Netns, dst: Ipv4, src: Ipv4, o: PingOptions): PingRu
       sock.events.push({ kind: 'senderr', seq, errno: rt.errno, time: w.now });
       continue;
     }
-    const pkt = ipv4Packet(w.nextPid(), src, dst, o.ttl, w.nextIpId(), 'icmp', { type: 8, code: 0, id: sock.ident, seq, payloadLen: o.size }, undefined);
+    const pkt = icmpPacket(w.nextPid(), src, dst, o.ttl, w.nextIpId(), { type: ICMP.ECHO, code: 0, id: sock.lport, seq, payloadLen: o.size });
     ipLocalOut(ns, pkt, rt.rt);
   }
   w.runUntil(lastSend + o.timeout, () => sock.received + sock.errors >= o.count);
-  ns.sockets.splice(ns.sockets.indexOf(sock), 1);
+  ns.sockets.remove(sock);
   const { events, transmitted, received, errors, pipe } = sock;
   return { ok: true, src, events, transmitted, received, errors, pipe, elapsed: lastSend - start };
 }

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { runCommand } from '../../commands';
 import { buildWorld } from '../../scenarios/runner';
 import { parseIpv4 } from '../addr/ipv4';
-import { ARP_PARMS } from './neighbour';
+import { ARP_PARMS } from './table';
 
 function lan() {
   const world = buildWorld({ name: 'nud', preset: 'fresh', steps: [] });

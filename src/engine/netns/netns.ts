@@ -1,10 +1,12 @@
 import type { Ipv4 } from '../addr/ipv4';
 import { FibTable } from '../fib/table';
 import { RT_TABLE } from '../fib/route';
-import { NeighTable } from '../neighbour/neighbour';
-import type { Netdev } from './netdev';
+import { NeighTable } from '../neighbour/table';
+import type { Loopback, Netdev } from './netdev';
 import { Sysctls } from './sysctl';
 import type { World } from '../world';
+import { SockTable } from '../socket/table';
+import type { NfHookOps } from '../nf/hooks';
 
 export type NetnsRole = 'host' | 'lan';
 
@@ -15,14 +17,8 @@ export interface InetPeer {
   redirects: number;
 }
 
-/** A socket that wants ICMP echo replies, UDP payloads and ICMP errors about what it sent. */
-export interface Socket {
-  kind: 'ping' | 'udp';
-  /** ICMP echo identifier for ping, UDP source port for traceroute */
-  ident: number;
-  onPacket(pkt: import('../ipv4/packet').Ipv4Packet, dev: Netdev): void;
-  onError(err: import('../ipv4/packet').SockError): void;
-}
+/** How trace sentences name a namespace: LAN switches by their LAN, not their hidden namespace. */
+export const nsLabel = (ns: Netns): string => (ns.role === 'lan' ? `switch ${ns.name.replace(/^__lan_/, '')}` : ns.name);
 
 /** A network namespace: its own devices, FIB, neighbours, sysctls and sockets. */
 export class Netns {
@@ -34,13 +30,17 @@ export class Netns {
   readonly local = new FibTable(RT_TABLE.local);
   readonly main = new FibTable(RT_TABLE.main);
   readonly neigh = new NeighTable();
-  readonly sockets: Socket[] = [];
+  /** lo, found by what it is (ifindex 1, net->loopback_dev), never by its name: it may be renamed */
+  loopback!: Loopback;
+  /** netfilter hook entries by hook point; null while nothing is registered (the packet path's fast case) */
+  nfHooks: (readonly NfHookOps[] | undefined)[] | null = null;
   // The maps below are made on first use: most namespaces of a large lab never need them, and an
   // empty Map still costs ~200 bytes (10,000 pods: 8 MB).
   #peers: Map<Ipv4, InetPeer> | undefined;
   #redirects: Map<Ipv4, Ipv4> | undefined;
   #redirectExpiry: Map<Ipv4, number> | undefined;
   #nsids: Map<Netns, number> | undefined;
+  #sockets: SockTable | undefined;
   hostname: string;
   /** the id of the innermost open rollback that has saved this namespace (World.willChange), or 0 */
   rollbackMark = 0;
@@ -57,6 +57,11 @@ export class Netns {
   /** when each redirect exception expires (ip_rt_gc_timeout after it was learned), virtual ms */
   get redirectExpiry(): Map<Ipv4, number> {
     return (this.#redirectExpiry ??= new Map());
+  }
+
+  /** the sockets bound in this namespace */
+  get sockets(): SockTable {
+    return (this.#sockets ??= new SockTable(this.world));
   }
 
   /** peer namespace ids (peernet2id): allocated from 0 the first time a link reaches into that namespace */

@@ -1,3 +1,7 @@
+import type { PacketView } from '../wire/view';
+
+export type { PacketView };
+
 /**
  * Trace events: the record of every forwarding decision a packet meets.
  *
@@ -39,7 +43,9 @@ export const Verdict = {
   OTHERHOST: 'OTHERHOST', // frame not addressed to this device
   IP_RPFILTER: 'IP_RPFILTER',
   ICMP_RATELIMIT: 'ICMP_RATELIMIT', // ICMP error suppressed by the rate limit
-  UNHANDLED_PROTO: 'UNHANDLED_PROTO', // e.g. UDP to a closed port (port unreachable sent)
+  UNHANDLED_PROTO: 'UNHANDLED_PROTO', // a transport protocol this host does not speak
+  NO_SOCKET: 'NO_SOCKET', // nothing listens on the port: UDP gets port unreachable, TCP a reset
+  NETFILTER_DROP: 'NETFILTER_DROP', // a netfilter hook (an iptables rule) dropped it
   LOOP_BUDGET: 'LOOP_BUDGET', // the simulator stopped a loop (event budget exhausted)
 } as const;
 export type Verdict = (typeof Verdict)[keyof typeof Verdict];
@@ -61,25 +67,10 @@ export const DROP_VERDICTS: ReadonlySet<Verdict> = new Set<Verdict>([
   Verdict.IP_RPFILTER,
   Verdict.ICMP_RATELIMIT,
   Verdict.UNHANDLED_PROTO,
+  Verdict.NO_SOCKET,
+  Verdict.NETFILTER_DROP,
   Verdict.LOOP_BUDGET,
 ]);
-
-/** What a packet looked like at one hop: enough for a packet inspector. */
-export interface PacketView {
-  eth?: { src: string; dst: string; type: 'IPv4' | 'ARP' };
-  arp?: { op: 'request' | 'reply'; senderIp: string; senderMac: string; targetIp: string; targetMac: string };
-  ip?: { src: string; dst: string; ttl: number; proto: 'ICMP' | 'UDP'; len?: number; id?: number };
-  icmp?: {
-    type: number;
-    code: number;
-    name: string;
-    id?: number;
-    seq?: number;
-    /** the datagram an ICMP error quotes */
-    inner?: { src: string; dst: string; proto: 'ICMP' | 'UDP'; udp?: { sport: number; dport: number } };
-  };
-  udp?: { sport: number; dport: number };
-}
 
 /** A one-click remedy the UI can offer beside a drop. */
 export interface SuggestedFix {

@@ -11,13 +11,8 @@ export const isDropEvent = (e: TraceEvent): boolean => DROP_VERDICTS.has(e.verdi
 export function packetKind(p: PacketView | undefined): string | null {
   if (!p) return null;
   if (p.arp) return p.arp.op === 'request' ? 'ARP request' : 'ARP reply';
-  if (p.icmp) {
-    if (p.icmp.type === 8) return 'echo request';
-    if (p.icmp.type === 0) return 'echo reply';
-    if (p.icmp.type === 11) return 'time exceeded';
-    if (p.icmp.type === 3) return 'unreachable';
-    return `ICMP ${p.icmp.name}`;
-  }
+  // the engine names the message (src/engine/wire/icmp.ts); views made elsewhere may carry only its name
+  if (p.icmp) return p.icmp.kind ?? p.icmp.name;
   if (p.ip?.proto === 'UDP') return 'UDP probe';
   return null;
 }

@@ -22,6 +22,8 @@ export const DROP_VERDICTS: ReadonlySet<Verdict> = new Set<Verdict>([
   'IP_RPFILTER',
   'ICMP_RATELIMIT',
   'UNHANDLED_PROTO',
+  'NO_SOCKET',
+  'NETFILTER_DROP',
   'LOOP_BUDGET',
 ]);
 
@@ -55,6 +57,8 @@ export const VERDICT_LABEL: Record<Verdict, string> = {
   OTHERHOST: 'not for us',
   IP_RPFILTER: 'rp_filter',
   ICMP_RATELIMIT: 'ICMP rate limit',
-  UNHANDLED_PROTO: 'port closed',
+  UNHANDLED_PROTO: 'unknown protocol',
+  NO_SOCKET: 'port closed',
+  NETFILTER_DROP: 'firewall drop',
   LOOP_BUDGET: 'loop stopped',
 };

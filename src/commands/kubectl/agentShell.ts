@@ -1,0 +1,44 @@
+/**
+ * How the cluster's agents type commands: a line parsed by the shell tokenizer and run by the
+ * command dispatcher in a namespace, without letting the virtual clock move (an agent's commands
+ * are part of one reconcile) and without touching the trace of the command that caused them.
+ */
+import type { World } from '../../engine/world';
+import type { AgentShell, ShellResult } from '../../kube/cluster';
+import { tokenize } from '../shell/tokenize';
+import { runArgv } from '../shell/dispatch';
+import type { Ctx } from '../context';
+
+export function agentShell(world: World): AgentShell {
+  const exec = (netns: string, argv: string[], stdin?: string): ShellResult => {
+    const ns = world.netns(netns);
+    if (!ns) return { exit: 1, stdout: '', stderr: `cannot enter namespace "${netns}"\n` };
+    const ctx: Ctx = { world, ns, out: [], err: [], shell: 'sh', stdin };
+    let exit: number;
+    try {
+      exit = runArgv(ctx, argv);
+    } catch (e) {
+      ctx.err.push(`${argv[0]}: internal simulator error: ${(e as Error).message}\n`);
+      exit = 70;
+    }
+    return { exit, stdout: ctx.out.join(''), stderr: ctx.err.join('') };
+  };
+  return {
+    exec,
+    run(on, line) {
+      const t = tokenize(line);
+      if (!t.ok) return { exit: 2, stdout: '', stderr: `sh: 1: ${t.dash}\n` };
+      let last: ShellResult = { exit: 0, stdout: '', stderr: '' };
+      const out: string[] = [];
+      const err: string[] = [];
+      for (const p of t.list) {
+        if (p.join === '&&' && last.exit !== 0) continue;
+        if (p.join === '||' && last.exit === 0) continue;
+        last = exec(on, p.argv);
+        out.push(last.stdout);
+        err.push(last.stderr);
+      }
+      return { exit: last.exit, stdout: out.join(''), stderr: err.join('') };
+    },
+  };
+}

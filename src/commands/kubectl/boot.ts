@@ -1,0 +1,8 @@
+import type { World } from '../../engine/world';
+import { buildCluster } from '../../kube/bootstrap';
+import type { Cluster } from '../../kube/cluster';
+import { resolveClusterConfig, type ClusterConfigInput } from '../../kube/config';
+import { agentShell } from './agentShell';
+
+/** Build a cluster in the world whose agents type their commands through Hoplab's own commands. */
+export const bootCluster = (world: World, config?: ClusterConfigInput): Cluster => buildCluster(world, resolveClusterConfig(config), agentShell(world));

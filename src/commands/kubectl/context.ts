@@ -1,0 +1,16 @@
+import type { Ctx } from '../context';
+import type { Cluster } from '../../kube/cluster';
+import { KubectlError } from './errors';
+import { flagValue, type Parsed } from './flags';
+
+/** What a kubectl subcommand works with. */
+export interface KubeCtx {
+  ctx: Ctx;
+  cluster: Cluster;
+  out: (s: string) => void;
+  err: (s: string) => void;
+}
+
+export const namespaceOf = (p: Parsed): string => flagValue(p, 'namespace') ?? 'default';
+
+export const usageError = (command: string, msg: string): KubectlError => new KubectlError(`error: ${msg}\nSee 'kubectl ${command} -h' for help and examples\n`);

@@ -1,0 +1,116 @@
+import { formatIpv4 } from '../addr/ipv4';
+import { ipRouteInput } from '../fib/frontend';
+import { routeText } from '../fib/format';
+import type { Errno, FibRoute } from '../fib/route';
+import type { Netdev } from '../netns/netdev';
+import { nsLabel, type Netns } from '../netns/netns';
+import { NF_INET, nfHook } from '../nf/hooks';
+import { PacketEvent } from '../sim/packetEvent';
+import { Verdict } from '../sim/trace';
+import { ICMP, ICMP_UNREACH } from '../wire/icmp';
+import { describePacket, type Ipv4Packet } from '../wire/ipv4';
+import { ipView } from '../wire/view';
+import { suggestRouteFix } from './fixes';
+import { ipForward } from './forward';
+import { icmpRcv, icmpSend, ipErrorAllowed } from './icmp';
+import { tcpV4Rcv } from './tcp';
+import { udpRcv } from './udp';
+
+/**
+ * IPv4 input (net/ipv4/ip_input.c): ip_rcv (PRE_ROUTING hook) -> ip_rcv_finish, which routes the
+ * packet (ip_route_input) to local delivery, forwarding or ip_error; ip_local_deliver (LOCAL_IN hook)
+ * -> ip_local_deliver_finish, which hands it to its transport protocol.
+ */
+
+const deliverWords = (_e: PacketEvent, ns: Netns, pkt: Ipv4Packet) => `${nsLabel(ns)}: ${formatIpv4(pkt.dst)} is a local address → delivered to ${nsLabel(ns)}`;
+const broadcastWords = (_e: PacketEvent, ns: Netns, pkt: Ipv4Packet) => `${nsLabel(ns)}: broadcast ${describePacket(pkt)} → ignored (icmp_echo_ignore_broadcasts)`;
+
+/** ip_rcv(): the PRE_ROUTING hook (a scheduled call: the link delivers (dev, pkt)). */
+export function ipRcv(dev: Netdev, pkt: Ipv4Packet): void {
+  nfHook(dev.netns, NF_INET.PRE_ROUTING, pkt, dev, undefined, ipRcvFinish);
+}
+
+/** ip_rcv_finish(): route the packet (after PRE_ROUTING, so a DNAT there decides where it goes). */
+function ipRcvFinish(ns: Netns, pkt: Ipv4Packet, inDev: Netdev | undefined): void {
+  const dev = inDev!;
+  const w = ns.world;
+  const res = ipRouteInput(ns, pkt.dst, pkt.src, dev);
+  switch (res.kind) {
+    case 'local':
+      if (w.tracing) w.emitEvent(PacketEvent.ip(ns.name, dev.name, Verdict.LOCAL_DELIVER, pkt, deliverWords, ns, pkt).at(res.route));
+      ipLocalDeliver(ns, dev, pkt);
+      return;
+    case 'broadcast':
+      if (w.tracing) w.emitEvent(PacketEvent.ip(ns.name, dev.name, Verdict.LOCAL_DELIVER, pkt, broadcastWords, ns, pkt));
+      return;
+    case 'forward':
+      ipForward(ns, dev, pkt, res.rt);
+      return;
+    case 'error':
+      ipError(ns, dev, pkt, res.errno, res.forwarding, res.route);
+      return;
+  }
+}
+
+/** ip_local_deliver(): the LOCAL_IN hook. */
+export function ipLocalDeliver(ns: Netns, dev: Netdev, pkt: Ipv4Packet): void {
+  nfHook(ns, NF_INET.LOCAL_IN, pkt, dev, undefined, ipLocalDeliverFinish);
+}
+
+/** ip_local_deliver_finish() -> ip_protocol_deliver_rcu(): the transport protocol's handler. */
+function ipLocalDeliverFinish(ns: Netns, pkt: Ipv4Packet, inDev: Netdev | undefined): void {
+  const dev = inDev!;
+  switch (pkt.proto) {
+    case 'icmp':
+      icmpRcv(ns, dev, pkt);
+      return;
+    case 'udp':
+      udpRcv(ns, dev, pkt);
+      return;
+    case 'tcp':
+      tcpV4Rcv(ns, dev, pkt);
+      return;
+  }
+}
+
+/** ip_error(): a packet we cannot forward; silent when forwarding is off. */
+function ipError(ns: Netns, dev: Netdev, pkt: Ipv4Packet, errno: Errno, forwarding: boolean, matched: FibRoute | undefined): void {
+  ns.world.willChange(ns);
+  const w = ns.world;
+  const route = matched && routeText(matched);
+  if (!forwarding) {
+    const global = ns.sysctl.get('net.ipv4.ip_forward') === '1';
+    if (w.tracing)
+      w.emit({
+        netns: ns.name,
+        dev: dev.name,
+        verdict: Verdict.IP_FORWARDING_DISABLED,
+        packetId: pkt.pid,
+        packet: ipView(pkt),
+        text: `${nsLabel(ns)}: ${formatIpv4(pkt.dst)} is not a local address and forwarding is disabled (${global ? `net.ipv4.conf.${dev.name}.forwarding = 0` : 'net.ipv4.ip_forward = 0'}) → dropped silently${route ? '' : ` (there is no route to ${formatIpv4(pkt.dst)} here either)`}`,
+        fix: global ? { text: `enable forwarding on ${dev.name} of ${ns.name}`, on: ns.name, run: `sysctl -w net.ipv4.conf.${dev.name}.forwarding=1` } : { text: `enable net.ipv4.ip_forward on ${ns.name}`, on: ns.name, run: 'sysctl -w net.ipv4.ip_forward=1' },
+      });
+    return;
+  }
+  const code = errno === 'ENETUNREACH' ? ICMP_UNREACH.NET : errno === 'EHOSTUNREACH' ? ICMP_UNREACH.HOST : errno === 'EACCES' ? ICMP_UNREACH.PKT_FILTERED : -1;
+  const verdict = errno === 'ENETUNREACH' ? Verdict.IP_INNOROUTES : errno === 'EHOSTUNREACH' ? Verdict.RTN_UNREACHABLE : errno === 'EACCES' ? Verdict.RTN_PROHIBIT : Verdict.RTN_BLACKHOLE;
+  if (w.tracing) {
+    const fix = errno === 'ENETUNREACH' ? suggestRouteFix(w, ns, pkt.dst) : undefined;
+    w.emit({
+      netns: ns.name,
+      dev: dev.name,
+      verdict,
+      packetId: pkt.pid,
+      packet: ipView(pkt),
+      route,
+      text:
+        errno === 'ENETUNREACH'
+          ? `${nsLabel(ns)}: no route to ${formatIpv4(pkt.dst)} in the main table → dropped, ICMP net unreachable sent back`
+          : `${nsLabel(ns)}: route "${route}" → dropped${code >= 0 ? `, ICMP ${code === ICMP_UNREACH.HOST ? 'host unreachable' : 'packet filtered'} sent back` : ' silently'}`,
+      fix,
+    });
+  }
+  if (code < 0) return;
+  if (!ipErrorAllowed(ns, dev, pkt)) return;
+  icmpSend(ns, pkt, ICMP.DEST_UNREACH, code, { dev });
+}

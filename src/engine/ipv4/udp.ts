@@ -1,0 +1,65 @@
+import { formatIpv4, type Ipv4 } from '../addr/ipv4';
+import { ipRouteOutput } from '../fib/frontend';
+import type { Errno } from '../fib/route';
+import type { Netdev } from '../netns/netdev';
+import { nsLabel, type Netns } from '../netns/netns';
+import { Verdict } from '../sim/trace';
+import type { BindErrno, Sock } from '../socket/table';
+import { EPHEMERAL_PORTS } from '../world';
+import { ICMP, ICMP_UNREACH } from '../wire/icmp';
+import { udpPacket, type UdpPacket } from '../wire/ipv4';
+import type { Payload } from '../wire/payload';
+import { ipView } from '../wire/view';
+import { icmpSend } from './icmp';
+import { ipLocalOut } from './output';
+
+/** UDP (net/ipv4/udp.c): delivering datagrams to sockets, and sending them. */
+
+/** udp_rcv() -> __udp4_lib_rcv(): to the socket bound to the port, else ICMP port unreachable. */
+export function udpRcv(ns: Netns, dev: Netdev, pkt: UdpPacket): void {
+  const udp = pkt.udp;
+  const sk = ns.sockets.lookup('udp', pkt.src, udp.sport, pkt.dst, udp.dport);
+  if (sk) {
+    sk.onPacket(pkt, dev);
+    return;
+  }
+  const w = ns.world;
+  if (w.tracing) w.emit({ netns: ns.name, dev: dev.name, verdict: Verdict.NO_SOCKET, packetId: pkt.pid, packet: ipView(pkt), text: `${nsLabel(ns)}: nothing listens on UDP port ${udp.dport} → ICMP port unreachable sent to ${formatIpv4(pkt.src)}` });
+  icmpSend(ns, pkt, ICMP.DEST_UNREACH, ICMP_UNREACH.PORT, { dev });
+}
+
+/**
+ * bind() for a UDP socket: its own port, or with lport 0 the next free ephemeral one
+ * (udp_lib_get_port(); Hoplab hands them out in order, so a lab replays identically).
+ */
+export function udpBind(ns: Netns, sk: Sock): BindErrno | undefined {
+  if (sk.lport !== 0) return ns.sockets.bind(sk);
+  for (let tries = 0; tries < EPHEMERAL_PORTS; tries++) {
+    sk.lport = ns.world.nextUdpPort();
+    if (ns.sockets.bind(sk) === undefined) return undefined;
+  }
+  sk.lport = 0;
+  return 'EADDRINUSE';
+}
+
+/** close(): the socket leaves its namespace's table. */
+export const sockClose = (ns: Netns, sk: Sock): void => ns.sockets.remove(sk);
+
+export interface UdpSendOpts {
+  /** IP_TTL */
+  ttl: number;
+  /** SO_BINDTODEVICE */
+  oif?: Netdev;
+}
+
+/**
+ * udp_sendmsg(): route to daddr (from the socket's bound address, if any) and send one datagram
+ * from sk's port. Returns the errno when there is no route.
+ */
+export function udpSendmsg(ns: Netns, sk: Sock, daddr: Ipv4, dport: number, payload: Payload, opts: UdpSendOpts): Errno | undefined {
+  const w = ns.world;
+  const r = ipRouteOutput(ns, daddr, { saddr: sk.laddr !== 0 ? sk.laddr : undefined, oif: opts.oif });
+  if (!r.ok) return r.errno;
+  ipLocalOut(ns, udpPacket(w.nextPid(), r.rt.src, daddr, opts.ttl, w.nextIpId(), { sport: sk.lport, dport, payload }), r.rt);
+  return undefined;
+}

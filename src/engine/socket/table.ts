@@ -1,0 +1,157 @@
+import type { Ipv4 } from '../addr/ipv4';
+import type { Netdev } from '../netns/netdev';
+import type { World } from '../world';
+import type { IpProto, Ipv4Packet } from '../wire/ipv4';
+
+/**
+ * The sockets of one namespace, keyed the way the kernel's socket hashes are: by protocol and local
+ * port, then local address, then (for a connected socket) the remote address and port.
+ *
+ * Local delivery asks `lookup()` with the packet's addresses: a socket connected to exactly the
+ * sender wins, then one bound to the destination address, then one bound to any address
+ * (INADDR_ANY) — the kernel's compute_score(). A ping socket's "port" is its echo identifier.
+ */
+
+/** What a socket learns about a datagram it sent: an ICMP error (IP_RECVERR). */
+export interface SockError {
+  /** the address the error came from (ee_offender) */
+  from: Ipv4;
+  icmpType: number;
+  icmpCode: number;
+  /** the original datagram, as quoted in the ICMP error */
+  inner: Ipv4Packet;
+}
+
+/** A socket as the demultiplexer sees it. Its owner (a program) implements the two callbacks. */
+export interface Sock {
+  readonly proto: IpProto;
+  /** bound local address; 0 is INADDR_ANY */
+  laddr: Ipv4;
+  /** local port (ICMP: the echo identifier) */
+  lport: number;
+  /** connected peer; 0 and 0 when not connected (a listener, an unconnected datagram socket) */
+  raddr: Ipv4;
+  rport: number;
+  /** a packet for this socket arrived (on dev) */
+  onPacket(pkt: Ipv4Packet, dev: Netdev): void;
+  /** an ICMP error about a packet this socket sent */
+  onError(err: SockError): void;
+}
+
+export type BindErrno = 'EADDRINUSE';
+
+const PROTO_BASE = { icmp: 0, udp: 0x10000, tcp: 0x20000 } as const satisfies Record<IpProto, number>;
+const keyOf = (proto: IpProto, port: number): number => PROTO_BASE[proto] + port;
+
+// undo steps for the rollback journal (module functions: journaling allocates no closure)
+const undoAdd = (t: SockTable, sk: Sock): void => t.remove(sk);
+const undoRemove = (t: SockTable, s: { sk: Sock; at: number }): void => t.insertAt(s.sk, s.at);
+
+export class SockTable {
+  /** sockets by protocol and local port, in the order they were bound (made on first use) */
+  #byPort: Map<number, Sock[]> | undefined;
+  #count = 0;
+
+  constructor(private readonly world: World) {}
+
+  get size(): number {
+    return this.#count;
+  }
+
+  /**
+   * bind(): take the local port. Refused when another socket of the protocol has it on the same
+   * address, or either of them on every address (no SO_REUSEADDR), unless both are connected to
+   * different peers.
+   */
+  bind(sk: Sock): BindErrno | undefined {
+    const list = this.#byPort?.get(keyOf(sk.proto, sk.lport));
+    if (list?.some((o) => (o.laddr === sk.laddr || o.laddr === 0 || sk.laddr === 0) && !(o.raddr !== 0 && sk.raddr !== 0 && (o.raddr !== sk.raddr || o.rport !== sk.rport)))) return 'EADDRINUSE';
+    this.insert(sk);
+    return undefined;
+  }
+
+  /** Add a socket without the bind check (an accepted connection shares its listener's port). */
+  insert(sk: Sock): void {
+    const map = (this.#byPort ??= new Map());
+    const key = keyOf(sk.proto, sk.lport);
+    const list = map.get(key);
+    if (list) list.push(sk);
+    else map.set(key, [sk]);
+    this.#count++;
+    if (this.world.journaling) this.world.journalUndo(undoAdd, this, sk);
+  }
+
+  /** close(): the socket leaves the table (nothing when it is not in it). */
+  remove(sk: Sock): void {
+    const key = keyOf(sk.proto, sk.lport);
+    const list = this.#byPort?.get(key);
+    const at = list ? list.indexOf(sk) : -1;
+    if (at < 0) return;
+    list!.splice(at, 1);
+    if (list!.length === 0) this.#byPort!.delete(key);
+    this.#count--;
+    if (this.world.journaling) this.world.journalUndo(undoRemove, this, { sk, at });
+  }
+
+  /** Put a socket back where it was (undoing a remove inside a rollback). */
+  insertAt(sk: Sock, at: number): void {
+    const map = (this.#byPort ??= new Map());
+    const key = keyOf(sk.proto, sk.lport);
+    const list = map.get(key);
+    if (list) list.splice(at, 0, sk);
+    else map.set(key, [sk]);
+    this.#count++;
+  }
+
+  /**
+   * The socket a packet from saddr:sport to daddr:dport belongs to: the best score wins, the
+   * earliest bound among equals.
+   */
+  lookup(proto: IpProto, saddr: Ipv4, sport: number, daddr: Ipv4, dport: number): Sock | undefined {
+    if (this.#count === 0) return undefined;
+    const list = this.#byPort!.get(keyOf(proto, dport));
+    if (list === undefined) return undefined;
+    let best: Sock | undefined;
+    let bestScore = -1;
+    for (const sk of list) {
+      let score = 0;
+      if (sk.laddr !== 0) {
+        if (sk.laddr !== daddr) continue;
+        score += 2;
+      }
+      if (sk.raddr !== 0) {
+        if (sk.raddr !== saddr || sk.rport !== sport) continue;
+        score += 4;
+      }
+      if (score > bestScore) {
+        best = sk;
+        bestScore = score;
+      }
+    }
+    return best;
+  }
+
+  /** Every socket, in port order then bind order (for `ss` and for tests). */
+  all(): Sock[] {
+    if (this.#byPort === undefined) return [];
+    return [...this.#byPort.entries()].sort((a, b) => a[0] - b[0]).flatMap(([, l]) => l);
+  }
+}
+
+/**
+ * The socket that sent the datagram an ICMP error quotes: the quoted packet went from us (its
+ * source) to the peer (its destination), so the lookup is the quoted tuple reversed
+ * (__udp4_lib_err(), ping_err(), tcp_v4_err()).
+ */
+export function sockForError(t: SockTable, inner: Ipv4Packet): Sock | undefined {
+  switch (inner.proto) {
+    case 'icmp': {
+      const m = inner.icmp;
+      return m.type === 8 ? t.lookup('icmp', inner.dst, 0, inner.src, m.id) : undefined;
+    }
+    case 'udp':
+      return t.lookup('udp', inner.dst, inner.udp.dport, inner.src, inner.udp.sport);
+    case 'tcp':
+      return t.lookup('tcp', inner.dst, inner.tcp.dport, inner.src, inner.tcp.sport);
+  }
+}
