@@ -16,6 +16,8 @@ export interface Ctx {
   env?: Record<string, string>;
   /** standard output is a terminal (ls prints columns there) */
   tty?: boolean;
+  /** standard input is a regular file (`< file`), not a pipe or a device (wc sizes its columns by it) */
+  stdinIsFile?: boolean;
 }
 
 /** Thrown to stop a command with an exit status (iproute2's exit(-1) is 255). */

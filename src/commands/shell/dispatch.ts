@@ -5,12 +5,14 @@ import { traceroute } from '../traceroute';
 import { sysctl } from '../sysctl';
 import { bridge } from '../bridge';
 import { echo, hostname } from '../misc';
-import { head, sort, tail, wc } from '../text';
 import { shellProgram } from './sh';
 import { ls } from '../fs/ls';
 import { grep as grepText } from '../text/grep';
 import { sed } from '../text/sed';
 import { awk } from '../text/awk';
+import { cut, seq, tr, uniq } from '../text/tools';
+import { sort as sortText } from '../text/sort';
+import { head as headText, tail as tailText, wc as wcText } from '../text/headtail';
 import { basename, cat as catFiles, cp, dirname, mkdir, mv, pwd, rm, rmdir, tee, touch } from '../fs/files';
 import { kubectl } from '../kubectl/kubectl';
 
@@ -41,10 +43,14 @@ export const COMMANDS: Record<string, Command> = {
   sed: (c, a) => sed(c, a),
   awk: (c, a) => awk(c, a, 'awk'),
   mawk: (c, a) => awk(c, a, 'mawk'),
-  head: (c, a) => head(c, a),
-  tail: (c, a) => tail(c, a),
-  wc: (c, a) => wc(c, a),
-  sort: (c, a) => sort(c, a),
+  head: (c, a) => headText(c, a),
+  tail: (c, a) => tailText(c, a),
+  wc: (c, a) => wcText(c, a),
+  sort: (c, a) => sortText(c, a),
+  cut: (c, a) => cut(c, a),
+  tr: (c, a) => tr(c, a),
+  uniq: (c, a) => uniq(c, a),
+  seq: (c, a) => seq(c, a),
   sh: shellProgram('sh'),
   dash: shellProgram('dash'),
   bash: shellProgram('bash'),

@@ -14,7 +14,11 @@ export interface Input {
 
 export class StringInput implements Input {
   private pos = 0;
-  constructor(private readonly data: string) {}
+  constructor(
+    private readonly data: string,
+    /** a regular file opened with `<` (not a pipe, a here-document or a device) */
+    readonly regular = false,
+  ) {}
 
   readAll(): string {
     const rest = this.data.slice(this.pos);

@@ -8,7 +8,7 @@ import type { Ctx } from '../context';
 import { isCommand, runArgv } from './dispatch';
 import type { Co } from './expand';
 import type { Interp, Programs } from './interp';
-import type { Fds, Output } from './io';
+import { StringInput, type Fds, type Output } from './io';
 
 /** Starting a process costs real time: on Linux each step of a scenario takes a few milliseconds. */
 export const COMMAND_START_MS = 2;
@@ -30,7 +30,8 @@ export const registryPrograms: Programs = {
     const outChunks: string[] = [];
     const errChunks: string[] = out && out === errOut ? outChunks : [];
     let stdin: string | undefined;
-    const ctx: Ctx = { world, ns, out: outChunks, err: errChunks, shell: dialect, cwd: it.sh.cwd, env, tty: out?.tty === true };
+    const input = fds[0]?.in;
+    const ctx: Ctx = { world, ns, out: outChunks, err: errChunks, shell: dialect, cwd: it.sh.cwd, env, tty: out?.tty === true, stdinIsFile: input instanceof StringInput && input.regular };
     // a program that never reads its standard input leaves it for the next one (`while read` loops)
     Object.defineProperty(ctx, 'stdin', { enumerable: true, get: () => (stdin ??= fds[0]?.in?.readAll() ?? '') });
     let status: number;

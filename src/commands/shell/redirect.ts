@@ -75,7 +75,10 @@ export function* applyRedirs(env: ExpandEnv, redirs: readonly Redir[], fds: Fds)
           const o = openOut(fs, sh.cwd, target, { append: true, noclobber: false });
           if (o instanceof RedirError) return o;
           out[r.fd] = { in: new StringInput(data.ok ? data.value : ''), out: o.out };
-        } else out[r.fd] = { in: new StringInput(data.ok ? data.value : '') };
+        } else {
+          const st = fs.stat(target, sh.cwd);
+          out[r.fd] = { in: new StringInput(data.ok ? data.value : '', st.ok && st.value.kind === 'file' && st.value.fsType !== 'proc') };
+        }
         break;
       }
       case '>':
