@@ -137,7 +137,6 @@ export function grep(ctx: Ctx, argv: string[]): void {
   const out: string[] = [];
   for (const f of files) {
     const name = f === '-' ? '(standard input)' : f;
-    let text: string;
     if (f !== '-') {
       const st = view(ctx).stat(f, cwdOf(ctx));
       if (st.ok && st.value.kind === 'dir') {
@@ -152,8 +151,7 @@ export function grep(ctx: Ctx, argv: string[]): void {
       trouble = true;
       continue;
     }
-    text = r.text;
-    const lines = splitLines(text);
+    const lines = splitLines(r.text);
     let hits = 0;
     let lastPrinted = -1;
     let pendingAfter = 0;
