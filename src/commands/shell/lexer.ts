@@ -415,9 +415,9 @@ export abstract class Lexer {
       p.arg = this.readBraceArg(inDq, ':');
       if (this.src[this.pos - 1] === ':') p.arg2 = this.readBraceArg(inDq, null);
     } else if (op.startsWith('/')) {
-      p.arg = this.readBraceArg(inDq, '/');
+      p.arg = this.readBraceArg(inDq, '/', true);
       p.arg2 = this.src[this.pos - 1] === '/' ? this.readBraceArg(inDq, null) : [];
-    } else p.arg = this.readBraceArg(inDq, null);
+    } else p.arg = this.readBraceArg(inDq, null, op === '#' || op === '##' || op === '%' || op === '%%');
     return p;
   }
 
@@ -437,11 +437,12 @@ export abstract class Lexer {
   }
 
   /** The word inside ${x-word}: up to the matching `}` (or `stop`), with quotes and expansions. */
-  private readBraceArg(inDq: boolean, stop: string | null): WordPart[] {
+  private readBraceArg(inDq: boolean, stop: string | null, pattern = false): WordPart[] {
     const parts: WordPart[] = [];
     let lit = '';
+    // a pattern (${x%/*}) keeps its * ? [ active even inside "…"
     const flush = () => {
-      if (lit) parts.push(inDq ? { k: 'sq', s: lit } : { k: 'lit', s: lit, split: true });
+      if (lit) parts.push(pattern ? { k: 'lit', s: lit } : inDq ? { k: 'sq', s: lit } : { k: 'lit', s: lit, split: true });
       lit = '';
     };
     for (;;) {
