@@ -18,7 +18,7 @@ import type { ShellState } from './state';
 /** How far a command line may go before Hoplab stops it: an endless loop must not freeze the page. */
 export const STEP_BUDGET = 200_000;
 /** Function calls nested deeper than this are refused (a real shell would run out of stack). */
-export const MAX_FUNC_DEPTH = 500;
+export const MAX_FUNC_DEPTH = 100;
 
 /** Shared by a shell and its subshells: steps taken, and whether the budget ran out. */
 export interface Budget {

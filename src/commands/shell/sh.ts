@@ -48,13 +48,18 @@ export function* runShell(sh: ShellState, src: string, fds: Fds): Co<number> {
   const it = interp(sh);
   let status: number;
   try {
-    status = yield* it.runScript(src, fds);
+    // a line typed at a terminal ends in a newline: bash reads `echo >` as "unexpected token `newline'"
+    status = yield* it.runScript(sh.interactive ? `${src}\n` : src, fds);
   } catch (e) {
     if (e instanceof ExitShell) status = e.status;
     else if (e instanceof AbortLine) status = e.status;
     else if (e instanceof BudgetExceeded) {
       it.write(fds, 2, BUDGET_NOTE(sh));
       status = 130;
+    } else if (e instanceof RangeError) {
+      // the browser's stack ran out before a real shell would (deeply nested substitutions)
+      it.write(fds, 2, `${sh.dialect === 'bash' ? 'bash' : 'sh'}: stopped by Hoplab: commands nested too deeply\n`);
+      status = 2;
     } else throw e;
   }
   sh.status = status;
