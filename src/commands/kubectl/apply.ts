@@ -1,7 +1,8 @@
 /**
  * `kubectl apply -f` and `kubectl create -f`: each object of the manifest created, or (apply)
- * merged into the live object with the last-applied configuration (a three-way merge: fields the
- * manifest dropped since the last apply are removed, lists replaced, server-set fields kept).
+ * patched with the three-way strategic merge patch kubectl computes from the last-applied
+ * configuration, the manifest and the live object (fields the manifest dropped since the last
+ * apply removed, lists such as containers and ports merged by their keys, server-set fields kept).
  * Every object is tried; the ones the server refuses change nothing and their errors come last.
  */
 import type { KubeObject } from '../../kube/api/types';
@@ -10,9 +11,9 @@ import { aggregateText, KubectlError, withSource } from './errors';
 import { flagBool, flagValue, flagValues, type Parsed } from './flags';
 import { mapObjects, readManifest, type ManifestObject } from './manifest';
 import { resourceName } from './format';
-import { namespaceOf, type KubeCtx } from './context';
+import { hostFile, namespaceOf, type KubeCtx } from './context';
 import { sortKeys } from './format';
-import { cwdOf, view } from '../fs/common';
+import { metaFor, threeWayMergePatch, type Json } from '../../kube/api/patch/strategic';
 
 export const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
 
@@ -32,7 +33,7 @@ export function readFiles(k: KubeCtx, p: Parsed, verb: string): ManifestObject[]
       const host = f.replace(/^https?:\/\//, '').split('/')[0];
       throw new KubectlError(`error: unable to read URL "${f}", server reported dial tcp: lookup ${host.split(':')[0]}: Temporary failure in name resolution, status code=0\n`);
     } else {
-      const read = readHostFile(k, f);
+      const read = hostFile(k, f);
       if (read === undefined) throw new KubectlError(`error: the path "${f}" does not exist\n`);
       text = read;
     }
@@ -43,13 +44,6 @@ export function readFiles(k: KubeCtx, p: Parsed, verb: string): ManifestObject[]
   if (errors.length) throw new KubectlError(aggregateText(errors));
   if (objects.length === 0) throw new KubectlError(`error: no objects passed to ${verb}\n`);
   return objects;
-}
-
-/** A file on the host running kubectl; the host file system arrives with the shell package. */
-/** A manifest file on the host's file system (written with `cat > pod.yaml`, say). */
-function readHostFile(k: KubeCtx, path: string): string | undefined {
-  const r = view(k.ctx).readFile(path, cwdOf(k.ctx));
-  return r.ok ? r.value : undefined;
 }
 
 /** Namespaces filled in as the builder does (-n or default), refusing a manifest that names another. */
@@ -63,20 +57,6 @@ export function resolveNamespaces(objs: ManifestObject[], p: Parsed): void {
       throw new KubectlError(`error: the namespace from the provided object "${meta.namespace}" does not match the namespace "${flagNs}". You must pass '--namespace=${meta.namespace}' to perform this operation.\n`);
     meta.namespace ??= ns;
   }
-}
-
-const isObj = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
-
-/** Apply `manifest` onto `live`, removing what `last` had and `manifest` no longer has. */
-export function threeWayMerge(live: unknown, manifest: unknown, last: unknown): unknown {
-  if (!isObj(manifest) || !isObj(live)) return structuredClone(manifest);
-  const out: Record<string, unknown> = { ...live };
-  if (isObj(last)) for (const k of Object.keys(last)) if (!(k in manifest)) delete out[k];
-  for (const [k, v] of Object.entries(manifest)) {
-    if (v === null) delete out[k];
-    else out[k] = isObj(v) && isObj(live[k]) ? threeWayMerge(live[k], v, isObj(last) ? last[k] : undefined) : structuredClone(v);
-  }
-  return out;
 }
 
 function lastAppliedOf(obj: KubeObject): string {
@@ -110,15 +90,16 @@ export function apply(k: KubeCtx, p: Parsed): number {
         k.err(
           `Warning: resource ${m.info!.plural}/${live.metadata.name} is missing the ${LAST_APPLIED} annotation which is required by kubectl apply. kubectl apply should only be used on resources created declaratively by either kubectl create --save-config or kubectl apply. The missing annotation will be patched automatically.\n`,
         );
-      const lastObj = prev ? (JSON.parse(prev) as unknown) : undefined;
-      const merged = threeWayMerge(live, obj, lastObj) as KubeObject;
-      merged.metadata = threeWayMerge(live.metadata, obj.metadata, isObj(lastObj) ? lastObj.metadata : undefined) as KubeObject['metadata'];
-      merged.metadata.annotations = { ...(merged.metadata.annotations ?? {}), [LAST_APPLIED]: last };
-      merged.metadata.resourceVersion = live.metadata.resourceVersion;
-      if ('status' in live) (merged as { status?: unknown }).status = (live as { status?: unknown }).status;
-      const updated = store.update(merged, { dryRun });
-      const changed = updated.metadata.resourceVersion !== live.metadata.resourceVersion || dryRun;
-      k.out(`${resourceName(updated)} ${changed ? 'configured' : 'unchanged'}${suffix}\n`);
+      const original = prev ? (JSON.parse(prev) as Json) : undefined;
+      const modified = structuredClone(obj) as KubeObject;
+      modified.metadata.annotations = { ...(modified.metadata.annotations ?? {}), [LAST_APPLIED]: last };
+      const patch = threeWayMergePatch(original, modified as unknown as Json, live as unknown as Json, metaFor(obj.kind));
+      if (Object.keys(patch).length === 0) {
+        k.out(`${resourceName(live)} unchanged${suffix}\n`);
+        continue;
+      }
+      const { object } = store.patch(obj.kind, obj.metadata.namespace, obj.metadata.name, 'strategic', patch, { dryRun });
+      k.out(`${resourceName(object)} configured${suffix}\n`);
     } catch (e) {
       if (!(e instanceof StatusError)) throw e;
       errors.push(withSource(e, store.get(obj.kind, obj.metadata.namespace, obj.metadata.name ?? '') ? 'applying patch' : 'creating', m.source));

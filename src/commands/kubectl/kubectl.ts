@@ -10,6 +10,7 @@ import { flagBool, flagValue, parseFlags, type FlagSpec, type Parsed } from './f
 import { apply, createFromFiles } from './apply';
 import { get } from './get';
 import { annotate, del, label, scale } from './mutate';
+import { patch } from './patch';
 import { create, expose, run } from './workloads';
 import { namespaceOf, usageError, type KubeCtx } from './context';
 import { KUBERNETES_VERSION } from '../../kube/bootstrap';
@@ -39,6 +40,7 @@ const SPECS: Record<string, FlagSpec[]> = {
   version: [OUTPUT, f('client', undefined, false)],
   'cluster-info': [],
   wait: [f('for'), f('timeout'), SELECTOR, f('all', undefined, false)],
+  patch: [f('patch', 'p'), f('patch-file'), f('type'), f('subresource'), DRY, OUTPUT, FILE, f('local', undefined, false)],
 };
 
 export function kubectl(ctx: Ctx, argv: string[]): void {
@@ -102,6 +104,8 @@ function dispatch(k: KubeCtx, sub: string | undefined, rest: string[]): number {
       return clusterInfo(k);
     case 'wait':
       return wait(k, p);
+    case 'patch':
+      return patch(k, p);
     default:
       return 0;
   }

@@ -15,6 +15,9 @@ import { sort as sortText } from '../text/sort';
 import { head as headText, tail as tailText, wc as wcText } from '../text/headtail';
 import { basename, cat as catFiles, cp, dirname, mkdir, mv, pwd, rm, rmdir, tee, touch } from '../fs/files';
 import { kubectl } from '../kubectl/kubectl';
+import { iptables } from '../iptables/iptables';
+import { iptablesSave } from '../iptables/save';
+import { iptablesRestore } from '../iptables/restore';
 
 type Command = (ctx: Ctx, argv: string[]) => void;
 
@@ -25,6 +28,9 @@ export const COMMANDS: Record<string, Command> = {
   traceroute: (c, a) => traceroute(c, a),
   sysctl: (c, a) => sysctl(c, a),
   bridge: (c, a) => bridge(c, a),
+  iptables: (c, a) => iptables(c, a),
+  'iptables-save': (c, a) => iptablesSave(c, a),
+  'iptables-restore': (c, a) => iptablesRestore(c, a),
   hostname: (c, a) => hostname(c, a),
   echo: (c, a) => echo(c, a),
   cat: (c, a) => catFiles(c, a),

@@ -14,6 +14,10 @@ import { qualifiedKind, qualifiedResource, resourceByKind, type ResourceInfo } f
 import type { Kind, KubeObject } from '../api/types';
 import { rfc3339 } from './clock';
 import type { ClusterRandom } from './ids';
+import { applyStrategicPatch, metaFor, PatchError, type Json } from '../api/patch/strategic';
+import { applyJsonPatch, applyMergePatch } from '../api/patch/json';
+
+export type PatchType = 'strategic' | 'merge' | 'json';
 
 export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
 export interface WatchEvent<T extends KubeObject = KubeObject> {
@@ -201,6 +205,24 @@ export class ApiStore {
   }
 
   /**
+   * PATCH: the patch applied to the stored object as the server applies each patch type, then
+   * written as an update (of the status subresource, if asked: only the patched status counts).
+   * `changed` is false when the patch left the object as it was.
+   */
+  patch<T extends KubeObject>(kind: T['kind'], namespace: string | undefined, name: string, type: PatchType, patch: unknown, opts: WriteOptions = {}): { object: T; changed: boolean } {
+    const current = this.mustGet<T>(kind, namespace, name);
+    const next = applyPatch(current, type, patch, kind) as T;
+    // a patch may not move the object: identity comes from the URL
+    next.kind = current.kind;
+    next.apiVersion = current.apiVersion;
+    next.metadata = { ...(next.metadata ?? {}), name: current.metadata.name, namespace: current.metadata.namespace };
+    if (next.metadata.namespace === undefined) delete next.metadata.namespace;
+    if (next.metadata.resourceVersion === undefined || next.metadata.resourceVersion === current.metadata.resourceVersion) next.metadata.resourceVersion = current.metadata.resourceVersion;
+    const object = this.update(next, opts);
+    return { object, changed: object.metadata.resourceVersion !== current.metadata.resourceVersion || (!!opts.dryRun && JSON.stringify(object) !== JSON.stringify(current)) };
+  }
+
+  /**
    * DELETE. Pods are deleted gracefully (a deletionTimestamp now, the object goes when its
    * kubelet says the containers are gone); other objects go at once, then their dependents.
    */
@@ -283,6 +305,20 @@ export class ApiStore {
     applyDefaults(o);
     return validateObject(o);
   }
+}
+
+/** A patch applied to a copy of a document as the server applies its type; a bad patch is a BadRequest. */
+export function applyPatch(doc: unknown, type: PatchType, patch: unknown, kind: string): Record<string, unknown> {
+  let out: Json;
+  try {
+    const cur = clone(doc) as Json;
+    out = type === 'json' ? applyJsonPatch(cur, patch as Json) : type === 'merge' ? applyMergePatch(cur, patch as Json) : applyStrategicPatch(cur, patch as Json, metaFor(kind));
+  } catch (e) {
+    if (e instanceof PatchError) throw new StatusError('BadRequest', e.message);
+    throw e;
+  }
+  if (!out || typeof out !== 'object' || Array.isArray(out)) throw new StatusError('BadRequest', 'json: cannot unmarshal array into Go value of type map[string]interface {}');
+  return out;
 }
 
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
