@@ -2,7 +2,7 @@ import { randomMac, MAC_ZERO, type Mac } from './addr/mac';
 import { asIpv4, type Ipv4 } from './addr/ipv4';
 import { Mulberry32 } from './sim/rng';
 import { EventQueue } from './sim/events';
-import { Verdict, type TraceEvent } from './sim/trace';
+import { TRACE_CAP, Verdict, type TraceEvent, type TraceLog } from './sim/trace';
 import type { WorldSnapshot } from './snapshot';
 import { Netns, type InetPeer, type NetnsRole } from './netns/netns';
 import { makeNetdev, type Loopback } from './netns/netdev';
@@ -10,6 +10,7 @@ import { addAddress } from './netns/devinet';
 import { createBridge, createVeth, deleteLink, setLinkUp, setMaster } from './netns/link';
 import { takeSnapshot } from './snapshotter';
 import type { NeighSave } from './neighbour/table';
+import { TaskTable } from './proc/table';
 
 export const LAN_NS_PREFIX = '__lan_';
 export const LAN_BRIDGE = 'br0';
@@ -52,6 +53,7 @@ export interface RollbackPoint {
   readonly changes: number;
   readonly queue: ReturnType<EventQueue['save']>;
   readonly traceLog: TraceEvent[];
+  readonly traceTarget: TraceLog | null;
   readonly traceSeq: number;
   readonly pidSeq: number;
   readonly ipIdSeq: number;
@@ -75,8 +77,7 @@ export const EPHEMERAL_PORTS = EPHEMERAL_LAST - EPHEMERAL_FIRST + 1;
 /** Events a single command may cause before the simulator declares a loop and stops it. */
 export const EVENT_BUDGET = 50_000;
 
-/** Trace events kept per command; a storm beyond this is summarised, not recorded frame by frame. */
-export const TRACE_CAP = 5_000;
+export { TRACE_CAP } from './sim/trace';
 
 /**
  * Everything that exists: namespaces, LAN switches, cables, the virtual clock and the event queue.
@@ -90,6 +91,8 @@ export class World {
   private clock = 0;
   private changes = 0;
   readonly queue = new EventQueue();
+  /** programs running on the virtual clock (src/engine/proc) */
+  readonly tasks: TaskTable = new TaskTable(this);
   /** trace events are only built while someone listens */
   tracing = true;
   private traceLog: TraceEvent[] = [];
@@ -192,6 +195,7 @@ export class World {
   deleteNetns(name: string): void {
     const ns = this.namespaces.get(name);
     if (!ns) throw new Error(`Cannot remove namespace file "/run/netns/${name}": No such file or directory`);
+    this.tasks.killNetns(ns);
     for (const dev of ns.devList()) if (dev.kind !== 'loopback' && ns.devs.get(dev.ifindex) === dev) deleteLink(dev);
     this.namespaces.delete(name);
     for (const other of this.namespaces.values()) other.nsids.delete(ns);
@@ -302,24 +306,38 @@ export class World {
 
   /** Run events up to and including time `until` (or until `stop()` says so), then set the clock there. */
   runUntil(until: number, stop?: () => boolean): void {
+    const q = this.queue;
+    const caller = q.context;
+    try {
+      this.runEvents(until, stop);
+    } finally {
+      q.context = caller;
+    }
+  }
+
+  private runEvents(until: number, stop?: () => boolean): void {
+    const q = this.queue;
     for (;;) {
       if (stop?.()) return;
-      const t = this.queue.peekTime();
+      const t = q.peekTime();
       if (t === undefined || t > until) break;
-      const e = this.queue.pop()!;
+      const e = q.pop()!;
       this.clock = Math.max(this.clock, e.at);
+      // an event works for whoever caused it: its trace events go to that command's trace
+      q.context = e.ctx;
       if (++this.budgetUsed > EVENT_BUDGET) {
         this.budgetExceeded = true;
-        this.queue.clear();
+        q.clear();
+        this.tasks.rearm();
         if (this.tracing)
-          this.traceLog.push({
+          this.record({
             seq: ++this.traceSeq,
             time: this.clock,
             netns: e.netns ?? '',
             verdict: Verdict.LOOP_BUDGET,
             packetId: 0,
             text: `Hoplab stopped the simulation after ${EVENT_BUDGET.toLocaleString('en')} events: frames or packets are going round in circles (a bridge loop — Linux bridges run no STP unless told to — or a broadcast storm). Real Linux would keep forwarding them.`,
-          });
+          } as TraceEvent);
         return;
       }
       e.fn(e.a, e.b);
@@ -336,15 +354,72 @@ export class World {
 
   emit(e: Omit<TraceEvent, 'seq' | 'time'>): void {
     if (!this.tracing) return;
-    if (this.traceLog.length >= TRACE_CAP) return;
-    this.traceLog.push({ ...e, seq: ++this.traceSeq, time: this.clock });
+    this.record({ ...e, seq: 0, time: 0 });
   }
 
   /** Record an event built by the caller (only while tracing): it gets its sequence number and time here. */
   emitEvent(e: TraceEvent): void {
+    this.record(e);
+  }
+
+  /** The one place trace events are stored: the trace of the command whose work this is, capped. */
+  private record(e: TraceEvent): void {
+    const target = this.queue.context as TraceLog | null;
+    if (target !== null) {
+      if (target.closed) return;
+      e.seq = ++this.traceSeq;
+      e.time = this.clock;
+      target.add(e);
+      return;
+    }
+    if (this.traceLog.length >= TRACE_CAP) return;
     e.seq = ++this.traceSeq;
     e.time = this.clock;
     this.traceLog.push(e);
+  }
+
+  /**
+   * Where trace events go now: the trace of the command line whose work is running (null: the
+   * world's own log, which drainTrace() takes). Events scheduled from here on carry it along, so
+   * an ICMP error that comes back after its command ended still lands in that command's trace.
+   */
+  get traceTarget(): TraceLog | null {
+    return this.queue.context as TraceLog | null;
+  }
+
+  set traceTarget(log: TraceLog | null) {
+    this.queue.context = log;
+  }
+
+  /**
+   * A command line ended: its trace takes no more events (its packets still in flight go on, but
+   * are no longer shown), and what the cap left out is said in a last event.
+   */
+  closeTrace(log: TraceLog): void {
+    if (log.closed) return;
+    log.closed = true;
+    if (log.dropped === 0) return;
+    const last = log.events[log.events.length - 1];
+    log.events.push({
+      seq: ++this.traceSeq,
+      time: last?.time ?? this.clock,
+      netns: last?.netns ?? '',
+      verdict: Verdict.TRACE_CAP,
+      packetId: 0,
+      text: `Hoplab kept the first ${log.cap.toLocaleString('en')} events of this trace and left out ${log.dropped.toLocaleString('en')} more`,
+    });
+  }
+
+  /** Run fn on behalf of `cause` (a traceTarget saved earlier): work held back and resumed later keeps its owner. */
+  asCause(cause: TraceLog | null, fn: () => void): void {
+    const q = this.queue;
+    const now = q.context;
+    q.context = cause;
+    try {
+      fn();
+    } finally {
+      q.context = now;
+    }
   }
 
   /** Take the events recorded since the last call. */
@@ -380,6 +455,7 @@ export class World {
       changes: this.changes,
       queue: this.queue.save(),
       traceLog: this.traceLog,
+      traceTarget: this.traceTarget,
       traceSeq: this.traceSeq,
       pidSeq: this.pidSeq,
       ipIdSeq: this.ipIdSeq,
@@ -390,6 +466,8 @@ export class World {
     };
     this.journal = saved.open;
     this.traceLog = [];
+    // a probe's events go to the log it drains, whoever asked for it
+    this.traceTarget = null;
     return saved;
   }
 
@@ -402,6 +480,7 @@ export class World {
     this.changes = saved.changes;
     this.queue.restore(saved.queue);
     this.traceLog = saved.traceLog;
+    this.traceTarget = saved.traceTarget;
     this.traceSeq = saved.traceSeq;
     this.pidSeq = saved.pidSeq;
     this.ipIdSeq = saved.ipIdSeq;

@@ -53,25 +53,6 @@ export interface LabDoc {
 
 export const emptyScenario = (name = 'empty'): BaseScenario => ({ name, hosts: [], steps: [] });
 
-/** Read-only commands that only observe the network (their side effects are neighbour caches and time). */
-const PROBES = new Set(['ping', 'traceroute', 'tracepath', 'arping', 'tcpdump', 'nc', 'curl', 'wget', 'nslookup', 'dig', 'host']);
-
-/**
- * Whether a shell line configures something (as opposed to just probing). Probes still change the
- * world (ARP caches, virtual time) so they are kept for faithful replay, but undo skips over them.
- */
-export function isEditLine(line: string): boolean {
-  const segments = line.split(/&&|\|\||;|\|/).map((s) => s.trim()).filter(Boolean);
-  return segments.some((seg) => {
-    const words = seg.split(/\s+/);
-    let i = 0;
-    // `ip netns exec pod1 ping …` probes from a pod
-    if (words[0] === 'ip' && words[1] === 'netns' && words[2] === 'exec') i = 4;
-    if (words[0] === 'sudo') i = 1;
-    return !PROBES.has(words[i] ?? '');
-  });
-}
-
 /** Namespaces created with `ip netns add X` on a node: X is that node's pod. */
 export function netnsCreators(doc: Pick<LabDoc, 'base' | 'ops'>): Record<string, string> {
   const out: Record<string, string> = {};

@@ -13,7 +13,7 @@ import type { WorldSnapshot } from '../engine/snapshot';
 import type { CommandResult } from '../commands/types';
 import { runCommand } from '../commands';
 import type { AppState } from './index';
-import { describeOp, isEditLine, type LabDoc, type LabOp, type XY } from './doc';
+import { describeOp, type LabDoc, type LabOp, type XY } from './doc';
 import { canRedo, canUndo, emptyHistory, record, redo as historyRedo, undo as historyUndo, type History } from './history';
 import { parseLab, saveLab, serializeLab, type KeyValueStorage } from './persist';
 import { applyOp, hasPreset, presetDoc, replay } from './replay';
@@ -107,7 +107,9 @@ let activityId = 0;
  */
 function runSafely(world: World, on: string, line: string): { result: CommandResult; crashed: boolean } {
   try {
-    return { result: runCommand(world, on, line), crashed: false };
+    const result = runCommand(world, on, line);
+    // a simulator fault inside the line may have left the lab half changed: rebuild it from the document
+    return { result, crashed: result.fault === true };
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);
     return { result: { stdout: '', stderr: `hoplab: internal error: ${message}\n`, exit: 70, trace: [] }, crashed: true };
@@ -190,7 +192,8 @@ export const createLabSlice =
         const changed = world.version !== before;
         const entry = source === 'terminal' ? [] : [{ on, text: line, command: true, ok: result.exit === 0, error: result.exit === 0 ? undefined : errorOf(result), source }];
         if (changed) {
-          const edit = isEditLine(line);
+          // the registry says whether a command that changed the lab configures it (an undo step) or only probed
+          const edit = result.edit === true;
           const op: LabOp = { kind: 'cmd', on, run: line, edit };
           // probes (ping, traceroute) are kept for faithful replay but are not undo steps
           const nextDoc = { ...doc, ops: [...doc.ops, op] };

@@ -171,7 +171,7 @@ export function startTcpdump(
   argv: Tokens,
 ): { out: string; exit: number; capture: TerminalCapture | null } {
   const parsed = parseTcpdumpArgs(argv);
-  if (!parsed.ok) return { out: parsed.stderr, exit: parsed.exit, capture: null };
+  if (!parsed.ok) return { out: (parsed.stdout ?? '') + parsed.stderr, exit: parsed.exit, capture: null };
   const ns = snapshot?.netns.find((n) => n.name === netns);
   if (!ns) return { out: `Cannot open network namespace "${netns}": No such file or directory\n`, exit: 1, capture: null };
   const { opts } = parsed;

@@ -64,8 +64,8 @@ export type Node =
   | { t: 'pipe'; cmds: Node[] }
   | { t: 'not'; body: Node }
   | { t: 'and' | 'or'; left: Node; right: Node }
-  /** a list: each item runs in turn; `bg` items run in the background (`&`) */
-  | { t: 'list'; items: { node: Node; bg: boolean }[] }
+  /** a list: each item runs in turn; `bg` items run in the background (`&`), `text` is how `jobs` shows them */
+  | { t: 'list'; items: { node: Node; bg: boolean; text?: string }[] }
   | { t: 'subshell'; body: Node; redirs: Redir[] }
   | { t: 'group'; body: Node; redirs: Redir[] }
   | { t: 'if'; cond: Node; then: Node; else: Node | null; redirs: Redir[] }

@@ -7,6 +7,7 @@ import { ExitShell, LoopControl, ReturnFromFunction, ShellError } from './errors
 import { dashEcho, gnuEcho } from './echo';
 import { AbortLine, type Builtin, type BuiltinTable, type Interp } from './interp';
 import type { Fds } from './io';
+import type { Co } from './expand';
 import { printfFormat } from './printf';
 import { testExpr, TestError } from './testcmd';
 import { jobBuiltins } from './jobs';
@@ -57,7 +58,7 @@ const loopControl = (kind: 'break' | 'continue'): Builtin =>
     throw new LoopControl(kind, Math.min(n, it.sh.loops));
   };
 
-function* exit(it: Interp, argv: string[], fds: Fds): Generator<unknown, number, unknown> {
+function* exit(it: Interp, argv: string[], fds: Fds): Co<number> {
   if (it.sh.dialect === 'bash' && it.sh.interactive && !it.sh.subshell) it.write(fds, 2, 'exit\n');
   const arg = argv[1];
   if (arg !== undefined && !/^-?\d+$/.test(arg)) {
@@ -71,7 +72,7 @@ function* exit(it: Interp, argv: string[], fds: Fds): Generator<unknown, number,
   throw new ExitShell(arg === undefined ? it.sh.status : ((Number(arg) % 256) + 256) % 256);
 }
 
-function* ret(it: Interp, argv: string[], fds: Fds): Generator<unknown, number, unknown> {
+function* ret(it: Interp, argv: string[], fds: Fds): Co<number> {
   const arg = argv[1];
   if (arg !== undefined && !/^-?\d+$/.test(arg)) {
     if (it.sh.dialect === 'bash') {
@@ -90,7 +91,7 @@ function* ret(it: Interp, argv: string[], fds: Fds): Generator<unknown, number, 
   throw new ReturnFromFunction(status);
 }
 
-function* shift(it: Interp, argv: string[], fds: Fds): Generator<unknown, number, unknown> {
+function* shift(it: Interp, argv: string[], fds: Fds): Co<number> {
   const n = count(it, fds, 'shift', argv[1], 1);
   if (n === null) return 1;
   if (n > it.sh.positional.length) {
@@ -143,7 +144,7 @@ const declare = (kind: 'export' | 'readonly'): Builtin =>
     return status;
   };
 
-function* unset(it: Interp, argv: string[], fds: Fds): Generator<unknown, number, unknown> {
+function* unset(it: Interp, argv: string[], fds: Fds): Co<number> {
   let funcs = false;
   let i = 1;
   for (; i < argv.length && argv[i].startsWith('-') && argv[i] !== '-'; i++) {
@@ -184,7 +185,7 @@ const OPTION_NAMES: [string, keyof Interp['sh']['opts'], string][] = [
   ['noexec', 'noexec', 'n'],
 ];
 
-function* set(it: Interp, argv: string[], fds: Fds): Generator<unknown, number, unknown> {
+function* set(it: Interp, argv: string[], fds: Fds): Co<number> {
   const sh = it.sh;
   if (argv.length === 1) {
     const lines = [...sh.vars.keys()]
@@ -233,12 +234,12 @@ function* set(it: Interp, argv: string[], fds: Fds): Generator<unknown, number, 
   return 0;
 }
 
-function* evalBuiltin(it: Interp, argv: string[], fds: Fds): Generator<unknown, number, unknown> {
+function* evalBuiltin(it: Interp, argv: string[], fds: Fds): Co<number> {
   const src = argv.slice(1).join(' ');
   return src.trim() === '' ? 0 : yield* it.runScript(src, fds, 'eval: ', it.sh.line);
 }
 
-function* dot(it: Interp, argv: string[], fds: Fds): Generator<unknown, number, unknown> {
+function* dot(it: Interp, argv: string[], fds: Fds): Co<number> {
   const file = argv[1];
   if (file === undefined) {
     if (it.sh.dialect === 'sh') return 0;
@@ -259,18 +260,18 @@ function* dot(it: Interp, argv: string[], fds: Fds): Generator<unknown, number, 
   }
 }
 
-function* exec(it: Interp, argv: string[], fds: Fds): Generator<unknown, number, unknown> {
+function* exec(it: Interp, argv: string[], fds: Fds): Co<number> {
   if (argv.length === 1) return 0;
   const status = yield* it.command(argv.slice(1), fds, [], true);
   throw new ExitShell(status);
 }
 
-function* trap(it: Interp, argv: string[]): Generator<unknown, number, unknown> {
+function* trap(it: Interp, argv: string[]): Co<number> {
   if (argv.length >= 3) for (const sig of argv.slice(2)) if (sig === 'EXIT' || sig === '0') it.sh.exitTrap = argv[1] === '-' ? null : argv[1];
   return 0;
 }
 
-function* cd(it: Interp, argv: string[], fds: Fds): Generator<unknown, number, unknown> {
+function* cd(it: Interp, argv: string[], fds: Fds): Co<number> {
   const sh = it.sh;
   const args = argv.slice(1).filter((a, i) => !(i === 0 && (a === '-L' || a === '-P' || a === '--')));
   if (args.length > 1 && sh.dialect === 'bash') {
@@ -303,7 +304,7 @@ function* cd(it: Interp, argv: string[], fds: Fds): Generator<unknown, number, u
   return 0;
 }
 
-function* pwd(it: Interp, argv: string[], fds: Fds): Generator<unknown, number, unknown> {
+function* pwd(it: Interp, argv: string[], fds: Fds): Co<number> {
   const bad = argv.slice(1).find((a) => a.startsWith('-') && a !== '-L' && a !== '-P' && a !== '--');
   if (bad) {
     if (it.sh.dialect === 'sh') throw new ShellError(`pwd: Illegal option ${bad.slice(0, 2)}`, '', 2, false);
@@ -313,12 +314,12 @@ function* pwd(it: Interp, argv: string[], fds: Fds): Generator<unknown, number, 
   return out(it, fds, 'pwd', `${it.sh.cwd}\n`) ? 0 : 1;
 }
 
-function* echo(it: Interp, argv: string[], fds: Fds): Generator<unknown, number, unknown> {
+function* echo(it: Interp, argv: string[], fds: Fds): Co<number> {
   const text = it.sh.dialect === 'sh' ? dashEcho(argv.slice(1)) : gnuEcho(argv.slice(1));
   return out(it, fds, 'echo', text) ? 0 : 1;
 }
 
-function* printf(it: Interp, argv: string[], fds: Fds): Generator<unknown, number, unknown> {
+function* printf(it: Interp, argv: string[], fds: Fds): Co<number> {
   if (argv.length < 2) {
     complain(it, fds, 'printf', 'usage: printf format [arg ...]', 'usage: printf [-v var] format [arguments]');
     return 2;
@@ -329,7 +330,7 @@ function* printf(it: Interp, argv: string[], fds: Fds): Generator<unknown, numbe
   return out(it, fds, 'printf', r.output) ? r.status : 1;
 }
 
-function* test(it: Interp, argv: string[], fds: Fds): Generator<unknown, number, unknown> {
+function* test(it: Interp, argv: string[], fds: Fds): Co<number> {
   const name = argv[0];
   let args = argv.slice(1);
   if (name === '[') {
@@ -348,7 +349,7 @@ function* test(it: Interp, argv: string[], fds: Fds): Generator<unknown, number,
   }
 }
 
-function* read(it: Interp, argv: string[], fds: Fds): Generator<unknown, number, unknown> {
+function* read(it: Interp, argv: string[], fds: Fds): Co<number> {
   let raw = false;
   let i = 1;
   for (; i < argv.length && argv[i].startsWith('-') && argv[i] !== '-'; i++) {
@@ -409,7 +410,7 @@ function* read(it: Interp, argv: string[], fds: Fds): Generator<unknown, number,
   return eof ? 1 : 0;
 }
 
-function* local(it: Interp, argv: string[], fds: Fds): Generator<unknown, number, unknown> {
+function* local(it: Interp, argv: string[], fds: Fds): Co<number> {
   if (!it.locals) {
     if (it.sh.dialect === 'sh') throw new ShellError('local: not in a function', '');
     complain(it, fds, 'local', '', 'can only be used in a function');
@@ -432,7 +433,7 @@ function* local(it: Interp, argv: string[], fds: Fds): Generator<unknown, number
 const SBIN = new Set(['ip', 'traceroute', 'sysctl', 'bridge', 'iptables', 'iptables-save', 'iptables-restore', 'conntrack', 'dnsmasq']);
 export const programPath = (name: string): string => `/usr/${SBIN.has(name) ? 'sbin' : 'bin'}/${name}`;
 
-function* type(it: Interp, argv: string[], fds: Fds): Generator<unknown, number, unknown> {
+function* type(it: Interp, argv: string[], fds: Fds): Co<number> {
   let status = 0;
   let text = '';
   for (const name of argv.slice(1)) {
@@ -453,7 +454,7 @@ function* type(it: Interp, argv: string[], fds: Fds): Generator<unknown, number,
   return out(it, fds, 'type', text) ? status : 1;
 }
 
-function* command(it: Interp, argv: string[], fds: Fds): Generator<unknown, number, unknown> {
+function* command(it: Interp, argv: string[], fds: Fds): Co<number> {
   const args = argv.slice(1);
   if (args[0] === '-v' || args[0] === '-V') {
     let status = 0;
@@ -469,7 +470,7 @@ function* command(it: Interp, argv: string[], fds: Fds): Generator<unknown, numb
   return yield* it.command(args, fds, [], true);
 }
 
-function* umask(it: Interp, argv: string[], fds: Fds): Generator<unknown, number, unknown> {
+function* umask(it: Interp, argv: string[], fds: Fds): Co<number> {
   if (argv.length === 1) return out(it, fds, 'umask', `${it.sh.umask.toString(8).padStart(4, '0')}\n`) ? 0 : 1;
   if (/^[0-7]{1,4}$/.test(argv[1])) it.sh.umask = parseInt(argv[1], 8);
   return 0;

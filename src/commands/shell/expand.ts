@@ -4,14 +4,15 @@
  * unquoted * ? [), and quote removal. "$@" makes one field per positional parameter.
  */
 import type { FsView } from '../../engine/fs';
+import type { Proc } from '../../engine/proc/task';
 import type { Node, ParamPart, Word, WordPart } from './ast';
 import { evalArith } from './arith';
 import { ShellError } from './errors';
 import { hasGlob, patternSource, removeAffix, replacePattern, type Piece } from './pattern';
 import type { ShellState } from './state';
 
-/** A coroutine step of the shell: commands it runs may take virtual time. */
-export type Co<T> = Generator<unknown, T, unknown>;
+/** A coroutine step of the shell: commands it runs may take virtual time (a task's Proc). */
+export type Co<T> = Proc<T>;
 
 export interface ExpandEnv {
   sh: ShellState;

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { World } from '../../engine/world';
-import { runCommand } from '../index';
+import { runCommand, startJob } from '../index';
 import { splitFields } from './expand';
 import { matchPattern, removeAffix } from './pattern';
 
@@ -65,7 +65,7 @@ describe('shell: control flow and what leaks', () => {
     expect(r.stderr).toMatch(/stopped by Hoplab: .*endless loop/);
     const f = sh('f() { f; }; f');
     expect(f.stderr).toMatch(/nested too deeply/);
-  });
+  }, 60_000);
 });
 
 describe('shell: the terminal’s bash keeps its state from line to line', () => {
@@ -103,6 +103,38 @@ describe('shell: files and standard input', () => {
   it('gives a while-read loop one line per turn and leaves unread input alone', () => {
     expect(sh('while read a b; do echo "$b-$a"; ip -br link show lo >/dev/null; done', lab(), '1 2\n3 4\n').stdout).toBe('2-1\n4-3\n');
   });
+});
+
+describe('shell: jobs on the virtual clock', () => {
+  it('runs background jobs as tasks: $!, wait, kill and jobs, dash’s way', () => {
+    const w = lab();
+    const t0 = w.now;
+    expect(sh('sleep 2 & echo started; wait; echo "waited $?"', w).stdout).toBe('started\nwaited 0\n');
+    expect(w.now - t0).toBeGreaterThanOrEqual(2000);
+    expect(sh('sleep 5 & kill $!; wait $!; echo $?', w)).toMatchObject({ stdout: '143\n', stderr: 'Terminated\n' });
+    expect(sh('(exit 2) & sleep 1; jobs', w).stdout).toBe(`${'[1] + Done(2)'.padEnd(33)}\n`);
+  });
+
+  it('sleep and timeout wait on the virtual clock', () => {
+    const w = lab();
+    const t0 = w.now;
+    expect(sh('timeout 0.5 sleep 3; echo $?; sleep 1.5', w).stdout).toBe('124\n');
+    expect(w.now - t0).toBeGreaterThanOrEqual(2000);
+    expect(w.now - t0).toBeLessThan(2100);
+  });
+
+  it('a terminal announces finished jobs, and Ctrl+C stops an endless loop', () => {
+    const w = lab();
+    expect(runCommand(w, 'h1', 'sleep 1 &').stderr).toMatch(/^\[1\] \d+\n$/);
+    expect(runCommand(w, 'h1', 'sleep 2').stderr).toBe('[1]+  Done                    sleep 1\n');
+    const job = startJob(w, 'h1', 'while true; do :; done');
+    job.pump(w.now + 10, () => true);
+    expect(job.done).toBe(false);
+    job.interrupt();
+    job.runToEnd();
+    expect(job.finish().exit).toBe(130);
+    expect(runCommand(w, 'h1', 'echo still here').stdout).toBe('still here\n');
+  }, 30_000);
 });
 
 describe('shell: hostile input', () => {

@@ -5,6 +5,8 @@
  * pipeline's stages run one after the other, each reading all the previous one printed.
  */
 import type { FsView } from '../../engine/fs';
+import { sleepUntil, Task, type Waker } from '../../engine/proc/task';
+import type { Effects } from '../context';
 import type { Node, Redir, Word } from './ast';
 import { isName } from './ast';
 import { ExitShell, LoopControl, ReturnFromFunction, ShellError, msgPrefix, shellMessage } from './errors';
@@ -25,6 +27,15 @@ export interface Budget {
   steps: number;
   exceeded: boolean;
 }
+
+/** The job a shell runs for: the task that programs' sockets wake, and what the line changed. */
+export interface JobContext {
+  task: Waker;
+  effects: Effects;
+}
+
+/** A shell that runs this many steps without waiting lets the rest of the page run (and Ctrl+C reach it). */
+const STEPS_BETWEEN_YIELDS = 2_000;
 
 /** The budget ran out: unwinds every loop and subshell up to the top. */
 export class BudgetExceeded {}
@@ -55,11 +66,12 @@ export class Interp implements ExpandEnv {
     readonly programs: Programs,
     readonly builtins: BuiltinTable,
     readonly budget: Budget,
+    readonly job: JobContext,
   ) {}
 
   /** The same shell on a copy of its state (a subshell). */
   fork(): Interp {
-    return new Interp(this.sh.fork(), this.fs, this.programs, this.builtins, this.budget);
+    return new Interp(this.sh.fork(), this.fs, this.programs, this.builtins, this.budget, this.job);
   }
 
   // ---- output helpers ------------------------------------------------------------------
@@ -112,6 +124,7 @@ export class Interp implements ExpandEnv {
   /** Run a node; its status becomes `$?`. Expansion errors end a non-interactive shell, as in dash. */
   *exec(node: Node, fds: Fds): Co<number> {
     this.step();
+    if (this.budget.steps % STEPS_BETWEEN_YIELDS === 0) yield sleepUntil(this.sh.world.now);
     let status: number;
     try {
       status = yield* this.execNode(node, fds);
@@ -147,7 +160,7 @@ export class Interp implements ExpandEnv {
       case 'list': {
         let status = 0;
         for (const item of node.items) {
-          if (item.bg) status = yield* this.background(item.node, fds);
+          if (item.bg) status = this.background(item.node, item.text ?? '', fds);
           else status = yield* this.exec(item.node, fds);
         }
         return status;
@@ -272,15 +285,32 @@ export class Interp implements ExpandEnv {
     return status;
   }
 
-  /** `cmd &`: until processes run on the virtual clock, the job runs to completion at once, on a copy of the shell. */
-  private *background(node: Node, fds: Fds): Co<number> {
-    const pid = this.sh.world.nextPid();
+  /**
+   * `cmd &`: a resident task running a copy of the shell beside this one. Without job control its
+   * standard input is /dev/null; what it writes to the terminal appears on whichever line is running.
+   */
+  private background(node: Node, text: string, fds: Fds): number {
+    const sh = this.sh;
     const job = fds.slice();
-    if (!this.sh.interactive) job[0] = { in: EMPTY_INPUT };
-    const status = yield* this.fork().subshell(node, job);
-    this.sh.lastBg = pid;
-    this.sh.jobs.push({ id: this.sh.jobs.length + 1, pid, command: '', status });
+    if (!sh.interactive) job[0] = { in: EMPTY_INPUT };
+    for (const fd of [1, 2]) {
+      const o = job[fd]?.out;
+      if (o?.tty) job[fd] = { out: { tty: true, write: (d) => (sh.tty ?? o).write(d) } };
+    }
+    const child = this.fork();
+    const parent = this.job.task;
+    const trace = parent instanceof Task ? parent.trace : null;
+    const task = sh.world.tasks.spawn(sh.ns, text.split(/\s+/)[0] || sh.arg0, (t) => child.withJob({ task: t, effects: this.job.effects }).subshell(node, job), { resident: true, trace });
+    const id = sh.jobs.length ? Math.max(...sh.jobs.map((j) => j.id)) + 1 : 1;
+    sh.jobs.push({ id, pid: task.pid, command: `${text} &`, task, reported: false });
+    sh.lastBg = task.pid;
+    if (sh.interactive && sh.dialect === 'bash') this.write(fds, 2, `[${id}] ${task.pid}\n`);
     return 0;
+  }
+
+  /** This shell for another job (a background job's own task). */
+  withJob(job: JobContext): Interp {
+    return new Interp(this.sh, this.fs, this.programs, this.builtins, this.budget, job);
   }
 
   /** Apply redirections; a number is the failure status (after saying why). */

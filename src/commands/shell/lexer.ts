@@ -51,6 +51,8 @@ export abstract class Lexer {
   redir: { fd: number; op: RedirOp } | null = null;
   /** readtoken() returns `last` again once */
   pushback = false;
+  /** where the last token read starts (for the text of a background job) */
+  tokStart = 0;
   protected depth = 0;
   protected heredocs: PendingHeredoc[] = [];
 
@@ -119,6 +121,7 @@ export abstract class Lexer {
       break;
     }
     const c = this.look();
+    this.tokStart = this.pos;
     if (c === undefined) return 'eof';
     if (c === '\n') {
       this.nextChar();

@@ -89,7 +89,7 @@ export class Parser extends Lexer {
    * it; inside compound commands newlines are skipped and an empty list is an error.
    */
   private list(nlflag: number): Node | null {
-    const items: { node: Node; bg: boolean }[] = [];
+    const items: { node: Node; bg: boolean; text?: string }[] = [];
     const top = (nlflag & 1) !== 0;
     for (;;) {
       this.kwd = true;
@@ -103,9 +103,10 @@ export class Parser extends Lexer {
       this.unread();
       if (nlflag === 2 && LIST_END.has(tok)) return this.wrap(items);
       nlflag |= 2;
+      const start = this.tokStart;
       const node = this.andor();
       const t = this.readToken();
-      items.push({ node, bg: t === '&' });
+      items.push(t === '&' ? { node, bg: true, text: this.src.slice(start, this.tokStart).trim() } : { node, bg: false });
       if (t === 'eof') {
         this.unread();
         return this.wrap(items);
@@ -121,7 +122,7 @@ export class Parser extends Lexer {
     }
   }
 
-  private wrap(items: { node: Node; bg: boolean }[]): Node | null {
+  private wrap(items: { node: Node; bg: boolean; text?: string }[]): Node | null {
     if (items.length === 0) return null;
     if (items.length === 1 && !items[0].bg) return items[0].node;
     return { t: 'list', items };

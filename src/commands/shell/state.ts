@@ -6,6 +6,8 @@
 import type { World } from '../../engine/world';
 import type { Netns } from '../../engine/netns/netns';
 import type { Node } from './ast';
+import type { Task } from '../../engine/proc/task';
+import type { Output } from './io';
 import type { Dialect } from './lexer';
 
 export interface Var {
@@ -29,11 +31,15 @@ export interface ShellOptions {
   noexec: boolean;
 }
 
+/** A background job (`cmd &`): its task runs on the virtual clock beside the shell. */
 export interface Job {
   id: number;
   pid: number;
+  /** the command as `jobs` shows it (`sleep 5 &`) */
   command: string;
-  status: number | null;
+  task: Task;
+  /** an interactive shell said it is done */
+  reported: boolean;
 }
 
 /** The environment a step or a terminal starts with (the kernel oracle's, for `sh -c`). */
@@ -77,6 +83,8 @@ export class ShellState {
   funcDepth = 0;
   /** inside `( … )`, a pipeline stage or `$( … )`: `exit` ends only this copy */
   subshell = false;
+  /** the terminal the running line writes to: background jobs write there (whichever line runs when they print) */
+  tty: Output | null = null;
   /** `trap '…' EXIT`: run when the shell exits */
   exitTrap: string | null = null;
   umask = 0o022;

@@ -61,4 +61,5 @@ export const VERDICT_LABEL: Record<Verdict, string> = {
   NO_SOCKET: 'port closed',
   NETFILTER_DROP: 'firewall drop',
   LOOP_BUDGET: 'loop stopped',
+  TRACE_CAP: 'trace cut short',
 };

@@ -1,0 +1,47 @@
+/**
+ * Every command Hoplab simulates. To add one: write its file (argument parsing, the real tool's
+ * exact text, a `CommandSpec` at the bottom) and add it here; dispatch, Tab, undo, `help` and the
+ * help dialog find it in this table.
+ */
+import type { CommandSpec } from './types';
+import { ipCommand } from '../ip/ip';
+import { pingCommand } from '../ping';
+import { tracerouteCommand } from '../traceroute';
+import { sysctlCommand } from '../sysctl';
+import { bridgeCommand } from '../bridge';
+import { echoCommand, falseCommand, hostnameCommand, trueCommand } from '../misc';
+import { TEXT_COMMANDS } from '../text';
+import { FILE_COMMANDS } from '../fs';
+import { SHELL_COMMANDS } from '../shell/programs';
+import { tcpdumpCommand } from '../tcpdump';
+import { helpCommand } from '../help';
+import { kubectlCommand } from '../kubectl/kubectl';
+import { iptables } from '../iptables/iptables';
+import { iptablesSave } from '../iptables/save';
+import { iptablesRestore } from '../iptables/restore';
+
+/** The netfilter tools (their parsers live in src/commands/iptables). */
+const iptablesCommand: CommandSpec = { name: 'iptables', kind: 'config', summary: 'list and change the netfilter rules of the IPv4 tables (filter, nat, mangle, raw)', learn: 'iptables -h', run: iptables };
+const iptablesSaveCommand: CommandSpec = { name: 'iptables-save', kind: 'read', summary: 'print every netfilter table as iptables-restore reads it', learn: 'iptables-save -h', run: iptablesSave };
+const iptablesRestoreCommand: CommandSpec = { name: 'iptables-restore', kind: 'config', summary: 'replace netfilter tables from iptables-save text on standard input', learn: 'iptables-restore -h', run: iptablesRestore };
+
+export const COMMAND_TABLE: readonly CommandSpec[] = [
+  ipCommand,
+  pingCommand,
+  tracerouteCommand,
+  sysctlCommand,
+  bridgeCommand,
+  iptablesCommand,
+  iptablesSaveCommand,
+  iptablesRestoreCommand,
+  tcpdumpCommand,
+  hostnameCommand,
+  echoCommand,
+  ...FILE_COMMANDS,
+  ...TEXT_COMMANDS,
+  ...SHELL_COMMANDS,
+  trueCommand,
+  falseCommand,
+  kubectlCommand,
+  helpCommand,
+];
