@@ -325,7 +325,28 @@ export class Interp implements ExpandEnv {
 
   // ---- simple commands ---------------------------------------------------------------------
 
+  /**
+   * A simple command, charged for what it changed itself: a redirection or a builtin writing
+   * /proc/sys (`echo 1 > /proc/sys/net/ipv4/ip_forward`) configures the lab as sysctl -w does, so
+   * the line is an undo step; what programs it ran changed is theirs (runArgv accounts it).
+   */
   private *simple(node: Extract<Node, { t: 'simple' }>, fds: Fds): Co<number> {
+    const { world } = this.sh;
+    const effects = this.job.effects;
+    const before = world.version;
+    const accounted = effects.accounted;
+    try {
+      return yield* this.simpleCommand(node, fds);
+    } finally {
+      const own = world.version - before - (effects.accounted - accounted);
+      if (own > 0) {
+        effects.accounted += own;
+        effects.edit = true;
+      }
+    }
+  }
+
+  private *simpleCommand(node: Extract<Node, { t: 'simple' }>, fds: Fds): Co<number> {
     const sh = this.sh;
     sh.line = node.line;
     const substStatus = { last: null as number | null };
