@@ -20,7 +20,7 @@ export interface StepResult {
 export const parseScenario = (jsonText: string): Scenario => parseScenarioText(jsonText, Object.keys(presets));
 
 /** The world a scenario's preset makes: the preset's topology and setup steps, or a booted cluster. */
-export function presetWorld(sc: Pick<Scenario, 'preset' | 'cluster'>): World {
+export function presetWorld(sc: Pick<Scenario, 'preset' | 'cluster' | 'machines'>): World {
   const world = new World();
   // a cluster's nodes are computers of their own, as a scenario's hosts are when it asks
   world.machines = sc.machines === true || sc.preset === CLUSTER_PRESET;
