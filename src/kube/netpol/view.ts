@@ -41,7 +41,8 @@ export class PolicyView {
   private readonly selecting = new Map<string, { ingress: NetworkPolicy[]; egress: NetworkPolicy[] }>();
   private readonly selected = new WeakMap<LabelSelector, Map<string, boolean>>();
 
-  constructor(objs: ViewObjects) {
+  constructor(readonly objects: ViewObjects) {
+    const objs = objects;
     for (const ns of objs.namespaces) this.namespaceLabels.set(ns.metadata.name, ns.metadata.labels ?? {});
     for (const p of objs.pods) {
       const ip = p.status?.podIP;
@@ -110,6 +111,11 @@ export class PolicyView {
       this.selecting.set(key, s);
     }
     return s;
+  }
+
+  /** The same cluster with other policies (a "what if" for the editor and the suggestions). */
+  withPolicies(policies: NetworkPolicy[]): PolicyView {
+    return new PolicyView({ ...this.objects, policies });
   }
 
   namespaceMatches(sel: LabelSelector, namespace: string): boolean {
