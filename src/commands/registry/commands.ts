@@ -14,6 +14,7 @@ import { grepCommand, headCommand, sortCommand, tailCommand, wcCommand } from '.
 import { tcpdumpCommand } from '../tcpdump';
 import { helpCommand } from '../help';
 import { kubectlCommand } from '../kubectl/kubectl';
+import { kubectlNetpolCommand } from '../netpol/kubectlNetpol';
 import { iptables } from '../iptables/iptables';
 import { iptablesSave } from '../iptables/save';
 import { iptablesRestore } from '../iptables/restore';
@@ -49,5 +50,6 @@ export const COMMAND_TABLE: readonly CommandSpec[] = [
   trueCommand,
   falseCommand,
   kubectlCommand,
+  kubectlNetpolCommand,
   helpCommand,
 ];
