@@ -21,6 +21,7 @@ import { Kubelet } from './kubelet/kubelet';
 import { PodRuntime } from './kubelet/runtime';
 import { EventRecorder } from './events/recorder';
 import { KubeProxy } from './proxy/proxier';
+import { NetworkPolicyAgent } from './netpol/agent';
 
 /** What an agent's command printed and returned (the commands layer runs it). */
 export interface ShellResult {
@@ -100,6 +101,7 @@ export class Cluster {
       new EndpointsController(this),
       new ServiceLBController(this),
       (this.kubeProxy = new KubeProxy(this)),
+      new NetworkPolicyAgent(this),
     ];
     clusters.set(world, this);
   }

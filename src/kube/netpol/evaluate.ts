@@ -15,7 +15,7 @@
  * Replies of allowed connections are conntrack's business (the datapath), not this function's.
  */
 import type { NetworkPolicy, NetworkPolicyPeer, NetworkPolicyPort, Protocol } from '../api/types';
-import { inCidr, podKey, type PodInfo, type PolicyView } from './view';
+import { inCidr, type PodInfo, type PolicyView } from './view';
 
 export type Endpoint = { kind: 'pod'; pod: PodInfo } | { kind: 'ip'; ip: string };
 
@@ -87,7 +87,7 @@ export function peerMatches(view: PolicyView, peer: NetworkPolicyPeer, policyNs:
   if (peer.namespaceSelector) {
     if (!view.namespaceMatches(peer.namespaceSelector, pod.namespace)) return false;
   } else if (pod.namespace !== policyNs) return false;
-  return peer.podSelector ? view.matches(peer.podSelector, podKey(pod), pod.labels) : true;
+  return peer.podSelector ? view.matches(peer.podSelector, pod, pod.labels) : true;
 }
 
 /** The port number a policy port names on this destination, or undefined (a name the pod lacks, a non-pod). */

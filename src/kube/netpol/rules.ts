@@ -73,6 +73,10 @@ function portWords(p: NetworkPolicyPort, dst: PodInfo | undefined): string[] | u
 
 /** The addresses a peer stands for: pod IPs (/32), or the ipBlock minus its excepts. */
 function peerAddresses(view: PolicyView, peer: NetworkPolicyPeer, ns: string): { cidrs: string[]; pods: PodInfo[] } {
+  return view.memo(peer, () => peerAddressesOf(view, peer, ns));
+}
+
+function peerAddressesOf(view: PolicyView, peer: NetworkPolicyPeer, ns: string): { cidrs: string[]; pods: PodInfo[] } {
   if (peer.ipBlock) {
     const cidrs = cidrMinus(peer.ipBlock.cidr, peer.ipBlock.except ?? []);
     return { cidrs, pods: view.pods.filter((p) => peerMatches(view, peer, ns, { kind: 'pod', pod: p })) };
@@ -85,6 +89,10 @@ class Lines {
   readonly out: string[] = [];
   add(...words: string[]): void {
     this.out.push(words.map(word).join(' '));
+  }
+
+  raw(line: string): void {
+    this.out.push(line);
   }
 }
 
@@ -105,6 +113,8 @@ function writePolicyChain(view: PolicyView, np: NetworkPolicy, d: Direction, loc
     for (const ps of peerSets)
       for (const port of ports) {
         const text = `${what}: ${port ? portText(port) : 'any port'} ${d === 'ingress' ? 'from' : 'to'} ${ps.text}`;
+        // everything after the addresses is the same for every line of this (peer, port): build it once
+        const tail = (pw: string[]) => ` ${[...pw, ...comment(text), '-j', 'MARK', '--set-xmark', MARK[d]].map(word).join(' ')}`.replace(/^ $/, '');
         const named = port !== undefined && typeof port.port === 'string';
         if (d === 'ingress') {
           // a named port is resolved on each selected pod of this node
@@ -112,17 +122,18 @@ function writePolicyChain(view: PolicyView, np: NetworkPolicy, d: Direction, loc
           for (const t of targets) {
             const pw = port ? portWords(port, t) : [];
             if (pw === undefined) continue;
-            for (const src of ps.cidrs) rules.add('-A', chain, ...(src ? ['-s', src] : []), ...(t ? ['-d', `${t.ip}/32`] : []), ...pw, ...comment(text), '-j', 'MARK', '--set-xmark', MARK.ingress);
+            const rest = `${t ? ` -d ${t.ip}/32` : ''}${tail(pw)}`;
+            for (const src of ps.cidrs) rules.raw(`-A ${chain}${src ? ` -s ${src}` : ''}${rest}`);
           }
         } else if (named) {
           // resolved on each destination pod the peer stands for
           for (const dst of ps.pods) {
             const pw = portWords(port!, dst);
-            if (pw) rules.add('-A', chain, '-d', `${dst.ip}/32`, ...pw, ...comment(text), '-j', 'MARK', '--set-xmark', MARK.egress);
+            if (pw) rules.raw(`-A ${chain} -d ${dst.ip}/32${tail(pw)}`);
           }
         } else {
-          const pw = port ? portWords(port, undefined)! : [];
-          for (const dst of ps.cidrs) rules.add('-A', chain, ...(dst ? ['-d', dst] : []), ...pw, ...comment(text), '-j', 'MARK', '--set-xmark', MARK.egress);
+          const rest = tail(port ? portWords(port, undefined)! : []);
+          for (const dst of ps.cidrs) rules.raw(`-A ${chain}${dst ? ` -d ${dst}` : ''}${rest}`);
         }
       }
   });

@@ -38,8 +38,11 @@ export class PolicyView {
   private readonly byIp = new Map<string, PodInfo>();
   private readonly byKey = new Map<string, PodInfo>();
   private readonly nodeAddrs = new Map<string, Set<string>>();
-  private readonly selecting = new Map<string, { ingress: NetworkPolicy[]; egress: NetworkPolicy[] }>();
-  private readonly selected = new WeakMap<LabelSelector, Map<string, boolean>>();
+  private readonly selecting = new WeakMap<PodInfo, { ingress: NetworkPolicy[]; egress: NetworkPolicy[] }>();
+  private readonly selected = new WeakMap<LabelSelector, WeakMap<object, boolean>>();
+  /** one object per namespace, the key of its selector cache entries */
+  private readonly nsTokens = new Map<string, { labels: Labels }>();
+  private readonly peerCache = new WeakMap<object, unknown>();
 
   constructor(readonly objects: ViewObjects) {
     const objs = objects;
@@ -87,28 +90,35 @@ export class PolicyView {
     return [...(this.nodeAddrs.get(nodeName) ?? [])];
   }
 
-  /** Does the selector match these labels? Cached per selector object and label set owner. */
-  matches(sel: LabelSelector, ownerKey: string, labels: Labels): boolean {
+  /** Does the selector match the owner's labels? Cached per selector object and owner (a pod, a namespace). */
+  matches(sel: LabelSelector, owner: object, labels: Labels): boolean {
     let m = this.selected.get(sel);
-    if (!m) this.selected.set(sel, (m = new Map()));
-    let hit = m.get(ownerKey);
-    if (hit === undefined) m.set(ownerKey, (hit = matchesSelector(sel, labels)));
+    if (!m) this.selected.set(sel, (m = new WeakMap()));
+    let hit = m.get(owner);
+    if (hit === undefined) m.set(owner, (hit = matchesSelector(sel, labels)));
     return hit;
+  }
+
+  /** A value computed once per key object (a policy peer) for this view. */
+  memo<T>(key: object, make: () => T): T {
+    if (this.peerCache.has(key)) return this.peerCache.get(key) as T;
+    const v = make();
+    this.peerCache.set(key, v);
+    return v;
   }
 
   /** The policies of the pod's own namespace that select it, per direction (policyTypes). */
   policiesFor(pod: PodInfo): { ingress: NetworkPolicy[]; egress: NetworkPolicy[] } {
-    const key = podKey(pod);
-    let s = this.selecting.get(key);
+    let s = this.selecting.get(pod);
     if (!s) {
       s = { ingress: [], egress: [] };
       for (const np of this.policies) {
-        if (np.metadata.namespace !== pod.namespace || !this.matches(np.spec.podSelector ?? {}, key, pod.labels)) continue;
+        if (np.metadata.namespace !== pod.namespace || !this.matches(np.spec.podSelector ?? {}, pod, pod.labels)) continue;
         const types = policyTypesOf(np);
         if (types.includes('Ingress')) s.ingress.push(np);
         if (types.includes('Egress')) s.egress.push(np);
       }
-      this.selecting.set(key, s);
+      this.selecting.set(pod, s);
     }
     return s;
   }
@@ -119,7 +129,9 @@ export class PolicyView {
   }
 
   namespaceMatches(sel: LabelSelector, namespace: string): boolean {
-    return this.matches(sel, `ns:${namespace}`, this.namespaceLabels.get(namespace) ?? {});
+    let t = this.nsTokens.get(namespace);
+    if (!t) this.nsTokens.set(namespace, (t = { labels: this.namespaceLabels.get(namespace) ?? {} }));
+    return this.matches(sel, t, t.labels);
   }
 }
 
