@@ -167,3 +167,45 @@ describe('cluster DNS from a pod', () => {
     expect(r[13].stdout).toBe('10.96.0.20\n');
   });
 });
+
+/** The nodes' nameserver (192.168.1.1, the first address of their LAN) as a dnsmasq host on the LAN. */
+const UPSTREAM = {
+  name: 'cluster-dns-forward',
+  description: "CoreDNS forwards names outside the cluster to the nodes' nameserver",
+  preset: 'cluster',
+  hosts: ['dns'],
+  lans: { lan0: ['dns:eth0'] },
+  steps: [
+    { on: 'dns', run: 'ip addr add 192.168.1.1/24 dev eth0' },
+    { on: 'dns', run: 'ip link set eth0 up' },
+    // host-gw: the way back to each node's pods
+    { on: 'dns', run: 'ip route add 10.244.1.0/24 via 192.168.1.11' },
+    { on: 'dns', run: 'ip route add 10.244.2.0/24 via 192.168.1.12' },
+    { on: 'dns', run: 'ip route add 10.244.3.0/24 via 192.168.1.13' },
+    { on: 'dns', run: 'dnsmasq --no-resolv --no-hosts --host-record=example.org,203.0.113.7 --address=/#/' },
+    { on: 'node01', run: 'kubectl run client --image=registry.k8s.io/e2e-test-images/agnhost:2.47 -- pause' },
+    { on: 'node01', run: 'kubectl exec client -- nslookup example.org. {{coredns}}' },
+    { on: 'node01', run: 'kubectl exec client -- dig @{{coredns}} +short example.org' },
+    { on: 'node01', run: 'kubectl exec client -- nslookup nosuch.example. {{coredns}}' },
+  ],
+};
+
+describe('names outside the cluster', () => {
+  const r = run(UPSTREAM as unknown as typeof SCENARIO);
+  const out = (i: number) => r[i].stdout.replace(/\d+\.\d+\.\d+\.\d+#53/g, 'COREDNS#53').replace(/^(Server:\t\t)\S+$/m, '$1COREDNS');
+
+  it('starts the outside server', () => {
+    expect(r.slice(0, 7).map((x) => x.exit)).toEqual([0, 0, 0, 0, 0, 0, 0]);
+  });
+
+  // forward passes the upstream's reply on as it came: dnsmasq's own records carry aa
+  it("are forwarded to the nodes' nameserver and answered as it answered", () => {
+    expect(out(7)).toBe('Server:\t\tCOREDNS\nAddress:\tCOREDNS#53\n\nName:\texample.org\nAddress: 203.0.113.7\n\n');
+    expect(r[8].stdout).toBe('203.0.113.7\n');
+  });
+
+  it("carry the upstream's NXDOMAIN back", () => {
+    expect(out(9)).toBe('Server:\t\tCOREDNS\nAddress:\tCOREDNS#53\n\n** server can\'t find nosuch.example: NXDOMAIN\n\n');
+    expect(r[9].exit).toBe(1);
+  });
+});
