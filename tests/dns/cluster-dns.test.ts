@@ -209,3 +209,82 @@ describe('names outside the cluster', () => {
     expect(r[9].exit).toBe(1);
   });
 });
+
+const POLICY_PODS = `apiVersion: v1
+kind: Namespace
+metadata: {name: team}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: first, namespace: team}
+spec:
+  hostname: box
+  subdomain: crew
+  hostAliases: [{ip: 10.1.2.3, hostnames: [legacy, legacy.corp]}]
+  dnsConfig:
+    searches: [corp.example, svc.lab.example]
+    options: [{name: ndots, value: "2"}]
+  containers: [{name: c, image: registry.k8s.io/e2e-test-images/agnhost:2.47, args: [pause]}]
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: default-policy, namespace: team}
+spec:
+  dnsPolicy: Default
+  containers: [{name: c, image: registry.k8s.io/e2e-test-images/agnhost:2.47, args: [pause]}]
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: none-policy, namespace: team}
+spec:
+  dnsPolicy: None
+  dnsConfig:
+    nameservers: [192.0.2.53]
+    searches: [example.net]
+    options: [{name: timeout, value: "1"}]
+  containers: [{name: c, image: registry.k8s.io/e2e-test-images/agnhost:2.47, args: [pause]}]
+`;
+
+/** A cluster with its own domain: kubelet's search list and CoreDNS's zone both follow it. */
+const POLICIES = {
+  name: 'cluster-dns-resolv-conf',
+  description: "each dnsPolicy's resolv.conf, kubelet's /etc/hosts, and a custom cluster domain",
+  preset: 'cluster',
+  cluster: { clusterDomain: 'lab.example', serviceCIDR: '10.100.0.0/16' },
+  steps: [
+    { on: 'node01', run: 'kubectl apply -f -', stdin: POLICY_PODS },
+    { on: 'node01', run: 'kubectl exec -n team first -- cat /etc/resolv.conf' },
+    { on: 'node01', run: 'kubectl exec -n team default-policy -- cat /etc/resolv.conf' },
+    { on: 'node01', run: 'kubectl exec -n team none-policy -- cat /etc/resolv.conf' },
+    { on: 'node01', run: 'kubectl exec -n team first -- cat /etc/hosts' },
+    { on: 'node02', run: 'cat /etc/resolv.conf' },
+    { on: 'node01', run: 'kubectl exec -n team first -- dig @{{coredns}} +short kubernetes.default.svc.lab.example' },
+    { on: 'node01', run: 'kubectl exec -n team first -- getent hosts legacy' },
+  ],
+};
+
+describe("a pod's resolver files", () => {
+  const r = run(POLICIES as unknown as typeof SCENARIO);
+
+  // (kubelet merges options through a Go map, so with several their order is not fixed: one here)
+  it('ClusterFirst: the cluster domain search list, the DNS Service, dnsConfig merged in', () => {
+    expect(r[0].stderr).toBe('');
+    expect(r[1].stdout).toBe('search team.svc.lab.example svc.lab.example lab.example corp.example\nnameserver 10.100.0.10\noptions ndots:2\n');
+  });
+
+  it("Default: the node's file; None: only dnsConfig", () => {
+    expect(r[2].stdout).toBe('nameserver 192.168.1.1\n');
+    expect(r[3].stdout).toBe('search example.net\nnameserver 192.0.2.53\noptions timeout:1\n');
+    expect(r[5].stdout).toBe('nameserver 192.168.1.1\n');
+  });
+
+  it("kubelet's hosts file: the pod's FQDN from hostname and subdomain, then hostAliases", () => {
+    expect(r[4].stdout).toMatch(/^# Kubernetes-managed hosts file\.\n127\.0\.0\.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n/);
+    expect(r[4].stdout).toMatch(/\n10\.244\.\d+\.\d+\tbox\.crew\.team\.svc\.lab\.example\tbox\n\n# Entries added by HostAliases\.\n10\.1\.2\.3\tlegacy\tlegacy\.corp\n$/);
+    expect(r[7].stdout).toBe('10.1.2.3        legacy legacy.corp\n');
+  });
+
+  it('CoreDNS serves the custom zone', () => {
+    expect(r[6].stdout).toBe('10.100.0.1\n');
+  });
+});
