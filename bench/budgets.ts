@@ -112,7 +112,11 @@ export const RELATIONS: Relation[] = [
   perReference('matrix.lan20', 5000, '≤ 5 ms', "Mininet's pingall on 20 hosts (380 verdicts, ARP included) in 5 ms on the development machine"),
   perReference('fib.lookup.100000', 1, '≤ 1 µs', 'a route lookup stays well under a microsecond even in a 100,000-route table on the development machine (and see the FIB ratio)'),
   perReference('cluster.10000pods.build', 1_000_000, '≤ 1 s', 'a 500-node, 10,000-pod cluster builds in under a second on the development machine'),
+  perReference('netpol.model.table', 10_000, '≤ 10 ms', "the upstream e2e model's truth table (9 × 9 pods × 4 port/protocol, 5 policies) recomputed as a policy is edited: 10 ms on the development machine"),
+  perReference('netpol.1000pods.program', 1_000_000, '≤ 1 s', 'every node of a 1,000-pod, 200-policy cluster gets its policy chains in 1 s on the development machine'),
+  perReference('netpol.1000pods.matrix', 2_000_000, '≤ 2 s', 'the full 1,000 × 1,000 pod matrix on one port in 2 s on the development machine'),
   perReference('cluster.10000pods.trace', 1000, '≤ 1 ms', 'one traced pod-to-pod ping across a 500-node cluster (ARP flooding the LAN) in under 1 ms on the development machine'),
+  ratio('netpol verdict flat', 'netpol.verdict.1000pods', 'netpol.verdict.9pods', 2, "one connection's NetworkPolicy verdict in a 1,000-pod, 200-policy cluster within 2× of the 9-pod model's (a ratio in the same run: it holds on any machine)"),
   ratio(
     'FIB size',
     'fib.lookup.100000',
