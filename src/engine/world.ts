@@ -1,7 +1,7 @@
 import { randomMac, type Mac } from './addr/mac';
 import { Mulberry32 } from './sim/rng';
 import { Clock, EVENT_BUDGET } from './sim/clock';
-import { Tracer } from './sim/tracelog';
+import { Tracer, type DropNote } from './sim/tracelog';
 import { TRACE_CAP, Verdict, type TraceEvent, type TraceLog } from './sim/trace';
 import { TaskTable } from './proc/table';
 import type { WorldSnapshot } from './snapshot';
@@ -207,7 +207,7 @@ export class World {
       if (this.clock.runUntil(until, stop)) return;
       // the queue was emptied: sleeping programs get their timers back, and the trace says why
       this.tasks.rearm();
-      if (this.tracing)
+      if (this.drop(Verdict.LOOP_BUDGET, ''))
         this.trace.record(
           {
             seq: 0,
@@ -238,6 +238,15 @@ export class World {
 
   set tracing(on: boolean) {
     this.trace.tracing = on;
+  }
+
+  /**
+   * kfree_skb_reason(): a packet is dropped for `reason` at netns (and dev). The first drop of a
+   * probe becomes its verdict; returns whether to trace the drop (build its event only then).
+   */
+  drop(reason: Verdict, netns: string, dev?: string): boolean {
+    if (this.trace.firstDrop === null) this.trace.firstDrop = { reason, netns, dev };
+    return this.trace.tracing;
   }
 
   emit(e: Omit<TraceEvent, 'seq' | 'time'>): void {
@@ -351,6 +360,7 @@ interface WorldCore {
   budgetUsed: number;
   log: TraceEvent[];
   target: TraceLog | null;
+  firstDrop: DropNote | null;
   seq: number;
   tracing: boolean;
   changes: number;
@@ -366,10 +376,11 @@ registerSoftState<WorldCore, never>({
     save: (w) => {
       const c = w.clock;
       const t = w.trace;
-      const s: WorldCore = { now: c.now, queue: c.queue.save(), budgetUsed: c.budgetUsed, log: t.log, target: t.target, seq: t.seq, tracing: t.tracing, changes: w.changes, pidSeq: w.pidSeq, ipIdSeq: w.ipIdSeq, pingIdentSeq: w.pingIdentSeq, udpPortSeq: w.udpPortSeq };
+      const s: WorldCore = { now: c.now, queue: c.queue.save(), budgetUsed: c.budgetUsed, log: t.log, target: t.target, firstDrop: t.firstDrop, seq: t.seq, tracing: t.tracing, changes: w.changes, pidSeq: w.pidSeq, ipIdSeq: w.ipIdSeq, pingIdentSeq: w.pingIdentSeq, udpPortSeq: w.udpPortSeq };
       // a probe's own events go to a fresh log, whoever asked for it
       t.log = [];
       t.target = null;
+      t.firstDrop = null;
       return s;
     },
     restore: (w, s) => {
@@ -378,6 +389,7 @@ registerSoftState<WorldCore, never>({
       w.clock.budgetUsed = s.budgetUsed;
       w.trace.log = s.log;
       w.trace.target = s.target;
+      w.trace.firstDrop = s.firstDrop;
       w.trace.seq = s.seq;
       w.trace.tracing = s.tracing;
       w.changes = s.changes;

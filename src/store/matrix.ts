@@ -7,6 +7,7 @@ import type { World } from '../engine/world';
 import type { NetnsSnapshot, WorldSnapshot } from '../engine/snapshot';
 import type { TraceEvent } from '../engine/sim/trace';
 import { probe } from '../engine';
+import { diagnose } from '../commands/diagnose';
 
 export interface MatrixHost {
   name: string;
@@ -51,5 +52,7 @@ export function computeMatrix(world: World, hosts: readonly MatrixHost[]): (Matr
 
 /** One probe with its trace events (the world is left exactly as it was). */
 export function probeTrace(world: World, from: string, addr: string): { ok: boolean; summary: string; trace: TraceEvent[] } {
-  return probe(world, from, addr, { trace: true });
+  const r = probe(world, from, addr, { trace: true });
+  diagnose(world, r.trace);
+  return r;
 }

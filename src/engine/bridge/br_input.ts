@@ -23,7 +23,7 @@ export function brHandleFrame(port: Netdev, br: Bridge, frame: Frame): void {
   const ns = port.netns;
   const w = ns.world;
   if (!brPortForwarding(port)) {
-    if (w.tracing) w.emit({ netns: ns.name, dev: port.name, verdict: Verdict.BR_PORT_DOWN, packetId: frame.pid, packet: frameView(frame), text: `${nsLabel(ns)}: ${port.name} is a port of ${br.name}, which is ${br.adminUp ? 'up' : 'down'}; the port is not forwarding → frame dropped`, fix: br.adminUp ? undefined : { text: `bring ${br.name} up on ${ns.name}`, on: ns.name, run: `ip link set ${br.name} up` } });
+    if (w.drop(Verdict.BR_PORT_DOWN, ns.name, port.name)) w.emit({ netns: ns.name, dev: port.name, verdict: Verdict.BR_PORT_DOWN, packetId: frame.pid, packet: frameView(frame), text: `${nsLabel(ns)}: ${port.name} is a port of ${br.name}, which is ${br.adminUp ? 'up' : 'down'}; the port is not forwarding → frame dropped`, to: { netns: ns.name, dev: br.name } });
     return;
   }
   if (ns.nfHooks === null) brHandleFrameFinish(ns, frame, port, br);
@@ -48,6 +48,7 @@ function brHandleFrameFinish(ns: Netns, frame: Frame, port: Netdev | undefined, 
   }
   if (e) {
     if (e.port === ingress) {
+      // a frame filtered at its own port (not this packet's fate): traced, but no probe's verdict
       if (w.tracing) w.emit({ netns: ns.name, dev: ingress.name, verdict: Verdict.OTHERHOST, packetId: frame.pid, packet: frameView(frame), text: `${br.name}: ${frame.dst} is behind ${ingress.name}, where the frame came from → filtered` });
       return;
     }

@@ -24,7 +24,7 @@ const forwardWords = (e: PacketEvent, ns: Netns, out: Ipv4Packet, gw: Ipv4 | und
 export function ipForward(ns: Netns, inDev: Netdev, pkt: Ipv4Packet, rt: Rtable): void {
   const w = ns.world;
   if (pkt.ttl <= 1) {
-    if (w.tracing) w.emit({ netns: ns.name, dev: inDev.name, verdict: Verdict.IP_INHDR_TTL, packetId: pkt.pid, packet: ipView(pkt), text: `${nsLabel(ns)}: TTL ${pkt.ttl} would reach 0 when forwarded → dropped, ICMP time exceeded sent to ${formatIpv4(pkt.src)}` });
+    if (w.drop(Verdict.IP_INHDR_TTL, ns.name, inDev.name)) w.emit({ netns: ns.name, dev: inDev.name, verdict: Verdict.IP_INHDR_TTL, packetId: pkt.pid, packet: ipView(pkt), text: `${nsLabel(ns)}: TTL ${pkt.ttl} would reach 0 when forwarded → dropped, ICMP time exceeded sent to ${formatIpv4(pkt.src)}` });
     icmpSend(ns, pkt, ICMP.TIME_EXCEEDED, ICMP_EXC.TTL, { dev: inDev });
     return;
   }

@@ -100,7 +100,7 @@ export function ipErrorAllowed(ns: Netns, dev: Netdev, pkt: Ipv4Packet): boolean
     peer.tokens -= IP_RT_ERROR_COST;
     return true;
   }
-  if (w.tracing) w.emit({ netns: ns.name, dev: dev.name, verdict: Verdict.ICMP_RATELIMIT, packetId: pkt.pid, packet: ipView(pkt), text: `${nsLabel(ns)}: ICMP error to ${formatIpv4(pkt.src)} suppressed by the rate limit` });
+  if (w.drop(Verdict.ICMP_RATELIMIT, ns.name, dev.name)) w.emit({ netns: ns.name, dev: dev.name, verdict: Verdict.ICMP_RATELIMIT, packetId: pkt.pid, packet: ipView(pkt), text: `${nsLabel(ns)}: ICMP error to ${formatIpv4(pkt.src)} suppressed by the rate limit` });
   return false;
 }
 
@@ -111,7 +111,7 @@ function icmpv4XrlimAllow(ns: Netns, pkt: Ipv4Packet): boolean {
   peer.tokens = Math.min(XRLIM_BURST_FACTOR * ICMP_RATELIMIT, peer.tokens + (w.now - peer.last));
   peer.last = w.now;
   if (peer.tokens < ICMP_RATELIMIT) {
-    if (w.tracing) w.emit({ netns: ns.name, verdict: Verdict.ICMP_RATELIMIT, packetId: pkt.pid, packet: ipView(pkt), text: `${nsLabel(ns)}: ICMP error to ${formatIpv4(pkt.src)} suppressed by the rate limit (net.ipv4.icmp_ratelimit)` });
+    if (w.drop(Verdict.ICMP_RATELIMIT, ns.name)) w.emit({ netns: ns.name, verdict: Verdict.ICMP_RATELIMIT, packetId: pkt.pid, packet: ipView(pkt), text: `${nsLabel(ns)}: ICMP error to ${formatIpv4(pkt.src)} suppressed by the rate limit (net.ipv4.icmp_ratelimit)` });
     return false;
   }
   peer.tokens -= ICMP_RATELIMIT;

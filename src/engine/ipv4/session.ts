@@ -2,7 +2,6 @@ import { formatIpv4, type Ipv4 } from '../addr/ipv4';
 import { ipRouteOutput, type Rtable } from '../fib/frontend';
 import { STRERROR, type Errno } from '../fib/route';
 import { Verdict } from '../sim/trace';
-import { suggestRouteFix } from './fixes';
 import type { Netdev } from '../netns/netdev';
 import type { Netns } from '../netns/netns';
 import type { World } from '../world';
@@ -53,16 +52,17 @@ export function connectRoute(ns: Netns, dst: Ipv4, opts: { oif?: Netdev; saddr?:
 /** The trace of a connect() that failed before any packet left: which lookup said no, and the likely fix. */
 export function traceConnectFailure(ns: Netns, dst: Ipv4, errno: Errno, tool = 'ping'): void {
   const w = ns.world;
-  if (!w.tracing) return;
+  const verdict = errno === 'ENETUNREACH' ? Verdict.IP_OUTNOROUTES : errno === 'EHOSTUNREACH' ? Verdict.RTN_UNREACHABLE : errno === 'EACCES' ? Verdict.RTN_PROHIBIT : Verdict.RTN_BLACKHOLE;
+  if (!w.drop(verdict, ns.name)) return;
   w.emit({
     netns: ns.name,
-    verdict: errno === 'ENETUNREACH' ? Verdict.IP_OUTNOROUTES : errno === 'EHOSTUNREACH' ? Verdict.RTN_UNREACHABLE : errno === 'EACCES' ? Verdict.RTN_PROHIBIT : Verdict.RTN_BLACKHOLE,
+    verdict,
     packetId: w.nextPid(),
+    dst: formatIpv4(dst),
     text:
       errno === 'ENETUNREACH'
         ? `${ns.name}: no route to ${formatIpv4(dst)} in the main table → ${tool}: connect: Network is unreachable`
         : `${ns.name}: the route to ${formatIpv4(dst)} is of a type that refuses traffic → ${tool}: connect: ${STRERROR[errno]}`,
-    fix: errno === 'ENETUNREACH' ? suggestRouteFix(w, ns, dst) : undefined,
   });
 }
 

@@ -93,6 +93,9 @@ export interface TraceEvent {
   fdb?: string; // matched FDB entry or "flood"
   /** for veth crossings and bridge forwarding: where the frame goes next */
   to?: { netns: string; dev: string };
+  /** for a routing failure: the destination the lookup was for */
+  dst?: string;
+  /** filled above the engine, by the diagnosis module (src/commands/diagnose): the engine knows no fixes */
   fix?: SuggestedFix;
 }
 

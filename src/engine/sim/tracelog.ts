@@ -1,5 +1,5 @@
 import type { EventQueue } from './events';
-import { TRACE_CAP, type TraceEvent, type TraceLog } from './trace';
+import { TRACE_CAP, type TraceEvent, type TraceLog, type Verdict } from './trace';
 
 /**
  * Where trace events are recorded, while someone listens (`tracing`): into the trace of the command
@@ -7,12 +7,24 @@ import { TRACE_CAP, type TraceEvent, type TraceLog } from './trace';
  * World.traceTarget), or into the world's own log, which drain() takes. Every event, however made,
  * passes through record(): it gets its sequence number and time there, and there the cap holds.
  */
+/** Where a packet was dropped, and why (a kernel drop reason). */
+export interface DropNote {
+  reason: Verdict;
+  netns: string;
+  dev: string | undefined;
+}
+
 export class Tracer {
   /** trace events are only built while someone listens */
   tracing = true;
   /** events that belong to no command's trace (probes, tests), until drained */
   log: TraceEvent[] = [];
   seq = 0;
+  /**
+   * The first drop since the last probe began, with its kernel reason and place: what a probe's
+   * verdict says even when no trace is kept (World.drop notes it).
+   */
+  firstDrop: DropNote | null = null;
 
   constructor(private readonly queue: EventQueue) {}
 
