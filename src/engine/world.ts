@@ -2,7 +2,7 @@ import { randomMac, type Mac } from './addr/mac';
 import { Mulberry32 } from './sim/rng';
 import { Clock, EVENT_BUDGET } from './sim/clock';
 import { Tracer, type DropNote } from './sim/tracelog';
-import { TRACE_CAP, Verdict, type TraceEvent, type TraceLog } from './sim/trace';
+import { TRACE_CAP, TraceLog, Verdict, type TraceEvent } from './sim/trace';
 import { TaskTable } from './proc/table';
 import type { WorldSnapshot } from './snapshot';
 import { Netns, type NetnsRole } from './netns/netns';
@@ -282,18 +282,7 @@ export class World {
    * are no longer shown), and what the cap left out is said in a last event.
    */
   closeTrace(log: TraceLog): void {
-    if (log.closed) return;
-    log.closed = true;
-    if (log.dropped === 0) return;
-    const last = log.events[log.events.length - 1];
-    log.events.push({
-      seq: ++this.trace.seq,
-      time: last?.time ?? this.clock.now,
-      netns: last?.netns ?? '',
-      verdict: Verdict.TRACE_CAP,
-      packetId: 0,
-      text: `Hoplab kept the first ${log.cap.toLocaleString('en')} events of this trace and left out ${log.dropped.toLocaleString('en')} more`,
-    });
+    this.trace.close(log);
   }
 
   /** Run fn on behalf of `cause` (a traceTarget saved earlier): work held back and resumed later keeps its owner. */
@@ -358,7 +347,7 @@ interface WorldCore {
   now: number;
   queue: ReturnType<Clock['queue']['save']>;
   budgetUsed: number;
-  log: TraceEvent[];
+  own: TraceLog;
   target: TraceLog | null;
   firstDrop: DropNote | null;
   seq: number;
@@ -376,9 +365,9 @@ registerSoftState<WorldCore, never>({
     save: (w) => {
       const c = w.clock;
       const t = w.trace;
-      const s: WorldCore = { now: c.now, queue: c.queue.save(), budgetUsed: c.budgetUsed, log: t.log, target: t.target, firstDrop: t.firstDrop, seq: t.seq, tracing: t.tracing, changes: w.changes, pidSeq: w.pidSeq, ipIdSeq: w.ipIdSeq, pingIdentSeq: w.pingIdentSeq, udpPortSeq: w.udpPortSeq };
+      const s: WorldCore = { now: c.now, queue: c.queue.save(), budgetUsed: c.budgetUsed, own: t.own, target: t.target, firstDrop: t.firstDrop, seq: t.seq, tracing: t.tracing, changes: w.changes, pidSeq: w.pidSeq, ipIdSeq: w.ipIdSeq, pingIdentSeq: w.pingIdentSeq, udpPortSeq: w.udpPortSeq };
       // a probe's own events go to a fresh log, whoever asked for it
-      t.log = [];
+      t.own = new TraceLog();
       t.target = null;
       t.firstDrop = null;
       return s;
@@ -387,7 +376,7 @@ registerSoftState<WorldCore, never>({
       w.clock.now = s.now;
       w.clock.queue.restore(s.queue);
       w.clock.budgetUsed = s.budgetUsed;
-      w.trace.log = s.log;
+      w.trace.own = s.own;
       w.trace.target = s.target;
       w.trace.firstDrop = s.firstDrop;
       w.trace.seq = s.seq;
