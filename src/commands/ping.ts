@@ -210,7 +210,7 @@ function* runPingCommand(ctx: Ctx, dst: Ipv4, target: string, o: Opts, firstHop:
   }
   // 0.0.0.0 is this host: ping talks to the address the route gave (127.0.0.1, or the source on -I)
   if (dst === 0) {
-    if (!ns.devByName('lo')?.adminUp) fail(ctx, `ping: connect: ${STRERROR.ENETUNREACH}\n`, 2);
+    if (!ns.loopback.adminUp) fail(ctx, `ping: connect: ${STRERROR.ENETUNREACH}\n`, 2);
     dst = c.rt.nexthop;
   }
   const src = saddr ?? c.rt.src;

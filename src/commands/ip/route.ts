@@ -228,8 +228,8 @@ function ipv6Routes(ctx: Ctx, f: Filter): string[] {
     for (const d of devs) out.push(`fe80::/64 ${dev(d.name)}proto kernel metric 256 pref medium\n`);
   }
   if (f.table === 0 || f.table === RT_TABLE.local) {
-    const lo = ctx.ns.devByName('lo');
-    if (lo?.ll6 && (!f.dev || f.dev === lo) && (!f.type || f.type === 'local')) out.push(`local ::1 ${dev('lo')}${tbl('local')}proto kernel metric 0 pref medium\n`);
+    const lo = ctx.ns.loopback;
+    if (lo.ll6 && (!f.dev || f.dev === lo) && (!f.type || f.type === 'local')) out.push(`local ::1 ${dev(lo.name)}${tbl('local')}proto kernel metric 0 pref medium\n`);
     if (!f.type || f.type === 'local') {
       // each link-local address has its local route; the table walks them in address order
       const own = devs.map((d) => ({ d, key: eui64Key(d.mac) })).sort((x, y) => (x.key < y.key ? -1 : x.key > y.key ? 1 : 0));

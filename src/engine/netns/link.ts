@@ -1,6 +1,7 @@
 import { MAC_ZERO, macCompare } from '../addr/mac';
 import { KernelError } from '../fib/route';
 import { fibAddIfaddr, fibFlushDev } from '../fib/frontend';
+import { inetdevChangename } from './devinet';
 import { brFdbDeletePort, brFdbInsertLocal, brFdbLearn } from '../bridge/fdb';
 import { brPortForwarding, carrierOk, type Bridge, type Netdev } from './netdev';
 import type { Netns } from './netns';
@@ -172,6 +173,7 @@ export function deleteLink(dev: Netdev): void {
 export function renameLink(dev: Netdev, name: string): void {
   if (dev.netns.devByName(name) && dev.netns.devByName(name) !== dev) throw new KernelError('EEXIST');
   dev.netns.rename(dev, name);
+  inetdevChangename(dev);
   dev.netns.world.touch();
 }
 
