@@ -8,6 +8,11 @@ import type { NetnsSnapshot, WorldSnapshot } from '../engine/snapshot';
 import type { TraceEvent } from '../engine/sim/trace';
 import { probe } from '../engine';
 import { diagnose } from '../commands/diagnose';
+import type { ProbeVerdict } from '../engine/ipv4/probe';
+import type { StateCreator } from 'zustand';
+import type { AppState } from './index';
+
+export type { ProbeVerdict } from '../engine/ipv4/probe';
 
 export interface MatrixHost {
   name: string;
@@ -20,7 +25,9 @@ export interface MatrixCell {
   to: string;
   addr: string;
   ok: boolean;
-  /** "reply", "Network is unreachable", "dropped at node02: IP_FORWARDING_DISABLED" … */
+  /** how the probe ended, as data: what the view shows is chosen from this, never read from words */
+  verdict: ProbeVerdict;
+  /** the same in words, for tooltips and screen readers: "Network is unreachable" … */
   summary: string;
 }
 
@@ -45,7 +52,7 @@ export function computeMatrix(world: World, hosts: readonly MatrixHost[]): (Matr
     hosts.map((to) => {
       if (from.name === to.name || !to.addr) return null;
       const r = probe(world, from.name, to.addr, { trace: false });
-      return { from: from.name, to: to.name, addr: to.addr, ok: r.ok, summary: r.summary };
+      return { from: from.name, to: to.name, addr: to.addr, ok: r.ok, verdict: r.verdict, summary: r.summary };
     }),
   );
 }
@@ -56,3 +63,38 @@ export function probeTrace(world: World, from: string, addr: string): { ok: bool
   diagnose(world, r.trace);
   return r;
 }
+
+export interface MatrixState {
+  /** the lab version the cells were computed for */
+  version: number;
+  hosts: MatrixHost[];
+  cells: (MatrixCell | null)[][];
+}
+
+export interface MatrixSlice {
+  matrix: MatrixState | null;
+  /** Compute the matrix for the lab as it is now, unless it already is (views call this from an effect, never while rendering). */
+  refreshMatrix: () => void;
+  /** Show a cell's trace in the trace panel: the probe again, with its events (the lab is left as it was). */
+  openMatrixCell: (cell: MatrixCell) => void;
+}
+
+export const createMatrixSlice: StateCreator<AppState, [], [], MatrixSlice> = (set, get) => ({
+  matrix: null,
+  refreshMatrix: () => {
+    const { world, snapshot, matrix } = get();
+    if (matrix && matrix.version === snapshot.version && get().world === world) return;
+    const hosts = matrixHosts(snapshot);
+    set({ matrix: { version: snapshot.version, hosts, cells: computeMatrix(world, hosts) } });
+  },
+  openMatrixCell: (c) => {
+    const r = probeTrace(get().world, c.from, c.addr);
+    get().showTrace(r.trace, {
+      on: c.from,
+      line: `ping -c 1 ${c.addr}`,
+      title: `${c.from} → ${c.to} (${c.addr}): ping -c 1, probe`,
+      summary: r.summary,
+      probe: true,
+    });
+  },
+});

@@ -6,35 +6,37 @@ import type { World } from '../world';
 import { icmpErrorText } from '../wire/icmp';
 import { connectRoute, runPing, traceConnectFailure } from './session';
 
+/** Where a request was dropped: the namespace, the device that decided, and the kernel drop reason. */
+export interface DropPlace {
+  reason: Verdict;
+  netns: string;
+  dev?: string;
+}
+
 /**
  * How one `ping -c 1 -W 1` ended, as data: the store and the UI decide from `kind` and the kernel
- * drop reason (`reason`, a trace verdict such as IP_FORWARDING_DISABLED or NO_SOCKET), never from
- * the words of `summary`.
+ * drop reason (a trace verdict such as IP_FORWARDING_DISABLED or NO_SOCKET), never from the words
+ * of `summary`. The verdict is the same whether the trace is built or not.
  * - `reply`: an echo reply came back.
- * - `connect`: the socket's connect() failed before any packet left (`errno`; reason IP_OUTNOROUTES or RTN_*).
- * - `icmp`: an ICMP error came back from `from` (type and code as the wire has them); `reason` and
- *   `at` say where the request was dropped, when the engine saw it.
- * - `drop`: the request or its reply was dropped without a word (`reason` at `at`).
- * - `timeout`: nothing came back and no drop was seen.
+ * - `connect`: the socket's connect() failed before any packet left (`errno`).
+ * - `icmp`: an ICMP error came back from `from` (type and code as the wire has them); `drop` says
+ *   where and why the request was dropped, when the engine saw it.
+ * - `dropped`: the request or its reply was dropped without a word (`reason` in `netns` at `dev`).
+ * - `no-reply`: nothing came back and no drop was seen.
+ * - `bad-input`: no such address or host; nothing was sent.
  */
 export type ProbeVerdict =
-  | { kind: 'reply'; from: string }
-  | { kind: 'connect'; errno: Errno; reason: Verdict }
-  | { kind: 'icmp'; type: number; code: number; from: string; reason: Verdict | undefined; at: DropPlace | undefined }
-  | { kind: 'drop'; reason: Verdict; at: DropPlace }
-  | { kind: 'timeout' }
-  | { kind: 'invalid'; problem: 'address' | 'host' };
-
-/** The namespace (and device) where a packet was dropped. */
-export interface DropPlace {
-  netns: string;
-  dev: string | undefined;
-}
+  | { kind: 'reply' }
+  | { kind: 'connect'; errno: Errno }
+  | { kind: 'icmp'; type: number; code: number; from: string; drop?: DropPlace }
+  | ({ kind: 'dropped' } & DropPlace)
+  | { kind: 'no-reply' }
+  | { kind: 'bad-input' };
 
 export interface ProbeResult {
   ok: boolean;
   verdict: ProbeVerdict;
-  /** the verdict in words ("reply", "Network is unreachable", "dropped at node02: IP_FORWARDING_DISABLED") */
+  /** the verdict in words, for people ("reply", "Network is unreachable", "dropped at node02: IP_FORWARDING_DISABLED") */
   summary: string;
   trace: TraceEvent[];
 }
@@ -46,9 +48,9 @@ export interface ProbeResult {
  */
 export function probe(world: World, from: string, dst: string, opts: { trace?: boolean } = {}): ProbeResult {
   const addr = parseDottedQuad(dst);
-  if (addr === null) return result({ kind: 'invalid', problem: 'address' }, `bad address ${dst}`, []);
+  if (addr === null) return result({ kind: 'bad-input' }, `bad address ${dst}`, []);
   const ns = world.netns(from);
-  if (!ns) return result({ kind: 'invalid', problem: 'host' }, `no host ${from}`, []);
+  if (!ns) return result({ kind: 'bad-input' }, `no host ${from}`, []);
   const saved = world.beginRollback();
   try {
     world.tracing = opts.trace ?? true;
@@ -62,19 +64,20 @@ function probeIn(w: World, ns: Netns, addr: Ipv4): ProbeResult {
   const c = connectRoute(ns, addr, {});
   if (!c.ok) {
     traceConnectFailure(ns, addr, c.errno);
-    const reason = w.trace.firstDrop!.reason;
-    return result({ kind: 'connect', errno: c.errno, reason }, STRERROR[c.errno], w.drainTrace());
+    return result({ kind: 'connect', errno: c.errno }, STRERROR[c.errno], w.drainTrace());
   }
   const run = runPing(ns, addr, c.rt.src, { count: 1, interval: 1000, timeout: 1000, ttl: 64, size: 56 });
   const trace = w.drainTrace();
-  const reply = run.events.find((e) => e.kind === 'reply');
-  if (reply) return result({ kind: 'reply', from: formatIpv4(reply.from) }, 'reply', trace);
-  const drop = w.trace.firstDrop;
-  const at = drop ? { netns: drop.netns, dev: drop.dev } : undefined;
+  if (run.received > 0) return result({ kind: 'reply' }, 'reply', trace);
+  const first = w.trace.firstDrop;
+  const drop: DropPlace | undefined = first ? { reason: first.reason, netns: first.netns, ...(first.dev !== undefined && { dev: first.dev }) } : undefined;
   const err = run.events.find((e) => e.kind === 'error');
-  if (err && err.kind === 'error') return result({ kind: 'icmp', type: err.type, code: err.code, from: formatIpv4(err.from), reason: drop?.reason, at }, `${icmpErrorText(err.type, err.code)} from ${formatIpv4(err.from)}`, trace);
-  if (drop) return result({ kind: 'drop', reason: drop.reason, at: at! }, `dropped at ${drop.netns}: ${drop.reason}`, trace);
-  return result({ kind: 'timeout' }, 'no reply', trace);
+  if (err && err.kind === 'error') {
+    const from = formatIpv4(err.from);
+    return result({ kind: 'icmp', type: err.type, code: err.code, from, ...(drop && { drop }) }, `${icmpErrorText(err.type, err.code)} from ${from}`, trace);
+  }
+  if (drop) return result({ kind: 'dropped', ...drop }, `dropped at ${drop.netns}: ${drop.reason}`, trace);
+  return result({ kind: 'no-reply' }, 'no reply', trace);
 }
 
 const result = (verdict: ProbeVerdict, summary: string, trace: TraceEvent[]): ProbeResult => ({ ok: verdict.kind === 'reply', verdict, summary, trace });
