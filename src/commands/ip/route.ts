@@ -298,11 +298,11 @@ function routeGet(ctx: Ctx, args: string[]): void {
     const fromText = from !== undefined ? ` from ${formatIpv4(from)}` : '';
     if (res.kind === "error") return answer(res.errno);
     if (res.kind === 'local') {
-      ctx.out.push(`local ${formatIpv4(d)}${fromText} dev lo \n    cache <local> iif ${iif.name} \n`);
+      ctx.out.push(`local ${formatIpv4(d)}${fromText} dev ${ctx.ns.loopback.name} \n    cache <local> iif ${iif.name} \n`);
       return;
     }
     if (res.kind === 'broadcast') {
-      ctx.out.push(`broadcast ${formatIpv4(d)}${fromText} dev lo \n    cache <local,brd> iif ${iif.name} \n`);
+      ctx.out.push(`broadcast ${formatIpv4(d)}${fromText} dev ${ctx.ns.loopback.name} \n    cache <local,brd> iif ${iif.name} \n`);
       return;
     }
     const rt = res.rt;
@@ -316,7 +316,7 @@ function routeGet(ctx: Ctx, args: string[]): void {
   const fromText = from !== undefined ? `from ${formatIpv4(from)} ` : '';
   const srcText = from === undefined || rt.src !== from ? `src ${formatIpv4(rt.src)} ` : '';
   if (rt.type === 'local') {
-    ctx.out.push(`local ${formatIpv4(d)} ${fromText}dev lo ${srcText}uid 0 \n    cache <local> \n`);
+    ctx.out.push(`local ${formatIpv4(d)} ${fromText}dev ${ctx.ns.loopback.name} ${srcText}uid 0 \n    cache <local> \n`);
     return;
   }
   if (rt.type === 'broadcast') {

@@ -99,7 +99,7 @@ export function inetdevChangename(dev: Netdev): void {
       return;
     }
     const colon = ifa.label.indexOf(':');
-    const alias = colon >= 0 ? ifa.label.slice(colon) : `:${i}`;
+    const alias = colon >= 0 ? ifa.label.slice(colon) : `:${i + 1}`;
     ifa.label = alias.length + dev.name.length < IFNAMSIZ ? dev.name + alias : dev.name.slice(0, IFNAMSIZ - alias.length - 1) + alias;
   });
 }
