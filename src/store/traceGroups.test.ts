@@ -6,7 +6,7 @@ import { presetDoc } from './replay';
 import { World } from '../engine/world';
 import { TRACE_CAP } from '../engine/sim/trace';
 import { emptyTrace, traceReducers } from './trace';
-import { GROUPED_MIN, groupTrace } from './traceGroups';
+import { GROUPED_MIN } from './traceGroups';
 
 describe('long traces (issue 9 item 1 and the UI list)', () => {
   it('a traceroute is shown in groups, one per packet, and plays group by group', () => {
