@@ -17,6 +17,7 @@ import { kubectlCommand } from '../kubectl/kubectl';
 import { iptables } from '../iptables/iptables';
 import { iptablesSave } from '../iptables/save';
 import { iptablesRestore } from '../iptables/restore';
+import { digCommand, dnsmasqCommand, getentCommand, nslookupCommand } from '../dns/commands';
 
 /** The netfilter tools (their parsers live in src/commands/iptables). */
 const iptablesCommand: CommandSpec = { name: 'iptables', kind: 'config', summary: 'list and change the netfilter rules of the IPv4 tables (filter, nat, mangle, raw)', learn: 'iptables -h', run: iptables };
@@ -33,6 +34,10 @@ export const COMMAND_TABLE: readonly CommandSpec[] = [
   iptablesSaveCommand,
   iptablesRestoreCommand,
   tcpdumpCommand,
+  digCommand,
+  nslookupCommand,
+  getentCommand,
+  dnsmasqCommand,
   hostnameCommand,
   echoCommand,
   catCommand,
