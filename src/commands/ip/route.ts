@@ -7,6 +7,7 @@ import type { Netdev } from '../../engine/netns/netdev';
 import { fail, type Ctx } from '../context';
 import { Argv, devOrFail, duparg2, getAddr, getPrefix, getU32, invarg, matches, rtnlError } from './args';
 import { ROUTE_USAGE } from './usage';
+import { pmtuException } from '../../engine/ipv4/pmtu';
 
 const TYPES: RouteType[] = ['unicast', 'local', 'broadcast', 'blackhole', 'unreachable', 'prohibit', 'throw'];
 const OTHER_TYPES = ['multicast', 'nat', 'anycast'];
@@ -323,7 +324,20 @@ function routeGet(ctx: Ctx, args: string[]): void {
     ctx.out.push(`broadcast ${formatIpv4(d)} ${fromText}dev ${rt.dev.name} ${srcText}uid 0 \n    cache <local,brd> \n`);
     return;
   }
-  const expiry = ctx.ns.redirectExpiry.get(d);
-  const redirected = ctx.ns.redirects.has(d) && rt.gw === ctx.ns.redirects.get(d) ? `<redirected> ${expiry !== undefined ? `expires ${Math.max(0, Math.floor((expiry - ctx.world.now) / 1000))}sec ` : ''}` : '';
-  ctx.out.push(`${formatIpv4(d)} ${fromText}${rt.gw !== undefined ? `via ${formatIpv4(rt.gw)} ` : ''}dev ${rt.dev.name} ${srcText}uid 0 \n    cache ${redirected}\n`);
+  ctx.out.push(`${formatIpv4(d)} ${fromText}${rt.gw !== undefined ? `via ${formatIpv4(rt.gw)} ` : ''}dev ${rt.dev.name} ${srcText}uid 0 \n    cache ${exceptionText(ctx, d, rt.gw)}\n`);
+}
+
+/**
+ * What the route's exception for d adds to the cache line (rt_fill_info()): <redirected> for a
+ * learned gateway, then when it expires (the later of the two) and a learned path mtu.
+ */
+function exceptionText(ctx: Ctx, d: Ipv4, gw: Ipv4 | undefined): string {
+  const ns = ctx.ns;
+  const redirected = ns.redirects.has(d) && gw === ns.redirects.get(d);
+  const pmtu = pmtuException(ns, d);
+  const expiry = Math.max(redirected ? (ns.redirectExpiry.get(d) ?? 0) : 0, pmtu?.expires ?? 0);
+  let s = redirected ? '<redirected> ' : '';
+  if (expiry > 0) s += `expires ${Math.max(0, Math.floor((expiry - ctx.world.now) / 1000))}sec `;
+  if (pmtu) s += `mtu ${pmtu.mtu} `;
+  return s;
 }

@@ -11,6 +11,7 @@ import { ICMP, ICMP_UNREACH } from '../wire/icmp';
 import { describePacket, type Ipv4Packet } from '../wire/ipv4';
 import { ipView } from '../wire/view';
 import { ipForward } from './forward';
+import { ipDefrag } from './fragment';
 import { icmpRcv, icmpSend, ipErrorAllowed } from './icmp';
 import { tcpV4Rcv } from './tcp';
 import { udpRcv } from './udp';
@@ -53,8 +54,10 @@ function ipRcvFinish(ns: Netns, pkt: Ipv4Packet, inDev: Netdev | undefined): voi
   }
 }
 
-/** ip_local_deliver(): the LOCAL_IN hook. */
-export function ipLocalDeliver(ns: Netns, dev: Netdev, pkt: Ipv4Packet): void {
+/** ip_local_deliver(): fragments are put together first (ip_defrag), then the LOCAL_IN hook. */
+export function ipLocalDeliver(ns: Netns, dev: Netdev, frag: Ipv4Packet): void {
+  const pkt = frag.frag ? ipDefrag(ns, dev, frag) : frag;
+  if (!pkt) return;
   if (ns.nfHooks === null) ipLocalDeliverFinish(ns, pkt, dev);
   else nfHook(ns, NF_INET.LOCAL_IN, pkt, dev, undefined, ipLocalDeliverFinish);
 }

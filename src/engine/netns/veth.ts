@@ -42,6 +42,9 @@ export const vethOps = defineNetdevKind<Veth>({
   kind: 'veth',
   loopback: false,
   netnsLocal: false,
+  // ether_setup()'s ETH_MIN_MTU; veth_setup() raises the maximum to ETH_MAX_MTU
+  minMtu: 68,
+  maxMtu: 65535,
   fields: () => ({ peer: undefined }),
   xmit: vethXmit,
   carrier: (dev) => dev.adminUp && dev.peer.adminUp,
