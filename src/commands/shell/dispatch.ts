@@ -10,6 +10,8 @@ import { kubectl } from '../kubectl/kubectl';
 import { iptables } from '../iptables/iptables';
 import { iptablesSave } from '../iptables/save';
 import { iptablesRestore } from '../iptables/restore';
+import { conntrack } from '../iptables/conntrack';
+import { dmesg } from '../iptables/dmesg';
 
 type Command = (ctx: Ctx, argv: string[]) => void;
 
@@ -23,6 +25,8 @@ export const COMMANDS: Record<string, Command> = {
   iptables: (c, a) => iptables(c, a),
   'iptables-save': (c, a) => iptablesSave(c, a),
   'iptables-restore': (c, a) => iptablesRestore(c, a),
+  conntrack: (c, a) => conntrack(c, a),
+  dmesg: (c, a) => dmesg(c, a),
   hostname: (c, a) => hostname(c, a),
   echo: (c, a) => echo(c, a),
   cat: (c, a) => cat(c, a),

@@ -47,7 +47,8 @@ export interface Conn {
   orig: Tuple;
   reply: Tuple;
   status: number;
-  /** virtual ms when the entry dies unless a packet refreshes it */
+  /** virtual ms when the entry was made, and when it dies unless a packet refreshes it */
+  created: number;
   expires: number;
   /** TCP state (tcp only) */
   tcp: TcpCtState | undefined;
@@ -55,9 +56,11 @@ export interface Conn {
   tcpLastDir: CtDir;
   /** ct->mark (CONNMARK) */
   mark: number;
-  /** packets seen in each direction */
+  /** packets and bytes seen in each direction */
   packets: [number, number];
   bytes: [number, number];
+  /** confirmed: in the table (the first packet got through POSTROUTING or INPUT) */
+  confirmed: boolean;
 }
 
 export const tupleKey = (t: Tuple): string => `${t.proto}|${t.src}|${t.dst}|${t.sport}|${t.dport}`;

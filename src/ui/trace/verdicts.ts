@@ -60,5 +60,7 @@ export const VERDICT_LABEL: Record<Verdict, string> = {
   UNHANDLED_PROTO: 'unknown protocol',
   NO_SOCKET: 'port closed',
   NETFILTER_DROP: 'firewall drop',
+  NF_RULE: 'iptables rule',
+  NF_NAT: 'NAT',
   LOOP_BUDGET: 'loop stopped',
 };

@@ -1,0 +1,123 @@
+/**
+ * The conntrack table of one namespace (nf_conntrack_hash): every confirmed connection, found by
+ * either of its tuples. Entries die when their timeout passes; nothing schedules that: a lookup,
+ * a listing or a count that meets an expired entry removes it first (as the kernel's gc and
+ * nf_ct_is_expired do), so no flow outlives its timeout on the virtual clock.
+ */
+import type { Netns } from '../netns/netns';
+import { IP_CT_DIR, tupleKey, type Conn, type CtDir, type Tuple } from './conn';
+
+interface Hit {
+  ct: Conn;
+  dir: CtDir;
+}
+
+export class CtTable {
+  private readonly byTuple = new Map<string, Hit>();
+  /** confirmed connections in the order they were confirmed (the listing's order) */
+  private readonly conns = new Map<number, Conn>();
+  /** the rollback this table was last saved for (see ctWillChange) */
+  savedMark = -1;
+
+  constructor(readonly ns: Netns) {}
+
+  private alive(ct: Conn): boolean {
+    if (ct.expires > this.ns.world.now) return true;
+    this.remove(ct);
+    return false;
+  }
+
+  /** nf_conntrack_find_get(): the live connection with this tuple, and in which direction it matched. */
+  find(t: Tuple): Hit | undefined {
+    const h = this.byTuple.get(tupleKey(t));
+    if (h === undefined || !this.alive(h.ct)) return undefined;
+    return h;
+  }
+
+  /** nf_conntrack_tuple_taken(): is this tuple some other live connection's? */
+  taken(t: Tuple, except: Conn): boolean {
+    const h = this.find(t);
+    return h !== undefined && h.ct !== except;
+  }
+
+  /** __nf_conntrack_confirm(): put a new connection in the table under both tuples. */
+  insert(ct: Conn): void {
+    ct.confirmed = true;
+    this.conns.set(ct.id, ct);
+    this.byTuple.set(tupleKey(ct.orig), { ct, dir: IP_CT_DIR.ORIGINAL });
+    this.byTuple.set(tupleKey(ct.reply), { ct, dir: IP_CT_DIR.REPLY });
+  }
+
+  remove(ct: Conn): void {
+    if (!this.conns.delete(ct.id)) return;
+    const o = tupleKey(ct.orig);
+    const r = tupleKey(ct.reply);
+    if (this.byTuple.get(o)?.ct === ct) this.byTuple.delete(o);
+    if (this.byTuple.get(r)?.ct === ct) this.byTuple.delete(r);
+  }
+
+  /** The live connections, oldest first. */
+  list(): Conn[] {
+    return [...this.conns.values()].filter((ct) => this.alive(ct));
+  }
+
+  get count(): number {
+    return this.list().length;
+  }
+
+  flush(): number {
+    const n = this.list().length;
+    this.conns.clear();
+    this.byTuple.clear();
+    return n;
+  }
+
+  /** Everything, copied (connections are changed in place by packets). */
+  save(): Conn[] {
+    return [...this.conns.values()].map(cloneConn);
+  }
+
+  restore(saved: Conn[]): void {
+    this.conns.clear();
+    this.byTuple.clear();
+    for (const ct of saved) this.insert(cloneConn(ct));
+  }
+}
+
+export const cloneConn = (ct: Conn): Conn => ({ ...ct, orig: { ...ct.orig }, reply: { ...ct.reply }, packets: [ct.packets[0], ct.packets[1]], bytes: [ct.bytes[0], ct.bytes[1]] });
+
+const tables = new WeakMap<Netns, CtTable>();
+
+/** The namespace's conntrack table (made on first use). */
+export function ctTable(ns: Netns): CtTable {
+  let t = tables.get(ns);
+  if (t === undefined) {
+    t = new CtTable(ns);
+    tables.set(ns, t);
+  }
+  return t;
+}
+
+export const ctTableIfAny = (ns: Netns): CtTable | undefined => tables.get(ns);
+
+/**
+ * The table is about to change: inside a probe's rollback, save it once so the probe leaves no
+ * connection behind.
+ */
+export function ctWillChange(ns: Netns): void {
+  const w = ns.world;
+  if (!w.journaling) return;
+  w.willChange(ns);
+  const t = ctTable(ns);
+  if (t.savedMark === ns.rollbackMark) return;
+  const prevMark = t.savedMark;
+  t.savedMark = ns.rollbackMark;
+  w.journalUndo(
+    (table: CtTable, s: { conns: Conn[]; mark: number }) => {
+      table.restore(s.conns);
+      table.savedMark = s.mark;
+    },
+    t,
+    { conns: t.save(), mark: prevMark },
+  );
+}
