@@ -31,6 +31,7 @@ export const BUDGETS: Budget[] = [
   { id: 'cluster.10000pods.heap', max: 100, why: '≤ 10 KiB per pod, node routes included: 10,000 pods in ≤ 100 MB of JS heap' },
   { id: 'cluster.10000pods.trace', max: 1000, why: 'one traced pod-to-pod ping across a 500-node cluster (ARP flooding the LAN) in < 1 ms' },
   { id: 'bundle.app.gzip', max: 250, why: 'the app loads over a school network: ≤ 250 KB of gzipped JS before it runs' },
+  { id: 'bundle.embed.gzip', max: 250, why: 'a course page may embed several widgets: ≤ 250 KB of gzipped JS each before its terminal (xterm) loads' },
   { id: 'canvas.frame.1000hosts', max: 20, why: 'panning and zooming a 1,000-host lab stays fluid: frames ≤ 20 ms' },
 ];
 

@@ -2,8 +2,12 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import '@xyflow/react/dist/style.css';
 import './ui/styles.css';
-import { initAppStore, persistLesson, persistTerminals } from './store';
+import { initAppStore, persistTerminals } from './store';
+import { persistLessons } from './store/lessons';
+import { restoreLesson } from './ui/lesson/open';
+import { openFromHash } from './ui/share/open';
 import { browserStorage, loadTerminals } from './store/persist';
+import { browserRealTime } from './store/realtime';
 import { App } from './ui/App';
 import { applyBoot, bootDoc, dropLabParam } from './ui/boot';
 
@@ -11,11 +15,26 @@ const storage = browserStorage();
 // a saved lab and saved terminals are read (and their schemas fetched) before the first render;
 // a first visit has neither and starts at once
 const [boot, terminals] = await Promise.all([bootDoc(window.location.search, storage), loadTerminals(storage)]);
-const store = initAppStore({ initial: boot.doc, storage });
+const store = initAppStore({ initial: boot.doc, storage, realTime: browserRealTime() });
 persistTerminals(store, storage, terminals);
-persistLesson(store, storage);
 applyBoot(store, boot);
+const lessonParam = new URLSearchParams(window.location.search).get('lesson');
 dropLabParam();
+if (lessonParam !== null) {
+  // a reload resumes the lesson where it is, instead of loading its lab again
+  const url = new URL(window.location.href);
+  url.searchParams.delete('lesson');
+  window.history.replaceState(null, '', url.toString());
+}
+// then what the link carries: a shared lab (#lab=), a lesson (?lesson= or #lesson=), each loaded
+// over the lab as an undoable step
+void openFromHash(store, window.location.hash)
+  .then(({ lesson }) => restoreLesson(lessonParam ?? lesson))
+  .then(() => persistLessons(store, storage));
+// a link pasted into this tab changes only the hash: open what it carries too
+window.addEventListener('hashchange', () => {
+  void openFromHash(store, window.location.hash).then(({ lesson }) => (lesson ? restoreLesson(lesson) : undefined));
+});
 // dev builds: the store on window for poking at it from the console
 if (import.meta.env.DEV) Object.assign(window, { hoplab: store });
 

@@ -2,6 +2,7 @@ import { operstate, type Bridge, type Netdev } from '../engine/netns/netdev';
 import { fail, type Ctx } from './context';
 import { matches } from './ip/args';
 import { linkFlags } from './ip/show';
+import type { CommandSpec } from './registry/types';
 
 /** iproute2 `bridge`: link and fdb views of the bridges in a namespace. */
 export function bridge(ctx: Ctx, argv: string[]): void {
@@ -79,3 +80,12 @@ function fdb(ctx: Ctx, args: string[]): void {
     if (d.kind === 'bridge') for (const e of d.fdb.values()) if (e.port === d) ctx.out.push(`${e.mac} ${name}master ${d.name} permanent\n`);
   }
 }
+
+export const bridgeCommand: CommandSpec = {
+  name: 'bridge',
+  kind: 'config',
+  summary: 'show bridge ports and the forwarding database of learned MAC addresses (iproute2)',
+  learn: 'bridge help, bridge fdb help',
+  complete: (args) => (args.length === 0 ? ['fdb', 'link'] : args.length === 1 ? ['show'] : ['dev', 'br']),
+  run: bridge,
+};

@@ -1,15 +1,34 @@
 import type { World } from '../engine/world';
 import type { Netns } from '../engine/netns/netns';
+import type { Waker } from '../engine/proc/task';
 
-/** What a command runs against: the world, the namespace it runs in, and output sinks. */
+/** Where a command writes: an array, a terminal, a pipe, a file (anything that takes chunks of text). */
+export interface Sink {
+  push(...chunks: string[]): unknown;
+}
+
+/** What a command line did so far, as the registry accounts it (see src/commands/registry). */
+export interface Effects {
+  /** a command of kind 'config' changed the lab: the line is an undo step */
+  edit: boolean;
+  /** a simulator bug met the line: the lab may be half changed, and is rebuilt by whoever keeps it */
+  fault: boolean;
+  /** world changes already accounted to a command (so a wrapper is not charged for what it ran) */
+  accounted: number;
+}
+
+/** What a command runs against: the world, the namespace it runs in, its task and its output. */
 export interface Ctx {
   world: World;
   ns: Netns;
-  out: string[];
-  err: string[];
+  out: Sink;
+  err: Sink;
   shell: 'sh' | 'bash';
   /** what the command before it in a pipeline printed (`a | b`) */
   stdin?: string;
+  /** the task the command runs in: the sockets it opens wake it */
+  task: Waker;
+  effects: Effects;
 }
 
 /** Thrown to stop a command with an exit status (iproute2's exit(-1) is 255). */

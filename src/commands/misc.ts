@@ -1,5 +1,6 @@
 import { Exit, type Ctx } from './context';
 import { sysctlPathRead } from './sysctl';
+import type { CommandSpec } from './registry/types';
 
 export function echo(ctx: Ctx, argv: string[]): void {
   let newline = true;
@@ -36,3 +37,19 @@ export function cat(ctx: Ctx, argv: string[]): void {
   }
   if (code) throw new Exit(code);
 }
+
+export const echoCommand: CommandSpec = { name: 'echo', kind: 'read', summary: 'print its arguments', run: echo };
+
+export const hostnameCommand: CommandSpec = {
+  name: 'hostname',
+  kind: 'config',
+  summary: "print (or set) the machine's name",
+  learn: 'hostname --help',
+  run: hostname,
+};
+
+export const catCommand: CommandSpec = { name: 'cat', kind: 'read', summary: 'print files (such as /proc/sys/net/ipv4/ip_forward) or its input', run: cat };
+
+export const trueCommand: CommandSpec = { name: 'true', kind: 'read', summary: 'do nothing, successfully (exit status 0)', run: () => 0 };
+
+export const falseCommand: CommandSpec = { name: 'false', kind: 'read', summary: 'do nothing, unsuccessfully (exit status 1)', run: () => 1 };

@@ -1,10 +1,12 @@
 import { formatIpv4, parseInetAton, parseIpv4, type Ipv4 } from '../engine/addr/ipv4';
 import { STRERROR } from '../engine/fib/route';
-import { connectRoute, runPing, traceConnectFailure, type PingEvent } from '../engine/ipv4/session';
+import { connectRoute, PingSocket, traceConnectFailure, type PingEvent } from '../engine/ipv4/session';
+import { Signaled, waitUntil, type Proc } from '../engine/proc/task';
+import type { CommandReturn, CommandSpec } from './registry/types';
 import type { Netdev } from '../engine/netns/netdev';
 import { isLocal } from '../engine/fib/frontend';
 import { icmpErrorText } from '../engine';
-import { Exit, fail, type Ctx } from './context';
+import { fail, type Ctx } from './context';
 import { unresolvable } from './resolve';
 
 /** iputils ping (20221126), on virtual time: same lines, same statistics, same exit codes. */
@@ -94,7 +96,7 @@ function parseNumber(ctx: Ctx, v: string, kind: 'int' | 'float'): number {
   return n;
 }
 
-export function ping(ctx: Ctx, argv: string[]): void {
+export function ping(ctx: Ctx, argv: string[]): CommandReturn {
   const o: Opts = { interval: 1000, ttl: 64, size: 56, quiet: false, broadcast: false };
   const positional: string[] = [];
   for (let i = 0; i < argv.length; i++) {
@@ -157,10 +159,28 @@ export function ping(ctx: Ctx, argv: string[]): void {
   // Several arguments are resolved in order: the ones before the last are source-route hops.
   const addrs = positional.map((p) => parseInetAton(p) ?? fail(ctx, `ping: ${p}: ${unresolvable(p)}\n`, 2));
   const target = positional[positional.length - 1];
-  runPingCommand(ctx, addrs[addrs.length - 1], target, o, addrs[0], addrs.length > 1);
+  return runPingCommand(ctx, addrs[addrs.length - 1], target, o, addrs[0], addrs.length > 1);
 }
 
-function runPingCommand(ctx: Ctx, dst: Ipv4, target: string, o: Opts, firstHop: Ipv4 = dst, sourceRoute = false): void {
+export const pingCommand: CommandSpec = {
+  name: 'ping',
+  kind: 'probe',
+  summary: 'send ICMP echo requests and report the replies (iputils)',
+  learn: 'ping -h',
+  complete: (args, env) => (['-c', '-W', '-w', '-i', '-s', '-t'].includes(args[args.length - 1]) ? [] : env.addresses),
+  run: ping,
+};
+
+/**
+ * The most requests one ping sends. Linux goes on until interrupted (or -c runs out); a simulated
+ * ping stops here and says so, after sending and counting every request for real. Without -c the
+ * cap is lower: in a terminal a person stops it long before (10,000 requests are almost three
+ * hours at one a second), and a script that forgets -c should not run for minutes.
+ */
+export const PING_PACKET_CAP = 100_000;
+export const PING_UNBOUNDED_CAP = 10_000;
+
+function* runPingCommand(ctx: Ctx, dst: Ipv4, target: string, o: Opts, firstHop: Ipv4 = dst, sourceRoute = false): Proc {
   const ns = ctx.ns;
   let oif: Netdev | undefined;
   let saddr: Ipv4 | undefined;
@@ -179,9 +199,8 @@ function runPingCommand(ctx: Ctx, dst: Ipv4, target: string, o: Opts, firstHop: 
   if (!c.ok) {
     traceConnectFailure(ns, dst, c.errno);
     if (c.errno === 'EACCES') fail(ctx, 'ping: Do you want to ping broadcast? Then -b. If not, check your local firewall rules\n', 2);
-    fail(ctx, `ping: connect: ${STRERROR[c.errno]}\n`, 2);
+    return fail(ctx, `ping: connect: ${STRERROR[c.errno]}\n`, 2);
   }
-  if (!c.ok) return;
   // the hops go into an IP_OPTIONS source route, which the kernel refuses on ping's socket
   // (iputils words this failure "record route")
   if (sourceRoute) fail(ctx, 'ping: record route: Operation not permitted\n', 2);
@@ -191,29 +210,68 @@ function runPingCommand(ctx: Ctx, dst: Ipv4, target: string, o: Opts, firstHop: 
   }
   // 0.0.0.0 is this host: ping talks to the address the route gave (127.0.0.1, or the source on -I)
   if (dst === 0) {
-    if (!ns.devByName('lo')!.adminUp) fail(ctx, `ping: connect: ${STRERROR.ENETUNREACH}\n`, 2);
+    if (!ns.devByName('lo')?.adminUp) fail(ctx, `ping: connect: ${STRERROR.ENETUNREACH}\n`, 2);
     dst = c.rt.nexthop;
   }
   const src = saddr ?? c.rt.src;
   const d = formatIpv4(dst);
   const from = o.iface !== undefined ? ` from ${formatIpv4(src)} ${oif ? `${oif.name}` : ''}:` : '';
   ctx.out.push(`PING ${target} (${d})${from} ${o.size}(${o.size + 28}) bytes of data.\n`);
-  const count = o.count ?? (o.deadline ? Math.ceil(o.deadline / o.interval) : 5);
-  const timeout = o.timeout ?? (o.deadline ?? 10000);
-  const run = runPing(ns, dst, src, { count, interval: o.interval, timeout, ttl: o.ttl, size: o.size, oif });
+  // without -c ping runs until interrupted; -w alone bounds it by its deadline
+  const count = o.count ?? (o.deadline ? Math.ceil(o.deadline / o.interval) : Infinity);
+  const timeout = o.timeout ?? o.deadline ?? 10000;
   const timing = o.size >= 16;
+  const cap = o.count === undefined ? PING_UNBOUNDED_CAP : PING_PACKET_CAP;
+  const w = ctx.world;
+  const sock = PingSocket.open(ns, ctx.task);
+  const start = w.now;
+  let lastSend = start;
   const rtts: number[] = [];
-  for (const e of run.events) {
-    const line = eventLine(e, timing);
-    if (e.kind === 'reply') rtts.push(e.rtt);
-    if (!o.quiet && line) ctx.out.push(line);
+  let printed = 0;
+  // replies and errors are printed as they arrive, as iputils does between two requests
+  const flush = () => {
+    for (; printed < sock.events.length; printed++) {
+      const e = sock.events[printed];
+      if (e.kind === 'reply') rtts.push(e.rtt);
+      const line = eventLine(e, timing, o.broadcast ? undefined : dst);
+      if (!o.quiet && line) ctx.out.push(line);
+    }
+  };
+  try {
+    for (let i = 0; i < count; i++) {
+      const at = start + i * o.interval;
+      if (i > 0) {
+        do {
+          yield waitUntil(at);
+          flush();
+        } while (w.now < at);
+      }
+      if (i >= cap) {
+        ctx.err.push(`ping: Hoplab stops a ping ${o.count === undefined ? 'without -c ' : ''}after ${cap} requests (Linux would go on${o.count === undefined ? ' until interrupted' : ` to ${o.count}`})\n`);
+        break;
+      }
+      lastSend = w.now;
+      sock.sendEcho(ns, dst, src, i + 1, { ttl: o.ttl, size: o.size, oif });
+      flush();
+    }
+    const end = lastSend + timeout;
+    while (sock.received + sock.errors < Math.min(count, sock.transmitted) && w.now < end) {
+      yield waitUntil(end);
+      flush();
+    }
+  } catch (e) {
+    // Ctrl+C (SIGINT), or Hoplab stopping a storm: the statistics of what was really sent and received
+    if (!(e instanceof Signaled)) throw e;
+  } finally {
+    sock.close(ns);
   }
-  const tx = run.transmitted;
-  const rx = run.received;
+  flush();
+  const tx = sock.transmitted;
+  const rx = sock.received;
   let stats = `\n--- ${target} ping statistics ---\n${tx} packets transmitted, ${rx} received`;
-  if (run.errors) stats += `, +${run.errors} errors`;
+  if (sock.errors) stats += `, +${sock.errors} errors`;
   const loss = tx ? ((tx - rx) * 100) / tx : 0;
-  stats += `, ${formatG(loss)}% packet loss, time ${Math.round(run.elapsed)}ms\n`;
+  stats += `, ${formatG(loss)}% packet loss, time ${Math.round(lastSend - start)}ms\n`;
   const tail: string[] = [];
   if (rx && timing) {
     const min = Math.min(...rtts);
@@ -222,10 +280,10 @@ function runPingCommand(ctx: Ctx, dst: Ipv4, target: string, o: Opts, firstHop: 
     const mdev = Math.sqrt(rtts.reduce((s, x) => s + x * x, 0) / rtts.length - avg * avg);
     tail.push(`rtt min/avg/max/mdev = ${ms3(min)}/${ms3(avg)}/${ms3(max)}/${ms3(mdev)} ms`);
   }
-  if (run.pipe > 1) tail.push(`pipe ${run.pipe}`);
+  if (sock.pipe > 1) tail.push(`pipe ${sock.pipe}`);
   stats += tail.join(', ') + '\n';
   ctx.out.push(stats);
-  if (rx === 0) throw new Exit(1);
+  return rx === 0 ? 1 : 0;
 }
 
 /** printf("%g") for the loss percentage */
@@ -243,10 +301,12 @@ function rttText(ms: number): string {
   return ms.toFixed(3);
 }
 
-function eventLine(e: PingEvent, timing: boolean): string | undefined {
+/** `wrongSource`: the address pinged, when a reply from any other is flagged (not for -b) */
+function eventLine(e: PingEvent, timing: boolean, wrongSource: Ipv4 | undefined): string | undefined {
   switch (e.kind) {
     case 'reply':
-      return `${e.bytes} bytes from ${formatIpv4(e.from)}: icmp_seq=${e.seq} ttl=${e.ttl}${timing ? ` time=${rttText(e.rtt)} ms` : ''}\n`;
+      // a reply from another address than the one pinged (a DNAT the reply did not come back through)
+      return `${e.bytes} bytes from ${formatIpv4(e.from)}: icmp_seq=${e.seq} ttl=${e.ttl}${timing ? ` time=${rttText(e.rtt)} ms` : ''}${wrongSource !== undefined && e.from !== wrongSource ? ' (DIFFERENT ADDRESS!)' : ''}\n`;
     case 'error':
       return `From ${formatIpv4(e.from)} icmp_seq=${e.seq} ${icmpErrorText(e.type, e.code)}\n`;
     case 'redirect':

@@ -1,5 +1,6 @@
 import { isNumericKey } from '../engine/netns/sysctl';
 import { Exit, fail, type Ctx } from './context';
+import type { CommandSpec } from './registry/types';
 
 const toKey = (name: string): string => (name.includes('/') ? name.replace(/\//g, '.') : name);
 const toPath = (key: string): string => key.replace(/\./g, '/');
@@ -124,3 +125,21 @@ Options:
 
 For more details see sysctl(8).
 `;
+
+/** The keys Tab offers when the lab gives none: the ones the lesson and tutorials use. */
+export const COMMON_SYSCTLS = [
+  'net.ipv4.ip_forward',
+  'net.ipv4.conf.all.forwarding',
+  'net.ipv4.conf.all.rp_filter',
+  'net.ipv4.conf.default.forwarding',
+  'net.ipv4.icmp_ratelimit',
+];
+
+export const sysctlCommand: CommandSpec = {
+  name: 'sysctl',
+  kind: 'config',
+  summary: 'read and write kernel parameters such as net.ipv4.ip_forward (procps)',
+  learn: 'sysctl --help',
+  complete: (_args, env) => env.sysctls ?? COMMON_SYSCTLS,
+  run: sysctl,
+};

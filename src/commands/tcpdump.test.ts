@@ -154,8 +154,13 @@ describe('argv', () => {
   });
   it('reports errors like tcpdump', () => {
     expect(parseTcpdumpArgs(['-c', 'x'])).toEqual({ ok: false, stderr: 'tcpdump: invalid packet count x\n', exit: 1 });
-    expect(parseTcpdumpArgs(['-i'])).toEqual({ ok: false, stderr: "tcpdump: option requires an argument -- 'i'\n", exit: 1 });
-    expect(parseTcpdumpArgs(['-z'])).toEqual({ ok: false, stderr: "tcpdump: invalid option -- 'z'\n", exit: 1 });
+    // as tcpdump 4.99.3 prints them: the complaint, then its version and usage
+    const usage = (parseTcpdumpArgs(['--help']) as { stdout: string }).stdout;
+    expect(usage).toMatch(/^tcpdump version 4\.99\.3\n[^]*Usage: tcpdump \[-AbdDefhHIJKlLnNOpqStuUvxX#\][^]*\[ -z postrotate-command \] \[ -Z user \] \[ expression \]\n$/);
+    expect(parseTcpdumpArgs(['-h'])).toEqual({ ok: false, stdout: usage, stderr: '', exit: 0 });
+    expect(parseTcpdumpArgs(['-i'])).toEqual({ ok: false, stderr: `tcpdump: option requires an argument -- 'i'\n${usage}`, exit: 1 });
+    expect(parseTcpdumpArgs(['-k'])).toEqual({ ok: false, stderr: `tcpdump: invalid option -- 'k'\n${usage}`, exit: 1 });
+    expect(parseTcpdumpArgs(['--bogus'])).toEqual({ ok: false, stderr: `tcpdump: unrecognized option '--bogus'\n${usage}`, exit: 1 });
     expect(parseTcpdumpArgs(['-i', 'eth0', 'icmp', 'arp'])).toMatchObject({ ok: false, stderr: "tcpdump: can't parse filter expression: syntax error\n" });
   });
   it('prints the banner, the summary and the missing-device error', () => {

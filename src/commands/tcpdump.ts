@@ -16,6 +16,8 @@
  */
 import { ARP_LEN, ETH_HLEN, formatIcmpView, formatTcpView, ICMP_HEADER, IPPROTO, IPV4_HEADER, UDP_HEADER } from '../engine';
 import type { PacketView, TraceEvent } from '../engine/sim/trace';
+import type { Ctx } from './context';
+import type { CommandSpec } from './registry/types';
 
 // ---------------------------------------------------------------------------------------------
 // time
@@ -330,7 +332,25 @@ export interface TcpdumpOptions {
   expression: string;
 }
 
-export type TcpdumpParse = { ok: true; opts: TcpdumpOptions } | { ok: false; stderr: string; exit: number };
+/** A parse that ends tcpdump before any capture: an error (stderr), or --help / --version (stdout). */
+export type TcpdumpParse = { ok: true; opts: TcpdumpOptions } | { ok: false; stdout?: string; stderr: string; exit: number };
+
+/** tcpdump 4.99.3 (Debian 12) as `tcpdump --version` prints it. */
+const TCPDUMP_VERSION = `tcpdump version 4.99.3
+libpcap version 1.10.3 (with TPACKET_V3)
+OpenSSL 3.0.19 27 Jan 2026
+`;
+
+/** What `tcpdump --help` prints on stdout, and an unknown option on stderr after its complaint. */
+const TCPDUMP_USAGE = `${TCPDUMP_VERSION}Usage: tcpdump [-AbdDefhHIJKlLnNOpqStuUvxX#] [ -B size ] [ -c count ] [--count]
+\t\t[ -C file_size ] [ -E algo:secret ] [ -F file ] [ -G seconds ]
+\t\t[ -i interface ] [ --immediate-mode ] [ -j tstamptype ]
+\t\t[ -M secret ] [ --number ] [ --print ] [ -Q in|out|inout ]
+\t\t[ -r file ] [ -s snaplen ] [ -T type ] [ --version ]
+\t\t[ -V file ] [ -w file ] [ -W filecount ] [ -y datalinktype ]
+\t\t[ --time-stamp-precision precision ] [ --micro ] [ --nano ]
+\t\t[ -z postrotate-command ] [ -Z user ] [ expression ]
+`;
 
 const FLAGS_NO_ARG = new Set(['n', 'e', 'v', 'l', 'q', 't', 'S', 'p', 'U', 'N', 'x', 'X', 'A', '#']);
 const FLAGS_WITH_ARG = new Set(['i', 'c', 's', 'B']);
@@ -349,11 +369,14 @@ export function parseTcpdumpArgs(argv: readonly string[]): TcpdumpParse {
       rest.push(a);
       continue;
     }
+    if (a === '--help') return { ok: false, stdout: TCPDUMP_USAGE, stderr: '', exit: 0 };
+    if (a === '--version') return { ok: false, stdout: TCPDUMP_VERSION, stderr: '', exit: 0 };
     if (a.startsWith('--')) {
-      return { ok: false, stderr: `tcpdump: unrecognized option '${a}'\n`, exit: 1 };
+      return { ok: false, stderr: `tcpdump: unrecognized option '${a}'\n${TCPDUMP_USAGE}`, exit: 1 };
     }
     for (let j = 1; j < a.length; j++) {
       const f = a[j];
+      if (f === 'h') return { ok: false, stdout: TCPDUMP_USAGE, stderr: '', exit: 0 };
       if (FLAGS_NO_ARG.has(f)) {
         if (f === 'e') opts.link = true;
         if (f === 'v') opts.verbose = true;
@@ -362,7 +385,7 @@ export function parseTcpdumpArgs(argv: readonly string[]): TcpdumpParse {
       if (FLAGS_WITH_ARG.has(f)) {
         let val = a.slice(j + 1);
         if (val === '') {
-          if (k + 1 >= argv.length) return { ok: false, stderr: `tcpdump: option requires an argument -- '${f}'\n`, exit: 1 };
+          if (k + 1 >= argv.length) return { ok: false, stderr: `tcpdump: option requires an argument -- '${f}'\n${TCPDUMP_USAGE}`, exit: 1 };
           val = argv[++k];
         }
         if (f === 'i') opts.iface = val;
@@ -373,7 +396,7 @@ export function parseTcpdumpArgs(argv: readonly string[]): TcpdumpParse {
         if (f === 's' && !/^\d+$/.test(val)) return { ok: false, stderr: `tcpdump: invalid snaplen ${val}\n`, exit: 1 };
         break;
       }
-      return { ok: false, stderr: `tcpdump: invalid option -- '${f}'\n`, exit: 1 };
+      return { ok: false, stderr: `tcpdump: invalid option -- '${f}'\n${TCPDUMP_USAGE}`, exit: 1 };
     }
   }
   try {
@@ -406,3 +429,27 @@ export const tcpdumpNoSuchDevice = (iface: string): string =>
   `tcpdump: ${iface}: No such device exists\n(SIOCGIFHWADDR: No such device)\n`;
 
 export const tcpdumpDeviceDown = (iface: string): string => `tcpdump: ${iface}: That device is not up\n`;
+
+/**
+ * tcpdump as a registered command. A capture runs in a terminal, which shows the frames of every
+ * command as they happen (src/store/terminals.ts); here are the answers that need no capture.
+ */
+function tcpdump(ctx: Ctx, argv: string[]): number {
+  const parsed = parseTcpdumpArgs(argv);
+  if (!parsed.ok) {
+    if (parsed.stdout) ctx.out.push(parsed.stdout);
+    ctx.err.push(parsed.stderr);
+    return parsed.exit;
+  }
+  ctx.err.push('tcpdump: Hoplab captures in a terminal only: type this command in a terminal (not in a script or a pipeline)\n');
+  return 1;
+}
+
+export const tcpdumpCommand: CommandSpec = {
+  name: 'tcpdump',
+  kind: 'probe',
+  summary: 'print the frames that cross a device, until -c N of them or Ctrl+C',
+  learn: 'tcpdump --help',
+  complete: (args, env) => (args[args.length - 1] === '-i' ? env.devices : ['-n', '-e', '-v', '-c', '-i', 'icmp', 'arp', 'host', 'udp']),
+  run: tcpdump,
+};

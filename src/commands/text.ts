@@ -1,4 +1,5 @@
 import { Exit, fail, type Ctx } from './context';
+import type { CommandSpec } from './registry/types';
 
 /**
  * The text filters a pipeline needs (`ip neigh | grep REACHABLE`, `bridge fdb | wc -l`): grep, head, tail,
@@ -139,3 +140,9 @@ export function sort(ctx: Ctx, argv: string[]): void {
   if (unique) l = l.filter((x, i) => i === 0 || x !== l[i - 1]);
   ctx.out.push(join(l));
 }
+
+export const grepCommand: CommandSpec = { name: 'grep', kind: 'read', summary: 'print the lines of its input that match a pattern', learn: 'grep --help', run: grep };
+export const headCommand: CommandSpec = { name: 'head', kind: 'read', summary: 'print the first lines of its input', run: head };
+export const tailCommand: CommandSpec = { name: 'tail', kind: 'read', summary: 'print the last lines of its input', run: tail };
+export const wcCommand: CommandSpec = { name: 'wc', kind: 'read', summary: 'count the lines, words and bytes of its input', run: wc };
+export const sortCommand: CommandSpec = { name: 'sort', kind: 'read', summary: 'print the lines of its input in order', run: sort };

@@ -2,6 +2,8 @@ import { formatIpv4, parseInetAton, type Ipv4 } from '../engine/addr/ipv4';
 import { STRERROR } from '../engine/fib/route';
 import { fillPayload, ipRouteOutput, sockClose, udpBind, udpSendmsg, type Sock } from '../engine';
 import { fail, type Ctx } from './context';
+import { waitUntil, type Proc } from '../engine/proc/task';
+import type { CommandReturn, CommandSpec } from './registry/types';
 import { unresolvable } from './resolve';
 
 /** traceroute (UDP probes to port 33434 and up), as Debian's traceroute 2.1 prints it. */
@@ -99,7 +101,7 @@ Arguments:
 const ARG_NAMES: Record<string, string> = { m: 'max_ttl', f: 'first_ttl', q: 'nqueries', w: 'MAX,HERE,NEAR', p: 'port', i: 'device', s: 'src_addr', t: 'tos', N: 'squeries', z: 'sendwait', g: 'gate,...', l: 'flow_label', M: 'name', O: 'OPTS,...', P: 'prot' };
 const MAX_PACKET_LEN = 65000;
 
-export function traceroute(ctx: Ctx, argv: string[]): void {
+export function traceroute(ctx: Ctx, argv: string[]): CommandReturn {
   let numeric = false;
   let maxTtl = 30;
   let first = 1;
@@ -173,10 +175,19 @@ export function traceroute(ctx: Ctx, argv: string[]): void {
     packetLen = Math.max(n, 28);
   }
   if (extra) fail(ctx, `Extra arg \`${extra.text}' (position 3, argc ${extra.argc})\n`, 2);
-  run(ctx, dst!, host.text, { numeric, maxTtl, first, nq, wait, port, packetLen });
+  return run(ctx, dst!, host.text, { numeric, maxTtl, first, nq, wait, port, packetLen });
 }
 
-function run(ctx: Ctx, dst: Ipv4, target: string, o: { numeric: boolean; maxTtl: number; first: number; nq: number; wait: number; port: number; packetLen: number }): void {
+export const tracerouteCommand: CommandSpec = {
+  name: 'traceroute',
+  kind: 'probe',
+  summary: 'print the routers a packet crosses, hop by hop (UDP probes with growing TTL)',
+  learn: 'traceroute --help',
+  complete: (args, env) => (['-m', '-q', '-w', '-f', '-p'].includes(args[args.length - 1]) ? [] : env.addresses),
+  run: traceroute,
+};
+
+function* run(ctx: Ctx, dst: Ipv4, target: string, o: { numeric: boolean; maxTtl: number; first: number; nq: number; wait: number; port: number; packetLen: number }): Proc {
   const ns = ctx.ns;
   const w = ctx.world;
   const d = formatIpv4(dst);
@@ -202,6 +213,7 @@ function run(ctx: Ctx, dst: Ipv4, target: string, o: { numeric: boolean; maxTtl:
   const probes: Probe[] = [];
   for (let ttl = o.first, port = o.port; ttl <= o.maxTtl; ttl++) for (let q = 0; q < o.nq; q++) probes.push({ ttl, dport: port++ });
   const byPort = new Map(probes.map((p) => [p.dport, p]));
+  const task = ctx.task;
   const sock: Sock = {
     proto: 'udp',
     laddr: 0 as Ipv4,
@@ -211,7 +223,10 @@ function run(ctx: Ctx, dst: Ipv4, target: string, o: { numeric: boolean; maxTtl:
     onPacket() {},
     onError(e) {
       const p = e.inner.udp && byPort.get(e.inner.udp.dport);
-      if (p && p.sent !== undefined && !p.reply) p.reply = { from: e.from, type: e.icmpType, code: e.icmpCode, at: w.now };
+      if (p && p.sent !== undefined && !p.reply) {
+        p.reply = { from: e.from, type: e.icmpType, code: e.icmpCode, at: w.now };
+        task.wake();
+      }
     },
   };
   if (udpBind(ns, sock)) fail(ctx, 'bind: Address already in use\n', 1);
@@ -242,7 +257,7 @@ function run(ctx: Ctx, dst: Ipv4, target: string, o: { numeric: boolean; maxTtl:
     while (head < probes.length && probes[head].ttl <= stopAfterTtl) {
       while (next < probes.length && next - head < SIMULTANEOUS && probes[next].ttl <= stopAfterTtl) send(probes[next++]);
       const p = probes[head];
-      w.runUntil(deadline(p), () => !!p.reply || w.now >= deadline(p));
+      while (!p.reply && w.now < deadline(p)) yield waitUntil(deadline(p));
       p.done = true;
       // a hop is printed once all its probes are settled
       const hop = probes.filter((q) => q.ttl === p.ttl);
@@ -280,4 +295,5 @@ function run(ctx: Ctx, dst: Ipv4, target: string, o: { numeric: boolean; maxTtl:
   } finally {
     sockClose(ns, sock);
   }
+  return 0;
 }

@@ -1,5 +1,6 @@
 /**
- * The lesson widget: the canvas, one terminal and the trace, for a lesson page's <iframe>.
+ * The lesson widget: the canvas, the lesson (when there is one), one terminal and the trace, for
+ * a course page's <iframe> or <hoplab-lab> element.
  */
 import { ReactFlowProvider } from '@xyflow/react';
 import { useStore } from '../store';
@@ -10,11 +11,17 @@ import { useUndoShortcuts } from '../ui/layout/shortcuts';
 import { TerminalView } from '../ui/terminal/LazyTerminalView';
 import '../ui/terminal/terminal.css';
 import { TracePanel } from '../ui/trace';
+import { LessonPanel } from '../ui/lesson/LessonPanel';
+import './embed.css';
 
 export function EmbedApp({ lab, host }: { lab: string; host: string }) {
   const title = useStore((s) => s.doc.title);
   const readonly = useStore((s) => s.readonly);
+  const lesson = useStore((s) => s.lesson);
+  const builtin = useStore((s) => s.lessonBuiltin);
+  const issues = useStore((s) => s.lessonIssues);
   const loadPreset = useStore((s) => s.loadPreset);
+  const resetLesson = useStore((s) => s.resetLesson);
   const openTerminal = useStore((s) => s.openTerminal);
   // one terminal at a time: the one last opened (double-click a box to switch), else the lesson's host
   const active = useStore((s) => (s.activeTerminal && s.openTerminals.includes(s.activeTerminal) ? s.activeTerminal : null));
@@ -22,10 +29,12 @@ export function EmbedApp({ lab, host }: { lab: string; host: string }) {
   const terminalOpen = useStore((s) => s.openTerminals.includes(shown));
   useUndoShortcuts();
   const full = new URL('./index.html', window.location.href);
-  full.searchParams.set('lab', lab);
+  full.hash = '';
+  if (lesson && builtin) full.searchParams.set('lesson', lesson.id);
+  else full.searchParams.set('lab', lab);
   return (
     <ReactFlowProvider>
-      <div className="embed">
+      <div className={`embed${lesson || issues ? ' embed--lesson' : ''}`}>
         <header className="embed__bar">
           <Brand />
           <strong>{title}</strong>
@@ -36,7 +45,8 @@ export function EmbedApp({ lab, host }: { lab: string; host: string }) {
             type="button"
             className="btn btn--sm"
             onClick={() => {
-              loadPreset(lab);
+              if (lesson) resetLesson();
+              else loadPreset(lab);
               openTerminal(host);
             }}
           >
@@ -46,11 +56,18 @@ export function EmbedApp({ lab, host }: { lab: string; host: string }) {
             Open in Hoplab ↗
           </a>
         </header>
-        <main className="embed__canvas" aria-label="Lab canvas">
-          <LabCanvas />
-          <Notice />
-          {!readonly && <ActivityBar quiet />}
-        </main>
+        <div className="embed__main">
+          <main className="embed__canvas" aria-label="Lab canvas">
+            <LabCanvas />
+            <Notice />
+            {!readonly && <ActivityBar quiet />}
+          </main>
+          {(lesson || issues) && (
+            <aside className="embed__lesson" aria-label="Lesson">
+              <LessonPanel compact />
+            </aside>
+          )}
+        </div>
         <div className="embed__dock">
           <section className="hl-terms" aria-label={`Terminal on ${shown}`}>
             {terminalOpen ? (

@@ -1,117 +1,59 @@
-import { randomMac, MAC_ZERO, type Mac } from './addr/mac';
-import { asIpv4, type Ipv4 } from './addr/ipv4';
+import { randomMac, type Mac } from './addr/mac';
 import { Mulberry32 } from './sim/rng';
-import { EventQueue } from './sim/events';
-import { Verdict, type TraceEvent } from './sim/trace';
+import { Clock, EVENT_BUDGET } from './sim/clock';
+import { Tracer } from './sim/tracelog';
+import { TRACE_CAP, Verdict, type TraceEvent, type TraceLog } from './sim/trace';
+import { TaskTable } from './proc/table';
 import type { WorldSnapshot } from './snapshot';
-import { Netns, type InetPeer, type NetnsRole } from './netns/netns';
-import { makeNetdev, type Loopback } from './netns/netdev';
-import { addAddress } from './netns/devinet';
-import { createBridge, createVeth, deleteLink, setLinkUp, setMaster } from './netns/link';
+import { Netns, type NetnsRole } from './netns/netns';
+import { createLoopback } from './netns/loopback';
+import { deleteLink } from './netns/link';
 import { takeSnapshot } from './snapshotter';
-import type { NeighSave } from './neighbour/table';
+import { RollbackJournal, type RollbackPoint } from './rollback/journal';
+import { registerSoftState } from './rollback/softstate';
+import * as topology from './topology';
+import type { Lan } from './topology';
 
-export const LAN_NS_PREFIX = '__lan_';
-export const LAN_BRIDGE = 'br0';
-const NAME_RE = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
-const IFNAME_RE = /^[A-Za-z0-9_.-]{1,15}$/;
-
-/** A namespace's soft state as it was when a rollback first saw it change. */
-interface NsSave {
-  ns: Netns;
-  /** the namespace's rollback mark before this save (an enclosing rollback's, or 0) */
-  mark: number;
-  neigh: NeighSave;
-  peers: [Ipv4, InetPeer][];
-  redirects: [Ipv4, Ipv4][];
-  redirectExpiry: [Ipv4, number][];
-}
-
-interface Journal {
-  /** marks the namespaces saved in this journal (Netns.rollbackMark), so asking is one comparison */
-  id: number;
-  saved: NsSave[];
-  /** undo steps as flat (fn, a, b) triples, so journaling a change allocates no closure */
-  undo: unknown[];
-}
-
-const NONE: never[] = [];
-
-/** Put a map back to saved entries (in their order); `size` is the map's size, read without making it. */
-function restoreMap<K, V>(size: number, m: () => Map<K, V>, saved: readonly (readonly [K, V])[]): void {
-  if (size === 0 && saved.length === 0) return;
-  const map = m();
-  map.clear();
-  for (const [k, v] of saved) map.set(k, v);
-}
-
-/** What beginRollback() saved and endRollback() puts back. */
-export interface RollbackPoint {
-  readonly clock: number;
-  readonly rng: number;
-  readonly changes: number;
-  readonly queue: ReturnType<EventQueue['save']>;
-  readonly traceLog: TraceEvent[];
-  readonly traceSeq: number;
-  readonly pidSeq: number;
-  readonly ipIdSeq: number;
-  readonly tracing: boolean;
-  readonly budgetUsed: number;
-  readonly journal: Journal | null;
-  /** the journal this rollback opened */
-  readonly open: Journal;
-}
-
-export interface Lan {
-  name: string;
-  members: { netns: string; dev: string }[];
-}
+export { LAN_NS_PREFIX, LAN_BRIDGE } from './topology';
+export type { Lan } from './topology';
+export type { RollbackPoint } from './rollback/journal';
+export { EVENT_BUDGET, TRACE_CAP };
 
 /** Ephemeral ports, handed out in turn (a deterministic stand-in for net.ipv4.ip_local_port_range). */
 const EPHEMERAL_FIRST = 40001;
 const EPHEMERAL_LAST = 60000;
 export const EPHEMERAL_PORTS = EPHEMERAL_LAST - EPHEMERAL_FIRST + 1;
 
-/** Events a single command may cause before the simulator declares a loop and stops it. */
-export const EVENT_BUDGET = 50_000;
-
-/** Trace events kept per command; a storm beyond this is summarised, not recorded frame by frame. */
-export const TRACE_CAP = 5_000;
-
 /**
- * Everything that exists: namespaces, LAN switches, cables, the virtual clock and the event queue.
+ * Everything that exists: the registry of namespaces, the lab's wiring (topology.ts), the virtual
+ * clock (sim/clock.ts), the trace (sim/tracelog.ts) and the rollback journal (rollback/journal.ts).
  * Deterministic: MACs come from a seeded generator and time only moves when the simulation runs.
  */
 export class World {
   private readonly namespaces = new Map<string, Netns>();
   readonly lans: Lan[] = [];
   readonly links: [string, string][] = [];
-  private readonly rng: Mulberry32;
-  private clock = 0;
-  private changes = 0;
-  readonly queue = new EventQueue();
-  /** trace events are only built while someone listens */
-  tracing = true;
-  private traceLog: TraceEvent[] = [];
-  private traceSeq = 0;
-  private pidSeq = 0;
-  private ipIdSeq = 0;
-  /** ping identifiers and traceroute source ports: per world, so a lab replays identically */
-  private pingIdentSeq = 0x1000;
-  private udpPortSeq = EPHEMERAL_FIRST - 1;
-  /** events processed since the budget was last reset */
-  budgetUsed = 0;
-  budgetExceeded = false;
-  /** what withRollback must put back; null outside of it */
-  private journal: Journal | null = null;
-  private journalIds = 0;
+  readonly rng: Mulberry32;
+  readonly clock = new Clock();
+  readonly trace = new Tracer(this.clock.queue);
+  /** programs running on the virtual clock (src/engine/proc) */
+  readonly tasks: TaskTable = new TaskTable(this);
+  readonly rollback = new RollbackJournal(this);
+  /** bumps on every change the snapshot shows */
+  changes = 0;
+  /** packet ids (the trace follows one packet by them) and IPv4 header ids */
+  pidSeq = 0;
+  ipIdSeq = 0;
+  /** ping identifiers and ephemeral ports: per world, so a lab replays identically */
+  pingIdentSeq = 0x1000;
+  udpPortSeq = EPHEMERAL_FIRST - 1;
 
   constructor(opts: { seed?: number } = {}) {
     this.rng = new Mulberry32(opts.seed ?? 1);
   }
 
   get now(): number {
-    return this.clock;
+    return this.clock.now;
   }
 
   get version(): number {
@@ -177,10 +119,7 @@ export class World {
     if (this.namespaces.has(name)) throw new Error(`Cannot create namespace file "/run/netns/${name}": File exists`);
     const ns = new Netns(this, name, role);
     this.namespaces.set(name, ns);
-    const lo: Loopback = makeNetdev(ns, 'lo', 'loopback', MAC_ZERO, 65536, 'noqueue');
-    ns.attach(lo, 1);
-    ns.loopback = lo;
-    addAddress(ns, lo, asIpv4(0x7f000001), 8, { scope: 254 });
+    createLoopback(ns);
     this.touch();
     return ns;
   }
@@ -192,19 +131,11 @@ export class World {
   deleteNetns(name: string): void {
     const ns = this.namespaces.get(name);
     if (!ns) throw new Error(`Cannot remove namespace file "/run/netns/${name}": No such file or directory`);
-    for (const dev of ns.devList()) if (dev.kind !== 'loopback' && ns.devs.get(dev.ifindex) === dev) deleteLink(dev);
+    this.tasks.killNetns(ns);
+    for (const dev of ns.devList()) if (dev !== ns.loopback && ns.devs.get(dev.ifindex) === dev) deleteLink(dev);
     this.namespaces.delete(name);
     for (const other of this.namespaces.values()) other.nsids.delete(ns);
-    if (ns.role === 'lan') {
-      const i = this.lans.findIndex((l) => LAN_NS_PREFIX + l.name === name);
-      if (i >= 0) this.lans.splice(i, 1);
-    }
-    for (const lan of this.lans) {
-      const kept = lan.members.filter((m) => m.netns !== name);
-      lan.members.splice(0, lan.members.length, ...kept);
-    }
-    const links = this.links.filter(([a, b]) => a.split(':')[0] !== name && b.split(':')[0] !== name);
-    this.links.splice(0, this.links.length, ...links);
+    topology.forgetNetns(this, name, ns.role === 'lan');
     this.touch();
   }
 
@@ -218,233 +149,254 @@ export class World {
   /** Take a LAN switch away: its ports go, and with them the members' interfaces on it. */
   removeLan(name: string): void {
     if (!this.lans.some((l) => l.name === name)) throw new Error(`no LAN "${name}"`);
-    this.deleteNetns(LAN_NS_PREFIX + name);
+    this.deleteNetns(topology.LAN_NS_PREFIX + name);
   }
 
-  /** A host as the oracle builds one: a namespace with lo up. */
   addHost(name: string): void {
-    if (!NAME_RE.test(name)) throw new Error(`invalid host name "${name}"`);
-    if (name.startsWith(LAN_NS_PREFIX)) throw new Error(`host names may not start with ${LAN_NS_PREFIX}`);
-    const ns = this.createNetns(name, 'host');
-    setLinkUp(ns.loopback, true);
+    topology.addHost(this, name);
   }
 
-  /** A LAN segment: bridge br0 in a hidden namespace, one veth per member (its far end a bridge port). */
   addLan(name: string, members: string[]): void {
-    if (!NAME_RE.test(name)) throw new Error(`invalid LAN name "${name}"`);
-    if (this.lans.some((l) => l.name === name)) throw new Error(`LAN "${name}" exists`);
-    for (const m of members) this.checkEndpoint(m);
-    const twice = members.find((m, i) => members.indexOf(m) !== i);
-    if (twice !== undefined) throw new Error(`interface "${twice}" is listed twice`);
-    const ns = this.createNetns(LAN_NS_PREFIX + name, 'lan');
-    const br = createBridge(ns, LAN_BRIDGE);
-    setLinkUp(br, true);
-    const lan: Lan = { name, members: [] };
-    this.lans.push(lan);
-    for (const m of members) this.plugLan(lan, m);
+    topology.addLan(this, name, members);
   }
 
   addLanMember(lanName: string, member: string): void {
-    const lan = this.lans.find((l) => l.name === lanName);
-    if (!lan) throw new Error(`no LAN "${lanName}"`);
-    this.checkEndpoint(member);
-    this.plugLan(lan, member);
+    topology.addLanMember(this, lanName, member);
   }
 
-  private plugLan(lan: Lan, member: string): void {
-    const [host, ifname] = member.split(':');
-    const hostNs = this.netns(host)!;
-    const lanNs = this.netns(LAN_NS_PREFIX + lan.name)!;
-    const port = `p${lan.members.length}`;
-    const dev = createVeth(hostNs, ifname, port, lanNs);
-    const peer = dev.peer;
-    setMaster(peer, lanNs.devByName(LAN_BRIDGE) as never);
-    setLinkUp(peer, true);
-    setLinkUp(dev, true);
-    lan.members.push({ netns: host, dev: ifname });
-    this.touch();
-  }
-
-  /** A point-to-point cable: a veth pair with one end in each host, both up. */
   addLink(a: string, b: string): void {
-    this.checkEndpoint(a);
-    this.checkEndpoint(b);
-    if (a === b) throw new Error(`a cable needs two ends`);
-    const [ha, ia] = a.split(':');
-    const [hb, ib] = b.split(':');
-    const dev = createVeth(this.netns(ha)!, ia, ib, this.netns(hb)!);
-    setLinkUp(dev, true);
-    setLinkUp(dev.peer, true);
-    this.links.push([a, b]);
-    this.touch();
-  }
-
-  private checkEndpoint(ref: string): void {
-    const parts = ref.split(':');
-    if (parts.length !== 2) throw new Error(`expected "host:ifname", got "${ref}"`);
-    const [host, ifname] = parts;
-    const ns = this.netns(host);
-    if (!ns || ns.role !== 'host') throw new Error(`unknown host "${host}" in "${ref}"`);
-    if (!IFNAME_RE.test(ifname) || ifname === 'lo') throw new Error(`invalid interface name "${ifname}"`);
-    if (ns.devByName(ifname)) throw new Error(`interface "${ref}" already exists`);
+    topology.addLink(this, a, b);
   }
 
   // ---- time and events --------------------------------------------------------------------
 
+  get queue(): Clock['queue'] {
+    return this.clock.queue;
+  }
+
+  get budgetUsed(): number {
+    return this.clock.budgetUsed;
+  }
+
+  set budgetUsed(n: number) {
+    this.clock.budgetUsed = n;
+  }
+
+  get budgetExceeded(): boolean {
+    return this.clock.budgetExceeded;
+  }
+
+  set budgetExceeded(b: boolean) {
+    this.clock.budgetExceeded = b;
+  }
+
   schedule(delay: number, fn: () => void): void {
-    this.queue.push(this.clock + delay, fn);
+    this.clock.schedule(delay, fn);
   }
 
   /** schedule(delay, () => fn(a, b)) without allocating the closure (the packet path does this per hop). */
   scheduleCall<A, B>(delay: number, fn: (a: A, b: B) => void, a: A, b: B): void {
-    this.queue.push(this.clock + delay, fn, a, b);
+    this.clock.scheduleCall(delay, fn, a, b);
   }
 
   /** Run events up to and including time `until` (or until `stop()` says so), then set the clock there. */
   runUntil(until: number, stop?: () => boolean): void {
-    for (;;) {
-      if (stop?.()) return;
-      const t = this.queue.peekTime();
-      if (t === undefined || t > until) break;
-      const e = this.queue.pop()!;
-      this.clock = Math.max(this.clock, e.at);
-      if (++this.budgetUsed > EVENT_BUDGET) {
-        this.budgetExceeded = true;
-        this.queue.clear();
-        if (this.tracing)
-          this.traceLog.push({
-            seq: ++this.traceSeq,
-            time: this.clock,
-            netns: e.netns ?? '',
+    const q = this.clock.queue;
+    const caller = q.context;
+    try {
+      if (this.clock.runUntil(until, stop)) return;
+      // the queue was emptied: sleeping programs get their timers back, and the trace says why
+      this.tasks.rearm();
+      if (this.tracing)
+        this.trace.record(
+          {
+            seq: 0,
+            time: 0,
+            netns: '',
             verdict: Verdict.LOOP_BUDGET,
             packetId: 0,
             text: `Hoplab stopped the simulation after ${EVENT_BUDGET.toLocaleString('en')} events: frames or packets are going round in circles (a bridge loop — Linux bridges run no STP unless told to — or a broadcast storm). Real Linux would keep forwarding them.`,
-          });
-        return;
-      }
-      e.fn(e.a, e.b);
+          },
+          this.clock.now,
+        );
+    } finally {
+      q.context = caller;
     }
-    if (!stop?.()) this.clock = Math.max(this.clock, until);
   }
 
   /** Let time pass (a person thinking between commands): timers fire. */
   advance(ms: number): void {
-    this.runUntil(this.clock + ms);
+    this.runUntil(this.clock.now + ms);
   }
 
   // ---- tracing ----------------------------------------------------------------------------
 
+  /** trace events are only built while someone listens */
+  get tracing(): boolean {
+    return this.trace.tracing;
+  }
+
+  set tracing(on: boolean) {
+    this.trace.tracing = on;
+  }
+
   emit(e: Omit<TraceEvent, 'seq' | 'time'>): void {
-    if (!this.tracing) return;
-    if (this.traceLog.length >= TRACE_CAP) return;
-    this.traceLog.push({ ...e, seq: ++this.traceSeq, time: this.clock });
+    if (!this.trace.tracing) return;
+    this.trace.record({ ...e, seq: 0, time: 0 }, this.clock.now);
   }
 
   /** Record an event built by the caller (only while tracing): it gets its sequence number and time here. */
   emitEvent(e: TraceEvent): void {
-    e.seq = ++this.traceSeq;
-    e.time = this.clock;
-    this.traceLog.push(e);
+    this.trace.record(e, this.clock.now);
   }
 
   /** Take the events recorded since the last call. */
   drainTrace(): TraceEvent[] {
-    const t = this.traceLog;
-    this.traceLog = [];
-    return t;
+    return this.trace.drain();
   }
 
   /**
-   * Run fn, then put back every piece of soft state a packet can change (neighbours, FDBs,
-   * rate-limit peers, redirects, clock, pending events, counters): a "what if" that leaves no trace.
-   *
-   * Nothing is copied up front but the event queue: the packet path calls `willChange(ns)` before it
-   * changes a namespace's neighbours, peers or redirects (that namespace is saved then, once),
-   * and bridge FDB and socket table changes are journaled one by one (`journalUndo`). So a probe costs what its packets
-   * touch, not the size of the lab.
+   * Where trace events go now: the trace of the command line whose work is running (null: the
+   * world's own log, which drainTrace() takes). Events scheduled from here on carry it along, so
+   * an ICMP error that comes back after its command ended still lands in that command's trace.
+   */
+  get traceTarget(): TraceLog | null {
+    return this.trace.target;
+  }
+
+  set traceTarget(log: TraceLog | null) {
+    this.trace.target = log;
+  }
+
+  /**
+   * A command line ended: its trace takes no more events (its packets still in flight go on, but
+   * are no longer shown), and what the cap left out is said in a last event.
+   */
+  closeTrace(log: TraceLog): void {
+    if (log.closed) return;
+    log.closed = true;
+    if (log.dropped === 0) return;
+    const last = log.events[log.events.length - 1];
+    log.events.push({
+      seq: ++this.trace.seq,
+      time: last?.time ?? this.clock.now,
+      netns: last?.netns ?? '',
+      verdict: Verdict.TRACE_CAP,
+      packetId: 0,
+      text: `Hoplab kept the first ${log.cap.toLocaleString('en')} events of this trace and left out ${log.dropped.toLocaleString('en')} more`,
+    });
+  }
+
+  /** Run fn on behalf of `cause` (a traceTarget saved earlier): work held back and resumed later keeps its owner. */
+  asCause(cause: TraceLog | null, fn: () => void): void {
+    const now = this.trace.target;
+    this.trace.target = cause;
+    try {
+      fn();
+    } finally {
+      this.trace.target = now;
+    }
+  }
+
+  // ---- rollback ---------------------------------------------------------------------------
+
+  /**
+   * Run fn, then put back every piece of soft state a packet can change (everything registered in
+   * rollback/softstate.ts): a "what if" that leaves no trace, costing what its packets touch.
    */
   withRollback<T>(fn: () => T): T {
-    const saved = this.beginRollback();
+    const saved = this.rollback.begin();
     try {
       return fn();
     } finally {
-      this.endRollback(saved);
+      this.rollback.end(saved);
     }
   }
 
   /** withRollback() in two halves, for hot callers that would otherwise allocate a closure per call. */
   beginRollback(): RollbackPoint {
-    const saved: RollbackPoint = {
-      clock: this.clock,
-      rng: this.rng.state,
-      changes: this.changes,
-      queue: this.queue.save(),
-      traceLog: this.traceLog,
-      traceSeq: this.traceSeq,
-      pidSeq: this.pidSeq,
-      ipIdSeq: this.ipIdSeq,
-      tracing: this.tracing,
-      budgetUsed: this.budgetUsed,
-      journal: this.journal,
-      open: { id: ++this.journalIds, saved: [], undo: [] },
-    };
-    this.journal = saved.open;
-    this.traceLog = [];
-    return saved;
+    return this.rollback.begin();
   }
 
   /** Put back everything since beginRollback(saved); call exactly once, in a finally. */
   endRollback(saved: RollbackPoint): void {
-    const journal = saved.open;
-    this.journal = saved.journal;
-    this.clock = saved.clock;
-    this.rng.state = saved.rng;
-    this.changes = saved.changes;
-    this.queue.restore(saved.queue);
-    this.traceLog = saved.traceLog;
-    this.traceSeq = saved.traceSeq;
-    this.pidSeq = saved.pidSeq;
-    this.ipIdSeq = saved.ipIdSeq;
-    this.tracing = saved.tracing;
-    this.budgetUsed = saved.budgetUsed;
-    const undo = journal.undo;
-    for (let i = undo.length - 3; i >= 0; i -= 3) (undo[i] as (a: unknown, b: unknown) => void)(undo[i + 1], undo[i + 2]);
-    for (let i = journal.saved.length - 1; i >= 0; i--) {
-      const s = journal.saved[i];
-      const ns = s.ns;
-      ns.neigh.restore(s.neigh);
-      restoreMap(ns.peerCount, () => ns.peers, s.peers);
-      restoreMap(ns.hasRedirects ? 1 : 0, () => ns.redirects, s.redirects);
-      restoreMap(ns.redirectExpiryCount, () => ns.redirectExpiry, s.redirectExpiry);
-      ns.rollbackMark = s.mark;
-    }
+    this.rollback.end(saved);
   }
 
   /** Soft state of ns is about to change: inside withRollback, save it first (once per rollback). */
   willChange(ns: Netns): void {
-    const j = this.journal;
-    if (j === null || ns.rollbackMark === j.id) return;
-    j.saved.push({
-      ns,
-      mark: ns.rollbackMark,
-      neigh: ns.neigh.save(),
-      peers: ns.peerCount ? [...ns.peers].map(([k, v]) => [k, { ...v }]) : NONE,
-      redirects: ns.hasRedirects ? [...ns.redirects] : NONE,
-      redirectExpiry: ns.redirectExpiryCount ? [...ns.redirectExpiry] : NONE,
-    });
-    ns.rollbackMark = j.id;
+    this.rollback.willChange(ns);
   }
 
   /** Inside withRollback: remember how to undo one change, as fn(a, b) (undone last-first). */
   journalUndo<A, B>(fn: (a: A, b: B) => void, a: A, b: B): void {
-    this.journal?.undo.push(fn, a, b);
+    this.rollback.undo(fn, a, b);
   }
 
   get journaling(): boolean {
-    return this.journal !== null;
+    return this.rollback.active;
   }
 
   snapshot(): WorldSnapshot {
     return takeSnapshot(this);
   }
 }
+
+// The world's own soft state: a probe runs on the virtual clock, records its own trace and draws
+// ids; all of it goes back (in one object: a probe opens a rollback per verdict), so a lab that was
+// probed goes on exactly as one that never was.
+interface WorldCore {
+  now: number;
+  queue: ReturnType<Clock['queue']['save']>;
+  budgetUsed: number;
+  log: TraceEvent[];
+  target: TraceLog | null;
+  seq: number;
+  tracing: boolean;
+  changes: number;
+  pidSeq: number;
+  ipIdSeq: number;
+  pingIdentSeq: number;
+  udpPortSeq: number;
+}
+
+registerSoftState<WorldCore, never>({
+  name: 'clock, trace and counters',
+  world: {
+    save: (w) => {
+      const c = w.clock;
+      const t = w.trace;
+      const s: WorldCore = { now: c.now, queue: c.queue.save(), budgetUsed: c.budgetUsed, log: t.log, target: t.target, seq: t.seq, tracing: t.tracing, changes: w.changes, pidSeq: w.pidSeq, ipIdSeq: w.ipIdSeq, pingIdentSeq: w.pingIdentSeq, udpPortSeq: w.udpPortSeq };
+      // a probe's own events go to a fresh log, whoever asked for it
+      t.log = [];
+      t.target = null;
+      return s;
+    },
+    restore: (w, s) => {
+      w.clock.now = s.now;
+      w.clock.queue.restore(s.queue);
+      w.clock.budgetUsed = s.budgetUsed;
+      w.trace.log = s.log;
+      w.trace.target = s.target;
+      w.trace.seq = s.seq;
+      w.trace.tracing = s.tracing;
+      w.changes = s.changes;
+      w.pidSeq = s.pidSeq;
+      w.ipIdSeq = s.ipIdSeq;
+      w.pingIdentSeq = s.pingIdentSeq;
+      w.udpPortSeq = s.udpPortSeq;
+    },
+  },
+  worldDigest: (w) => [w.now, w.queue.size, w.pidSeq, w.ipIdSeq, w.pingIdentSeq, w.udpPortSeq],
+});
+
+registerSoftState<number, never>({
+  name: 'rng',
+  world: {
+    save: (w) => w.rng.state,
+    restore: (w, s) => {
+      w.rng.state = s;
+    },
+  },
+  worldDigest: (w) => w.rng.state,
+});

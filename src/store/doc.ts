@@ -12,6 +12,7 @@
  */
 
 import type { Scenario, Step } from '../scenarios/scenario';
+import type { LabOp } from '../scenarios/labOp';
 
 /** A setup command of the base scenario. */
 export type ScenarioStep = Step;
@@ -19,21 +20,8 @@ export type ScenarioStep = Step;
 /** The lab's starting point: a scenario in the oracle's format (a type import keeps this file pure). */
 export type BaseScenario = Scenario;
 
-export type LabOp =
-  /** a shell line run on a namespace; `edit` marks configuration changes (undo checkpoints) */
-  | { kind: 'cmd'; on: string; run: string; edit: boolean }
-  /** a new machine: its own network namespace with lo up */
-  | { kind: 'host'; name: string }
-  /** a LAN switch (a bridge in a hidden namespace) and the host interfaces plugged into it */
-  | { kind: 'lan'; name: string; members: string[] }
-  /** one more "host:ifname" plugged into an existing LAN */
-  | { kind: 'lan-member'; lan: string; member: string }
-  /** a point-to-point cable between "hostA:if" and "hostB:if" */
-  | { kind: 'link'; a: string; b: string }
-  /** a machine (or pod) taken off the lab: its namespace, its interfaces and their veth peers */
-  | { kind: 'remove-host'; name: string }
-  /** a LAN switch taken away, with every cable plugged into it */
-  | { kind: 'remove-lan'; name: string };
+/** What the student did to a lab, in order (defined beside the scenarios, which export it too). */
+export type { LabOp } from '../scenarios/labOp';
 
 export interface XY {
   x: number;
@@ -52,25 +40,6 @@ export interface LabDoc {
 }
 
 export const emptyScenario = (name = 'empty'): BaseScenario => ({ name, hosts: [], steps: [] });
-
-/** Read-only commands that only observe the network (their side effects are neighbour caches and time). */
-const PROBES = new Set(['ping', 'traceroute', 'tracepath', 'arping', 'tcpdump', 'nc', 'curl', 'wget', 'nslookup', 'dig', 'host']);
-
-/**
- * Whether a shell line configures something (as opposed to just probing). Probes still change the
- * world (ARP caches, virtual time) so they are kept for faithful replay, but undo skips over them.
- */
-export function isEditLine(line: string): boolean {
-  const segments = line.split(/&&|\|\||;|\|/).map((s) => s.trim()).filter(Boolean);
-  return segments.some((seg) => {
-    const words = seg.split(/\s+/);
-    let i = 0;
-    // `ip netns exec pod1 ping …` probes from a pod
-    if (words[0] === 'ip' && words[1] === 'netns' && words[2] === 'exec') i = 4;
-    if (words[0] === 'sudo') i = 1;
-    return !PROBES.has(words[i] ?? '');
-  });
-}
 
 /** Namespaces created with `ip netns add X` on a node: X is that node's pod. */
 export function netnsCreators(doc: Pick<LabDoc, 'base' | 'ops'>): Record<string, string> {

@@ -8,18 +8,25 @@ import { createLabSlice, type LabOptions, type LabSlice } from './lab';
 import { createTerminalSlice, type TerminalSlice } from './terminals';
 import { createTraceSlice, type TraceSlice } from './trace';
 import { createCaptureSlice, type CaptureSlice } from './capture';
+import { createMatrixSlice, type MatrixSlice } from './matrix';
 import { saveTerminals, type KeyValueStorage, type TerminalsFile } from './persist';
+import { createLessonSlice, watchLessonLab, type LessonSlice } from './lessons';
+import { presetDoc } from './replay';
 
-export type AppState = LabSlice & TerminalSlice & TraceSlice & CaptureSlice;
+export type AppState = LabSlice & TerminalSlice & TraceSlice & CaptureSlice & LessonSlice & MatrixSlice;
 export type AppStore = StoreApi<AppState>;
 
 export function createAppStore(opts: LabOptions = {}): AppStore {
-  return createStore<AppState>()((...a) => ({
+  const store = createStore<AppState>()((...a) => ({
     ...createLabSlice(opts)(...a),
     ...createTerminalSlice(...a),
     ...createTraceSlice(...a),
     ...createCaptureSlice(...a),
+    ...createLessonSlice(presetDoc)(...a),
+    ...createMatrixSlice(...a),
   }));
+  watchLessonLab(store);
+  return store;
 }
 
 let appStore: AppStore | null = null;
@@ -52,6 +59,7 @@ export type { LabDoc, LabOp, XY } from './doc';
 export type { TraceSlice } from './trace';
 export type { TerminalSlice } from './terminals';
 export type { CaptureSlice } from './capture';
+export type { LessonSlice, CommandEvent, LessonEvent } from './lessons';
 
 /**
  * Keep terminals (scrollback, history, open tabs) across reloads: restore `saved` (read with
@@ -64,7 +72,7 @@ export function persistTerminals(store: AppStore, storage: KeyValueStorage | nul
     const terminals = Object.fromEntries(
       Object.entries(saved.terminals)
         .filter(([h]) => hosts.has(h))
-        .map(([h, s]) => [h, { ...s, capture: null }]),
+        .map(([h, s]) => [h, { ...s, capture: null, running: false }]),
     );
     const openTerminals = saved.openTerminals.filter((h) => terminals[h]);
     const activeTerminal = saved.activeTerminal && openTerminals.includes(saved.activeTerminal) ? saved.activeTerminal : (openTerminals[0] ?? null);
@@ -78,29 +86,5 @@ export function persistTerminals(store: AppStore, storage: KeyValueStorage | nul
       const { terminals, openTerminals, activeTerminal } = store.getState();
       saveTerminals(storage, { terminals, openTerminals, activeTerminal });
     }, 150);
-  });
-}
-
-export const LESSON_KEY = 'hoplab.lesson.v1';
-
-/** Keep the lesson's ticks (moments seen in traces) across reloads. */
-export function persistLesson(store: AppStore, storage: KeyValueStorage | null): () => void {
-  try {
-    const saved = storage?.getItem(LESSON_KEY);
-    const parsed: unknown = saved ? JSON.parse(saved) : null;
-    if (parsed && typeof parsed === 'object') {
-      const seen = Object.fromEntries(Object.entries(parsed).filter(([k, v]) => (k === 'unreachable' || k === 'crossed') && v === true));
-      store.setState({ lessonSeen: seen });
-    }
-  } catch {
-    // a damaged save only loses the ticks
-  }
-  return store.subscribe((s, prev) => {
-    if (s.lessonSeen === prev.lessonSeen) return;
-    try {
-      storage?.setItem(LESSON_KEY, JSON.stringify(s.lessonSeen));
-    } catch {
-      // not remembered: fine
-    }
   });
 }

@@ -11,14 +11,14 @@ import type { StateCreator } from 'zustand';
 import type { World } from '../engine/world';
 import type { WorldSnapshot } from '../engine/snapshot';
 import type { CommandResult } from '../commands/types';
-import { runCommand } from '../commands';
+import { runCommand, startJob, type Job } from '../commands';
+import type { RealTime } from './realtime';
 import type { AppState } from './index';
-import { describeOp, isEditLine, type LabDoc, type LabOp, type XY } from './doc';
+import { describeOp, type LabDoc, type LabOp, type XY } from './doc';
 import { canRedo, canUndo, emptyHistory, record, redo as historyRedo, undo as historyUndo, type History } from './history';
 import { parseLab, saveLab, serializeLab, type KeyValueStorage } from './persist';
 import { applyOp, hasPreset, presetDoc, replay } from './replay';
 import { presets } from '../scenarios/presets';
-import { lessonMoment, type LessonMoment } from './lesson';
 
 export type ActivitySource = 'ui' | 'terminal' | 'lab';
 
@@ -48,6 +48,8 @@ export interface LabOptions {
   storageKey?: string;
   /** the embed widget's read-only mode: edits are refused, terminals still work */
   readonly?: boolean;
+  /** real time for terminals (src/store/realtime.ts); without it a command runs to its end at once */
+  realTime?: RealTime | null;
 }
 
 export interface LabSlice {
@@ -58,6 +60,8 @@ export interface LabSlice {
   canUndo: boolean;
   canRedo: boolean;
   readonly: boolean;
+  /** real time the terminals follow; null: commands run to their end at once (tests, headless) */
+  realTime: RealTime | null;
   selectedHost: string | null;
   /** a LAN switch selected on the canvas (shown in the inspector when no host is selected) */
   selectedLan: string | null;
@@ -68,11 +72,13 @@ export interface LabSlice {
   autoPositions: Record<string, XY>;
   /** bumps when the canvas should fit the view (new lab, relayout) */
   fitRequest: number;
-  /** lesson moments the student has seen in a trace (src/store/lesson.ts) */
-  lessonSeen: Partial<Record<LessonMoment, boolean>>;
 
   /** Run a shell line (a terminal, the trace panel's fix button). Records it when the world changed. */
   run: (on: string, line: string, source?: ActivitySource) => CommandResult;
+  /** Start a shell line as a job on the lab's world (a terminal pumps it); a job that could not start is its result. */
+  startRun: (on: string, line: string) => { job: Job; before: number } | { result: CommandResult; before: number };
+  /** Record what a finished line did (as `run` does): the undo step or replay op, the activity, its trace. */
+  completeRun: (on: string, line: string, result: CommandResult, how: { before: number; crashed?: boolean; source?: ActivitySource }) => CommandResult;
   /** Run a read-only command (e.g. `sysctl -n …`) for display: never recorded; anything it changed is undone. */
   query: (on: string, line: string) => CommandResult;
   /** Run one or more lines as one atomic UI edit: all succeed, or nothing changes and the error is returned. */
@@ -107,7 +113,9 @@ let activityId = 0;
  */
 function runSafely(world: World, on: string, line: string): { result: CommandResult; crashed: boolean } {
   try {
-    return { result: runCommand(world, on, line), crashed: false };
+    const result = runCommand(world, on, line);
+    // a simulator fault inside the line may have left the lab half changed: rebuild it from the document
+    return { result, crashed: result.fault === true };
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);
     return { result: { stdout: '', stderr: `hoplab: internal error: ${message}\n`, exit: 70, trace: [] }, crashed: true };
@@ -171,38 +179,54 @@ export const createLabSlice =
       canUndo: false,
       canRedo: false,
       readonly,
+      realTime: opts.realTime ?? null,
       selectedHost: null,
       selectedLan: null,
       activity: [],
       notice: null,
       autoPositions: {},
       fitRequest: 0,
-      lessonSeen: {},
 
       run: (on, line, source = 'terminal') => {
-        const { world, doc } = get();
+        const { world } = get();
         const before = world.version;
         const { result, crashed } = runSafely(world, on, line);
+        return get().completeRun(on, line, result, { before, crashed, source });
+      },
+
+      startRun: (on, line) => {
+        const { world } = get();
+        const before = world.version;
+        try {
+          return { job: startJob(world, on, line), before };
+        } catch (e) {
+          const message = e instanceof Error ? e.message : String(e);
+          return { result: { stdout: '', stderr: `hoplab: internal error: ${message}\n`, exit: 70, trace: [], fault: true }, before };
+        }
+      },
+
+      completeRun: (on, line, result, { before, crashed = result.fault === true, source = 'terminal' }) => {
+        const { world, doc } = get();
         if (crashed) {
+          // a fault may have left the lab half changed: rebuild it from the document
           rollback();
           return result;
         }
         const changed = world.version !== before;
         const entry = source === 'terminal' ? [] : [{ on, text: line, command: true, ok: result.exit === 0, error: result.exit === 0 ? undefined : errorOf(result), source }];
         if (changed) {
-          const edit = isEditLine(line);
-          const op: LabOp = { kind: 'cmd', on, run: line, edit };
+          // the registry says whether a command that changed the lab configures it (an undo step) or only probed
+          const edit = result.edit === true;
+          // a Ctrl+C is replayed at the same virtual time, so the replayed lab is the one the student saw
+          const op: LabOp = result.interruptedAt === undefined ? { kind: 'cmd', on, run: line, edit } : { kind: 'cmd', on, run: line, edit, interrupt: result.interruptedAt };
           // probes (ping, traceroute) are kept for faithful replay but are not undo steps
           const nextDoc = { ...doc, ops: [...doc.ops, op] };
           commit(world, nextDoc, edit, { activity: entry.length ? log(entry) : get().activity });
         } else if (entry.length) {
           set({ activity: log(entry) });
         }
-        if (result.trace.length > 0) {
-          get().showTrace(result.trace, { on, line });
-          const moment = lessonMoment(on, line, result.trace);
-          if (moment && !get().lessonSeen[moment]) set({ lessonSeen: { ...get().lessonSeen, [moment]: true } });
-        }
+        if (result.trace.length > 0) get().showTrace(result.trace, { on, line });
+        get().noteCommand(on, line, result);
         return result;
       },
 

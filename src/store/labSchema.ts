@@ -7,6 +7,9 @@ import { z } from 'zod';
 import type { LabDoc } from './doc';
 import { LAB_FORMAT, LAB_VERSION, type ParseResult } from './persist';
 
+// no generated code: the widget runs under a Content-Security-Policy without 'unsafe-eval'
+z.config({ jitless: true });
+
 const name = z.string().min(1, 'must not be empty').max(64, 'is longer than 64 characters');
 const member = z.string().regex(/^[^:\s]+:[^:\s]+$/, 'must look like "host:ifname"');
 
@@ -27,7 +30,7 @@ export const ScenarioSchema = z.object({
 });
 
 export const OpSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('cmd'), on: name, run: z.string().max(4000), edit: z.boolean() }),
+  z.object({ kind: z.literal('cmd'), on: name, run: z.string().max(4000), edit: z.boolean(), interrupt: z.number().finite().nonnegative().optional() }),
   z.object({ kind: z.literal('host'), name }),
   z.object({ kind: z.literal('lan'), name, members: z.array(member) }),
   z.object({ kind: z.literal('lan-member'), lan: name, member }),

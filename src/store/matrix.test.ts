@@ -33,7 +33,8 @@ describe('reachability matrix', () => {
     const cells = computeMatrix(world, hosts);
     const at = (from: string, to: string) => cells[hosts.findIndex((h) => h.name === from)][hosts.findIndex((h) => h.name === to)];
     expect(at('node01', 'node01')).toBeNull();
-    expect(at('node01', 'pod2')).toMatchObject({ ok: false, summary: 'Network is unreachable' });
+    expect(at('node01', 'pod2')).toMatchObject({ ok: false, summary: 'Network is unreachable', verdict: { kind: 'connect', errno: 'ENETUNREACH' } });
+    expect(at('node01', 'pod1')?.verdict).toEqual({ kind: 'reply' });
     expect(at('node01', 'pod1')).toMatchObject({ ok: true, summary: 'reply' });
     expect(at('pod1', 'node01')?.ok).toBe(true);
     expect(at('pod1', 'pod2')?.ok).toBe(false);
@@ -47,5 +48,23 @@ describe('reachability matrix', () => {
     const r = probeTrace(world, 'pod1', '10.244.2.2');
     expect(r.ok).toBe(true);
     expect(r.trace.some((e) => e.netns === 'node02' && e.verdict === 'FORWARD')).toBe(true);
+  });
+});
+
+describe('the matrix in the store', () => {
+  it('is computed by an action, for the lab version, and a cell opens its trace as a probe', async () => {
+    const { createAppStore } = await import('./index');
+    const { presetDoc } = await import('./replay');
+    const store = createAppStore({ initial: presetDoc('before-routes') });
+    expect(store.getState().matrix).toBeNull();
+    store.getState().refreshMatrix();
+    const m = store.getState().matrix!;
+    expect(m.version).toBe(store.getState().snapshot.version);
+    store.getState().refreshMatrix();
+    expect(store.getState().matrix).toBe(m);
+    const cell = m.cells[0].find((c) => c && !c.ok)!;
+    store.getState().openMatrixCell(cell);
+    expect(store.getState().trace.title).toContain('probe');
+    expect(store.getState().doc.ops).toEqual([]);
   });
 });

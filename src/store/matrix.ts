@@ -7,6 +7,11 @@ import type { World } from '../engine/world';
 import type { NetnsSnapshot, WorldSnapshot } from '../engine/snapshot';
 import type { TraceEvent } from '../engine/sim/trace';
 import { probe } from '../engine';
+import type { ProbeVerdict } from '../engine/ipv4/probe';
+import type { StateCreator } from 'zustand';
+import type { AppState } from './index';
+
+export type { ProbeVerdict } from '../engine/ipv4/probe';
 
 export interface MatrixHost {
   name: string;
@@ -19,7 +24,9 @@ export interface MatrixCell {
   to: string;
   addr: string;
   ok: boolean;
-  /** "reply", "Network is unreachable", "dropped at node02: IP_FORWARDING_DISABLED" … */
+  /** how the probe ended, as data: what the view shows is chosen from this, never read from words */
+  verdict: ProbeVerdict;
+  /** the same in words, for tooltips and screen readers: "Network is unreachable" … */
   summary: string;
 }
 
@@ -44,7 +51,7 @@ export function computeMatrix(world: World, hosts: readonly MatrixHost[]): (Matr
     hosts.map((to) => {
       if (from.name === to.name || !to.addr) return null;
       const r = probe(world, from.name, to.addr, { trace: false });
-      return { from: from.name, to: to.name, addr: to.addr, ok: r.ok, summary: r.summary };
+      return { from: from.name, to: to.name, addr: to.addr, ok: r.ok, verdict: r.verdict, summary: r.summary };
     }),
   );
 }
@@ -53,3 +60,38 @@ export function computeMatrix(world: World, hosts: readonly MatrixHost[]): (Matr
 export function probeTrace(world: World, from: string, addr: string): { ok: boolean; summary: string; trace: TraceEvent[] } {
   return probe(world, from, addr, { trace: true });
 }
+
+export interface MatrixState {
+  /** the lab version the cells were computed for */
+  version: number;
+  hosts: MatrixHost[];
+  cells: (MatrixCell | null)[][];
+}
+
+export interface MatrixSlice {
+  matrix: MatrixState | null;
+  /** Compute the matrix for the lab as it is now, unless it already is (views call this from an effect, never while rendering). */
+  refreshMatrix: () => void;
+  /** Show a cell's trace in the trace panel: the probe again, with its events (the lab is left as it was). */
+  openMatrixCell: (cell: MatrixCell) => void;
+}
+
+export const createMatrixSlice: StateCreator<AppState, [], [], MatrixSlice> = (set, get) => ({
+  matrix: null,
+  refreshMatrix: () => {
+    const { world, snapshot, matrix } = get();
+    if (matrix && matrix.version === snapshot.version && get().world === world) return;
+    const hosts = matrixHosts(snapshot);
+    set({ matrix: { version: snapshot.version, hosts, cells: computeMatrix(world, hosts) } });
+  },
+  openMatrixCell: (c) => {
+    const r = probeTrace(get().world, c.from, c.addr);
+    get().showTrace(r.trace, {
+      on: c.from,
+      line: `ping -c 1 ${c.addr}`,
+      title: `${c.from} → ${c.to} (${c.addr}): ping -c 1, probe`,
+      summary: r.summary,
+      probe: true,
+    });
+  },
+});

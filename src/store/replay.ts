@@ -13,7 +13,7 @@ import { emptyScenario, type BaseScenario, type LabDoc, type LabOp } from './doc
 export function applyOp(world: World, op: LabOp): CommandResult | null {
   switch (op.kind) {
     case 'cmd':
-      return runCommand(world, op.on, op.run);
+      return runCommand(world, op.on, op.run, op.interrupt === undefined ? {} : { interruptAt: op.interrupt });
     case 'host':
       world.addHost(op.name);
       return null;

@@ -26,8 +26,9 @@ import {
   tcpdumpSummary,
   type FrameFilter,
 } from '../commands/tcpdump';
-import { tokenize } from '../commands';
+import { tokenize, type CommandResult, type Job } from '../commands';
 import type { AppState } from './index';
+import { Pacer } from './realtime';
 
 export const promptFor = (host: string): string => `root@${host}:~# `;
 
@@ -63,6 +64,8 @@ export interface TerminalSession {
   chunks: TermChunk[];
   history: string[];
   capture: TerminalCapture | null;
+  /** a command line is running in the foreground (typed lines wait; Ctrl+C interrupts it) */
+  running?: boolean;
 }
 
 export interface SubmitOptions {
@@ -80,7 +83,7 @@ export interface TerminalSlice {
   closeTerminal: (host: string) => void;
   /** Run a command line in a host's terminal, as if typed there (opens the terminal if needed). */
   submitLine: (host: string, line: string, opts?: SubmitOptions) => void;
-  /** Ctrl+C: abandon the line being typed, or stop a running tcpdump. */
+  /** Ctrl+C: abandon the line being typed, interrupt the running command (SIGINT), or stop a running tcpdump. */
   interruptTerminal: (host: string, pending: string) => void;
   clearTerminal: (host: string) => void;
   /** Hand trace events (frames that really happened) to running tcpdumps. */
@@ -171,7 +174,7 @@ export function startTcpdump(
   argv: Tokens,
 ): { out: string; exit: number; capture: TerminalCapture | null } {
   const parsed = parseTcpdumpArgs(argv);
-  if (!parsed.ok) return { out: parsed.stderr, exit: parsed.exit, capture: null };
+  if (!parsed.ok) return { out: (parsed.stdout ?? '') + parsed.stderr, exit: parsed.exit, capture: null };
   const ns = snapshot?.netns.find((n) => n.name === netns);
   if (!ns) return { out: `Cannot open network namespace "${netns}": No such file or directory\n`, exit: 1, capture: null };
   const { opts } = parsed;
@@ -193,9 +196,80 @@ export function startTcpdump(
   };
 }
 
+/** A command line running in a terminal, pumped frame by frame. */
+interface Running {
+  job: Job;
+  line: string;
+  /** the lab's version when it started (what it changed is recorded when it ends) */
+  before: number;
+  pacer: Pacer;
+  /** output of an unfinished line, held until its newline (or the end) */
+  tail: string;
+  /** trace events already handed to the captures */
+  fed: number;
+  /** the prompt and command line, until the first output is shown with it */
+  echo: string | null;
+  local: boolean;
+}
+
 export const createTerminalSlice: StateCreator<AppState, [], [], TerminalSlice> = (set, get) => {
   const session = (host: string): TerminalSession => get().terminals[host] ?? newSession(host);
   const put = (s: TerminalSession) => set({ terminals: { ...get().terminals, [s.host]: s } });
+  const running = new Map<string, Running>();
+
+  /** Show output as it comes: whole lines now, a partial line when it is finished or the job ends. */
+  const stream = (host: string, r: Running, final: boolean) => {
+    const text = r.tail + r.job.takeOutput();
+    const cut = final ? text.length : text.lastIndexOf('\n') + 1;
+    r.tail = text.slice(cut);
+    if (cut === 0 && r.echo === null) return;
+    put(appendChunk(session(host), { echo: r.echo ?? '', data: text.slice(0, cut), local: r.echo !== null && r.local }));
+    r.echo = null;
+  };
+
+  /** The job is over: record what it did, as `run` does, and show its trace. */
+  const finishJob = (host: string, line: string, job: Job, before: number) => finishResult(host, line, job.finish(), before);
+  const finishResult = (host: string, line: string, result: CommandResult, before: number) => {
+    get().completeRun(host, line, result, { before });
+    if (result.trace.length > 0) {
+      // frames that really crossed devices: running captures print them (idempotent by event)
+      get().ingestTrace(result.trace);
+      if (get().trace.events !== result.trace) get().showTrace(result.trace, { on: host, line });
+    }
+  };
+
+  /** One slice of a running command: the world up to where real time says, a few ms of CPU at most. */
+  const pump = (host: string) => {
+    const r = running.get(host);
+    if (!r) return;
+    const { job, pacer } = r;
+    if (job.world !== get().world) {
+      // the lab was rebuilt under the command (undo, redo, load): it goes with the old lab
+      running.delete(host);
+      stream(host, r, true);
+      put({ ...appendChunk(session(host), { echo: '', data: '[Hoplab: the lab was rebuilt (undo, redo or a new lab), so this command stopped]\n', local: false }), running: false });
+      return;
+    }
+    const target = pacer.target();
+    job.pump(target, pacer.sliceOver());
+    if (job.world.now < target && !job.done) pacer.fellBehind(job.world.now);
+    // frames seen so far go to running captures as they happen
+    const events = job.trace.events;
+    if (events.length > r.fed) {
+      get().ingestTrace(events.slice(r.fed));
+      r.fed = events.length;
+    }
+    if (!job.done) {
+      stream(host, r, false);
+      if (!session(host).running) put({ ...session(host), running: true });
+      get().realTime?.later(() => pump(host));
+      return;
+    }
+    running.delete(host);
+    stream(host, r, true);
+    put({ ...session(host), running: false });
+    finishJob(host, r.line, job, r.before);
+  };
 
   return {
     terminals: {},
@@ -212,6 +286,14 @@ export const createTerminalSlice: StateCreator<AppState, [], [], TerminalSlice> 
     },
 
     closeTerminal: (host) => {
+      const r = running.get(host);
+      if (r) {
+        // closing a terminal hangs up on its command: it ends now, and what it did is kept
+        running.delete(host);
+        r.job.interrupt();
+        r.job.runToEnd();
+        finishJob(host, r.line, r.job, r.before);
+      }
       const { openTerminals, activeTerminal, terminals } = get();
       const i = openTerminals.indexOf(host);
       if (i < 0) return;
@@ -221,18 +303,27 @@ export const createTerminalSlice: StateCreator<AppState, [], [], TerminalSlice> 
         openTerminals: rest,
         activeTerminal: activeTerminal === host ? (rest[Math.min(i, rest.length - 1)] ?? null) : activeTerminal,
         // a closed shell keeps its history (like ~/.bash_history) but not its screen or a running capture
-        terminals: s ? { ...terminals, [host]: { ...s, chunks: [], capture: null } } : terminals,
+        terminals: s ? { ...terminals, [host]: { ...s, chunks: [], capture: null, running: false } } : terminals,
       });
     },
 
     submitLine: (host, line, opts = {}) => {
       const local = opts.local ?? true;
       if (!get().openTerminals.includes(host) || get().activeTerminal !== host) get().openTerminal(host);
-      if (session(host).capture) {
-        // a running tcpdump owns the terminal: typed lines are ignored until Ctrl+C, but a command
-        // sent from elsewhere (a fix button) stops the capture first, as a student would
+      if (session(host).capture || running.has(host)) {
+        // a running tcpdump or command owns the terminal: typed lines are ignored until Ctrl+C, but
+        // a command sent from elsewhere (a fix button) stops it first, as a student would
         if (local) return;
         get().interruptTerminal(host, '');
+        const r = running.get(host);
+        if (r) {
+          // what the interrupted line still runs (`a; b`) goes on without this terminal
+          running.delete(host);
+          r.job.runToEnd();
+          stream(host, r, true);
+          put({ ...session(host), running: false });
+          finishJob(host, r.line, r.job, r.before);
+        }
       }
       let s = session(host);
       const echo = promptFor(host) + line + '\n';
@@ -254,18 +345,35 @@ export const createTerminalSlice: StateCreator<AppState, [], [], TerminalSlice> 
         return put({ ...appendChunk(s, { echo, data: started.out, local }), capture: started.capture });
       }
 
-      put(s); // history first: `run` may take a while and the line belongs to history even if it fails
-      const result = get().run(host, line);
-      put(appendChunk(session(host), { echo, data: result.stdout + result.stderr, local }));
-      if (result.trace.length > 0) {
-        // frames that really crossed devices: running captures print them (idempotent by event seq)
-        get().ingestTrace(result.trace);
-        // the lab slice may already have shown this trace; show it if not
-        if (get().trace.events !== result.trace) get().showTrace(result.trace, { on: host, line });
+      put(s); // history first: the line belongs to history even if it fails
+      const started = get().startRun(host, line);
+      if ('result' in started) {
+        put(appendChunk(session(host), { echo, data: started.result.stdout + started.result.stderr, local }));
+        finishResult(host, line, started.result, started.before);
+        return;
       }
+      const { job, before } = started;
+      const rt = get().realTime;
+      if (!rt) {
+        // no real time (tests, headless): the command runs to its end now
+        job.runToEnd();
+        put(appendChunk(session(host), { echo, data: job.takeOutput(), local }));
+        finishJob(host, line, job, before);
+        return;
+      }
+      running.set(host, { job, line, before, pacer: new Pacer(rt, job.world.now), tail: '', fed: 0, echo, local });
+      pump(host);
     },
 
     interruptTerminal: (host, pending) => {
+      const r = running.get(host);
+      if (r) {
+        // the terminal echoes ^C where the cursor is; the program's last words follow (ping's statistics)
+        r.tail += '^C';
+        r.job.interrupt();
+        pump(host);
+        return;
+      }
       const s = session(host);
       if (s.capture) {
         const n = s.capture.captured;

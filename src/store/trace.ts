@@ -6,8 +6,9 @@
  * student play, pause, step and seek. Nothing here reaches into the engine: events are plain data.
  */
 import type { StateCreator } from 'zustand';
-import type { TraceEvent } from '../engine/sim/trace';
+import { TRACE_CAP, Verdict, type SuggestedFix, type TraceEvent } from '../engine/sim/trace';
 import type { AppState } from './index';
+import { GROUPED_MIN, groupStops, groupTrace, type TraceGroup } from './traceGroups';
 
 export const TRACE_SPEEDS = [0.25, 0.5, 1, 2, 4, 8, 16] as const;
 /** Milliseconds one step lasts at speed 1. */
@@ -26,6 +27,12 @@ export interface TraceState {
   id: number;
   /** the verdict in words when the caller has one (a probe's "Network is unreachable") */
   summary: string | null;
+  /** a long trace's events by packet (empty for a short one, which plays event by event) */
+  groups: TraceGroup[];
+  /** where playback stops in a grouped trace (the end of each group) */
+  stops: number[];
+  /** the suggested fix of this trace was applied (the button goes, "Run again" shows the new path) */
+  fixApplied: boolean;
 }
 
 export interface TraceMeta {
@@ -56,6 +63,8 @@ export interface TraceSlice {
   tickTrace: () => void;
   setTraceSpeed: (speed: number) => void;
   clearTrace: () => void;
+  /** Run the trace's suggested fix in its host's terminal; once it changed the lab, the fix button goes. */
+  applyTraceFix: (fix: SuggestedFix) => void;
 }
 
 export const emptyTrace: TraceState = {
@@ -68,16 +77,43 @@ export const emptyTrace: TraceState = {
   line: null,
   id: 0,
   summary: null,
+  groups: [],
+  stops: [],
+  fixApplied: false,
 };
+
+/**
+ * The store keeps at most TRACE_CAP events of a trace (the engine caps each command's trace too; a
+ * trace put together from several commands could still grow): the rest are counted in a last event.
+ */
+export function capTrace(events: TraceEvent[], cap = TRACE_CAP): TraceEvent[] {
+  if (events.length <= cap) return events;
+  const kept = events.slice(0, cap - 1);
+  const cut = events[cap - 1];
+  kept.push({
+    seq: cut.seq,
+    time: cut.time,
+    netns: cut.netns,
+    verdict: Verdict.TRACE_CAP,
+    packetId: 0,
+    text: `Hoplab shows the first ${(cap - 1).toLocaleString('en')} events of this trace and leaves out ${(events.length - cap + 1).toLocaleString('en')} more`,
+  });
+  return kept;
+}
 
 const clamp = (i: number, n: number): number => (n === 0 ? 0 : Math.min(Math.max(Math.trunc(i), 0), n - 1));
 
 /** Pure transitions, exported for tests and for anyone driving a trace outside the store. */
 export const traceReducers = {
-  show(t: TraceState, events: TraceEvent[], meta: TraceMeta): TraceState {
+  show(t: TraceState, all: TraceEvent[], meta: TraceMeta): TraceState {
+    const events = capTrace(all);
+    const groups = events.length >= GROUPED_MIN ? groupTrace(events) : [];
     return {
       ...t,
       events,
+      groups,
+      stops: groups.length > 0 ? groupStops(groups, events.length) : [],
+      fixApplied: false,
       cursor: 0,
       playing: events.length > 1,
       title: meta.title ?? `${meta.on}: ${meta.line}`,
@@ -106,8 +142,12 @@ export const traceReducers = {
     if (!t.playing) return t;
     const last = t.events.length - 1;
     if (t.cursor >= last) return { ...t, playing: false };
-    const cursor = t.cursor + 1;
+    // a grouped trace plays from the end of one packet's story to the next
+    const cursor = t.stops.length > 0 ? (t.stops.find((i) => i > t.cursor) ?? last) : t.cursor + 1;
     return { ...t, cursor, playing: cursor < last };
+  },
+  fixApplied(t: TraceState): TraceState {
+    return { ...t, fixApplied: true };
   },
   speed(t: TraceState, speed: number): TraceState {
     if (!Number.isFinite(speed) || speed <= 0) return t;
@@ -118,8 +158,9 @@ export const traceReducers = {
 export const createTraceSlice: StateCreator<AppState, [], [], TraceSlice> = (set, get) => ({
   trace: emptyTrace,
   showTrace: (events, meta) => {
-    set({ trace: traceReducers.show(get().trace, events, meta) });
-    if (!meta.probe) get().ingestTrace(events);
+    const trace = traceReducers.show(get().trace, events, meta);
+    set({ trace });
+    if (!meta.probe) get().ingestTrace(trace.events);
   },
   stepTrace: (delta) => set({ trace: traceReducers.step(get().trace, delta) }),
   seekTrace: (index) => set({ trace: traceReducers.seek(get().trace, index) }),
@@ -132,4 +173,9 @@ export const createTraceSlice: StateCreator<AppState, [], [], TraceSlice> = (set
   },
   setTraceSpeed: (speed) => set({ trace: traceReducers.speed(get().trace, speed) }),
   clearTrace: () => set({ trace: { ...emptyTrace, speed: get().trace.speed, id: get().trace.id + 1 } }),
+  applyTraceFix: (fix) => {
+    const ops = get().doc.ops.length;
+    get().submitLine(fix.on, fix.run, { local: false });
+    if (get().doc.ops.length > ops) set({ trace: traceReducers.fixApplied(get().trace) });
+  },
 });

@@ -14,6 +14,7 @@ import { DockResizer } from './layout/DockResizer';
 import { useUndoShortcuts } from './layout/shortcuts';
 import { ErrorBoundary } from './layout/ErrorBoundary';
 import { HelpDialog } from './layout/HelpDialog';
+import { InstructorTools } from './instructor/InstructorTools';
 
 export function App() {
   const [adding, setAdding] = useState<AddKind | null>(null);
@@ -32,6 +33,7 @@ export function App() {
           <LayoutButtons />
           <span className="header__spacer" />
           <ImportExport />
+          <InstructorTools />
           <button type="button" className="btn btn--ghost" onClick={() => setHelp(true)} aria-haspopup="dialog">
             Help
           </button>

@@ -10,6 +10,7 @@ import fc from 'fast-check';
 import { World } from '../../src/engine/world';
 import { buildWorld } from '../../src/scenarios/runner';
 import { presetNames } from '../../src/scenarios/presets';
+import { commandNames } from '../../src/commands';
 
 // ---- vocabularies ---------------------------------------------------------------------------
 
@@ -228,6 +229,8 @@ export const bridgeLine = fc.oneof(
 export const miscLine = fc.oneof(
   fc.constantFrom('true', 'false', 'echo hi', 'echo -n', 'echo $?', 'hostname', 'cat', 'ls', 'exit', ':', 'cd /', 'nosuch --flag'),
   garbageWord.map((g) => `echo ${g}`),
+  // every registered command, bare or asked for its help or version
+  fc.tuple(pick(commandNames()), fc.constantFrom('', '--help', '-h', '-V', '--version')).map(([c, o]) => `${c} ${o}`.trim()),
 );
 
 /** One plausible command (no separators). */

@@ -9,6 +9,7 @@ import type { FibTable } from '../../src/engine/fib/table';
 import type { Netns } from '../../src/engine/netns/netns';
 import type { World } from '../../src/engine/world';
 import { formatRoute } from '../../src/engine/fib/format';
+import { softStateDigest } from '../../src/engine/rollback/softstate';
 
 const where = (ns: Netns, what: string) => `${ns.name}: ${what}`;
 
@@ -148,20 +149,8 @@ export function gatewayBaseline(ns: Netns): { routes: Set<FibRoute>; connected: 
 }
 
 /**
- * Everything a packet can change that the snapshot does not show: neighbours (with their timers
- * and queues), inet peers, redirects, sockets, FDBs, the clock and the event queue. Two worlds
- * with the same snapshot and the same soft state behave the same from here on.
+ * Everything a packet can change that the snapshot does not show: the digests of every registered
+ * soft state (src/engine/rollback/softstate.ts). Two worlds with the same snapshot and the same soft
+ * state behave the same from here on.
  */
-export function softState(w: World): string {
-  return JSON.stringify({
-    now: w.now,
-    queue: w.queue.size,
-    ns: w.allNetns().map((ns) => ({
-      neigh: ns.neigh.all().map((n) => [n.dev.name, n.ip, n.state, n.mac, n.probes, n.updated, n.confirmed, n.timerAt, n.timerGen, n.queue.length, n.probeSrc]),
-      peers: ns.peerCount ? [...ns.peers] : [],
-      redirects: ns.hasRedirects ? [...ns.redirects] : [],
-      sockets: ns.sockets.size,
-      fdb: ns.devList().flatMap((d) => (d.kind === 'bridge' ? [...d.fdb.values()].map((e) => [d.name, e.mac, e.port.name, e.local, e.updated]) : [])),
-    })),
-  });
-}
+export const softState = (w: World): string => softStateDigest(w);

@@ -5,6 +5,8 @@ import { doLink } from './link';
 import { doNeigh } from './neigh';
 import { doRoute } from './route';
 import { doNetns } from './netns';
+import { completeIp } from './complete';
+import type { CommandReturn, CommandSpec } from '../registry/types';
 
 export interface IpOpts {
   brief: boolean;
@@ -31,7 +33,7 @@ where  OBJECT := { address | addrlabel | amt | fou | help | ila | ioam | l2tp |
 `;
 
 /** Objects in iproute2's table order: the first whose name starts with the argument wins. */
-const OBJECTS: [string, ((ctx: Ctx, argv: string[], o: IpOpts) => void) | null][] = [
+const OBJECTS: [string, ((ctx: Ctx, argv: string[], o: IpOpts) => CommandReturn) | null][] = [
   ['address', doAddr],
   ['addrlabel', null],
   ['maddress', null],
@@ -68,7 +70,7 @@ const OBJECTS: [string, ((ctx: Ctx, argv: string[], o: IpOpts) => void) | null][
   ['stats', null],
 ];
 
-export function ip(ctx: Ctx, argv: string[]): void {
+export function ip(ctx: Ctx, argv: string[]): CommandReturn {
   const o: IpOpts = { brief: false };
   let i = 0;
   // a lone "-" is taken for an option by iproute2, and matches none usefully: the usage
@@ -108,5 +110,14 @@ export function ip(ctx: Ctx, argv: string[]): void {
   const [name, handler] = entry!;
   if (name === 'help') fail(ctx, IP_USAGE, 255);
   if (!handler) fail(ctx, `ip ${name}: not available in Hoplab (only link, address, route, neighbour and netns are simulated)\n`, 1);
-  handler!(ctx, argv.slice(i + 1), o);
+  return handler!(ctx, argv.slice(i + 1), o);
 }
+
+export const ipCommand: CommandSpec = {
+  name: 'ip',
+  kind: 'config',
+  summary: 'show and change links, addresses, routes, neighbours and namespaces (iproute2)',
+  learn: 'ip help, then ip link help, ip route help …',
+  complete: completeIp,
+  run: ip,
+};

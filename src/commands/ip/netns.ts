@@ -1,8 +1,9 @@
-import { Exit, fail, type Ctx } from '../context';
+import { fail, type Ctx } from '../context';
 import { matches } from './args';
 import { isCommand, runArgv } from '../shell/dispatch';
+import type { CommandReturn } from '../registry/types';
 
-export function doNetns(ctx: Ctx, argv: string[]): void {
+export function doNetns(ctx: Ctx, argv: string[]): CommandReturn {
   const [cmd, ...rest] = argv;
   if (cmd === undefined || matches(cmd, 'list') || matches(cmd, 'show')) {
     // /run/netns lists newest first; "(id: N)" where this namespace has a peer id for it
@@ -35,9 +36,7 @@ export function doNetns(ctx: Ctx, argv: string[]): void {
     if (!ns) fail(ctx, `Cannot open network namespace "${name}": No such file or directory\n`, 255);
     // ip netns exec execvp()s the program itself: no shell says "not found", iproute2 does
     if (!isCommand(rest[1])) fail(ctx, `exec of "${rest[1]}" failed: No such file or directory\n`, 1);
-    const code = runArgv({ ...ctx, ns: ns! }, rest.slice(1));
-    if (code !== 0) throw new Exit(code);
-    return;
+    return runArgv({ ...ctx, ns: ns! }, rest.slice(1));
   }
   fail(ctx, `Command "${cmd}" is unknown, try "ip netns help".\n`, 255);
 }

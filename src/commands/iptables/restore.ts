@@ -306,9 +306,9 @@ const lineFailed = (line: number, message: string) => () => new RestoreStop(`${P
 
 /** A parse-style error (xtables_error) reported for a line. */
 function stopFor(e: unknown, line: number): RestoreStop {
-  const sub = { err: [] as string[] } as unknown as Ctx;
-  const status = reportParseError(sub, e, PROG, line);
-  return new RestoreStop(sub.err.join(''), status);
+  const err: string[] = [];
+  const status = reportParseError({ err } as unknown as Ctx, e, PROG, line);
+  return new RestoreStop(err.join(''), status);
 }
 
 function commitPending(ctx: Ctx, p: Pending, test: boolean, commitLine: number): void {

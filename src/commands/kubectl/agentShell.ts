@@ -6,17 +6,16 @@
 import type { World } from '../../engine/world';
 import type { AgentShell, ShellResult } from '../../kube/cluster';
 import { tokenize } from '../shell/tokenize';
-import { runArgv } from '../shell/dispatch';
-import type { Ctx } from '../context';
+import { runArgvNow } from '../shell/dispatch';
 
 export function agentShell(world: World): AgentShell {
   const exec = (netns: string, argv: string[], stdin?: string): ShellResult => {
     const ns = world.netns(netns);
     if (!ns) return { exit: 1, stdout: '', stderr: `cannot enter namespace "${netns}"\n` };
-    const ctx: Ctx = { world, ns, out: [], err: [], shell: 'sh', stdin };
+    const ctx = { world, ns, out: [] as string[], err: [] as string[], shell: 'sh' as const, stdin };
     let exit: number;
     try {
-      exit = runArgv(ctx, argv);
+      exit = runArgvNow(ctx, argv);
     } catch (e) {
       ctx.err.push(`${argv[0]}: internal simulator error: ${(e as Error).message}\n`);
       exit = 70;

@@ -16,7 +16,8 @@ import { namespaceOf, usageError, type KubeCtx } from './context';
 import { KUBERNETES_VERSION } from '../../kube/bootstrap';
 import { parseResourceArgs } from './get';
 import type { Pod } from '../../kube/api/types';
-import { runArgv, isCommand } from '../shell/dispatch';
+import { runArgvNow, isCommand } from '../shell/dispatch';
+import type { CommandSpec } from '../registry/types';
 import { resourceName } from './format';
 
 const f = (name: string, short?: string, value = true, multi = false): FlagSpec => ({ name, short, value, multi });
@@ -132,7 +133,7 @@ function exec(k: KubeCtx, p: Parsed): number {
     k.err(`error: Internal error occurred: Internal error occurred: error executing command in container: failed to exec in container: failed to start exec "${'0'.repeat(64)}": OCI runtime exec failed: exec failed: unable to start container process: exec: "${argv[0]}": executable file not found in $PATH: unknown\n`);
     return 1;
   }
-  const code = runArgv({ ...k.ctx, ns, shell: 'sh' }, argv);
+  const code = runArgvNow({ ...k.ctx, ns, shell: 'sh' }, argv);
   if (code !== 0) k.err(`command terminated with exit code ${code}\n`);
   return code;
 }
@@ -224,3 +225,11 @@ function wait(k: KubeCtx, p: Parsed): number {
   }
   return code;
 }
+
+export const kubectlCommand: CommandSpec = {
+  name: 'kubectl',
+  kind: 'config',
+  summary: 'talk to the cluster: apply, get, describe, exec, delete Kubernetes objects',
+  learn: 'kubectl help, kubectl get --help',
+  run: kubectl,
+};

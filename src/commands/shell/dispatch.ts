@@ -1,63 +1,76 @@
+import type { Proc, Waker } from '../../engine/proc/task';
 import { Exit, type Ctx } from '../context';
-import { ip } from '../ip/ip';
-import { ping } from '../ping';
-import { traceroute } from '../traceroute';
-import { sysctl } from '../sysctl';
-import { bridge } from '../bridge';
-import { cat, echo, hostname } from '../misc';
-import { grep, head, sort, tail, wc } from '../text';
-import { kubectl } from '../kubectl/kubectl';
-import { iptables } from '../iptables/iptables';
-import { iptablesSave } from '../iptables/save';
-import { iptablesRestore } from '../iptables/restore';
-import { conntrack } from '../iptables/conntrack';
-import { dmesg } from '../iptables/dmesg';
+import { lookupCommand } from '../registry/table';
+import type { CommandReturn } from '../registry/types';
 
-type Command = (ctx: Ctx, argv: string[]) => void;
+export { isCommand } from '../registry/table';
 
-/** Every command Hoplab simulates, by name (also the tab-completion list). */
-export const COMMANDS: Record<string, Command> = {
-  ip: (c, a) => ip(c, a),
-  ping: (c, a) => ping(c, a),
-  traceroute: (c, a) => traceroute(c, a),
-  sysctl: (c, a) => sysctl(c, a),
-  bridge: (c, a) => bridge(c, a),
-  iptables: (c, a) => iptables(c, a),
-  'iptables-save': (c, a) => iptablesSave(c, a),
-  'iptables-restore': (c, a) => iptablesRestore(c, a),
-  conntrack: (c, a) => conntrack(c, a),
-  dmesg: (c, a) => dmesg(c, a),
-  hostname: (c, a) => hostname(c, a),
-  echo: (c, a) => echo(c, a),
-  cat: (c, a) => cat(c, a),
-  grep: (c, a) => grep(c, a),
-  head: (c, a) => head(c, a),
-  tail: (c, a) => tail(c, a),
-  wc: (c, a) => wc(c, a),
-  sort: (c, a) => sort(c, a),
-  kubectl: (c, a) => kubectl(c, a),
-  true: () => undefined,
-  false: () => {
-    throw new Exit(1);
-  },
-};
+/** A command's return value as a coroutine: a command that finished at once is a coroutine that never waits. */
+export function* asProc(r: CommandReturn): Proc {
+  if (r === undefined) return 0;
+  if (typeof r === 'number') return r;
+  return yield* r;
+}
 
-/** Is there a program of this name (what execvp() would find)? */
-export const isCommand = (name: string): boolean => Object.prototype.hasOwnProperty.call(COMMANDS, name);
-
-/** Run one argv; returns the exit status. Never throws for bad input. */
-export function runArgv(ctx: Ctx, argv: string[]): number {
+/**
+ * Run one argv as execvp() would: the registered command of that name, or the shell's "not found"
+ * (127). Returns the exit status; a command's `Exit` is its status, never an exception. The lab
+ * changes a command of kind 'config' makes itself (not those of a command it runs, as
+ * `ip netns exec` does) mark the line as an undo step.
+ */
+export function* runArgv(ctx: Ctx, argv: string[]): Proc {
   const [name, ...args] = argv;
-  const cmd = isCommand(name) ? COMMANDS[name] : undefined;
-  if (!cmd) {
+  const spec = name === undefined ? undefined : lookupCommand(name);
+  if (!spec) {
     ctx.err.push(ctx.shell === 'sh' ? `sh: 1: ${name}: not found\n` : `bash: ${name}: command not found\n`);
     return 127;
   }
+  const { world, effects } = ctx;
+  const before = world.version;
+  const accounted = effects.accounted;
+  let code: number;
   try {
-    cmd(ctx, args);
-    return 0;
+    code = yield* asProc(spec.run(ctx, args));
   } catch (e) {
-    if (e instanceof Exit) return e.code;
-    throw e;
+    if (!(e instanceof Exit)) throw e;
+    code = e.code;
+  } finally {
+    // what this command changed itself: all changes since it started, less those its children were charged with
+    const own = world.version - before - (effects.accounted - accounted);
+    effects.accounted += own;
+    if (own > 0 && spec.kind === 'config') effects.edit = true;
   }
+  return code;
+}
+
+
+/**
+ * Run argv to its end now, outside any task: for callers that are themselves one step of something
+ * (a Kubernetes agent applying its plan, `kubectl exec`). A command that waits is driven inline on
+ * the world's clock; one that nothing can ever wake is stopped (status 137).
+ */
+export function runArgvNow(ctx: Omit<Ctx, 'task' | 'effects'> & Partial<Pick<Ctx, 'effects'>>, argv: string[]): number {
+  const w = ctx.world;
+  let woken = false;
+  const task: Waker = {
+    wake: () => {
+      woken = true;
+    },
+  };
+  const proc = runArgv({ ...ctx, task, effects: ctx.effects ?? { edit: false, fault: false, accounted: 0 } }, argv);
+  let r = proc.next('timer');
+  while (!r.done) {
+    const wait = r.value;
+    woken = false;
+    w.runUntil(wait.until, () => (wait.kind === 'wait' && woken) || w.queue.size === 0);
+    if (!woken && w.now < wait.until && w.queue.size === 0) {
+      if (wait.until === Infinity) {
+        proc.return(137);
+        return 137;
+      }
+      w.runUntil(wait.until);
+    }
+    r = proc.next(woken ? 'wake' : 'timer');
+  }
+  return r.value;
 }

@@ -43,12 +43,14 @@ export function brFlood(br: Bridge, frame: Frame, ingress: Netdev | undefined): 
 
 /** __br_forward(): the FORWARD hook for a bridged frame, LOCAL_OUT for one the bridge itself sends. */
 function brForwardOne(br: Bridge, port: Netdev, frame: Frame, ingress: Netdev | undefined): void {
-  nfHook(br.netns, ingress === undefined ? NF_BR.LOCAL_OUT : NF_BR.FORWARD, frame, ingress, port, brForwardFinish);
+  if (br.netns.nfHooks === null) brForwardFinish(br.netns, frame, ingress, port);
+  else nfHook(br.netns, ingress === undefined ? NF_BR.LOCAL_OUT : NF_BR.FORWARD, frame, ingress, port, brForwardFinish);
 }
 
 /** br_forward_finish(): the POST_ROUTING hook. */
 function brForwardFinish(ns: Netns, frame: Frame, ingress: Netdev | undefined, port: Netdev): void {
-  nfHook(ns, NF_BR.POST_ROUTING, frame, ingress, port, brDevQueuePushXmit);
+  if (ns.nfHooks === null) brDevQueuePushXmit(ns, frame, ingress, port);
+  else nfHook(ns, NF_BR.POST_ROUTING, frame, ingress, port, brDevQueuePushXmit);
 }
 
 /** br_dev_queue_push_xmit(): out of the port. */

@@ -26,7 +26,8 @@ export function brHandleFrame(port: Netdev, br: Bridge, frame: Frame): void {
     if (w.tracing) w.emit({ netns: ns.name, dev: port.name, verdict: Verdict.BR_PORT_DOWN, packetId: frame.pid, packet: frameView(frame), text: `${nsLabel(ns)}: ${port.name} is a port of ${br.name}, which is ${br.adminUp ? 'up' : 'down'}; the port is not forwarding → frame dropped`, fix: br.adminUp ? undefined : { text: `bring ${br.name} up on ${ns.name}`, on: ns.name, run: `ip link set ${br.name} up` } });
     return;
   }
-  nfHook(ns, NF_BR.PRE_ROUTING, frame, port, br, brHandleFrameFinish);
+  if (ns.nfHooks === null) brHandleFrameFinish(ns, frame, port, br);
+  else nfHook(ns, NF_BR.PRE_ROUTING, frame, port, br, brHandleFrameFinish);
 }
 
 /** br_handle_frame_finish(): learn, then pass up, forward or flood. */
@@ -60,7 +61,8 @@ function brHandleFrameFinish(ns: Netns, frame: Frame, port: Netdev | undefined, 
 function brPassFrameUp(br: Bridge, frame: Frame, ingress: Netdev): void {
   const w = br.netns.world;
   if (!isBroadcast(frame) && w.tracing) w.emitEvent(PacketEvent.frame(br.netns.name, br.name, Verdict.BR_LOCAL, frame, brLocalWords, br.netns));
-  nfHook(br.netns, NF_BR.LOCAL_IN, frame, ingress, br, brNetifReceive);
+  if (br.netns.nfHooks === null) brNetifReceive(br.netns, frame, ingress, br);
+  else nfHook(br.netns, NF_BR.LOCAL_IN, frame, ingress, br, brNetifReceive);
 }
 
 /** br_netif_receive_skb(): up the bridge device's own stack. */

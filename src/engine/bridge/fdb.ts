@@ -1,3 +1,4 @@
+import { registerSoftState } from '../rollback/softstate';
 import type { Mac } from '../addr/mac';
 import type { Bridge, FdbEntry, Netdev } from '../netns/netdev';
 
@@ -59,3 +60,9 @@ export function brFdbDeletePort(br: Bridge, port: Netdev, includeLocal: boolean)
     br.fdb.delete(mac);
   }
 }
+
+// FDB changes journal themselves one by one (journalUndo above): only the digest is registered
+registerSoftState<never, never>({
+  name: 'fdb',
+  netnsDigest: (ns) => ns.devList().flatMap((d) => (d.kind === 'bridge' ? [...d.fdb.values()].map((e) => [d.name, e.mac, e.port.name, e.local, e.updated]) : [])),
+});

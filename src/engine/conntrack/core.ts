@@ -105,8 +105,12 @@ function inflightConn(ns: Netns, t: Tuple): { ct: Conn; dir: CtDir } | undefined
 
 /** nf_conntrack_confirm(): the packet leaves the IP stack; a new connection enters the table. */
 export function nfConntrackConfirm(ns: Netns, pid: number): void {
-  const ct = skbExtIfAny(ns, pid)?.ct;
-  if (ct === undefined || ct.confirmed) return;
+  const ext = skbExtIfAny(ns, pid);
+  const ct = ext?.ct;
+  if (ext === undefined || ct === undefined || ct.confirmed) return;
+  // __nf_conntrack_confirm(): a packet in the reply direction (an ICMP error this host sends about
+  // a packet it dropped) never puts an unconfirmed connection in the table
+  if (ext.ctinfo >= CTINFO.ESTABLISHED_REPLY && ext.ctinfo <= CTINFO.RELATED_REPLY) return;
   const table = ctTable(ns);
   // a clash (another connection took the tuple meanwhile) loses the race, as in the kernel
   if (table.find(ct.orig) !== undefined || table.find(ct.reply) !== undefined) return;

@@ -132,6 +132,16 @@ export function natNullBinding(ns: Netns, ct: Conn, m: Manip): void {
   natSetupInfo(ns, ct, { flags: NF_NAT_RANGE.MAP_IPS, minIp: addr, maxIp: addr, minPort: 0, maxPort: 0 }, m);
 }
 
+/**
+ * nf_nat_icmp_reply_translation()'s first test: a redirect about a connection whose NAT is not
+ * decided both ways yet, or is NATed at all, would point the sender at an address it never
+ * asked for, so it is dropped.
+ */
+export function natRedirectRefused(ct: Conn): boolean {
+  const done = IPS.SRC_NAT_DONE | IPS.DST_NAT_DONE;
+  return (ct.status & done) !== done || (ct.status & (IPS.SRC_NAT | IPS.DST_NAT)) !== 0;
+}
+
 const isReplyDir = (ctinfo: CtInfo): boolean => ctinfo === CTINFO.ESTABLISHED_REPLY || ctinfo === CTINFO.RELATED_REPLY;
 
 /** Does the connection rewrite packets of this direction at this manip? */

@@ -5,6 +5,7 @@
  * nf_ct_is_expired do), so no flow outlives its timeout on the virtual clock.
  */
 import type { Netns } from '../netns/netns';
+import { registerSoftState } from '../rollback/softstate';
 import { IP_CT_DIR, tupleKey, type Conn, type CtDir, type Tuple } from './conn';
 
 interface Hit {
@@ -16,9 +17,6 @@ export class CtTable {
   private readonly byTuple = new Map<string, Hit>();
   /** confirmed connections in the order they were confirmed (the listing's order) */
   private readonly conns = new Map<number, Conn>();
-  /** the rollback this table was last saved for (see ctWillChange) */
-  savedMark = -1;
-
   constructor(readonly ns: Netns) {}
 
   private alive(ct: Conn): boolean {
@@ -100,24 +98,22 @@ export function ctTable(ns: Netns): CtTable {
 
 export const ctTableIfAny = (ns: Netns): CtTable | undefined => tables.get(ns);
 
-/**
- * The table is about to change: inside a probe's rollback, save it once so the probe leaves no
- * connection behind.
- */
+/** The table is about to change: inside a probe's rollback, the namespace's soft state is saved first. */
 export function ctWillChange(ns: Netns): void {
-  const w = ns.world;
-  if (!w.journaling) return;
-  w.willChange(ns);
-  const t = ctTable(ns);
-  if (t.savedMark === ns.rollbackMark) return;
-  const prevMark = t.savedMark;
-  t.savedMark = ns.rollbackMark;
-  w.journalUndo(
-    (table: CtTable, s: { conns: Conn[]; mark: number }) => {
-      table.restore(s.conns);
-      table.savedMark = s.mark;
-    },
-    t,
-    { conns: t.save(), mark: prevMark },
-  );
+  ns.world.willChange(ns);
 }
+
+const NONE: Conn[] = [];
+
+// a probe's connections go with its rollback; the fuzz oracle compares worlds by their tables
+registerSoftState<never, Conn[]>({
+  name: 'conntrack',
+  netns: {
+    save: (ns) => tables.get(ns)?.save() ?? NONE,
+    restore: (ns, saved) => {
+      const t = tables.get(ns);
+      if (t !== undefined || saved.length) ctTable(ns).restore(saved);
+    },
+  },
+  netnsDigest: (ns) => (tables.get(ns)?.list() ?? NONE).map((ct) => [tupleKey(ct.orig), tupleKey(ct.reply), ct.status, ct.expires, ct.mark]),
+});

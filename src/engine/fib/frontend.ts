@@ -47,7 +47,7 @@ export function fibAddIfaddr(ns: Netns, dev: Netdev, ifa: Ifaddr): void {
   }
   const prefix = networkOf(ifa.local, ifa.plen);
   if (!isZeronet(prefix) && !ifa.secondary && (prefix !== ifa.local || ifa.plen < 32)) {
-    const lo = dev.kind === 'loopback';
+    const lo = dev.ops.loopback;
     magicAdd(ns, kernelRoute(lo ? 'local' : 'unicast', prefix, ifa.plen, dev, prim.local, lo ? RT_SCOPE.host : RT_SCOPE.link));
     if (ifa.plen < 31) magicAdd(ns, kernelRoute('broadcast', broadcastOf(prefix, ifa.plen), 32, dev, prim.local, RT_SCOPE.link));
   }
@@ -58,7 +58,7 @@ export function fibDelIfaddr(ns: Netns, dev: Netdev, ifa: Ifaddr): void {
   const prim = primaryFor(dev, ifa);
   const prefix = networkOf(ifa.local, ifa.plen);
   if (!ifa.secondary) {
-    const lo = dev.kind === 'loopback';
+    const lo = dev.ops.loopback;
     magicDel(ns, lo ? 'local' : 'unicast', prefix, ifa.plen, dev, prim.local, lo ? RT_TABLE.local : RT_TABLE.main);
     if (ifa.plen < 31) magicDel(ns, 'broadcast', broadcastOf(prefix, ifa.plen), 32, dev, prim.local, RT_TABLE.local);
   }

@@ -29,7 +29,9 @@ export function ipForward(ns: Netns, inDev: Netdev, pkt: Ipv4Packet, rt: Rtable)
     return;
   }
   if (rt.doRedirect) ipRtSendRedirect(ns, pkt, rt);
-  nfHook(ns, NF_INET.FORWARD, withTtl(pkt, pkt.ttl - 1), inDev, rt, ipForwardFinish);
+  const out = withTtl(pkt, pkt.ttl - 1);
+  if (ns.nfHooks === null) ipForwardFinish(ns, out, inDev, rt);
+  else nfHook(ns, NF_INET.FORWARD, out, inDev, rt, ipForwardFinish);
 }
 
 /** ip_forward_finish() */

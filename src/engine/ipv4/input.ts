@@ -27,7 +27,9 @@ const broadcastWords = (_e: PacketEvent, ns: Netns, pkt: Ipv4Packet) => `${nsLab
 
 /** ip_rcv(): the PRE_ROUTING hook (a scheduled call: the link delivers (dev, pkt)). */
 export function ipRcv(dev: Netdev, pkt: Ipv4Packet): void {
-  nfHook(dev.netns, NF_INET.PRE_ROUTING, pkt, dev, undefined, ipRcvFinish);
+  const ns = dev.netns;
+  if (ns.nfHooks === null) ipRcvFinish(ns, pkt, dev);
+  else nfHook(ns, NF_INET.PRE_ROUTING, pkt, dev, undefined, ipRcvFinish);
 }
 
 /** ip_rcv_finish(): route the packet (after PRE_ROUTING, so a DNAT there decides where it goes). */
@@ -54,7 +56,8 @@ function ipRcvFinish(ns: Netns, pkt: Ipv4Packet, inDev: Netdev | undefined): voi
 
 /** ip_local_deliver(): the LOCAL_IN hook. */
 export function ipLocalDeliver(ns: Netns, dev: Netdev, pkt: Ipv4Packet): void {
-  nfHook(ns, NF_INET.LOCAL_IN, pkt, dev, undefined, ipLocalDeliverFinish);
+  if (ns.nfHooks === null) ipLocalDeliverFinish(ns, pkt, dev);
+  else nfHook(ns, NF_INET.LOCAL_IN, pkt, dev, undefined, ipLocalDeliverFinish);
 }
 
 /** ip_local_deliver_finish() -> ip_protocol_deliver_rcu(): the transport protocol's handler. */

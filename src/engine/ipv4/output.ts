@@ -29,7 +29,8 @@ export function ipLocalOut(ns: Netns, pkt: Ipv4Packet, rt: Rtable): void {
     const e = rt.type === 'local' ? PacketEvent.ip(ns.name, rt.dev.name, Verdict.FIB_MATCH, pkt, loopedWords, ns, pkt) : PacketEvent.ip(ns.name, rt.dev.name, Verdict.FIB_MATCH, pkt, routedWords, ns, pkt, rt.gw);
     w.emitEvent(e.at(rt.route));
   }
-  nfHook(ns, NF_INET.LOCAL_OUT, pkt, undefined, rt, dstOutput);
+  if (ns.nfHooks === null) dstOutput(ns, pkt, undefined, rt);
+  else nfHook(ns, NF_INET.LOCAL_OUT, pkt, undefined, rt, dstOutput);
 }
 
 /**
@@ -48,13 +49,14 @@ export function dstOutput(ns: Netns, pkt: Ipv4Packet, _in: Netdev | undefined, r
 
 /** ip_output(): the POST_ROUTING hook. */
 export function ipOutput(ns: Netns, pkt: Ipv4Packet, rt: Rtable): void {
-  nfHook(ns, NF_INET.POST_ROUTING, pkt, undefined, rt, ipFinishOutput);
+  if (ns.nfHooks === null) ipFinishOutput(ns, pkt, undefined, rt);
+  else nfHook(ns, NF_INET.POST_ROUTING, pkt, undefined, rt, ipFinishOutput);
 }
 
 /** ip_finish_output() -> ip_finish_output2(): lo loops back, a broadcast goes to everyone, the rest through the neighbour. */
 function ipFinishOutput(ns: Netns, pkt: Ipv4Packet, _in: Netdev | undefined, rt: Rtable): void {
   const dev = rt.dev;
-  if (dev.kind === 'loopback') {
+  if (dev.ops.loopback) {
     ns.world.scheduleCall(HOP_DELAY, ipRcv, dev, pkt);
     return;
   }

@@ -11,6 +11,7 @@ import { EVENT_BUDGET } from '../world';
 import { icmpPacket, type Ipv4Packet } from '../wire/ipv4';
 import { ICMP } from '../wire/icmp';
 import type { Sock, SockError } from '../socket/table';
+import type { Waker } from '../proc/task';
 
 /**
  * A ping run as iputils does it, on virtual time: a raw ICMP socket, echo requests every
@@ -69,8 +70,10 @@ export function traceConnectFailure(ns: Netns, dst: Ipv4, errno: Errno, tool = '
  * The raw ICMP socket of one ping run: collects replies and errors as iputils does. A class rather
  * than closures so a run allocates one object, not one per callback.
  */
-class PingSocket implements Sock {
+export class PingSocket implements Sock {
   readonly proto = 'icmp';
+  /** the task reading this socket: woken when a reply or an error arrives */
+  waker: Waker | null = null;
   laddr = 0 as Ipv4;
   raddr = 0 as Ipv4;
   rport = 0;
@@ -102,10 +105,12 @@ class PingSocket implements Sock {
       this.received++;
       this.acknowledge(m.seq);
       this.events.push({ kind: 'reply', seq: m.seq, from: pkt.src, ttl: pkt.ttl, rtt: now - sent, bytes: m.payloadLen + 8, time: now });
+      this.waker?.wake();
     } else if (m.type === ICMP.REDIRECT) {
       const inner = m.inner.icmp;
       const seq = inner && 'seq' in inner ? inner.seq : 0;
       this.events.push({ kind: 'redirect', seq, from: pkt.src, gateway: m.gateway, time: now });
+      this.waker?.wake();
     }
   }
 
@@ -115,14 +120,41 @@ class PingSocket implements Sock {
     this.errors++;
     this.acknowledge(seq);
     this.events.push({ kind: 'error', seq, from: e.from, type: e.icmpType, code: e.icmpCode, time: this.w.now });
+    this.waker?.wake();
+  }
+
+  /** Open it in `ns` (the kernel delivers echo replies and errors for its identifier to it). */
+  static open(ns: Netns, waker: Waker | null): PingSocket {
+    const w = ns.world;
+    const sock = new PingSocket(w.nextPingIdent(), w);
+    sock.waker = waker;
+    ns.sockets.insert(sock);
+    return sock;
+  }
+
+  close(ns: Netns): void {
+    ns.sockets.remove(this);
+  }
+
+  /** sendmsg() of echo request `seq`: routed now; a routing failure is the send's error, as ping reports it. */
+  sendEcho(ns: Netns, dst: Ipv4, src: Ipv4, seq: number, o: { ttl: number; size: number; oif?: Netdev }): void {
+    const w = this.w;
+    this.transmitted++;
+    this.sentAt[seq] = w.now;
+    const rt = ipRouteOutput(ns, dst, { saddr: src, oif: o.oif });
+    if (!rt.ok) {
+      this.events.push({ kind: 'senderr', seq, errno: rt.errno, time: w.now });
+      return;
+    }
+    const pkt = icmpPacket(w.nextPid(), src, dst, o.ttl, w.nextIpId(), { type: ICMP.ECHO, code: 0, id: this.lport, seq, payloadLen: o.size });
+    ipLocalOut(ns, pkt, rt.rt);
   }
 }
 
 export function runPing(ns: Netns, dst: Ipv4, src: Ipv4, o: PingOptions): PingRun {
   const w = ns.world;
-  const sock = new PingSocket(w.nextPingIdent(), w);
+  const sock = PingSocket.open(ns, null);
   const start = w.now;
-  ns.sockets.insert(sock);
   let lastSend = start;
   for (let i = 0; i < o.count; i++) {
     w.runUntil(start + i * o.interval);
@@ -132,19 +164,10 @@ export function runPing(ns: Netns, dst: Ipv4, src: Ipv4, o: PingOptions): PingRu
       break;
     }
     lastSend = w.now;
-    const seq = i + 1;
-    sock.transmitted++;
-    sock.sentAt[seq] = w.now;
-    const rt = ipRouteOutput(ns, dst, { saddr: src, oif: o.oif });
-    if (!rt.ok) {
-      sock.events.push({ kind: 'senderr', seq, errno: rt.errno, time: w.now });
-      continue;
-    }
-    const pkt = icmpPacket(w.nextPid(), src, dst, o.ttl, w.nextIpId(), { type: ICMP.ECHO, code: 0, id: sock.lport, seq, payloadLen: o.size });
-    ipLocalOut(ns, pkt, rt.rt);
+    sock.sendEcho(ns, dst, src, i + 1, o);
   }
   w.runUntil(lastSend + o.timeout, () => sock.received + sock.errors >= o.count);
-  ns.sockets.remove(sock);
+  sock.close(ns);
   const { events, transmitted, received, errors, pipe } = sock;
   return { ok: true, src, events, transmitted, received, errors, pipe, elapsed: lastSend - start };
 }

@@ -24,7 +24,7 @@ export type NeighMode = 'add' | 'replace' | 'change';
 export type NeighAddErrno = 'EEXIST' | 'ENOENT' | 'EINVAL';
 
 /** The key ARP gives a neighbour on dev: every neighbour of a loopback device is 0.0.0.0 (arp_hashfn on IFF_LOOPBACK). */
-export const neighKey = (dev: Netdev, ip: Ipv4): Ipv4 => (dev.kind === 'loopback' ? (0 as Ipv4) : ip);
+export const neighKey = (dev: Netdev, ip: Ipv4): Ipv4 => (dev.ops.loopback ? (0 as Ipv4) : ip);
 
 /** neigh_add(): create or update an entry as `ip neigh add|replace|change` asks. */
 export function neighAdd(ns: Netns, dev: Netdev, ip: Ipv4, cfg: NeighConfig, mode: NeighMode): NeighAddErrno | undefined {
@@ -34,7 +34,7 @@ export function neighAdd(ns: Netns, dev: Netdev, ip: Ipv4, cfg: NeighConfig, mod
   if (!old && mode === 'change') return 'ENOENT';
   // __neigh_update(): without lladdr only an entry that already has a valid address can be updated
   // (a loopback neighbour is NOARP from birth, its address the device's own)
-  const mac = cfg.mac ?? (dev.kind === 'loopback' ? dev.mac : undefined);
+  const mac = cfg.mac ?? (dev.ops.loopback ? dev.mac : undefined);
   if (mac === undefined && !(old && old.mac && nudValid(old.state))) return 'EINVAL';
   ns.world.willChange(ns);
   const n = old ?? ns.neigh.create(dev, key, ns.world.now);

@@ -43,13 +43,16 @@ export function neighOutput(ns: Netns, dev: Netdev, nexthop: Ipv4, pkt: Ipv4Pack
   if (!n) n = ns.neigh.create(dev, nexthop, w.now);
   const entry = n;
   ns.neigh.touch(entry);
+  // the queued packet goes on (or fails) in an ARP event: it still belongs to the command that sent it
+  const cause = w.traceTarget;
   entry.queue.push({
-    resolved: (mac: Mac) => devXmit(dev, ipFrame(pkt.pid, dev.mac, mac, pkt)),
-    failed: () => {
-      if (w.tracing)
-        w.emit({ netns: ns.name, dev: dev.name, verdict: Verdict.NEIGH_FAILED, packetId: pkt.pid, packet: ipView(pkt), text: `${nsLabel(ns)}: nobody answered ARP for ${formatIpv4(nexthop)} on ${dev.name} → neighbour FAILED, packet dropped, "Destination Host Unreachable" reported to ${formatIpv4(pkt.src)}` });
-      icmpSend(ns, pkt, ICMP.DEST_UNREACH, ICMP_UNREACH.HOST, { dev });
-    },
+    resolved: (mac: Mac) => w.asCause(cause, () => devXmit(dev, ipFrame(pkt.pid, dev.mac, mac, pkt))),
+    failed: () =>
+      w.asCause(cause, () => {
+        if (w.tracing)
+          w.emit({ netns: ns.name, dev: dev.name, verdict: Verdict.NEIGH_FAILED, packetId: pkt.pid, packet: ipView(pkt), text: `${nsLabel(ns)}: nobody answered ARP for ${formatIpv4(nexthop)} on ${dev.name} → neighbour FAILED, packet dropped, "Destination Host Unreachable" reported to ${formatIpv4(pkt.src)}` });
+        icmpSend(ns, pkt, ICMP.DEST_UNREACH, ICMP_UNREACH.HOST, { dev });
+      }),
   });
   if (entry.state === 'INCOMPLETE') {
     if (w.tracing) w.emitEvent(PacketEvent.ip(ns.name, dev.name, Verdict.NEIGH_RESOLVE, pkt, stillResolvingWords, ns, nexthop));

@@ -1,3 +1,4 @@
+import { registerSoftState } from '../rollback/softstate';
 import type { Ipv4 } from '../addr/ipv4';
 import type { Mac } from '../addr/mac';
 import type { Netdev } from '../netns/netdev';
@@ -213,3 +214,9 @@ export class NeighTable {
     for (const n of list) this.entries.set(NeighTable.key(n.dev, n.ip), n);
   }
 }
+
+registerSoftState<NeighSave, NeighSave>({
+  name: 'neighbours',
+  netns: { save: (ns) => ns.neigh.save(), restore: (ns, s) => ns.neigh.restore(s) },
+  netnsDigest: (ns) => ns.neigh.all().map((n) => [n.dev.ifindex, n.ip, n.state, n.mac, n.probes, n.updated, n.confirmed, n.timerAt, n.timerGen, n.queue.length, n.probeSrc, n.router]),
+});

@@ -8,7 +8,7 @@
 import { ipRouteMeHarder } from '../ipv4/output';
 import { NF_ACCEPT, NF_DROP, NF_INET, nfHookName, type NfHookState, type NfVerdict } from '../nf/hooks';
 import type { Ipv4Packet } from '../wire/ipv4';
-import { natInitialized, natNullBinding, natPacket } from '../conntrack/nat';
+import { natInitialized, natNullBinding, natPacket, natRedirectRefused } from '../conntrack/nat';
 import { hookStateOf, sabotaged } from './hookstate';
 import { CTINFO, IPPROTO } from './skb';
 import { packetOf, skbOf } from './skbconv';
@@ -17,6 +17,8 @@ import { nfNetIfAny } from './tables';
 import { manipOf, targetParam } from './targetParam';
 import { traceNat, traceRuleDrop, walkTracer } from './trace';
 import { iptDoTable, type WalkParam } from './walk';
+
+const ICMP_REDIRECT = 5;
 
 export function natHookFn(state: NfHookState): NfVerdict {
   const ns = state.ns;
@@ -42,6 +44,10 @@ export function natHookFn(state: NfHookState): NfVerdict {
       ext.mark = skb.mark;
     }
     if (!natInitialized(ct, manip)) natNullBinding(ns, ct, manip);
+  }
+  if (related && skb.proto === IPPROTO.ICMP && skb.icmpType === ICMP_REDIRECT && natRedirectRefused(ct)) {
+    state.reason = 'an ICMP redirect about a connection with NAT (nf_nat_icmp_reply_translation)';
+    return NF_DROP;
   }
   if (!natPacket(skb, ct, info, manip)) return NF_ACCEPT;
   const after = packetOf(pkt, skb);

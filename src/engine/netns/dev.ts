@@ -1,5 +1,4 @@
 import { MAC_BROADCAST } from '../addr/mac';
-import { brDevXmit } from '../bridge/br_device';
 import { brHandleFrame } from '../bridge/br_input';
 import { ipRcv } from '../ipv4/input';
 import { arpRcv } from '../neighbour/arp';
@@ -20,7 +19,6 @@ export const HOP_DELAY = 0.005;
 
 const xmitWords = (e: PacketEvent, ns: Netns, frame: Frame) => `${nsLabel(ns)}: ${describeFrame(frame)} sent on ${e.dev}`;
 const rcvWords = (e: PacketEvent, ns: Netns, frame: Frame) => `${nsLabel(ns)}: ${describeFrame(frame)} received on ${e.dev}`;
-const vethWords = (e: PacketEvent, into: Netns | undefined) => `veth ${e.dev} → ${e.to!.dev}${into !== undefined ? ` (into ${nsLabel(into)})` : ''}`;
 
 /** A frame met a device that is administratively down, on its way out or in. */
 function traceDownDrop(dev: Netdev, frame: Frame): void {
@@ -29,7 +27,7 @@ function traceDownDrop(dev: Netdev, frame: Frame): void {
   ns.world.emit({ netns: ns.name, dev: dev.name, verdict: Verdict.NETDEV_DOWN, packetId: frame.pid, packet: frameView(frame), text: `${nsLabel(ns)}: ${dev.name} is down → frame dropped`, fix: { text: `bring ${dev.name} up on ${ns.name}`, on: ns.name, run: `ip link set ${dev.name} up` } });
 }
 
-/** dev_queue_xmit(): put a frame on the wire of a device. */
+/** dev_queue_xmit(): put a frame on the wire of a device (its kind's ndo_start_xmit does the rest). */
 export function devXmit(dev: Netdev, frame: Frame): void {
   const ns = dev.netns;
   const w = ns.world;
@@ -38,33 +36,7 @@ export function devXmit(dev: Netdev, frame: Frame): void {
     return;
   }
   if (w.tracing) w.emitEvent(PacketEvent.frame(ns.name, dev.name, Verdict.XMIT, frame, xmitWords, ns, frame));
-  switch (dev.kind) {
-    case 'loopback':
-      w.scheduleCall(HOP_DELAY, netifRcv, dev, frame);
-      return;
-    case 'veth': {
-      const peer = dev.peer;
-      if (!peer.adminUp) {
-        if (w.tracing)
-          w.emit({
-            netns: ns.name,
-            dev: dev.name,
-            verdict: Verdict.NO_CARRIER,
-            packetId: frame.pid,
-            packet: frameView(frame),
-            text: `${nsLabel(ns)}: ${dev.name} has no carrier (its veth peer ${peer.name} in ${nsLabel(peer.netns)} is down) → frame dropped`,
-            fix: { text: `bring ${peer.name} up on ${peer.netns.name}`, on: peer.netns.name, run: `ip link set ${peer.name} up` },
-          });
-        return;
-      }
-      if (w.tracing) w.emitEvent(PacketEvent.frame(ns.name, dev.name, Verdict.VETH_XMIT, frame, vethWords, peer.netns !== ns ? peer.netns : undefined).towards({ netns: peer.netns.name, dev: peer.name }));
-      w.scheduleCall(HOP_DELAY, netifRcv, peer, frame);
-      return;
-    }
-    case 'bridge':
-      brDevXmit(dev, frame);
-      return;
-  }
+  dev.ops.xmit(dev, frame);
 }
 
 /** __netif_receive_skb(): a frame arrives on a device. */
@@ -75,13 +47,13 @@ export function netifRcv(dev: Netdev, frame: Frame): void {
     traceDownDrop(dev, frame);
     return;
   }
-  if (w.tracing && dev.kind !== 'loopback') w.emitEvent(PacketEvent.frame(ns.name, dev.name, Verdict.RCV, frame, rcvWords, ns, frame));
+  if (w.tracing && !dev.ops.loopback) w.emitEvent(PacketEvent.frame(ns.name, dev.name, Verdict.RCV, frame, rcvWords, ns, frame));
   // rx_handler: a bridge port's frames belong to the bridge
   if (dev.master) {
     brHandleFrame(dev, dev.master, frame);
     return;
   }
-  if (dev.kind !== 'loopback' && frame.dst !== dev.mac && frame.dst !== MAC_BROADCAST) {
+  if (!dev.ops.loopback && frame.dst !== dev.mac && frame.dst !== MAC_BROADCAST) {
     if (w.tracing) w.emit({ netns: ns.name, dev: dev.name, verdict: Verdict.OTHERHOST, packetId: frame.pid, packet: frameView(frame), text: `${nsLabel(ns)}: frame for ${frame.dst}, not ${dev.name}'s address ${dev.mac} → ignored` });
     return;
   }

@@ -17,7 +17,7 @@ export function addAddress(
     local,
     plen,
     broadcast: opts.broadcast,
-    scope: opts.scope ?? (dev.kind === 'loopback' && local >>> 24 === 127 ? RT_SCOPE.host : RT_SCOPE.universe),
+    scope: opts.scope ?? (dev.ops.loopback && local >>> 24 === 127 ? RT_SCOPE.host : RT_SCOPE.universe),
     secondary: false,
     label: opts.label ?? dev.name,
   };

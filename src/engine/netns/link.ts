@@ -1,8 +1,8 @@
-import { MAC_ZERO, macCompare, type Mac } from '../addr/mac';
+import { MAC_ZERO, macCompare } from '../addr/mac';
 import { KernelError } from '../fib/route';
 import { fibAddIfaddr, fibFlushDev } from '../fib/frontend';
 import { brFdbDeletePort, brFdbInsertLocal, brFdbLearn } from '../bridge/fdb';
-import { brPortForwarding, carrierOk, makeNetdev, type Bridge, type Netdev, type Veth } from './netdev';
+import { brPortForwarding, carrierOk, type Bridge, type Netdev } from './netdev';
 import type { Netns } from './netns';
 
 /**
@@ -11,39 +11,8 @@ import type { Netns } from './netns';
  * Each operation then lets "linkwatch" settle carrier-dependent state (IPv6 link-local).
  */
 
-export function createVeth(ns: Netns, name: string, peerName: string, peerNs: Netns = ns): Veth {
-  if (ns.devByName(name) || peerNs.devByName(peerName) || (ns === peerNs && name === peerName)) throw new KernelError('EEXIST');
-  const w = ns.world;
-  const dev = blankDev(ns, name, 'veth') as Veth;
-  const peer = blankDev(peerNs, peerName, 'veth') as Veth;
-  dev.peer = peer;
-  peer.peer = dev;
-  // veth_newlink registers the peer first, so the peer gets the lower index
-  peer.mac = w.randomMac();
-  dev.mac = w.randomMac();
-  peerNs.attach(peer);
-  ns.attach(dev);
-  if (peerNs !== ns) {
-    ns.nsidFor(peerNs);
-    peerNs.nsidFor(ns);
-  }
-  w.touch();
-  return dev;
-}
-
-export function createBridge(ns: Netns, name: string): Bridge {
-  if (ns.devByName(name)) throw new KernelError('EEXIST');
-  const br = blankDev(ns, name, 'bridge') as Bridge;
-  br.mac = ns.world.randomMac();
-  ns.attach(br);
-  brFdbInsertLocal(br, br, br.mac);
-  ns.world.touch();
-  return br;
-}
-
-function blankDev(ns: Netns, name: string, kind: 'veth' | 'bridge'): Netdev {
-  return makeNetdev(ns, name, kind, '' as Mac, 1500, 'noop');
-}
+export { createVeth } from './veth';
+export { createBridge } from '../bridge/br_device';
 
 /** dev_open / dev_close with their notifier effects. */
 export function setLinkUp(dev: Netdev, up: boolean): void {
@@ -52,14 +21,14 @@ export function setLinkUp(dev: Netdev, up: boolean): void {
   const before = carrierSnapshot(dev);
   dev.adminUp = up;
   if (up) {
-    if (dev.kind !== 'loopback') dev.qdisc = 'noqueue';
+    if (!dev.ops.loopback) dev.qdisc = 'noqueue';
     for (const ifa of dev.addrs) fibAddIfaddr(ns, dev, ifa);
   } else {
     fibFlushDev(ns, dev);
     ns.neigh.flushDev(dev).forEach((n) => n.queue.forEach((q) => q.failed()));
     dev.ll6 = false;
     if (dev.master) brFdbDeletePort(dev.master, dev, false);
-    if (dev.kind === 'bridge') for (const p of dev.ports) brFdbDeletePort(dev, p, false);
+    dev.ops.stop(dev);
   }
   linkwatch(before);
   ns.world.touch();
@@ -68,7 +37,8 @@ export function setLinkUp(dev: Netdev, up: boolean): void {
 /** Devices whose carrier may change with `dev`, and whether each had carrier. */
 function carrierSnapshot(dev: Netdev): Map<Netdev, boolean> {
   const set = new Set<Netdev>([dev]);
-  if (dev.kind === 'veth') set.add(dev.peer);
+  const peer = dev.ops.peer(dev);
+  if (peer) set.add(peer);
   for (const d of [...set]) if (d.master) set.add(d.master);
   return new Map([...set].map((d) => [d, carrierOk(d)]));
 }
@@ -80,12 +50,12 @@ let ll6Counter = 0;
 function linkwatch(before: Map<Netdev, boolean>): void {
   for (const [d, had] of before) {
     const has = carrierOk(d);
-    if (d.adminUp && has && !d.ll6 && d.netns.role === 'host' && d.kind !== 'loopback') {
+    if (d.adminUp && has && !d.ll6 && d.netns.role === 'host' && !d.ops.loopback) {
       d.ll6 = true;
       d.ll6Seq = ++ll6Counter;
       announce(d);
     }
-    if (d.kind === 'loopback' && d.adminUp) d.ll6 = true;
+    if (d.ops.loopback && d.adminUp) d.ll6 = true;
     if (had && !has && d.master) brFdbDeletePort(d.master, d, false);
   }
 }
@@ -99,8 +69,8 @@ function announce(from: Netdev): void {
   const now = from.netns.world.now;
   const seen = new Set<Netdev>();
   const xmit = (out: Netdev): void => {
-    if (out.kind !== 'veth' || !out.peer.adminUp) return;
-    const port = out.peer;
+    const port = out.ops.peer(out);
+    if (!port || !port.adminUp) return;
     if (!port.master || seen.has(port) || !brPortForwarding(port)) return;
     seen.add(port);
     brFdbLearn(port.master, port, from.mac, now);
@@ -125,7 +95,8 @@ export function setMaster(dev: Netdev, br: Bridge | null): void {
     before.set(old, before.get(old) ?? carrierOk(old));
   }
   if (br) {
-    if (dev === br || dev.kind === 'bridge') throw new KernelError('ELOOP', 'Can not enslave a bridge to a bridge');
+    const refused = dev.ops.enslaveError(dev);
+    if (refused) throw new KernelError(refused.errno, refused.msg || undefined);
     dev.master = br;
     br.ports.push(dev);
     br.hadPort = true;
@@ -162,11 +133,11 @@ export function moveToNetns(dev: Netdev, target: Netns): void {
   const src = dev.netns;
   // __dev_change_net_namespace(): nothing to do is success, even for lo
   if (src === target) return;
-  if (dev.kind === 'loopback') throw new KernelError('EINVAL', 'The interface netns is immutable');
+  if (dev.ops.netnsLocal) throw new KernelError('EINVAL', 'The interface netns is immutable');
   if (target.devByName(dev.name)) throw new KernelError('EEXIST', 'An interface with the same name exists in the target netns');
   setLinkUp(dev, false);
   if (dev.master) setMaster(dev, null);
-  if (dev.kind === 'bridge') for (const p of [...dev.ports]) setMaster(p, null);
+  dev.ops.uninit(dev);
   dev.addrs = [];
   fibFlushDev(src, dev, true);
   src.neigh.flushDev(dev);
@@ -174,9 +145,10 @@ export function moveToNetns(dev: Netdev, target: Netns): void {
   target.attach(dev, dev.ifindex);
   // the RTM_DELLINK the old namespace hears names the new one by its peer id (IFLA_NEW_NETNSID)
   src.nsidFor(target);
-  if (dev.kind === 'veth' && dev.peer.netns !== target) {
-    target.nsidFor(dev.peer.netns);
-    dev.peer.netns.nsidFor(target);
+  const peer = dev.ops.peer(dev);
+  if (peer && peer.netns !== target) {
+    target.nsidFor(peer.netns);
+    peer.netns.nsidFor(target);
   }
   dev.qdisc = 'noop';
   src.world.touch();
@@ -184,12 +156,12 @@ export function moveToNetns(dev: Netdev, target: Netns): void {
 
 /** `ip link del`: a veth takes its peer with it; a bridge releases its ports. */
 export function deleteLink(dev: Netdev): void {
-  if (dev.kind === 'loopback') throw new KernelError('EOPNOTSUPP');
-  const victims: Netdev[] = dev.kind === 'veth' ? [dev, dev.peer] : [dev];
+  const victims = dev.ops.dellink(dev);
+  if (victims === 'EOPNOTSUPP') throw new KernelError('EOPNOTSUPP');
   for (const d of victims) {
     setLinkUp(d, false);
     if (d.master) setMaster(d, null);
-    if (d.kind === 'bridge') for (const p of [...d.ports]) setMaster(p, null);
+    d.ops.uninit(d);
     d.addrs = [];
     fibFlushDev(d.netns, d, true);
     d.netns.detach(d);

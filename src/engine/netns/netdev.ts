@@ -1,6 +1,7 @@
 import type { Ipv4 } from '../addr/ipv4';
 import type { Mac } from '../addr/mac';
 import type { Netns } from './netns';
+import type { Frame } from '../wire/ethernet';
 
 /** An IPv4 address on a device (in_ifaddr). */
 export interface Ifaddr {
@@ -12,10 +13,44 @@ export interface Ifaddr {
   label: string;
 }
 
+/**
+ * What each kind of device does differently (struct net_device_ops and rtnl_link_ops in one):
+ * every device points at its kind's table, and the engine asks the table instead of switching on
+ * the kind. A new kind is one file that defines its table (see netns/veth.ts) and one entry in the
+ * `Netdev` union below.
+ */
+export interface NetdevOps<D extends Netdev = Netdev> {
+  readonly kind: D['kind'];
+  /** IFF_LOOPBACK: the host's own traffic loops through it; it has no link-layer neighbours */
+  readonly loopback: boolean;
+  /** NETIF_F_NETNS_LOCAL: it may not move to another namespace */
+  readonly netnsLocal: boolean;
+  /** the fields only this kind has, with their first values, always in the same order */
+  readonly fields: () => object;
+  /** ndo_start_xmit(): the frame leaves by dev (which is up; dev_queue_xmit traced it) */
+  xmit(dev: D, frame: Frame): void;
+  /** netif_carrier_ok() */
+  carrier(dev: D): boolean;
+  /** operstate UNKNOWN while up: the device does not report carrier (lo, a bridge that never had a port) */
+  operUnknown(dev: D): boolean;
+  /** the device at the other end of its wire (a veth's peer): its carrier follows this one's */
+  peer(dev: D): Netdev | undefined;
+  /** ndo_stop(): what closing the device forgets */
+  stop(dev: D): void;
+  /** before the device leaves its namespace, for good or for another one (a bridge releases its ports) */
+  uninit(dev: D): void;
+  /** rtnl_link_ops->dellink(): the devices that go when it is deleted, or why it cannot be */
+  dellink(dev: D): Netdev[] | 'EOPNOTSUPP';
+  /** why it may not be a bridge port, if it may not (netdev_master_upper_dev_link) */
+  enslaveError(dev: D): { errno: 'ELOOP' | 'EINVAL'; msg: string } | undefined;
+}
+
 interface NetdevCommon {
   ifindex: number;
   name: string;
   netns: Netns;
+  /** what this kind of device does (netdev_ops) */
+  ops: NetdevOps;
   mac: Mac;
   mtu: number;
   adminUp: boolean;
@@ -62,51 +97,35 @@ export interface Bridge extends NetdevCommon {
   ageingTime: number;
 }
 
+/** Every kind of device: one entry per kind, beside its ops table. */
 export type Netdev = Loopback | Veth | Bridge;
+
+/** A kind's ops table as every device holds it. */
+export const defineNetdevKind = <D extends Netdev>(ops: NetdevOps<D>): NetdevOps => ops as unknown as NetdevOps;
 
 /**
  * A new device, down, with every field of its kind present from birth, in one order. The packet
  * path reads the same few fields of whatever device a frame meets; a field added later (`master`
  * on enslaving, `hadPort`, `ll6Seq`) would fork the object's hidden class and turn every hop's
- * property loads megamorphic. So there are exactly three shapes: loopback, veth, bridge.
+ * property loads megamorphic. So there is exactly one shape per kind.
  */
-export function makeNetdev<K extends Netdev['kind']>(ns: Netns, name: string, kind: K, mac: Mac, mtu: number, qdisc: 'noop' | 'noqueue'): Extract<Netdev, { kind: K }> {
-  const ifflags = kind === 'loopback' ? 0 : IFF.MULTICAST;
-  const dev: Record<string, unknown> = { kind, ifindex: 0, name, netns: ns, mac, mtu, adminUp: false, qdisc, addrs: [], ll6: false, ll6Seq: undefined, txqlen: 1000, ifflags, master: undefined };
-  if (kind === 'veth') {
-    dev.peer = undefined;
-  } else if (kind === 'bridge') {
-    dev.ports = [];
-    dev.fdb = new Map();
-    dev.macFixed = false;
-    dev.hadPort = false;
-    dev.ageingTime = 300;
-  }
-  return dev as unknown as Extract<Netdev, { kind: K }>;
+export function makeNetdev<D extends Netdev>(ns: Netns, name: string, ops: NetdevOps, mac: Mac, mtu: number, qdisc: 'noop' | 'noqueue'): D {
+  const ifflags = ops.loopback ? 0 : IFF.MULTICAST;
+  const dev = { kind: ops.kind, ifindex: 0, name, netns: ns, ops, mac, mtu, adminUp: false, qdisc, addrs: [], ll6: false, ll6Seq: undefined, txqlen: 1000, ifflags, master: undefined };
+  return Object.assign(dev, ops.fields()) as unknown as D;
 }
 
 /** Device flags (include/uapi/linux/if.h) that `ip link set` toggles by name. */
 export const IFF = { NOTRAILERS: 0x20, PROMISC: 0x100, ALLMULTI: 0x200, MULTICAST: 0x1000, DYNAMIC: 0x8000 } as const;
 
 /** netif_carrier_ok() */
-export function carrierOk(dev: Netdev): boolean {
-  switch (dev.kind) {
-    case 'loopback':
-      return true;
-    case 'veth':
-      return dev.adminUp && dev.peer.adminUp;
-    case 'bridge':
-      // a bridge without ports keeps the carrier it was born with (operstate UNKNOWN)
-      // a bridge that never had a port keeps its birth carrier; once it had one, no forwarding port means no carrier
-      return dev.adminUp && (dev.ports.length === 0 ? !dev.hadPort : dev.ports.some((p) => p.adminUp && carrierOk(p)));
-  }
-}
+export const carrierOk = (dev: Netdev): boolean => dev.ops.carrier(dev);
 
 /** The device can send and receive: IFF_UP and carrier (IFF_LOWER_UP). */
 export const isRunning = (dev: Netdev): boolean => dev.adminUp && carrierOk(dev);
 
 /** dev_get_iflink(): a veth reports its peer's ifindex, everything else its own. */
-export const iflink = (dev: Netdev): number => (dev.kind === 'veth' ? dev.peer.ifindex : dev.ifindex);
+export const iflink = (dev: Netdev): number => dev.ops.peer(dev)?.ifindex ?? dev.ifindex;
 
 export type Operstate = 'UP' | 'DOWN' | 'UNKNOWN' | 'LOWERLAYERDOWN';
 
@@ -117,8 +136,7 @@ export type Operstate = 'UP' | 'DOWN' | 'UNKNOWN' | 'LOWERLAYERDOWN';
  */
 export function operstate(dev: Netdev): Operstate {
   if (!dev.adminUp) return 'DOWN';
-  if (dev.kind === 'loopback') return 'UNKNOWN';
-  if (dev.kind === 'bridge' && dev.ports.length === 0 && !dev.hadPort) return 'UNKNOWN';
+  if (dev.ops.operUnknown(dev)) return 'UNKNOWN';
   if (!carrierOk(dev)) {
     const link = iflink(dev);
     if (link === dev.ifindex) return 'DOWN';

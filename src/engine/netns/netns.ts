@@ -7,6 +7,7 @@ import { Sysctls } from './sysctl';
 import type { World } from '../world';
 import { SockTable } from '../socket/table';
 import type { NfHookOps } from '../nf/hooks';
+import { registerSoftState } from '../rollback/softstate';
 
 export type NetnsRole = 'host' | 'lan';
 
@@ -174,3 +175,35 @@ export class Netns {
     return [...this.extraTables.values(), this.main, this.local].sort((a, b) => a.id - b.id);
   }
 }
+
+const NONE: never[] = [];
+const NO_REDIRECTS = { to: NONE, expiry: NONE };
+
+/** Put a map back to saved entries (in their order); `size` is the map's size, read without making it. */
+function restoreMap<K, V>(size: number, m: () => Map<K, V>, saved: readonly (readonly [K, V])[]): void {
+  if (size === 0 && saved.length === 0) return;
+  const map = m();
+  map.clear();
+  for (const [k, v] of saved) map.set(k, v);
+}
+
+registerSoftState<never, [Ipv4, InetPeer][]>({
+  name: 'inet peers',
+  netns: {
+    save: (ns) => (ns.peerCount ? [...ns.peers].map(([k, v]) => [k, { ...v }]) : NONE),
+    restore: (ns, s) => restoreMap(ns.peerCount, () => ns.peers, s),
+  },
+  netnsDigest: (ns) => (ns.peerCount ? [...ns.peers] : []),
+});
+
+registerSoftState<never, { to: [Ipv4, Ipv4][]; expiry: [Ipv4, number][] }>({
+  name: 'redirects',
+  netns: {
+    save: (ns) => (ns.hasRedirects || ns.redirectExpiryCount ? { to: ns.hasRedirects ? [...ns.redirects] : NONE, expiry: ns.redirectExpiryCount ? [...ns.redirectExpiry] : NONE } : NO_REDIRECTS),
+    restore: (ns, s) => {
+      restoreMap(ns.hasRedirects ? 1 : 0, () => ns.redirects, s.to);
+      restoreMap(ns.redirectExpiryCount, () => ns.redirectExpiry, s.expiry);
+    },
+  },
+  netnsDigest: (ns) => ({ to: ns.hasRedirects ? [...ns.redirects] : [], expiry: ns.redirectExpiryCount ? [...ns.redirectExpiry] : [] }),
+});

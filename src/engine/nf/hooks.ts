@@ -13,9 +13,10 @@ import { PacketEvent } from '../sim/packetEvent';
  * src/engine/netfilter and src/engine/conntrack; this file only knows hooks and priorities.
  *
  * The packet path calls `nfHook(ns, hook, pkt, inDev, ctx, okfn)` the way the kernel writes
- * NF_HOOK(): when nothing is registered at that point of that namespace (the usual case) it is one
- * property load and a call of okfn; otherwise the functions run in priority order and okfn gets the
- * packet as they left it.
+ * NF_HOOK(): the functions registered at that point of that namespace run in priority order and
+ * okfn gets the packet as they left it. A namespace where nothing is registered has `nfHooks`
+ * null, and the packet path tests that first and calls okfn itself (the kernel's nf_hooks_needed
+ * static key): one comparison per hook point, and each step a direct call.
  */
 
 /** NF_INET_* (include/uapi/linux/netfilter.h) */

@@ -7,11 +7,15 @@ interface Scheduled {
   a: unknown;
   b: unknown;
   netns?: string;
+  /** who the event works for (the trace of the command that caused it): World.traceTarget when it was scheduled */
+  ctx: unknown;
 }
 
 export class EventQueue {
   private heap: Scheduled[] = [];
   private seq = 0;
+  /** carried from the event being run to the events it schedules (World sets it, see traceTarget) */
+  context: unknown = null;
 
   get size(): number {
     return this.heap.length;
@@ -22,7 +26,7 @@ export class EventQueue {
   }
 
   push<A, B>(at: number, fn: (a: A, b: B) => void, a?: A, b?: B): void {
-    const e: Scheduled = { at, seq: this.seq++, fn: fn as (a: unknown, b: unknown) => void, a, b };
+    const e: Scheduled = { at, seq: this.seq++, fn: fn as (a: unknown, b: unknown) => void, a, b, ctx: this.context };
     const h = this.heap;
     h.push(e);
     let i = h.length - 1;

@@ -49,6 +49,7 @@ export const Verdict = {
   NF_RULE: 'NF_RULE', // an iptables rule matched (a jump, a goto, a verdict) or a chain's policy decided
   NF_NAT: 'NF_NAT', // NAT rewrote the packet (DNAT, SNAT, MASQUERADE, REDIRECT, or a reply translated back)
   LOOP_BUDGET: 'LOOP_BUDGET', // the simulator stopped a loop (event budget exhausted)
+  TRACE_CAP: 'TRACE_CAP', // the trace stopped recording (what it left out is counted)
 } as const;
 export type Verdict = (typeof Verdict)[keyof typeof Verdict];
 
@@ -98,3 +99,31 @@ export interface TraceEvent {
 }
 
 export const isDrop = (e: TraceEvent): boolean => DROP_VERDICTS.has(e.verdict);
+
+/** Trace events kept per command line; a storm beyond this is counted, not recorded frame by frame. */
+export const TRACE_CAP = 5_000;
+
+/**
+ * The trace of one command line. Events land here when the work that emits them was started by
+ * that command (the event queue carries the log from cause to effect), so the late packets of one
+ * command are never shown as another's. Past the cap, events are counted instead of kept.
+ */
+export class TraceLog {
+  readonly events: TraceEvent[] = [];
+  /** events left out once the cap was reached */
+  dropped = 0;
+  /** a finished command's trace is shown: what its packets do later is not added to it */
+  closed = false;
+
+  constructor(readonly cap = TRACE_CAP) {}
+
+  add(e: TraceEvent): boolean {
+    if (this.closed) return false;
+    if (this.events.length >= this.cap) {
+      this.dropped++;
+      return false;
+    }
+    this.events.push(e);
+    return true;
+  }
+}

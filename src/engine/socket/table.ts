@@ -1,3 +1,4 @@
+import { registerSoftState } from '../rollback/softstate';
 import type { Ipv4 } from '../addr/ipv4';
 import type { Netdev } from '../netns/netdev';
 import type { World } from '../world';
@@ -40,8 +41,8 @@ export interface Sock {
 
 export type BindErrno = 'EADDRINUSE';
 
-const PROTO_BASE = { icmp: 0, udp: 0x10000, tcp: 0x20000 } as const satisfies Record<IpProto, number>;
-const keyOf = (proto: IpProto, port: number): number => PROTO_BASE[proto] + port;
+/** one number per (protocol, port) */
+const keyOf = (proto: IpProto, port: number): number => (proto === 'icmp' ? 0 : proto === 'udp' ? 0x10000 : 0x20000) + port;
 
 // undo steps for the rollback journal (module functions: journaling allocates no closure)
 const undoAdd = (t: SockTable, sk: Sock): void => t.remove(sk);
@@ -83,14 +84,14 @@ export class SockTable {
 
   /** close(): the socket leaves the table (nothing when it is not in it). */
   remove(sk: Sock): void {
-    const key = keyOf(sk.proto, sk.lport);
-    const list = this.#byPort?.get(key);
+    const list = this.#byPort?.get(keyOf(sk.proto, sk.lport));
     const at = list ? list.indexOf(sk) : -1;
     if (at < 0) return;
     list!.splice(at, 1);
-    if (list!.length === 0) this.#byPort!.delete(key);
     this.#count--;
+    // inside a probe the emptied list stays: the rollback puts the socket back, and the next probe takes the same port
     if (this.world.journaling) this.world.journalUndo(undoRemove, this, { sk, at });
+    else if (list!.length === 0) this.#byPort!.delete(keyOf(sk.proto, sk.lport));
   }
 
   /** Put a socket back where it was (undoing a remove inside a rollback). */
@@ -110,7 +111,7 @@ export class SockTable {
   lookup(proto: IpProto, saddr: Ipv4, sport: number, daddr: Ipv4, dport: number): Sock | undefined {
     if (this.#count === 0) return undefined;
     const list = this.#byPort!.get(keyOf(proto, dport));
-    if (list === undefined) return undefined;
+    if (list === undefined || list.length === 0) return undefined;
     let best: Sock | undefined;
     let bestScore = -1;
     for (const sk of list) {
@@ -133,8 +134,8 @@ export class SockTable {
 
   /** Every socket, in port order then bind order (for `ss` and for tests). */
   all(): Sock[] {
-    if (this.#byPort === undefined) return [];
-    return [...this.#byPort.entries()].sort((a, b) => a[0] - b[0]).flatMap(([, l]) => l);
+    if (this.#count === 0) return [];
+    return [...this.#byPort!.entries()].sort((a, b) => a[0] - b[0]).flatMap(([, l]) => l);
   }
 }
 
@@ -155,3 +156,9 @@ export function sockForError(t: SockTable, inner: Ipv4Packet): Sock | undefined 
       return t.lookup('tcp', inner.dst, inner.tcp.dport, inner.src, inner.tcp.sport);
   }
 }
+
+// the table journals its own changes (insert/remove above): only the digest is registered
+registerSoftState<never, never>({
+  name: 'sockets',
+  netnsDigest: (ns) => ns.sockets.all().map((s) => [s.proto, s.laddr, s.lport, s.raddr, s.rport]),
+});

@@ -11,7 +11,7 @@ import { nextIfName } from '../canvas/connect';
 import { cls, STATE_ICON, STATE_LABEL } from '../canvas/nodes';
 import { deleteMachineSteps, deletePodCommands, previewLine } from '../layout/plans';
 import { CommandPreview, InlineError, useEdit } from './useEdit';
-import { Lesson } from './Lesson';
+import { LessonPanel } from '../lesson/LessonPanel';
 import { DeleteSection, Section } from './Section';
 import { NameOptions, RowButton, SelectField, TextField } from '../forms/Field';
 
@@ -27,6 +27,7 @@ export function Inspector() {
   }, [selected]);
   return (
     <aside className="inspector" aria-label="Inspector" ref={ref}>
+      <LessonPanel compact />
       <HostPicker />
       {ns ? <HostInspector key={ns.name} ns={ns} /> : selectedLan ? <LanInspector key={selectedLan} lan={selectedLan} /> : <InspectorEmpty />}
     </aside>
@@ -78,7 +79,6 @@ function InspectorEmpty() {
           <p className="hint">This lab is empty. Load a lab from the Lab menu, or add a machine with Add ▸ Machine.</p>
         )}
       </div>
-      <Lesson />
     </>
   );
 }

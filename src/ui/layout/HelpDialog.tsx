@@ -2,6 +2,7 @@
  * "How Hoplab works" in one screen: what the boxes are, where to type, how to read a trace, and
  * the keyboard shortcuts.
  */
+import { allCommands } from '../../commands';
 import { NoticeDialog } from './Dialog';
 
 export function HelpDialog({ onClose }: { onClose: () => void }) {
@@ -23,6 +24,30 @@ export function HelpDialog({ onClose }: { onClose: () => void }) {
             they run the same commands and show them at the bottom of the canvas. A command that fails shows its error and changes
             nothing.
           </p>
+        </section>
+        <section>
+          <h3>Commands</h3>
+          <p>
+            Type <code>help</code> in a terminal for this list, <code>help NAME</code> for one command.
+          </p>
+          <dl className="help__commands">
+            {allCommands().map((c) => (
+              <div key={c.name}>
+                <dt>
+                  <code>{c.name}</code>
+                </dt>
+                <dd>
+                  {c.summary}
+                  {c.learn && (
+                    <>
+                      {' '}
+                      (learn more: <code>{c.learn}</code>)
+                    </>
+                  )}
+                </dd>
+              </div>
+            ))}
+          </dl>
         </section>
         <section>
           <h3>Follow a packet</h3>

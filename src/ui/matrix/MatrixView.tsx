@@ -3,50 +3,47 @@
  * as the lab changes. A cell opens its trace in the trace panel. Cells say "reply" or the reason in
  * words (and ✓/✗), so colour is never the only signal. Arrow keys move between cells.
  */
-import { useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { useStore } from '../../store';
-import { computeMatrix, matrixHosts, probeTrace, type MatrixCell } from '../../store/matrix';
+import type { MatrixCell, ProbeVerdict } from '../../store/matrix';
 import '../panels.css';
 import './matrix.css';
 
-/** Short words for a cell; the full summary is in its accessible name and tooltip. */
-function shortSummary(c: MatrixCell): string {
-  if (c.ok) return 'reply';
-  const s = c.summary;
-  if (/network is unreachable/i.test(s)) return 'no route';
-  if (/forwarding/i.test(s)) return 'fwd off';
-  if (/host unreachable/i.test(s)) return 'host unreach.';
-  if (/ttl|time to live|time exceeded/i.test(s)) return 'TTL';
-  if (/dropped/i.test(s)) return 'dropped';
-  return 'no reply';
+/** Short words for a cell, chosen from its verdict (data, not words); the full summary is in its accessible name and tooltip. */
+export function shortVerdict(v: ProbeVerdict): string {
+  switch (v.kind) {
+    case 'reply':
+      return 'reply';
+    case 'connect':
+      return v.errno === 'ENETUNREACH' ? 'no route' : v.errno === 'EHOSTUNREACH' ? 'unreachable' : v.errno === 'EACCES' ? 'prohibited' : 'blackhole';
+    case 'icmp':
+      if (v.type === 11) return 'TTL';
+      return ({ 0: 'net unreach.', 1: 'host unreach.', 3: 'port unreach.', 9: 'prohibited', 10: 'prohibited', 13: 'filtered' } as Record<number, string>)[v.code] ?? 'unreachable';
+    case 'dropped':
+      return v.reason === 'IP_FORWARDING_DISABLED' ? 'fwd off' : 'dropped';
+    case 'no-reply':
+    case 'bad-input':
+      return 'no reply';
+  }
 }
 
 export function MatrixView() {
-  const world = useStore((s) => s.world);
-  const version = useStore((s) => s.snapshot.version);
   const snapshot = useStore((s) => s.snapshot);
-  const showTrace = useStore((s) => s.showTrace);
-  const hosts = useMemo(() => matrixHosts(snapshot), [snapshot]);
+  const world = useStore((s) => s.world);
+  const matrix = useStore((s) => s.matrix);
+  const refreshMatrix = useStore((s) => s.refreshMatrix);
+  const open = useStore((s) => s.openMatrixCell);
   const [focus, setFocus] = useState<[number, number]>([0, 1]);
   const tableRef = useRef<HTMLTableElement>(null);
 
-  // verdict-only probes are cheap (a few ms for the three-node lab), so the matrix follows every
-  // change of the lab at once; `version` is what changes when the (mutable) world does
-  const cells = useMemo(() => computeMatrix(world, hosts), [world, version, hosts]); // eslint-disable-line react-hooks/exhaustive-deps
+  // the store computes the verdicts (cheap: a few ms for the three-node lab) after each change of
+  // the lab, outside rendering; this view only draws them
+  useEffect(() => refreshMatrix(), [snapshot, world, refreshMatrix]);
+  const hosts = matrix?.hosts ?? [];
+  const cells = matrix?.cells ?? [];
   const n = hosts.length;
   const okCount = cells.flat().filter((c) => c?.ok).length;
   const total = cells.flat().filter(Boolean).length;
-
-  const open = (c: MatrixCell) => {
-    const r = probeTrace(world, c.from, c.addr);
-    showTrace(r.trace, {
-      on: c.from,
-      line: `ping -c 1 ${c.addr}`,
-      title: `${c.from} → ${c.to} (${c.addr}): ping -c 1, probe`,
-      summary: r.summary,
-      probe: true,
-    });
-  };
 
   const moveFocus = (e: KeyboardEvent, i: number, j: number) => {
     const d: Record<string, [number, number]> = { ArrowUp: [-1, 0], ArrowDown: [1, 0], ArrowLeft: [0, -1], ArrowRight: [0, 1] };
@@ -127,13 +124,13 @@ export function MatrixView() {
                         type="button"
                         data-cell={`${i}-${j}`}
                         tabIndex={tab}
-                        onClick={() => open(c)}
+                        onClick={() => open(c as MatrixCell)}
                         onKeyDown={(e) => moveFocus(e, i, j)}
                         onFocus={() => setFocus([i, j])}
                         title={`${c.from} → ${c.to} (${c.addr}): ${c.summary}`}
                         aria-label={`${c.from} to ${c.to} ${c.addr}: ${c.ok ? 'reply' : c.summary}. Show trace`}
                       >
-                        <span aria-hidden="true">{c.ok ? '✓' : '✗'}</span> {shortSummary(c)}
+                        <span aria-hidden="true">{c.ok ? '✓' : '✗'}</span> {shortVerdict(c.verdict)}
                       </button>
                     </td>
                   );

@@ -113,7 +113,11 @@ export function TerminalView({ host, active, screenReader }: TerminalViewProps) 
     let search: { query: string; index: number; failed: boolean; saved: LineState } | null = null;
 
     const session = (): TerminalSession | undefined => store.getState().terminals[host];
-    const capturing = () => !!session()?.capture;
+    /** a tcpdump or a command runs in the foreground: typed keys wait, Ctrl+C interrupts it */
+    const capturing = () => {
+      const s = session();
+      return !!s?.capture || !!s?.running;
+    };
 
     const draw = (next: LineState) => {
       term.write(redraw(prompt, line, next, term.cols));
@@ -166,7 +170,7 @@ export function TerminalView({ host, active, screenReader }: TerminalViewProps) 
       const last = s.chunks[s.chunks.length - 1];
       if (last && last.id < lastChunk) lastChunk = 0; // the session was reset (closed and reopened)
       writeChunks(s.chunks, replay);
-      if (!s.capture && !promptShown) showPrompt();
+      if (!s.capture && !s.running && !promptShown) showPrompt();
     };
 
     // restore the screen from the store, then follow it
@@ -201,7 +205,7 @@ export function TerminalView({ host, active, screenReader }: TerminalViewProps) 
     const onKey = (key: KeyName) => {
       if (key !== 'tab') lastTab = false;
       if (capturing()) {
-        // a running tcpdump reads no input; Ctrl+C stops it
+        // a running tcpdump or command reads no input here; Ctrl+C interrupts it
         if (key === 'interrupt') store.getState().interruptTerminal(host, '');
         return;
       }

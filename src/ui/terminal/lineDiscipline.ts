@@ -5,6 +5,8 @@
  * returned strings out, so all of this is tested without a terminal (the local-echo approach).
  */
 
+import { completeWords, type CompletionEnv } from '../../commands';
+
 // ---------------------------------------------------------------------------------------------
 // the line being edited
 
@@ -142,17 +144,10 @@ export const searchPrompt = (query: string, failed: boolean): string => `(${fail
 // ---------------------------------------------------------------------------------------------
 // tab completion
 
-export interface CompletionContext {
-  /** command names (first word of a command) */
+/** What Tab can complete: the lab's names (see CompletionEnv) and the command names a terminal knows. */
+export interface CompletionContext extends CompletionEnv {
+  /** command names (first word of a command): the registered commands and the terminal's own */
   commands: readonly string[];
-  /** device names in the terminal's namespace */
-  devices: readonly string[];
-  /** namespace names: hosts and pods */
-  netns: readonly string[];
-  /** IPv4 addresses known in the lab (for ping, traceroute, via …) */
-  addresses: readonly string[];
-  /** sysctl keys */
-  sysctls?: readonly string[];
 }
 
 export interface Completion {
@@ -163,40 +158,6 @@ export interface Completion {
   /** sorted, unique candidates that start with `prefix` */
   candidates: string[];
 }
-
-const IP_OBJECTS = ['address', 'link', 'neighbour', 'netns', 'route'];
-const IP_VERBS: Record<string, string[]> = {
-  link: ['add', 'delete', 'set', 'show'],
-  address: ['add', 'del', 'flush', 'show'],
-  route: ['add', 'del', 'flush', 'get', 'replace', 'show'],
-  neighbour: ['add', 'del', 'flush', 'show'],
-  netns: ['add', 'del', 'exec', 'list'],
-};
-/** `ip` object abbreviations, as iproute2 matches them (table order decides: "a" is address). */
-const IP_ALIASES: [string, string][] = [
-  ['address', 'address'],
-  ['addr', 'address'],
-  ['a', 'address'],
-  ['link', 'link'],
-  ['l', 'link'],
-  ['neighbour', 'neighbour'],
-  ['neighbor', 'neighbour'],
-  ['neigh', 'neighbour'],
-  ['n', 'neighbour'],
-  ['netns', 'netns'],
-  ['route', 'route'],
-  ['r', 'route'],
-  ['ro', 'route'],
-];
-const ipObject = (w: string | undefined): string | undefined => IP_ALIASES.find(([a]) => a === w)?.[1];
-
-export const DEFAULT_SYSCTLS = [
-  'net.ipv4.ip_forward',
-  'net.ipv4.conf.all.forwarding',
-  'net.ipv4.conf.all.rp_filter',
-  'net.ipv4.conf.default.forwarding',
-  'net.ipv4.icmp_ratelimit',
-];
 
 /** Words of the simple command the cursor is in (after the last ; && || |), and where the current word starts. */
 function commandWords(before: string): { words: string[]; start: number; prefix: string } {
@@ -210,76 +171,15 @@ function commandWords(before: string): { words: string[]; start: number; prefix:
   return { words, start, prefix };
 }
 
-/** What may come at the next position of the command `words`. */
+/** What may come at the next position of the command `words`: each command's own completer says (src/commands/registry). */
 function candidatesFor(words: string[], ctx: CompletionContext): readonly string[] {
-  // `ip netns exec NAME cmd…` and `ip -n NAME …` run a command in another namespace
-  if (words[0] === 'ip' && words[1] === 'netns' && words[2] === 'exec') {
-    if (words.length === 3) return ctx.netns;
-    return candidatesFor(words.slice(4), ctx);
-  }
-  if (words.length === 0) return ctx.commands;
-  const cmd = words[0];
-  const last = words[words.length - 1];
-  if (last === 'dev' || last === 'master' || last === '-i' || last === 'oif' || last === 'iif') return ctx.devices;
-  if (last === 'via' || last === 'to' || last === 'from') return ctx.addresses;
-  switch (cmd) {
-    case 'ip': {
-      const rest = words.slice(1);
-      if (rest[0] === '-n' || rest[0] === '-netns') {
-        if (rest.length === 1) return ctx.netns;
-        return candidatesFor(['ip', ...rest.slice(2)], ctx);
-      }
-      if (rest.length === 0) return IP_OBJECTS;
-      const obj = ipObject(rest[0]);
-      if (!obj) return [];
-      if (rest.length === 1) return IP_VERBS[obj];
-      const verb = rest[1];
-      if (obj === 'netns') return verb === 'del' || verb === 'delete' || verb === 'exec' ? (rest.length === 2 ? ctx.netns : []) : [];
-      if (obj === 'link') {
-        if (verb === 'set' || verb === 'del' || verb === 'delete' || verb === 'show') {
-          if (rest.length === 2) return ['dev', ...ctx.devices];
-          if (verb === 'set' && last === 'netns') return ctx.netns;
-          if (verb === 'set') return ['up', 'down', 'master', 'nomaster', 'netns', 'name', 'address', 'mtu'];
-          return [];
-        }
-        if (verb === 'add') {
-          if (last === 'type') return ['bridge', 'veth'];
-          if (last === 'netns') return ctx.netns;
-          return rest.length === 2 ? [] : ['type', 'peer', 'name', 'netns'];
-        }
-        return [];
-      }
-      if (obj === 'address' && (verb === 'show' || verb === 'flush')) return ['dev', ...ctx.devices];
-      if (obj === 'route' && (verb === 'add' || verb === 'del' || verb === 'replace')) {
-        return rest.length === 2 ? ['default', ...ctx.addresses] : ['via', 'dev', 'src', 'metric', 'table'];
-      }
-      if (obj === 'route' && verb === 'get') return ctx.addresses;
-      if (obj === 'address' && (verb === 'add' || verb === 'del')) return rest.length === 2 ? [] : ['dev'];
-      if (obj === 'neighbour') return ['dev', ...ctx.addresses];
-      return [];
-    }
-    case 'ping':
-    case 'traceroute':
-    case 'arping':
-      return last === '-c' || last === '-W' || last === '-w' || last === '-i' || last === '-s' ? [] : ctx.addresses;
-    case 'sysctl':
-      return ctx.sysctls ?? DEFAULT_SYSCTLS;
-    case 'bridge':
-      if (words.length === 1) return ['fdb', 'link'];
-      return words.length === 2 ? ['show'] : ['dev', 'br'];
-    case 'tcpdump':
-      return ['-n', '-e', '-v', '-c', '-i', 'icmp', 'arp', 'host', 'udp'];
-    default:
-      return [];
-  }
+  return words.length === 0 ? ctx.commands : completeWords(words, ctx);
 }
 
 /** Tab-completion candidates for the word at the cursor. */
 export function completionCandidates(s: LineState, ctx: CompletionContext): Completion {
   const { words, start, prefix } = commandWords(s.text.slice(0, s.cursor));
-  let pool = candidatesFor(words, ctx);
-  // `sysctl -w net.ipv4.ip_forward=1`: complete the key before the "="
-  if (words[0] === 'sysctl' && prefix.includes('=')) pool = [];
+  const pool = candidatesFor(words, ctx);
   const candidates = [...new Set(pool.filter((c) => c.startsWith(prefix)))].sort();
   return { start, prefix, candidates };
 }

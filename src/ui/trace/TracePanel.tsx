@@ -9,7 +9,9 @@
 import { memo, useCallback, useEffect, useRef, type KeyboardEvent } from 'react';
 import { getAppStore, useStore } from '../../store';
 import { TRACE_SPEEDS, TRACE_STEP_MS } from '../../store/trace';
-import type { TraceEvent } from '../../engine/sim/trace';
+import { GROUPED_LIST_MIN } from '../../store/traceGroups';
+import type { SuggestedFix, TraceEvent } from '../../engine/sim/trace';
+import { GroupedEvents, type RowPlace } from './GroupedEvents';
 import { eventLabel, isDropEvent, outcome, packetKind, path, requestPacketId, rowText, sentence, where } from './describe';
 import { VERDICT_LABEL } from './verdicts';
 import { PacketInspector } from './PacketInspector';
@@ -22,19 +24,22 @@ interface EventRowProps {
   total: number;
   current: boolean;
   onPick: (i: number) => void;
-  onApply: (on: string, run: string) => void;
+  /** runs the event's suggested fix; absent once the fix was applied */
+  onApply?: (fix: SuggestedFix) => void;
+  /** in a grouped trace, where the virtualizer puts the row */
+  place?: RowPlace;
 }
 
 /**
  * One event: a button that moves the play head to it (roving focus: only the current event's
  * button is in the tab order, the arrow keys move between events), and for a drop the fix.
  */
-const EventRow = memo(function EventRow({ e, index, total, current, onPick, onApply }: EventRowProps) {
+const EventRow = memo(function EventRow({ e, index, total, current, onPick, onApply, place }: EventRowProps) {
   const drop = isDropEvent(e);
   const kind = packetKind(e.packet);
-  const cls = ['hl-trace-ev', drop ? 'hl-trace-drop' : '', current ? 'hl-trace-current' : ''].join(' ');
+  const cls = ['hl-trace-ev', drop ? 'hl-trace-drop' : '', current ? 'hl-trace-current' : '', place ? 'hl-trace-vrow hl-trace-vrow-ev' : ''].join(' ');
   return (
-    <li className={cls} aria-current={current ? 'step' : undefined} id={`hl-trace-ev-${index}`}>
+    <li className={cls} aria-current={current ? 'step' : undefined} id={`hl-trace-ev-${index}`} style={place?.style} ref={place?.measure} data-index={place?.index}>
       <button type="button" className="hl-trace-pick" tabIndex={current ? 0 : -1} aria-label={eventLabel(e, index, total)} onClick={() => onPick(index)}>
         <span className="hl-trace-n" aria-hidden="true">
           {index + 1}
@@ -53,10 +58,10 @@ const EventRow = memo(function EventRow({ e, index, total, current, onPick, onAp
           </span>
         </span>
       </button>
-      {drop && e.fix && (
+      {drop && e.fix && onApply && (
         <span className="hl-trace-fix">
           <span>Suggested fix: {e.fix.text}</span>
-          <button type="button" onClick={() => onApply(e.fix!.on, e.fix!.run)} aria-label={`Apply fix: ${e.fix.text} (runs ${e.fix.run} on ${e.fix.on})`}>
+          <button type="button" onClick={() => onApply(e.fix!)} aria-label={`Apply fix: ${e.fix.text} (runs ${e.fix.run} on ${e.fix.on})`}>
             Apply fix
           </button>
           <code>
@@ -80,8 +85,9 @@ export function TracePanel() {
   const setSpeed = useStore((s) => s.setTraceSpeed);
   const clear = useStore((s) => s.clearTrace);
   const submitLine = useStore((s) => s.submitLine);
+  const applyTraceFix = useStore((s) => s.applyTraceFix);
   const listRef = useRef<HTMLOListElement>(null);
-  const applyFix = useCallback((on: string, run: string) => submitLine(on, run, { local: false }), [submitLine]);
+  const applyFix = useCallback((fix: SuggestedFix) => applyTraceFix(fix), [applyTraceFix]);
 
   const { events, cursor, playing, speed } = trace;
   const n = events.length;
@@ -258,18 +264,15 @@ export function TracePanel() {
           )}
         </p>
         <p className="hl-trace-actions">
-          {end.kind === 'drop' && end.event.fix && (
+          {end.kind === 'drop' && end.event.fix && !trace.fixApplied && (
             <>
               <span>Suggested fix: {end.event.fix.text}</span>
-              <button
-                type="button"
-                onClick={() => submitLine(end.event.fix!.on, end.event.fix!.run, { local: false })}
-                title={`${end.event.fix.on}# ${end.event.fix.run}`}
-              >
+              <button type="button" onClick={() => applyFix(end.event.fix!)} title={`${end.event.fix.on}# ${end.event.fix.run}`}>
                 Apply fix on {end.event.fix.on}
               </button>
             </>
           )}
+          {trace.fixApplied && <span role="status">Fix applied. Run the command again to see the new path.</span>}
           {trace.on && trace.line && (
             <button type="button" onClick={() => submitLine(trace.on!, trace.line!, { local: false })} title={`${trace.on}# ${trace.line}`}>
               Run again
@@ -290,19 +293,32 @@ export function TracePanel() {
         In the event list, Tab reaches the current event; the arrow keys, Page Up, Page Down, Home and End move the play head; Space (or K) plays or pauses.
       </p>
       <div className="hl-trace-main">
-        <ol
-          ref={listRef}
-          className="hl-trace-list"
-          aria-label="Trace events"
-          aria-describedby="hl-trace-keys"
-          tabIndex={-1}
-          onKeyDown={onListKey}
-          onFocus={onListFocus}
-        >
-          {events.map((e, i) => (
-            <EventRow key={`${trace.id}-${i}`} e={e} index={i} total={n} current={i === cursor} onPick={seek} onApply={applyFix} />
-          ))}
-        </ol>
+        {trace.groups.length > 0 && n >= GROUPED_LIST_MIN ? (
+          <GroupedEvents
+            events={events}
+            groups={trace.groups}
+            cursor={cursor}
+            onPick={seek}
+            onKeyDown={onListKey}
+            renderEvent={(i, place) => (
+              <EventRow key={`${trace.id}-${i}`} e={events[i]} index={i} total={n} current={i === cursor} onPick={seek} onApply={trace.fixApplied ? undefined : applyFix} place={place} />
+            )}
+          />
+        ) : (
+          <ol
+            ref={listRef}
+            className="hl-trace-list"
+            aria-label="Trace events"
+            aria-describedby="hl-trace-keys"
+            tabIndex={-1}
+            onKeyDown={onListKey}
+            onFocus={onListFocus}
+          >
+            {events.map((e, i) => (
+              <EventRow key={`${trace.id}-${i}`} e={e} index={i} total={n} current={i === cursor} onPick={seek} onApply={trace.fixApplied ? undefined : applyFix} />
+            ))}
+          </ol>
+        )}
         {current && <PacketInspector events={events} index={cursor} />}
       </div>
     </section>

@@ -3,9 +3,11 @@
  * or a drop, and a sentence that can stand alone (for the list, the live region and the canvas).
  */
 import type { PacketView, TraceEvent } from '../../engine/sim/trace';
-import { DROP_VERDICTS, VERDICT_LABEL } from './verdicts';
+import { isDrop } from '../../store';
+import { VERDICT_LABEL } from './verdicts';
 
-export const isDropEvent = (e: TraceEvent): boolean => DROP_VERDICTS.has(e.verdict);
+/** Whether an event is a drop: the engine's own list, read through the store (no copy here). */
+export const isDropEvent = (e: TraceEvent): boolean => isDrop(e);
 
 /** "ICMP echo request", "ARP request", "ICMP net unreachable", "UDP probe" … */
 export function packetKind(p: PacketView | undefined): string | null {
@@ -20,20 +22,39 @@ export function packetKind(p: PacketView | undefined): string | null {
 /** A namespace as the student knows it: a LAN switch's hidden namespace "__lan_lan0" is "lan0". */
 export const placeName = (netns: string): string => (netns.startsWith('__lan_') ? netns.slice(6) : netns);
 
-/** "node01 eth0" / "node01" / "lan0 p2" (a port of the switch lan0) */
-export const where = (e: Pick<TraceEvent, 'netns' | 'dev'>): string => (e.dev ? `${placeName(e.netns)} ${e.dev}` : placeName(e.netns));
+const isLan = (netns: string): boolean => netns.startsWith('__lan_');
 
-/** The event's sentence, prefixed with its namespace (or switch) unless it already names it. */
+/**
+ * "node01 eth0" / "node01" / "switch lan0 port p2". A LAN switch is a bridge in a hidden namespace:
+ * its bridge device is an implementation detail, so the switch is named by its LAN, never "br0".
+ */
+export const where = (e: Pick<TraceEvent, 'netns' | 'dev'> & { verdict?: TraceEvent['verdict'] }): string => {
+  if (isLan(e.netns)) {
+    const onPort = e.dev && e.verdict !== 'FLOOD' && e.verdict !== 'BR_LOCAL';
+    return `switch ${placeName(e.netns)}${onPort ? ` port ${e.dev}` : ''}`;
+  }
+  return e.dev ? `${placeName(e.netns)} ${e.dev}` : placeName(e.netns);
+};
+
+/**
+ * The event's sentence, prefixed with its namespace (or switch) unless it already names it. The
+ * engine starts a LAN switch's sentences with its bridge ("br0: learned …"): that is the switch.
+ */
 export function sentence(e: TraceEvent): string {
   const name = placeName(e.netns);
-  const named = e.text.startsWith(`${name}:`) || e.text.startsWith(`${name} `) || e.text.startsWith(`switch ${name}`);
+  if (isLan(e.netns)) {
+    const m = /^([A-Za-z0-9_.-]+): /.exec(e.text);
+    const rest = m && m[1] !== name ? e.text.slice(m[0].length) : e.text.startsWith(`switch ${name}: `) ? e.text.slice(`switch ${name}: `.length) : e.text;
+    return `switch ${name}: ${rest}`;
+  }
+  const named = e.text.startsWith(`${name}:`) || e.text.startsWith(`${name} `);
   return named ? e.text : `${name}: ${e.text}`;
 }
 
 /** The sentence for a row of the event list, whose first column already names the place. */
 export function rowText(e: TraceEvent): string {
   const full = sentence(e);
-  const prefix = `${placeName(e.netns)}: `;
+  const prefix = isLan(e.netns) ? `switch ${placeName(e.netns)}: ` : `${placeName(e.netns)}: `;
   return full.startsWith(prefix) ? full.slice(prefix.length) : full;
 }
 

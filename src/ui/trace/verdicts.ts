@@ -1,31 +1,9 @@
 /**
  * Verdict names for people. The engine's verdicts are kernel words (skb_drop_reason, route types);
  * the trace list shows both, so the kernel word can be looked up and the meaning read at once.
- * (A copy of the drop set: src/ui may import engine types only, not values.)
+ * Which verdicts are drops is the engine's to say (`isDrop`, through the store).
  */
 import type { Verdict } from '../../engine/sim/trace';
-
-export const DROP_VERDICTS: ReadonlySet<Verdict> = new Set<Verdict>([
-  'IP_INNOROUTES',
-  'IP_OUTNOROUTES',
-  'RTN_UNREACHABLE',
-  'RTN_BLACKHOLE',
-  'RTN_PROHIBIT',
-  'IP_FORWARDING_DISABLED',
-  'IP_INHDR_TTL',
-  'NEIGH_FAILED',
-  'NEIGH_QUEUEFULL',
-  'NETDEV_DOWN',
-  'NO_CARRIER',
-  'BR_PORT_DOWN',
-  'OTHERHOST',
-  'IP_RPFILTER',
-  'ICMP_RATELIMIT',
-  'UNHANDLED_PROTO',
-  'NO_SOCKET',
-  'NETFILTER_DROP',
-  'LOOP_BUDGET',
-]);
 
 export const VERDICT_LABEL: Record<Verdict, string> = {
   XMIT: 'sent',
@@ -63,4 +41,5 @@ export const VERDICT_LABEL: Record<Verdict, string> = {
   NF_RULE: 'iptables rule',
   NF_NAT: 'NAT',
   LOOP_BUDGET: 'loop stopped',
+  TRACE_CAP: 'trace cut short',
 };

@@ -1,0 +1,38 @@
+import type { CommandSpec } from './types';
+import { COMMAND_TABLE } from './commands';
+
+/**
+ * The one table of commands, by name: dispatch, tab completion, undo, `help`, the help dialog and
+ * the fuzz helpers all read it. Built on first use, so command modules that import dispatch (the
+ * wrappers: ip netns exec, sh -c) can be loaded before it.
+ */
+let byName: Map<string, CommandSpec> | null = null;
+
+function table(): Map<string, CommandSpec> {
+  if (!byName) {
+    byName = new Map();
+    for (const spec of COMMAND_TABLE) {
+      if (byName.has(spec.name)) throw new Error(`command "${spec.name}" is registered twice`);
+      byName.set(spec.name, spec);
+    }
+  }
+  return byName;
+}
+
+/** The command of this name (what execvp() would find), or undefined. */
+export function lookupCommand(name: string): CommandSpec | undefined {
+  return table().get(name);
+}
+
+export function isCommand(name: string): boolean {
+  return table().has(name);
+}
+
+/** Every command, sorted by name. */
+export function allCommands(): CommandSpec[] {
+  return [...table().values()].sort((a, b) => a.name.localeCompare(b.name));
+}
+
+export function commandNames(): string[] {
+  return allCommands().map((c) => c.name);
+}
