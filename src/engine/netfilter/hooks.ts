@@ -23,7 +23,7 @@ import type { Ipv4Packet } from '../wire/ipv4';
 import { nfConntrackConfirm, nfConntrackIn } from '../conntrack/core';
 import { nfNetIfAny } from './tables';
 import { HOOK_CHAIN, NF_IP_PRI, TABLES, TABLE_NAMES, type TableName } from './types';
-import { skbExt, skbExtFree, skbExtIfAny } from './skbext';
+import { skbExt, skbExtFree } from './skbext';
 import { skbOf } from './skbconv';
 import { hookStateOf, sabotaged } from './hookstate';
 import { iptDoTable, type WalkParam } from './walk';
