@@ -17,12 +17,15 @@
 //     prefix): the seconds left (third field) -> <sec>, ICMP echo identifiers (id=N) -> id=<id>,
 //     ephemeral ports (32768 and up, what the kernel and the tools pick at random) -> <port>, and
 //     consecutive entry lines sorted (the kernel lists its hash table in hash order, random per boot).
+//   - dig and nslookup print a random query id, the query time, the date (dig's WHEN:) and the
+//     random client cookie CoreDNS echoes: tests/conformance/mask.ts masks them.
 // Prints the mismatching steps as diffs, a PASS/FAIL line per file, and last
 // `N passed, M failed`, counted in steps. Exit 0 if every step matches, 1 otherwise,
 // 2 on usage errors.
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { maskDnsNoise } from '../tests/conformance/mask';
 
 interface StepResult { on: string; run: string; exit: number; stdout: string; stderr: string }
 interface ResultsDoc { name?: string; results: StepResult[] }
@@ -122,7 +125,7 @@ function normalizeLocal(text: string): string {
       out.push(...block.sort());
     }
   }
-  return out.join('\n');
+  return maskDnsNoise(out.join('\n'));
 }
 
 const normalizeDoc = (doc: ResultsDoc): ResultsDoc => ({

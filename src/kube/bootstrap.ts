@@ -9,6 +9,9 @@ import type { ConfigMap, Deployment, Endpoints, EndpointSlice, Namespace, Node, 
 import { Cluster, type AgentShell } from './cluster';
 import { nodeAddress, type ClusterConfig } from './config';
 import { numToIp, parseCidr } from './api/cidr';
+import { rfc3339 } from './apiserver/clock';
+import { fnv32a } from './controllers/hash';
+import { kubeletIptablesPlan } from './kubelet/iptables';
 
 export const KUBERNETES_VERSION = 'v1.31.0';
 export const COREDNS_IMAGE = 'registry.k8s.io/coredns/coredns:v1.11.3';
@@ -57,7 +60,12 @@ export function allocatePodCIDRs(config: ClusterConfig): Map<string, string> {
   return out;
 }
 
+/** /etc/machine-id and friends: fixed per node name (a real machine's are random, but fixed too). */
+const machineHex = (node: string, what: string): string => [0, 1, 2, 3].map((i) => fnv32a(`${what}:${node}:${i}`).toString(16).padStart(8, '0')).join('');
+const uuidOf = (hex: string): string => `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
+
 function nodeObject(config: ClusterConfig, name: string, ip: string, podCIDR: string, controlPlane: boolean): Node {
+  const boot = rfc3339(0);
   return {
     apiVersion: 'v1',
     kind: 'Node',
@@ -80,12 +88,15 @@ function nodeObject(config: ClusterConfig, name: string, ip: string, podCIDR: st
         { type: 'Hostname', address: name },
       ],
       conditions: [
-        { type: 'MemoryPressure', status: 'False', reason: 'KubeletHasSufficientMemory', message: 'kubelet has sufficient memory available' },
-        { type: 'DiskPressure', status: 'False', reason: 'KubeletHasNoDiskPressure', message: 'kubelet has no disk pressure' },
-        { type: 'PIDPressure', status: 'False', reason: 'KubeletHasSufficientPID', message: 'kubelet has sufficient PID available' },
-        { type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'kubelet is posting ready status' },
+        { type: 'MemoryPressure', status: 'False', lastHeartbeatTime: boot, lastTransitionTime: boot, reason: 'KubeletHasSufficientMemory', message: 'kubelet has sufficient memory available' },
+        { type: 'DiskPressure', status: 'False', lastHeartbeatTime: boot, lastTransitionTime: boot, reason: 'KubeletHasNoDiskPressure', message: 'kubelet has no disk pressure' },
+        { type: 'PIDPressure', status: 'False', lastHeartbeatTime: boot, lastTransitionTime: boot, reason: 'KubeletHasSufficientPID', message: 'kubelet has sufficient PID available' },
+        { type: 'Ready', status: 'True', lastHeartbeatTime: boot, lastTransitionTime: boot, reason: 'KubeletReady', message: 'kubelet is posting ready status' },
       ],
       nodeInfo: {
+        machineID: machineHex(name, 'machine-id'),
+        systemUUID: uuidOf(machineHex(name, 'product_uuid')),
+        bootID: uuidOf(machineHex(name, 'boot_id')),
         architecture: 'amd64',
         containerRuntimeVersion: 'containerd://1.7.22',
         kernelVersion: '6.8.0-45-generic',
@@ -94,8 +105,8 @@ function nodeObject(config: ClusterConfig, name: string, ip: string, podCIDR: st
         operatingSystem: 'linux',
         osImage: 'Ubuntu 24.04.1 LTS',
       },
-      capacity: { cpu: '2', 'ephemeral-storage': '20134592Ki', memory: '4015360Ki', pods: '110' },
-      allocatable: { cpu: '2', 'ephemeral-storage': '18556039957', memory: '3912960Ki', pods: '110' },
+      capacity: { cpu: '2', 'ephemeral-storage': '20134592Ki', 'hugepages-1Gi': '0', 'hugepages-2Mi': '0', memory: '4015360Ki', pods: '110' },
+      allocatable: { cpu: '2', 'ephemeral-storage': '18556039957', 'hugepages-1Gi': '0', 'hugepages-2Mi': '0', memory: '3912960Ki', pods: '110' },
     },
   };
 }
@@ -124,6 +135,7 @@ function coredns(config: ClusterConfig): [ConfigMap, Deployment, Service] {
                 { name: 'dns-tcp', containerPort: 53, protocol: 'TCP' },
                 { name: 'metrics', containerPort: 9153, protocol: 'TCP' },
               ],
+              resources: { limits: { memory: '170Mi' }, requests: { cpu: '100m', memory: '70Mi' } },
               livenessProbe: { httpGet: { path: '/health', port: 8080, scheme: 'HTTP' }, initialDelaySeconds: 60, timeoutSeconds: 5, successThreshold: 1, failureThreshold: 5 },
               readinessProbe: { httpGet: { path: '/ready', port: 8181, scheme: 'HTTP' }, periodSeconds: 10, timeoutSeconds: 1, successThreshold: 1, failureThreshold: 3 },
             },
@@ -170,6 +182,7 @@ export function buildCluster(world: World, config: ClusterConfig, shell: AgentSh
     cluster.run(n.name, `ip addr add ${n.ip} dev eth0`, 'setup');
     // kubeadm's preflight wants forwarding on
     cluster.run(n.name, 'sysctl -w net.ipv4.ip_forward=1', 'setup');
+    for (const line of kubeletIptablesPlan()) cluster.run(n.name, line, 'kubelet');
   }
   const store = cluster.store;
   for (const name of ['default', 'kube-node-lease', 'kube-public', 'kube-system']) store.create<Namespace>({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } });

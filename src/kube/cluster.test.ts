@@ -1,9 +1,12 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { World } from '../engine/world';
 import { bootCluster } from '../commands/kubectl/boot';
 import { runCommand } from '../commands';
 import type { EndpointSlice, Pod, Service } from './api/types';
 import { StatusError } from './api/errors';
+
+// every test boots a cluster (a few hundred ms, more on a busy machine)
+vi.setConfig({ testTimeout: 60_000 });
 
 const boot = () => {
   const world = new World();
@@ -35,7 +38,7 @@ describe('a kubeadm-like cluster', () => {
     expect(cluster.store.get<Service>('Service', 'default', 'kubernetes')!.spec.clusterIP).toBe('10.96.0.1');
     expect(cluster.store.get<Service>('Service', 'kube-system', 'kube-dns')!.spec.clusterIP).toBe('10.96.0.10');
     const pods = cluster.store.list<Pod>('Pod', 'kube-system');
-    expect(pods.map((p) => p.spec.nodeName)).toEqual(['node01', 'node02']);
+    expect(pods.map((p) => p.spec.nodeName).sort()).toEqual(['node01', 'node02']);
     expect(pods.every((p) => p.status?.phase === 'Running')).toBe(true);
   });
 
@@ -117,6 +120,16 @@ describe('a kubeadm-like cluster', () => {
     expect(cluster.store.get('Pod', 'default', 'p')).toBeDefined();
     world.advance(2_000);
     expect(cluster.store.get('Pod', 'default', 'p')).toBeUndefined();
+  });
+
+  it('wires pods as the bridge plugin does: netlink broadcasts on cni0 and eth0, hairpin on the host veth', () => {
+    const { world, kubectl } = boot();
+    kubectl('apply -f -', 'apiVersion: v1\nkind: Pod\nmetadata: {name: q}\nspec:\n  nodeName: node02\n  containers: [{name: c, image: nginx}]\n');
+    const on = (host: string, line: string) => runCommand(world, host, line).stdout;
+    expect(on('node02', 'ip addr show cni0')).toContain('    inet 10.244.2.1/24 brd 10.244.2.255 scope global cni0\n');
+    const netns = on('node02', 'ip netns list').split('\n').find((l) => l.startsWith('cni-'))!.split(' ')[0];
+    expect(on('node02', `ip -n ${netns} addr show eth0`)).toMatch(/ {4}inet 10\.244\.2\.\d+\/24 brd 10\.244\.2\.255 scope global eth0\n/);
+    expect(on('node02', 'bridge -d link show')).toMatch(/master cni0 state forwarding priority 32 cost 2 \n {4}hairpin on /);
   });
 
   it('reports API errors as StatusErrors with the right reason', () => {

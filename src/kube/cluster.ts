@@ -19,6 +19,8 @@ import { EndpointsController } from './controllers/endpoints';
 import { ServiceLBController } from './controllers/servicelb';
 import { Kubelet } from './kubelet/kubelet';
 import { PodRuntime } from './kubelet/runtime';
+import { EventRecorder } from './events/recorder';
+import { KubeProxy } from './proxy/proxier';
 
 /** What an agent's command printed and returned (the commands layer runs it). */
 export interface ShellResult {
@@ -33,7 +35,8 @@ export interface ShellResult {
  * The commands layer provides it, so the kube layer never imports commands.
  */
 export interface AgentShell {
-  run(on: string, line: string): ShellResult;
+  /** `stdin` goes to the line's first command (`iptables-restore` reads its rules there) */
+  run(on: string, line: string, stdin?: string): ShellResult;
   exec(netns: string, argv: string[], stdin?: string): ShellResult;
 }
 
@@ -47,6 +50,8 @@ export interface AgentLogEntry {
   by: string;
   exit: number;
   stderr: string;
+  /** what the command read (an iptables-restore's rules) */
+  stdin?: string;
 }
 
 const clusters = new WeakMap<World, Cluster>();
@@ -64,6 +69,8 @@ export class Cluster {
   readonly runtime: PodRuntime;
   readonly kubelet: Kubelet;
   readonly scheduler: Scheduler;
+  readonly events: EventRecorder;
+  readonly kubeProxy: KubeProxy;
   private readonly controllers: Controller[];
   private readonly log: AgentLogEntry[] = [];
   private syncing = false;
@@ -80,6 +87,7 @@ export class Cluster {
     this.services = new ServiceAllocators(config.serviceCIDR, config.nodePortRange, this.random);
     registerStrategies(this.store, this.services);
     this.store.onChange = () => this.kick();
+    this.events = new EventRecorder(this.store, () => this.now());
     this.runtime = new PodRuntime();
     this.scheduler = new Scheduler(this);
     this.kubelet = new Kubelet(this);
@@ -91,6 +99,7 @@ export class Cluster {
       new EndpointSliceController(this),
       new EndpointsController(this),
       new ServiceLBController(this),
+      (this.kubeProxy = new KubeProxy(this)),
     ];
     clusters.set(world, this);
   }
@@ -101,9 +110,9 @@ export class Cluster {
   }
 
   /** Run a command on a host as an agent, and log it. */
-  run(on: string, line: string, by: string): ShellResult {
-    const r = this.shell.run(on, line);
-    this.log.push({ at: this.now(), on, run: line, by, exit: r.exit, stderr: r.stderr });
+  run(on: string, line: string, by: string, stdin?: string): ShellResult {
+    const r = this.shell.run(on, line, stdin);
+    this.log.push({ at: this.now(), on, run: line, by, exit: r.exit, stderr: r.stderr, ...(stdin !== undefined ? { stdin } : {}) });
     return r;
   }
 
@@ -128,7 +137,14 @@ export class Cluster {
       for (let round = 0; round < MAX_SYNC_ROUNDS; round++) {
         let worked = false;
         for (const c of this.controllers) {
-          if (c.queue.size === 0) continue;
+          if (c.queue.size === 0 || c.settle) continue;
+          worked = true;
+          for (const k of c.queue.drain()) c.reconcile(k);
+        }
+        if (worked) continue;
+        // node agents that rewrite whole rule sets wait until the objects have settled
+        for (const c of this.controllers) {
+          if (c.queue.size === 0 || !c.settle) continue;
           worked = true;
           for (const k of c.queue.drain()) c.reconcile(k);
         }

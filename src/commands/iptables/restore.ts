@@ -141,10 +141,15 @@ export function iptablesRestore(ctx: Ctx, args: string[]): void {
       case 'h':
         ctx.out.push(USAGE);
         return;
+      case 'w': {
+        // ignored by xtables-restore, but `-w 5` takes its seconds along (xs_has_arg)
+        const next = g.argv[g.optind];
+        if (r.optarg === undefined && next !== undefined && !next.startsWith('-') && !next.startsWith('!')) g.optind++;
+        break;
+      }
       case 'v':
       case 'b':
       case 'M':
-      case 'w':
       case 'W':
       case '4':
         break;

@@ -24,16 +24,18 @@ export function agentShell(world: World): AgentShell {
   };
   return {
     exec,
-    run(on, line) {
+    run(on, line, stdin) {
       const t = tokenize(line);
       if (!t.ok) return { exit: 2, stdout: '', stderr: `sh: 1: ${t.dash}\n` };
       let last: ShellResult = { exit: 0, stdout: '', stderr: '' };
       const out: string[] = [];
       const err: string[] = [];
+      let input = stdin;
       for (const p of t.list) {
         if (p.join === '&&' && last.exit !== 0) continue;
         if (p.join === '||' && last.exit === 0) continue;
-        last = exec(on, p.argv);
+        last = exec(on, p.argv, input);
+        input = undefined;
         out.push(last.stdout);
         err.push(last.stderr);
       }

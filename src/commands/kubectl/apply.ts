@@ -14,6 +14,7 @@ import { resourceName } from './format';
 import { hostFile, namespaceOf, type KubeCtx } from './context';
 import { sortKeys } from './format';
 import { metaFor, threeWayMergePatch, type Json } from '../../kube/api/patch/strategic';
+import type { FieldValidation } from '../../kube/apiserver/fieldValidation';
 
 export const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
 
@@ -66,7 +67,23 @@ function lastAppliedOf(obj: KubeObject): string {
   return JSON.stringify(sortKeys(copy)) + '\n';
 }
 
+/** --validate (GetValidationDirective): strict (or true, the default), warn, ignore (or false). */
+export function validationDirective(p: Parsed): FieldValidation {
+  const v = flagValue(p, 'validate') ?? 'strict';
+  if (['1', 't', 'T', 'TRUE', 'true', 'True', 'strict'].includes(v)) return 'Strict';
+  if (['0', 'f', 'F', 'FALSE', 'false', 'False', 'ignore'].includes(v)) return 'Ignore';
+  if (v === 'warn') return 'Warn';
+  throw new KubectlError(`error: invalid - validate option ${JSON.stringify(v)}; must be one of: strict (or true), warn, ignore (or false)\n`);
+}
+
+/** The request's warnings, as kubectl's warning handler prints them. */
+export function printWarnings(k: KubeCtx, warnings: string[]): void {
+  for (const w of warnings.splice(0)) k.err(`Warning: ${w}\n`);
+}
+
 export function apply(k: KubeCtx, p: Parsed): number {
+  const fieldValidation = validationDirective(p);
+  const warnings: string[] = [];
   const objs = readFiles(k, p, 'apply');
   resolveNamespaces(objs, p);
   const dryRun = (flagValue(p, 'dry-run') ?? 'none') !== 'none';
@@ -81,7 +98,8 @@ export function apply(k: KubeCtx, p: Parsed): number {
       if (!live) {
         const toCreate = structuredClone(obj);
         toCreate.metadata.annotations = { ...(toCreate.metadata.annotations ?? {}), [LAST_APPLIED]: last };
-        const created = store.create(toCreate, { dryRun });
+        const created = store.create(toCreate, { dryRun, fieldValidation, warnings });
+        printWarnings(k, warnings);
         k.out(`${resourceName(created)} created${suffix}\n`);
         continue;
       }
@@ -98,10 +116,12 @@ export function apply(k: KubeCtx, p: Parsed): number {
         k.out(`${resourceName(live)} unchanged${suffix}\n`);
         continue;
       }
-      const { object } = store.patch(obj.kind, obj.metadata.namespace, obj.metadata.name, 'strategic', patch, { dryRun });
+      const { object } = store.patch(obj.kind, obj.metadata.namespace, obj.metadata.name, 'strategic', patch, { dryRun, fieldValidation, warnings });
+      printWarnings(k, warnings);
       k.out(`${resourceName(object)} configured${suffix}\n`);
     } catch (e) {
       if (!(e instanceof StatusError)) throw e;
+      printWarnings(k, warnings);
       errors.push(withSource(e, store.get(obj.kind, obj.metadata.namespace, obj.metadata.name ?? '') ? 'applying patch' : 'creating', m.source));
     }
   }
@@ -114,6 +134,8 @@ export function apply(k: KubeCtx, p: Parsed): number {
 }
 
 export function createFromFiles(k: KubeCtx, p: Parsed): number {
+  const fieldValidation = validationDirective(p);
+  const warnings: string[] = [];
   const objs = readFiles(k, p, 'create');
   resolveNamespaces(objs, p);
   const dryRun = (flagValue(p, 'dry-run') ?? 'none') !== 'none';
@@ -123,10 +145,12 @@ export function createFromFiles(k: KubeCtx, p: Parsed): number {
     try {
       const obj = structuredClone(m.obj);
       if (save) obj.metadata.annotations = { ...(obj.metadata.annotations ?? {}), [LAST_APPLIED]: lastAppliedOf(m.obj) };
-      const created = k.cluster.store.create(obj, { dryRun });
+      const created = k.cluster.store.create(obj, { dryRun, fieldValidation, warnings });
+      printWarnings(k, warnings);
       k.out(`${resourceName(created)} created${dryRun ? ' (dry run)' : ''}\n`);
     } catch (e) {
       if (!(e instanceof StatusError)) throw e;
+      printWarnings(k, warnings);
       errors.push(withSource(e, 'creating', m.source));
     }
   }

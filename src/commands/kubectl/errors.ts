@@ -17,7 +17,8 @@ export class KubectlError extends Error {
 /** `The Service "web" is invalid: spec.ports[0].port: Invalid value: ...` (one cause) or a bulleted list. */
 function invalidMessage(e: StatusError): string {
   const d = e.details!;
-  const s = `The ${d.kind} ${JSON.stringify(d.name)} is invalid`;
+  // an error about the request itself (a patch the object cannot take) names no object
+  const s = d.kind || d.name ? `The ${d.kind} ${JSON.stringify(d.name)} is invalid` : 'The request is invalid';
   const causes = [...new Set(d.causes.map(formatFieldError))];
   if (causes.length === 0) return `${s}\n`;
   if (causes.length === 1) return `${s}: ${causes[0]}\n`;

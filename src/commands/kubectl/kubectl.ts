@@ -11,6 +11,7 @@ import { apply, createFromFiles } from './apply';
 import { get } from './get';
 import { annotate, del, label, scale } from './mutate';
 import { patch } from './patch';
+import { describe } from './describe';
 import { create, expose, run } from './workloads';
 import { namespaceOf, usageError, type KubeCtx } from './context';
 import { KUBERNETES_VERSION } from '../../kube/bootstrap';
@@ -41,6 +42,7 @@ const SPECS: Record<string, FlagSpec[]> = {
   version: [OUTPUT, f('client', undefined, false)],
   'cluster-info': [],
   wait: [f('for'), f('timeout'), SELECTOR, f('all', undefined, false)],
+  describe: [SELECTOR, f('all-namespaces', 'A', false), f('show-events'), FILE, f('chunk-size')],
   patch: [f('patch', 'p'), f('patch-file'), f('type'), f('subresource'), DRY, OUTPUT, FILE, f('local', undefined, false)],
 };
 
@@ -107,6 +109,8 @@ function dispatch(k: KubeCtx, sub: string | undefined, rest: string[]): number {
       return wait(k, p);
     case 'patch':
       return patch(k, p);
+    case 'describe':
+      return describe(k, p);
     default:
       return 0;
   }

@@ -1,8 +1,11 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { World } from '../../engine/world';
 import { bootCluster } from './boot';
 import { runCommand } from '..';
 import type { Deployment, EndpointSlice, Pod, Service } from '../../kube/api/types';
+
+// every test boots a cluster (a few hundred ms, more on a busy machine)
+vi.setConfig({ testTimeout: 60_000 });
 
 const boot = () => {
   const world = new World();

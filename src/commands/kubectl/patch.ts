@@ -11,6 +11,7 @@ import { flagValue, type Parsed } from './flags';
 import { parseResourceArgs } from './get';
 import { resourceName, toJson, toYaml } from './format';
 import { hostFile, namespaceOf, usageError, type KubeCtx } from './context';
+import { printWarnings } from './apply';
 
 const TYPES: Record<string, PatchType> = { json: 'json', merge: 'merge', strategic: 'strategic' };
 const SUBRESOURCES = ['status', 'scale'];
@@ -39,6 +40,8 @@ export function patch(k: KubeCtx, p: Parsed): number {
   const dry = flagValue(p, 'dry-run');
   const dryRun = dry !== undefined && dry !== 'none';
   const output = flagValue(p, 'output');
+  // kubectl patch sends no fieldValidation: the server's default, Warn
+  const warnings: string[] = [];
   for (const r of reqs) {
     if (r.names.length === 0) throw usageError('patch', 'resource(s) were provided, but no name was specified');
     for (const name of r.names) {
@@ -49,7 +52,8 @@ export function patch(k: KubeCtx, p: Parsed): number {
       const { object, changed } =
         sub === 'scale'
           ? scalePatch(k, target, type, body, dryRun)
-          : k.cluster.store.patch(r.info.kind, space, name, type, body, { dryRun, subresource: sub === 'status' ? 'status' : undefined });
+          : k.cluster.store.patch(r.info.kind, space, name, type, body, { dryRun, subresource: sub === 'status' ? 'status' : undefined, fieldValidation: 'Warn', warnings });
+      printWarnings(k, warnings);
       if (output === 'yaml' || output === 'json') k.out(output === 'yaml' ? toYaml(object) : toJson(object));
       else if (output === 'name') k.out(`${resourceName(object)}\n`);
       else k.out(`${resourceName(object)} patched${changed ? '' : ' (no change)'}${dryRun ? ` (${dry === 'server' ? 'server dry run' : 'dry run'})` : ''}\n`);

@@ -23,6 +23,7 @@ export const COLUMNS: Record<KubeObject['kind'], Columns> = {
   ConfigMap: { head: ['NAME', 'DATA', 'AGE'], wide: [] },
   NetworkPolicy: { head: ['NAME', 'POD-SELECTOR', 'AGE'], wide: [] },
   Ingress: { head: ['NAME', 'CLASS', 'HOSTS', 'ADDRESS', 'PORTS', 'AGE'], wide: [] },
+  Event: { head: ['LAST SEEN', 'TYPE', 'REASON', 'OBJECT', 'MESSAGE'], wide: [] },
 };
 
 export const age = (ts: string | undefined, now: number): string => (ts ? humanDuration(now - parseTimestamp(ts)) : '<unknown>');
@@ -178,6 +179,13 @@ export function rowOf(o: KubeObject, now: number, wide: boolean): string[] {
       return [o.metadata.name, String(Object.keys((o as ConfigMap).data ?? {}).length + Object.keys((o as ConfigMap).binaryData ?? {}).length), a];
     case 'NetworkPolicy':
       return [o.metadata.name, formatLabelSelector((o as NetworkPolicy).spec.podSelector), a];
+    case 'Event': {
+      // printEvent: events.k8s.io-style events only have an eventTime
+      const first = o.firstTimestamp ? age(o.firstTimestamp, now) : age(o.eventTime ?? undefined, now);
+      const last = o.lastTimestamp ? age(o.lastTimestamp, now) : first;
+      const target = o.involvedObject.name ? `${(o.involvedObject.kind ?? '').toLowerCase()}/${o.involvedObject.name}` : (o.involvedObject.kind ?? '').toLowerCase();
+      return [last, o.type ?? '', o.reason ?? '', target, (o.message ?? '').trim()];
+    }
     case 'Ingress': {
       const ing = o as Ingress;
       return [o.metadata.name, ing.spec.ingressClassName ?? '<none>', ingressHosts(ing), lbIngress(ing.status, wide), ing.spec.tls?.length ? '80, 443' : '80', a];

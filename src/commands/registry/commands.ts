@@ -19,6 +19,7 @@ import { iptablesSave } from '../iptables/save';
 import { iptablesRestore } from '../iptables/restore';
 import { conntrack } from '../iptables/conntrack';
 import { dmesg } from '../iptables/dmesg';
+import { digCommand, dnsmasqCommand, getentCommand, nslookupCommand } from '../dns/commands';
 
 /** The netfilter tools (their parsers live in src/commands/iptables). */
 const iptablesCommand: CommandSpec = { name: 'iptables', kind: 'config', summary: 'list and change the netfilter rules of the IPv4 tables (filter, nat, mangle, raw)', learn: 'iptables -h', run: iptables };
@@ -39,6 +40,10 @@ export const COMMAND_TABLE: readonly CommandSpec[] = [
   conntrackCommand,
   dmesgCommand,
   tcpdumpCommand,
+  digCommand,
+  nslookupCommand,
+  getentCommand,
+  dnsmasqCommand,
   hostnameCommand,
   echoCommand,
   catCommand,

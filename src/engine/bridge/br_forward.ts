@@ -1,7 +1,7 @@
 import { MAC_BROADCAST } from '../addr/mac';
 import { NF_BR, nfHook } from '../nf/hooks';
 import { devXmit } from '../netns/dev';
-import { brPortForwarding, type Bridge, type Netdev } from '../netns/netdev';
+import { BR, brPortForwarding, type Bridge, type Netdev } from '../netns/netdev';
 import type { Netns } from '../netns/netns';
 import { PacketEvent } from '../sim/packetEvent';
 import { Verdict } from '../sim/trace';
@@ -33,10 +33,14 @@ export function brForward(br: Bridge, port: Netdev, frame: Frame, ingress: Netde
   brForwardOne(br, port, frame, ingress);
 }
 
-/** br_flood(): every forwarding port except the one the frame came in on. */
+/**
+ * br_flood(): every forwarding port that floods this kind of frame (BR_BCAST_FLOOD for broadcasts,
+ * BR_FLOOD for unknown unicast), except the one the frame came in on unless it is in hairpin mode.
+ */
 export function brFlood(br: Bridge, frame: Frame, ingress: Netdev | undefined): void {
   const w = br.netns.world;
-  const out = br.ports.filter((p) => p !== ingress && brPortForwarding(p));
+  const kind = frame.dst === MAC_BROADCAST ? BR.BCAST_FLOOD : BR.FLOOD;
+  const out = br.ports.filter((p) => (p !== ingress || p.brport.flags & BR.HAIRPIN_MODE) && p.brport.flags & kind && brPortForwarding(p));
   if (w.tracing) w.emitEvent(PacketEvent.frame(br.netns.name, br.name, Verdict.FLOOD, frame, floodWords, br.name, frame, out.map((p) => p.name)).fdbEntry('flood'));
   for (const p of out) brForwardOne(br, p, frame, ingress);
 }

@@ -1,6 +1,6 @@
 import { deliverSkb } from '../netns/dev';
 import { NF_BR, nfHook } from '../nf/hooks';
-import { brPortForwarding, type Bridge, type Netdev } from '../netns/netdev';
+import { BR, brPortForwarding, type Bridge, type Netdev } from '../netns/netdev';
 import { nsLabel, type Netns } from '../netns/netns';
 import { PacketEvent } from '../sim/packetEvent';
 import { Verdict } from '../sim/trace';
@@ -34,7 +34,7 @@ export function brHandleFrame(port: Netdev, br: Bridge, frame: Frame): void {
 function brHandleFrameFinish(ns: Netns, frame: Frame, port: Netdev | undefined, br: Bridge): void {
   const w = ns.world;
   const ingress = port!;
-  const learned = brFdbLearn(br, ingress, frame.src, w.now);
+  const learned = ingress.brport.flags & BR.LEARNING ? brFdbLearn(br, ingress, frame.src, w.now) : 'off';
   if (learned === 'learned' && w.tracing) w.emitEvent(PacketEvent.frame(ns.name, ingress.name, Verdict.FDB_LEARN, frame, learnWords, br.name, ingress.name, frame).fdbEntry(`${frame.src} dev ${ingress.name} master ${br.name}`));
   if (isBroadcast(frame)) {
     brFlood(br, frame, ingress);
@@ -47,7 +47,8 @@ function brHandleFrameFinish(ns: Netns, frame: Frame, port: Netdev | undefined, 
     return;
   }
   if (e) {
-    if (e.port === ingress) {
+    // should_deliver(): back out of the port it came in on only in hairpin mode
+    if (e.port === ingress && !(ingress.brport.flags & BR.HAIRPIN_MODE)) {
       if (w.tracing) w.emit({ netns: ns.name, dev: ingress.name, verdict: Verdict.OTHERHOST, packetId: frame.pid, packet: frameView(frame), text: `${br.name}: ${frame.dst} is behind ${ingress.name}, where the frame came from → filtered` });
       return;
     }

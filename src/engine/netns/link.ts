@@ -2,7 +2,7 @@ import { MAC_ZERO, macCompare } from '../addr/mac';
 import { KernelError } from '../fib/route';
 import { fibAddIfaddr, fibFlushDev } from '../fib/frontend';
 import { brFdbDeletePort, brFdbInsertLocal, brFdbLearn } from '../bridge/fdb';
-import { brPortForwarding, carrierOk, type Bridge, type Netdev } from './netdev';
+import { brPortForwarding, BRPORT_DEFAULT, carrierOk, type Bridge, type Netdev } from './netdev';
 import type { Netns } from './netns';
 
 /**
@@ -98,6 +98,8 @@ export function setMaster(dev: Netdev, br: Bridge | null): void {
     const refused = dev.ops.enslaveError(dev);
     if (refused) throw new KernelError(refused.errno, refused.msg || undefined);
     dev.master = br;
+    // a new net_bridge_port starts from the defaults
+    dev.brport = BRPORT_DEFAULT;
     br.ports.push(dev);
     br.hadPort = true;
     brFdbInsertLocal(br, dev, dev.mac);

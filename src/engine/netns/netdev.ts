@@ -66,7 +66,38 @@ interface NetdevCommon {
   /** the flags `ip link set … multicast|allmulticast|promisc|dynamic|trailers` change (IFF_* bits; display only) */
   ifflags: number;
   master?: Bridge;
+  /** the bridge port's settings (net_bridge_port): a shared default until `bridge link set` changes them */
+  brport: BrPort;
 }
+
+/** Bridge port flags (include/linux/if_bridge.h), as `bridge link set` toggles them. */
+export const BR = {
+  HAIRPIN_MODE: 1 << 0,
+  BPDU_GUARD: 1 << 1,
+  ROOT_BLOCK: 1 << 2,
+  MULTICAST_FAST_LEAVE: 1 << 3,
+  LEARNING: 1 << 5,
+  FLOOD: 1 << 6,
+  LEARNING_SYNC: 1 << 9,
+  MCAST_FLOOD: 1 << 11,
+  MULTICAST_TO_UNICAST: 1 << 12,
+  VLAN_TUNNEL: 1 << 13,
+  BCAST_FLOOD: 1 << 14,
+  NEIGH_SUPPRESS: 1 << 15,
+  ISOLATED: 1 << 16,
+  PORT_LOCKED: 1 << 21,
+} as const;
+
+export interface BrPort {
+  readonly flags: number;
+  /** multicast_router: 1 (learn) unless set */
+  readonly mcastRouter: number;
+  readonly cost: number;
+  readonly priority: number;
+}
+
+/** new_nbp(): learning and every kind of flooding on, hairpin off */
+export const BRPORT_DEFAULT: BrPort = Object.freeze({ flags: BR.LEARNING | BR.FLOOD | BR.MCAST_FLOOD | BR.BCAST_FLOOD, mcastRouter: 1, cost: 2, priority: 32 });
 
 export interface Loopback extends NetdevCommon {
   kind: 'loopback';
@@ -111,7 +142,7 @@ export const defineNetdevKind = <D extends Netdev>(ops: NetdevOps<D>): NetdevOps
  */
 export function makeNetdev<D extends Netdev>(ns: Netns, name: string, ops: NetdevOps, mac: Mac, mtu: number, qdisc: 'noop' | 'noqueue'): D {
   const ifflags = ops.loopback ? 0 : IFF.MULTICAST;
-  const dev = { kind: ops.kind, ifindex: 0, name, netns: ns, ops, mac, mtu, adminUp: false, qdisc, addrs: [], ll6: false, ll6Seq: undefined, txqlen: 1000, ifflags, master: undefined };
+  const dev = { kind: ops.kind, ifindex: 0, name, netns: ns, ops, mac, mtu, adminUp: false, qdisc, addrs: [], ll6: false, ll6Seq: undefined, txqlen: 1000, ifflags, master: undefined, brport: BRPORT_DEFAULT };
   return Object.assign(dev, ops.fields()) as unknown as D;
 }
 

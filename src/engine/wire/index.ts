@@ -8,3 +8,4 @@ export { TCP_FLAG, TCP_HEADER, tcpFlagLetters, tcpSeqLength, formatTcpView, desc
 export { VXLAN_PORT, VXLAN_HEADER, vxlanMessage, formatVxlan, type VxlanMessage } from './vxlan';
 export { EMPTY_PAYLOAD, fillPayload, bytesPayload, textPayload, messagePayload, payloadText, payloadMessage, type Payload, type AppMessage } from './payload';
 export { ipView, frameView, describeFrame, type PacketView, type ProtoName } from './view';
+export { dnsDatagram, describeDns, type DnsDatagram, type DnsMessage } from './dns';

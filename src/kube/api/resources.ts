@@ -26,6 +26,7 @@ const r = (kind: Kind, plural: string, shortNames: string[], group: string, name
 export const RESOURCES: readonly ResourceInfo[] = [
   r('ConfigMap', 'configmaps', ['cm'], ''),
   r('Endpoints', 'endpoints', ['ep'], ''),
+  r('Event', 'events', ['ev'], ''),
   r('Namespace', 'namespaces', ['ns'], '', false),
   r('Node', 'nodes', ['no'], '', false),
   r('Pod', 'pods', ['po'], ''),

@@ -109,6 +109,8 @@ export interface Container {
   livenessProbe?: Probe;
   startupProbe?: Probe;
   env?: { name: string; value?: string }[];
+  resources?: { limits?: Record<string, string>; requests?: Record<string, string> };
+  volumeMounts?: { name: string; mountPath: string; readOnly?: boolean; subPath?: string }[];
   imagePullPolicy?: 'Always' | 'IfNotPresent' | 'Never';
   securityContext?: { runAsUser?: number; capabilities?: { add?: string[]; drop?: string[] }; privileged?: boolean };
 }
@@ -439,6 +441,28 @@ export interface Ingress {
   status?: { loadBalancer?: { ingress?: LoadBalancerIngress[] } };
 }
 
-export type KubeObject = Namespace | Pod | Service | Endpoints | ConfigMap | Node | Deployment | ReplicaSet | EndpointSlice | NetworkPolicy | Ingress;
+// ---- core/v1 Event ---------------------------------------------------------------------------
+
+/** core/v1 Event: something a component saw happen to an object (kubectl describe's Events). */
+export interface KubeEvent {
+  apiVersion: 'v1';
+  kind: 'Event';
+  metadata: ObjectMeta;
+  involvedObject: ObjectReference & { fieldPath?: string };
+  reason?: string;
+  message?: string;
+  source?: { component?: string; host?: string };
+  firstTimestamp?: string | null;
+  lastTimestamp?: string | null;
+  count?: number;
+  type?: 'Normal' | 'Warning';
+  /** events.k8s.io-style events carry eventTime (MicroTime) instead of the timestamps */
+  eventTime?: string | null;
+  action?: string;
+  reportingComponent?: string;
+  reportingInstance?: string;
+}
+
+export type KubeObject = Namespace | Pod | Service | Endpoints | ConfigMap | Node | Deployment | ReplicaSet | EndpointSlice | NetworkPolicy | Ingress | KubeEvent;
 
 export type Kind = KubeObject['kind'];

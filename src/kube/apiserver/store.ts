@@ -16,6 +16,7 @@ import { rfc3339 } from './clock';
 import type { ClusterRandom } from './ids';
 import { applyStrategicPatch, metaFor, PatchError, type Json } from '../api/patch/strategic';
 import { applyJsonPatch, applyMergePatch } from '../api/patch/json';
+import { checkBody, checkPatched, type FieldValidation } from './fieldValidation';
 
 export type PatchType = 'strategic' | 'merge' | 'json';
 
@@ -50,6 +51,14 @@ export interface WriteOptions {
   dryRun?: boolean;
   /** status writes (the status subresource): only status changes */
   subresource?: 'status' | 'binding';
+  /**
+   * A client's request (kubectl's --validate): the body is decoded into the kind's struct, with
+   * type errors and, as asked, unknown fields refused or warned about. Without it (the cluster's
+   * own agents), objects are taken as they are.
+   */
+  fieldValidation?: FieldValidation;
+  /** where `unknown field "..."` warnings go (kubectl prints each as `Warning: ...`) */
+  warnings?: string[];
 }
 
 export class ApiStore {
@@ -125,7 +134,7 @@ export class ApiStore {
   /** POST: the object as stored (a copy of it). */
   create<T extends KubeObject>(input: T, opts: WriteOptions = {}): T {
     const info = this.info(input.kind);
-    const obj = clone(input);
+    const obj = opts.fieldValidation ? (checkBody(input, opts.fieldValidation, opts.warnings) as T) : clone(input);
     obj.metadata ??= { name: '' };
     if (!info.namespaced) delete obj.metadata.namespace;
     if (!obj.metadata.name && obj.metadata.generateName) obj.metadata.name = obj.metadata.generateName + this.random.suffix(5);
@@ -211,7 +220,8 @@ export class ApiStore {
    */
   patch<T extends KubeObject>(kind: T['kind'], namespace: string | undefined, name: string, type: PatchType, patch: unknown, opts: WriteOptions = {}): { object: T; changed: boolean } {
     const current = this.mustGet<T>(kind, namespace, name);
-    const next = applyPatch(current, type, patch, kind) as T;
+    let next = applyPatch(current, type, patch, kind) as T;
+    if (opts.fieldValidation) next = checkPatched(next, type, patch, opts.fieldValidation, opts.warnings) as T;
     // a patch may not move the object: identity comes from the URL
     next.kind = current.kind;
     next.apiVersion = current.apiVersion;

@@ -4,11 +4,16 @@ import type { ApiStore } from './store';
 import { dropStatusStrategy, type ServiceAllocators } from './services';
 import { invalid, forbidden, GoLiteral, type FieldError } from '../api/errors';
 import { goStringMap } from '../api/validation/meta';
+import { admitPod, podQOS } from './admission';
 
 export function registerStrategies(store: ApiStore, services: ServiceAllocators): void {
   store.strategies.set('Service', services.strategy());
+  const podStatus = dropStatusStrategy((o) => ({ phase: 'Pending', qosClass: podQOS(o as Pod) }));
   store.strategies.set('Pod', {
-    ...dropStatusStrategy(() => ({ phase: 'Pending', qosClass: 'BestEffort' })),
+    prepareForCreate: (o) => {
+      admitPod(o as Pod);
+      podStatus.prepareForCreate!(o);
+    },
     validateUpdate: (o, old) => podUpdateErrors(o as Pod, old as Pod),
   });
   const workload = {

@@ -30,4 +30,6 @@ export interface Controller {
   readonly name: string;
   readonly queue: WorkQueue;
   reconcile(key: string): void;
+  /** runs only once the other controllers have nothing left to do (agents that rewrite a node's whole rule set) */
+  readonly settle?: boolean;
 }

@@ -10,6 +10,8 @@ import { objKey, splitKey, WorkQueue, type Controller } from './queue';
 import { controllerOf, ownerRef, sameJson } from './owners';
 import { isPodActive, isPodReady } from './pods';
 
+const SOURCE = { component: 'replicaset-controller' };
+
 export class ReplicaSetController implements Controller {
   readonly name = 'replicaset';
   readonly queue = new WorkQueue();
@@ -33,7 +35,7 @@ export class ReplicaSetController implements Controller {
     if (active.length < want) {
       for (let i = active.length; i < want; i++) {
         const t = rs.spec.template;
-        store.create<Pod>({
+        const created = store.create<Pod>({
           apiVersion: 'v1',
           kind: 'Pod',
           metadata: {
@@ -46,13 +48,17 @@ export class ReplicaSetController implements Controller {
           },
           spec: structuredClone(t.spec),
         });
+        this.cluster.events.record(rs, 'Normal', 'SuccessfulCreate', `Created pod: ${created.metadata.name}`, SOURCE);
       }
     } else if (active.length > want) {
       const rank = (p: Pod) => (!p.spec.nodeName ? 0 : p.status?.phase === 'Pending' ? 1 : !isPodReady(p) ? 2 : 3);
       const victims = [...active]
         .sort((a, b) => rank(a) - rank(b) || (b.metadata.creationTimestamp ?? '').localeCompare(a.metadata.creationTimestamp ?? '') || b.metadata.name.localeCompare(a.metadata.name))
         .slice(0, active.length - want);
-      for (const p of victims) store.delete('Pod', ns, p.metadata.name);
+      for (const p of victims) {
+        store.delete('Pod', ns, p.metadata.name);
+        this.cluster.events.record(rs, 'Normal', 'SuccessfulDelete', `Deleted pod: ${p.metadata.name}`, SOURCE);
+      }
     }
     this.updateStatus(rs);
   }

@@ -50,6 +50,7 @@ export class Scheduler implements Controller {
       if (old && old.status === 'False' && old.message === message) return;
       next.status = { ...(next.status ?? {}), conditions: [cond] };
       store.update(next, { subresource: 'status' });
+      this.cluster.events.record(pod, 'Warning', 'FailedScheduling', message, { component: 'default-scheduler' });
       return;
     }
     fit.sort((a, b) => (load.get(a.metadata.name) ?? 0) - (load.get(b.metadata.name) ?? 0) || (a.metadata.name < b.metadata.name ? -1 : 1));
@@ -66,4 +67,5 @@ export function bind(cluster: Cluster, pod: Pod, node: string): void {
   const conds = (next.status?.conditions ?? []).filter((c) => c.type !== 'PodScheduled');
   next.status = { ...(next.status ?? {}), conditions: [...conds, { type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: rfc3339(cluster.now()) }] };
   cluster.store.update(next, { subresource: 'binding' });
+  cluster.events.record(pod, 'Normal', 'Scheduled', `Successfully assigned ${pod.metadata.namespace}/${pod.metadata.name} to ${node}`, { component: 'default-scheduler' });
 }

@@ -51,5 +51,6 @@ export class ServiceLBController implements Controller {
     const next = structuredClone(svc);
     next.status = { loadBalancer: want.length ? { ingress: want } : {} };
     store.update(next, { subresource: 'status' });
+    if (want.length) this.cluster.events.record(svc, 'Normal', 'IPAllocated', `Assigned IP ${JSON.stringify(want.map((i) => i.ip))}`, { component: 'metallb-controller' });
   }
 }

@@ -71,20 +71,27 @@ export interface BridgeAdd {
   gateway: string;
   /** the bridge is not there yet: the plugin creates it first */
   createBridge: boolean;
+  /** the network's hairpinMode (flannel's cbr0 sets it) */
+  hairpinMode?: boolean;
   hostname: string;
 }
 
-/** The bridge plugin's ADD, as commands. */
+/**
+ * The bridge plugin's ADD, as commands. The plugin adds addresses through netlink
+ * (vishvananda/netlink AddrAdd), which fills in the broadcast address: `brd +`. Flannel's cbr0
+ * network asks for hairpinMode, so a pod can reach itself through a Service.
+ */
 export function bridgeAddPlan(a: BridgeAdd): string[] {
   const lines: string[] = [];
-  if (a.createBridge) lines.push(`ip link add ${CNI_BRIDGE} type bridge`, `ip link set ${CNI_BRIDGE} up`, `ip addr add ${a.gateway}/${a.prefixLength} dev ${CNI_BRIDGE}`);
+  if (a.createBridge) lines.push(`ip link add ${CNI_BRIDGE} type bridge`, `ip link set ${CNI_BRIDGE} up`, `ip addr add ${a.gateway}/${a.prefixLength} brd + dev ${CNI_BRIDGE}`);
   lines.push(
     `ip netns add ${a.netns}`,
     `ip -n ${a.netns} link set lo up`,
     `ip link add ${a.hostVeth} type veth peer name eth0 netns ${a.netns}`,
     `ip link set ${a.hostVeth} master ${CNI_BRIDGE}`,
+    ...(a.hairpinMode === false ? [] : [`bridge link set dev ${a.hostVeth} hairpin on`]),
     `ip link set ${a.hostVeth} up`,
-    `ip -n ${a.netns} addr add ${a.ip}/${a.prefixLength} dev eth0`,
+    `ip -n ${a.netns} addr add ${a.ip}/${a.prefixLength} brd + dev eth0`,
     `ip -n ${a.netns} link set eth0 up`,
     `ip -n ${a.netns} route add default via ${a.gateway} dev eth0`,
   );

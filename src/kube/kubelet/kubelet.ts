@@ -8,7 +8,7 @@
  * Status the kubelet did not change is left alone: a condition patched through the status
  * subresource stays as written until the kubelet's own view of the pod changes.
  */
-import type { ContainerStatus, Pod, PodCondition, PodStatus } from '../api/types';
+import type { Container, ContainerStatus, Pod, PodCondition, PodStatus } from '../api/types';
 import type { Cluster } from '../cluster';
 import { rfc3339 } from '../apiserver/clock';
 import { objKey, splitKey, WorkQueue, type Controller } from '../controllers/queue';
@@ -39,6 +39,8 @@ export class Kubelet implements Controller {
   private readonly ipam = new Map<string, HostLocalIpam>();
   private readonly bridges = new Set<string>();
   private readonly views = new Map<string, KubeletView>();
+  /** the images each node's runtime holds */
+  private readonly images = new Map<string, Set<string>>();
 
   constructor(private readonly cluster: Cluster) {
     cluster.store.watch('Pod', (e) => {
@@ -114,6 +116,7 @@ export class Kubelet implements Controller {
       killing: false,
     };
     this.cluster.runtime.add(sb);
+    for (const c of pod.spec.containers ?? []) this.containerStarted(pod, c, node);
     const view: KubeletView = { ready: new Map(), transitions: new Map() };
     this.views.set(uid, view);
     for (const c of pod.spec.containers ?? []) {
@@ -133,7 +136,9 @@ export class Kubelet implements Controller {
       const c = pod?.spec.containers.find((x) => x.name === container);
       const state = view.ready.get(container);
       if (!pod || !c?.readinessProbe || !state) return;
-      state.record(runProbe(this.probeHandlers, { cluster: this.cluster, pod, sandbox: sb, container: c }, c.readinessProbe));
+      const result = runProbe(this.probeHandlers, { cluster: this.cluster, pod, sandbox: sb, container: c }, c.readinessProbe);
+      state.record(result.ok);
+      if (!result.ok) this.cluster.events.record(pod, 'Warning', 'Unhealthy', `Readiness probe failed: ${result.output}`, this.source(sb.node), `spec.containers{${container}}`);
       this.queue.add(objKey(pod));
       this.cluster.after((c.readinessProbe.periodSeconds ?? 10) * 1000, fire);
     };
@@ -143,8 +148,29 @@ export class Kubelet implements Controller {
     } else this.cluster.after(delayMs, fire);
   }
 
+  private source(node: string) {
+    return { component: 'kubelet', host: node };
+  }
+
+  /** The events a container start leaves: the image (pulled, or already there), created, started. */
+  private containerStarted(pod: Pod, c: Container, node: string): void {
+    const src = this.source(node);
+    const field = `spec.containers{${c.name}}`;
+    const image = c.image ?? '';
+    const pulled = this.images.get(node) ?? new Set<string>();
+    this.images.set(node, pulled);
+    if (c.imagePullPolicy === 'Always' || (c.imagePullPolicy !== 'Never' && !pulled.has(normalizeImage(image)) && !PRELOADED.test(image))) {
+      this.cluster.events.record(pod, 'Normal', 'Pulling', `Pulling image "${image}"`, src, field);
+      this.cluster.events.record(pod, 'Normal', 'Pulled', `Successfully pulled image "${image}" in 0s (0s including waiting). Image size: ${imageSize(image)} bytes.`, src, field);
+      pulled.add(normalizeImage(image));
+    } else this.cluster.events.record(pod, 'Normal', 'Pulled', `Container image "${image}" already present on machine`, src, field);
+    this.cluster.events.record(pod, 'Normal', 'Created', `Created container ${c.name}`, src, field);
+    this.cluster.events.record(pod, 'Normal', 'Started', `Started container ${c.name}`, src, field);
+  }
+
   private kill(pod: Pod, sb: PodSandbox): void {
     sb.killing = true;
+    for (const c of pod.spec.containers ?? []) this.cluster.events.record(pod, 'Normal', 'Killing', `Stopping container ${c.name}`, this.source(sb.node), `spec.containers{${c.name}}`);
     const grace = (pod.metadata.deletionGracePeriodSeconds ?? pod.spec.terminationGracePeriodSeconds ?? 30) * 1000;
     const prompt = (pod.spec.containers ?? []).every(exitsOnSigterm);
     const delay = Math.min(grace, prompt ? PROMPT_EXIT_MS : grace);
@@ -236,6 +262,15 @@ export class Kubelet implements Controller {
     this.cluster.store.update(next, { subresource: 'status' });
   }
 }
+
+/** kubeadm pre-pulls the control plane images; CoreDNS is one of them. */
+const PRELOADED = /^registry\.k8s\.io\/(coredns\/coredns|pause|kube-proxy):/;
+
+/**
+ * The size the registry reports for an image. Hoplab has no registry: the size is a fixed
+ * stand-in derived from the name, between 5 and 200 MB, so the kubelet's message keeps its shape.
+ */
+const imageSize = (image: string): number => 5_000_000 + (fnv32a(normalizeImage(image)) % 195_000_000);
 
 /** Calico's annotation value: a JSON list of addresses, e.g. `["10.244.1.50"]`. */
 function parseRequestedIp(v: string | undefined): string | undefined {

@@ -16,33 +16,46 @@ export interface ProbeTarget {
   container: Container;
 }
 
+/** A probe's result; `output` is what the kubelet puts after "Readiness probe failed: ". */
+export interface ProbeOutcome {
+  ok: boolean;
+  output: string;
+}
+
 export interface ProbeHandlers {
-  exec(t: ProbeTarget, command: string[]): boolean;
-  tcpSocket(t: ProbeTarget, port: number): boolean;
-  httpGet(t: ProbeTarget, action: HTTPGetAction, port: number): boolean;
+  exec(t: ProbeTarget, command: string[]): boolean | ProbeOutcome;
+  tcpSocket(t: ProbeTarget, port: number): boolean | ProbeOutcome;
+  httpGet(t: ProbeTarget, action: HTTPGetAction, port: number): boolean | ProbeOutcome;
 }
 
 const listensTcp = (t: ProbeTarget, port: number) => t.sandbox.listens.some((l) => l.protocol === 'TCP' && l.port === port);
+const refused = (t: ProbeTarget, port: number) => `dial tcp ${t.sandbox.ip}:${port}: connect: connection refused`;
 
 export const defaultProbeHandlers: ProbeHandlers = {
-  exec: (t, command) => t.cluster.shell.exec(t.sandbox.netns, command).exit === 0,
-  tcpSocket: listensTcp,
-  httpGet: (t, _action, port) => listensTcp(t, port),
+  exec: (t, command) => {
+    const r = t.cluster.shell.exec(t.sandbox.netns, command);
+    return { ok: r.exit === 0, output: r.stdout + r.stderr };
+  },
+  tcpSocket: (t, port) => ({ ok: listensTcp(t, port), output: refused(t, port) }),
+  httpGet: (t, action, port) => ({ ok: listensTcp(t, port), output: `Get "${(action.scheme ?? 'HTTP').toLowerCase()}://${action.host ?? t.sandbox.ip}:${port}${action.path ?? '/'}": ${refused(t, port)}` }),
 };
 
-/** One probe run: success or failure (a named port the container does not declare fails). */
-export function runProbe(handlers: ProbeHandlers, t: ProbeTarget, p: Probe): boolean {
-  if (p.exec) return handlers.exec(t, p.exec.command ?? []);
+const outcome = (r: boolean | ProbeOutcome): ProbeOutcome => (typeof r === 'boolean' ? { ok: r, output: '' } : r);
+
+/** One probe run: success or failure with the prober's words (a named port the container does not declare fails). */
+export function runProbe(handlers: ProbeHandlers, t: ProbeTarget, p: Probe): ProbeOutcome {
+  if (p.exec) return outcome(handlers.exec(t, p.exec.command ?? []));
   const portOf = (port: number | string) => (typeof port === 'number' ? port : /^\d+$/.test(port) ? Number(port) : findNamedPort(t.container, port));
+  const unnamed = (port: number | string): ProbeOutcome => ({ ok: false, output: `unable to find port ${JSON.stringify(String(port))}` });
   if (p.tcpSocket) {
     const port = portOf(p.tcpSocket.port);
-    return port !== undefined && handlers.tcpSocket(t, port);
+    return port === undefined ? unnamed(p.tcpSocket.port) : outcome(handlers.tcpSocket(t, port));
   }
   if (p.httpGet) {
     const port = portOf(p.httpGet.port);
-    return port !== undefined && handlers.httpGet(t, p.httpGet, port);
+    return port === undefined ? unnamed(p.httpGet.port) : outcome(handlers.httpGet(t, p.httpGet, port));
   }
-  return false;
+  return { ok: false, output: '' };
 }
 
 /** The prober's per-container result with its thresholds (a result flips after N in a row). */

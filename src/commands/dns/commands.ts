@@ -1,0 +1,156 @@
+/**
+ * dig, nslookup, getent and dnsmasq as commands in a namespace: their conversations run over the
+ * engine's UDP sockets (src/kube/dns/net.ts) while the command's task waits on the virtual clock;
+ * dnsmasq binds its port and detaches (a daemon), or with -d/-k stays in the foreground, logging,
+ * until a signal ends it.
+ *
+ * The files they read (/etc/resolv.conf, /etc/hosts) come from `hostFiles`: until the per-host
+ * file system is in, a host has no resolv.conf (so the resolver asks 127.0.0.1, as resolv.conf(5)
+ * says) and the hosts file Debian writes.
+ */
+import type { Netns } from '../../engine';
+import { Signaled, waitUntil, type Proc } from '../../engine/proc/task';
+import { serveDns, startDnsIo, type DnsServerSocket } from '../../kube/dns/net';
+import type { DnsIo } from '../../kube/dns/io';
+import { parseResolvConf } from '../../kube/dns/resolvconf';
+import type { Ctx } from '../context';
+import type { CommandSpec } from '../registry/types';
+import { dig, type DigHost, type DigResult } from './dig';
+import { nslookup } from './nslookup';
+import { getent } from './getent';
+import { dnsmasqServe, dnsmasqStartLines, parseDnsmasqArgs } from './dnsmasq';
+import { isIpv4Text } from './reverse';
+import { parseIpv4 } from '../../engine/addr/ipv4';
+
+/** A host's resolver files. */
+export function hostFiles(ns: Netns): { resolvConf: string | undefined; hosts: string } {
+  return { resolvConf: undefined, hosts: `127.0.0.1\tlocalhost\n127.0.1.1\t${ns.hostname}\n` };
+}
+
+function digHost(ctx: Ctx): DigHost & { hostsFile: string } {
+  const w = ctx.world;
+  const f = hostFiles(ctx.ns);
+  return {
+    resolvConf: f.resolvConf,
+    hostsFile: f.hosts,
+    hostname: ctx.ns.hostname,
+    now: () => w.now,
+    rnd: {
+      id: () => Math.floor(w.random() * 65536),
+      cookie: () => Uint8Array.from({ length: 8 }, () => Math.floor(w.random() * 256)),
+    },
+  };
+}
+
+/** Run a conversation while the command's task waits; print what the tool printed. */
+function* converse(ctx: Ctx, io: DnsIo<DigResult>): Proc {
+  let result: DigResult | undefined;
+  const c = startDnsIo(ctx.ns, io, (r) => {
+    result = r;
+    ctx.task.wake();
+  });
+  try {
+    while (result === undefined) yield waitUntil();
+  } finally {
+    if (result === undefined) c.cancel();
+  }
+  ctx.out.push(result.stdout);
+  ctx.err.push(result.stderr);
+  return result.exit;
+}
+
+export const digCommand: CommandSpec = {
+  name: 'dig',
+  kind: 'probe',
+  summary: 'ask a DNS server, as BIND 9.18 prints it (+short, +search, @server, -x, types)',
+  learn: 'dig -h',
+  run: (ctx, argv) => converse(ctx, dig(argv, digHost(ctx))),
+};
+
+export const nslookupCommand: CommandSpec = {
+  name: 'nslookup',
+  kind: 'probe',
+  summary: 'look a name up (A then AAAA), or an address (PTR), through a DNS server',
+  learn: 'man nslookup',
+  run: (ctx, argv) => converse(ctx, nslookup(argv, digHost(ctx))),
+};
+
+export const getentCommand: CommandSpec = {
+  name: 'getent',
+  kind: 'probe',
+  summary: 'look a host up as programs do (/etc/hosts, then DNS with the search list)',
+  learn: 'getent --help',
+  run: (ctx, argv) => converse(ctx, getent(argv, digHost(ctx))),
+};
+
+/**
+ * dnsmasq: parse, bind the DNS port (on --listen-address, else every address), and serve. Without
+ * -d or -k it detaches as a daemon does (the command returns at once, the server stays); with -d
+ * it logs to the terminal and runs until a signal.
+ */
+function* dnsmasqRun(ctx: Ctx, argv: string[]): Proc {
+  const p = parseDnsmasqArgs(argv);
+  if (!p.ok) {
+    ctx.err.push(p.stderr);
+    return p.exit;
+  }
+  const c = p.config;
+  const files = hostFiles(ctx.ns);
+  const upstreams = [...c.servers, ...(c.noResolv ? [] : parseResolvConf(files.resolvConf).nameservers.map((ip) => ({ ip, port: 53 })))];
+  const foreground = c.noDaemon || c.keepInForeground;
+  // with -d the log goes to the terminal; otherwise to syslog, which a lab does not keep
+  const log = (line: string) => {
+    if (c.noDaemon) ctx.err.push(`${line}\n`);
+  };
+  const sockets: DnsServerSocket[] = [];
+  const fail = (msg: string): number => {
+    for (const s of sockets) s.close();
+    ctx.err.push(`\ndnsmasq: ${msg}\n`);
+    return 2;
+  };
+  if (c.port !== 0) {
+    // --bind-interfaces binds each listen address; otherwise dnsmasq binds every address and
+    // answers only queries sent to its listen addresses
+    const addrs = c.bindInterfaces && c.listenAddresses.length ? c.listenAddresses : [undefined];
+    for (const a of addrs) {
+      if (a !== undefined && !isLocalAddress(ctx.ns, a)) return fail(`failed to create listening socket for ${a}: Cannot assign requested address`);
+      const s = serveDns(ctx.ns, a, c.port, (q, client) => {
+        if (c.listenAddresses.length && !c.listenAddresses.includes(client.dst)) return ignore();
+        return dnsmasqServe(c, upstreams, q, client.ip, log);
+      });
+      if (s === 'EADDRINUSE') return fail(a ? `failed to create listening socket for ${a}: Address already in use` : `failed to create listening socket for port ${c.port}: Address already in use`);
+      sockets.push(s);
+    }
+  }
+  if (!foreground) return 0;
+  const hostsNames = files.hosts.split('\n').filter((l) => l && !l.startsWith('#')).reduce((n, l) => n + l.split(/\s+/).length - 1, 0);
+  for (const l of dnsmasqStartLines(c, upstreams, c.noHosts ? null : hostsNames)) log(l);
+  try {
+    for (;;) yield waitUntil();
+  } catch (e) {
+    if (!(e instanceof Signaled)) throw e;
+    log(`dnsmasq: exiting on receipt of ${e.signal}`);
+    return 0;
+  } finally {
+    for (const s of sockets) s.close();
+  }
+}
+
+export const dnsmasqCommand: CommandSpec = {
+  name: 'dnsmasq',
+  kind: 'config',
+  summary: 'a small DNS server for plain hosts: host records, --address, forwarding to --server',
+  learn: 'dnsmasq --help',
+  run: (ctx, argv) => dnsmasqRun(ctx, argv),
+};
+
+/** A query dnsmasq does not take: no reply. */
+function* ignore(): DnsIo<null> {
+  return null;
+}
+
+/** bind() to a specific address needs it to be one of the host's (a local route). */
+function isLocalAddress(ns: Netns, a: string): boolean {
+  const ip = parseIpv4(a);
+  return isIpv4Text(a) && ip !== null && ns.local.lookup(ip)?.type === 'local';
+}
