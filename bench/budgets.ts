@@ -30,6 +30,7 @@ export const BUDGETS: Budget[] = [
   { id: 'cluster.10000pods.build', max: 1000, why: 'a 500-node, 10,000-pod cluster builds in under a second' },
   { id: 'cluster.10000pods.heap', max: 100, why: '≤ 10 KiB per pod, node routes included: 10,000 pods in ≤ 100 MB of JS heap' },
   { id: 'cluster.10000pods.trace', max: 1000, why: 'one traced pod-to-pod ping across a 500-node cluster (ARP flooding the LAN) in < 1 ms' },
+  { id: 'nf.restore.10000svc', max: 1000, why: 'kube-proxy restores its whole nat table on every sync: 10,000 Services × 3 endpoints (about 100,000 rules) through iptables-restore in ≤ 1 s' },
   { id: 'bundle.app.gzip', max: 250, why: 'the app loads over a school network: ≤ 250 KB of gzipped JS before it runs' },
   { id: 'bundle.embed.gzip', max: 250, why: 'a course page may embed several widgets: ≤ 250 KB of gzipped JS each before its terminal (xterm) loads' },
   { id: 'canvas.frame.1000hosts', max: 20, why: 'panning and zooming a 1,000-host lab stays fluid: frames ≤ 20 ms' },
@@ -77,6 +78,7 @@ const OBJECTS_RATIO = (NS_BIG + ROUTES_BIG) / (NS_SMALL + ROUTES_SMALL);
 
 export const RELATIONS: Relation[] = [
   ratio('FIB size', 'fib.lookup.100000', 'fib.lookup.10', 2, 'longest-prefix match must not slow down with table size: 100,000 routes within 2× of 10'),
+  ratio('nat table size', 'nf.verdict.10000svc', 'nf.verdict.10svc', 2, "a new connection's nat verdict must not walk KUBE-SERVICES rule by rule: 10,000 Services within 2× of 10 (the same first match, from an index)"),
   linear(
     'cluster build growth',
     'cluster.2000pods.build',

@@ -1,18 +1,20 @@
 /**
- * `conntrack` (conntrack-tools 1.4.7): list (-L), count (-C), delete (-D) and flush (-F) the
- * namespace's connection tracking table, with the tool's filters and its one-line-per-entry
- * format (libnetfilter_conntrack's default output).
+ * `conntrack` (conntrack-tools 1.4.7): list (-L), count (-C), delete (-D), flush (-F) and watch
+ * (-E) the namespace's connection tracking table, with the tool's filters and its
+ * one-line-per-entry format (libnetfilter_conntrack's default output).
  */
-import { formatIpv4, type Ipv4 } from '../../engine/addr/ipv4';
-import { IPS, type Conn, type Tuple } from '../../engine/conntrack/conn';
+import type { Ipv4 } from '../../engine/addr/ipv4';
 import { ctTable, ctWillChange } from '../../engine/conntrack/table';
+import type { CtEventType } from '../../engine/conntrack/events';
+import { Task } from '../../engine/proc/task';
 import type { Ctx } from '../context';
 import { Exit } from '../context';
+import type { CommandReturn } from '../registry/types';
+import { conntrackLine, matches, PREFIX, STATUS, type Filter } from './ctformat';
+import { conntrackEvents } from './ctevents';
 import { Getopt, shortOpts, type LongOpt } from './getopt';
 import { strtoui } from './xtables';
 import { parseDottedQuad } from '../../engine/addr/ipv4';
-
-const PREFIX = 'conntrack v1.4.7 (conntrack-tools): ';
 
 const USAGE = `Command line interface for the connection tracking system. Version 1.4.7
 Usage: conntrack [commands] [options]
@@ -107,71 +109,14 @@ const LONGS: LongOpt[] = [
   { name: 'icmp-id', hasArg: 1, val: 'iid' },
 ];
 
-const PROTO_NAMES: Record<number, string> = { 1: 'icmp', 6: 'tcp', 17: 'udp' };
 const PROTO_NUMS: Record<string, number> = { icmp: 1, tcp: 6, udp: 17 };
-
-/** One tuple as the listing prints it. */
-function tupleText(t: Tuple): string {
-  let s = `src=${formatIpv4(t.src)} dst=${formatIpv4(t.dst)} `;
-  if (t.proto === 1) s += `type=${t.dport >> 8} code=${t.dport & 0xff} id=${t.sport} `;
-  else if (t.proto === 6 || t.proto === 17) s += `sport=${t.sport} dport=${t.dport} `;
-  return s;
-}
-
-/** __snprintf_conntrack_default(): one entry */
-export function conntrackLine(ct: Conn, now: number, extended: boolean): string {
-  const name = PROTO_NAMES[ct.orig.proto] ?? 'unknown';
-  let s = extended ? 'ipv4     2 ' : '';
-  s += `${name.padEnd(8)} ${ct.orig.proto} ${Math.max(0, Math.floor((ct.expires - now) / 1000))} `;
-  if (ct.tcp !== undefined) s += `${ct.tcp} `;
-  s += tupleText(ct.orig);
-  if (!(ct.status & IPS.SEEN_REPLY)) s += '[UNREPLIED] ';
-  s += tupleText(ct.reply);
-  if (ct.status & IPS.ASSURED) s += '[ASSURED] ';
-  return `${s}mark=${ct.mark} use=1`;
-}
-
-interface Filter {
-  proto?: number;
-  src?: Ipv4;
-  dst?: Ipv4;
-  rsrc?: Ipv4;
-  rdst?: Ipv4;
-  sport?: number;
-  dport?: number;
-  rsport?: number;
-  rdport?: number;
-  mark?: number;
-  status?: number;
-  snat?: boolean;
-  dnat?: boolean;
-}
-
-const STATUS: Record<string, number> = { EXPECTED: IPS.EXPECTED, SEEN_REPLY: IPS.SEEN_REPLY, ASSURED: IPS.ASSURED, CONFIRMED: IPS.CONFIRMED, SRC_NAT: IPS.SRC_NAT, DST_NAT: IPS.DST_NAT };
-
-function matches(ct: Conn, f: Filter): boolean {
-  if (f.proto !== undefined && ct.orig.proto !== f.proto) return false;
-  if (f.src !== undefined && ct.orig.src !== f.src) return false;
-  if (f.dst !== undefined && ct.orig.dst !== f.dst) return false;
-  if (f.rsrc !== undefined && ct.reply.src !== f.rsrc) return false;
-  if (f.rdst !== undefined && ct.reply.dst !== f.rdst) return false;
-  if (f.sport !== undefined && ct.orig.sport !== f.sport) return false;
-  if (f.dport !== undefined && ct.orig.dport !== f.dport) return false;
-  if (f.rsport !== undefined && ct.reply.sport !== f.rsport) return false;
-  if (f.rdport !== undefined && ct.reply.dport !== f.rdport) return false;
-  if (f.mark !== undefined && ct.mark !== f.mark) return false;
-  if (f.status !== undefined && (ct.status & f.status) !== f.status) return false;
-  if (f.snat && !(ct.status & IPS.SRC_NAT)) return false;
-  if (f.dnat && !(ct.status & IPS.DST_NAT)) return false;
-  return true;
-}
 
 const fail = (ctx: Ctx, msg: string): never => {
   ctx.err.push(`${PREFIX}${msg}\nTry \`conntrack -h' or 'conntrack --help' for more information.\n`);
   throw new Exit(2);
 };
 
-export function conntrack(ctx: Ctx, args: string[]): void {
+export function conntrack(ctx: Ctx, args: string[]): CommandReturn {
   if (args.length === 0) {
     ctx.out.push(USAGE);
     return;
@@ -180,6 +125,8 @@ export function conntrack(ctx: Ctx, args: string[]): void {
   let command: string | undefined;
   let table = 'conntrack';
   let extended = false;
+  let timestamp = false;
+  let mask: Set<CtEventType> | undefined;
   const f: Filter = {};
   const addr = (s: string): Ipv4 => parseDottedQuad(s) ?? fail(ctx, `Invalid IP address \`${s}'`);
   const port = (s: string): number => strtoui(s, 0, 65535) ?? fail(ctx, `invalid port \`${s}'`);
@@ -245,6 +192,7 @@ export function conntrack(ctx: Ctx, args: string[]): void {
       case 'o':
         for (const o of r.optarg!.split(',')) {
           if (o === 'extended') extended = true;
+          else if (o === 'timestamp') timestamp = true;
           else if (!['xml', 'timestamp', 'id', 'ktimestamp', 'labels', 'userspace'].includes(o)) fail(ctx, `Bad parameter \`${o}'`);
         }
         break;
@@ -256,6 +204,8 @@ export function conntrack(ctx: Ctx, args: string[]): void {
       case 'b':
       case 'c':
       case 'e':
+        mask = eventMask(ctx, r.optarg!);
+        break;
       case 't':
         break;
       case 1:
@@ -265,13 +215,31 @@ export function conntrack(ctx: Ctx, args: string[]): void {
         fail(ctx, `unknown option \`${r.optopt ? `-${r.optopt}` : g.lastLong}'`);
     }
   }
+  if (command === 'E') return conntrackEvents(ctx, table, f, { extended, timestamp, mask: mask ?? new Set(EVENT_TYPES) });
   run(ctx, command, table, f, extended);
 }
+
+const EVENT_TYPES: CtEventType[] = ['NEW', 'UPDATE', 'DESTROY'];
+
+/** -e NEW,UPDATE,DESTROY or ALL, in any case (parse_parameter's strncasecmp) */
+function eventMask(ctx: Ctx, arg: string): Set<CtEventType> {
+  const m = new Set<CtEventType>();
+  for (const w of arg.split(',')) {
+    const u = w.toUpperCase();
+    if (u === 'ALL') EVENT_TYPES.forEach((t) => m.add(t));
+    else if ((EVENT_TYPES as string[]).includes(u)) m.add(u as CtEventType);
+    else fail(ctx, `Bad parameter \`${w}'`);
+  }
+  return m;
+}
+
+/** The netlink port id a deletion is reported with: the process's pid, as for its first socket. */
+const portidOf = (ctx: Ctx): number | undefined => (ctx.task instanceof Task ? ctx.task.pid : undefined);
 
 function run(ctx: Ctx, command: string | undefined, table: string, f: Filter, extended: boolean): void {
   const ns = ctx.ns;
   const now = ctx.world.now;
-  if (command === 'S' || command === 'E' || command === 'I' || command === 'U' || command === 'G' || command === undefined) {
+  if (command === 'S' || command === 'I' || command === 'U' || command === 'G' || command === undefined) {
     ctx.err.push(`${PREFIX}Operation not supported by Hoplab\n`);
     throw new Exit(1);
   }
@@ -296,14 +264,14 @@ function run(ctx: Ctx, command: string | undefined, table: string, f: Filter, ex
       ctWillChange(ns);
       for (const ct of hits) {
         ctx.out.push(`${conntrackLine(ct, now, extended)}\n`);
-        ctTable(ns).remove(ct);
+        ctTable(ns).remove(ct, portidOf(ctx));
       }
       ctx.err.push(`${PREFIX}${hits.length} flow entries have been deleted.\n`);
       if (hits.length === 0) throw new Exit(1);
       return;
     case 'F':
       ctWillChange(ns);
-      ctTable(ns).flush();
+      ctTable(ns).flush(portidOf(ctx));
       ctx.err.push(`${PREFIX}connection tracking table has been emptied.\n`);
   }
 }

@@ -66,3 +66,6 @@ export interface Conn {
 export const tupleKey = (t: Tuple): string => `${t.proto}|${t.src}|${t.dst}|${t.sport}|${t.dport}`;
 
 export const sameTuple = (a: Tuple, b: Tuple): boolean => a.src === b.src && a.dst === b.dst && a.proto === b.proto && a.sport === b.sport && a.dport === b.dport;
+
+/** A copy (connections are changed in place by packets). */
+export const cloneConn = (ct: Conn): Conn => ({ ...ct, orig: { ...ct.orig }, reply: { ...ct.reply }, packets: [ct.packets[0], ct.packets[1]], bytes: [ct.bytes[0], ct.bytes[1]] });

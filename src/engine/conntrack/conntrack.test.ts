@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { runCommand } from '../../commands';
+import { startJob } from '../../commands/job';
 import { buildWorld, parseScenario } from '../../scenarios/runner';
 import { asIpv4 } from '../addr/ipv4';
 import { World } from '../world';
@@ -80,6 +81,54 @@ describe('conntrack and NAT through a router', () => {
     // the echo reply would be ESTABLISHED, which no rule lets back
     runCommand(w, 'h2', 'iptables -F');
     expect(runCommand(w, 'h1', 'ping -c 1 -W 1 10.0.2.2').stdout).toContain('0 received');
+  });
+});
+
+describe('conntrack -E', () => {
+  it('prints NEW, UPDATE and DESTROY as they happen (a flush names the process), then the count on a signal', () => {
+    const w = routerLab(['iptables -t nat -A POSTROUTING -o eth1 -j MASQUERADE', 'sysctl -qw net.netfilter.nf_conntrack_icmp_timeout=2']);
+    const ev = startJob(w, 'r', 'conntrack -E');
+    runCommand(w, 'h1', 'ping -c 1 -W 1 10.0.2.2');
+    runCommand(w, 'h1', 'ping -c 1 -W 1 10.0.2.9');
+    runCommand(w, 'r', 'conntrack -F');
+    ev.pump(w.now + 10);
+    expect(ev.done).toBe(false);
+    ev.interrupt();
+    ev.runToEnd();
+    const r = ev.finish();
+    const id = '(\\d+)';
+    const lines = r.stdout.split('\n');
+    expect(lines[0]).toMatch(new RegExp(`^    \\[NEW\\] icmp     1 2 src=10\\.0\\.1\\.2 dst=10\\.0\\.2\\.2 type=8 code=0 id=${id} \\[UNREPLIED\\] src=10\\.0\\.2\\.2 dst=10\\.0\\.2\\.1 type=0 code=0 id=${id}$`));
+    expect(lines[1]).toMatch(/^ \[UPDATE\] icmp {5}1 2 src=10\.0\.1\.2 dst=10\.0\.2\.2 type=8 code=0 id=\d+ src=10\.0\.2\.2 dst=10\.0\.2\.1 type=0 code=0 id=\d+$/);
+    expect(lines[2]).toMatch(/^ {4}\[NEW\] icmp {5}1 2 src=10\.0\.1\.2 dst=10\.0\.2\.9 .*\[UNREPLIED\]/);
+    // the first flow's time ran out during the second ping's wait: its end is reported, without a timeout
+    expect(lines[3]).toMatch(/^\[DESTROY\] icmp {5}1 src=10\.0\.1\.2 dst=10\.0\.2\.2 type=8 /);
+    expect(lines[4]).toMatch(/^\[DESTROY\] icmp {5}1 (\d )?src=10\.0\.1\.2 dst=10\.0\.2\.9 .* \[USERSPACE\] portid=\d+ progname=conntrack$/);
+    expect(lines).toHaveLength(6);
+    expect(r.stderr).toBe('conntrack v1.4.7 (conntrack-tools): 5 flow events have been shown.\n');
+    expect(r.exit).toBe(0);
+  });
+
+  it('filters by event type and by the listing filters, and refuses an unknown event type', () => {
+    const w = routerLab(['iptables -t nat -A POSTROUTING -o eth1 -j MASQUERADE']);
+    const ev = startJob(w, 'r', 'conntrack -E -e new -d 10.0.2.9');
+    runCommand(w, 'h1', 'ping -c 1 -W 1 10.0.2.2');
+    runCommand(w, 'h1', 'ping -c 1 -W 1 10.0.2.9');
+    ev.interrupt();
+    ev.runToEnd();
+    const r = ev.finish();
+    expect(r.stdout).toMatch(/^ {4}\[NEW\] icmp {5}1 30 src=10\.0\.1\.2 dst=10\.0\.2\.9 [^\n]*\n$/);
+    expect(r.stderr).toBe('conntrack v1.4.7 (conntrack-tools): 1 flow events have been shown.\n');
+    expect(runCommand(w, 'r', 'conntrack -E -e FOO')).toMatchObject({ exit: 2, stdout: '', stderr: "conntrack v1.4.7 (conntrack-tools): Bad parameter `FOO'\nTry `conntrack -h' or 'conntrack --help' for more information.\n" });
+  });
+
+  it('tells nothing of a probe', () => {
+    const w = routerLab(['iptables -t nat -A POSTROUTING -o eth1 -j MASQUERADE']);
+    const ev = startJob(w, 'r', 'conntrack -E');
+    w.withRollback(() => runCommand(w, 'h1', 'ping -c 1 -W 1 10.0.2.2'));
+    ev.interrupt();
+    ev.runToEnd();
+    expect(ev.finish().stdout).toBe('');
   });
 });
 

@@ -16,6 +16,10 @@ import { CTINFO, IPPROTO, type CtInfo, type Skb } from '../netfilter/skb';
 import { IPS, IP_CT_DIR, sameTuple, type Conn, type CtDir, type Tuple } from './conn';
 import { ctPacket, ICMP_ERRORS, invertTuple, mayStart, tcpNewState, tupleOf } from './proto';
 import { ctTable, ctWillChange } from './table';
+import { ctEvent } from './events';
+
+/** the status bits whose change is an UPDATE event */
+const EVENT_BITS = IPS.SEEN_REPLY | IPS.ASSURED;
 import { skbExt, skbExtIfAny, skbExtsOf, type SkbExt } from '../netfilter/skbext';
 
 let connIds = 0;
@@ -83,10 +87,14 @@ export function nfConntrackIn(ns: Netns, skb: Skb, pid: number): SkbExt {
     ctinfo = CTINFO.NEW;
   }
   if (ct.confirmed) ctWillChange(ns);
+  const was = ct.status & EVENT_BITS;
+  const wasTcp = ct.tcp;
   if (!ctPacket(ns, ct, dir, skb, now)) return a;
   ct.packets[dir]++;
   ct.bytes[dir] += skb.len;
   if (dir === IP_CT_DIR.REPLY) ct.status |= IPS.SEEN_REPLY;
+  // IPCT_REPLY, IPCT_ASSURED, IPCT_PROTOINFO: what an established entry reports to conntrack -E
+  if (ct.confirmed && ((ct.status & EVENT_BITS) !== was || ct.tcp !== wasTcp)) ctEvent(ns, 'UPDATE', ct);
   a.ct = ct;
   a.ctinfo = ctinfo;
   return a;

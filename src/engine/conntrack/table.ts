@@ -6,7 +6,8 @@
  */
 import type { Netns } from '../netns/netns';
 import { registerSoftState } from '../rollback/softstate';
-import { IP_CT_DIR, tupleKey, type Conn, type CtDir, type Tuple } from './conn';
+import { cloneConn, IP_CT_DIR, tupleKey, type Conn, type CtDir, type Tuple } from './conn';
+import { ctEvent } from './events';
 
 interface Hit {
   ct: Conn;
@@ -21,8 +22,17 @@ export class CtTable {
 
   private alive(ct: Conn): boolean {
     if (ct.expires > this.ns.world.now) return true;
+    // inside a probe the clock goes back afterwards, and the entry with it
+    ctWillChange(this.ns);
     this.remove(ct);
     return false;
+  }
+
+  /** When the next entry expires (a listener of events wakes then to report its end). */
+  nextExpiry(): number {
+    let t = Infinity;
+    for (const ct of this.conns.values()) if (ct.expires < t) t = ct.expires;
+    return t;
   }
 
   /** nf_conntrack_find_get(): the live connection with this tuple, and in which direction it matched. */
@@ -40,14 +50,21 @@ export class CtTable {
 
   /** __nf_conntrack_confirm(): put a new connection in the table under both tuples. */
   insert(ct: Conn): void {
+    ctEvent(this.ns, 'NEW', ct);
+    this.put(ct);
+  }
+
+  private put(ct: Conn): void {
     ct.confirmed = true;
     this.conns.set(ct.id, ct);
     this.byTuple.set(tupleKey(ct.orig), { ct, dir: IP_CT_DIR.ORIGINAL });
     this.byTuple.set(tupleKey(ct.reply), { ct, dir: IP_CT_DIR.REPLY });
   }
 
-  remove(ct: Conn): void {
+  /** Take an entry out; `portid`: the conntrack process that deleted it (the event says so). */
+  remove(ct: Conn, portid?: number): void {
     if (!this.conns.delete(ct.id)) return;
+    ctEvent(this.ns, 'DESTROY', ct, portid);
     const o = tupleKey(ct.orig);
     const r = tupleKey(ct.reply);
     if (this.byTuple.get(o)?.ct === ct) this.byTuple.delete(o);
@@ -63,11 +80,10 @@ export class CtTable {
     return this.list().length;
   }
 
-  flush(): number {
-    const n = this.list().length;
-    this.conns.clear();
-    this.byTuple.clear();
-    return n;
+  flush(portid?: number): number {
+    const live = this.list();
+    for (const ct of live) this.remove(ct, portid);
+    return live.length;
   }
 
   /** Everything, copied (connections are changed in place by packets). */
@@ -78,11 +94,9 @@ export class CtTable {
   restore(saved: Conn[]): void {
     this.conns.clear();
     this.byTuple.clear();
-    for (const ct of saved) this.insert(cloneConn(ct));
+    for (const ct of saved) this.put(cloneConn(ct));
   }
 }
-
-export const cloneConn = (ct: Conn): Conn => ({ ...ct, orig: { ...ct.orig }, reply: { ...ct.reply }, packets: [ct.packets[0], ct.packets[1]], bytes: [ct.bytes[0], ct.bytes[1]] });
 
 const tables = new WeakMap<Netns, CtTable>();
 
