@@ -98,12 +98,18 @@ const LONGS: LongOpt[] = [
   { name: 'dst-nat', hasArg: 2, val: 'g' },
   { name: 'any-nat', hasArg: 2, val: 'j' },
   { name: 'zone', hasArg: 1, val: 'w' },
+];
+
+/** The protocol extensions' options, known only once -p named the protocol (as in conntrack-tools). */
+const PORT_OPTS: LongOpt[] = [
   { name: 'orig-port-src', hasArg: 1, val: 'sport' },
   { name: 'sport', hasArg: 1, val: 'sport' },
   { name: 'orig-port-dst', hasArg: 1, val: 'dport' },
   { name: 'dport', hasArg: 1, val: 'dport' },
   { name: 'reply-port-src', hasArg: 1, val: 'rsport' },
   { name: 'reply-port-dst', hasArg: 1, val: 'rdport' },
+];
+const ICMP_OPTS: LongOpt[] = [
   { name: 'icmp-type', hasArg: 1, val: 'itype' },
   { name: 'icmp-code', hasArg: 1, val: 'icode' },
   { name: 'icmp-id', hasArg: 1, val: 'iid' },
@@ -129,6 +135,10 @@ export function conntrack(ctx: Ctx, args: string[]): CommandReturn {
   let mask: Set<CtEventType> | undefined;
   const f: Filter = {};
   const addr = (s: string): Ipv4 => parseDottedQuad(s) ?? fail(ctx, `Invalid IP address \`${s}'`);
+  const natAddr = (s: string): { ip: Ipv4; port?: number } => {
+    const [ip, p] = s.split(':');
+    return p === undefined ? { ip: addr(ip) } : { ip: addr(ip), port: port(p) };
+  };
   const port = (s: string): number => strtoui(s, 0, 65535) ?? fail(ctx, `invalid port \`${s}'`);
   for (;;) {
     const r = g.next();
@@ -164,14 +174,22 @@ export function conntrack(ctx: Ctx, args: string[]): CommandReturn {
         const n = PROTO_NUMS[r.optarg!.toLowerCase()] ?? strtoui(r.optarg!, 0, 255);
         if (n === undefined) fail(ctx, `\`${r.optarg}' unsupported protocol`);
         f.proto = n;
+        if (n === 6 || n === 17) g.more.push(PORT_OPTS);
+        else if (n === 1) g.more.push(ICMP_OPTS);
         break;
       }
       case 'sport':
       case 'dport':
       case 'rsport':
       case 'rdport':
-        if (f.proto === undefined) fail(ctx, `missing protocol, you need to specify the protocol to use ports`);
         f[c] = port(r.optarg!);
+        break;
+      case 'itype':
+      case 'icode':
+        f[c] = strtoui(r.optarg!, 0, 255) ?? fail(ctx, `Bad parameter \`${r.optarg}'`);
+        break;
+      case 'iid':
+        f.iid = strtoui(r.optarg!, 0, 65535) ?? fail(ctx, `Bad parameter \`${r.optarg}'`);
         break;
       case 'm':
         f.mark = strtoui(r.optarg!.split('/')[0], 0, 0xffffffff) ?? fail(ctx, `Bad mark \`${r.optarg}'`);
@@ -184,11 +202,17 @@ export function conntrack(ctx: Ctx, args: string[]): CommandReturn {
         }
         break;
       case 'n':
-        f.snat = true;
-        break;
       case 'g':
-        f.dnat = true;
+      case 'j': {
+        // an optional argument may also be the next word (conntrack-tools looks ahead itself)
+        const arg = r.optarg ?? (g.hasArg() ? args[g.optind++ - 1] : undefined);
+        const n = (f.nat ??= { src: false, dst: false, any: false });
+        const at = arg === undefined ? undefined : natAddr(arg);
+        if (c === 'n') [n.src, n.snat] = [true, at];
+        else if (c === 'g') [n.dst, n.dnat] = [true, at];
+        else [n.any, n.snat, n.dnat] = [true, at, at];
         break;
+      }
       case 'o':
         for (const o of r.optarg!.split(',')) {
           if (o === 'extended') extended = true;

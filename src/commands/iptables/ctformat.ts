@@ -45,10 +45,50 @@ export interface Filter {
   dport?: number;
   rsport?: number;
   rdport?: number;
+  /** ICMP: the original direction's type, code and echo identifier */
+  itype?: number;
+  icode?: number;
+  iid?: number;
   mark?: number;
   status?: number;
-  snat?: boolean;
-  dnat?: boolean;
+  /** -n / -g / -j, each with an optional IP[:PORT] */
+  nat?: NatFilter;
+}
+
+export interface NatFilter {
+  src: boolean;
+  dst: boolean;
+  /** -j: either will do */
+  any: boolean;
+  snat?: { ip: Ipv4; port?: number };
+  dnat?: { ip: Ipv4; port?: number };
+}
+
+/**
+ * filter_nat() of conntrack-tools: NAT is read from the tuples (nfct_getobjopt IS_SNAT: the reply
+ * goes back to another address than the original came from), an address or port given must be
+ * the one translated to.
+ */
+function natMatches(ct: Conn, n: NatFilter): boolean {
+  const isSnat = ct.reply.dst !== ct.orig.src;
+  const isSpat = ct.reply.dport !== ct.orig.sport;
+  const isDnat = ct.reply.src !== ct.orig.dst;
+  const isDpat = ct.reply.sport !== ct.orig.dport;
+  let hasSrc = false;
+  let hasDst = false;
+  if (n.src || n.any) {
+    const want = n.snat;
+    if (want === undefined) hasSrc = isSnat || isSpat;
+    else hasSrc = isSnat && want.ip === ct.reply.dst && (want.port === undefined || (isSpat && want.port === ct.reply.dport));
+  }
+  if (n.dst || n.any) {
+    const want = n.dnat;
+    if (want === undefined) hasDst = isDnat || isDpat;
+    else hasDst = isDnat && want.ip === ct.reply.src && (want.port === undefined || (isDpat && want.port === ct.reply.sport));
+  }
+  if (n.any) return hasSrc || hasDst;
+  if (n.src && n.dst) return hasSrc && hasDst;
+  return n.src ? hasSrc : hasDst;
 }
 
 export const STATUS: Record<string, number> = { EXPECTED: IPS.EXPECTED, SEEN_REPLY: IPS.SEEN_REPLY, ASSURED: IPS.ASSURED, CONFIRMED: IPS.CONFIRMED, SRC_NAT: IPS.SRC_NAT, DST_NAT: IPS.DST_NAT };
@@ -63,10 +103,11 @@ export function matches(ct: Conn, f: Filter): boolean {
   if (f.dport !== undefined && ct.orig.dport !== f.dport) return false;
   if (f.rsport !== undefined && ct.reply.sport !== f.rsport) return false;
   if (f.rdport !== undefined && ct.reply.dport !== f.rdport) return false;
+  if (f.itype !== undefined && ct.orig.dport >> 8 !== f.itype) return false;
+  if (f.icode !== undefined && (ct.orig.dport & 0xff) !== f.icode) return false;
+  if (f.iid !== undefined && ct.orig.sport !== f.iid) return false;
   if (f.mark !== undefined && ct.mark !== f.mark) return false;
   if (f.status !== undefined && (ct.status & f.status) !== f.status) return false;
-  if (f.snat && !(ct.status & IPS.SRC_NAT)) return false;
-  if (f.dnat && !(ct.status & IPS.DST_NAT)) return false;
-  return true;
+  return f.nat === undefined || natMatches(ct, f.nat);
 }
 
