@@ -134,6 +134,7 @@ export function conntrack(ctx: Ctx, args: string[]): CommandReturn {
   let timestamp = false;
   let mask: Set<CtEventType> | undefined;
   const f: Filter = {};
+  const used = new Set<string>();
   const addr = (s: string): Ipv4 => parseDottedQuad(s) ?? fail(ctx, `Invalid IP address \`${s}'`);
   const natAddr = (s: string): { ip: Ipv4; port?: number } => {
     const [ip, p] = s.split(':');
@@ -151,6 +152,7 @@ export function conntrack(ctx: Ctx, args: string[]): CommandReturn {
       if (t !== undefined) table = t;
       continue;
     }
+    if (typeof c === 'string') used.add(c);
     switch (c) {
       case 'h':
         ctx.out.push(USAGE);
@@ -204,10 +206,13 @@ export function conntrack(ctx: Ctx, args: string[]): CommandReturn {
       case 'n':
       case 'g':
       case 'j': {
-        // an optional argument may also be the next word (conntrack-tools looks ahead itself)
-        const arg = r.optarg ?? (g.hasArg() ? args[g.optind++ - 1] : undefined);
+        // conntrack-tools takes the address from the next word only (an attached `=IP` is
+        // ignored), and without one the option filters nothing
+        const arg = g.hasArg() ? args[g.optind++ - 1] : undefined;
+        used.add(c);
+        if (arg === undefined) break;
         const n = (f.nat ??= { src: false, dst: false, any: false });
-        const at = arg === undefined ? undefined : natAddr(arg);
+        const at = natAddr(arg);
         if (c === 'n') [n.src, n.snat] = [true, at];
         else if (c === 'g') [n.dst, n.dnat] = [true, at];
         else [n.any, n.snat, n.dnat] = [true, at, at];
@@ -239,9 +244,32 @@ export function conntrack(ctx: Ctx, args: string[]): CommandReturn {
         fail(ctx, `unknown option \`${r.optopt ? `-${r.optopt}` : g.lastLong}'`);
     }
   }
+  // generic_opt_check(): -C counts the whole table and takes no option
+  const illegal = command === 'C' ? OPT_NAMES.find(([o]) => used.has(o)) : undefined;
+  if (illegal) fail(ctx, `Illegal option \`--${illegal[1]}' with this command`);
   if (command === 'E') return conntrackEvents(ctx, table, f, { extended, timestamp, mask: mask ?? new Set(EVENT_TYPES) });
   run(ctx, command, table, f, extended);
 }
+
+/** optflags[] of conntrack.c, in its order (the first illegal one is named) */
+const OPT_NAMES: [string, string][] = [
+  ['s', 'src'],
+  ['d', 'dst'],
+  ['r', 'reply-src'],
+  ['q', 'reply-dst'],
+  ['p', 'protonum'],
+  ['t', 'timeout'],
+  ['u', 'status'],
+  ['z', 'zero'],
+  ['e', 'event-mask'],
+  ['m', 'mark'],
+  ['f', 'family'],
+  ['n', 'src-nat'],
+  ['g', 'dst-nat'],
+  ['o', 'output'],
+  ['j', 'any-nat'],
+  ['w', 'zone'],
+];
 
 const EVENT_TYPES: CtEventType[] = ['NEW', 'UPDATE', 'DESTROY'];
 
