@@ -10,7 +10,7 @@ export function bridge(ctx: Ctx, argv: string[]): void {
   let details = false;
   while (i < argv.length && argv[i].startsWith('-')) {
     if (argv[i] === '-n' || argv[i] === '-netns') {
-      const ns = ctx.world.netns(argv[++i]);
+      const ns = ctx.world.netnsFrom(ctx.ns, argv[++i]);
       if (!ns) fail(ctx, `Cannot open network namespace "${argv[i]}": No such file or directory\n`, 255);
       ctx.ns = ns!;
     } else if (matches(argv[i].replace(/^--?/, ''), 'details')) details = true;

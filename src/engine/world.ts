@@ -19,6 +19,9 @@ export type { Lan } from './topology';
 export type { RollbackPoint } from './rollback/journal';
 export { EVENT_BUDGET, TRACE_CAP };
 
+/** The machine a namespace runs on: itself, or the machine that added it. */
+export const machineOf = (ns: Netns): Netns => ns.machine ?? ns;
+
 /** Ephemeral ports, handed out in turn (a deterministic stand-in for net.ipv4.ip_local_port_range). */
 const EPHEMERAL_FIRST = 40001;
 const EPHEMERAL_LAST = 60000;
@@ -47,6 +50,13 @@ export class World {
   /** ping identifiers and ephemeral ports: per world, so a lab replays identically */
   pingIdentSeq = 0x1000;
   udpPortSeq = EPHEMERAL_FIRST - 1;
+
+  /**
+   * Hosts are separate machines: a namespace belongs to the machine that added it, and only that
+   * machine sees it by name (`ip netns`, `ip -n`). Off, every namespace is visible from everywhere,
+   * as on the single kernel the oracle records on.
+   */
+  machines = false;
 
   constructor(opts: { seed?: number } = {}) {
     this.rng = new Mulberry32(opts.seed ?? 1);
@@ -114,10 +124,10 @@ export class World {
       .map((n) => n.name);
   }
 
-  /** `ip netns add`: a namespace with only lo, and lo down. */
-  createNetns(name: string, role: NetnsRole = 'host'): Netns {
+  /** `ip netns add`: a namespace with only lo, and lo down (on `machine`, when hosts are machines). */
+  createNetns(name: string, role: NetnsRole = 'host', machine?: Netns): Netns {
     if (this.namespaces.has(name)) throw new Error(`Cannot create namespace file "/run/netns/${name}": File exists`);
-    const ns = new Netns(this, name, role);
+    const ns = new Netns(this, name, role, this.machines && machine ? machineOf(machine) : undefined);
     this.namespaces.set(name, ns);
     createLoopback(ns);
     this.touch();
@@ -166,6 +176,19 @@ export class World {
 
   addLink(a: string, b: string): void {
     topology.addLink(this, a, b);
+  }
+
+  /** The namespaces `from`'s machine has in /run/netns, in creation order (all of them when hosts are not machines). */
+  namedNetns(from: Netns): Netns[] {
+    if (!this.machines) return this.allNetns();
+    const m = machineOf(from);
+    return this.allNetns().filter((n) => n.machine === m);
+  }
+
+  /** A namespace by the name `from`'s machine knows it by. */
+  netnsFrom(from: Netns, name: string): Netns | undefined {
+    const ns = this.namespaces.get(name);
+    return ns && (!this.machines || ns.machine === machineOf(from)) ? ns : undefined;
   }
 
   // ---- time and events --------------------------------------------------------------------

@@ -4,6 +4,7 @@
  * and kube-system's CoreDNS (Deployment, Service kube-dns at the DNS address, ConfigMap with
  * kubeadm's Corefile). Everything after that is the controllers' and agents' doing.
  */
+import { flannelIptablesPlan } from './flannel/iptables';
 import type { World } from '../engine/world';
 import type { ConfigMap, Deployment, Endpoints, EndpointSlice, Namespace, Node, Service } from './api/types';
 import { Cluster, type AgentShell } from './cluster';
@@ -174,6 +175,8 @@ function coredns(config: ClusterConfig): [ConfigMap, Deployment, Service] {
  * then let the controllers and kubelets bring the workloads up.
  */
 export function buildCluster(world: World, config: ClusterConfig, shell: AgentShell): Cluster {
+  // every node is a computer of its own: it sees only the namespaces its runtime creates
+  world.machines = true;
   for (const n of config.nodes) if (!world.hasNetns(n.name)) world.addHost(n.name);
   if (world.lans.some((l) => l.name === config.lan)) for (const n of config.nodes) world.addLanMember(config.lan, `${n.name}:eth0`);
   else world.addLan(config.lan, config.nodes.map((n) => `${n.name}:eth0`));
@@ -191,6 +194,8 @@ export function buildCluster(world: World, config: ClusterConfig, shell: AgentSh
   if (config.podNetwork === 'host-gw')
     for (const n of config.nodes)
       for (const m of config.nodes) if (m !== n) cluster.run(n.name, `ip route add ${cidrs.get(m.name)} via ${nodeAddress(m)} dev eth0`, 'flanneld');
+  // flanneld runs with --ip-masq (kube-flannel.yml); a manual pod network has no flanneld
+  if (config.podNetwork !== 'manual') for (const n of config.nodes) for (const line of flannelIptablesPlan(config.clusterCIDR, cidrs.get(n.name)!)) cluster.run(n.name, line, 'flanneld');
   const apiserver = nodeAddress(config.nodes[0]);
   const svcCidr = parseCidr(config.serviceCIDR);
   store.create<Service>({

@@ -22,6 +22,8 @@ export const parseScenario = (jsonText: string): Scenario => parseScenarioText(j
 /** The world a scenario starts from: its preset (set up by running the preset's steps), then its own topology. */
 export function buildWorld(sc: Scenario): World {
   const world = new World();
+  // a cluster's nodes are computers of their own, as a scenario's hosts are when it asks
+  world.machines = sc.machines === true || sc.preset === CLUSTER_PRESET;
   if (sc.preset === CLUSTER_PRESET) bootCluster(world, sc.cluster);
   else if (sc.preset !== undefined) {
     const p = presets[sc.preset];

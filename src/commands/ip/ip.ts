@@ -84,7 +84,7 @@ export function ip(ctx: Ctx, argv: string[]): CommandReturn {
     else if (opt === '-n' || matches(opt.slice(1), 'netns') && opt.length >= 3) {
       const name = argv[++i];
       if (name === undefined) fail(ctx, 'Cannot open network namespace "(null)": No such file or directory\n', 255);
-      const ns = ctx.world.netns(name);
+      const ns = ctx.world.netnsFrom(ctx.ns, name);
       if (!ns) fail(ctx, `Cannot open network namespace "${name}": No such file or directory\n`, 255);
       ctx.ns = ns!;
     } else if (opt === '-f' || matches(opt.slice(1), 'family') && opt.length >= 3) {

@@ -227,7 +227,7 @@ function nextName(ns: import('../../engine/netns/netns').Netns, prefix: string, 
 }
 
 export function lookupNetns(ctx: Ctx, name: string): import('../../engine/netns/netns').Netns {
-  const ns = ctx.world.netns(name);
+  const ns = ctx.world.netnsFrom(ctx.ns, name);
   if (!ns) invarg(ctx, 'Invalid "netns" value\n', name);
   return ns!;
 }

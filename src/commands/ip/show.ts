@@ -1,6 +1,7 @@
 import { formatIpv4, inPrefix, type Prefix } from '../../engine/addr/ipv4';
 import { linkLocalFromMac } from '../../engine/addr/ipv6';
 import { carrierOk, iflink, IFF, operstate, type Ifaddr, type Netdev } from '../../engine/netns/netdev';
+import type { Netns } from '../../engine/netns/netns';
 import { scopeName } from '../../engine/fib/format';
 
 /** `ip link` / `ip addr` output, byte for byte as iproute2 6.x prints it. */
@@ -18,10 +19,18 @@ export interface ShowOpts {
 export const shownInet = (dev: Netdev, o: Pick<ShowOpts, 'to'>): Ifaddr[] => (o.to ? dev.addrs.filter((a) => inPrefix(a.local, o.to!.addr, o.to!.plen)) : dev.addrs);
 
 /** The interface name with its "@peer" suffix, and whether that peer lives in another namespace. */
+/**
+ * IFLA_LINK_NETNSID as iproute2 prints it: the namespace's name when this machine's /run/netns
+ * has it (`link-netns pod1`), else the id (`link-netnsid 0`: a machine's own root, a LAN switch).
+ */
+function peerNetns(ns: Netns, peer: Netns): string {
+  return ns.world.netnsFrom(ns, peer.name) === peer ? `link-netns ${peer.name}` : `link-netnsid ${ns.nsidFor(peer)}`;
+}
+
 function nameWithLink(dev: Netdev): { label: string; netnsId?: string; mdown: boolean } {
   if (dev.kind !== 'veth') return { label: dev.name, mdown: false };
   const peer = dev.peer;
-  if (peer.netns !== dev.netns) return { label: `${dev.name}@if${peer.ifindex}`, netnsId: peer.netns.name, mdown: false };
+  if (peer.netns !== dev.netns) return { label: `${dev.name}@if${peer.ifindex}`, netnsId: peerNetns(dev.netns, peer.netns), mdown: false };
   // iproute2 resolves IFLA_LINK in its own namespace's cache
   const local = dev.netns.devByIndex(iflink(dev));
   return { label: `${dev.name}@${local ? local.name : `if${iflink(dev)}`}`, mdown: !!local && !local.adminUp };
@@ -68,10 +77,10 @@ export function formatLink(dev: Netdev, o: ShowOpts): string {
   // the kernel's u32, printed as iproute2 does (signed); a zero-length queue is not shown
   if (dev.txqlen !== 0) s += `qlen ${dev.txqlen | 0}`;
   if (o.family === 4 && !o.link) {
-    if (netnsId) s += ` link-netns ${netnsId}`;
+    if (netnsId) s += ` ${netnsId}`;
     s += '\n';
   } else {
-    s += `\n    ${linkLine(dev)}${netnsId ? ` link-netns ${netnsId}` : ''}\n`;
+    s += `\n    ${linkLine(dev)}${netnsId ? ` ${netnsId}` : ''}\n`;
   }
   if (!o.link) {
     if (o.family !== 6) {

@@ -89,6 +89,8 @@ export class Netns {
     readonly world: World,
     readonly name: string,
     readonly role: NetnsRole,
+    /** the machine whose `ip netns add` made it (World.machines); undefined for a machine itself and LANs */
+    readonly machine?: Netns,
   ) {
     this.hostname = name;
   }
