@@ -12,7 +12,7 @@
  * (netfilter/skbext.ts), kept per namespace by the packet's id.
  */
 import type { Netns } from '../netns/netns';
-import { CTINFO, IPPROTO, type CtInfo, type Skb } from '../netfilter/skb';
+import { CTINFO, IPPROTO, TCPF, type CtInfo, type Skb } from '../netfilter/skb';
 import { IPS, IP_CT_DIR, sameTuple, type Conn, type CtDir, type Tuple } from './conn';
 import { ctPacket, ICMP_ERRORS, invertTuple, mayStart, tcpNewState, tupleOf } from './proto';
 import { ctTable, ctWillChange } from './table';
@@ -92,11 +92,17 @@ export function nfConntrackIn(ns: Netns, skb: Skb, pid: number): SkbExt {
   if (!ctPacket(ns, ct, dir, skb, now)) return a;
   ct.packets[dir]++;
   ct.bytes[dir] += skb.len;
+  // tcp_packet(): when the only answer is a reset there never was a connection: forget it now
+  const refused = skb.proto === IPPROTO.TCP && (skb.tcpFlags & TCPF.RST) !== 0 && !(ct.status & IPS.SEEN_REPLY);
   if (dir === IP_CT_DIR.REPLY) ct.status |= IPS.SEEN_REPLY;
-  // IPCT_REPLY, IPCT_ASSURED, IPCT_PROTOINFO: what an established entry reports to conntrack -E
-  if (ct.confirmed && ((ct.status & EVENT_BITS) !== was || ct.tcp !== wasTcp)) ctEvent(ns, 'UPDATE', ct);
   a.ct = ct;
   a.ctinfo = ctinfo;
+  if (refused) {
+    if (ct.confirmed) table.remove(ct);
+    return a;
+  }
+  // IPCT_REPLY, IPCT_ASSURED, IPCT_PROTOINFO: what an established entry reports to conntrack -E
+  if (ct.confirmed && ((ct.status & EVENT_BITS) !== was || ct.tcp !== wasTcp)) ctEvent(ns, 'UPDATE', ct);
   return a;
 }
 

@@ -172,7 +172,8 @@ export function natPacket(skb: Skb, ct: Conn, ctinfo: CtInfo, m: Manip): boolean
   if (!manipApplies(ct, ctinfo, m)) return false;
   const reply = isReplyDir(ctinfo);
   const other = reply ? ct.orig : ct.reply;
-  if (ctinfo === CTINFO.RELATED || ctinfo === CTINFO.RELATED_REPLY) {
+  // an ICMP error: its quoted packet and outer header (a related TCP reset is rewritten as any packet)
+  if ((ctinfo === CTINFO.RELATED || ctinfo === CTINFO.RELATED_REPLY) && skb.proto === IPPROTO.ICMP) {
     const inner = skb.inner;
     if (inner !== undefined) {
       // the quoted packet went the other way: give it back the other direction's tuple

@@ -8,11 +8,11 @@ import { asIpv4, type Ipv4 } from '../addr/ipv4';
 import { inetSelectAddr, type Rtable } from '../fib/frontend';
 import { RT_SCOPE } from '../fib/route';
 import { icmpSend } from '../ipv4/icmp';
-import { tcpV4SendReset } from '../ipv4/tcp';
 import { NF_INET, type NfHookState } from '../nf/hooks';
 import type { Ipv4Packet, TcpPacket } from '../wire/ipv4';
 import { natSetupInfo, type Manip } from '../conntrack/nat';
 import { isBrnf } from './hookstate';
+import { nfSendReset } from './reject';
 import { klogAppend, logLine } from './log';
 import type { HookState, Skb } from './skb';
 import { skbExtIfAny } from './skbext';
@@ -50,7 +50,7 @@ export function targetParam(state: NfHookState, pkt: Ipv4Packet): TargetParam {
   return {
     reject(_skb: Skb, _st: HookState, how: RejectWith): void {
       if (how === 'tcp-reset') {
-        if (pkt.proto === 'tcp') tcpV4SendReset(ns, pkt as TcpPacket);
+        if (pkt.proto === 'tcp') nfSendReset(ns, pkt as TcpPacket);
         return;
       }
       icmpSend(ns, pkt, 3, REJECT_CODE[how], { dev: state.in });
