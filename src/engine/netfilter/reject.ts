@@ -9,29 +9,18 @@
 import { ipRouteOutput } from '../fib/frontend';
 import { ipLocalOut } from '../ipv4/output';
 import type { Netns } from '../netns/netns';
-import { tcpPacket, type TcpPacket } from '../wire/ipv4';
-import { EMPTY_PAYLOAD } from '../wire/payload';
-import { TCP_FLAG, tcpSeqLength } from '../wire/tcp';
+import { tcpResetFor } from '../ipv4/tcp';
+import type { TcpPacket } from '../wire/ipv4';
+import { TCP_FLAG } from '../wire/tcp';
 import { CTINFO } from './skb';
 import { skbExt, skbExtIfAny } from './skbext';
 
 export function nfSendReset(ns: Netns, pkt: TcpPacket): void {
-  const seg = pkt.tcp;
-  if (seg.flags & TCP_FLAG.RST) return;
+  if (pkt.tcp.flags & TCP_FLAG.RST) return;
   const rt = ipRouteOutput(ns, pkt.src);
   if (!rt.ok) return;
-  const w = ns.world;
-  // nf_reject_ip_tcphdr_put(): answer the ACK's number, or acknowledge what the segment occupied
-  const hasAck = (seg.flags & TCP_FLAG.ACK) !== 0;
-  const rst = tcpPacket(w.nextPid(), pkt.dst, pkt.src, 64, w.nextIpId(), {
-    sport: seg.dport,
-    dport: seg.sport,
-    seq: hasAck ? seg.ack : 0,
-    ack: hasAck ? 0 : (seg.seq + tcpSeqLength(seg)) >>> 0,
-    flags: hasAck ? TCP_FLAG.RST : TCP_FLAG.RST | TCP_FLAG.ACK,
-    window: 0,
-    payload: EMPTY_PAYLOAD,
-  });
+  // nf_reject_ip_tcphdr_put() builds it as the stack's own reset
+  const rst = tcpResetFor(ns, pkt);
   const orig = skbExtIfAny(ns, pkt.pid);
   if (orig?.ct !== undefined) {
     const ext = skbExt(ns, rst.pid);
