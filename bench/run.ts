@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --only engine,scale,netfilter,linux,browser] [-- --quick] [-- --out FILE]`
+ * `npm run bench [-- --only engine,scale,netfilter,netpol,linux,browser] [-- --quick] [-- --out FILE]`
  *
  * Runs the benchmark suites, each in its own Node process (so one suite's heap and JIT state do
  * not leak into the next), prints one table, and writes bench/results.json:
