@@ -112,7 +112,12 @@ export const RELATIONS: Relation[] = [
   perReference('matrix.lan20', 5000, '≤ 5 ms', "Mininet's pingall on 20 hosts (380 verdicts, ARP included) in 5 ms on the development machine"),
   perReference('fib.lookup.100000', 1, '≤ 1 µs', 'a route lookup stays well under a microsecond even in a 100,000-route table on the development machine (and see the FIB ratio)'),
   perReference('cluster.10000pods.build', 1_000_000, '≤ 1 s', 'a 500-node, 10,000-pod cluster builds in under a second on the development machine'),
+  perReference('netpol.model.table', 10_000, '≤ 10 ms', "the upstream e2e model's truth table (9 × 9 pods × 4 port/protocol, 5 policies) recomputed as a policy is edited: 10 ms on the development machine"),
+  perReference('netpol.1000pods.program', 1_000_000, '≤ 1 s', 'every node of a 1,000-pod, 200-policy cluster gets its policy chains in 1 s on the development machine'),
+  perReference('netpol.1000pods.matrix', 2_000_000, '≤ 2 s', 'the full 1,000 × 1,000 pod matrix on one port in 2 s on the development machine'),
+  perReference('nf.restore.10000svc', 1_000_000, '≤ 1 s', 'kube-proxy restores its whole nat table on every sync: 10,000 Services × 3 endpoints (about 100,000 rules) through iptables-restore in 1 s on the development machine'),
   perReference('cluster.10000pods.trace', 1000, '≤ 1 ms', 'one traced pod-to-pod ping across a 500-node cluster (ARP flooding the LAN) in under 1 ms on the development machine'),
+  ratio('netpol verdict flat', 'netpol.verdict.1000pods', 'netpol.verdict.9pods', 2, "one connection's NetworkPolicy verdict in a 1,000-pod, 200-policy cluster within 2× of the 9-pod model's (a ratio in the same run: it holds on any machine)"),
   ratio(
     'FIB size',
     'fib.lookup.100000',
@@ -120,6 +125,7 @@ export const RELATIONS: Relation[] = [
     3,
     'longest-prefix match must not slow down with table size: 100,000 routes within 3× of 10. Set from the spread of machines: 1.3× on the Intel Xeon, 2.4× on an AMD EPYC (its caches hold less of the big table); a lookup that walked the table would be 10,000×',
   ),
+  ratio('nat table size', 'nf.verdict.10000svc', 'nf.verdict.10svc', 2, "a new connection's nat verdict must not walk KUBE-SERVICES rule by rule: 10,000 Services within 2× of 10 (the same first match, from an index)"),
   linear('replay growth', 'replay.lan500', 'replay.lan2000', 4, 1.5, 'undo, redo, import and reload rebuild the lab from its document: linear in its size (4× the hosts on one switch; before, each port joining re-sorted every port: 8.3×)'),
   linear(
     'cluster build growth',

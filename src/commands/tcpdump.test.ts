@@ -7,7 +7,6 @@ import {
   formatPacket,
   formatTimestamp,
   framesOnDev,
-  framesOnDevAfter,
   parseTcpdumpArgs,
   tcpdumpBanner,
   tcpdumpNoSuchDevice,
@@ -122,18 +121,6 @@ describe('frames on an interface', () => {
     expect(framesOnDev([e], 'pod1', 'eth0').map((f) => f.dir)).toEqual(['out']);
     expect(framesOnDev([e], 'node01', 'veth-pod1').map((f) => f.dir)).toEqual(['in']);
     expect(framesOnDev([e], 'node01', 'eth0')).toEqual([]);
-  });
-  it('sees a frame once when its veth crossing and its receive come in two batches (a terminal pumps in slices)', () => {
-    const req = echo(8, '10.244.1.2', '10.244.2.2');
-    const cross = ev({ verdict: 'VETH_XMIT', netns: '__lan_lan0', dev: 'p2', to: { netns: 'node02', dev: 'eth0' }, packet: req, packetId: 7 });
-    const rcv = ev({ verdict: 'RCV', netns: 'node02', dev: 'eth0', packet: req, packetId: 7 });
-    expect(framesOnDev([cross, rcv], 'node02', 'eth0')).toHaveLength(1);
-    const first = framesOnDevAfter([cross], 'node02', 'eth0', []);
-    const second = framesOnDevAfter([rcv], 'node02', 'eth0', first.seen);
-    expect([...first.frames, ...second.frames]).toHaveLength(1);
-    // the reply, another packet, is still seen
-    const reply = ev({ verdict: 'XMIT', netns: 'node02', dev: 'eth0', packet: echo(0, '10.244.2.2', '10.244.1.2'), packetId: 8 });
-    expect(framesOnDevAfter([reply], 'node02', 'eth0', second.seen).frames).toHaveLength(1);
   });
 });
 

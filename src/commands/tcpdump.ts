@@ -155,16 +155,23 @@ export const ANY_DEV = 'any';
  * frames sent (XMIT) and received (RCV) on the device, and frames a bridge passed up to itself
  * (BR_LOCAL, seen on the bridge device). A veth crossing (VETH_XMIT … to: peer) counts as sent on
  * one end and received on the other when the engine did not record those separately. Each packet
- * is seen at most once per device and direction, as a real capture sees each frame once. A capture
- * fed in batches (a terminal pumps the world in slices) passes the same `seen` to every call: the
- * veth crossing and the receive of one frame may fall in two batches.
+ * is seen at most once per device and direction, as a real capture sees each frame once.
  */
-export function framesOnDev(events: readonly TraceEvent[], netns: string, dev: string, seen: Set<string> = new Set()): CapturedFrame[] {
+/** A frame crossing a device one way: a veth's send and its peer's receive are the same frame. */
+export const frameKey = (dev: string, packetId: number, dir: FrameDirection): string => `${dev}|${packetId}|${dir}`;
+
+/**
+ * Keys of the frames a capture printed last: events reach a capture in slices (a command running in
+ * real time), and a veth's send may come in one slice and its peer's receive in the next.
+ */
+export const RECENT_FRAMES = 32;
+
+export function framesOnDev(events: readonly TraceEvent[], netns: string, dev: string, seen = new Set<string>()): CapturedFrame[] {
   const out: CapturedFrame[] = [];
   const any = dev === ANY_DEV;
   const push = (event: TraceEvent, on: string, dir: FrameDirection) => {
     if (!event.packet || (!event.packet.ip && !event.packet.arp)) return;
-    const key = `${on}|${event.packetId}|${dir}`;
+    const key = frameKey(on, event.packetId, dir);
     if (seen.has(key)) return;
     seen.add(key);
     out.push({ event, dir, dev: on });
@@ -176,16 +183,6 @@ export function framesOnDev(events: readonly TraceEvent[], netns: string, dev: s
     if (e.verdict === 'VETH_XMIT' && e.to && e.to.netns === netns && (any || e.to.dev === dev)) push(e, e.to.dev, 'in');
   }
   return out;
-}
-
-/** How many frame keys a capture fed in batches remembers: a frame's events are a few µs apart. */
-const SEEN_KEPT = 64;
-
-/** `framesOnDev` for one batch of a capture that remembers `seen` (plain data) between batches. */
-export function framesOnDevAfter(events: readonly TraceEvent[], netns: string, dev: string, seen: readonly string[]): { frames: CapturedFrame[]; seen: string[] } {
-  const keys = new Set(seen);
-  const frames = framesOnDev(events, netns, dev, keys);
-  return { frames, seen: frames.length ? [...keys].slice(-SEEN_KEPT) : [...seen] };
 }
 
 /**

@@ -9,7 +9,7 @@
  */
 import type { StateCreator } from 'zustand';
 import type { TraceEvent } from '../engine/sim/trace';
-import { ANY_DEV, formatCaptured, framesOnDevAfter, type FrameDirection } from '../commands/tcpdump';
+import { ANY_DEV, formatCaptured, frameKey, framesOnDev, RECENT_FRAMES, type FrameDirection } from '../commands/tcpdump';
 import type { AppState } from './index';
 
 export const MAX_CAPTURE_LINES = 2000;
@@ -31,8 +31,6 @@ export interface CaptureSession {
   /** frames captured since start (lines may have been trimmed) */
   count: number;
   paused: boolean;
-  /** frames already listed (their keys), so that a frame split over two batches is listed once */
-  seen?: string[];
 }
 
 export interface CaptureSlice {
@@ -52,13 +50,13 @@ export interface CaptureSlice {
 export function feedSession(s: CaptureSession, events: readonly TraceEvent[]): CaptureSession {
   if (s.paused) return s;
   const add: CaptureLine[] = [];
-  const batch = framesOnDevAfter(events, s.netns, s.dev, s.seen ?? []);
-  for (const frame of batch.frames) {
+  const recent = new Set(s.lines.slice(-RECENT_FRAMES).map((l) => frameKey(l.dev, l.packetId, l.dir)));
+  for (const frame of framesOnDev(events, s.netns, s.dev, recent)) {
     const text = formatCaptured(frame, { any: s.dev === ANY_DEV });
     if (text !== null) add.push({ seq: frame.event.seq, dir: frame.dir, dev: frame.dev, text, packetId: frame.event.packetId });
   }
   if (add.length === 0) return s;
-  return { ...s, lines: [...s.lines, ...add].slice(-MAX_CAPTURE_LINES), count: s.count + add.length, seen: batch.seen };
+  return { ...s, lines: [...s.lines, ...add].slice(-MAX_CAPTURE_LINES), count: s.count + add.length };
 }
 
 export const createCaptureSlice: StateCreator<AppState, [], [], CaptureSlice> = (set, get) => {

@@ -162,8 +162,6 @@ test('drag to connect, and hand-placed positions are remembered', async ({ page 
   const handle = page.locator('.react-flow__node[data-id="host:node03"] .connect-handle');
   const to = await lab.settledBox(lan1);
   const from = (await handle.boundingBox())!;
-  const pane = (await page.locator('.react-flow').boundingBox())!;
-  for (const b of [to, from]) expect(b.x >= pane.x && b.x + b.width <= pane.x + pane.width, 'the switch and the + are in view').toBe(true);
   await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2);
   await page.mouse.down();
   await page.mouse.move(to.x + to.width / 2, to.y + 2, { steps: 12 });

@@ -3,10 +3,11 @@
  * directory, GNU getopt_long's reading of options (bundled short options, operands anywhere, `--`),
  * and how coreutils quotes a file name in a message in the C locale ('name').
  */
-import { filesOf, strerror, type Errno, type FsView } from '../../engine/fs';
+import { strerror, type Errno, type FsView } from '../../engine/fs';
+import { nsFiles } from './machine';
 import { Exit, type Ctx } from '../context';
 
-export const view = (ctx: Ctx): FsView => filesOf(ctx.world).view(ctx.ns);
+export const view = (ctx: Ctx): FsView => nsFiles(ctx.world, ctx.ns);
 export const cwdOf = (ctx: Ctx): string => ctx.cwd ?? '/';
 
 /** coreutils' quote(): a name in single quotes, a quote inside it written '\'' (shell-escape style). */

@@ -6,7 +6,7 @@
  */
 import type { World } from '../../engine/world';
 import type { Netns } from '../../engine/netns/netns';
-import { filesOf } from '../../engine/fs';
+import { nsFiles } from '../fs/machine';
 import type { Ctx, Sink } from '../context';
 import { BASH_BUILTINS, BUILTINS } from './builtins';
 import { AbortLine, BudgetExceeded, Interp, STEP_BUDGET, type Budget, type JobContext } from './interp';
@@ -20,7 +20,7 @@ import { reportDone } from './jobs';
 
 function interp(sh: ShellState, job: JobContext): Interp {
   const budget: Budget = { steps: 0, exceeded: false };
-  return new Interp(sh, filesOf(sh.world).view(sh.ns), registryPrograms, sh.dialect === 'bash' ? BASH_BUILTINS : BUILTINS, budget, job);
+  return new Interp(sh, nsFiles(sh.world, sh.ns), registryPrograms, sh.dialect === 'bash' ? BASH_BUILTINS : BUILTINS, budget, job);
 }
 
 const shellName = (sh: ShellState) => (sh.dialect === 'bash' ? 'bash' : 'sh');
@@ -157,7 +157,7 @@ export function* shellProgram(name: 'sh' | 'dash' | 'bash', ctx: Ctx, argv: stri
     args = argv.slice(i + 2);
   } else if (i < argv.length) {
     const file = argv[i];
-    const text = filesOf(ctx.world).view(ctx.ns).readFile(file, ctx.cwd ?? '/');
+    const text = nsFiles(ctx.world, ctx.ns).readFile(file, ctx.cwd ?? '/');
     if (!text.ok) {
       ctx.err.push(name === 'bash' ? `bash: ${file}: No such file or directory\n` : `${name}: 0: cannot open ${file}: No such file\n`);
       return name === 'bash' ? 127 : 2;

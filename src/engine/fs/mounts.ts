@@ -66,6 +66,11 @@ export class FileSystems {
     return mnt;
   }
 
+  /** Whether the namespace's mount namespace is made yet (what is bound at its making is bound once). */
+  hasMountNs(ns: Netns): boolean {
+    return this.mounts.has(ns);
+  }
+
   /** Put a namespace on a machine of its own (a separate computer): it sees only that machine's files. */
   attach(ns: Netns, machine: string): void {
     const mnt = new MountNs(this.machine(machine));

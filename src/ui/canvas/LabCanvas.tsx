@@ -138,6 +138,11 @@ export function LabCanvas() {
       fired = true;
       fitted.current = { request: fitRequest, key: layout.key };
       // a lab wider than the window at a legible zoom: the box just added or picked stays in view
+      // xyflow's fitView never settles its promise on a canvas without boxes: nothing to fit
+      if (topBoxes === 0) {
+        moving(-1);
+        return;
+      }
       void fitView(fitOptions(topBoxes))
         .then(() => {
           const { selectedHost: host, selectedLan: lan } = getAppStore().getState();
