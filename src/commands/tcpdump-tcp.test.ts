@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { World } from '../engine/world';
+import { twoHosts } from './testLab';
 import { runCommand, startJob } from './index';
 import { formatCaptured, framesOnDev, type TcpSeqTable } from './tcpdump';
 
@@ -24,12 +24,7 @@ const mask = (line: string): string =>
 
 describe('tcpdump TCP lines', () => {
   it('print a connection as tcpdump -n -t does on Linux', () => {
-    const w = new World();
-    w.addHost('h1');
-    w.addHost('h2');
-    w.addLink('h1:eth0', 'h2:eth0');
-    runCommand(w, 'h1', 'ip addr add 10.0.0.1/24 dev eth0');
-    runCommand(w, 'h2', 'ip addr add 10.0.0.2/24 dev eth0');
+    const w = twoHosts();
     runCommand(w, 'h1', 'ping -c 1 -W 1 10.0.0.2');
     const server = startJob(w, 'h2', 'nc -l 8080', { shell: 'sh' });
     const client = runCommand(w, 'h1', 'echo hello | nc -N -p 40002 10.0.0.2 8080', { shell: 'sh' });
@@ -44,12 +39,7 @@ describe('tcpdump TCP lines', () => {
   });
 
   it('a refused connect: the SYN, then RST|ACK acknowledging it', () => {
-    const w = new World();
-    w.addHost('h1');
-    w.addHost('h2');
-    w.addLink('h1:eth0', 'h2:eth0');
-    runCommand(w, 'h1', 'ip addr add 10.0.0.1/24 dev eth0');
-    runCommand(w, 'h2', 'ip addr add 10.0.0.2/24 dev eth0');
+    const w = twoHosts();
     const r = runCommand(w, 'h1', 'nc -z -p 40000 10.0.0.2 81', { shell: 'sh' });
     const table: TcpSeqTable = new Map();
     const got = framesOnDev(r.trace, 'h1', 'eth0')
