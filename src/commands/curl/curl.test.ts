@@ -7,7 +7,6 @@ import { describe, expect, it } from 'vitest';
 import { twoHosts } from '../testLab';
 import { runCommand, startJob } from '../index';
 
-
 const OK = 'HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 6\r\n\r\nhello\n';
 
 describe('curl', () => {

@@ -6,7 +6,6 @@ import { describe, expect, it } from 'vitest';
 import { twoHosts } from '../testLab';
 import { runCommand, startJob } from '../index';
 
-
 describe('nc', () => {
   it('a TCP server prints what a client sends; -N closes the client side, both exit 0', () => {
     const w = twoHosts();

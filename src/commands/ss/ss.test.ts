@@ -3,10 +3,9 @@
  * servers started as their own jobs, as `nc -l … &` starts them.
  */
 import { describe, expect, it } from 'vitest';
-import { twoHosts } from '../testLab';
 import { World } from '../../engine/world';
+import { twoHosts } from '../testLab';
 import { runCommand, startJob } from '../index';
-
 
 const ss = (w: World, on: string, line: string): string => {
   const r = runCommand(w, on, line, { shell: 'sh' });
