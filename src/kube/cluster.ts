@@ -19,6 +19,7 @@ import { EndpointsController } from './controllers/endpoints';
 import { ServiceLBController } from './controllers/servicelb';
 import { Kubelet } from './kubelet/kubelet';
 import { PodRuntime } from './kubelet/runtime';
+import { CoreDnsServing } from './dns/serving';
 import { EventRecorder } from './events/recorder';
 import { KubeProxy } from './proxy/proxier';
 
@@ -69,6 +70,7 @@ export class Cluster {
   readonly runtime: PodRuntime;
   readonly kubelet: Kubelet;
   readonly scheduler: Scheduler;
+  readonly coredns: CoreDnsServing;
   readonly events: EventRecorder;
   readonly kubeProxy: KubeProxy;
   private readonly controllers: Controller[];
@@ -91,11 +93,13 @@ export class Cluster {
     this.runtime = new PodRuntime();
     this.scheduler = new Scheduler(this);
     this.kubelet = new Kubelet(this);
+    this.coredns = new CoreDnsServing(this);
     this.controllers = [
       new DeploymentController(this),
       new ReplicaSetController(this),
       this.scheduler,
       this.kubelet,
+      this.coredns,
       new EndpointSliceController(this),
       new EndpointsController(this),
       new ServiceLBController(this),

@@ -5,14 +5,17 @@
  * until a signal ends it.
  *
  * The files they read (/etc/resolv.conf, /etc/hosts) come from `hostFiles`: until the per-host
- * file system is in, a host has no resolv.conf (so the resolver asks 127.0.0.1, as resolv.conf(5)
- * says) and the hosts file Debian writes.
+ * file system is in, a cluster's nodes and pods have the files kubelet and the node's setup wrote
+ * (src/kube/dns/files.ts), and any other host no resolv.conf (so the resolver asks 127.0.0.1, as
+ * resolv.conf(5) says) and the hosts file Debian writes.
  */
 import type { Netns } from '../../engine';
 import { Signaled, waitUntil, type Proc } from '../../engine/proc/task';
 import { serveDns, startDnsIo, type DnsServerSocket } from '../../kube/dns/net';
 import type { DnsIo } from '../../kube/dns/io';
 import { parseResolvConf } from '../../kube/dns/resolvconf';
+import { clusterResolverFiles, debianHosts, type ResolverFiles } from '../../kube/dns/files';
+import { clusterOf } from '../../kube/cluster';
 import type { Ctx } from '../context';
 import type { CommandSpec } from '../registry/types';
 import { dig, type DigHost, type DigResult } from './dig';
@@ -23,8 +26,10 @@ import { isIpv4Text } from './reverse';
 import { parseIpv4 } from '../../engine/addr/ipv4';
 
 /** A host's resolver files. */
-export function hostFiles(ns: Netns): { resolvConf: string | undefined; hosts: string } {
-  return { resolvConf: undefined, hosts: `127.0.0.1\tlocalhost\n127.0.1.1\t${ns.hostname}\n` };
+export function hostFiles(ns: Netns): ResolverFiles {
+  const cluster = clusterOf(ns.world);
+  const inCluster = cluster && clusterResolverFiles(cluster, ns.name);
+  return inCluster ?? { resolvConf: undefined, hosts: debianHosts(ns.hostname) };
 }
 
 function digHost(ctx: Ctx): DigHost & { hostsFile: string } {

@@ -42,7 +42,9 @@ export class EventRecorder {
       this.store.update(next);
       return;
     }
-    const nanos = BigInt(CLUSTER_EPOCH_MS + this.now()) * 1_000_000n + BigInt(this.seq++);
+    // virtual time has fractions of a millisecond once packets have flown
+    const ms = Math.floor(this.now());
+    const nanos = BigInt(CLUSTER_EPOCH_MS + ms) * 1_000_000n + BigInt(Math.round((this.now() - ms) * 1_000_000)) + BigInt(this.seq++);
     const eventName = `${obj.metadata.name}.${nanos.toString(16)}`;
     const scheduler = source.component === 'default-scheduler';
     const involvedObject = {
