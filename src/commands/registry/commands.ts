@@ -12,6 +12,10 @@ import { bridgeCommand } from '../bridge';
 import { catCommand, echoCommand, falseCommand, hostnameCommand, trueCommand } from '../misc';
 import { grepCommand, headCommand, sortCommand, tailCommand, wcCommand } from '../text';
 import { tcpdumpCommand } from '../tcpdump';
+import { ncCommand } from '../nc/nc';
+import { ssCommand } from '../ss/ss';
+import { curlCommand } from '../curl/curl';
+import { agnhostCommand } from '../servers/agnhost';
 import { helpCommand } from '../help';
 import { kubectlCommand } from '../kubectl/kubectl';
 import { iptables } from '../iptables/iptables';
@@ -34,6 +38,10 @@ export const COMMAND_TABLE: readonly CommandSpec[] = [
   iptablesSaveCommand,
   iptablesRestoreCommand,
   tcpdumpCommand,
+  ncCommand,
+  ssCommand,
+  curlCommand,
+  agnhostCommand,
   digCommand,
   nslookupCommand,
   getentCommand,

@@ -5,7 +5,7 @@ import type { Netdev } from '../netns/netdev';
 import { nsLabel, type Netns } from '../netns/netns';
 import { Verdict } from '../sim/trace';
 import type { BindErrno, Sock } from '../socket/table';
-import { EPHEMERAL_PORTS } from '../world';
+import { bindPort } from '../socket/ports';
 import { ICMP, ICMP_UNREACH } from '../wire/icmp';
 import { udpPacket, type UdpPacket } from '../wire/ipv4';
 import type { Payload } from '../wire/payload';
@@ -29,17 +29,15 @@ export function udpRcv(ns: Netns, dev: Netdev, pkt: UdpPacket): void {
 }
 
 /**
- * bind() for a UDP socket: its own port, or with lport 0 the next free ephemeral one
- * (udp_lib_get_port(); Hoplab hands them out in order, so a lab replays identically).
+ * bind() for a UDP socket: its own port, or with lport 0 a free ephemeral one (udp_lib_get_port():
+ * a port of net.ipv4.ip_local_port_range drawn from the world's generator, see socket/ports.ts).
  */
 export function udpBind(ns: Netns, sk: Sock): BindErrno | undefined {
   if (sk.lport !== 0) return ns.sockets.bind(sk);
-  for (let tries = 0; tries < EPHEMERAL_PORTS; tries++) {
-    sk.lport = ns.world.nextUdpPort();
-    if (ns.sockets.bind(sk) === undefined) return undefined;
-  }
-  sk.lport = 0;
-  return 'EADDRINUSE';
+  const port = bindPort(ns, 'udp', (p) => ns.sockets.onPort('udp', p).length > 0);
+  if (port === undefined) return 'EADDRINUSE';
+  sk.lport = port;
+  return ns.sockets.bind(sk);
 }
 
 /** close(): the socket leaves its namespace's table. */

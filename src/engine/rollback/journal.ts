@@ -49,6 +49,11 @@ export class RollbackJournal {
     return this.journal !== null;
   }
 
+  /** The open rollback's id (0 outside one): state that saves itself once per rollback compares it. */
+  get id(): number {
+    return this.journal?.id ?? 0;
+  }
+
   begin(): RollbackPoint {
     const world = new Array<unknown>(worldStates.length);
     for (let i = 0; i < worldStates.length; i++) world[i] = worldStates[i].world!.save(this.w);

@@ -37,9 +37,19 @@ export interface Sock {
   onPacket(pkt: Ipv4Packet, dev: Netdev): void;
   /** an ICMP error about a packet this socket sent */
   onError(err: SockError): void;
+  /** the process holding it, as `ss -p` prints it (users:(("nc",pid=633,fd=3))) */
+  owner?: SockOwner;
+}
+
+export interface SockOwner {
+  comm: string;
+  pid: number;
+  fd: number;
 }
 
 export type BindErrno = 'EADDRINUSE';
+
+const NONE: readonly Sock[] = [];
 
 /** one number per (protocol, port) */
 const keyOf = (proto: IpProto, port: number): number => (proto === 'icmp' ? 0 : proto === 'udp' ? 0x10000 : 0x20000) + port;
@@ -130,6 +140,11 @@ export class SockTable {
       }
     }
     return best;
+  }
+
+  /** The sockets of a protocol on a local port, in bind order (for choosing a free port). */
+  onPort(proto: IpProto, port: number): readonly Sock[] {
+    return this.#byPort?.get(keyOf(proto, port)) ?? NONE;
   }
 
   /** Every socket, in port order then bind order (for `ss` and for tests). */

@@ -4,7 +4,7 @@ import type { Frame } from './ethernet';
 import { icmpKind, icmpName, isEcho } from './icmp';
 import { describePacket, ipTotalLength, type Ipv4Packet } from './ipv4';
 import { payloadMessage } from './payload';
-import { tcpFlagLetters, TCP_FLAG } from './tcp';
+import { formatTcpOptions, tcpFlagLetters, TCP_FLAG } from './tcp';
 import type { VxlanMessage } from './vxlan';
 
 /**
@@ -30,7 +30,7 @@ export interface PacketView {
     inner?: { src: string; dst: string; proto: ProtoName; udp?: { sport: number; dport: number }; tcp?: { sport: number; dport: number } };
   };
   udp?: { sport: number; dport: number };
-  tcp?: { sport: number; dport: number; flags: string; seq: number; ack?: number; win: number; len: number };
+  tcp?: { sport: number; dport: number; flags: string; seq: number; ack?: number; win: number; len: number; opts?: string };
   /** a frame carried inside this packet (VXLAN) */
   vxlan?: { vni: number; inner: PacketView };
 }
@@ -66,6 +66,7 @@ export function ipView(p: Ipv4Packet): PacketView {
     case 'tcp': {
       const s = p.tcp;
       v.tcp = { sport: s.sport, dport: s.dport, flags: tcpFlagLetters(s.flags), seq: s.seq, ack: s.flags & TCP_FLAG.ACK ? s.ack : undefined, win: s.window, len: s.payload.len };
+      if (s.opts) v.tcp.opts = formatTcpOptions(s.opts);
       break;
     }
   }

@@ -1,0 +1,47 @@
+/**
+ * nc on the lab's sockets: a server started as its own job (as `nc -l … &` does) and clients that
+ * connect to it, TCP and UDP, on the virtual clock.
+ */
+import { describe, expect, it } from 'vitest';
+import { World } from '../../engine/world';
+import { runCommand, startJob } from '../index';
+
+function twoHosts(): World {
+  const w = new World();
+  w.addHost('h1');
+  w.addHost('h2');
+  w.addLink('h1:eth0', 'h2:eth0');
+  expect(runCommand(w, 'h1', 'ip addr add 10.0.0.1/24 dev eth0').exit).toBe(0);
+  expect(runCommand(w, 'h2', 'ip addr add 10.0.0.2/24 dev eth0').exit).toBe(0);
+  return w;
+}
+
+describe('nc', () => {
+  it('a TCP server prints what a client sends; -N closes the client side, both exit 0', () => {
+    const w = twoHosts();
+    const server = startJob(w, 'h2', 'nc -lvn 8080', { shell: 'sh' });
+    const c = runCommand(w, 'h1', 'echo hello | nc -N -p 40000 10.0.0.2 8080', { shell: 'sh' });
+    expect(c).toMatchObject({ exit: 0, stdout: '', stderr: '' });
+    server.runToEnd();
+    expect(server.finish()).toMatchObject({ exit: 0, stdout: 'hello\n', stderr: 'Listening on 0.0.0.0 8080\nConnection received on 10.0.0.1 40000\n' });
+  });
+
+  it('-z reports an open port and a closed one', () => {
+    const w = twoHosts();
+    const server = startJob(w, 'h2', 'nc -l 8080', { shell: 'sh' });
+    const c = runCommand(w, 'h1', 'nc -zv 10.0.0.2 8080 8081', { shell: 'sh' });
+    expect(c.stderr).toBe('Connection to 10.0.0.2 8080 port [tcp/http-alt] succeeded!\nnc: connect to 10.0.0.2 port 8081 (tcp) failed: Connection refused\n');
+    expect(c.exit).toBe(0);
+    server.runToEnd();
+    expect(server.finish().exit).toBe(0);
+  });
+
+  it('a UDP server takes one datagram with -W 1', () => {
+    const w = twoHosts();
+    const server = startJob(w, 'h2', 'nc -lunv -W 1 9000', { shell: 'sh' });
+    const c = runCommand(w, 'h1', 'echo dgram | nc -u -q0 -p 40006 10.0.0.2 9000', { shell: 'sh' });
+    expect(c.exit).toBe(0);
+    server.runToEnd();
+    expect(server.finish()).toMatchObject({ exit: 0, stdout: 'dgram\n', stderr: 'Bound on 0.0.0.0 9000\nConnection received on 10.0.0.1 40006\n' });
+  });
+});
