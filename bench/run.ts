@@ -7,6 +7,7 @@
  *
  *   engine   FIB lookups, the seed lab (setup, traced ping, ping command, matrix), 20-host pingall
  *   scale    100- and 500-node clusters: build, heap, cross-node trace, node-by-node matrix
+ *   netpol   NetworkPolicy: the upstream e2e truth table, 1,000 pods × 200 policies (rules, matrix, verdict)
  *   linux    the seed-lab scenario in real namespaces (oracle, needs root) vs Hoplab's runner
  *   browser  bundle sizes, cold loads, canvas frame times (fresh build, vite preview, Chromium)
  *
@@ -20,7 +21,7 @@ import { BUDGETS } from './budgets';
 import { FIGURES_MARK, machine, mergePasses, type Figure, type Results } from './lib';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const SUITES = ['engine', 'scale', 'linux', 'browser'] as const;
+const SUITES = ['engine', 'scale', 'netpol', 'linux', 'browser'] as const;
 type Suite = (typeof SUITES)[number];
 
 /**
@@ -29,7 +30,7 @@ type Suite = (typeof SUITES)[number];
  * the whole run and merged; the cluster figures (few, GC-heavy runs) in two; the Linux and browser
  * suites run long enough to ride such spells out.
  */
-const PASSES: Record<Suite, number> = { engine: 3, scale: 2, linux: 1, browser: 1 };
+const PASSES: Record<Suite, number> = { engine: 3, scale: 2, netpol: 1, linux: 1, browser: 1 };
 
 function args(): { only: Suite[]; quick: boolean; out: string } {
   const a = process.argv.slice(2);

@@ -1,6 +1,7 @@
 import { Exit, type Ctx } from './context';
 import { sysctlPathRead } from './sysctl';
 import type { CommandSpec } from './registry/types';
+import { resolverFileText } from './dns/commands';
 
 export function echo(ctx: Ctx, argv: string[]): void {
   let newline = true;
@@ -21,7 +22,7 @@ export function hostname(ctx: Ctx, argv: string[]): void {
   ctx.world.touch();
 }
 
-/** cat: only /proc/sys files exist in a simulated namespace. */
+/** cat: /proc/sys files, and the resolver files of a cluster's pods and nodes (until the file system is in). */
 export function cat(ctx: Ctx, argv: string[]): void {
   if (argv.length === 0 || (argv.length === 1 && argv[0] === '-')) {
     ctx.out.push(ctx.stdin ?? '');
@@ -29,8 +30,10 @@ export function cat(ctx: Ctx, argv: string[]): void {
   }
   let code = 0;
   for (const f of argv) {
+    const file = resolverFileText(ctx.ns, f);
     const v = f.startsWith('/proc/sys/') ? sysctlPathRead(ctx, f.slice('/proc/sys/'.length)) : undefined;
-    if (v === undefined) {
+    if (file !== undefined) ctx.out.push(file);
+    else if (v === undefined) {
       ctx.err.push(`cat: ${f}: No such file or directory\n`);
       code = 1;
     } else ctx.out.push(`${v}\n`);

@@ -23,6 +23,7 @@ import { PodRuntime } from './kubelet/runtime';
 import { CoreDnsServing } from './dns/serving';
 import { EventRecorder } from './events/recorder';
 import { KubeProxy } from './proxy/proxier';
+import { NetworkPolicyAgent } from './netpol/agent';
 
 /** What an agent's command printed and returned (the commands layer runs it). */
 export interface ShellResult {
@@ -106,6 +107,7 @@ export class Cluster {
       new EndpointsController(this),
       new ServiceLBController(this),
       (this.kubeProxy = new KubeProxy(this)),
+      new NetworkPolicyAgent(this),
     ];
     clusters.set(world, this);
   }

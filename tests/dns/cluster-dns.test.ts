@@ -167,3 +167,124 @@ describe('cluster DNS from a pod', () => {
     expect(r[13].stdout).toBe('10.96.0.20\n');
   });
 });
+
+/** The nodes' nameserver (192.168.1.1, the first address of their LAN) as a dnsmasq host on the LAN. */
+const UPSTREAM = {
+  name: 'cluster-dns-forward',
+  description: "CoreDNS forwards names outside the cluster to the nodes' nameserver",
+  preset: 'cluster',
+  hosts: ['dns'],
+  lans: { lan0: ['dns:eth0'] },
+  steps: [
+    { on: 'dns', run: 'ip addr add 192.168.1.1/24 dev eth0' },
+    { on: 'dns', run: 'ip link set eth0 up' },
+    // host-gw: the way back to each node's pods
+    { on: 'dns', run: 'ip route add 10.244.1.0/24 via 192.168.1.11' },
+    { on: 'dns', run: 'ip route add 10.244.2.0/24 via 192.168.1.12' },
+    { on: 'dns', run: 'ip route add 10.244.3.0/24 via 192.168.1.13' },
+    { on: 'dns', run: 'dnsmasq --no-resolv --no-hosts --host-record=example.org,203.0.113.7 --address=/#/' },
+    { on: 'node01', run: 'kubectl run client --image=registry.k8s.io/e2e-test-images/agnhost:2.47 -- pause' },
+    { on: 'node01', run: 'kubectl exec client -- nslookup example.org. {{coredns}}' },
+    { on: 'node01', run: 'kubectl exec client -- dig @{{coredns}} +short example.org' },
+    { on: 'node01', run: 'kubectl exec client -- nslookup nosuch.example. {{coredns}}' },
+  ],
+};
+
+describe('names outside the cluster', () => {
+  const r = run(UPSTREAM as unknown as typeof SCENARIO);
+  const out = (i: number) => r[i].stdout.replace(/\d+\.\d+\.\d+\.\d+#53/g, 'COREDNS#53').replace(/^(Server:\t\t)\S+$/m, '$1COREDNS');
+
+  it('starts the outside server', () => {
+    expect(r.slice(0, 7).map((x) => x.exit)).toEqual([0, 0, 0, 0, 0, 0, 0]);
+  });
+
+  // forward passes the upstream's reply on as it came: dnsmasq's own records carry aa
+  it("are forwarded to the nodes' nameserver and answered as it answered", () => {
+    expect(out(7)).toBe('Server:\t\tCOREDNS\nAddress:\tCOREDNS#53\n\nName:\texample.org\nAddress: 203.0.113.7\n\n');
+    expect(r[8].stdout).toBe('203.0.113.7\n');
+  });
+
+  it("carry the upstream's NXDOMAIN back", () => {
+    expect(out(9)).toBe('Server:\t\tCOREDNS\nAddress:\tCOREDNS#53\n\n** server can\'t find nosuch.example: NXDOMAIN\n\n');
+    expect(r[9].exit).toBe(1);
+  });
+});
+
+const POLICY_PODS = `apiVersion: v1
+kind: Namespace
+metadata: {name: team}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: first, namespace: team}
+spec:
+  hostname: box
+  subdomain: crew
+  hostAliases: [{ip: 10.1.2.3, hostnames: [legacy, legacy.corp]}]
+  dnsConfig:
+    searches: [corp.example, svc.lab.example]
+    options: [{name: ndots, value: "2"}]
+  containers: [{name: c, image: registry.k8s.io/e2e-test-images/agnhost:2.47, args: [pause]}]
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: default-policy, namespace: team}
+spec:
+  dnsPolicy: Default
+  containers: [{name: c, image: registry.k8s.io/e2e-test-images/agnhost:2.47, args: [pause]}]
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: none-policy, namespace: team}
+spec:
+  dnsPolicy: None
+  dnsConfig:
+    nameservers: [192.0.2.53]
+    searches: [example.net]
+    options: [{name: timeout, value: "1"}]
+  containers: [{name: c, image: registry.k8s.io/e2e-test-images/agnhost:2.47, args: [pause]}]
+`;
+
+/** A cluster with its own domain: kubelet's search list and CoreDNS's zone both follow it. */
+const POLICIES = {
+  name: 'cluster-dns-resolv-conf',
+  description: "each dnsPolicy's resolv.conf, kubelet's /etc/hosts, and a custom cluster domain",
+  preset: 'cluster',
+  cluster: { clusterDomain: 'lab.example', serviceCIDR: '10.100.0.0/16' },
+  steps: [
+    { on: 'node01', run: 'kubectl apply -f -', stdin: POLICY_PODS },
+    { on: 'node01', run: 'kubectl exec -n team first -- cat /etc/resolv.conf' },
+    { on: 'node01', run: 'kubectl exec -n team default-policy -- cat /etc/resolv.conf' },
+    { on: 'node01', run: 'kubectl exec -n team none-policy -- cat /etc/resolv.conf' },
+    { on: 'node01', run: 'kubectl exec -n team first -- cat /etc/hosts' },
+    { on: 'node02', run: 'cat /etc/resolv.conf' },
+    { on: 'node01', run: 'kubectl exec -n team first -- dig @{{coredns}} +short kubernetes.default.svc.lab.example' },
+    { on: 'node01', run: 'kubectl exec -n team first -- getent hosts legacy' },
+  ],
+};
+
+describe("a pod's resolver files", () => {
+  const r = run(POLICIES as unknown as typeof SCENARIO);
+
+  // (kubelet merges options through a Go map, so with several their order is not fixed: one here)
+  it('ClusterFirst: the cluster domain search list, the DNS Service, dnsConfig merged in', () => {
+    expect(r[0].stderr).toBe('');
+    expect(r[1].stdout).toBe('search team.svc.lab.example svc.lab.example lab.example corp.example\nnameserver 10.100.0.10\noptions ndots:2\n');
+  });
+
+  it("Default: the node's file; None: only dnsConfig", () => {
+    expect(r[2].stdout).toBe('nameserver 192.168.1.1\n');
+    expect(r[3].stdout).toBe('search example.net\nnameserver 192.0.2.53\noptions timeout:1\n');
+    expect(r[5].stdout).toBe('nameserver 192.168.1.1\n');
+  });
+
+  it("kubelet's hosts file: the pod's FQDN from hostname and subdomain, then hostAliases", () => {
+    expect(r[4].stdout).toMatch(/^# Kubernetes-managed hosts file\.\n127\.0\.0\.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n/);
+    expect(r[4].stdout).toMatch(/\n10\.244\.\d+\.\d+\tbox\.crew\.team\.svc\.lab\.example\tbox\n\n# Entries added by HostAliases\.\n10\.1\.2\.3\tlegacy\tlegacy\.corp\n$/);
+    expect(r[7].stdout).toBe('10.1.2.3        legacy legacy.corp\n');
+  });
+
+  it('CoreDNS serves the custom zone', () => {
+    expect(r[6].stdout).toBe('10.100.0.1\n');
+  });
+});

@@ -32,6 +32,18 @@ export function hostFiles(ns: Netns): ResolverFiles {
   return inCluster ?? { resolvConf: undefined, hosts: debianHosts(ns.hostname) };
 }
 
+/**
+ * A resolver file as `cat` shows it, for the machines whose files Hoplab knows without a file
+ * system: a cluster pod's /etc/resolv.conf and /etc/hosts, a node's /etc/resolv.conf.
+ */
+export function resolverFileText(ns: Netns, path: string): string | undefined {
+  const cluster = clusterOf(ns.world);
+  if (!cluster || (path !== '/etc/resolv.conf' && path !== '/etc/hosts')) return undefined;
+  const files = clusterResolverFiles(cluster, ns.name);
+  if (path === '/etc/resolv.conf') return files?.resolvConf;
+  return cluster.runtime.byNetns(ns.name) ? files?.hosts : undefined;
+}
+
 function digHost(ctx: Ctx): DigHost & { hostsFile: string } {
   const w = ctx.world;
   const f = hostFiles(ctx.ns);

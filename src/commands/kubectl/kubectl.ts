@@ -75,6 +75,8 @@ function dispatch(k: KubeCtx, sub: string | undefined, rest: string[]): number {
     return 0;
   }
   const specs = SPECS[sub];
+  // a plugin: kubectl runs the `kubectl-NAME` program on the PATH with the rest of the words
+  if (!specs && isCommand(`kubectl-${sub}`)) return runArgvNow(k.ctx, [`kubectl-${sub}`, ...rest]);
   if (!specs) throw new KubectlError(`error: unknown command "${sub}" for "kubectl"\n`);
   const p = parseFlags(rest, specs, sub);
   switch (sub) {

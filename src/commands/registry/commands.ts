@@ -18,6 +18,7 @@ import { curlCommand } from '../curl/curl';
 import { agnhostCommand } from '../servers/agnhost';
 import { helpCommand } from '../help';
 import { kubectlCommand } from '../kubectl/kubectl';
+import { kubectlNetpolCommand } from '../netpol/kubectlNetpol';
 import { iptables } from '../iptables/iptables';
 import { iptablesSave } from '../iptables/save';
 import { iptablesRestore } from '../iptables/restore';
@@ -57,5 +58,6 @@ export const COMMAND_TABLE: readonly CommandSpec[] = [
   trueCommand,
   falseCommand,
   kubectlCommand,
+  kubectlNetpolCommand,
   helpCommand,
 ];

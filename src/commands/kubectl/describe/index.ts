@@ -13,6 +13,7 @@ import { parseSelector } from '../selectorArg';
 import { namespaceOf, type KubeCtx } from '../context';
 import { describePod } from './pod';
 import { describeNode } from './node';
+import { describeNetworkPolicy } from './netpol';
 import { describeConfigMap, describeDeployment, describeEndpoints, describeEndpointSlice, describeNamespace, describeReplicaSet, describeService } from './objects';
 
 function describeObject(k: KubeCtx, o: KubeObject, showEvents: boolean): string {
@@ -45,6 +46,8 @@ function describeObject(k: KubeCtx, o: KubeObject, showEvents: boolean): string 
       return describeNamespace(o as Namespace);
     case 'ConfigMap':
       return describeConfigMap(o as ConfigMap, events, now);
+    case 'NetworkPolicy':
+      return describeNetworkPolicy(o);
     default:
       throw new KubectlError(`error: no description has been implemented for ${o.kind}\n`);
   }

@@ -1,12 +1,13 @@
 /** validateObject(): everything the API server checks on create or update, field paths included. */
-import { forbidden, GoLiteral, invalid, notSupported, required, type FieldError } from '../errors';
+import { GoLiteral, invalid, notSupported, required, type FieldError } from '../errors';
 import { matchesSelector } from '../selector';
-import type { ConfigMap, Deployment, EndpointSlice, Ingress, KubeObject, LabelSelector, NetworkPolicy, ReplicaSet } from '../types';
+import type { ConfigMap, Deployment, EndpointSlice, Ingress, KubeObject, LabelSelector, ReplicaSet } from '../types';
 import { resourceByKind } from '../resources';
 import { goStringMap, subdomainName, validateLabelSelector, validateObjectMeta, type NameRule } from './meta';
 import { isDNS1035Label, isDNS1123Label, isValidCIDR, isValidIPv4, isValidPortNum } from './names';
 import { PROTOCOLS, validatePodSpec, validatePortNumOrName } from './pod';
 import { validateServiceSpec } from './service';
+import { validateNetworkPolicySpec } from './networkpolicy';
 
 const NAME_RULES: Partial<Record<KubeObject['kind'], NameRule>> = {
   Service: isDNS1035Label,
@@ -76,63 +77,6 @@ function validateEndpointSlice(es: EndpointSlice): FieldError[] {
   return errs;
 }
 
-function validateNetworkPolicy(np: NetworkPolicy): FieldError[] {
-  const s = np.spec;
-  if (!s) return [required('spec.podSelector', '')];
-  const errs: FieldError[] = [...validateLabelSelector(s.podSelector, 'spec.podSelector')];
-  const checkPorts = (ports: NonNullable<NonNullable<NetworkPolicy['spec']['ingress']>[number]['ports']>, path: string) =>
-    ports.forEach((p, i) => {
-      const pp = `${path}[${i}]`;
-      if (p.protocol && !PROTOCOLS.includes(p.protocol)) errs.push(notSupported(`${pp}.protocol`, p.protocol, PROTOCOLS));
-      if (p.port !== undefined) errs.push(...validatePortNumOrName(p.port, `${pp}.port`));
-      if (p.endPort !== undefined) {
-        if (p.port === undefined) errs.push(required(`${pp}.port`, 'must be specified when endPort is specified'));
-        else if (typeof p.port === 'string') errs.push(forbidden(`${pp}.endPort`, 'may not be specified when `port` is non-numeric'));
-        else if (p.endPort < p.port) errs.push(invalid(`${pp}.endPort`, p.endPort, 'must be greater than or equal to `port`'));
-      }
-    });
-  const checkPeers = (peers: NonNullable<NonNullable<NetworkPolicy['spec']['ingress']>[number]['from']>, path: string) =>
-    peers.forEach((peer, i) => {
-      const pp = `${path}[${i}]`;
-      const n = [peer.podSelector, peer.namespaceSelector, peer.ipBlock].filter((x) => x !== undefined).length;
-      if (n === 0) errs.push(required(pp, 'must specify a peer'));
-      else if (peer.ipBlock && n > 1) errs.push(forbidden(pp, 'may not specify both ipBlock and another peer'));
-      errs.push(...validateLabelSelector(peer.podSelector, `${pp}.podSelector`));
-      errs.push(...validateLabelSelector(peer.namespaceSelector, `${pp}.namespaceSelector`));
-      if (peer.ipBlock) {
-        const b = peer.ipBlock;
-        if (!b.cidr) errs.push(required(`${pp}.ipBlock.cidr`, ''));
-        else if (!isValidCIDR(b.cidr)) errs.push(invalid(`${pp}.ipBlock.cidr`, b.cidr, 'must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)'));
-        (b.except ?? []).forEach((e, j) => {
-          const ep = `${pp}.ipBlock.except[${j}]`;
-          if (!isValidCIDR(e)) errs.push(invalid(ep, e, 'must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)'));
-          else if (isValidCIDR(b.cidr) && !cidrStrictlyWithin(e, b.cidr)) errs.push(invalid(ep, e, 'must be a strict subset of `cidr`'));
-        });
-      }
-    });
-  (s.ingress ?? []).forEach((r, i) => {
-    checkPorts(r.ports ?? [], `spec.ingress[${i}].ports`);
-    checkPeers(r.from ?? [], `spec.ingress[${i}].from`);
-  });
-  (s.egress ?? []).forEach((r, i) => {
-    checkPorts(r.ports ?? [], `spec.egress[${i}].ports`);
-    checkPeers(r.to ?? [], `spec.egress[${i}].to`);
-  });
-  (s.policyTypes ?? []).forEach((t, i) => {
-    if (!['Ingress', 'Egress'].includes(t)) errs.push(notSupported(`spec.policyTypes[${i}]`, t, ['Egress', 'Ingress']));
-  });
-  return errs;
-}
-
-const ipNum = (ip: string) => ip.split('.').reduce((a, p) => a * 256 + Number(p), 0);
-function cidrStrictlyWithin(inner: string, outer: string): boolean {
-  const [ia, il] = inner.split('/');
-  const [oa, ol] = outer.split('/');
-  if (Number(il) <= Number(ol)) return false;
-  const size = 2 ** (32 - Number(ol));
-  return Math.floor(ipNum(ia) / size) === Math.floor(ipNum(oa) / size);
-}
-
 function validateIngress(ing: Ingress): FieldError[] {
   const s = ing.spec ?? {};
   const errs: FieldError[] = [];
@@ -177,7 +121,7 @@ export function validateObject(obj: KubeObject): FieldError[] {
     case 'EndpointSlice':
       return [...errs, ...validateEndpointSlice(obj)];
     case 'NetworkPolicy':
-      return [...errs, ...validateNetworkPolicy(obj)];
+      return [...errs, ...validateNetworkPolicySpec(obj)];
     case 'Ingress':
       return [...errs, ...validateIngress(obj)];
     case 'Node':
