@@ -6,6 +6,7 @@
  * fast as the events go. The terminal (src/store/terminals.ts) pumps it in small slices of real
  * time, so the page stays responsive and virtual time can follow real time.
  */
+import { diagnose } from './diagnose';
 import { TraceLog } from '../engine/sim/trace';
 import { signalStatus, type Task } from '../engine/proc/task';
 import type { World } from '../engine/world';
@@ -175,6 +176,7 @@ export class Job {
     // a fault in the simulator is not the program's answer: say so in the status too
     if (this.effects.fault) exit = 70;
     this.world.closeTrace(this.trace);
+    diagnose(this.world, this.trace.events);
     this.result = {
       stdout: this.stdout.join(''),
       stderr: this.stderr.join(''),

@@ -1,6 +1,6 @@
 import { formatIpv4, parseInetAton, parseIpv4, type Ipv4 } from '../engine/addr/ipv4';
 import { STRERROR } from '../engine/fib/route';
-import { connectRoute, PingSocket, traceConnectFailure, type PingEvent } from '../engine/ipv4/session';
+import { connectRoute, PingSocket, traceConnectFailure, type PingEvent, type Pmtudisc } from '../engine/ipv4/session';
 import { Signaled, waitUntil, type Proc } from '../engine/proc/task';
 import type { CommandReturn, CommandSpec } from './registry/types';
 import type { Netdev } from '../engine/netns/netdev';
@@ -76,7 +76,10 @@ interface Opts {
   quiet: boolean;
   broadcast: boolean;
   iface?: string;
+  pmtudisc?: Pmtudisc;
 }
+
+const PMTUDISC: readonly Pmtudisc[] = ['do', 'dont', 'want', 'probe'];
 
 /**
  * iputils ping_strtod(): the longest number at the front counts; anything after it (or the whole
@@ -150,6 +153,10 @@ export function ping(ctx: Ctx, argv: string[]): CommandReturn {
         case 'I':
           o.iface = v;
           break;
+        case 'M':
+          if (!(PMTUDISC as readonly string[]).includes(v)) fail(ctx, `ping: invalid -M argument: ${v}\n`, 2);
+          o.pmtudisc = v as Pmtudisc;
+          break;
       }
       break;
     }
@@ -210,7 +217,7 @@ function* runPingCommand(ctx: Ctx, dst: Ipv4, target: string, o: Opts, firstHop:
   }
   // 0.0.0.0 is this host: ping talks to the address the route gave (127.0.0.1, or the source on -I)
   if (dst === 0) {
-    if (!ns.devByName('lo')?.adminUp) fail(ctx, `ping: connect: ${STRERROR.ENETUNREACH}\n`, 2);
+    if (!ns.loopback.adminUp) fail(ctx, `ping: connect: ${STRERROR.ENETUNREACH}\n`, 2);
     dst = c.rt.nexthop;
   }
   const src = saddr ?? c.rt.src;
@@ -233,6 +240,11 @@ function* runPingCommand(ctx: Ctx, dst: Ipv4, target: string, o: Opts, firstHop:
     for (; printed < sock.events.length; printed++) {
       const e = sock.events[printed];
       if (e.kind === 'reply') rtts.push(e.rtt);
+      // receive_error_msg(): a local error goes to stderr, and -q keeps it quiet too
+      if (e.kind === 'localerr') {
+        if (!o.quiet) ctx.err.push(`ping: local error: message too long, mtu=${e.mtu}\n`);
+        continue;
+      }
       const line = eventLine(e, timing);
       if (!o.quiet && line) ctx.out.push(line);
     }
@@ -251,7 +263,7 @@ function* runPingCommand(ctx: Ctx, dst: Ipv4, target: string, o: Opts, firstHop:
         break;
       }
       lastSend = w.now;
-      sock.sendEcho(ns, dst, src, i + 1, { ttl: o.ttl, size: o.size, oif });
+      sock.sendEcho(ns, dst, src, i + 1, { ttl: o.ttl, size: o.size, oif, pmtudisc: o.pmtudisc });
       flush();
     }
     const end = lastSend + timeout;
@@ -306,7 +318,7 @@ function eventLine(e: PingEvent, timing: boolean): string | undefined {
     case 'reply':
       return `${e.bytes} bytes from ${formatIpv4(e.from)}: icmp_seq=${e.seq} ttl=${e.ttl}${timing ? ` time=${rttText(e.rtt)} ms` : ''}\n`;
     case 'error':
-      return `From ${formatIpv4(e.from)} icmp_seq=${e.seq} ${icmpErrorText(e.type, e.code)}\n`;
+      return `From ${formatIpv4(e.from)} icmp_seq=${e.seq} ${icmpErrorText(e.type, e.code)}${e.mtu !== undefined ? ` (mtu = ${e.mtu})` : ''}\n`;
     case 'redirect':
       return `From ${formatIpv4(e.from)}: icmp_seq=${e.seq} Redirect Host(New nexthop: ${formatIpv4(e.gateway)})\n`;
     case 'senderr':

@@ -157,13 +157,21 @@ export const ANY_DEV = 'any';
  * one end and received on the other when the engine did not record those separately. Each packet
  * is seen at most once per device and direction, as a real capture sees each frame once.
  */
-export function framesOnDev(events: readonly TraceEvent[], netns: string, dev: string): CapturedFrame[] {
+/** A frame crossing a device one way: a veth's send and its peer's receive are the same frame. */
+export const frameKey = (dev: string, packetId: number, dir: FrameDirection): string => `${dev}|${packetId}|${dir}`;
+
+/**
+ * Keys of the frames a capture printed last: events reach a capture in slices (a command running in
+ * real time), and a veth's send may come in one slice and its peer's receive in the next.
+ */
+export const RECENT_FRAMES = 32;
+
+export function framesOnDev(events: readonly TraceEvent[], netns: string, dev: string, seen = new Set<string>()): CapturedFrame[] {
   const out: CapturedFrame[] = [];
-  const seen = new Set<string>();
   const any = dev === ANY_DEV;
   const push = (event: TraceEvent, on: string, dir: FrameDirection) => {
     if (!event.packet || (!event.packet.ip && !event.packet.arp)) return;
-    const key = `${on}|${event.packetId}|${dir}`;
+    const key = frameKey(on, event.packetId, dir);
     if (seen.has(key)) return;
     seen.add(key);
     out.push({ event, dir, dev: on });

@@ -15,7 +15,7 @@ export type { WorldSnapshot, NetnsSnapshot, DevSnapshot } from './snapshot';
 
 // probes
 export { probe } from './ipv4/probe';
-export type { ProbeResult } from './ipv4/probe';
+export type { ProbeResult, ProbeVerdict, DropPlace } from './ipv4/probe';
 
 // routing: where a connect() would send packets
 export { ipRouteOutput } from './fib/frontend';

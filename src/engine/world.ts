@@ -1,8 +1,8 @@
 import { randomMac, type Mac } from './addr/mac';
 import { Mulberry32 } from './sim/rng';
 import { Clock, EVENT_BUDGET } from './sim/clock';
-import { Tracer } from './sim/tracelog';
-import { TRACE_CAP, Verdict, type TraceEvent, type TraceLog } from './sim/trace';
+import { Tracer, type DropNote } from './sim/tracelog';
+import { TRACE_CAP, TraceLog, Verdict, type TraceEvent } from './sim/trace';
 import { TaskTable } from './proc/table';
 import type { WorldSnapshot } from './snapshot';
 import { Netns, type NetnsRole } from './netns/netns';
@@ -230,7 +230,7 @@ export class World {
       if (this.clock.runUntil(until, stop)) return;
       // the queue was emptied: sleeping programs get their timers back, and the trace says why
       this.tasks.rearm();
-      if (this.tracing)
+      if (this.drop(Verdict.LOOP_BUDGET, ''))
         this.trace.record(
           {
             seq: 0,
@@ -261,6 +261,15 @@ export class World {
 
   set tracing(on: boolean) {
     this.trace.tracing = on;
+  }
+
+  /**
+   * kfree_skb_reason(): a packet is dropped for `reason` at netns (and dev). The first drop of a
+   * probe becomes its verdict; returns whether to trace the drop (build its event only then).
+   */
+  drop(reason: Verdict, netns: string, dev?: string): boolean {
+    if (this.trace.firstDrop === null) this.trace.firstDrop = { reason, netns, dev };
+    return this.trace.tracing;
   }
 
   emit(e: Omit<TraceEvent, 'seq' | 'time'>): void {
@@ -296,18 +305,7 @@ export class World {
    * are no longer shown), and what the cap left out is said in a last event.
    */
   closeTrace(log: TraceLog): void {
-    if (log.closed) return;
-    log.closed = true;
-    if (log.dropped === 0) return;
-    const last = log.events[log.events.length - 1];
-    log.events.push({
-      seq: ++this.trace.seq,
-      time: last?.time ?? this.clock.now,
-      netns: last?.netns ?? '',
-      verdict: Verdict.TRACE_CAP,
-      packetId: 0,
-      text: `Hoplab kept the first ${log.cap.toLocaleString('en')} events of this trace and left out ${log.dropped.toLocaleString('en')} more`,
-    });
+    this.trace.close(log);
   }
 
   /** Run fn on behalf of `cause` (a traceTarget saved earlier): work held back and resumed later keeps its owner. */
@@ -372,8 +370,9 @@ interface WorldCore {
   now: number;
   queue: ReturnType<Clock['queue']['save']>;
   budgetUsed: number;
-  log: TraceEvent[];
+  own: TraceLog;
   target: TraceLog | null;
+  firstDrop: DropNote | null;
   seq: number;
   tracing: boolean;
   changes: number;
@@ -389,18 +388,20 @@ registerSoftState<WorldCore, never>({
     save: (w) => {
       const c = w.clock;
       const t = w.trace;
-      const s: WorldCore = { now: c.now, queue: c.queue.save(), budgetUsed: c.budgetUsed, log: t.log, target: t.target, seq: t.seq, tracing: t.tracing, changes: w.changes, pidSeq: w.pidSeq, ipIdSeq: w.ipIdSeq, pingIdentSeq: w.pingIdentSeq, udpPortSeq: w.udpPortSeq };
+      const s: WorldCore = { now: c.now, queue: c.queue.save(), budgetUsed: c.budgetUsed, own: t.own, target: t.target, firstDrop: t.firstDrop, seq: t.seq, tracing: t.tracing, changes: w.changes, pidSeq: w.pidSeq, ipIdSeq: w.ipIdSeq, pingIdentSeq: w.pingIdentSeq, udpPortSeq: w.udpPortSeq };
       // a probe's own events go to a fresh log, whoever asked for it
-      t.log = [];
+      t.own = new TraceLog();
       t.target = null;
+      t.firstDrop = null;
       return s;
     },
     restore: (w, s) => {
       w.clock.now = s.now;
       w.clock.queue.restore(s.queue);
       w.clock.budgetUsed = s.budgetUsed;
-      w.trace.log = s.log;
+      w.trace.own = s.own;
       w.trace.target = s.target;
+      w.trace.firstDrop = s.firstDrop;
       w.trace.seq = s.seq;
       w.trace.tracing = s.tracing;
       w.changes = s.changes;

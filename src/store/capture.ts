@@ -9,7 +9,7 @@
  */
 import type { StateCreator } from 'zustand';
 import type { TraceEvent } from '../engine/sim/trace';
-import { ANY_DEV, formatCaptured, framesOnDev, type FrameDirection } from '../commands/tcpdump';
+import { ANY_DEV, formatCaptured, frameKey, framesOnDev, RECENT_FRAMES, type FrameDirection } from '../commands/tcpdump';
 import type { AppState } from './index';
 
 export const MAX_CAPTURE_LINES = 2000;
@@ -50,7 +50,8 @@ export interface CaptureSlice {
 export function feedSession(s: CaptureSession, events: readonly TraceEvent[]): CaptureSession {
   if (s.paused) return s;
   const add: CaptureLine[] = [];
-  for (const frame of framesOnDev(events, s.netns, s.dev)) {
+  const recent = new Set(s.lines.slice(-RECENT_FRAMES).map((l) => frameKey(l.dev, l.packetId, l.dir)));
+  for (const frame of framesOnDev(events, s.netns, s.dev, recent)) {
     const text = formatCaptured(frame, { any: s.dev === ANY_DEV });
     if (text !== null) add.push({ seq: frame.event.seq, dir: frame.dir, dev: frame.dev, text, packetId: frame.event.packetId });
   }

@@ -7,6 +7,7 @@ import type { World } from '../engine/world';
 import type { NetnsSnapshot, WorldSnapshot } from '../engine/snapshot';
 import type { TraceEvent } from '../engine/sim/trace';
 import { probe } from '../engine';
+import { diagnose } from '../commands/diagnose';
 import type { ProbeVerdict } from '../engine/ipv4/probe';
 import type { StateCreator } from 'zustand';
 import type { AppState } from './index';
@@ -58,7 +59,9 @@ export function computeMatrix(world: World, hosts: readonly MatrixHost[]): (Matr
 
 /** One probe with its trace events (the world is left exactly as it was). */
 export function probeTrace(world: World, from: string, addr: string): { ok: boolean; summary: string; trace: TraceEvent[] } {
-  return probe(world, from, addr, { trace: true });
+  const r = probe(world, from, addr, { trace: true });
+  diagnose(world, r.trace);
+  return r;
 }
 
 export interface MatrixState {

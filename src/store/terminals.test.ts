@@ -169,6 +169,17 @@ describe('tcpdump in a terminal', () => {
     expect(screen('node02').endsWith('^C\n1 packet captured\n1 packet received by filter\n0 packets dropped by kernel\n')).toBe(true);
   });
 
+  it('a veth send and its peer receive handed over in two slices print one frame', () => {
+    const { store, screen } = makeStore();
+    store.getState().submitLine('node02', 'tcpdump -i eth0');
+    const send = { ...frame('node01', 'eth0', 8, 'VETH_XMIT'), to: { netns: 'node02', dev: 'eth0' } };
+    store.getState().ingestTrace([send]);
+    store.getState().ingestTrace([frame('node02', 'eth0', 8)]);
+    expect(screen('node02').match(/echo request/g)).toHaveLength(1);
+    store.getState().ingestTrace([frame('node02', 'eth0', 9)]);
+    expect(screen('node02').match(/echo request/g)).toHaveLength(2);
+  });
+
   it('a command sent from elsewhere stops a running capture first', () => {
     const { store, ran, screen } = makeStore();
     store.getState().submitLine('node02', 'tcpdump -i eth0');

@@ -19,6 +19,7 @@ import {
   compileFilter,
   formatCaptured,
   framesOnDev,
+  RECENT_FRAMES,
   parseTcpdumpArgs,
   tcpdumpBanner,
   tcpdumpDeviceDown,
@@ -54,6 +55,8 @@ export interface TerminalCapture {
   dev: string;
   count: number | null;
   captured: number;
+  /** the last frames printed (frameKey), so one handed over twice in two slices prints once */
+  recent: string[];
   link: boolean;
   verbose: boolean;
   expression: string;
@@ -135,7 +138,8 @@ export function feedCapture(s: TerminalSession, events: readonly TraceEvent[]): 
   const filter = filterOf(cap.expression);
   let captured = cap.captured;
   let out = '';
-  for (const frame of framesOnDev(events, cap.netns, cap.dev)) {
+  const seen = new Set(cap.recent);
+  for (const frame of framesOnDev(events, cap.netns, cap.dev, seen)) {
     if (cap.count !== null && captured >= cap.count) break;
     if (!frame.event.packet || !filter(frame.event.packet)) continue;
     const line = formatCaptured(frame, { link: cap.link, verbose: cap.verbose, any: cap.dev === ANY_DEV });
@@ -147,7 +151,7 @@ export function feedCapture(s: TerminalSession, events: readonly TraceEvent[]): 
   const done = cap.count !== null && captured >= cap.count;
   const data = done ? out + tcpdumpSummary(captured) : out;
   const next = appendChunk(s, { echo: '', data, local: false });
-  return { ...next, capture: done ? null : { ...cap, captured } };
+  return { ...next, capture: done ? null : { ...cap, captured, recent: [...seen].slice(-RECENT_FRAMES) } };
 }
 
 type Tokens = string[];
@@ -192,7 +196,7 @@ export function startTcpdump(
   return {
     out: tcpdumpBanner(dev, opts.verbose),
     exit: 0,
-    capture: { netns, dev, count: opts.count, captured: 0, link: opts.link, verbose: opts.verbose, expression: opts.expression },
+    capture: { netns, dev, count: opts.count, captured: 0, recent: [], link: opts.link, verbose: opts.verbose, expression: opts.expression },
   };
 }
 

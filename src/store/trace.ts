@@ -6,7 +6,7 @@
  * student play, pause, step and seek. Nothing here reaches into the engine: events are plain data.
  */
 import type { StateCreator } from 'zustand';
-import { TRACE_CAP, Verdict, type SuggestedFix, type TraceEvent } from '../engine/sim/trace';
+import type { SuggestedFix, TraceEvent } from '../engine/sim/trace';
 import type { AppState } from './index';
 import { GROUPED_MIN, groupStops, groupTrace, type TraceGroup } from './traceGroups';
 
@@ -82,31 +82,12 @@ export const emptyTrace: TraceState = {
   fixApplied: false,
 };
 
-/**
- * The store keeps at most TRACE_CAP events of a trace (the engine caps each command's trace too; a
- * trace put together from several commands could still grow): the rest are counted in a last event.
- */
-export function capTrace(events: TraceEvent[], cap = TRACE_CAP): TraceEvent[] {
-  if (events.length <= cap) return events;
-  const kept = events.slice(0, cap - 1);
-  const cut = events[cap - 1];
-  kept.push({
-    seq: cut.seq,
-    time: cut.time,
-    netns: cut.netns,
-    verdict: Verdict.TRACE_CAP,
-    packetId: 0,
-    text: `Hoplab shows the first ${(cap - 1).toLocaleString('en')} events of this trace and leaves out ${(events.length - cap + 1).toLocaleString('en')} more`,
-  });
-  return kept;
-}
-
 const clamp = (i: number, n: number): number => (n === 0 ? 0 : Math.min(Math.max(Math.trunc(i), 0), n - 1));
 
 /** Pure transitions, exported for tests and for anyone driving a trace outside the store. */
 export const traceReducers = {
-  show(t: TraceState, all: TraceEvent[], meta: TraceMeta): TraceState {
-    const events = capTrace(all);
+  // no cap here: every trace comes from an engine TraceLog, capped where its events are recorded
+  show(t: TraceState, events: TraceEvent[], meta: TraceMeta): TraceState {
     const groups = events.length >= GROUPED_MIN ? groupTrace(events) : [];
     return {
       ...t,

@@ -3,8 +3,10 @@ import { buildWorld } from '../scenarios/runner';
 import { runCommand } from '../commands';
 import { createAppStore } from './index';
 import { presetDoc } from './replay';
-import { capTrace, emptyTrace, traceReducers } from './trace';
-import { GROUPED_MIN, groupTrace } from './traceGroups';
+import { World } from '../engine/world';
+import { TRACE_CAP } from '../engine/sim/trace';
+import { emptyTrace, traceReducers } from './trace';
+import { GROUPED_MIN } from './traceGroups';
 
 describe('long traces (issue 9 item 1 and the UI list)', () => {
   it('a traceroute is shown in groups, one per packet, and plays group by group', () => {
@@ -43,14 +45,14 @@ describe('long traces (issue 9 item 1 and the UI list)', () => {
     expect(traceReducers.tick({ ...u, playing: true }).cursor).toBe(1);
   });
 
-  it('the store keeps at most the cap and says what it left out', () => {
-    const base = { seq: 0, time: 0, netns: 'n', verdict: 'XMIT' as const, text: '', packetId: 1 };
-    const many = Array.from({ length: 12 }, (_, i) => ({ ...base, seq: i + 1 }));
-    const cut = capTrace(many, 10);
-    expect(cut).toHaveLength(10);
-    expect(cut[9]).toMatchObject({ verdict: 'TRACE_CAP', packetId: 0, text: 'Hoplab shows the first 9 events of this trace and leaves out 3 more' });
-    expect(capTrace(many, 20)).toBe(many);
-    expect(groupTrace(cut).at(-1)?.indices).toEqual([9]);
+  it('a storm is shown as the engine capped it: TRACE_CAP events, then the one summary, in a group of its own', () => {
+    const w = new World();
+    w.addHost('a');
+    const r = runCommand(w, 'a', 'ping -c 3000 -i 0 -q 127.0.0.1');
+    const t = traceReducers.show(emptyTrace, r.trace, { on: 'a', line: 'ping' });
+    expect(t.events).toHaveLength(TRACE_CAP + 1);
+    expect(t.events[TRACE_CAP]).toMatchObject({ verdict: 'TRACE_CAP', text: expect.stringMatching(/^trace stopped after 5,000 events/) });
+    expect(t.groups.at(-1)?.indices).toEqual([TRACE_CAP]);
   });
 });
 

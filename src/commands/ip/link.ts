@@ -2,6 +2,7 @@ import type { Mac } from '../../engine/addr/mac';
 import type { Prefix } from '../../engine/addr/ipv4';
 import { createBridge, createVeth, deleteLink, moveToNetns, renameLink, setLinkMac, setLinkUp, setMaster } from '../../engine/netns/link';
 import type { Netdev } from '../../engine/netns/netdev';
+import { setLinkMtu, validateMtu } from '../../engine/netns/mtu';
 import { KernelError } from '../../engine/fib/route';
 import { Exit, fail, type Ctx } from '../context';
 import { Argv, checkIfname, duparg2, getPrefix, invarg, matches, requiredDev, rtnlError, takeDevName } from './args';
@@ -75,7 +76,7 @@ function parseNewLink(ctx: Ctx, a: Argv): NewLink {
       l.netns = lookupNetns(ctx, v);
     } else if (k === 'address') attrs.address = lladdr(ctx, a.next());
     else if (k === 'broadcast') lladdr(ctx, a.next());
-    else if (k === 'mtu') attrs.mtu = mtuValue(ctx, a.next());
+    else if (k === 'mtu') attrs.mtu = mtuValue(ctx, a.next(), attrs.mtu);
     else if (k === 'txqueuelen') attrs.txqlen = txqueuelen(ctx, a) >>> 0;
     else if (k === 'up' || k === 'down') attrs.up = k === 'up';
     else if (k === 'master') {
@@ -151,7 +152,11 @@ function configureNew(dev: Netdev, attrs: CreateAttrs, peerAttrs?: CreateAttrs):
 }
 
 function configure(dev: Netdev, attrs: CreateAttrs): void {
-  if (attrs.mtu !== undefined) dev.mtu = attrs.mtu;
+  if (attrs.mtu !== undefined) {
+    // rtnl_create_link(): the limits hold, but the error has no words
+    validateMtu(dev, attrs.mtu, false);
+    dev.mtu = attrs.mtu;
+  }
   if (attrs.address !== undefined) {
     // validate_linkmsg(): an address shorter or longer than the device's is EINVAL (iproute2 checks only existing devices)
     if (attrs.address.length !== 6) throw new KernelError('EINVAL');
@@ -217,9 +222,14 @@ function checkLladdrLen(ctx: Ctx, bytes: readonly number[]): Mac {
 
 const macOf = (bytes: readonly number[]): Mac => bytes.map((b) => b.toString(16).padStart(2, '0')).join(':') as Mac;
 
-function mtuValue(ctx: Ctx, text: string): number {
-  if (!/^\d+$/.test(text)) invarg(ctx, 'Invalid "mtu" value\n', text);
-  return Number(text);
+/** get_integer(…, 0): strtol() in base 0 (hex, octal, a sign), within an int; the kernel reads it as it comes. */
+function mtuValue(ctx: Ctx, text: string, before: number | undefined): number {
+  // iplink_parse() takes -1 for "no mtu yet", so only another value makes a duplicate
+  if (before !== undefined && before !== -1) fail(ctx, `Error: duplicate "mtu": "${text}" is the second value.\n`, 255);
+  const m = /^\s*([+-]?)(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9]\d*)$/.exec(text);
+  const n = m ? (m[1] === '-' ? -1 : 1) * Number(m[2].length > 1 && m[2][0] === '0' && !/[xX]/.test(m[2]) ? parseInt(m[2], 8) : m[2]) : NaN;
+  if (!Number.isSafeInteger(n) || n > 0x7fffffff || n < -0x80000000) invarg(ctx, 'Invalid "mtu" value\n', text);
+  return n;
 }
 
 function nextName(ns: import('../../engine/netns/netns').Netns, prefix: string, avoid?: string): string {
@@ -242,6 +252,7 @@ function linkSet(ctx: Ctx, args: string[]): void {
   let index = false;
   let moving = false;
   let address: number[] | undefined;
+  let setMtu: number | undefined;
   while (!a.done) {
     const t = a.take();
     const k = iplinkKeyword(t);
@@ -270,10 +281,8 @@ function linkSet(ctx: Ctx, args: string[]): void {
     } else if (k === 'address') address = lladdr(ctx, a.next());
     else if (k === 'broadcast') lladdr(ctx, a.next());
     else if (k === 'mtu') {
-      const mtu = mtuValue(ctx, a.next());
-      push(RANK.mtu, (d) => {
-        d.mtu = mtu;
-      });
+      const mtu = (setMtu = mtuValue(ctx, a.next(), setMtu));
+      push(RANK.mtu, (d) => setLinkMtu(d, mtu));
     } else if (k !== undefined && k in FLAG_KEYWORDS) {
       const on = onOff(ctx, a, k);
       push(RANK.flags, (d) => applyFlag(d, k, on));
@@ -308,13 +317,14 @@ function linkSet(ctx: Ctx, args: string[]): void {
 function linkDel(ctx: Ctx, args: string[]): void {
   const a = new Argv(ctx, args);
   let devName: string | undefined;
+  let mtu: number | undefined;
   while (!a.done) {
     const t = a.take();
     const k = iplinkKeyword(t);
     // RTM_DELLINK goes through the same parser as set; the kernel ignores what it does not need
     if (k === 'type') a.rest();
     else if (k === 'address' || k === 'broadcast') lladdr(ctx, a.next());
-    else if (k === 'mtu') mtuValue(ctx, a.next());
+    else if (k === 'mtu') mtu = mtuValue(ctx, a.next(), mtu);
     else if (k === 'name' || k === 'netns' || k === 'master' || k === 'index') a.next();
     else if (k === 'up' || k === 'down' || k === 'nomaster') continue;
     else if (k !== undefined && skipIplinkKeyword(ctx, a, k)) continue;

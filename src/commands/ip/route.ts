@@ -7,6 +7,7 @@ import type { Netdev } from '../../engine/netns/netdev';
 import { fail, type Ctx } from '../context';
 import { Argv, devOrFail, duparg2, getAddr, getPrefix, getU32, invarg, matches, rtnlError } from './args';
 import { ROUTE_USAGE } from './usage';
+import { pmtuException } from '../../engine/ipv4/pmtu';
 
 const TYPES: RouteType[] = ['unicast', 'local', 'broadcast', 'blackhole', 'unreachable', 'prohibit', 'throw'];
 const OTHER_TYPES = ['multicast', 'nat', 'anycast'];
@@ -228,8 +229,8 @@ function ipv6Routes(ctx: Ctx, f: Filter): string[] {
     for (const d of devs) out.push(`fe80::/64 ${dev(d.name)}proto kernel metric 256 pref medium\n`);
   }
   if (f.table === 0 || f.table === RT_TABLE.local) {
-    const lo = ctx.ns.devByName('lo');
-    if (lo?.ll6 && (!f.dev || f.dev === lo) && (!f.type || f.type === 'local')) out.push(`local ::1 ${dev('lo')}${tbl('local')}proto kernel metric 0 pref medium\n`);
+    const lo = ctx.ns.loopback;
+    if (lo.ll6 && (!f.dev || f.dev === lo) && (!f.type || f.type === 'local')) out.push(`local ::1 ${dev(lo.name)}${tbl('local')}proto kernel metric 0 pref medium\n`);
     if (!f.type || f.type === 'local') {
       // each link-local address has its local route; the table walks them in address order
       const own = devs.map((d) => ({ d, key: eui64Key(d.mac) })).sort((x, y) => (x.key < y.key ? -1 : x.key > y.key ? 1 : 0));
@@ -298,11 +299,11 @@ function routeGet(ctx: Ctx, args: string[]): void {
     const fromText = from !== undefined ? ` from ${formatIpv4(from)}` : '';
     if (res.kind === "error") return answer(res.errno);
     if (res.kind === 'local') {
-      ctx.out.push(`local ${formatIpv4(d)}${fromText} dev lo \n    cache <local> iif ${iif.name} \n`);
+      ctx.out.push(`local ${formatIpv4(d)}${fromText} dev ${ctx.ns.loopback.name} \n    cache <local> iif ${iif.name} \n`);
       return;
     }
     if (res.kind === 'broadcast') {
-      ctx.out.push(`broadcast ${formatIpv4(d)}${fromText} dev lo \n    cache <local,brd> iif ${iif.name} \n`);
+      ctx.out.push(`broadcast ${formatIpv4(d)}${fromText} dev ${ctx.ns.loopback.name} \n    cache <local,brd> iif ${iif.name} \n`);
       return;
     }
     const rt = res.rt;
@@ -316,14 +317,27 @@ function routeGet(ctx: Ctx, args: string[]): void {
   const fromText = from !== undefined ? `from ${formatIpv4(from)} ` : '';
   const srcText = from === undefined || rt.src !== from ? `src ${formatIpv4(rt.src)} ` : '';
   if (rt.type === 'local') {
-    ctx.out.push(`local ${formatIpv4(d)} ${fromText}dev lo ${srcText}uid 0 \n    cache <local> \n`);
+    ctx.out.push(`local ${formatIpv4(d)} ${fromText}dev ${ctx.ns.loopback.name} ${srcText}uid 0 \n    cache <local> \n`);
     return;
   }
   if (rt.type === 'broadcast') {
     ctx.out.push(`broadcast ${formatIpv4(d)} ${fromText}dev ${rt.dev.name} ${srcText}uid 0 \n    cache <local,brd> \n`);
     return;
   }
-  const expiry = ctx.ns.redirectExpiry.get(d);
-  const redirected = ctx.ns.redirects.has(d) && rt.gw === ctx.ns.redirects.get(d) ? `<redirected> ${expiry !== undefined ? `expires ${Math.max(0, Math.floor((expiry - ctx.world.now) / 1000))}sec ` : ''}` : '';
-  ctx.out.push(`${formatIpv4(d)} ${fromText}${rt.gw !== undefined ? `via ${formatIpv4(rt.gw)} ` : ''}dev ${rt.dev.name} ${srcText}uid 0 \n    cache ${redirected}\n`);
+  ctx.out.push(`${formatIpv4(d)} ${fromText}${rt.gw !== undefined ? `via ${formatIpv4(rt.gw)} ` : ''}dev ${rt.dev.name} ${srcText}uid 0 \n    cache ${exceptionText(ctx, d, rt.gw)}\n`);
+}
+
+/**
+ * What the route's exception for d adds to the cache line (rt_fill_info()): <redirected> for a
+ * learned gateway, then when it expires (the later of the two) and a learned path mtu.
+ */
+function exceptionText(ctx: Ctx, d: Ipv4, gw: Ipv4 | undefined): string {
+  const ns = ctx.ns;
+  const redirected = ns.redirects.has(d) && gw === ns.redirects.get(d);
+  const pmtu = pmtuException(ns, d);
+  const expiry = Math.max(redirected ? (ns.redirectExpiry.get(d) ?? 0) : 0, pmtu?.expires ?? 0);
+  let s = redirected ? '<redirected> ' : '';
+  if (expiry > 0) s += `expires ${Math.max(0, Math.floor((expiry - ctx.world.now) / 1000))}sec `;
+  if (pmtu) s += `mtu ${pmtu.mtu} `;
+  return s;
 }

@@ -24,7 +24,9 @@ export const bridgeOps = defineNetdevKind<Bridge>({
   kind: 'bridge',
   loopback: false,
   netnsLocal: false,
-  fields: () => ({ ports: [], fdb: new Map(), macFixed: false, hadPort: false, ageingTime: 300 }),
+  minMtu: 68,
+  maxMtu: 65535,
+  fields: () => ({ ports: [], fdb: new Map(), macFixed: false, hadPort: false, mtuFixed: false, ageingTime: 300 }),
   xmit: brDevXmit,
   // a bridge that never had a port keeps its birth carrier; once it had one, no forwarding port means no carrier
   carrier: (br) => br.adminUp && (br.ports.length === 0 ? !br.hadPort : br.ports.some((p) => p.adminUp && carrierOk(p))),

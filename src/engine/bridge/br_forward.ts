@@ -26,7 +26,7 @@ export function brForward(br: Bridge, port: Netdev, frame: Frame, ingress: Netde
   // should_deliver()
   if (!brPortForwarding(port)) {
     const why = `${br.name}: fdb says ${frame.dst} is behind ${port.name}`;
-    if (w.tracing) w.emit({ netns: br.netns.name, dev: port.name, verdict: Verdict.BR_PORT_DOWN, packetId: frame.pid, packet: frameView(frame), text: `${why}, but port ${port.name} is not forwarding (down or no carrier) → dropped` });
+    if (w.drop(Verdict.BR_PORT_DOWN, br.netns.name, port.name)) w.emit({ netns: br.netns.name, dev: port.name, verdict: Verdict.BR_PORT_DOWN, packetId: frame.pid, packet: frameView(frame), text: `${why}, but port ${port.name} is not forwarding (down or no carrier) → dropped` });
     return;
   }
   if (w.tracing) w.emitEvent(PacketEvent.frame(br.netns.name, port.name, Verdict.FDB_HIT, frame, fdbHitWords, br.name, frame).fdbEntry(`${frame.dst} dev ${port.name} master ${br.name}`));

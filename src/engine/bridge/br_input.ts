@@ -23,7 +23,7 @@ export function brHandleFrame(port: Netdev, br: Bridge, frame: Frame): void {
   const ns = port.netns;
   const w = ns.world;
   if (!brPortForwarding(port)) {
-    if (w.tracing) w.emit({ netns: ns.name, dev: port.name, verdict: Verdict.BR_PORT_DOWN, packetId: frame.pid, packet: frameView(frame), text: `${nsLabel(ns)}: ${port.name} is a port of ${br.name}, which is ${br.adminUp ? 'up' : 'down'}; the port is not forwarding → frame dropped`, fix: br.adminUp ? undefined : { text: `bring ${br.name} up on ${ns.name}`, on: ns.name, run: `ip link set ${br.name} up` } });
+    if (w.drop(Verdict.BR_PORT_DOWN, ns.name, port.name)) w.emit({ netns: ns.name, dev: port.name, verdict: Verdict.BR_PORT_DOWN, packetId: frame.pid, packet: frameView(frame), text: `${nsLabel(ns)}: ${port.name} is a port of ${br.name}, which is ${br.adminUp ? 'up' : 'down'}; the port is not forwarding → frame dropped`, to: { netns: ns.name, dev: br.name } });
     return;
   }
   if (ns.nfHooks === null) brHandleFrameFinish(ns, frame, port, br);
@@ -47,7 +47,8 @@ function brHandleFrameFinish(ns: Netns, frame: Frame, port: Netdev | undefined, 
     return;
   }
   if (e) {
-    // should_deliver(): back out of the port it came in on only in hairpin mode
+    // should_deliver(): back out of the port it came in on only in hairpin mode; a frame filtered
+    // at its own port is not this packet's fate: traced, but no probe's verdict
     if (e.port === ingress && !(ingress.brport.flags & BR.HAIRPIN_MODE)) {
       if (w.tracing) w.emit({ netns: ns.name, dev: ingress.name, verdict: Verdict.OTHERHOST, packetId: frame.pid, packet: frameView(frame), text: `${br.name}: ${frame.dst} is behind ${ingress.name}, where the frame came from → filtered` });
       return;

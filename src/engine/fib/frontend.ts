@@ -1,3 +1,4 @@
+import { flushPmtu } from '../ipv4/pmtu';
 import { BROADCAST, asIpv4, inPrefix, isZeronet, networkOf, broadcastOf, type Ipv4 } from '../addr/ipv4';
 import type { Ifaddr, Netdev } from '../netns/netdev';
 import { carrierOk } from '../netns/netdev';
@@ -74,7 +75,9 @@ export function fibDelIfaddr(ns: Netns, dev: Netdev, ifa: Ifaddr): void {
 export function fibFlushDev(ns: Netns, dev: Netdev, force = false): void {
   // host-scope nexthops (local routes) survive a plain NETDEV_DOWN; force is unregister / last address gone
   for (const t of ns.allTables()) t.flush((r) => r.nh?.dev === dev && (force || r.nh.scope !== RT_SCOPE.nowhere));
+  // the exceptions hanging on those routes' nexthops go with them
   if (ns.hasRedirects) ns.redirects.clear();
+  flushPmtu(ns);
 }
 
 // ---- lookups --------------------------------------------------------------------------------

@@ -5,11 +5,12 @@ import { nsLabel, type Netns } from '../netns/netns';
 import { NF_INET, nfHook } from '../nf/hooks';
 import { PacketEvent } from '../sim/packetEvent';
 import { Verdict } from '../sim/trace';
-import { ICMP, ICMP_EXC, ICMP_REDIR } from '../wire/icmp';
-import { withTtl, type Ipv4Packet } from '../wire/ipv4';
+import { ICMP, ICMP_EXC, ICMP_REDIR, ICMP_UNREACH } from '../wire/icmp';
+import { ipTotalLength, withTtl, type Ipv4Packet } from '../wire/ipv4';
 import { ipView } from '../wire/view';
 import { icmpSend } from './icmp';
 import { dstOutput } from './output';
+import { IP_MAX_MTU } from './pmtu';
 
 /**
  * Forwarding (net/ipv4/ip_forward.c): ip_forward checks the TTL, sends a redirect when the packet
@@ -24,8 +25,16 @@ const forwardWords = (e: PacketEvent, ns: Netns, out: Ipv4Packet, gw: Ipv4 | und
 export function ipForward(ns: Netns, inDev: Netdev, pkt: Ipv4Packet, rt: Rtable): void {
   const w = ns.world;
   if (pkt.ttl <= 1) {
-    if (w.tracing) w.emit({ netns: ns.name, dev: inDev.name, verdict: Verdict.IP_INHDR_TTL, packetId: pkt.pid, packet: ipView(pkt), text: `${nsLabel(ns)}: TTL ${pkt.ttl} would reach 0 when forwarded → dropped, ICMP time exceeded sent to ${formatIpv4(pkt.src)}` });
+    if (w.drop(Verdict.IP_INHDR_TTL, ns.name, inDev.name)) w.emit({ netns: ns.name, dev: inDev.name, verdict: Verdict.IP_INHDR_TTL, packetId: pkt.pid, packet: ipView(pkt), text: `${nsLabel(ns)}: TTL ${pkt.ttl} would reach 0 when forwarded → dropped, ICMP time exceeded sent to ${formatIpv4(pkt.src)}` });
     icmpSend(ns, pkt, ICMP.TIME_EXCEEDED, ICMP_EXC.TTL, { dev: inDev });
+    return;
+  }
+  // ip_exceeds_mtu(): with DF set, a packet too big for the way out is refused, not fragmented
+  const mtu = Math.min(rt.dev.mtu, IP_MAX_MTU);
+  if (pkt.df && ipTotalLength(pkt) > mtu) {
+    if (w.drop(Verdict.PKT_TOO_BIG, ns.name, inDev.name))
+      w.emit({ netns: ns.name, dev: inDev.name, verdict: Verdict.PKT_TOO_BIG, packetId: pkt.pid, packet: ipView(pkt), text: `${nsLabel(ns)}: ${ipTotalLength(pkt)} bytes with DF set do not fit the mtu ${mtu} of ${rt.dev.name} → dropped, ICMP frag needed (mtu ${mtu}) sent to ${formatIpv4(pkt.src)}` });
+    icmpSend(ns, pkt, ICMP.DEST_UNREACH, ICMP_UNREACH.FRAG_NEEDED, { dev: inDev, mtu });
     return;
   }
   if (rt.doRedirect) ipRtSendRedirect(ns, pkt, rt);

@@ -7,10 +7,11 @@ import { nsLabel, type Netns } from '../netns/netns';
 import { PacketEvent } from '../sim/packetEvent';
 import { Verdict } from '../sim/trace';
 import { sockForError } from '../socket/table';
-import { ICMP, isEcho, type IcmpEcho, type IcmpMessage, type IcmpRedirect } from '../wire/icmp';
+import { ICMP, ICMP_UNREACH, isEcho, type IcmpEcho, type IcmpError, type IcmpMessage, type IcmpRedirect } from '../wire/icmp';
 import { icmpPacket, withTtl, type IcmpPacket, type Ipv4Packet } from '../wire/ipv4';
 import { ipView } from '../wire/view';
 import { ipLocalOut } from './output';
+import { updatePmtu } from './pmtu';
 
 /**
  * ICMP (net/ipv4/icmp.c): answering echo requests, handing echo replies and errors to the socket
@@ -44,13 +45,28 @@ export function icmpRcv(ns: Netns, dev: Netdev, pkt: IcmpPacket): void {
       return;
     case ICMP.DEST_UNREACH:
     case ICMP.TIME_EXCEEDED:
-      // icmp_unreach(): the quoted datagram's protocol finds the socket that sent it
-      sockForError(ns.sockets, m.inner)?.onError({ from: pkt.src, icmpType: m.type, icmpCode: m.code, inner: m.inner });
+      icmpUnreach(ns, pkt, m);
       return;
     case ICMP.REDIRECT:
       icmpRedirect(ns, dev, pkt, m);
       return;
   }
+}
+
+/**
+ * icmp_unreach(): the quoted datagram's protocol finds the socket that sent it; a "frag needed"
+ * teaches that socket's host the path mtu to the quoted destination (ping_err, udp_err, tcp_v4_err
+ * call ipv4_sk_update_pmtu).
+ */
+function icmpUnreach(ns: Netns, pkt: IcmpPacket, m: IcmpError): void {
+  const sock = sockForError(ns.sockets, m.inner);
+  if (!sock) return;
+  const fragNeeded = m.type === ICMP.DEST_UNREACH && m.code === ICMP_UNREACH.FRAG_NEEDED;
+  if (fragNeeded) {
+    const rt = ipRouteOutput(ns, m.inner.dst, { saddr: m.inner.src });
+    if (rt.ok) updatePmtu(ns, m.inner.dst, rt.rt, m.mtu ?? 0);
+  }
+  sock.onError({ from: pkt.src, icmpType: m.type, icmpCode: m.code, inner: m.inner, ...(fragNeeded && { mtu: m.mtu ?? 0 }) });
 }
 
 /** icmp_echo(): answer, unless told to ignore echo requests. */
@@ -100,7 +116,7 @@ export function ipErrorAllowed(ns: Netns, dev: Netdev, pkt: Ipv4Packet): boolean
     peer.tokens -= IP_RT_ERROR_COST;
     return true;
   }
-  if (w.tracing) w.emit({ netns: ns.name, dev: dev.name, verdict: Verdict.ICMP_RATELIMIT, packetId: pkt.pid, packet: ipView(pkt), text: `${nsLabel(ns)}: ICMP error to ${formatIpv4(pkt.src)} suppressed by the rate limit` });
+  if (w.drop(Verdict.ICMP_RATELIMIT, ns.name, dev.name)) w.emit({ netns: ns.name, dev: dev.name, verdict: Verdict.ICMP_RATELIMIT, packetId: pkt.pid, packet: ipView(pkt), text: `${nsLabel(ns)}: ICMP error to ${formatIpv4(pkt.src)} suppressed by the rate limit` });
   return false;
 }
 
@@ -111,7 +127,7 @@ function icmpv4XrlimAllow(ns: Netns, pkt: Ipv4Packet): boolean {
   peer.tokens = Math.min(XRLIM_BURST_FACTOR * ICMP_RATELIMIT, peer.tokens + (w.now - peer.last));
   peer.last = w.now;
   if (peer.tokens < ICMP_RATELIMIT) {
-    if (w.tracing) w.emit({ netns: ns.name, verdict: Verdict.ICMP_RATELIMIT, packetId: pkt.pid, packet: ipView(pkt), text: `${nsLabel(ns)}: ICMP error to ${formatIpv4(pkt.src)} suppressed by the rate limit (net.ipv4.icmp_ratelimit)` });
+    if (w.drop(Verdict.ICMP_RATELIMIT, ns.name)) w.emit({ netns: ns.name, verdict: Verdict.ICMP_RATELIMIT, packetId: pkt.pid, packet: ipView(pkt), text: `${nsLabel(ns)}: ICMP error to ${formatIpv4(pkt.src)} suppressed by the rate limit (net.ipv4.icmp_ratelimit)` });
     return false;
   }
   peer.tokens -= ICMP_RATELIMIT;
@@ -119,15 +135,18 @@ function icmpv4XrlimAllow(ns: Netns, pkt: Ipv4Packet): boolean {
 }
 
 /** icmp_send(): an ICMP error (or redirect) about pkt, back to its source, rate limited per peer. */
-export function icmpSend(ns: Netns, pkt: Ipv4Packet, type: 3 | 5 | 11, code: number, opts: { dev?: Netdev; gateway?: Ipv4 } = {}): void {
+export function icmpSend(ns: Netns, pkt: Ipv4Packet, type: 3 | 5 | 11, code: number, opts: { dev?: Netdev; gateway?: Ipv4; mtu?: number } = {}): void {
   ns.world.willChange(ns);
   const w = ns.world;
   if (pkt.proto === 'icmp' && !isEcho(pkt.icmp)) return; // never an error about an error
+  if (pkt.frag && pkt.frag.offset > 0) return; // only about the first fragment of a datagram
   const saddr = isLocal(ns, pkt.dst) ? pkt.dst : undefined;
   const rt = ipRouteOutput(ns, pkt.src, { saddr });
   if (!rt.ok) return;
-  if (type !== ICMP.REDIRECT && rt.rt.type !== 'local' && !icmpv4XrlimAllow(ns, pkt)) return;
+  // icmpv4_xrlim_allow(): path mtu discovery must not be starved, so "frag needed" is never limited
+  const fragNeeded = type === ICMP.DEST_UNREACH && code === ICMP_UNREACH.FRAG_NEEDED;
+  if (type !== ICMP.REDIRECT && !fragNeeded && rt.rt.type !== 'local' && !icmpv4XrlimAllow(ns, pkt)) return;
   const quoted = withTtl(pkt, pkt.ttl);
-  const icmp: IcmpMessage = type === ICMP.REDIRECT ? { type, code, gateway: opts.gateway!, inner: quoted } : { type, code, inner: quoted };
+  const icmp: IcmpMessage = type === ICMP.REDIRECT ? { type, code, gateway: opts.gateway!, inner: quoted } : fragNeeded ? { type, code, inner: quoted, mtu: opts.mtu ?? 0 } : { type, code, inner: quoted };
   ipLocalOut(ns, icmpPacket(w.nextPid(), rt.rt.src, pkt.src, 64, w.nextIpId(), icmp), rt.rt);
 }

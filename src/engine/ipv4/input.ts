@@ -10,8 +10,8 @@ import { Verdict } from '../sim/trace';
 import { ICMP, ICMP_UNREACH } from '../wire/icmp';
 import { describePacket, type Ipv4Packet } from '../wire/ipv4';
 import { ipView } from '../wire/view';
-import { suggestRouteFix } from './fixes';
 import { ipForward } from './forward';
+import { ipDefrag } from './fragment';
 import { icmpRcv, icmpSend, ipErrorAllowed } from './icmp';
 import { tcpV4Rcv } from './tcp';
 import { udpRcv } from './udp';
@@ -54,8 +54,10 @@ function ipRcvFinish(ns: Netns, pkt: Ipv4Packet, inDev: Netdev | undefined): voi
   }
 }
 
-/** ip_local_deliver(): the LOCAL_IN hook. */
-export function ipLocalDeliver(ns: Netns, dev: Netdev, pkt: Ipv4Packet): void {
+/** ip_local_deliver(): fragments are put together first (ip_defrag), then the LOCAL_IN hook. */
+export function ipLocalDeliver(ns: Netns, dev: Netdev, frag: Ipv4Packet): void {
+  const pkt = frag.frag ? ipDefrag(ns, dev, frag) : frag;
+  if (!pkt) return;
   if (ns.nfHooks === null) ipLocalDeliverFinish(ns, pkt, dev);
   else nfHook(ns, NF_INET.LOCAL_IN, pkt, dev, undefined, ipLocalDeliverFinish);
 }
@@ -83,7 +85,7 @@ function ipError(ns: Netns, dev: Netdev, pkt: Ipv4Packet, errno: Errno, forwardi
   const route = matched && routeText(matched);
   if (!forwarding) {
     const global = ns.sysctl.get('net.ipv4.ip_forward') === '1';
-    if (w.tracing)
+    if (w.drop(Verdict.IP_FORWARDING_DISABLED, ns.name, dev.name))
       w.emit({
         netns: ns.name,
         dev: dev.name,
@@ -91,14 +93,12 @@ function ipError(ns: Netns, dev: Netdev, pkt: Ipv4Packet, errno: Errno, forwardi
         packetId: pkt.pid,
         packet: ipView(pkt),
         text: `${nsLabel(ns)}: ${formatIpv4(pkt.dst)} is not a local address and forwarding is disabled (${global ? `net.ipv4.conf.${dev.name}.forwarding = 0` : 'net.ipv4.ip_forward = 0'}) → dropped silently${route ? '' : ` (there is no route to ${formatIpv4(pkt.dst)} here either)`}`,
-        fix: global ? { text: `enable forwarding on ${dev.name} of ${ns.name}`, on: ns.name, run: `sysctl -w net.ipv4.conf.${dev.name}.forwarding=1` } : { text: `enable net.ipv4.ip_forward on ${ns.name}`, on: ns.name, run: 'sysctl -w net.ipv4.ip_forward=1' },
       });
     return;
   }
   const code = errno === 'ENETUNREACH' ? ICMP_UNREACH.NET : errno === 'EHOSTUNREACH' ? ICMP_UNREACH.HOST : errno === 'EACCES' ? ICMP_UNREACH.PKT_FILTERED : -1;
   const verdict = errno === 'ENETUNREACH' ? Verdict.IP_INNOROUTES : errno === 'EHOSTUNREACH' ? Verdict.RTN_UNREACHABLE : errno === 'EACCES' ? Verdict.RTN_PROHIBIT : Verdict.RTN_BLACKHOLE;
-  if (w.tracing) {
-    const fix = errno === 'ENETUNREACH' ? suggestRouteFix(w, ns, pkt.dst) : undefined;
+  if (w.drop(verdict, ns.name, dev.name))
     w.emit({
       netns: ns.name,
       dev: dev.name,
@@ -106,13 +106,12 @@ function ipError(ns: Netns, dev: Netdev, pkt: Ipv4Packet, errno: Errno, forwardi
       packetId: pkt.pid,
       packet: ipView(pkt),
       route,
+      dst: formatIpv4(pkt.dst),
       text:
         errno === 'ENETUNREACH'
           ? `${nsLabel(ns)}: no route to ${formatIpv4(pkt.dst)} in the main table → dropped, ICMP net unreachable sent back`
           : `${nsLabel(ns)}: route "${route}" → dropped${code >= 0 ? `, ICMP ${code === ICMP_UNREACH.HOST ? 'host unreachable' : 'packet filtered'} sent back` : ' silently'}`,
-      fix,
     });
-  }
   if (code < 0) return;
   if (!ipErrorAllowed(ns, dev, pkt)) return;
   icmpSend(ns, pkt, ICMP.DEST_UNREACH, code, { dev });

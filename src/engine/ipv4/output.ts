@@ -1,6 +1,6 @@
 import { formatIpv4, type Ipv4 } from '../addr/ipv4';
 import { MAC_BROADCAST } from '../addr/mac';
-import { ipRouteOutput, type Rtable } from '../fib/frontend';
+import { ipRouteOutput, isLocal, type Rtable } from '../fib/frontend';
 import { neighOutput } from '../neighbour/neigh';
 import { devXmit, HOP_DELAY } from '../netns/dev';
 import type { Netdev } from '../netns/netdev';
@@ -9,8 +9,13 @@ import { NF_INET, nfHook } from '../nf/hooks';
 import { PacketEvent } from '../sim/packetEvent';
 import { Verdict } from '../sim/trace';
 import { ipFrame } from '../wire/ethernet';
-import type { Ipv4Packet } from '../wire/ipv4';
+import { ICMP, ICMP_UNREACH } from '../wire/icmp';
+import { ipTotalLength, type Ipv4Packet } from '../wire/ipv4';
+import { ipView } from '../wire/view';
+import { ipFragment } from './fragment';
+import { icmpSend } from './icmp';
 import { ipRcv } from './input';
+import { hasPmtuExceptions, IP_MAX_MTU, routeMtu } from './pmtu';
 
 /**
  * IPv4 output (net/ipv4/ip_output.c), for packets this namespace originates and for forwarded ones
@@ -53,8 +58,34 @@ export function ipOutput(ns: Netns, pkt: Ipv4Packet, rt: Rtable): void {
   else nfHook(ns, NF_INET.POST_ROUTING, pkt, undefined, rt, ipFinishOutput);
 }
 
-/** ip_finish_output() -> ip_finish_output2(): lo loops back, a broadcast goes to everyone, the rest through the neighbour. */
+/** ip_finish_output(): a packet bigger than the mtu is fragmented, or with DF set refused. */
 function ipFinishOutput(ns: Netns, pkt: Ipv4Packet, _in: Netdev | undefined, rt: Rtable): void {
+  const mtu = ipSkbDstMtu(ns, pkt, rt);
+  if (ipTotalLength(pkt) <= mtu) {
+    ipFinishOutput2(ns, pkt, rt);
+    return;
+  }
+  if (pkt.df) {
+    // ip_fragment(): not allowed to fragment, so "frag needed" goes back to the sender (this host too)
+    const w = ns.world;
+    if (w.drop(Verdict.PKT_TOO_BIG, ns.name, rt.dev.name))
+      w.emit({ netns: ns.name, dev: rt.dev.name, verdict: Verdict.PKT_TOO_BIG, packetId: pkt.pid, packet: ipView(pkt), text: `${nsLabel(ns)}: ${ipTotalLength(pkt)} bytes with DF set do not fit the mtu ${mtu} of ${rt.dev.name} → dropped, ICMP frag needed sent to ${formatIpv4(pkt.src)}` });
+    icmpSend(ns, pkt, ICMP.DEST_UNREACH, ICMP_UNREACH.FRAG_NEEDED, { dev: rt.dev, mtu });
+    return;
+  }
+  for (const f of ipFragment(ns, rt.dev, pkt, mtu)) ipFinishOutput2(ns, f, rt);
+}
+
+/**
+ * ip_skb_dst_mtu(): a forwarded packet meets its device's mtu (ip_forward_use_pmtu is 0), one this
+ * host sends the route's, which a learned path mtu may lower.
+ */
+function ipSkbDstMtu(ns: Netns, pkt: Ipv4Packet, rt: Rtable): number {
+  return hasPmtuExceptions(ns) && isLocal(ns, pkt.src) ? routeMtu(ns, rt, pkt.dst) : Math.min(rt.dev.mtu, IP_MAX_MTU);
+}
+
+/** ip_finish_output2(): lo loops back, a broadcast goes to everyone, the rest through the neighbour. */
+function ipFinishOutput2(ns: Netns, pkt: Ipv4Packet, rt: Rtable): void {
   const dev = rt.dev;
   if (dev.ops.loopback) {
     ns.world.scheduleCall(HOP_DELAY, ipRcv, dev, pkt);

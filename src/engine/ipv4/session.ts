@@ -2,14 +2,14 @@ import { formatIpv4, type Ipv4 } from '../addr/ipv4';
 import { ipRouteOutput, type Rtable } from '../fib/frontend';
 import { STRERROR, type Errno } from '../fib/route';
 import { Verdict } from '../sim/trace';
-import { suggestRouteFix } from './fixes';
 import type { Netdev } from '../netns/netdev';
 import type { Netns } from '../netns/netns';
 import type { World } from '../world';
 import { ipLocalOut } from './output';
 import { EVENT_BUDGET } from '../world';
-import { icmpPacket, type Ipv4Packet } from '../wire/ipv4';
-import { ICMP } from '../wire/icmp';
+import { icmpPacket, IPV4_HEADER, type Ipv4Packet } from '../wire/ipv4';
+import { ICMP, ICMP_HEADER } from '../wire/icmp';
+import { IP_MAX_MTU, routeMtu } from './pmtu';
 import type { Sock, SockError } from '../socket/table';
 import type { Waker } from '../proc/task';
 
@@ -25,11 +25,22 @@ export interface PingOptions {
   size: number;
   oif?: Netdev;
   saddr?: Ipv4;
+  /** IP_MTU_DISCOVER (-M): iputils leaves the kernel's default, IP_PMTUDISC_WANT */
+  pmtudisc?: Pmtudisc;
 }
+
+/**
+ * IP_PMTUDISC_*: `do` sets DF and refuses what the path mtu cannot carry; `want` sets DF on what
+ * fits and fragments the rest; `dont` never sets DF; `probe` sets DF against the device's mtu,
+ * whatever was learned about the path.
+ */
+export type Pmtudisc = 'do' | 'want' | 'dont' | 'probe';
 
 export type PingEvent =
   | { kind: 'reply'; seq: number; from: Ipv4; ttl: number; rtt: number; bytes: number; time: number }
-  | { kind: 'error'; seq: number; from: Ipv4; type: number; code: number; time: number }
+  | { kind: 'error'; seq: number; from: Ipv4; type: number; code: number; time: number; mtu?: number }
+  /** ip_local_error(): refused before it left (EMSGSIZE: bigger than `mtu` allows) */
+  | { kind: 'localerr'; seq: number; mtu: number; time: number }
   | { kind: 'redirect'; seq: number; from: Ipv4; gateway: Ipv4; time: number }
   | { kind: 'senderr'; seq: number; errno: Errno; time: number };
 
@@ -53,16 +64,17 @@ export function connectRoute(ns: Netns, dst: Ipv4, opts: { oif?: Netdev; saddr?:
 /** The trace of a connect() that failed before any packet left: which lookup said no, and the likely fix. */
 export function traceConnectFailure(ns: Netns, dst: Ipv4, errno: Errno, tool = 'ping'): void {
   const w = ns.world;
-  if (!w.tracing) return;
+  const verdict = errno === 'ENETUNREACH' ? Verdict.IP_OUTNOROUTES : errno === 'EHOSTUNREACH' ? Verdict.RTN_UNREACHABLE : errno === 'EACCES' ? Verdict.RTN_PROHIBIT : Verdict.RTN_BLACKHOLE;
+  if (!w.drop(verdict, ns.name)) return;
   w.emit({
     netns: ns.name,
-    verdict: errno === 'ENETUNREACH' ? Verdict.IP_OUTNOROUTES : errno === 'EHOSTUNREACH' ? Verdict.RTN_UNREACHABLE : errno === 'EACCES' ? Verdict.RTN_PROHIBIT : Verdict.RTN_BLACKHOLE,
+    verdict,
     packetId: w.nextPid(),
+    dst: formatIpv4(dst),
     text:
       errno === 'ENETUNREACH'
         ? `${ns.name}: no route to ${formatIpv4(dst)} in the main table → ${tool}: connect: Network is unreachable`
         : `${ns.name}: the route to ${formatIpv4(dst)} is of a type that refuses traffic → ${tool}: connect: ${STRERROR[errno]}`,
-    fix: errno === 'ENETUNREACH' ? suggestRouteFix(w, ns, dst) : undefined,
   });
 }
 
@@ -119,7 +131,7 @@ export class PingSocket implements Sock {
     const seq = inner && 'seq' in inner ? inner.seq : 0;
     this.errors++;
     this.acknowledge(seq);
-    this.events.push({ kind: 'error', seq, from: e.from, type: e.icmpType, code: e.icmpCode, time: this.w.now });
+    this.events.push({ kind: 'error', seq, from: e.from, type: e.icmpType, code: e.icmpCode, time: this.w.now, ...(e.mtu !== undefined && { mtu: e.mtu }) });
     this.waker?.wake();
   }
 
@@ -137,7 +149,7 @@ export class PingSocket implements Sock {
   }
 
   /** sendmsg() of echo request `seq`: routed now; a routing failure is the send's error, as ping reports it. */
-  sendEcho(ns: Netns, dst: Ipv4, src: Ipv4, seq: number, o: { ttl: number; size: number; oif?: Netdev }): void {
+  sendEcho(ns: Netns, dst: Ipv4, src: Ipv4, seq: number, o: { ttl: number; size: number; oif?: Netdev; pmtudisc?: Pmtudisc }): void {
     const w = this.w;
     this.transmitted++;
     this.sentAt[seq] = w.now;
@@ -146,7 +158,18 @@ export class PingSocket implements Sock {
       this.events.push({ kind: 'senderr', seq, errno: rt.errno, time: w.now });
       return;
     }
-    const pkt = icmpPacket(w.nextPid(), src, dst, o.ttl, w.nextIpId(), { type: ICMP.ECHO, code: 0, id: this.lport, seq, payloadLen: o.size });
+    // ip_append_data(): with DF asked for, the datagram must fit the path mtu; without, an IP datagram's 65535 bytes
+    const mode = o.pmtudisc ?? 'want';
+    const mtu = mode === 'probe' ? Math.min(rt.rt.dev.mtu, IP_MAX_MTU) : routeMtu(ns, rt.rt, dst);
+    const len = IPV4_HEADER + ICMP_HEADER + o.size;
+    if (len > (mode === 'do' || mode === 'probe' ? mtu : IP_MAX_MTU)) {
+      this.errors++;
+      this.events.push({ kind: 'localerr', seq, mtu, time: w.now });
+      return;
+    }
+    // __ip_make_skb(): DF on what fits, unless told not to
+    const df = mode === 'do' || mode === 'probe' || (mode === 'want' && len <= mtu);
+    const pkt = icmpPacket(w.nextPid(), src, dst, o.ttl, w.nextIpId(), { type: ICMP.ECHO, code: 0, id: this.lport, seq, payloadLen: o.size }, df);
     ipLocalOut(ns, pkt, rt.rt);
   }
 }

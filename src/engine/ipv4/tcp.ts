@@ -25,7 +25,7 @@ export function tcpV4Rcv(ns: Netns, dev: Netdev, pkt: TcpPacket): void {
   }
   const w = ns.world;
   const rst = (seg.flags & TCP_FLAG.RST) !== 0;
-  if (w.tracing)
+  if (w.drop(Verdict.NO_SOCKET, ns.name, dev.name))
     w.emit({
       netns: ns.name,
       dev: dev.name,

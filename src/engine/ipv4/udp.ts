@@ -24,7 +24,7 @@ export function udpRcv(ns: Netns, dev: Netdev, pkt: UdpPacket): void {
     return;
   }
   const w = ns.world;
-  if (w.tracing) w.emit({ netns: ns.name, dev: dev.name, verdict: Verdict.NO_SOCKET, packetId: pkt.pid, packet: ipView(pkt), text: `${nsLabel(ns)}: nothing listens on UDP port ${udp.dport} → ICMP port unreachable sent to ${formatIpv4(pkt.src)}` });
+  if (w.drop(Verdict.NO_SOCKET, ns.name, dev.name)) w.emit({ netns: ns.name, dev: dev.name, verdict: Verdict.NO_SOCKET, packetId: pkt.pid, packet: ipView(pkt), text: `${nsLabel(ns)}: nothing listens on UDP port ${udp.dport} → ICMP port unreachable sent to ${formatIpv4(pkt.src)}` });
   icmpSend(ns, pkt, ICMP.DEST_UNREACH, ICMP_UNREACH.PORT, { dev });
 }
 

@@ -49,7 +49,7 @@ export function neighOutput(ns: Netns, dev: Netdev, nexthop: Ipv4, pkt: Ipv4Pack
     resolved: (mac: Mac) => w.asCause(cause, () => devXmit(dev, ipFrame(pkt.pid, dev.mac, mac, pkt))),
     failed: () =>
       w.asCause(cause, () => {
-        if (w.tracing)
+        if (w.drop(Verdict.NEIGH_FAILED, ns.name, dev.name))
           w.emit({ netns: ns.name, dev: dev.name, verdict: Verdict.NEIGH_FAILED, packetId: pkt.pid, packet: ipView(pkt), text: `${nsLabel(ns)}: nobody answered ARP for ${formatIpv4(nexthop)} on ${dev.name} → neighbour FAILED, packet dropped, "Destination Host Unreachable" reported to ${formatIpv4(pkt.src)}` });
         icmpSend(ns, pkt, ICMP.DEST_UNREACH, ICMP_UNREACH.HOST, { dev });
       }),

@@ -23,8 +23,8 @@ const rcvWords = (e: PacketEvent, ns: Netns, frame: Frame) => `${nsLabel(ns)}: $
 /** A frame met a device that is administratively down, on its way out or in. */
 function traceDownDrop(dev: Netdev, frame: Frame): void {
   const ns = dev.netns;
-  if (!ns.world.tracing) return;
-  ns.world.emit({ netns: ns.name, dev: dev.name, verdict: Verdict.NETDEV_DOWN, packetId: frame.pid, packet: frameView(frame), text: `${nsLabel(ns)}: ${dev.name} is down → frame dropped`, fix: { text: `bring ${dev.name} up on ${ns.name}`, on: ns.name, run: `ip link set ${dev.name} up` } });
+  if (!ns.world.drop(Verdict.NETDEV_DOWN, ns.name, dev.name)) return;
+  ns.world.emit({ netns: ns.name, dev: dev.name, verdict: Verdict.NETDEV_DOWN, packetId: frame.pid, packet: frameView(frame), text: `${nsLabel(ns)}: ${dev.name} is down → frame dropped` });
 }
 
 /** dev_queue_xmit(): put a frame on the wire of a device (its kind's ndo_start_xmit does the rest). */
@@ -54,6 +54,7 @@ export function netifRcv(dev: Netdev, frame: Frame): void {
     return;
   }
   if (!dev.ops.loopback && frame.dst !== dev.mac && frame.dst !== MAC_BROADCAST) {
+    // not this packet's fate (flooded frames reach everyone): traced, but no probe's verdict
     if (w.tracing) w.emit({ netns: ns.name, dev: dev.name, verdict: Verdict.OTHERHOST, packetId: frame.pid, packet: frameView(frame), text: `${nsLabel(ns)}: frame for ${frame.dst}, not ${dev.name}'s address ${dev.mac} → ignored` });
     return;
   }

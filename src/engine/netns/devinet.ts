@@ -86,3 +86,20 @@ export function isLocalAddress(ns: Netns, addr: Ipv4): boolean {
   for (const d of ns.devs.values()) for (const a of d.addrs) if (a.local === addr) return true;
   return false;
 }
+
+/**
+ * inetdev_changename(): a renamed device's addresses take its new name as their label; the first
+ * plainly, the others keep their ":alias" (or get ":N", N their position).
+ */
+export function inetdevChangename(dev: Netdev): void {
+  const IFNAMSIZ = 16;
+  dev.addrs.forEach((ifa, i) => {
+    if (i === 0) {
+      ifa.label = dev.name;
+      return;
+    }
+    const colon = ifa.label.indexOf(':');
+    const alias = colon >= 0 ? ifa.label.slice(colon) : `:${i + 1}`;
+    ifa.label = alias.length + dev.name.length < IFNAMSIZ ? dev.name + alias : dev.name.slice(0, IFNAMSIZ - alias.length - 1) + alias;
+  });
+}

@@ -1,6 +1,9 @@
 import { MAC_ZERO, macCompare } from '../addr/mac';
-import { KernelError } from '../fib/route';
+import { asIpv4 } from '../addr/ipv4';
+import { KernelError, RT_SCOPE } from '../fib/route';
 import { fibAddIfaddr, fibFlushDev } from '../fib/frontend';
+import { addAddress, findAddress, inetdevChangename } from './devinet';
+import { brMtuAutoAdjust, IPV4_MIN_MTU } from './mtu';
 import { brFdbDeletePort, brFdbInsertLocal, brFdbLearn } from '../bridge/fdb';
 import { brPortForwarding, BRPORT_DEFAULT, carrierOk, type Bridge, type Netdev } from './netdev';
 import type { Netns } from './netns';
@@ -14,6 +17,8 @@ import type { Netns } from './netns';
 export { createVeth } from './veth';
 export { createBridge } from '../bridge/br_device';
 
+const INADDR_LOOPBACK = asIpv4(0x7f000001);
+
 /** dev_open / dev_close with their notifier effects. */
 export function setLinkUp(dev: Netdev, up: boolean): void {
   if (dev.adminUp === up) return;
@@ -23,6 +28,15 @@ export function setLinkUp(dev: Netdev, up: boolean): void {
   if (up) {
     if (!dev.ops.loopback) dev.qdisc = 'noqueue';
     for (const ifa of dev.addrs) fibAddIfaddr(ns, dev, ifa);
+    // inetdev_event(NETDEV_UP): lo gets 127.0.0.1/8 (again) whenever it comes up with an mtu IPv4 can use
+    if (dev.ops.loopback && dev.mtu >= IPV4_MIN_MTU && !findAddress(dev, INADDR_LOOPBACK, 8)) {
+      try {
+        addAddress(ns, dev, INADDR_LOOPBACK, 8, { scope: RT_SCOPE.host });
+      } catch (e) {
+        // inet_insert_ifa()'s refusal (a clashing address already there) is ignored, as the notifier does
+        if (!(e instanceof KernelError)) throw e;
+      }
+    }
   } else {
     fibFlushDev(ns, dev);
     ns.neigh.flushDev(dev).forEach((n) => n.queue.forEach((q) => q.failed()));
@@ -46,16 +60,27 @@ function carrierSnapshot(dev: Netdev): Map<Netdev, boolean> {
 /** Orders link-local address arrivals (only the relative order within one world matters). */
 let ll6Counter = 0;
 
+/**
+ * addrconf_dev_config() / init_loopback(): a device that is up with carrier and an mtu IPv6 can
+ * use (IPV6_MIN_MTU) gets its link-local address, lo its ::1.
+ */
+export function addrconfUp(d: Netdev): void {
+  if (d.ll6 || !d.adminUp || d.mtu < 1280) return;
+  if (d.ops.loopback) {
+    d.ll6 = true;
+    return;
+  }
+  if (!carrierOk(d) || d.netns.role !== 'host') return;
+  d.ll6 = true;
+  d.ll6Seq = ++ll6Counter;
+  announce(d);
+}
+
 /** linkwatch: after carrier changes, add IPv6 link-local addresses and drop FDB entries of dead ports. */
 function linkwatch(before: Map<Netdev, boolean>): void {
   for (const [d, had] of before) {
     const has = carrierOk(d);
-    if (d.adminUp && has && !d.ll6 && d.netns.role === 'host' && !d.ops.loopback) {
-      d.ll6 = true;
-      d.ll6Seq = ++ll6Counter;
-      announce(d);
-    }
-    if (d.ops.loopback && d.adminUp) d.ll6 = true;
+    addrconfUp(d);
     if (had && !has && d.master) brFdbDeletePort(d.master, d, false);
   }
 }
@@ -86,8 +111,8 @@ function announce(from: Netdev): void {
 /** `ip link set DEV master BR` (br_add_if) and `nomaster` (br_del_if). */
 export function setMaster(dev: Netdev, br: Bridge | null): void {
   const before = carrierSnapshot(dev);
-  if (dev.master) {
-    const old = dev.master;
+  const old = dev.master;
+  if (old) {
     old.ports = old.ports.filter((p) => p !== dev);
     brFdbDeletePort(old, dev, true);
     dev.master = undefined;
@@ -106,6 +131,8 @@ export function setMaster(dev: Netdev, br: Bridge | null): void {
     recalcBridgeMac(br);
     before.set(br, before.get(br) ?? carrierOk(br));
   }
+  if (old) brMtuAutoAdjust(old);
+  if (br) brMtuAutoAdjust(br);
   linkwatch(before);
   dev.netns.world.touch();
 }
@@ -174,6 +201,7 @@ export function deleteLink(dev: Netdev): void {
 export function renameLink(dev: Netdev, name: string): void {
   if (dev.netns.devByName(name) && dev.netns.devByName(name) !== dev) throw new KernelError('EEXIST');
   dev.netns.rename(dev, name);
+  inetdevChangename(dev);
   dev.netns.world.touch();
 }
 

@@ -13,6 +13,9 @@ export const loopbackOps = defineNetdevKind<Loopback>({
   kind: 'loopback',
   loopback: true,
   netnsLocal: true,
+  // loopback_setup() leaves min_mtu 0 and max_mtu 0: any mtu goes
+  minMtu: 0,
+  maxMtu: 0,
   fields: () => ({}),
   xmit: (dev, frame) => dev.netns.world.scheduleCall(HOP_DELAY, netifRcv, dev, frame),
   carrier: () => true,

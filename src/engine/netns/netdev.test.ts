@@ -16,6 +16,8 @@ const dummyOps = defineNetdevKind<Loopback>({
   kind: 'loopback', // the union has no dummy: borrow a shape, the table is what counts
   loopback: false,
   netnsLocal: false,
+  minMtu: 68,
+  maxMtu: 65535,
   fields: () => ({}),
   xmit: (_dev, frame) => void swallowed.push(frame),
   carrier: (dev) => dev.adminUp,

@@ -25,6 +25,9 @@ export interface NetdevOps<D extends Netdev = Netdev> {
   readonly loopback: boolean;
   /** NETIF_F_NETNS_LOCAL: it may not move to another namespace */
   readonly netnsLocal: boolean;
+  /** dev->min_mtu and dev->max_mtu (0: no maximum), what dev_validate_mtu() holds a new mtu to */
+  readonly minMtu: number;
+  readonly maxMtu: number;
   /** the fields only this kind has, with their first values, always in the same order */
   readonly fields: () => object;
   /** ndo_start_xmit(): the frame leaves by dev (which is up; dev_queue_xmit traced it) */
@@ -124,6 +127,8 @@ export interface Bridge extends NetdevCommon {
   macFixed: boolean;
   /** a port was ever enslaved: from then on the carrier follows the ports, even when none is left */
   hadPort?: boolean;
+  /** BROPT_MTU_SET_BY_USER: once its mtu is set by hand, the bridge no longer follows its ports' smallest */
+  mtuFixed: boolean;
   /** seconds, bridge ageing_time */
   ageingTime: number;
 }

@@ -145,7 +145,8 @@ export class Sysctls {
     if (!this.confDevs.includes(from)) return;
     const moved: [string, string][] = [];
     for (const [k, key] of confKeys(from)) {
-      const v = this.values?.get(key);
+      // what the device had by default goes with it too (lo's disable_policy is lo's, whatever its name)
+      const v = this.values?.get(key) ?? (confDefault(from, k) !== confDefault(to, k) ? confDefault(from, k) : undefined);
       if (v !== undefined) moved.push([k, v]);
     }
     this.removeConf(from);

@@ -21,7 +21,7 @@ function vethXmit(dev: Veth, frame: Frame): void {
   const w = ns.world;
   const peer = dev.peer;
   if (!peer.adminUp) {
-    if (w.tracing)
+    if (w.drop(Verdict.NO_CARRIER, ns.name, dev.name))
       w.emit({
         netns: ns.name,
         dev: dev.name,
@@ -29,7 +29,8 @@ function vethXmit(dev: Veth, frame: Frame): void {
         packetId: frame.pid,
         packet: frameView(frame),
         text: `${nsLabel(ns)}: ${dev.name} has no carrier (its veth peer ${peer.name} in ${nsLabel(peer.netns)} is down) → frame dropped`,
-        fix: { text: `bring ${peer.name} up on ${peer.netns.name}`, on: peer.netns.name, run: `ip link set ${peer.name} up` },
+        // the device whose state decides: the peer that is down
+        to: { netns: peer.netns.name, dev: peer.name },
       });
     return;
   }
@@ -41,6 +42,9 @@ export const vethOps = defineNetdevKind<Veth>({
   kind: 'veth',
   loopback: false,
   netnsLocal: false,
+  // ether_setup()'s ETH_MIN_MTU; veth_setup() raises the maximum to ETH_MAX_MTU
+  minMtu: 68,
+  maxMtu: 65535,
   fields: () => ({ peer: undefined }),
   xmit: vethXmit,
   carrier: (dev) => dev.adminUp && dev.peer.adminUp,

@@ -158,8 +158,8 @@ const nfDropWords = (_e: PacketEvent, ns: Netns, why: string, hook: NfHookPoint)
 function traceNfDrop(state: NfHookState, ops: NfHookOps): void {
   const ns = state.ns;
   const w = ns.world;
-  if (!w.tracing) return;
   const dev = (state.in ?? state.out)?.name;
+  if (!w.drop(Verdict.NETFILTER_DROP, ns.name, dev)) return;
   const p = state.pkt;
   const why = state.reason ?? `dropped by ${ops.owner}`;
   const e = 'ttl' in p ? PacketEvent.ip(ns.name, dev, Verdict.NETFILTER_DROP, p, nfDropWords, ns, why, state.hook) : PacketEvent.frame(ns.name, dev, Verdict.NETFILTER_DROP, p, nfDropWords, ns, why, state.hook);

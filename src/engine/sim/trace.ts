@@ -48,6 +48,10 @@ export const Verdict = {
   NETFILTER_DROP: 'NETFILTER_DROP', // a netfilter hook (an iptables rule) dropped it
   LOOP_BUDGET: 'LOOP_BUDGET', // the simulator stopped a loop (event budget exhausted)
   TRACE_CAP: 'TRACE_CAP', // the trace stopped recording (what it left out is counted)
+  FRAGMENTED: 'FRAGMENTED', // ip_fragment: too big for the link's mtu, sent in fragments
+  DEFRAG: 'DEFRAG', // ip_defrag: the last missing fragment came, the datagram is whole again
+  PKT_TOO_BIG: 'PKT_TOO_BIG', // bigger than the mtu with DF set: dropped, ICMP frag needed sent back
+  FRAG_REASM_TIMEOUT: 'FRAG_REASM_TIMEOUT', // fragments that never made a whole datagram in time
 } as const;
 export type Verdict = (typeof Verdict)[keyof typeof Verdict];
 
@@ -71,6 +75,8 @@ export const DROP_VERDICTS: ReadonlySet<Verdict> = new Set<Verdict>([
   Verdict.NO_SOCKET,
   Verdict.NETFILTER_DROP,
   Verdict.LOOP_BUDGET,
+  Verdict.PKT_TOO_BIG,
+  Verdict.FRAG_REASM_TIMEOUT,
 ]);
 
 /** A one-click remedy the UI can offer beside a drop. */
@@ -93,6 +99,9 @@ export interface TraceEvent {
   fdb?: string; // matched FDB entry or "flood"
   /** for veth crossings and bridge forwarding: where the frame goes next */
   to?: { netns: string; dev: string };
+  /** for a routing failure: the destination the lookup was for */
+  dst?: string;
+  /** filled above the engine, by the diagnosis module (src/commands/diagnose): the engine knows no fixes */
   fix?: SuggestedFix;
 }
 

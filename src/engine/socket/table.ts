@@ -21,6 +21,8 @@ export interface SockError {
   icmpCode: number;
   /** the original datagram, as quoted in the ICMP error */
   inner: Ipv4Packet;
+  /** ee_info: the next-hop mtu of a "frag needed" */
+  mtu?: number;
 }
 
 /** A socket as the demultiplexer sees it. Its owner (a program) implements the two callbacks. */

@@ -26,7 +26,8 @@ export const ICMP_EXC = { TTL: 0, FRAGTIME: 1 } as const;
 export const ICMP_REDIR = { NET: 0, HOST: 1 } as const;
 
 export type IcmpEcho = { type: 0 | 8; code: 0; id: number; seq: number; payloadLen: number };
-export type IcmpError = { type: 3 | 11; code: number; inner: Ipv4Packet };
+/** `mtu`: the next-hop mtu a "fragmentation needed" carries (RFC 1191) */
+export type IcmpError = { type: 3 | 11; code: number; inner: Ipv4Packet; mtu?: number };
 export type IcmpRedirect = { type: 5; code: number; gateway: Ipv4; inner: Ipv4Packet };
 export type IcmpMessage = IcmpEcho | IcmpError | IcmpRedirect;
 

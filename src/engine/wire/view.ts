@@ -53,6 +53,7 @@ export function ipView(p: Ipv4Packet): PacketView {
         v.icmp.seq = m.seq;
       } else {
         const q = m.inner;
+        if (m.type !== 5 && m.mtu !== undefined) v.icmp.mtu = m.mtu;
         v.icmp.inner = { src: formatIpv4(q.src), dst: formatIpv4(q.dst), proto: PROTO_NAME[q.proto], ...ports(q) };
       }
       break;

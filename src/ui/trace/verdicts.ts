@@ -38,6 +38,10 @@ export const VERDICT_LABEL: Record<Verdict, string> = {
   UNHANDLED_PROTO: 'unknown protocol',
   NO_SOCKET: 'port closed',
   NETFILTER_DROP: 'firewall drop',
+  FRAGMENTED: 'fragmented',
+  DEFRAG: 'reassembled',
+  PKT_TOO_BIG: 'too big (DF)',
+  FRAG_REASM_TIMEOUT: 'reassembly timeout',
   LOOP_BUDGET: 'loop stopped',
   TRACE_CAP: 'trace cut short',
 };

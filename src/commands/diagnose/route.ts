@@ -1,7 +1,7 @@
-import { formatIpv4, formatPrefix, inPrefix, type Ipv4 } from '../addr/ipv4';
-import type { Netns } from '../netns/netns';
-import type { SuggestedFix } from '../sim/trace';
-import type { World } from '../world';
+import { formatIpv4, formatPrefix, inPrefix, type Ipv4 } from '../../engine/addr/ipv4';
+import type { Netns } from '../../engine/netns/netns';
+import type { SuggestedFix } from '../../engine/sim/trace';
+import type { World } from '../../engine/world';
 
 /**
  * Suggest the route a student most likely forgot: find a namespace that owns the destination's
