@@ -30,6 +30,7 @@ export const BUDGETS: Budget[] = [
   { id: 'cluster.10000pods.build', max: 1000, why: 'a 500-node, 10,000-pod cluster builds in under a second' },
   { id: 'cluster.10000pods.heap', max: 100, why: '≤ 10 KiB per pod, node routes included: 10,000 pods in ≤ 100 MB of JS heap' },
   { id: 'cluster.10000pods.trace', max: 1000, why: 'one traced pod-to-pod ping across a 500-node cluster (ARP flooding the LAN) in < 1 ms' },
+  { id: 'nf.restore.10000svc', max: 1000, why: 'kube-proxy restores its whole nat table on every sync: 10,000 Services × 3 endpoints (about 100,000 rules) through iptables-restore in ≤ 1 s' },
   { id: 'netpol.model.table', max: 10, why: "the upstream e2e model's truth table (9 × 9 pods × 4 port/protocol, 5 policies) recomputed as a policy is edited: ≤ 10 ms" },
   { id: 'netpol.1000pods.program', max: 1000, why: 'every node of a 1,000-pod, 200-policy cluster gets its policy chains in ≤ 1 s' },
   { id: 'netpol.1000pods.matrix', max: 2000, why: 'the full 1,000 × 1,000 pod matrix on one port in ≤ 2 s' },
@@ -81,6 +82,7 @@ const OBJECTS_RATIO = (NS_BIG + ROUTES_BIG) / (NS_SMALL + ROUTES_SMALL);
 export const RELATIONS: Relation[] = [
   ratio('netpol verdict flat', 'netpol.verdict.1000pods', 'netpol.verdict.9pods', 2, "one connection's NetworkPolicy verdict in a 1,000-pod, 200-policy cluster within 2× of the 9-pod model's"),
   ratio('FIB size', 'fib.lookup.100000', 'fib.lookup.10', 2, 'longest-prefix match must not slow down with table size: 100,000 routes within 2× of 10'),
+  ratio('nat table size', 'nf.verdict.10000svc', 'nf.verdict.10svc', 2, "a new connection's nat verdict must not walk KUBE-SERVICES rule by rule: 10,000 Services within 2× of 10 (the same first match, from an index)"),
   linear(
     'cluster build growth',
     'cluster.2000pods.build',

@@ -245,7 +245,7 @@ function* runPingCommand(ctx: Ctx, dst: Ipv4, target: string, o: Opts, firstHop:
         if (!o.quiet) ctx.err.push(`ping: local error: message too long, mtu=${e.mtu}\n`);
         continue;
       }
-      const line = eventLine(e, timing);
+      const line = eventLine(e, timing, o.broadcast ? undefined : dst);
       if (!o.quiet && line) ctx.out.push(line);
     }
   };
@@ -313,10 +313,12 @@ function rttText(ms: number): string {
   return ms.toFixed(3);
 }
 
-function eventLine(e: PingEvent, timing: boolean): string | undefined {
+/** `wrongSource`: the address pinged, when a reply from any other is flagged (not for -b) */
+function eventLine(e: PingEvent, timing: boolean, wrongSource: Ipv4 | undefined): string | undefined {
   switch (e.kind) {
     case 'reply':
-      return `${e.bytes} bytes from ${formatIpv4(e.from)}: icmp_seq=${e.seq} ttl=${e.ttl}${timing ? ` time=${rttText(e.rtt)} ms` : ''}\n`;
+      // a reply from another address than the one pinged (a DNAT the reply did not come back through)
+      return `${e.bytes} bytes from ${formatIpv4(e.from)}: icmp_seq=${e.seq} ttl=${e.ttl}${timing ? ` time=${rttText(e.rtt)} ms` : ''}${wrongSource !== undefined && e.from !== wrongSource ? ' (DIFFERENT ADDRESS!)' : ''}\n`;
     case 'error':
       return `From ${formatIpv4(e.from)} icmp_seq=${e.seq} ${icmpErrorText(e.type, e.code)}${e.mtu !== undefined ? ` (mtu = ${e.mtu})` : ''}\n`;
     case 'redirect':

@@ -10,36 +10,13 @@ import type { ConfigMap, Deployment, Endpoints, EndpointSlice, Namespace, Node, 
 import { Cluster, type AgentShell } from './cluster';
 import { nodeAddress, type ClusterConfig } from './config';
 import { numToIp, parseCidr } from './api/cidr';
+import { kubeadmCorefile } from './dns/kubeadm';
 import { rfc3339 } from './apiserver/clock';
 import { fnv32a } from './controllers/hash';
 import { kubeletIptablesPlan } from './kubelet/iptables';
 
 export const KUBERNETES_VERSION = 'v1.31.0';
 export const COREDNS_IMAGE = 'registry.k8s.io/coredns/coredns:v1.11.3';
-
-/** kubeadm's Corefile for a cluster domain. */
-export const corefile = (domain: string): string =>
-  `.:53 {
-    errors
-    health {
-       lameduck 5s
-    }
-    ready
-    kubernetes ${domain} in-addr.arpa ip6.arpa {
-       pods insecure
-       fallthrough in-addr.arpa ip6.arpa
-       ttl 30
-    }
-    prometheus :9153
-    forward . /etc/resolv.conf {
-       max_concurrent 1000
-    }
-    cache 30
-    loop
-    reload
-    loadbalance
-}
-`;
 
 /** node IPAM: podCIDRs for nodes the configuration left without one, /24s from the cluster CIDR. */
 export function allocatePodCIDRs(config: ClusterConfig): Map<string, string> {
@@ -114,7 +91,7 @@ function nodeObject(config: ClusterConfig, name: string, ip: string, podCIDR: st
 
 function coredns(config: ClusterConfig): [ConfigMap, Deployment, Service] {
   const labels = { 'k8s-app': 'kube-dns' };
-  const cm: ConfigMap = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'coredns', namespace: 'kube-system' }, data: { Corefile: corefile(config.clusterDomain) } };
+  const cm: ConfigMap = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'coredns', namespace: 'kube-system' }, data: { Corefile: kubeadmCorefile(config.clusterDomain) } };
   const deploy: Deployment = {
     apiVersion: 'apps/v1',
     kind: 'Deployment',

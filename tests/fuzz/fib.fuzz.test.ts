@@ -1,7 +1,8 @@
 /**
- * FibTable against a brute-force oracle: random inserts (add, replace, change, append, prepend),
- * deletes, flushes and lookups over prefixes crowded enough to collide. The oracle keeps plain
- * per-prefix lists and answers lookups by scanning every route.
+ * FibTable against an oracle written from the specification: random inserts (add, replace,
+ * change, append, prepend), deletes, flushes and lookups over prefixes crowded enough to collide,
+ * and tables that grow past the sizes where FibTable changes its scheme (a flat list up to 8
+ * prefixes, per-/12 masks from 512 routes, per-/16 from 8192) and shrink back.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -14,60 +15,66 @@ type Mode = 'add' | 'replace' | 'change' | 'append' | 'prepend';
 
 const DEV = [{ name: 'd0' }, { name: 'd1' }] as unknown as Netdev[];
 
-/** The oracle: per-prefix lists in kernel order, everything else by brute force. */
+/**
+ * The oracle, written from the specification rather than from FibTable.insert (ip-route(8) and
+ * fib_table_insert()'s documented contract): a table is a set of routes, each with a place; the
+ * dump is the routes sorted by (destination ascending, prefix length descending, metric
+ * ascending, place ascending). `add` (NLM_F_EXCL) fails with EEXIST when the prefix has a route of
+ * the same metric; `change` (no NLM_F_CREATE) fails with ENOENT when it has none; `replace` and
+ * `change` take the place of the first such route; `append` goes after every route of the same
+ * prefix and metric, `prepend` before them, and both fail with EEXIST on an identical route. A
+ * lookup is the longest prefix that has an accepted route, and within it the first accepted in
+ * dump order.
+ */
 class Oracle {
-  readonly lists = new Map<string, FibRoute[]>();
+  private routes: { r: FibRoute; place: number }[] = [];
+  private last = 0;
+  private first = 0;
 
-  private list(r: { dst: number; plen: number }): FibRoute[] {
-    const k = `${r.dst}/${r.plen}`;
-    let l = this.lists.get(k);
-    if (!l) this.lists.set(k, (l = []));
-    return l;
+  private samePrefix(r: { dst: number; plen: number }) {
+    return this.routes.filter((x) => x.r.dst === r.dst && x.r.plen === r.plen);
   }
 
   insert(r: FibRoute, mode: Mode): string | undefined {
-    const l = this.list(r);
-    const same = l.filter((x) => x.metric === r.metric);
-    if (same.length) {
-      if (mode === 'add') return 'EEXIST';
-      if (mode === 'replace' || mode === 'change') {
-        l[l.indexOf(same[0])] = r;
-        return undefined;
-      }
-      if (same.some((x) => identical(x, r))) return 'EEXIST';
-      if (mode === 'append') l.splice(l.indexOf(same[same.length - 1]) + 1, 0, r);
-      else l.splice(l.indexOf(same[0]), 0, r);
+    const same = this.samePrefix(r)
+      .filter((x) => x.r.metric === r.metric)
+      .sort((a, b) => a.place - b.place);
+    if (mode === 'add' && same.length) return 'EEXIST';
+    if (mode === 'change' && !same.length) return 'ENOENT';
+    this.sorted = null;
+    if ((mode === 'replace' || mode === 'change') && same.length) {
+      same[0].r = r;
       return undefined;
     }
-    if (mode === 'change') return 'ENOENT';
-    const bigger = l.findIndex((x) => x.metric > r.metric);
-    if (bigger < 0) l.push(r);
-    else l.splice(bigger, 0, r);
+    if ((mode === 'append' || mode === 'prepend') && same.some((x) => identical(x.r, r))) return 'EEXIST';
+    this.routes.push({ r, place: mode === 'prepend' ? --this.first : ++this.last });
     return undefined;
   }
 
   delete(dst: number, plen: number, match: (r: FibRoute) => boolean): FibRoute | string {
-    const l = this.list({ dst, plen });
-    const i = l.findIndex(match);
-    if (i < 0) return 'ESRCH';
-    return l.splice(i, 1)[0];
+    const hit = this.dumpEntries().find((x) => x.r.dst === dst && x.r.plen === plen && match(x.r));
+    if (!hit) return 'ESRCH';
+    this.routes = this.routes.filter((x) => x !== hit);
+    this.sorted = null;
+    return hit.r;
   }
 
   flush(pred: (r: FibRoute) => boolean): number {
-    let n = 0;
-    for (const [k, l] of this.lists) {
-      const keep = l.filter((r) => !pred(r));
-      n += l.length - keep.length;
-      this.lists.set(k, keep);
-    }
-    return n;
+    const before = this.routes.length;
+    this.routes = this.routes.filter((x) => !pred(x.r));
+    this.sorted = null;
+    return before - this.routes.length;
+  }
+
+  /** the sorted routes, kept until the next change (lookups in a 9,000-route table stay cheap) */
+  private sorted: { r: FibRoute; place: number }[] | null = null;
+
+  private dumpEntries() {
+    return (this.sorted ??= [...this.routes].sort((a, b) => a.r.dst - b.r.dst || b.r.plen - a.r.plen || a.r.metric - b.r.metric || a.place - b.place));
   }
 
   dump(): FibRoute[] {
-    return [...this.lists.values()]
-      .filter((l) => l.length)
-      .sort((a, b) => a[0].dst - b[0].dst || b[0].plen - a[0].plen)
-      .flat();
+    return this.dumpEntries().map((x) => x.r);
   }
 
   lookup(addr: number, accept: (r: FibRoute) => boolean = () => true): FibRoute | undefined {
@@ -215,6 +222,47 @@ describe('FibTable against a brute-force oracle', () => {
       { seed: 0xf1b002, numRuns: 100 },
     );
   }, 60_000);
+
+  it('agrees while a table grows past 512 and 8192 routes and shrinks back (the mask schemes)', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 0x7fffffff }), fc.constantFrom(600, 9000), (seed, size) => {
+        const t = new FibTable(254);
+        const o = new Oracle();
+        // a small linear congruential walk: many prefixes, every length, clustered and spread
+        let x = seed >>> 0;
+        const next = () => (x = (Math.imul(x, 1664525) + 1013904223) >>> 0);
+        const made: FibRoute[] = [];
+        for (let i = 0; i < size; i++) {
+          const plen = next() % 33;
+          const base = i % 3 === 0 ? 0x0af40000 | (next() & 0xffff) : next();
+          const r: FibRoute = { table: 254, type: 'unicast', dst: networkOf(base, plen), plen, metric: next() % 3, proto: 3, scope: 0, nh: { dev: DEV[i & 1], onlink: false, scope: 253 } };
+          expect(errnoOf(() => t.insert(r, 'add'))).toBe(o.insert(r, 'add'));
+          made.push(r);
+        }
+        const probeAll = () => {
+          for (let i = 0; i < 300; i++) {
+            const a = i % 2 ? next() : (made[next() % made.length].dst + (next() & 0xff)) >>> 0;
+            expect(t.lookup(a as Ipv4)).toBe(o.lookup(a));
+            expect(t.lookup(a as Ipv4, (r) => r.nh?.dev === DEV[1])).toBe(o.lookup(a, (r) => r.nh?.dev === DEV[1]));
+          }
+        };
+        probeAll();
+        expect(t.size).toBe(o.dump().length);
+        // back below the thresholds: every other route goes, then one device's
+        for (let i = 0; i < made.length; i += 2) {
+          const r = made[i];
+          const want = o.delete(r.dst, r.plen, (y) => y === r);
+          if (typeof want === 'string') expect(errnoOf(() => t.delete(r.dst, r.plen, (y) => y === r))).toBe(want);
+          else expect(t.delete(r.dst, r.plen, (y) => y === r)).toBe(want);
+        }
+        probeAll();
+        expect(t.flush((r) => r.nh?.dev === DEV[0])).toHaveLength(o.flush((r) => r.nh?.dev === DEV[0]));
+        probeAll();
+        expect(t.dump()).toEqual(o.dump());
+      }),
+      { seed: 0xf1b003, numRuns: 4 },
+    );
+  }, 120_000);
 
   it('pinned (seed 0xf1b001): a failed change, then a flush that removes nothing, must not leave a dangling prefix length', () => {
     const dflt: FibRoute = { table: 254, type: 'unicast', dst: asIpv4(0), plen: 0, metric: 0, proto: 3, scope: 0, nh: { dev: DEV[0], onlink: false, scope: 253 } };

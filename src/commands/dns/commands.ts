@@ -44,7 +44,8 @@ export function resolverFileText(ns: Netns, path: string): string | undefined {
   return cluster.runtime.byNetns(ns.name) ? files?.hosts : undefined;
 }
 
-function digHost(ctx: Ctx): DigHost & { hostsFile: string } {
+/** What a program's resolver reads and draws on in this namespace (its files, the clock, query ids). */
+export function digHost(ctx: Pick<Ctx, 'world' | 'ns'>): DigHost & { hostsFile: string } {
   const w = ctx.world;
   const f = hostFiles(ctx.ns);
   return {

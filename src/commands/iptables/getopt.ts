@@ -47,21 +47,27 @@ export class Getopt {
   /** the long option element last looked at ("--name[=value]"), for error messages */
   lastLong = '';
 
+  /** options merged in later (extensions), after `longs` */
+  readonly more: (readonly LongOpt[])[] = [];
+
   constructor(
     readonly argv: string[],
     readonly shorts: ShortOpts,
-    public longs: LongOpt[],
+    readonly longs: readonly LongOpt[],
   ) {}
 
-  /** Find a long option by exact name or unique prefix. */
+  /** Find a long option by exact name, else a unique prefix (an exact match anywhere wins). */
   private findLong(name: string): LongOpt | 'ambiguous' | undefined {
     let found: LongOpt | undefined;
     let ambiguous = false;
-    for (const o of this.longs) {
-      if (o.name === name) return o;
-      if (o.name.startsWith(name)) {
-        if (found === undefined) found = o;
-        else if (found.hasArg !== o.hasArg || found.val !== o.val) ambiguous = true;
+    for (let k = -1; k < this.more.length; k++) {
+      const list = k < 0 ? this.longs : this.more[k];
+      for (const o of list) {
+        if (o.name === name) return o;
+        if (o.name.startsWith(name)) {
+          if (found === undefined) found = o;
+          else if (found.hasArg !== o.hasArg || found.val !== o.val) ambiguous = true;
+        }
       }
     }
     return ambiguous ? 'ambiguous' : found;

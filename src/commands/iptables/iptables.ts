@@ -66,7 +66,7 @@ const sameRule = (a: Rule, b: Rule): boolean => ruleSave('', a) === ruleSave('',
 /** The chains iptables lists for a table: every built-in (created or not), then user chains by name. */
 export function listedChains(table: TableName, live: XtTable | undefined): Chain[] {
   const chains = live?.chains ?? new Map<string, Chain>();
-  const builtins = TABLES[table].hooks.map((h) => chains.get(HOOK_CHAIN[h]) ?? { name: HOOK_CHAIN[h], hook: h, policy: 'ACCEPT' as const, rules: [], pkts: 0, bytes: 0 });
+  const builtins = TABLES[table].hooks.map((h) => chains.get(HOOK_CHAIN[h]) ?? { name: HOOK_CHAIN[h], hook: h, policy: 'ACCEPT' as const, stats: false, rules: [], pkts: 0, bytes: 0 });
   return [...builtins, ...userChains(chains.values())];
 }
 
@@ -215,6 +215,10 @@ export function applyChainCommand(ctx: Ctx, edit: TableEdit, p: ParsedCommand): 
       if (p.policy !== 'ACCEPT' && p.policy !== 'DROP') throw nftErr("Bad policy name. Run `dmesg' for more information");
       const c = edit.ensureBuiltin(name!);
       c.policy = p.policy;
+      // -P hands the chain counters of zero: from now on its policy counts
+      c.stats = true;
+      c.pkts = 0;
+      c.bytes = 0;
       return;
     }
     case CMD.FLUSH:

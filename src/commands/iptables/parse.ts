@@ -12,7 +12,7 @@ import { protocolName } from '../../engine/netfilter/netdb';
 import { Getopt, shortOpts, type LongOpt } from './getopt';
 import { findMatch, findTarget } from './ext';
 import { tcpMatch } from './ext/proto';
-import { x6Check, x6Fcheck, type Extension, type RuleContext } from './ext/types';
+import { x6Check, x6Fcheck, type Extension, type RuleContext, type XtOption } from './ext/types';
 import { parseProtocol } from './parseProto';
 import { helpText } from './help';
 import { ipparseMultiple, paramProblem, parseInterface, strtoui, type AddrMask } from './xtables';
@@ -140,7 +140,7 @@ export interface ParsedCommand {
 interface Loaded {
   ext: Extension<XtMatch | XtTarget>;
   value: XtMatch | XtTarget;
-  seen: Set<string>;
+  seen: SeenOpts;
   /** a later `-m` of the same name takes the options (xtables marks this one completed) */
   completed: boolean;
   id: number;
@@ -183,239 +183,283 @@ export function assertValidChainName(name: string): void {
 
 /** Parse argv (argv[0] is the program name). Throws XtError on bad input. */
 export function doParse(argv: string[], popts: ParseOpts = {}): ParsedCommand {
-  const g = new Getopt(argv, SHORTS, ORIGINAL_OPTS.slice());
-  const p: ParsedCommand = { command: 0, table: popts.table ?? 'filter', chain: undefined, rulenum: 0, newname: undefined, policy: undefined, options: 0, verbose: 0, rules: [], jumpChain: undefined, output: undefined };
-  let invert = false;
-  let invflags = 0;
-  let proto = 0;
-  let protocol: string | undefined;
-  let protoUsed = false;
-  let shost: string | undefined;
-  let dhost: string | undefined;
-  let iniface = { name: '', wild: false };
-  let outiface = { name: '', wild: false };
-  let frag = false;
-  let goto = false;
-  let jumpto: string | undefined;
-  let counters: { pkts: number; bytes: number } | undefined;
-  const matches: Loaded[] = [];
-  let target: Loaded | undefined;
-  let standard: string | undefined;
-  let extIds = 0;
-  const rc: RuleContext = { proto: 0, protoInv: false };
+  return new Parser(argv, popts).parse();
+}
 
-  const addCommand = (cmd: number, others: number) => {
-    if (invert) paramProblem("unexpected '!' flag");
-    if (p.command & ~others) paramProblem(`Cannot use -${cmdChar(cmd)} with -${cmdChar(p.command & ~others)}`);
-    p.command |= cmd;
+const NO_IFACE: { name: string; wild: boolean } = { name: '', wild: false };
+
+/** The options of a loaded extension seen so far (few: an array, not a Set). */
+class SeenOpts {
+  private readonly list: string[] = [];
+  has(name: string): boolean {
+    return this.list.includes(name);
+  }
+  add(name: string): void {
+    this.list.push(name);
+  }
+  get size(): number {
+    return this.list.length;
+  }
+}
+
+/** One command line being parsed: do_parse()'s state (a class, so parsing makes no closures). */
+class Parser {
+  readonly g: Getopt;
+  readonly p: ParsedCommand;
+  invert = false;
+  invflags = 0;
+  proto = 0;
+  protocol: string | undefined = undefined;
+  protoUsed = false;
+  shost: string | undefined = undefined;
+  dhost: string | undefined = undefined;
+  iniface: { name: string; wild: boolean } = NO_IFACE;
+  outiface: { name: string; wild: boolean } = NO_IFACE;
+  frag = false;
+  goto = false;
+  jumpto: string | undefined = undefined;
+  counters: { pkts: number; bytes: number } | undefined = undefined;
+  readonly matches: Loaded[] = [];
+  target: Loaded | undefined = undefined;
+  standard: string | undefined = undefined;
+  extIds = 0;
+  readonly rc: RuleContext = { proto: 0, protoInv: false };
+
+  /** --tcp-flags reads its second argument straight from argv */
+  peek(): string | undefined {
+    return this.argv[this.g.optind];
+  }
+
+  take(): string {
+    return this.argv[this.g.optind++];
+  }
+
+  constructor(
+    readonly argv: string[],
+    readonly popts: ParseOpts,
+  ) {
+    this.g = new Getopt(argv, SHORTS, ORIGINAL_OPTS);
+    this.p = { command: 0, table: popts.table ?? 'filter', chain: undefined, rulenum: 0, newname: undefined, policy: undefined, options: 0, verbose: 0, rules: [], jumpChain: undefined, output: undefined };
+  }
+
+  private addCommand(cmd: number, others: number): void {
+    if (this.invert) paramProblem("unexpected '!' flag");
+    if (this.p.command & ~others) paramProblem(`Cannot use -${cmdChar(cmd)} with -${cmdChar(this.p.command & ~others)}`);
+    this.p.command |= cmd;
   };
-  const setOption = (opt: number) => {
-    if (p.options & opt) paramProblem(`multiple -${optChar(opt)} flags not allowed`);
-    p.options |= opt;
-    if (invert) {
+  private setOption(opt: number): void {
+    if (this.p.options & opt) paramProblem(`multiple -${optChar(opt)} flags not allowed`);
+    this.p.options |= opt;
+    if (this.invert) {
       let i = 0;
       while (1 << i !== opt) i++;
       if (!INVERSE_FOR[i]) paramProblem(`cannot have ! before -${optChar(opt)}`);
-      invflags |= INVERSE_FOR[i];
+      this.invflags |= INVERSE_FOR[i];
     }
   };
-  const chainArg = (optarg: string | undefined): string | undefined => (optarg !== undefined ? optarg : g.hasArg() ? argv[g.optind++] : undefined);
-  const rulenum = (s: string): number => strtoui(s, 1, 0x7fffffff) ?? paramProblem(`Invalid rule number \`${s}'`);
+  private chainArg(optarg: string | undefined): string | undefined {
+    return optarg !== undefined ? optarg : this.g.hasArg() ? this.argv[this.g.optind++] : undefined;
+  }
+  private rulenum(s: string): number {
+    return strtoui(s, 1, 0x7fffffff) ?? paramProblem(`Invalid rule number \`${s}'`);
+  }
 
   /** merge an extension's options into getopt's table */
-  const load = (ext: Extension<XtMatch | XtTarget>, isTarget: boolean): Loaded => {
-    const id = ++extIds;
-    const l: Loaded = { ext, value: ext.init(rc), seen: new Set(), completed: false, id };
-    for (const o of ext.options) g.longs.push({ name: o.name, hasArg: o.hasArg ?? 1, val: `${isTarget ? 't' : 'm'}${ext.name}\u0000${o.name}` });
+  private load(ext: Extension<XtMatch | XtTarget>, isTarget: boolean): Loaded {
+    const id = ++this.extIds;
+    const l: Loaded = { ext, value: ext.init(this.rc), seen: new SeenOpts(), completed: false, id };
+    this.g.more.push(extLongOpts(ext, isTarget));
     return l;
   };
 
   /** route an extension option to the loaded extension that owns it */
-  const extensionOption = (val: string, optarg: string | undefined): boolean => {
-    const [owner, optName] = val.slice(1).split('\u0000');
+  private extensionOption(val: string, optarg: string | undefined): boolean {
+    const key = EXT_OPT_KEYS.get(val);
+    if (key === undefined) return false;
     let l: Loaded | undefined;
-    if (val[0] === 't') l = target?.ext.name === owner ? target : undefined;
-    else for (const m of matches) if (!m.completed && m.ext.name === owner) l = m;
+    if (key.target) l = this.target?.ext === key.ext ? this.target : undefined;
+    else for (const m of this.matches) if (!m.completed && m.ext === key.ext) l = m;
     if (l === undefined) return false;
-    const o = l.ext.options.find((x) => x.name === optName)!;
-    if (!l.ext.legacy) x6Check(l.ext.name, o, l.seen, invert);
-    if (l.ext === tcpMatch) tcpMatch.argv = { peek: () => argv[g.optind], take: () => argv[g.optind++] };
-    l.ext.parse(l.value, optName, optarg ?? '', invert, rc);
-    l.seen.add(optName);
+    const o = key.option;
+    if (!l.ext.legacy) x6Check(l.ext.name, o, l.seen, this.invert);
+    if (l.ext === tcpMatch) tcpMatch.argv = this;
+    l.ext.parse(l.value, o.name, optarg ?? '', this.invert, this.rc, l.seen);
+    l.seen.add(o.name);
     return true;
-  };
+  }
 
+  parse(): ParsedCommand {
   for (;;) {
-    const r = g.next();
+    const r = this.g.next();
     const c = r.c;
     if (c === -1) break;
     const optarg = r.optarg;
     switch (c) {
       case 'A':
-        addCommand(CMD.APPEND, CMD.NONE);
-        p.chain = optarg;
+        this.addCommand(CMD.APPEND, CMD.NONE);
+        this.p.chain = optarg;
         break;
       case 'C':
-        addCommand(CMD.CHECK, CMD.NONE);
-        p.chain = optarg;
+        this.addCommand(CMD.CHECK, CMD.NONE);
+        this.p.chain = optarg;
         break;
       case 'D':
-        addCommand(CMD.DELETE, CMD.NONE);
-        p.chain = optarg;
-        if (g.hasArg()) {
-          p.rulenum = rulenum(argv[g.optind++]);
-          p.command = CMD.DELETE_NUM;
+        this.addCommand(CMD.DELETE, CMD.NONE);
+        this.p.chain = optarg;
+        if (this.g.hasArg()) {
+          this.p.rulenum = this.rulenum(this.argv[this.g.optind++]);
+          this.p.command = CMD.DELETE_NUM;
         }
         break;
       case 'R':
-        addCommand(CMD.REPLACE, CMD.NONE);
-        p.chain = optarg;
-        if (g.hasArg()) p.rulenum = rulenum(argv[g.optind++]);
+        this.addCommand(CMD.REPLACE, CMD.NONE);
+        this.p.chain = optarg;
+        if (this.g.hasArg()) this.p.rulenum = this.rulenum(this.argv[this.g.optind++]);
         else paramProblem('-R requires a rule number');
         break;
       case 'I':
-        addCommand(CMD.INSERT, CMD.NONE);
-        p.chain = optarg;
-        p.rulenum = g.hasArg() ? rulenum(argv[g.optind++]) : 1;
+        this.addCommand(CMD.INSERT, CMD.NONE);
+        this.p.chain = optarg;
+        this.p.rulenum = this.g.hasArg() ? this.rulenum(this.argv[this.g.optind++]) : 1;
         break;
       case 'L':
-        addCommand(CMD.LIST, CMD.ZERO | CMD.ZERO_NUM);
-        p.chain = chainArg(optarg);
-        if (g.hasArg()) p.rulenum = rulenum(argv[g.optind++]);
+        this.addCommand(CMD.LIST, CMD.ZERO | CMD.ZERO_NUM);
+        this.p.chain = this.chainArg(optarg);
+        if (this.g.hasArg()) this.p.rulenum = this.rulenum(this.argv[this.g.optind++]);
         break;
       case 'S':
-        addCommand(CMD.LIST_RULES, CMD.ZERO | CMD.ZERO_NUM);
-        p.chain = chainArg(optarg);
-        if (g.hasArg()) p.rulenum = rulenum(argv[g.optind++]);
+        this.addCommand(CMD.LIST_RULES, CMD.ZERO | CMD.ZERO_NUM);
+        this.p.chain = this.chainArg(optarg);
+        if (this.g.hasArg()) this.p.rulenum = this.rulenum(this.argv[this.g.optind++]);
         break;
       case 'F':
-        addCommand(CMD.FLUSH, CMD.NONE);
-        p.chain = chainArg(optarg);
+        this.addCommand(CMD.FLUSH, CMD.NONE);
+        this.p.chain = this.chainArg(optarg);
         break;
       case 'Z':
-        addCommand(CMD.ZERO, CMD.LIST | CMD.LIST_RULES);
-        p.chain = chainArg(optarg);
-        if (g.hasArg()) {
-          p.rulenum = rulenum(argv[g.optind++]);
-          p.command = CMD.ZERO_NUM;
+        this.addCommand(CMD.ZERO, CMD.LIST | CMD.LIST_RULES);
+        this.p.chain = this.chainArg(optarg);
+        if (this.g.hasArg()) {
+          this.p.rulenum = this.rulenum(this.argv[this.g.optind++]);
+          this.p.command = CMD.ZERO_NUM;
         }
         break;
       case 'N':
         assertValidChainName(optarg!);
-        addCommand(CMD.NEW_CHAIN, CMD.NONE);
-        p.chain = optarg;
+        this.addCommand(CMD.NEW_CHAIN, CMD.NONE);
+        this.p.chain = optarg;
         break;
       case 'X':
-        addCommand(CMD.DELETE_CHAIN, CMD.NONE);
-        p.chain = chainArg(optarg);
+        this.addCommand(CMD.DELETE_CHAIN, CMD.NONE);
+        this.p.chain = this.chainArg(optarg);
         break;
       case 'E':
-        addCommand(CMD.RENAME_CHAIN, CMD.NONE);
-        p.chain = optarg;
-        if (g.hasArg()) p.newname = argv[g.optind++];
+        this.addCommand(CMD.RENAME_CHAIN, CMD.NONE);
+        this.p.chain = optarg;
+        if (this.g.hasArg()) this.p.newname = this.argv[this.g.optind++];
         else paramProblem('-E requires old-chain-name and new-chain-name');
         break;
       case 'P':
-        addCommand(CMD.SET_POLICY, CMD.NONE);
-        p.chain = optarg;
-        if (g.hasArg()) p.policy = argv[g.optind++];
+        this.addCommand(CMD.SET_POLICY, CMD.NONE);
+        this.p.chain = optarg;
+        if (this.g.hasArg()) this.p.policy = this.argv[this.g.optind++];
         else paramProblem('-P requires a chain and a policy');
         break;
       case 'h':
-        p.output = helpText(argv[0]);
-        return p;
+        this.p.output = helpText(this.argv[0]);
+        return this.p;
       case 'V':
-        p.output = invert ? `Not ${'1.8.9 (nf_tables)'} ;-)\n` : `${argv[0]} v1.8.9 (nf_tables)\n`;
-        return p;
+        this.p.output = this.invert ? `Not ${'1.8.9 (nf_tables)'} ;-)\n` : `${this.argv[0]} v1.8.9 (nf_tables)\n`;
+        return this.p;
       case 'p': {
-        setOption(OPT.PROTOCOL);
-        protocol = optarg!.toLowerCase();
-        proto = parseProtocol(protocol);
-        if (proto === 0 && invflags & IPT_INV.PROTO) paramProblem('rule would never match protocol');
-        rc.proto = proto;
-        rc.protoInv = (invflags & IPT_INV.PROTO) !== 0;
+        this.setOption(OPT.PROTOCOL);
+        this.protocol = optarg!.toLowerCase();
+        this.proto = parseProtocol(this.protocol);
+        if (this.proto === 0 && this.invflags & IPT_INV.PROTO) paramProblem('rule would never match protocol');
+        this.rc.proto = this.proto;
+        this.rc.protoInv = (this.invflags & IPT_INV.PROTO) !== 0;
         break;
       }
       case 's':
-        setOption(OPT.SOURCE);
-        shost = optarg;
+        this.setOption(OPT.SOURCE);
+        this.shost = optarg;
         break;
       case 'd':
-        setOption(OPT.DESTINATION);
-        dhost = optarg;
+        this.setOption(OPT.DESTINATION);
+        this.dhost = optarg;
         break;
       case 'g':
-        setOption(OPT.JUMP);
-        goto = true;
-        jumpto = checkTargetName(optarg!);
+        this.setOption(OPT.JUMP);
+        this.goto = true;
+        this.jumpto = checkTargetName(optarg!);
         break;
       case 'j': {
-        setOption(OPT.JUMP);
-        jumpto = checkTargetName(optarg!);
-        const t = findTarget(jumpto);
-        if (t === 'standard') standard = jumpto;
-        else if (t !== undefined) target = load(t as Extension<XtMatch | XtTarget>, true);
+        this.setOption(OPT.JUMP);
+        this.jumpto = checkTargetName(optarg!);
+        const t = findTarget(this.jumpto);
+        if (t === 'standard') this.standard = this.jumpto;
+        else if (t !== undefined) this.target = this.load(t as Extension<XtMatch | XtTarget>, true);
         break;
       }
       case 'i':
       case 'o': {
         if (optarg === '') paramProblem('Empty interface is likely to be undesired');
-        setOption(c === 'i' ? OPT.VIANAMEIN : OPT.VIANAMEOUT);
+        this.setOption(c === 'i' ? OPT.VIANAMEIN : OPT.VIANAMEOUT);
         const i = parseInterface(optarg!);
-        if (c === 'i') iniface = i;
-        else outiface = i;
+        if (c === 'i') this.iniface = i;
+        else this.outiface = i;
         break;
       }
       case 'f':
-        setOption(OPT.FRAGMENT);
-        frag = true;
+        this.setOption(OPT.FRAGMENT);
+        this.frag = true;
         break;
       case 'v':
-        if (!p.verbose) setOption(OPT.VERBOSE);
-        p.verbose++;
+        if (!this.p.verbose) this.setOption(OPT.VERBOSE);
+        this.p.verbose++;
         break;
       case 'm': {
-        if (invert) paramProblem('unexpected ! flag before --match');
+        if (this.invert) paramProblem('unexpected ! flag before --match');
         const ext = findMatch(optarg!);
         if (ext === undefined) paramProblem(`Couldn't load match \`${optarg}':No such file or directory\n`);
-        for (const m of matches) if (m.ext === ext) m.completed = true;
-        matches.push(load(ext as Extension<XtMatch | XtTarget>, false));
+        for (const m of this.matches) if (m.ext === ext) m.completed = true;
+        this.matches.push(this.load(ext as Extension<XtMatch | XtTarget>, false));
         break;
       }
       case 'n':
-        setOption(OPT.NUMERIC);
+        this.setOption(OPT.NUMERIC);
         break;
       case 't':
-        if (invert) paramProblem('unexpected ! flag before --table');
+        if (this.invert) paramProblem('unexpected ! flag before --table');
         // in a restore file the table is the one of the `*table` line
-        if (popts.restore) paramProblem(`The -t option cannot be used in ${argv[0]}.\n`);
-        p.table = optarg!;
+        if (this.popts.restore) paramProblem(`The -t option cannot be used in ${this.argv[0]}.\n`);
+        this.p.table = optarg!;
         break;
       case 'x':
-        setOption(OPT.EXPANDED);
+        this.setOption(OPT.EXPANDED);
         break;
       case 'w':
       case 'W':
-        if (popts.restore) paramProblem(`You cannot use \`-${c}' from iptables-restore`);
-        if (optarg === undefined && g.hasArg()) g.optind++;
+        if (this.popts.restore) paramProblem(`You cannot use \`-${c}' from iptables-restore`);
+        if (optarg === undefined && this.g.hasArg()) this.g.optind++;
         break;
       case '0':
-        setOption(OPT.LINENUMBERS);
+        this.setOption(OPT.LINENUMBERS);
         break;
       case 'M':
         break;
       case 'c': {
-        setOption(OPT.COUNTERS);
+        this.setOption(OPT.COUNTERS);
         const pc = optarg!;
         const comma = pc.indexOf(',', 1);
         let bc = comma >= 0 ? pc.slice(comma + 1) : undefined;
-        if (bc === undefined && g.hasArg()) bc = argv[g.optind++];
+        if (bc === undefined && this.g.hasArg()) bc = this.argv[this.g.optind++];
         if (bc === undefined) paramProblem('-c requires packet and byte counter');
         const pk = /^\s*\d+/.exec(comma >= 0 ? pc.slice(0, comma) : pc);
         if (!pk) paramProblem('-c packet counter not numeric');
         const bk = /^\s*\d+/.exec(bc!);
         if (!bk) paramProblem('-c byte counter not numeric');
-        counters = { pkts: Number(pk![0]), bytes: Number(bk![0]) };
+        this.counters = { pkts: Number(pk![0]), bytes: Number(bk![0]) };
         break;
       }
       case '4':
@@ -424,70 +468,71 @@ export function doParse(argv: string[], popts: ParseOpts = {}): ParsedCommand {
         throw new BadArgument(undefined);
       case 1:
         if (optarg === '!') {
-          if (invert) paramProblem('multiple consecutive ! not allowed');
-          invert = true;
+          if (this.invert) paramProblem('multiple consecutive ! not allowed');
+          this.invert = true;
           continue;
         }
         throw new BadArgument(`Bad argument \`${optarg}'`);
       default: {
-        if (typeof c === 'string' && c.length > 1 && extensionOption(c, optarg)) break;
+        if (typeof c === 'string' && c.length > 1 && this.extensionOption(c, optarg)) break;
         // implicit loading of the protocol's match: '-p tcp' then '--dport'
-        if (protocol !== undefined && !protoUsed) {
-          protoUsed = true;
-          const name = protoMatchName(protocol);
+        if (this.protocol !== undefined && !this.protoUsed) {
+          this.protoUsed = true;
+          const name = protoMatchName(this.protocol);
           const ext = name !== undefined ? findMatch(name) : undefined;
           if (ext !== undefined && (name === 'tcp' || name === 'udp' || name === 'icmp')) {
-            matches.push(load(ext as Extension<XtMatch | XtTarget>, false));
-            g.optind--;
+            this.matches.push(this.load(ext as Extension<XtMatch | XtTarget>, false));
+            this.g.optind--;
             // a long option is re-read whole; a short one is unknown either way
             continue;
           }
         }
-        if (c === ':') paramProblem(`option "${argv[g.optind - 1]}" requires an argument`);
-        if (c === '?') paramProblem(`unknown option "${r.optopt ? `-${r.optopt}` : argv[g.optind - 1]}"`);
+        if (c === ':') paramProblem(`option "${this.argv[this.g.optind - 1]}" requires an argument`);
+        if (c === '?') paramProblem(`unknown option "${r.optopt ? `-${r.optopt}` : this.argv[this.g.optind - 1]}"`);
         paramProblem(`Unknown arg "${optarg}"`);
       }
     }
-    invert = false;
+    this.invert = false;
   }
 
-  if (p.table === 'nat' && (p.policy === 'DROP' || jumpto === 'DROP')) paramProblem('\nThe "nat" table is not intended for filtering, the use of DROP is therefore inhibited.\n\n');
-  for (const m of matches) {
+  if (this.p.table === 'nat' && (this.p.policy === 'DROP' || this.jumpto === 'DROP')) paramProblem('\nThe "nat" table is not intended for filtering, the use of DROP is therefore inhibited.\n\n');
+  for (const m of this.matches) {
     if (!m.ext.legacy) x6Fcheck(m.ext.name, m.ext.options, m.seen);
-    m.ext.final?.(m.value, m.seen, rc);
+    m.ext.final?.(m.value, m.seen, this.rc);
   }
-  if (target !== undefined) {
-    x6Fcheck(target.ext.name, target.ext.options, target.seen);
-    target.ext.final?.(target.value, target.seen, rc);
+  if (this.target !== undefined) {
+    x6Fcheck(this.target.ext.name, this.target.ext.options, this.target.seen);
+    this.target.ext.final?.(this.target.value, this.target.seen, this.rc);
   }
-  if (g.optind < argv.length) paramProblem('unknown arguments found on commandline');
-  if (!p.command) paramProblem('no command specified');
-  if (invert) paramProblem('nothing appropriate following !');
+  if (this.g.optind < this.argv.length) paramProblem('unknown arguments found on commandline');
+  if (!this.p.command) paramProblem('no command specified');
+  if (this.invert) paramProblem('nothing appropriate following !');
 
   const ruleCmd = CMD.REPLACE | CMD.INSERT | CMD.DELETE | CMD.APPEND | CMD.CHECK;
-  if (p.command & ruleCmd) {
-    if (!(p.options & OPT.DESTINATION)) dhost = '0.0.0.0/0';
-    if (!(p.options & OPT.SOURCE)) shost = '0.0.0.0/0';
+  if (this.p.command & ruleCmd) {
+    if (!(this.p.options & OPT.DESTINATION)) this.dhost = '0.0.0.0/0';
+    if (!(this.p.options & OPT.SOURCE)) this.shost = '0.0.0.0/0';
   }
-  const srcs: AddrMask[] = shost !== undefined ? ipparseMultiple(shost) : [];
-  const dsts: AddrMask[] = dhost !== undefined ? ipparseMultiple(dhost) : [];
-  if ((srcs.length > 1 || dsts.length > 1) && invflags & (IPT_INV.SRCIP | IPT_INV.DSTIP)) paramProblem('! not allowed with multiple source or destination IP addresses');
-  if (p.command === CMD.REPLACE && (srcs.length !== 1 || dsts.length !== 1)) paramProblem('Replacement rule does not specify a unique address');
-  genericOptCheck(p.command, p.options);
-  if (p.chain !== undefined && p.chain.length >= MAXNAMELEN) paramProblem(`chain name \`${p.chain}' too long (must be under ${MAXNAMELEN} chars)`);
-  if (p.command & (ruleCmd | CMD.DELETE_NUM)) {
-    if ((p.chain === 'PREROUTING' || p.chain === 'INPUT') && p.options & OPT.VIANAMEOUT) paramProblem(`Can't use -o with ${p.chain}\n`);
-    if ((p.chain === 'POSTROUTING' || p.chain === 'OUTPUT') && p.options & OPT.VIANAMEIN) paramProblem(`Can't use -i with ${p.chain}\n`);
+  const srcs: AddrMask[] = this.shost !== undefined ? ipparseMultiple(this.shost) : [];
+  const dsts: AddrMask[] = this.dhost !== undefined ? ipparseMultiple(this.dhost) : [];
+  if ((srcs.length > 1 || dsts.length > 1) && this.invflags & (IPT_INV.SRCIP | IPT_INV.DSTIP)) paramProblem('! not allowed with multiple source or destination IP addresses');
+  if (this.p.command === CMD.REPLACE && (srcs.length !== 1 || dsts.length !== 1)) paramProblem('Replacement rule does not specify a unique address');
+  genericOptCheck(this.p.command, this.p.options);
+  if (this.p.chain !== undefined && this.p.chain.length >= MAXNAMELEN) paramProblem(`chain name \`${this.p.chain}' too long (must be under ${MAXNAMELEN} chars)`);
+  if (this.p.command & (ruleCmd | CMD.DELETE_NUM)) {
+    if ((this.p.chain === 'PREROUTING' || this.p.chain === 'INPUT') && this.p.options & OPT.VIANAMEOUT) paramProblem(`Can't use -o with ${this.p.chain}\n`);
+    if ((this.p.chain === 'POSTROUTING' || this.p.chain === 'OUTPUT') && this.p.options & OPT.VIANAMEIN) paramProblem(`Can't use -i with ${this.p.chain}\n`);
   }
 
   let targetValue: XtTarget;
-  if (target !== undefined) targetValue = target.value as XtTarget;
-  else if (standard !== undefined && !goto) targetValue = { kind: 'verdict', verdict: standard as 'ACCEPT' };
-  else if (jumpto !== undefined) {
-    targetValue = { kind: 'jump', chain: jumpto, goto };
-    p.jumpChain = jumpto;
+  if (this.target !== undefined) targetValue = this.target.value as XtTarget;
+  else if (this.standard !== undefined && !this.goto) targetValue = { kind: 'verdict', verdict: this.standard as 'ACCEPT' };
+  else if (this.jumpto !== undefined) {
+    targetValue = { kind: 'jump', chain: this.jumpto, goto: this.goto };
+    this.p.jumpChain = this.jumpto;
   } else targetValue = { kind: 'none' };
-  const exts = mergeProtoMatches(matches.map((m) => m.value as XtMatch));
+  const exts = mergeProtoMatches(this.matches.map((m) => m.value as XtMatch));
+  const many = srcs.length * dsts.length > 1;
   for (const s of srcs) {
     for (const d of dsts) {
       const ip: IptIp = {
@@ -495,18 +540,19 @@ export function doParse(argv: string[], popts: ParseOpts = {}): ParsedCommand {
         smsk: s.mask,
         dst: d.addr,
         dmsk: d.mask,
-        iniface: iniface.name,
-        iniWild: iniface.wild,
-        outiface: outiface.name,
-        outWild: outiface.wild,
-        proto,
-        frag,
-        inv: invflags,
+        iniface: this.iniface.name,
+        iniWild: this.iniface.wild,
+        outiface: this.outiface.name,
+        outWild: this.outiface.wild,
+        proto: this.proto,
+        frag: this.frag,
+        inv: this.invflags,
       };
-      p.rules.push({ ip, matches: exts.map(cloneMatch), target: targetValue, pkts: counters?.pkts ?? 0, bytes: counters?.bytes ?? 0 });
+      this.p.rules.push({ ip, matches: many ? exts.map(cloneMatch) : exts, target: targetValue, pkts: this.counters?.pkts ?? 0, bytes: this.counters?.bytes ?? 0 });
     }
   }
-  return p;
+  return this.p;
+  }
 }
 
 /** exit_tryhelp(2): an optional line of its own ("Bad argument `x'"), then the Try line. */
@@ -516,18 +562,45 @@ export class BadArgument extends Error {
   }
 }
 
+const COMMAND_ROWS: readonly (readonly [number, string])[] = Object.entries(COMMANDS_V_OPTIONS).map(([cmd, row]) => [Number(cmd), row] as const);
+
 /** generic_opt_check() */
 function genericOptCheck(command: number, options: number): void {
   for (let i = 0; i < OPT_CHARS.length; i++) {
     if (!(options & (1 << i))) continue;
     let legal = 0;
-    for (const [cmd, row] of Object.entries(COMMANDS_V_OPTIONS)) {
-      if (!(command & Number(cmd))) continue;
+    for (const [cmd, row] of COMMAND_ROWS) {
+      if (!(command & cmd)) continue;
       if (row[i] !== 'x') legal = 1;
       else if (legal === 0) legal = -1;
     }
     if (legal === -1) paramProblem(`Illegal option \`-${OPT_CHARS[i]}' with this command`);
   }
+}
+
+/** What an extension option's getopt value stands for. */
+interface ExtOptKey {
+  ext: Extension<XtMatch | XtTarget>;
+  target: boolean;
+  option: XtOption;
+}
+const EXT_OPT_KEYS = new Map<string, ExtOptKey>();
+const EXT_LONGS = new Map<Extension<XtMatch | XtTarget>, [LongOpt[] | undefined, LongOpt[] | undefined]>();
+
+/** An extension's options as getopt entries (made once per extension, as xtables_merge_options would each time). */
+function extLongOpts(ext: Extension<XtMatch | XtTarget>, isTarget: boolean): LongOpt[] {
+  let pair = EXT_LONGS.get(ext);
+  if (pair === undefined) EXT_LONGS.set(ext, (pair = [undefined, undefined]));
+  const i = isTarget ? 1 : 0;
+  const have = pair[i];
+  if (have !== undefined) return have;
+  const list = ext.options.map((o) => {
+    const val = `${isTarget ? 't' : 'm'}${ext.name}\u0000${o.name}`;
+    EXT_OPT_KEYS.set(val, { ext, target: isTarget, option: o });
+    return { name: o.name, hasArg: o.hasArg ?? 1, val };
+  });
+  pair[i] = list;
+  return list;
 }
 
 /** find_proto(): the match named after -p's protocol (a number names it through the protocol list). */
@@ -563,10 +636,8 @@ function mergeProtoMatches(ms: XtMatch[]): XtMatch[] {
   return out;
 }
 
-/** Each rule gets its own copy (statistic counters are per rule). */
+/** Each rule of a multi-address line gets its own copy (statistic counters are per rule). */
 function cloneMatch(m: XtMatch): XtMatch {
   if (m.kind === 'statistic') return { ...m, count: { n: m.count.n } };
-  const c = { ...m } as XtMatch & { seen?: number };
-  delete c.seen;
-  return c;
+  return { ...m };
 }

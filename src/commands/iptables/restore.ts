@@ -57,6 +57,10 @@ class RestoreStop extends Error {
 
 /** add_param_to_argv(): split on blanks; "…" quotes (with \\ escapes inside) keep blanks. */
 export function splitRestoreLine(line: string): string[] {
+  if (!line.includes('"')) {
+    const words = line.split(' ');
+    return words.includes('') || line.includes('\t') ? line.split(/[ \t\n]+/).filter((w) => w !== '') : words;
+  }
   const out: string[] = [];
   let cur = '';
   let have = false;
@@ -100,7 +104,9 @@ export function splitRestoreLine(line: string): string[] {
 interface Pending {
   edit: TableEdit;
   /** which line added which rule (a refusal at COMMIT names it) */
-  lineOf: Map<Rule, { line: number; op: string; chain: string }>;
+  lineOf: Map<Rule, number>;
+  /** the batch operation and chain of each rule line, by line number */
+  opOf: Map<number, { op: string; chain: string }>;
   /** the first command that failed, reported at COMMIT as nf_tables does (given the COMMIT's line) */
   failed: ((commitLine: number) => RestoreStop) | undefined;
 }
@@ -206,7 +212,7 @@ function restore(ctx: Ctx, input: string, o: RestoreOpts): void {
       inTable = true;
       skipping = o.only !== undefined && o.only !== name;
       if (skipping) continue;
-      pending = { edit: editTable(ctx.ns, name as TableName), lineOf: new Map(), failed: undefined };
+      pending = { edit: editTable(ctx.ns, name as TableName), lineOf: new Map(), opOf: new Map(), failed: undefined };
       if (!o.noflush) pending.edit.flush();
       continue;
     }
@@ -232,6 +238,7 @@ function declareChain(p: Pending, text: string, lineNo: number, o: RestoreOpts, 
     const edit = p.edit;
     if (isBuiltin(edit.name, name)) {
       const c = edit.ensureBuiltin(name);
+      c.stats = true;
       if (policy !== '-') {
         if (policy !== 'ACCEPT' && policy !== 'DROP') p.failed ??= lineFailed(lineNo, 'Bad policy name');
         else c.policy = policy;
@@ -287,7 +294,8 @@ function ruleLine(ctx: Ctx, p: Pending, text: string, lineNo: number, o: Restore
   try {
     if (parsed.command & (RULE_CMDS | CMD.DELETE_NUM)) {
       const op: RuleOp = applyRuleCommand(p.edit, parsed);
-      for (const r of parsed.rules) p.lineOf.set(r, { line: lineNo, op: op.op, chain: parsed.chain! });
+      for (const r of parsed.rules) p.lineOf.set(r, lineNo);
+      p.opOf.set(lineNo, { op: op.op, chain: parsed.chain! });
     } else if (parsed.command & (CMD.LIST | CMD.LIST_RULES | CMD.ZERO | CMD.ZERO_NUM)) {
       // listing inside a restore prints nothing useful; iptables-nft ignores it
     } else applyChainCommand(ctx, p.edit, parsed);
@@ -312,8 +320,9 @@ function commitPending(ctx: Ctx, p: Pending, test: boolean, commitLine: number):
   if (p.failed !== undefined) throw p.failed(commitLine);
   const refusal = verifyTableRule(p.edit.name, p.edit.chains);
   if (refusal !== undefined) {
-    const at = refusal.rule !== undefined ? p.lineOf.get(refusal.rule) : undefined;
-    const where = at !== undefined ? `\nline ${at.line}: ${at.op} failed (${STRERROR[refusal.errno]}): rule in chain ${at.chain}` : ` TABLE_ADD failed (${STRERROR[refusal.errno]}): table ${p.edit.name}`;
+    const line = refusal.rule !== undefined ? p.lineOf.get(refusal.rule) : undefined;
+    const at = line !== undefined ? p.opOf.get(line) : undefined;
+    const where = at !== undefined ? `\nline ${line}: ${at.op} failed (${STRERROR[refusal.errno]}): rule in chain ${at.chain}` : ` TABLE_ADD failed (${STRERROR[refusal.errno]}): table ${p.edit.name}`;
     throw new RestoreStop(`${PROG} v${PROG_VERSION}: ${where}\n`, XT_EXIT.RESOURCE_PROBLEM);
   }
   if (!test) commitTable(ctx.ns, p.edit);

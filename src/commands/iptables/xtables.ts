@@ -28,6 +28,17 @@ export const paramProblem = (msg: string): never => {
 
 /** xtables_strtoui(s, NULL, …, min, max): strtoul base 0 over the whole string, within [min, max]. */
 export function strtoui(s: string, min: number, max: number): number | undefined {
+  // the common case: plain decimal digits, no leading zero
+  if (s.length > 0 && s.length < 11 && s.charCodeAt(0) > 48 && s.charCodeAt(0) <= 57) {
+    let n = 0;
+    let i = 0;
+    for (; i < s.length; i++) {
+      const c = s.charCodeAt(i);
+      if (c < 48 || c > 57) break;
+      n = n * 10 + (c - 48);
+    }
+    if (i === s.length) return n < min || n > max ? undefined : n;
+  }
   const m = /^[ \t\n\v\f\r]*\+?(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)$/.exec(s);
   if (!m) return undefined;
   const t = m[1];
@@ -103,8 +114,12 @@ export interface AddrMask {
   mask: Ipv4;
 }
 
+const ANY_ADDR: AddrMask[] = [{ addr: asIpv4(0), mask: asIpv4(0) }];
+
 /** xtables_ipparse_multiple(): "A[/M][,A[/M]…]", each address masked. */
 export function ipparseMultiple(s: string): AddrMask[] {
+  if (s === '0.0.0.0/0') return ANY_ADDR;
+  if (!s.includes(',')) return [ipparseOne(s)];
   return s.split(',').map((item) => {
     const slash = item.lastIndexOf('/');
     const mask = parseIpmask(slash < 0 ? undefined : item.slice(slash + 1));

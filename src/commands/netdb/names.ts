@@ -10,7 +10,7 @@ import { hostName } from '../../engine/netfilter/netdb';
 import { waitUntil, type Wait, type Woken } from '../../engine/proc/task';
 import { startDnsIo } from '../../kube/dns/net';
 import type { Ctx } from '../context';
-import { hostFiles } from '../dns/commands';
+import { digHost } from '../dns/commands';
 import { getaddrinfo as resolverGetaddrinfo, type GaiResult, type ResolverHost } from '../dns/resolver';
 
 export type Resolution = { ok: true; addr: Ipv4 } | { ok: false; error: string };
@@ -23,20 +23,7 @@ const GAI_STRERROR: Record<string, string> = {
   FAIL: 'Non-recoverable failure in name resolution',
 };
 
-function resolverHost(ctx: Ctx): ResolverHost {
-  const w = ctx.world;
-  const f = hostFiles(ctx.ns);
-  return {
-    resolvConf: f.resolvConf,
-    hostsFile: f.hosts,
-    hostname: ctx.ns.hostname,
-    now: () => w.now,
-    rnd: {
-      id: () => Math.floor(w.random() * 65536),
-      cookie: () => Uint8Array.from({ length: 8 }, () => Math.floor(w.random() * 256)),
-    },
-  };
-}
+const resolverHost = (ctx: Ctx): ResolverHost => digHost(ctx);
 
 /** getaddrinfo(host) for IPv4 (AI_NUMERICHOST with numericOnly): the first address, or why not. */
 export function* getaddrinfo(ctx: Ctx, host: string, numericOnly = false): Generator<Wait, Resolution, Woken> {

@@ -22,12 +22,16 @@ import { kubectlNetpolCommand } from '../netpol/kubectlNetpol';
 import { iptables } from '../iptables/iptables';
 import { iptablesSave } from '../iptables/save';
 import { iptablesRestore } from '../iptables/restore';
+import { conntrack } from '../iptables/conntrack';
+import { dmesg } from '../iptables/dmesg';
 import { digCommand, dnsmasqCommand, getentCommand, nslookupCommand } from '../dns/commands';
 
 /** The netfilter tools (their parsers live in src/commands/iptables). */
 const iptablesCommand: CommandSpec = { name: 'iptables', kind: 'config', summary: 'list and change the netfilter rules of the IPv4 tables (filter, nat, mangle, raw)', learn: 'iptables -h', run: iptables };
 const iptablesSaveCommand: CommandSpec = { name: 'iptables-save', kind: 'read', summary: 'print every netfilter table as iptables-restore reads it', learn: 'iptables-save -h', run: iptablesSave };
 const iptablesRestoreCommand: CommandSpec = { name: 'iptables-restore', kind: 'config', summary: 'replace netfilter tables from iptables-save text on standard input', learn: 'iptables-restore -h', run: iptablesRestore };
+const conntrackCommand: CommandSpec = { name: 'conntrack', kind: 'config', summary: 'list, watch, delete and flush the connection tracking table', learn: 'conntrack -h', run: conntrack };
+const dmesgCommand: CommandSpec = { name: 'dmesg', kind: 'read', summary: 'print the kernel ring buffer (LOG target lines)', learn: 'dmesg --help', run: dmesg };
 
 export const COMMAND_TABLE: readonly CommandSpec[] = [
   ipCommand,
@@ -38,6 +42,8 @@ export const COMMAND_TABLE: readonly CommandSpec[] = [
   iptablesCommand,
   iptablesSaveCommand,
   iptablesRestoreCommand,
+  conntrackCommand,
+  dmesgCommand,
   tcpdumpCommand,
   ncCommand,
   ssCommand,

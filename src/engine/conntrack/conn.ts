@@ -47,7 +47,8 @@ export interface Conn {
   orig: Tuple;
   reply: Tuple;
   status: number;
-  /** virtual ms when the entry dies unless a packet refreshes it */
+  /** virtual ms when the entry was made, and when it dies unless a packet refreshes it */
+  created: number;
   expires: number;
   /** TCP state (tcp only) */
   tcp: TcpCtState | undefined;
@@ -55,11 +56,16 @@ export interface Conn {
   tcpLastDir: CtDir;
   /** ct->mark (CONNMARK) */
   mark: number;
-  /** packets seen in each direction */
+  /** packets and bytes seen in each direction */
   packets: [number, number];
   bytes: [number, number];
+  /** confirmed: in the table (the first packet got through POSTROUTING or INPUT) */
+  confirmed: boolean;
 }
 
 export const tupleKey = (t: Tuple): string => `${t.proto}|${t.src}|${t.dst}|${t.sport}|${t.dport}`;
 
 export const sameTuple = (a: Tuple, b: Tuple): boolean => a.src === b.src && a.dst === b.dst && a.proto === b.proto && a.sport === b.sport && a.dport === b.dport;
+
+/** A copy (connections are changed in place by packets). */
+export const cloneConn = (ct: Conn): Conn => ({ ...ct, orig: { ...ct.orig }, reply: { ...ct.reply }, packets: [ct.packets[0], ct.packets[1]], bytes: [ct.bytes[0], ct.bytes[1]] });

@@ -42,13 +42,18 @@ export function tcpV4Rcv(ns: Netns, dev: Netdev, pkt: TcpPacket): void {
  * number; one without is answered with an ACK of everything it carried (RFC 9293 §3.10.7.1).
  */
 export function tcpV4SendReset(ns: Netns, pkt: TcpPacket): void {
-  const seg = pkt.tcp;
-  if (seg.flags & TCP_FLAG.RST) return;
+  if (pkt.tcp.flags & TCP_FLAG.RST) return;
   const rt = ipRouteOutput(ns, pkt.src, { saddr: pkt.dst });
   if (!rt.ok) return;
+  ipLocalOut(ns, tcpResetFor(ns, pkt), rt.rt);
+}
+
+/** The reset answering a segment: its ACK's number, or an ACK of what the segment occupied. */
+export function tcpResetFor(ns: Netns, pkt: TcpPacket): TcpPacket {
+  const seg = pkt.tcp;
   const w = ns.world;
   const hasAck = (seg.flags & TCP_FLAG.ACK) !== 0;
-  const reply = tcpPacket(w.nextPid(), pkt.dst, pkt.src, 64, w.nextIpId(), {
+  return tcpPacket(w.nextPid(), pkt.dst, pkt.src, 64, w.nextIpId(), {
     sport: seg.dport,
     dport: seg.sport,
     seq: hasAck ? seg.ack : 0,
@@ -57,5 +62,4 @@ export function tcpV4SendReset(ns: Netns, pkt: TcpPacket): void {
     window: 0,
     payload: EMPTY_PAYLOAD,
   });
-  ipLocalOut(ns, reply, rt.rt);
 }

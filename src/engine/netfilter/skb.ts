@@ -15,8 +15,12 @@ export const IPPROTO = { ICMP: 1, TCP: 6, UDP: 17, SCTP: 132 } as const;
 /** TCP header flags, as the kernel numbers them. */
 export const TCPF = { FIN: 0x01, SYN: 0x02, RST: 0x04, PSH: 0x08, ACK: 0x10, URG: 0x20, ECE: 0x40, CWR: 0x80 } as const;
 
-/** Where a packet stands with its connection (enum ip_conntrack_info). */
-export const CTINFO = { ESTABLISHED: 0, RELATED: 1, NEW: 2, ESTABLISHED_REPLY: 3, RELATED_REPLY: 4, UNTRACKED: 7 } as const;
+/**
+ * Where a packet stands with its connection (enum ip_conntrack_info). INVALID is Hoplab's name for
+ * "conntrack saw it and found no connection" (the kernel leaves skb->_nfct empty); UNTRACKED is
+ * NOTRACK's template.
+ */
+export const CTINFO = { ESTABLISHED: 0, RELATED: 1, NEW: 2, ESTABLISHED_REPLY: 3, RELATED_REPLY: 4, UNTRACKED: 7, INVALID: 8 } as const;
 export type CtInfo = (typeof CTINFO)[keyof typeof CTINFO];
 
 export interface Skb {
@@ -104,5 +108,5 @@ export function makeSkb(src: Ipv4, dst: Ipv4, proto: number, len: number): Skb {
 }
 
 export function makeHookState(ns: Netns, hook: NfHook, inDev: Netdev | undefined, outDev: Netdev | undefined): HookState {
-  return { hook, ns, in: inDev, out: outDev, physIn: undefined, physOut: undefined, bridged: false, ct: undefined, ctinfo: CTINFO.UNTRACKED, uid: undefined, gid: undefined };
+  return { hook, ns, in: inDev, out: outDev, physIn: undefined, physOut: undefined, bridged: false, ct: undefined, ctinfo: CTINFO.INVALID, uid: undefined, gid: undefined };
 }

@@ -13,6 +13,7 @@
  * `commitTable` swaps it in whole. A failed command or restore file commits nothing.
  */
 import type { Netns } from '../netns/netns';
+import { nfSync } from './hooks';
 import { HOOK_CHAIN, TABLES, type Chain, type NfHook, type Policy, type Rule, type TableName } from './types';
 
 export interface XtTable {
@@ -47,7 +48,7 @@ export function nfNet(ns: Netns): NfNet {
 export const nfNetIfAny = (ns: Netns): NfNet | undefined => nets.get(ns);
 
 export function makeChain(name: string, hook: NfHook | undefined, policy: Policy = 'ACCEPT'): Chain {
-  return { name, hook, policy, rules: [], pkts: 0, bytes: 0 };
+  return { name, hook, policy, stats: false, rules: [], pkts: 0, bytes: 0 };
 }
 
 export const isBuiltin = (table: TableName, name: string): boolean => TABLES[table].hooks.some((h) => HOOK_CHAIN[h] === name);
@@ -131,6 +132,7 @@ export function commitTable(ns: Netns, edit: TableEdit): void {
     net.ctUsers += countCtUsers(edit.chains.values());
   }
   net.gen++;
+  nfSync(ns);
   ns.world.touch();
 }
 

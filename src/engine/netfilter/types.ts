@@ -67,6 +67,11 @@ export interface Chain extends Counters {
   hook: NfHook | undefined;
   /** policy of a built-in chain (user chains RETURN at their end) */
   policy: Policy;
+  /**
+   * nf_tables counts a base chain's policy only when the chain was given counters (`iptables -P`,
+   * a restore's `:CHAIN POLICY [p:b]`); one made by `iptables -A` counts nothing.
+   */
+  stats: boolean;
   rules: Rule[];
 }
 

@@ -14,7 +14,7 @@
  */
 import type { Ipv4 } from '../addr/ipv4';
 import type { HookState, Skb } from './skb';
-import { HOOK_CHAIN, IPT_INV, type Chain, type IptIp, type Rule } from './types';
+import { HOOK_CHAIN, IPT_INV, type Chain, type Counters, type IptIp, type Rule } from './types';
 import type { XtTable } from './tables';
 import { ifaceMatches, xtMatch, type MatchParam } from './xt/matches';
 import { xtTarget, type TargetParam } from './xt/targets';
@@ -126,6 +126,20 @@ export interface WalkTracer {
 
 export interface WalkParam extends MatchParam, TargetParam {
   tracer: WalkTracer | undefined;
+  /** inside a probe's rollback: where counter changes are journaled so the probe leaves none */
+  journal: { journalUndo<A, B>(fn: (a: A, b: B) => void, a: A, b: B): void } | undefined;
+}
+
+const putBack = (c: Counters, saved: [number, number]): void => {
+  c.pkts = saved[0];
+  c.bytes = saved[1];
+};
+
+/** A matching rule (or a policy taken) counts the packet. */
+function count(c: Counters, len: number, p: WalkParam): void {
+  p.journal?.journalUndo(putBack, c, [c.pkts, c.bytes]);
+  c.pkts++;
+  c.bytes += len;
 }
 
 interface Frame {
@@ -164,14 +178,12 @@ export function iptDoTable(table: XtTable, skb: Skb, st: HookState, p: WalkParam
         i = back.next;
         continue;
       }
-      base.pkts++;
-      base.bytes += skb.len;
+      if (base.stats) count(base, skb.len, p);
       p.tracer?.policy(base, base.policy);
       return base.policy;
     }
     const rule = rules[r];
-    rule.pkts++;
-    rule.bytes += skb.len;
+    count(rule, skb.len, p);
     const t = rule.target;
     if (t.kind === 'jump') {
       const next = table.chains.get(t.chain);
@@ -192,8 +204,7 @@ export function iptDoTable(table: XtTable, skb: Skb, st: HookState, p: WalkParam
     if (v === 'RETURN') {
       const back = stack.pop();
       if (back === undefined) {
-        base.pkts++;
-        base.bytes += skb.len;
+        if (base.stats) count(base, skb.len, p);
         p.tracer?.policy(base, base.policy);
         return base.policy;
       }

@@ -1,3 +1,4 @@
+import { BRNF_SYSCTL_DEFAULTS, CT_SYSCTL_DEFAULTS } from '../netfilter/sysctls';
 /**
  * Per-namespace sysctls under their full dotted names (net.ipv4.ip_forward,
  * net.ipv4.conf.eth0.forwarding …), with the kernel's defaults and its coupling rules:
@@ -41,6 +42,9 @@ export const IPV4_CONF_DEFAULTS: Record<string, string> = {
 };
 
 export const NS_DEFAULTS: Record<string, string> = {
+  // conntrack's and br_netfilter's (both loaded on the machine the goldens are recorded on)
+  ...CT_SYSCTL_DEFAULTS,
+  ...BRNF_SYSCTL_DEFAULTS,
   'net.ipv4.ip_forward': '0',
   'net.ipv4.icmp_echo_ignore_all': '0',
   'net.ipv4.icmp_echo_ignore_broadcasts': '1',

@@ -46,6 +46,8 @@ export const Verdict = {
   UNHANDLED_PROTO: 'UNHANDLED_PROTO', // a transport protocol this host does not speak
   NO_SOCKET: 'NO_SOCKET', // nothing listens on the port: UDP gets port unreachable, TCP a reset
   NETFILTER_DROP: 'NETFILTER_DROP', // a netfilter hook (an iptables rule) dropped it
+  NF_RULE: 'NF_RULE', // an iptables rule matched (a jump, a goto, a verdict) or a chain's policy decided
+  NF_NAT: 'NF_NAT', // NAT rewrote the packet (DNAT, SNAT, MASQUERADE, REDIRECT, or a reply translated back)
   LOOP_BUDGET: 'LOOP_BUDGET', // the simulator stopped a loop (event budget exhausted)
   TRACE_CAP: 'TRACE_CAP', // the trace stopped recording (what it left out is counted)
   FRAGMENTED: 'FRAGMENTED', // ip_fragment: too big for the link's mtu, sent in fragments

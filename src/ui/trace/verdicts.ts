@@ -38,6 +38,8 @@ export const VERDICT_LABEL: Record<Verdict, string> = {
   UNHANDLED_PROTO: 'unknown protocol',
   NO_SOCKET: 'port closed',
   NETFILTER_DROP: 'firewall drop',
+  NF_RULE: 'iptables rule',
+  NF_NAT: 'NAT',
   FRAGMENTED: 'fragmented',
   DEFRAG: 'reassembled',
   PKT_TOO_BIG: 'too big (DF)',

@@ -43,25 +43,23 @@ export const tcpMatch: MatchExtension<TcpMatch> & { argv?: ArgvAccess } = {
   legacy: true,
   options: [{ name: 'source-port' }, { name: 'sport' }, { name: 'destination-port' }, { name: 'dport' }, { name: 'syn', hasArg: 0 }, { name: 'tcp-flags' }, { name: 'tcp-option' }],
   init: () => ({ kind: 'tcp', spts: [0, 65535], dpts: [0, 65535], flgMask: 0, flgCmp: 0, option: 0, inv: 0 }),
-  parse(v, opt, arg, invert) {
-    const seen = (v as TcpMatch & { seen?: number }).seen ?? 0;
-    const mark = (bit: number) => ((v as TcpMatch & { seen?: number }).seen = seen | bit);
+  parse(v, opt, arg, invert, _rc, seen) {
     switch (opt) {
       case 'source-port':
       case 'sport':
-        if (seen & 1) paramProblem("Only one `--source-port' allowed");
+        if (seen.has('source-port') || seen.has('sport')) paramProblem("Only one `--source-port' allowed");
         v.spts = parsePortRange(arg, 'tcp');
         if (invert) v.inv |= XT_TCP_INV.SRCPT;
-        return mark(1);
+        return;
       case 'destination-port':
       case 'dport':
-        if (seen & 2) paramProblem("Only one `--destination-port' allowed");
+        if (seen.has('destination-port') || seen.has('dport')) paramProblem("Only one `--destination-port' allowed");
         v.dpts = parsePortRange(arg, 'tcp');
         if (invert) v.inv |= XT_TCP_INV.DSTPT;
-        return mark(2);
+        return;
       case 'syn':
       case 'tcp-flags': {
-        if (seen & 4) paramProblem("Only one of `--syn' or `--tcp-flags'  allowed");
+        if (seen.has('syn') || seen.has('tcp-flags')) paramProblem("Only one of `--syn' or `--tcp-flags'  allowed");
         let mask = 'SYN,RST,ACK,FIN';
         let cmp = 'SYN';
         if (opt === 'tcp-flags') {
@@ -73,15 +71,15 @@ export const tcpMatch: MatchExtension<TcpMatch> & { argv?: ArgvAccess } = {
         v.flgMask = parseTcpFlags(mask);
         v.flgCmp = parseTcpFlags(cmp);
         if (invert) v.inv |= XT_TCP_INV.FLAGS;
-        return mark(4);
+        return;
       }
       case 'tcp-option': {
-        if (seen & 8) paramProblem("Only one `--tcp-option' allowed");
+        if (seen.has('tcp-option')) paramProblem("Only one `--tcp-option' allowed");
         const n = strtoui(arg, 1, 255);
         if (n === undefined) paramProblem(`Bad TCP option "${arg}"`);
         v.option = n!;
         if (invert) v.inv |= XT_TCP_INV.OPTION;
-        return mark(8);
+        return;
       }
     }
   },
@@ -106,19 +104,15 @@ export const udpMatch: MatchExtension<UdpMatch> = {
   legacy: true,
   options: [{ name: 'source-port' }, { name: 'sport' }, { name: 'destination-port' }, { name: 'dport' }],
   init: () => ({ kind: 'udp', spts: [0, 65535], dpts: [0, 65535], inv: 0 }),
-  parse(v, opt, arg, invert) {
-    const w = v as UdpMatch & { seen?: number };
-    const seen = w.seen ?? 0;
+  parse(v, opt, arg, invert, _rc, seen) {
     if (opt === 'source-port' || opt === 'sport') {
-      if (seen & 1) paramProblem("Only one `--source-port' allowed");
+      if (seen.has('source-port') || seen.has('sport')) paramProblem("Only one `--source-port' allowed");
       v.spts = parsePortRange(arg, 'udp');
       if (invert) v.inv |= XT_TCP_INV.SRCPT;
-      w.seen = seen | 1;
     } else {
-      if (seen & 2) paramProblem("Only one `--destination-port' allowed");
+      if (seen.has('destination-port') || seen.has('dport')) paramProblem("Only one `--destination-port' allowed");
       v.dpts = parsePortRange(arg, 'udp');
       if (invert) v.inv |= XT_TCP_INV.DSTPT;
-      w.seen = seen | 2;
     }
   },
   final(_v, _seen, rc) {

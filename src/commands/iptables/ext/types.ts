@@ -40,9 +40,10 @@ export interface Extension<T> {
    */
   legacy?: boolean;
   init(rc: RuleContext): T;
-  parse(v: T, opt: string, arg: string, invert: boolean, rc: RuleContext): void;
+  /** `seen` names the options given before this one (old-style extensions check repeats themselves) */
+  parse(v: T, opt: string, arg: string, invert: boolean, rc: RuleContext, seen: Seen): void;
   /** final check (x6_fcheck) after every option was seen; `seen` names the options given */
-  final?(v: T, seen: ReadonlySet<string>, rc: RuleContext): void;
+  final?(v: T, seen: Seen, rc: RuleContext): void;
 }
 
 export interface MatchExtension<T extends XtMatch = XtMatch> extends Extension<T> {
@@ -53,14 +54,20 @@ export interface TargetExtension<T extends XtTarget = XtTarget> extends Extensio
   print(v: T, numeric: boolean): string;
 }
 
+/** The options given so far (a set's has and size). */
+export interface Seen {
+  has(name: string): boolean;
+  readonly size: number;
+}
+
 /** xtables_option_parse()'s checks before an x6 option's value is read. */
-export function x6Check(ext: string, o: XtOption, seen: ReadonlySet<string>, invert: boolean): void {
+export function x6Check(ext: string, o: XtOption, seen: Seen, invert: boolean): void {
   if (seen.has(o.name) && !o.multi) paramProblem(`${ext}: option "--${o.name}" can only be used once.\n`);
   if (invert && !o.invert) paramProblem(`${ext}: option "--${o.name}" cannot be inverted.\n`);
 }
 
 /** xtables_options_fcheck(): mandatory options, and what each needs or excludes. */
-export function x6Fcheck(ext: string, options: XtOption[], seen: ReadonlySet<string>): void {
+export function x6Fcheck(ext: string, options: XtOption[], seen: Seen): void {
   for (const o of options) {
     if (o.mand && !seen.has(o.name)) paramProblem(`${ext}: option "--${o.name}" must be specified\n`);
     if (!seen.has(o.name)) continue;

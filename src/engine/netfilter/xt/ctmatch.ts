@@ -67,10 +67,10 @@ export interface ConnmarkMatch {
   invert: boolean;
 }
 
-const isReply = (ctinfo: number): boolean => ctinfo >= CTINFO.ESTABLISHED_REPLY && ctinfo !== CTINFO.UNTRACKED;
+const isReply = (ctinfo: number): boolean => ctinfo === CTINFO.ESTABLISHED_REPLY || ctinfo === CTINFO.RELATED_REPLY;
 
 function stateBit(st: HookState, untracked: number): number {
-  if (st.ctinfo === CTINFO.UNTRACKED) return st.ct === undefined ? XT_STATE.INVALID : untracked;
+  if (st.ctinfo === CTINFO.UNTRACKED) return untracked;
   if (st.ct === undefined) return XT_STATE.INVALID;
   return 1 << ((st.ctinfo % 3) + 1);
 }

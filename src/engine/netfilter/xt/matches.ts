@@ -77,7 +77,7 @@ export interface StatisticMatch {
   every: number;
   packet: number;
   invert: boolean;
-  /** nth: the rule's own counter (xt_statistic_priv), starting at `packet` */
+  /** nth: the rule's own counter (xt_statistic_priv), starting at every − packet */
   count: { n: number };
 }
 
@@ -122,10 +122,15 @@ export type XtMatch =
   | PhysdevMatch
   | OwnerMatch;
 
-/** What a match may need besides the packet: the world's generator (statistic). */
+/** What a match may need besides the packet: the world's generator (statistic), the rollback journal. */
 export interface MatchParam {
   random(): number;
+  journal?: { journalUndo<A, B>(fn: (a: A, b: B) => void, a: A, b: B): void } | undefined;
 }
+
+const putCount = (c: { n: number }, n: number): void => {
+  c.n = n;
+};
 
 const inRange = (p: number, r: PortRange): boolean => p >= r[0] && p <= r[1];
 
@@ -186,7 +191,8 @@ function statisticMatch(m: StatisticMatch, p: MatchParam): boolean {
     // (get_random_u32() & 0x7FFFFFFF) < probability
     hit = Math.floor(p.random() * 0x80000000) < m.probability;
   } else {
-    // the counter starts at --packet and the packet that wraps it to 0 matches
+    // the counter starts at every − packet and the packet that wraps it to 0 matches
+    p.journal?.journalUndo(putCount, m.count, m.count.n);
     m.count.n = m.count.n === m.every ? 0 : m.count.n + 1;
     hit = m.count.n === 0;
   }
