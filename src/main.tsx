@@ -9,13 +9,18 @@ import { openFromHash } from './ui/share/open';
 import { browserStorage, loadTerminals } from './store/persist';
 import { browserRealTime } from './store/realtime';
 import { App } from './ui/App';
-import { applyBoot, bootDoc, dropLabParam } from './ui/boot';
+import { applyBoot, bootDoc, bootProgress, bootStoreOptions, dropLabParam } from './ui/boot';
 
 const storage = browserStorage();
+const root = document.getElementById('root')!;
 // a saved lab and saved terminals are read (and their schemas fetched) before the first render;
-// a first visit has neither and starts at once
-const [boot, terminals] = await Promise.all([bootDoc(window.location.search, storage), loadTerminals(storage)]);
-const store = initAppStore({ initial: boot.doc, storage, realTime: browserRealTime() });
+// a first visit has neither and starts at once; a big lab shows its progress while it is rebuilt
+const [boot, terminals] = await Promise.all([bootDoc(window.location.search, storage, bootProgress(root)), loadTerminals(storage)]);
+const store = initAppStore({ ...bootStoreOptions(boot, storage), realTime: browserRealTime() });
+// another tab saving the same lab: this tab offers a choice instead of writing over it later
+window.addEventListener('storage', (e) => {
+  if (e.storageArea === localStorage) store.getState().storageChanged(e.key, e.newValue);
+});
 persistTerminals(store, storage, terminals);
 applyBoot(store, boot);
 const lessonParam = new URLSearchParams(window.location.search).get('lesson');
@@ -38,7 +43,7 @@ window.addEventListener('hashchange', () => {
 // dev builds: the store on window for poking at it from the console
 if (import.meta.env.DEV) Object.assign(window, { hoplab: store });
 
-createRoot(document.getElementById('root')!).render(
+createRoot(root).render(
   <StrictMode>
     <App />
   </StrictMode>,

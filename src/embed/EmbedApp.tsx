@@ -2,11 +2,12 @@
  * The lesson widget: the canvas, the lesson (when there is one), one terminal and the trace, for
  * a course page's <iframe> or <hoplab-lab> element.
  */
+import { useState } from 'react';
 import { ReactFlowProvider } from '@xyflow/react';
 import { useStore } from '../store';
 import { LabCanvas } from '../ui/canvas/LabCanvas';
 import { Brand, UndoRedo } from '../ui/layout/Header';
-import { ActivityBar, Notice } from '../ui/layout/Overlays';
+import { ActivityBar, Notice, TracePickBar } from '../ui/layout/Overlays';
 import { useUndoShortcuts } from '../ui/layout/shortcuts';
 import { TerminalView } from '../ui/terminal/LazyTerminalView';
 import '../ui/terminal/terminal.css';
@@ -23,6 +24,10 @@ export function EmbedApp({ lab, host }: { lab: string; host: string }) {
   const loadPreset = useStore((s) => s.loadPreset);
   const resetLesson = useStore((s) => s.resetLesson);
   const openTerminal = useStore((s) => s.openTerminal);
+  const closeTerminal = useStore((s) => s.closeTerminal);
+  const openTerminals = useStore((s) => s.openTerminals);
+  // a new shell after Start over: its screen starts empty, as the lab does
+  const [shell, setShell] = useState(0);
   // one terminal at a time: the one last opened (double-click a box to switch), else the lesson's host
   const active = useStore((s) => (s.activeTerminal && s.openTerminals.includes(s.activeTerminal) ? s.activeTerminal : null));
   const shown = active ?? host;
@@ -45,9 +50,11 @@ export function EmbedApp({ lab, host }: { lab: string; host: string }) {
             type="button"
             className="btn btn--sm"
             onClick={() => {
+              for (const h of openTerminals) closeTerminal(h);
               if (lesson) resetLesson();
               else loadPreset(lab);
               openTerminal(host);
+              setShell((n) => n + 1);
             }}
           >
             Start over
@@ -58,9 +65,14 @@ export function EmbedApp({ lab, host }: { lab: string; host: string }) {
         </header>
         <div className="embed__main">
           <main className="embed__canvas" aria-label="Lab canvas">
-            <LabCanvas />
-            <Notice />
-            {!readonly && <ActivityBar quiet />}
+            <div className="canvas-messages">
+              <TracePickBar />
+              <Notice />
+            </div>
+            <div className="canvas-area__flow">
+              <LabCanvas />
+              {!readonly && <ActivityBar quiet />}
+            </div>
           </main>
           {(lesson || issues) && (
             <aside className="embed__lesson" aria-label="Lesson">
@@ -72,7 +84,7 @@ export function EmbedApp({ lab, host }: { lab: string; host: string }) {
           <section className="hl-terms" aria-label={`Terminal on ${shown}`}>
             {terminalOpen ? (
               <div className="hl-terms-panel">
-                <TerminalView key={shown} host={shown} active screenReader={false} />
+                <TerminalView key={`${shown}:${shell}`} host={shown} active screenReader={false} />
               </div>
             ) : (
               <div style={{ padding: 16 }}>

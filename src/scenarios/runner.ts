@@ -19,20 +19,25 @@ export interface StepResult {
 
 export const parseScenario = (jsonText: string): Scenario => parseScenarioText(jsonText, Object.keys(presets));
 
-/** The world a scenario starts from: its preset (set up by running the preset's steps), then its own topology. */
-export function buildWorld(sc: Scenario): World {
+/** The world a scenario's preset makes: the preset's topology and setup steps, or a booted cluster. */
+export function presetWorld(sc: Pick<Scenario, 'preset' | 'cluster' | 'machines'>): World {
   const world = new World();
   // a cluster's nodes are computers of their own, as a scenario's hosts are when it asks
   world.machines = sc.machines === true || sc.preset === CLUSTER_PRESET;
   if (sc.preset === CLUSTER_PRESET) bootCluster(world, sc.cluster);
   else if (sc.preset !== undefined) {
-    const p = presets[sc.preset];
+    // own properties only: a preset called "constructor" or "__proto__" is unknown, not Object's
+    const p = Object.prototype.hasOwnProperty.call(presets, sc.preset) ? presets[sc.preset] : undefined;
     if (!p) throw new Error(`unknown preset "${sc.preset}" (known: ${Object.keys(presets).join(', ')})`);
     buildTopology(p.scenario, world);
     for (const s of p.scenario.steps) runCommand(world, s.on, s.run, { shell: 'sh' });
   }
-  buildTopology(sc, world);
   return world;
+}
+
+/** The world a scenario starts from: its preset (set up by running the preset's steps), then its own topology. */
+export function buildWorld(sc: Scenario): World {
+  return buildTopology(sc, presetWorld(sc));
 }
 
 /** Run every step as `sh -c` would in the oracle, collecting what each printed. */

@@ -8,12 +8,14 @@ import { createLabSlice, type LabOptions, type LabSlice } from './lab';
 import { createTerminalSlice, type TerminalSlice } from './terminals';
 import { createTraceSlice, type TraceSlice } from './trace';
 import { createCaptureSlice, type CaptureSlice } from './capture';
+import { createSavingSlice, type SavingSlice } from './saving';
+import { createPickSlice, type PickSlice } from './pick';
 import { createMatrixSlice, type MatrixSlice } from './matrix';
 import { saveTerminals, type KeyValueStorage, type TerminalsFile } from './persist';
 import { createLessonSlice, watchLessonLab, type LessonSlice } from './lessons';
 import { presetDoc } from './replay';
 
-export type AppState = LabSlice & TerminalSlice & TraceSlice & CaptureSlice & LessonSlice & MatrixSlice;
+export type AppState = LabSlice & TerminalSlice & TraceSlice & CaptureSlice & SavingSlice & PickSlice & LessonSlice & MatrixSlice;
 export type AppStore = StoreApi<AppState>;
 
 export function createAppStore(opts: LabOptions = {}): AppStore {
@@ -22,10 +24,13 @@ export function createAppStore(opts: LabOptions = {}): AppStore {
     ...createTerminalSlice(...a),
     ...createTraceSlice(...a),
     ...createCaptureSlice(...a),
+    ...createSavingSlice(opts)(...a),
+    ...createPickSlice(...a),
     ...createLessonSlice(presetDoc)(...a),
     ...createMatrixSlice(...a),
   }));
   watchLessonLab(store);
+  if (opts.saveNow) store.getState().persist(store.getState().doc);
   return store;
 }
 
@@ -59,6 +64,9 @@ export type { LabDoc, LabOp, XY } from './doc';
 export type { TraceSlice } from './trace';
 export type { TerminalSlice } from './terminals';
 export type { CaptureSlice } from './capture';
+export type { SavingSlice, AutosaveState } from './saving';
+export type { PickSlice } from './pick';
+export { describeReason, type KeptCopy } from './kept';
 export type { LessonSlice, CommandEvent, LessonEvent } from './lessons';
 
 /**

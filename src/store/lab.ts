@@ -16,8 +16,8 @@ import type { RealTime } from './realtime';
 import type { AppState } from './index';
 import { describeOp, type LabDoc, type LabOp, type XY } from './doc';
 import { canRedo, canUndo, emptyHistory, record, redo as historyRedo, undo as historyUndo, type History } from './history';
-import { parseLab, saveLab, serializeLab, type KeyValueStorage } from './persist';
-import { applyOp, hasPreset, presetDoc, replay } from './replay';
+import { parseLab, serializeLab, type KeyValueStorage } from './persist';
+import { applyOp, hasPreset, presetDoc, replay, replayAsync } from './replay';
 import { presets } from '../scenarios/presets';
 
 export type ActivitySource = 'ui' | 'terminal' | 'lab';
@@ -48,6 +48,12 @@ export interface LabOptions {
   storageKey?: string;
   /** the embed widget's read-only mode: edits are refused, terminals still work */
   readonly?: boolean;
+  /** `initial` already built (start-up replays it with a progress indicator) */
+  initialWorld?: World;
+  /** what the storage held when `initial` was read (default: read it now) */
+  syncedText?: string | null;
+  /** save `initial` at once (start-up replaced an autosave it kept aside) */
+  saveNow?: boolean;
   /** real time for terminals (src/store/realtime.ts); without it a command runs to its end at once */
   realTime?: RealTime | null;
 }
@@ -92,6 +98,8 @@ export interface LabSlice {
   loadPreset: (name: string) => boolean;
   /** Replace the lab with a document (import). On failure the current lab is untouched. */
   loadDoc: (doc: LabDoc, message?: string, details?: string) => EditResult;
+  /** loadDoc for a big document: built in slices with a progress indicator, the page responsive meanwhile. */
+  loadDocAsync: (doc: LabDoc, message: string) => Promise<EditResult>;
   /** Read a lab file (fetching the schemas on first use) and load it; on failure the current lab is untouched. */
   importLab: (text: string) => Promise<EditResult>;
   exportLab: () => string;
@@ -137,15 +145,16 @@ function errorOf(r: CommandResult): string {
 export const createLabSlice =
   (opts: LabOptions = {}): StateCreator<AppState, [], [], LabSlice> =>
   (set, get) => {
-    const storage = opts.storage ?? null;
-    const storageKey = opts.storageKey;
     const readonly = opts.readonly ?? false;
-    const initialDoc = opts.initial ?? presetDoc('empty');
+    let initialDoc = opts.initial ?? presetDoc('empty');
     let initialWorld: World;
     try {
-      initialWorld = replay(initialDoc);
+      initialWorld = opts.initialWorld ?? replay(initialDoc);
     } catch {
-      initialWorld = replay(presetDoc('empty'));
+      // start-up checks the saved lab before it gets here (src/ui/boot.ts); a caller that did not
+      // gets an empty lab rather than a document that does not match the world
+      initialDoc = presetDoc('empty');
+      initialWorld = replay(initialDoc);
     }
 
     const log = (entries: Omit<ActivityEntry, 'id'>[]) => {
@@ -160,7 +169,30 @@ export const createLabSlice =
       const snapshot = world.snapshot();
       const { selectedHost, selectedLan } = keptSelection(s, snapshot);
       set({ world, doc, history, snapshot, selectedHost, selectedLan, canUndo: canUndo(history), canRedo: canRedo(history), ...extra });
-      saveLab(storage, doc, storageKey);
+      get().persist(doc);
+    };
+
+    /**
+     * Make `doc` (built as `world`) the lab: saved first, so that a lab the browser cannot store
+     * is refused before anything on screen is replaced, and a reload never brings back another lab.
+     */
+    const install = (doc: LabDoc, world: World, message?: string, details?: string): EditResult => {
+      const saved = get().persist(doc, { replacing: true });
+      if (saved.kind === 'failed') {
+        const error = `This lab cannot be saved in this browser (${saved.error}), so it was not opened: a reload would lose it.`;
+        set({ notice: { kind: 'error', text: `${error} Your lab is unchanged.` } });
+        return { ok: false, error };
+      }
+      commit(world, doc, true, {
+        selectedHost: null,
+        selectedLan: null,
+        autoPositions: {},
+        fitRequest: get().fitRequest + 1,
+        notice: message ? { kind: 'info', text: details ? `${message}. ${details}` : message } : null,
+        activity: message ? log([{ on: null, text: message, command: false, ok: true, source: 'lab' }]) : get().activity,
+      });
+      get().clearTrace();
+      return { ok: true, results: [] };
     };
 
     /** Discard uncommitted changes to the world: rebuild it from the current document. */
@@ -305,16 +337,21 @@ export const createLabSlice =
           set({ notice: { kind: 'error', text: error } });
           return { ok: false, error };
         }
-        commit(world, doc, true, {
-          selectedHost: null,
-          selectedLan: null,
-          autoPositions: {},
-          fitRequest: get().fitRequest + 1,
-          notice: message ? { kind: 'info', text: details ? `${message}. ${details}` : message } : null,
-          activity: message ? log([{ on: null, text: message, command: false, ok: true, source: 'lab' }]) : get().activity,
-        });
-        get().clearTrace();
-        return { ok: true, results: [] };
+        return install(doc, world, message, details);
+      },
+
+      loadDocAsync: async (doc, message) => {
+        let world: World;
+        set({ loading: { label: `Building ${doc.title}`, done: 0, total: 1 } });
+        try {
+          world = await replayAsync(doc, (p) => set({ loading: { label: `Building ${doc.title}`, ...p } }));
+        } catch (e) {
+          const error = `This lab could not be built: ${(e as Error).message}`;
+          set({ notice: { kind: 'error', text: error }, loading: null });
+          return { ok: false, error };
+        }
+        set({ loading: null });
+        return install(doc, world, message);
       },
 
       importLab: async (text) => {
@@ -323,7 +360,7 @@ export const createLabSlice =
           set({ notice: { kind: 'error', text: `Import failed, your lab is unchanged. ${parsed.error}` } });
           return { ok: false, error: parsed.error };
         }
-        const r = get().loadDoc(parsed.doc, `Imported lab: ${parsed.doc.title}`);
+        const r = await get().loadDocAsync(parsed.doc, `Imported lab: ${parsed.doc.title}`);
         if (!r.ok) set({ notice: { kind: 'error', text: `Import failed, your lab is unchanged. ${r.error}` } });
         return r;
       },
@@ -352,7 +389,7 @@ export const createLabSlice =
         const doc = { ...s.doc, positions: { ...s.doc.positions, [id]: { x: Math.round(pos.x), y: Math.round(pos.y) } } };
         const history = record(s.history, s.doc);
         set({ doc, history, canUndo: true, canRedo: false });
-        saveLab(storage, doc, storageKey);
+        get().persist(doc);
       },
 
       resetLayout: () => {
@@ -361,7 +398,7 @@ export const createLabSlice =
           const doc = { ...s.doc, positions: {} };
           const history = record(s.history, s.doc);
           set({ doc, history, canUndo: true, canRedo: false });
-          saveLab(storage, doc, storageKey);
+          get().persist(doc);
         }
         set({ fitRequest: get().fitRequest + 1 });
       },
@@ -397,7 +434,9 @@ export const createLabSlice =
         canRedo: canRedo(history),
         activity: log([{ on: null, text: `${verb}: ${what}`, command: false, ok: true, source: 'lab' }]),
       });
-      saveLab(storage, doc, storageKey);
+      get().persist(doc);
+      // the trace on screen told of a lab that is gone: its packet must not stay on the canvas
+      if (!sameNetwork) get().clearTrace();
     }
   };
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { LabDoc } from './doc';
-import { AUTOSAVE_KEY, exportFileName, loadLab, parseLab, saveLab, serializeLab, type KeyValueStorage } from './persist';
+import { AUTOSAVE_KEY, MAX_LAB_CHARS, exportFileName, loadLab, parseLab, saveLab, serializeLab, type KeyValueStorage } from './persist';
 
 const doc: LabDoc = {
   title: 'Before routes',
@@ -112,5 +112,69 @@ describe('terminal persistence', () => {
     expect(await loadTerminals(s)).toEqual(t);
     s.setItem(TERMINALS_KEY, '{"terminals": 3}');
     expect(await loadTerminals(s)).toBeNull();
+  });
+});
+
+describe('lab file limits', () => {
+  const file = (patch: (f: Record<string, any>) => void) => {
+    const f = JSON.parse(serializeLab(doc));
+    patch(f);
+    return JSON.stringify(f);
+  };
+  const error = async (text: string) => {
+    const r = await parseLab(text);
+    expect(r.ok).toBe(false);
+    return r.ok ? '' : r.error;
+  };
+
+  it('refuses a file too large to be a lab before parsing it', async () => {
+    expect(await error(file((f) => (f.title = 'x'.repeat(MAX_LAB_CHARS))))).toMatch(/^This file is too large for a lab: 2,00\d,\d{3} characters, where a lab file has at most 2,000,000\.$/);
+  });
+
+  it('limits every field no real lab comes near, saying which', async () => {
+    const many = <T,>(n: number, f: (i: number) => T): T[] => Array.from({ length: n }, (_, i) => f(i));
+    const cases: [string, (f: Record<string, any>) => void, RegExp][] = [
+      ['name', (f) => (f.base.name = 'n'.repeat(201)), /base\.name: is longer than 200 characters/],
+      ['description', (f) => (f.base.description = 'd'.repeat(2001)), /base\.description: is longer than 2000 characters/],
+      ['preset', (f) => (f.preset = 'p'.repeat(5000)), /preset: there is no lab called "p{64}" \(known: empty, fresh/],
+      ['a position key', (f) => (f.positions['host:' + 'k'.repeat(300)] = { x: 1, y: 1 }), /positions: "host:k{35}…" is longer than 200 characters/],
+      ['positions', (f) => (f.positions = Object.fromEntries(many(10001, (i) => [`host:h${i}`, { x: i, y: 0 }] as const))), /positions: has more than 10000 positions/],
+      ['a coordinate', (f) => (f.positions['host:node01'] = { x: 1e12, y: 0 }), /positions\.host:node01\.x: /],
+      ['a LAN key', (f) => (f.base.lans = { ['l'.repeat(65)]: ['node01:eth0'] }), /base\.lans: "l{40}…" is longer than 64 characters/],
+      ['a LAN name', (f) => (f.base.lans = { 'lan\u001b[2J': ['node01:eth0'] }), /base\.lans: "lan\\u001b\[2J" is not a LAN name/],
+      ['LANs', (f) => (f.base.lans = Object.fromEntries(many(501, (i) => [`lan${i}`, ['node01:eth0']] as const))), /base\.lans: has more than 500 LANs/],
+      ['hosts', (f) => (f.base.hosts = many(2001, (i) => `h${i}`)), /base\.hosts: has more than 2000 hosts/],
+      ['LAN members', (f) => (f.base.lans = { lan0: many(2001, (i) => `h${i}:eth0`) }), /base\.lans\.lan0: has more than 2000 members/],
+      ['members of a new LAN', (f) => (f.ops = [{ kind: 'lan', name: 'lan9', members: many(2001, (i) => `h${i}:eth0`) }]), /ops\[0\]\.members: has more than 2000 members/],
+      ['cables', (f) => (f.base.links = many(2001, (i) => [`a:e${i}`, `b:e${i}`])), /base\.links: has more than 2000 cables/],
+      ['a command', (f) => (f.ops = [{ kind: 'cmd', on: 'node01', run: 'x'.repeat(4001), edit: true }]), /ops\[0\]\.run: is longer than 4000 characters/],
+    ];
+    for (const [what, patch, message] of cases) expect(await error(file(patch)), what).toMatch(message);
+  });
+
+  it('reads the biggest lab the canvas is measured with', async () => {
+    const hosts = Array.from({ length: 1000 }, (_, i) => `h${i}`);
+    const lans = Object.fromEntries(Array.from({ length: 20 }, (_, l) => [`lan${l}`, hosts.slice(l * 50, l * 50 + 50).map((h) => `${h}:eth0`)]));
+    const r = await parseLab(serializeLab({ ...doc, preset: null, base: { name: 'big', hosts, lans, steps: [] }, ops: [] }));
+    expect(r.ok).toBe(true);
+  });
+
+  it('refuses names with control characters or that the world would refuse, with a message', async () => {
+    expect(await error(file((f) => (f.base.hosts = ['node01', 'a\u001b]8;;http://x\u0007b'])))).toMatch(/base\.hosts\[1\]: must start with a letter or a digit and hold only letters, digits/);
+    expect(await error(file((f) => (f.base.lans = { lan0: ['node01:e\u001b[2Jth0'] })))).toMatch(/base\.lans\.lan0\[0\]: "e\u001b\[2Jth0" is not an interface name a cable can have/);
+    expect(await error(file((f) => (f.ops = [{ kind: 'lan-member', lan: 'lan0', member: 'node01:lo' }])))).toMatch(/ops\[0\]\.member: "lo" is not an interface name/);
+    expect(await error(file((f) => (f.ops = [{ kind: 'cmd', on: 'pod\u001b1', run: 'ip link', edit: false }])))).toMatch(/ops\[0\]\.on: must hold only letters, digits/);
+  });
+
+  it('refuses duplicate hosts', async () => {
+    expect(await error(file((f) => (f.base.hosts = ['node01', 'node02', 'node01'])))).toMatch(/base\.hosts\[2\]: duplicate host name "node01"/);
+    expect(await error(JSON.stringify({ name: 'x', hosts: ['a', 'a'], steps: [] }))).toMatch(/hosts\[1\]: duplicate host name "a"/);
+  });
+
+  it('gives the unknown-preset message for the names of Object’s own properties', async () => {
+    for (const p of ['constructor', '__proto__', 'toString', 'hasOwnProperty']) {
+      expect(await error(file((f) => (f.base.preset = p)))).toMatch(new RegExp(`base\\.preset: there is no lab called "${p}" \\(known: empty,`));
+      expect(await error(JSON.stringify({ name: 'x', preset: p, steps: [] }))).toMatch(/preset: there is no lab called/);
+    }
   });
 });

@@ -17,6 +17,11 @@ export type { LabFile, TerminalsFile } from './labSchema';
 export const LAB_FORMAT = 'hoplab-lab';
 export const LAB_VERSION = 1;
 export const AUTOSAVE_KEY = 'hoplab.lab.v1';
+/**
+ * The longest lab file read, checked before it is parsed: the 1,000-host lab is 60,000 characters,
+ * a lesson's a few thousand, and every browser's storage holds this much (5 MB or more per site).
+ */
+export const MAX_LAB_CHARS = 2_000_000;
 
 
 export function toLabFile(doc: LabDoc): LabFile {
@@ -43,6 +48,9 @@ export async function parseLab(text: string): Promise<ParseResult> {
 }
 
 async function parseWithSchemas(text: string): Promise<ParseResult> {
+  if (text.length > MAX_LAB_CHARS) {
+    return { ok: false, error: `This file is too large for a lab: ${text.length.toLocaleString('en')} characters, where a lab file has at most ${MAX_LAB_CHARS.toLocaleString('en')}.` };
+  }
   let data: unknown;
   try {
     data = JSON.parse(text);
@@ -77,6 +85,7 @@ export function browserStorage(): KeyValueStorage | null {
   }
 }
 
+/** Write the lab to the autosave key as it is (the store's autosave also guards against other tabs: autosave.ts). */
 export function saveLab(storage: KeyValueStorage | null, doc: LabDoc, key = AUTOSAVE_KEY): string | null {
   if (!storage) return null;
   try {

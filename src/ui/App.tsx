@@ -8,13 +8,25 @@ import { LabCanvas } from './canvas/LabCanvas';
 import { Inspector } from './inspector/Inspector';
 import { AddDialog, type AddKind } from './layout/AddDialog';
 import { AddMenu, Brand, ImportExport, LabMenu, LayoutButtons, UndoRedo } from './layout/Header';
-import { ActivityBar, EmptyState, Legend, Notice } from './layout/Overlays';
+import { ActivityBar, EmptyState, Legend, Notice, TracePickBar } from './layout/Overlays';
 import { Dock } from './layout/Dock';
 import { DockResizer } from './layout/DockResizer';
 import { useUndoShortcuts } from './layout/shortcuts';
 import { ErrorBoundary } from './layout/ErrorBoundary';
 import { HelpDialog } from './layout/HelpDialog';
 import { InstructorTools } from './instructor/InstructorTools';
+import { AutosaveBadge, ConflictBar, KeptCopies, LoadingBar } from './layout/Saving';
+
+export function CanvasMessages() {
+  return (
+    <div className="canvas-messages">
+      <ConflictBar />
+      <LoadingBar />
+      <TracePickBar />
+      <Notice />
+    </div>
+  );
+}
 
 export function App() {
   const [adding, setAdding] = useState<AddKind | null>(null);
@@ -32,6 +44,8 @@ export function App() {
           <span className="header__sep" aria-hidden="true" />
           <LayoutButtons />
           <span className="header__spacer" />
+          <AutosaveBadge />
+          <KeptCopies />
           <ImportExport />
           <InstructorTools />
           <button type="button" className="btn btn--ghost" onClick={() => setHelp(true)} aria-haspopup="dialog">
@@ -39,13 +53,16 @@ export function App() {
           </button>
         </header>
         <main className="canvas-area" aria-label="Lab canvas">
-          <ErrorBoundary name="canvas">
-            <LabCanvas />
-          </ErrorBoundary>
-          <Notice />
-          <EmptyState onAdd={setAdding} />
-          <ActivityBar />
-          <Legend />
+          {/* messages sit above the canvas, never over its boxes */}
+          <CanvasMessages />
+          <div className="canvas-area__flow">
+            <ErrorBoundary name="canvas">
+              <LabCanvas />
+            </ErrorBoundary>
+            <EmptyState onAdd={setAdding} />
+            <ActivityBar />
+            <Legend />
+          </div>
         </main>
         <ErrorBoundary name="inspector">
           <Inspector />

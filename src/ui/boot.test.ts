@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { createAppStore } from '../store';
 import { presetDoc } from '../store/replay';
 import { saveLab, type KeyValueStorage } from '../store/persist';
-import { applyBoot, bootDoc } from './boot';
+import { listKept, readKept } from '../store/kept';
+import { applyBoot, bootDoc, bootStoreOptions } from './boot';
 
 function memory(): KeyValueStorage {
   const data = new Map<string, string>();
@@ -11,7 +12,7 @@ function memory(): KeyValueStorage {
 
 async function boot(search: string, storage: KeyValueStorage) {
   const b = await bootDoc(search, storage);
-  const store = createAppStore({ initial: b.doc, storage });
+  const store = createAppStore(bootStoreOptions(b, storage));
   applyBoot(store, b);
   return store;
 }
@@ -77,9 +78,48 @@ describe('start-up', () => {
   });
   it('an autosave that cannot be read is kept aside, and a new lab starts', async () => {
     const storage = memory();
-    storage.setItem('hoplab.lab.v1', '{"format": "hoplab-lab", "version": 1, "broken": ');
+    const broken = '{"format": "hoplab-lab", "version": 1, "broken": ';
+    storage.setItem('hoplab.lab.v1', broken);
     const s = (await boot('', storage)).getState();
-    expect(s.notice?.text).toMatch(/could not be read .*kept in this browser under "hoplab\.lab\.v1\.unreadable"/);
-    expect(storage.getItem('hoplab.lab.v1.unreadable')).toBe('{"format": "hoplab-lab", "version": 1, "broken": ');
+    expect(s.notice?.text).toMatch(/could not be read: This file is not valid JSON.*A new lab was started\. The old save is kept in this browser: Lab ▸ Kept copies/);
+    const [kept] = listKept(storage);
+    expect(kept).toMatchObject({ reason: 'unreadable' });
+    expect(readKept(storage, kept.id)).toBe(broken);
+    expect(s.keptCopies).toHaveLength(1);
+    // the new lab took the main slot at once: the next start-up does not keep the same save again
+    expect(JSON.parse(storage.getItem('hoplab.lab.v1')!)).toMatchObject({ format: 'hoplab-lab', preset: 'empty' });
+    await boot('', storage);
+    expect(listKept(storage)).toHaveLength(1);
+  });
+
+  it('an autosave whose replay throws is kept aside like a damaged one, with the same notice', async () => {
+    const storage = memory();
+    // reads as a lab, but its second operation plugs a cable into a machine that does not exist
+    const doc = { ...presetDoc('fresh'), ops: [{ kind: 'host' as const, name: 'node04' }, { kind: 'lan-member' as const, lan: 'lan0', member: 'node09:eth0' }] };
+    saveLab(storage, doc);
+    const text = storage.getItem('hoplab.lab.v1')!;
+    const s = (await boot('', storage)).getState();
+    expect(s.notice).toMatchObject({ kind: 'error', text: expect.stringMatching(/could not be rebuilt: unknown host "node09".*A new lab was started.*Lab ▸ Kept copies, “1\. Three nodes on a LAN” \(autosave that could not be rebuilt\)/) });
+    expect(s.snapshot.netns).toEqual([]);
+    expect(s.doc.ops).toEqual([]);
+    const [kept] = listKept(storage);
+    expect(readKept(storage, kept.id)).toBe(text);
+  });
+
+  it('a second damaged save does not overwrite the first one kept', async () => {
+    const storage = memory();
+    storage.setItem('hoplab.lab.v1', '{"first": ');
+    await boot('', storage);
+    storage.setItem('hoplab.lab.v1', '{"second": ');
+    await boot('', storage);
+    expect(listKept(storage).map((c) => readKept(storage, c.id))).toEqual(['{"first": ', '{"second": ']);
+  });
+
+  it('the single slot of earlier versions joins the kept copies', async () => {
+    const storage = memory();
+    storage.setItem('hoplab.lab.v1.unreadable', 'old damaged save');
+    await boot('', storage);
+    expect(listKept(storage).map((c) => readKept(storage, c.id))).toEqual(['old damaged save']);
+    expect(storage.getItem('hoplab.lab.v1.unreadable')).toBeNull();
   });
 });

@@ -48,13 +48,19 @@ test('before-routes: the ping fails, routes and forwarding added in the inspecto
   expect(out).toContain('1 received');
   const trace = page.getByRole('tabpanel');
   await expect(trace).toContainText('node02');
+  expect(errors).toEqual([]);
+});
 
-  // the same from pod1's terminal: the student sees the replies and the hops
+test('routed: a ping from a pod’s terminal, and the canvas follows the packet through the switch', async ({ page }) => {
+  const errors = watchConsole(page);
+  const lab = new LabPage(page);
+  await lab.open('routed');
+  // the student sees the replies and the hops
   await page.getByRole('button', { name: 'Open a terminal on pod1' }).click();
   const terminal = page.locator('.xterm-rows');
   await expect(terminal).toContainText('root@pod1');
   await page.locator('.xterm-helper-textarea').focus();
-  await page.keyboard.type('ping -c 2 10.244.2.2');
+  await page.keyboard.insertText('ping -c 2 10.244.2.2');
   await page.keyboard.press('Enter');
   await expect(terminal).toContainText('2 packets transmitted, 2 received');
   // jump the play head to the echo request crossing into the LAN switch: the canvas follows it
@@ -150,17 +156,19 @@ test('drag to connect, and hand-placed positions are remembered', async ({ page 
   const lan1 = page.getByTestId('lan-lan1');
   await expect(lan1).toContainText('empty: drag a + here');
 
-  // drag node01's + onto the switch: a new interface, cabled in
-  const handle = page.locator('.react-flow__node[data-id="host:node01"] .connect-handle');
+  // the new switch is picked and kept in view; drag the + of node03, beside it, onto it: a new
+  // interface, cabled in
+  await expect(lab.inspector.getByRole('heading', { level: 2, name: 'lan1' })).toBeVisible();
+  const handle = page.locator('.react-flow__node[data-id="host:node03"] .connect-handle');
   const to = await lab.settledBox(lan1);
   const from = (await handle.boundingBox())!;
   await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2);
   await page.mouse.down();
   await page.mouse.move(to.x + to.width / 2, to.y + 2, { steps: 12 });
   await page.mouse.up();
-  await expect(lab.host('node01')).toContainText('eth1');
-  await expect(lab.activity).toContainText('cable from node01:eth1 into LAN switch lan1');
-  await expect(page.locator('[data-testid="edge-lan:lan1:node01/eth1"]')).toHaveCount(1);
+  await expect(lab.host('node03')).toContainText('eth1');
+  await expect(lab.activity).toContainText('cable from node03:eth1 into LAN switch lan1');
+  await expect(page.locator('[data-testid="edge-lan:lan1:node03/eth1"]')).toHaveCount(1);
 
   // move node03 by hand; the position survives a reload and the move is undoable
   const node03 = page.locator('.react-flow__node[data-id="host:node03"]');

@@ -99,7 +99,7 @@ test('the embed widget: one terminal and the trace, configured by the URL', asyn
   const terminal = page.locator('.xterm-rows');
   await expect(terminal).toContainText('root@node01');
   await page.locator('.xterm-helper-textarea').focus();
-  await page.keyboard.type('ping -c 1 10.244.2.2');
+  await page.keyboard.insertText('ping -c 1 10.244.2.2');
   await page.keyboard.press('Enter');
   await expect(terminal).toContainText('Network is unreachable');
   await expect(page.getByRole('region', { name: 'Packet trace' })).toContainText('Network is unreachable');

@@ -108,7 +108,8 @@ test('history survives a reload', async ({ page }) => {
   await t.run('node02', 'ip route add 10.244.1.2 via 192.168.1.11');
   await t.run('node02', 'ip -br addr show dev eth0');
   await t.expectOutput('node02', '192.168.1.12/24');
-  await page.waitForTimeout(400); // autosave is debounced
+  // the terminals' autosave waits for a pause in the output: wait until it holds the last line
+  await expect.poll(() => page.evaluate(() => localStorage.getItem('hoplab.terminals.v1') ?? '')).toContain('192.168.1.12/24');
   await page.reload();
   await lab.waitForCanvas();
   await t.open('node02');

@@ -1,8 +1,8 @@
 /**
  * Trace, capture and reachability, end to end.
  * Spec (3) of the issue: build the whole lab from three bare nodes by typing the lecture's commands
- * in the terminals, and see the routed ping reply (ttl 62 from a pod, 63 from a node) with a trace
- * through node02 and v-net-0.
+ * in the terminals (stage by stage), and see the routed ping reply (ttl 62 from a pod, 63 from a
+ * node) with a trace through node02 and v-net-0.
  */
 import { expect, test, type Page } from '@playwright/test';
 import path from 'node:path';
@@ -25,18 +25,25 @@ const pod = (n: number) => [
 ];
 const routes = (n: number) => NODES.filter((m) => m !== n).map((m) => `ip route add 10.244.${m}.2 via 192.168.1.1${m}`);
 
-test('build the whole lab from three bare nodes by typing the lecture commands', async ({ page }) => {
-  test.setTimeout(180_000);
+// the lecture typed stage by stage, each from the preset it starts at (fresh → bridges → pods →
+// before the routes → routed): every command of the lesson is typed, and no test runs for minutes
+test('build the lab by typing, 1: a bridge on every node', async ({ page }) => {
   const errors = watchConsole(page);
   const lab = new LabPage(page);
   const t = new Terminals(page);
   await lab.open('fresh');
-
   for (const n of NODES) await t.runAll(`node0${n}`, bridge(n));
   await t.run('node01', 'ip -br addr show dev v-net-0');
   await t.expectOutput('node01', /v-net-0\s+UNKNOWN\s+10\.244\.1\.1\/24|v-net-0\s+UP\s+10\.244\.1\.1\/24|v-net-0\s+DOWN\s+10\.244\.1\.1\/24/);
   await shot(page, 'build-1-bridges');
+  expect(errors).toEqual([]);
+});
 
+test('build the lab by typing, 2: a pod on every node, and the lecture’s failing ping', async ({ page }) => {
+  const errors = watchConsole(page);
+  const lab = new LabPage(page);
+  const t = new Terminals(page);
+  await lab.open('bridges');
   for (const n of NODES) await t.runAll(`node0${n}`, pod(n));
   await t.run('node01', 'ip netns exec pod1 ping -c 1 10.244.1.1');
   await t.expectOutput('node01', '64 bytes from 10.244.1.1: icmp_seq=1 ttl=64');
@@ -47,7 +54,14 @@ test('build the whole lab from three bare nodes by typing the lecture commands',
   await t.expectOutput('node01', 'ping: connect: Network is unreachable');
   await expect(t.outcome).toContainText('Dropped at node01');
   await shot(page, 'build-3-before-routes');
+  expect(errors).toEqual([]);
+});
 
+test('build the lab by typing, 3: routes and forwarding; pods reach each other', async ({ page }) => {
+  const errors = watchConsole(page);
+  const lab = new LabPage(page);
+  const t = new Terminals(page);
+  await lab.open('before-routes');
   for (const n of NODES) await t.runAll(`node0${n}`, [...routes(n), 'sysctl -w net.ipv4.ip_forward=1']);
   await t.expectOutput('node03', 'net.ipv4.ip_forward = 1');
 
@@ -66,7 +80,8 @@ test('build the whole lab from three bare nodes by typing the lecture commands',
   await expect(events.filter({ hasText: /^.*node02.*forward/i }).first()).toBeVisible();
   await expect(events.filter({ hasText: 'v-net-0' }).first()).toBeVisible();
   await expect(t.traceEvents.filter({ hasText: 'dropped' })).toHaveCount(0);
-  await t.trace.getByRole('button', { name: 'Last event' }).click();
+  // with reduced motion the trace opens on its last event, the reply's arrival
+  await expect(t.trace.getByRole('toolbar', { name: 'Trace playback' }).getByText(/^Event (\d+) of \1$/)).toBeVisible();
   await shot(page, 'build-4-routed-reply');
   expect(errors).toEqual([]);
 });
@@ -100,60 +115,63 @@ test('a drop shows its reason and fix; one click applies it, and the ping then w
   await shot(page, 'trace-fixed-reply');
 });
 
-test('playback: step, back, play, pause, speed; the inspector shows the headers at each hop', async ({ page }) => {
-  const lab = new LabPage(page);
-  const t = new Terminals(page);
-  await lab.open('routed');
-  await t.run('node01', 'ip netns exec pod1 ping -c 1 10.244.2.2');
-  await expect(t.outcome).toContainText('Reply received');
+test.describe('with motion', () => {
+  test.use({ reducedMotion: 'no-preference' }); // a new trace plays by itself
+  test('playback: step, back, play, pause, speed; the inspector shows the headers at each hop', async ({ page }) => {
+    const lab = new LabPage(page);
+    const t = new Terminals(page);
+    await lab.open('routed');
+    await t.run('node01', 'ip netns exec pod1 ping -c 1 10.244.2.2');
+    await expect(t.outcome).toContainText('Reply received');
 
-  const controls = t.trace.getByRole('toolbar', { name: 'Trace playback' });
-  const pos = controls.getByText(/^Event \d+ of \d+$/);
-  // a new trace plays by itself; stepping pauses it
-  await expect(controls.getByRole('button', { name: 'Pause' })).toBeVisible();
-  await controls.getByRole('button', { name: 'Step forward' }).click();
-  await expect(controls.getByRole('button', { name: 'Play' })).toBeVisible();
-  await controls.getByRole('button', { name: 'First event' }).click();
-  await expect(pos).toHaveText(/^Event 1 of \d+$/);
-  await controls.getByRole('button', { name: 'Step forward' }).click();
-  await controls.getByRole('button', { name: 'Step forward' }).click();
-  await expect(pos).toHaveText(/^Event 3 of \d+$/);
-  await controls.getByRole('button', { name: 'Step back' }).click();
-  await expect(pos).toHaveText(/^Event 2 of \d+$/);
-  await expect(t.traceEvents.locator('[aria-current="step"]')).toHaveCount(1);
+    const controls = t.trace.getByRole('toolbar', { name: 'Trace playback' });
+    const pos = controls.getByText(/^Event \d+ of \d+$/);
+    // a new trace plays by itself; stepping pauses it
+    await expect(controls.getByRole('button', { name: 'Pause' })).toBeVisible();
+    await controls.getByRole('button', { name: 'Step forward' }).click();
+    await expect(controls.getByRole('button', { name: 'Play' })).toBeVisible();
+    await controls.getByRole('button', { name: 'First event' }).click();
+    await expect(pos).toHaveText(/^Event 1 of \d+$/);
+    await controls.getByRole('button', { name: 'Step forward' }).click();
+    await controls.getByRole('button', { name: 'Step forward' }).click();
+    await expect(pos).toHaveText(/^Event 3 of \d+$/);
+    await controls.getByRole('button', { name: 'Step back' }).click();
+    await expect(pos).toHaveText(/^Event 2 of \d+$/);
+    await expect(t.traceEvents.locator('[aria-current="step"]')).toHaveCount(1);
 
-  // keyboard: the event list moves the play head with the arrow keys
-  await t.traceEvents.focus();
-  await page.keyboard.press('End');
-  const total = Number((await pos.innerText()).match(/of (\d+)/)![1]);
-  await expect(pos).toHaveText(`Event ${total} of ${total}`);
-  // each event is a named button; only the current one is in the tab order, and the focus follows the play head
-  const pick = (i: number) => t.traceEvents.getByRole('button', { name: new RegExp(`^Event ${i} of ${total}: `) });
-  await expect(pick(total)).toBeFocused();
-  await expect(t.traceEvents.locator('button[tabindex="0"]')).toHaveCount(1);
-  await page.keyboard.press('ArrowUp');
-  await expect(pos).toHaveText(`Event ${total - 1} of ${total}`);
-  await expect(pick(total - 1)).toBeFocused();
-  await page.keyboard.press('Shift+Tab');
-  await page.keyboard.press('Tab');
-  await expect(pick(total - 1)).toBeFocused(); // Tab comes back to the current event
-  await pick(2).press('Enter');
-  await expect(pos).toHaveText(`Event 2 of ${total}`);
+    // keyboard: the event list moves the play head with the arrow keys
+    await t.traceEvents.focus();
+    await page.keyboard.press('End');
+    const total = Number((await pos.innerText()).match(/of (\d+)/)![1]);
+    await expect(pos).toHaveText(`Event ${total} of ${total}`);
+    // each event is a named button; only the current one is in the tab order, and the focus follows the play head
+    const pick = (i: number) => t.traceEvents.getByRole('button', { name: new RegExp(`^Event ${i} of ${total}: `) });
+    await expect(pick(total)).toBeFocused();
+    await expect(t.traceEvents.locator('button[tabindex="0"]')).toHaveCount(1);
+    await page.keyboard.press('ArrowUp');
+    await expect(pos).toHaveText(`Event ${total - 1} of ${total}`);
+    await expect(pick(total - 1)).toBeFocused();
+    await page.keyboard.press('Shift+Tab');
+    await page.keyboard.press('Tab');
+    await expect(pick(total - 1)).toBeFocused(); // Tab comes back to the current event
+    await pick(2).press('Enter');
+    await expect(pos).toHaveText(`Event 2 of ${total}`);
 
-  // the inspector shows the packet at the current hop: pick the echo request forwarded by node02
-  const fwd = t.traceEvents.getByRole('listitem').filter({ hasText: /node02.*echo request/ }).filter({ hasText: /forward/i }).first();
-  await fwd.click();
-  await expect(t.inspector).toContainText('IPv4');
-  await expect(t.inspector).toContainText('TTL');
-  await expect(t.inspector).toContainText('10.244.1.2');
-  await expect(t.inspector).toContainText(/Route\s*10\.244\.2\.0\/24 dev v-net-0|Route/);
+    // the inspector shows the packet at the current hop: pick the echo request forwarded by node02
+    const fwd = t.traceEvents.getByRole('listitem').filter({ hasText: /node02.*echo request/ }).filter({ hasText: /forward/i }).first();
+    await fwd.click();
+    await expect(t.inspector).toContainText('IPv4');
+    await expect(t.inspector).toContainText('TTL');
+    await expect(t.inspector).toContainText('10.244.1.2');
+    await expect(t.inspector).toContainText(/Route\s*10\.244\.2\.0\/24 dev v-net-0|Route/);
 
-  await controls.getByLabel('Speed').selectOption('16');
-  await controls.getByRole('button', { name: 'First event' }).click();
-  await controls.getByRole('button', { name: 'Play' }).click();
-  await expect(pos).toHaveText(`Event ${total} of ${total}`, { timeout: 20_000 });
-  await expect(controls.getByRole('button', { name: 'Play' })).toBeVisible();
-  await shot(page, 'trace-playback-inspector');
+    await controls.getByLabel('Speed').selectOption('16');
+    await controls.getByRole('button', { name: 'First event' }).click();
+    await controls.getByRole('button', { name: 'Play' }).click();
+    await expect(pos).toHaveText(`Event ${total} of ${total}`);
+    await expect(controls.getByRole('button', { name: 'Play' })).toBeVisible();
+    await shot(page, 'trace-playback-inspector');
+  });
 });
 
 test('capture panel prints tcpdump lines for every frame crossing an interface', async ({ page }) => {

@@ -4,18 +4,8 @@
  * reply and -m while the server says nothing.
  */
 import { describe, expect, it } from 'vitest';
-import { World } from '../../engine/world';
+import { twoHosts } from '../testLab';
 import { runCommand, startJob } from '../index';
-
-function twoHosts(): World {
-  const w = new World();
-  w.addHost('h1');
-  w.addHost('h2');
-  w.addLink('h1:eth0', 'h2:eth0');
-  expect(runCommand(w, 'h1', 'ip addr add 10.0.0.1/24 dev eth0').exit).toBe(0);
-  expect(runCommand(w, 'h2', 'ip addr add 10.0.0.2/24 dev eth0').exit).toBe(0);
-  return w;
-}
 
 const OK = 'HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 6\r\n\r\nhello\n';
 

@@ -99,6 +99,15 @@ export function rtnlError(ctx: Ctx, e: unknown): never {
   throw e;
 }
 
+/**
+ * iproute2's check_altifname(): not empty, no '/', no white space (C's isspace). Control characters
+ * pass: the kernel takes them too (dev_valid_name), and `ip link` prints them as they are.
+ */
+export function checkAltIfname(name: string): boolean {
+  return name.length > 0 && !/[/ \t\n\v\f\r]/.test(name);
+}
+
+/** iproute2's check_ifname(): check_altifname() and shorter than IFNAMSIZ (16). */
 export function checkIfname(name: string): boolean {
-  return name.length > 0 && name.length < 16 && !/[\s/:]/.test(name) && name !== '.' && name !== '..';
+  return checkAltIfname(name) && name.length < 16;
 }

@@ -1,11 +1,11 @@
 import type { Mac } from '../../engine/addr/mac';
 import type { Prefix } from '../../engine/addr/ipv4';
-import { createBridge, createVeth, deleteLink, moveToNetns, renameLink, setLinkMac, setLinkUp, setMaster } from '../../engine/netns/link';
+import { createBridge, createVeth, deleteLink, devValidName, moveToNetns, renameLink, setLinkMac, setLinkUp, setMaster } from '../../engine/netns/link';
 import type { Netdev } from '../../engine/netns/netdev';
 import { setLinkMtu, validateMtu } from '../../engine/netns/mtu';
 import { KernelError } from '../../engine/fib/route';
 import { Exit, fail, type Ctx } from '../context';
-import { Argv, checkIfname, duparg2, getPrefix, invarg, matches, requiredDev, rtnlError, takeDevName } from './args';
+import { Argv, checkAltIfname, checkIfname, duparg2, getPrefix, invarg, matches, requiredDev, rtnlError, takeDevName } from './args';
 import { applyFlag, FLAG_KEYWORDS, iplinkKeyword, onOff, skipIplinkKeyword, txqueuelen } from './iplinkArgs';
 import { formatLink, hasFamilyAddrs, shownInet, type ShowOpts } from './show';
 import type { IpOpts } from './ip';
@@ -86,8 +86,8 @@ function parseNewLink(ctx: Ctx, a: Argv): NewLink {
     else if (k !== undefined && k in FLAG_KEYWORDS) attrs.flags.push([k, onOff(ctx, a, k)]);
     else if (k !== undefined && skipIplinkKeyword(ctx, a, k)) continue;
     else if (matches(t, 'help')) fail(ctx, LINK_USAGE, 255);
-    else if (t === 'dev') l.nd.setDev(ctx, a.next(), '"dev" not a valid ifname');
-    else l.nd.setDev(ctx, t, '"name" not a valid ifname');
+    // iproute2 6.1 reads `[dev] NAME` with check_altifname(): no length limit, the "dev" message
+    else l.nd.setDev(ctx, t === 'dev' ? a.next() : t);
   }
   return l;
 }
@@ -100,6 +100,7 @@ function linkAdd(ctx: Ctx, args: string[]): void {
   if (!type) fail(ctx, 'Not enough information: "type" argument is required\n', 1);
   const target = main.netns ?? ctx.ns;
   try {
+    if (name !== undefined) devValidName(name);
     if (type === 'bridge') {
       configureNew(createBridge(target, name ?? nextName(target, 'bridge')), attrs);
     } else if (type === 'veth') {
@@ -111,6 +112,7 @@ function linkAdd(ctx: Ctx, args: string[]): void {
       const peer = parseNewLink(ctx, new Argv(ctx, typeArgs.slice(1)));
       if (peer.type !== undefined) fail(ctx, `Error: duplicate "type": "${peer.type}" is the second value.\n`, 255);
       const peerName = peer.nd.result(ctx);
+      if (peerName !== undefined) devValidName(peerName);
       // veth_newlink() refuses a peer asked to come up with it
       if (peer.attrs.up) throw new KernelError('ENOTCONN');
       const peerNs = peer.netns ?? target;
@@ -183,9 +185,9 @@ class NameDev {
     this.name = v;
   }
 
-  setDev(ctx: Ctx, v: string, invalid: string): void {
+  setDev(ctx: Ctx, v: string): void {
     if (this.dev !== undefined) duparg2(ctx, 'dev', v);
-    if (!checkIfname(v)) invarg(ctx, invalid, v);
+    if (!checkAltIfname(v)) invarg(ctx, '"dev" not a valid ifname', v);
     this.dev = v;
   }
 

@@ -3,18 +3,8 @@
  * connect to it, TCP and UDP, on the virtual clock.
  */
 import { describe, expect, it } from 'vitest';
-import { World } from '../../engine/world';
+import { twoHosts } from '../testLab';
 import { runCommand, startJob } from '../index';
-
-function twoHosts(): World {
-  const w = new World();
-  w.addHost('h1');
-  w.addHost('h2');
-  w.addLink('h1:eth0', 'h2:eth0');
-  expect(runCommand(w, 'h1', 'ip addr add 10.0.0.1/24 dev eth0').exit).toBe(0);
-  expect(runCommand(w, 'h2', 'ip addr add 10.0.0.2/24 dev eth0').exit).toBe(0);
-  return w;
-}
 
 describe('nc', () => {
   it('a TCP server prints what a client sends; -N closes the client side, both exit 0', () => {

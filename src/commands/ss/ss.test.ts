@@ -4,17 +4,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { World } from '../../engine/world';
+import { twoHosts } from '../testLab';
 import { runCommand, startJob } from '../index';
-
-function twoHosts(): World {
-  const w = new World();
-  w.addHost('h1');
-  w.addHost('h2');
-  w.addLink('h1:eth0', 'h2:eth0');
-  expect(runCommand(w, 'h1', 'ip addr add 10.0.0.1/24 dev eth0').exit).toBe(0);
-  expect(runCommand(w, 'h2', 'ip addr add 10.0.0.2/24 dev eth0').exit).toBe(0);
-  return w;
-}
 
 const ss = (w: World, on: string, line: string): string => {
   const r = runCommand(w, on, line, { shell: 'sh' });

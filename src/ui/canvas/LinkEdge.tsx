@@ -49,7 +49,7 @@ export const LinkEdgeView = memo(function LinkEdgeView(props: EdgeProps<LinkEdge
       )}
       {data.state !== 'up' && (
         <g className={cls('edge-label', `edge-label--${data.state}`)} transform={`translate(${labelX} ${labelY})`} aria-hidden="true">
-          <rect x={data.state === 'down' ? -27 : -45} y={-9} width={data.state === 'down' ? 54 : 90} height={18} rx={9} />
+          <rect x={data.state === 'down' ? -30 : -52} y={-9} width={data.state === 'down' ? 60 : 104} height={18} rx={9} />
           <text textAnchor="middle" dy="0.35em">
             {data.state === 'down' ? '○ DOWN' : '⚠ NO-CARRIER'}
           </text>

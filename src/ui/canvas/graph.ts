@@ -22,8 +22,10 @@ const PAD = 14;
 const HOST_HEADER = 48;
 const POD_HEADER = 52;
 const BRIDGE_HEADER = 56;
-const ROW_GAP = 56; // vertical room for veth edges between pods and bridges
+const ROW_GAP = 44; // vertical room for veth edges between pods and bridges
 const HOST_MIN_W = 344;
+/** room between the machines and the switches below them (elk's layer spacing, layout.ts) */
+export const LAN_GAP = 72;
 
 export type PortState = 'up' | 'down' | 'no-carrier';
 
@@ -198,6 +200,8 @@ export function buildGraph(
   for (const ns of snapshot.netns) for (const d of ns.devs) devIndex.set(devKey(ns.name, d.name), d);
 
   const topLevel = hosts.filter((h) => !owners[h.name]);
+  const podsOf = new Map<string, NetnsSnapshot[]>();
+  for (const h of hosts) if (owners[h.name]) (podsOf.get(owners[h.name]) ?? podsOf.set(owners[h.name], []).get(owners[h.name])!).push(h);
   const place = (id: string, fallback: XY): XY => positions[id] ?? auto[id] ?? fallback;
 
   // LAN switches first in the data, drawn below the machines
@@ -216,7 +220,7 @@ export function buildGraph(
   for (const ns of topLevel) {
     const id = hostId(ns.name);
     nodeOfNetns[ns.name] = id;
-    const pods = hosts.filter((p) => owners[p.name] === ns.name);
+    const pods = podsOf.get(ns.name) ?? [];
     const bridges = ns.devs.filter((d) => d.kind === 'bridge');
     const bridgeNames = new Set(bridges.map((b) => b.name));
     const own = ns.devs.filter((d) => d.kind !== 'loopback' && d.kind !== 'bridge' && !(d.master && bridgeNames.has(d.master)));
@@ -314,6 +318,7 @@ export function buildGraph(
   }
 
   // LAN switches
+  const nodeById = new Map(nodes.map((n) => [n.id, n]));
   const hostsRowW = hostWidths.reduce((s, w) => s + w, 0) + Math.max(0, hostWidths.length - 1) * 60;
   let lanX = 0;
   const maxHostH = Math.max(0, ...nodes.filter((n) => n.type === 'host').map((n) => (n.data as HostNodeData).height));
@@ -326,12 +331,16 @@ export function buildGraph(
     const height = 64;
     const members = lan.members.map((m) => `${m.netns}:${m.dev}`);
     const xOf = (netns: string) => {
-      const n = nodes.find((x) => x.id === nodeOfNetns[netns]);
+      const n = nodeById.get(nodeOfNetns[netns]);
       if (!n) return 0;
-      const parent = n.parentId ? nodes.find((x) => x.id === n.parentId) : undefined;
+      const parent = n.parentId ? nodeById.get(n.parentId) : undefined;
       return n.position.x + (parent?.position.x ?? 0);
     };
-    const ordered = [...lan.members].sort((p, q) => xOf(p.netns) - xOf(q.netns));
+    // each member's x once: a switch with 2,000 ports sorts in n log n, not n² log n
+    const ordered = lan.members
+      .map((m) => ({ m, x: xOf(m.netns) }))
+      .sort((p, q) => p.x - q.x)
+      .map((e) => e.m);
     const ports = ordered.map((m, i) => ({
       handle: `m:${devKey(m.netns, m.dev)}`,
       member: `${m.netns}:${m.dev}`,
@@ -340,7 +349,7 @@ export function buildGraph(
     nodes.push({
       id,
       type: 'lan',
-      position: place(id, { x: lanX + Math.max(0, (hostsRowW - width) / 2), y: maxHostH + 120 }),
+      position: place(id, { x: lanX + Math.max(0, (hostsRowW - width) / 2), y: maxHostH + LAN_GAP }),
       ariaLabel: `LAN switch ${lan.name}${members.length ? `, plugged in: ${members.join(', ')}` : ', nothing plugged in'}`,
       data: { kind: 'lan', lan: lan.name, members, ports, subnet: lanSubnet(snapshot, lan.members), width, height },
       width,

@@ -3,7 +3,8 @@ import { buildGraph } from './graph';
 import { elkInput, elkLayout } from './layout';
 import { seedSnapshot } from './fixture.test-data';
 
-describe('elk layout', () => {
+// elk is a big library: loading it takes seconds on a busy machine
+describe('elk layout', { timeout: 60_000 }, () => {
   const g = buildGraph(seedSnapshot(), {});
   it('lays out only the top level, with machines above the switch', async () => {
     const input = elkInput(g);

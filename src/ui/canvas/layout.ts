@@ -6,7 +6,7 @@
 import type { ElkNode } from 'elkjs/lib/elk-api';
 import type ELKConstructor from 'elkjs/lib/elk.bundled.js';
 import type { XY } from '../../store/doc';
-import type { LabGraph } from './graph';
+import { LAN_GAP, type LabGraph } from './graph';
 
 export interface ElkInput {
   key: string;
@@ -45,7 +45,7 @@ export function elkInput(g: Pick<LabGraph, 'nodes' | 'edges'>): ElkInput {
       'elk.algorithm': 'layered',
       'elk.direction': 'DOWN',
       'elk.spacing.nodeNode': '64',
-      'elk.layered.spacing.nodeNodeBetweenLayers': '120',
+      'elk.layered.spacing.nodeNodeBetweenLayers': String(LAN_GAP),
       'elk.layered.nodePlacement.strategy': 'BRANDES_KOEPF',
       'elk.layered.considerModelOrder.strategy': 'NODES_AND_EDGES',
       'elk.padding': '[top=20,left=20,bottom=20,right=20]',
@@ -60,17 +60,35 @@ export function elkInput(g: Pick<LabGraph, 'nodes' | 'edges'>): ElkInput {
   return { key, graph };
 }
 
-let elk: Promise<InstanceType<typeof ELKConstructor>> | null = null;
+type Elk = InstanceType<typeof ELKConstructor>;
+let elk: Promise<Elk> | null = null;
 
-/** elk is large: it is loaded on first use, after the canvas has drawn its first (simple) layout. */
-function loadElk() {
-  elk ??= import('elkjs/lib/elk.bundled.js').then((m) => new m.default());
+/** elk in this thread: for Node (tests) and for a browser that will not start the worker. */
+const elkHere = (): Promise<Elk> => import('elkjs/lib/elk.bundled.js').then((m) => new m.default());
+
+/**
+ * elk is large: it is loaded on first use, after the canvas has drawn its first (simple) layout,
+ * and in a browser it runs in its own worker (elkjs ships one): laying out a big lab takes seconds,
+ * and the page stays responsive meanwhile.
+ */
+function loadElk(): Promise<Elk> {
+  elk ??=
+    typeof Worker === 'undefined'
+      ? elkHere()
+      : Promise.all([import('elkjs/lib/elk-api.js'), import('elkjs/lib/elk-worker.min.js?url')]).then(([api, worker]) => new api.default({ workerUrl: worker.default }) as Elk);
   return elk;
 }
 
 export async function elkLayout(input: ElkInput): Promise<Record<string, XY>> {
-  const engine = await loadElk();
-  const out = await engine.layout(structuredClone(input.graph));
+  let out: ElkNode;
+  try {
+    out = await (await loadElk()).layout(structuredClone(input.graph));
+  } catch (e) {
+    // a worker that could not start (a page that forbids workers): lay out in this thread instead
+    if (typeof Worker === 'undefined') throw e;
+    elk = elkHere();
+    out = await (await elk).layout(structuredClone(input.graph));
+  }
   const positions: Record<string, XY> = {};
   for (const c of out.children ?? []) positions[c.id] = { x: Math.round(c.x ?? 0), y: Math.round(c.y ?? 0) };
   return alignRows(out.children ?? [], positions);

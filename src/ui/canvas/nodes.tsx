@@ -6,6 +6,7 @@ import { memo } from 'react';
 import { Handle, Position, type NodeProps } from '@xyflow/react';
 import type { TraceEvent } from '../../engine/sim/trace';
 import { isDrop, useStore } from '../../store';
+import { handleSignature, useMeasureHandles } from './handles';
 import { PORT_W, type BridgeNode, type HostNode, type LanNode, type PodNode, type PortState, type PortView } from './graph';
 
 export const cls = (...names: (string | false | null | undefined)[]) => names.filter(Boolean).join(' ');
@@ -121,7 +122,8 @@ function ConnectHandle({ netns }: { netns: string }) {
   );
 }
 
-export const HostNodeView = memo(function HostNodeView({ data }: NodeProps<HostNode>) {
+export const HostNodeView = memo(function HostNodeView({ id, data }: NodeProps<HostNode>) {
+  useMeasureHandles(id, handleSignature(data.ports));
   const ev = useTraceEvent();
   const selected = useStore((s) => s.selectedHost === data.netns);
   const f = focusOf(ev, (e) => e.netns === data.netns);
@@ -160,7 +162,8 @@ export const HostNodeView = memo(function HostNodeView({ data }: NodeProps<HostN
   );
 });
 
-export const PodNodeView = memo(function PodNodeView({ data }: NodeProps<PodNode>) {
+export const PodNodeView = memo(function PodNodeView({ id, data }: NodeProps<PodNode>) {
+  useMeasureHandles(id, handleSignature(data.ports));
   const ev = useTraceEvent();
   const selected = useStore((s) => s.selectedHost === data.netns);
   const f = focusOf(ev, (e) => e.netns === data.netns);
@@ -187,7 +190,8 @@ export const PodNodeView = memo(function PodNodeView({ data }: NodeProps<PodNode
   );
 });
 
-export const BridgeNodeView = memo(function BridgeNodeView({ data }: NodeProps<BridgeNode>) {
+export const BridgeNodeView = memo(function BridgeNodeView({ id, data }: NodeProps<BridgeNode>) {
+  useMeasureHandles(id, handleSignature(data.ports));
   const ev = useTraceEvent();
   const f = focusOf(ev, (e) => e.netns === data.netns && e.dev === data.dev);
   return (
@@ -218,7 +222,8 @@ export const BridgeNodeView = memo(function BridgeNodeView({ data }: NodeProps<B
   );
 });
 
-export const LanNodeView = memo(function LanNodeView({ data }: NodeProps<LanNode>) {
+export const LanNodeView = memo(function LanNodeView({ id, data }: NodeProps<LanNode>) {
+  useMeasureHandles(id, handleSignature(data.ports));
   const ev = useTraceEvent();
   const f = focusOf(ev, (e) => e.netns === `__lan_${data.lan}`);
   const selected = useStore((s) => s.selectedLan === data.lan);
@@ -237,7 +242,7 @@ export const LanNodeView = memo(function LanNodeView({ data }: NodeProps<LanNode
         <span className="box__kind">LAN switch</span>
         {data.subnet && <span className="mono" style={{ fontSize: 12 }}>{data.subnet}</span>}
         <span className="box__spacer" />
-        <span className="hint" style={{ fontSize: 11 }}>
+        <span className="hint" style={{ fontSize: 11.5 }}>
           {data.members.length === 0 ? 'empty: drag a + here' : `${data.members.length} port${data.members.length === 1 ? '' : 's'}`}
         </span>
       </div>

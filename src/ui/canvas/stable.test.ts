@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { reuseUnchanged, sameValue } from './stable';
+import { keepMeasured, reuseUnchanged, sameValue } from './stable';
 
 describe('sameValue', () => {
   it('compares plain values structurally', () => {
@@ -48,5 +48,28 @@ describe('reuseUnchanged', () => {
     expect(swapped).not.toBe(prev);
     expect(swapped[0]).toBe(b);
     expect(swapped[1]).toBe(a);
+  });
+});
+
+describe('keepMeasured', () => {
+  type Box = { id: string; data: { ports: string[] }; measured?: { width: number; height: number } };
+  const lan: Box = { id: 'lan:lan0', data: { ports: ['node01/eth0', 'node02/eth0'] }, measured: { width: 660, height: 64 } };
+  const host: Box = { id: 'host:node01', data: { ports: ['eth0'] }, measured: { width: 344, height: 120 } };
+
+  it('gives a changed box the size React Flow measured, so that its handle bounds and cables stay', () => {
+    const grown: Box = { id: 'lan:lan0', data: { ports: ['node01/eth0', 'node02/eth0', 'node04/eth0'] } };
+    const out = keepMeasured([lan, host], reuseUnchanged([lan, host], [grown, structuredClone(host)], ['measured']));
+    expect(out[0].data).toBe(grown.data);
+    expect(out[0].measured).toEqual({ width: 660, height: 64 });
+    expect(out[1]).toBe(host);
+  });
+
+  it('leaves new boxes, boxes never measured and an unchanged list alone', () => {
+    const fresh: Box = { id: 'host:node04', data: { ports: ['eth0'] } };
+    const unmeasured: Box = { id: 'lan:lan0', data: { ports: [] } };
+    const next = [{ ...unmeasured, data: { ports: ['x'] } }, fresh];
+    expect(keepMeasured([unmeasured], next)).toBe(next);
+    const same = [lan, host];
+    expect(keepMeasured(same, same)).toBe(same);
   });
 });

@@ -46,3 +46,23 @@ export function reuseUnchanged<T extends { id: string }>(prev: readonly T[], nex
   });
   return changed ? out : (prev as T[]);
 }
+
+/**
+ * `next` (from reuseUnchanged), with the size React Flow measured carried into every changed box
+ * from the box of the same id in `prev`. Given a box without it, React Flow drops the box's
+ * handle bounds and its cables vanish until it measures the box again, which it can miss; with
+ * it, the cables stay, a box that grew is measured again as it resizes, and handles that moved
+ * are measured by the box itself (handles.ts).
+ */
+export function keepMeasured<T extends { id: string; measured?: unknown }>(prev: readonly T[], next: T[]): T[] {
+  if (next === prev) return next;
+  const old = new Map(prev.map((x) => [x.id, x]));
+  let carried = false;
+  const out = next.map((x) => {
+    const p = old.get(x.id);
+    if (p === undefined || p === x || p.measured === undefined || x.measured !== undefined) return x;
+    carried = true;
+    return { ...x, measured: p.measured };
+  });
+  return carried ? out : next;
+}

@@ -60,11 +60,14 @@ function Footer({ onClose, label, disabled }: { onClose: () => void; label: stri
   );
 }
 
+/** Close the dialog with what was added picked (a machine, or `{ lan }` for a switch): the canvas keeps it in view. */
 function useFinish(onClose: () => void) {
   const selectHost = useStore((s) => s.selectHost);
+  const selectLan = useStore((s) => s.selectLan);
   const requestFit = useStore((s) => s.requestFit);
-  return (select: string | null) => {
-    if (select) selectHost(select);
+  return (select: string | { lan: string } | null) => {
+    if (typeof select === 'string') selectHost(select);
+    else if (select) selectLan(select.lan);
     requestFit();
     onClose();
   };
@@ -273,7 +276,7 @@ function AddLan({ onClose }: { onClose: () => void }) {
   const steps: EditStep[] = [{ kind: 'lan', name: name.trim(), members: plugged }];
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    if (name.trim() && runSteps(steps)) finish(members[0] ?? null);
+    if (name.trim() && runSteps(steps)) finish(members[0] ?? { lan: name.trim() });
   };
   return (
     <Dialog title="Add a LAN switch" onClose={onClose} onSubmit={submit} footer={<Footer onClose={onClose} label="Add LAN switch" disabled={!name.trim()} />}>

@@ -6,13 +6,20 @@ import { useCallback, useEffect, useState, type KeyboardEvent, type PointerEvent
 
 const KEY = 'hoplab.dockHeight';
 const MIN = 160;
-const maxHeight = () => Math.max(MIN, Math.round(window.innerHeight * 0.7));
-const clamp = (h: number) => Math.min(Math.max(Math.round(h), MIN), maxHeight());
+/**
+ * The most the dock may take: 70% of the window, and never so much that the canvas gets less than
+ * CANVAS_MIN (a height remembered from a big window is clamped to the window it comes back in).
+ */
+const CANVAS_MIN = 240;
+const HEADER = 56;
+const maxHeight = () => Math.max(MIN, Math.min(Math.round(window.innerHeight * 0.7), window.innerHeight - HEADER - CANVAS_MIN));
+export const clampDock = (h: number) => Math.min(Math.max(Math.round(h), MIN), maxHeight());
+const clamp = clampDock;
 
 function initial(): number | null {
   try {
     const v = Number(localStorage.getItem(KEY));
-    return Number.isFinite(v) && v > 0 ? clamp(v) : null;
+    return Number.isFinite(v) && v > 0 ? Math.round(v) : null;
   } catch {
     return null;
   }
@@ -20,20 +27,27 @@ function initial(): number | null {
 
 export function DockResizer() {
   const [height, setHeight] = useState<number | null>(initial);
+  // the window shrinking must not crush the canvas either; the remembered height stays the wish
+  const [windowHeight, setWindowHeight] = useState(() => window.innerHeight);
+  useEffect(() => {
+    const onResize = () => setWindowHeight(window.innerHeight);
+    window.addEventListener('resize', onResize);
+    return () => window.removeEventListener('resize', onResize);
+  }, []);
   useEffect(() => {
     const app = document.querySelector<HTMLElement>('.app');
     if (!app) return;
     if (height === null) app.style.removeProperty('--dock-h');
-    else app.style.setProperty('--dock-h', `${height}px`);
+    else app.style.setProperty('--dock-h', `${clamp(height)}px`);
     try {
       if (height === null) localStorage.removeItem(KEY);
       else localStorage.setItem(KEY, String(height));
     } catch {
       // not remembered: fine
     }
-  }, [height]);
+  }, [height, windowHeight]);
 
-  const current = () => height ?? document.querySelector<HTMLElement>('.dock')?.getBoundingClientRect().height ?? 300;
+  const current = () => (height === null ? null : clamp(height)) ?? document.querySelector<HTMLElement>('.dock')?.getBoundingClientRect().height ?? 300;
 
   const onPointerDown = useCallback((e: PointerEvent<HTMLDivElement>) => {
     e.preventDefault();

@@ -19,15 +19,25 @@ export function InlineCode({ text }: { text: string }) {
 export function Notice() {
   const notice = useStore((s) => s.notice);
   const setNotice = useStore((s) => s.setNotice);
-  // good news fades by itself; errors stay until dismissed
+  // good news fades by itself, but not while the pointer or the keyboard is on it (time to read
+  // it); errors stay until dismissed
+  const [held, setHeld] = useState(false);
   useEffect(() => {
-    if (!notice || notice.kind === 'error') return;
+    if (!notice || notice.kind === 'error' || held) return;
     const t = setTimeout(() => setNotice(null), 6000);
     return () => clearTimeout(t);
-  }, [notice, setNotice]);
+  }, [notice, setNotice, held]);
   if (!notice) return null;
   return (
-    <div className={`notice ${notice.kind === 'error' ? 'notice--error' : ''}`} role={notice.kind === 'error' ? 'alert' : 'status'} data-testid="notice">
+    <div
+      className={`notice ${notice.kind === 'error' ? 'notice--error' : ''}`}
+      role={notice.kind === 'error' ? 'alert' : 'status'}
+      data-testid="notice"
+      onMouseEnter={() => setHeld(true)}
+      onMouseLeave={() => setHeld(false)}
+      onFocus={() => setHeld(true)}
+      onBlur={() => setHeld(false)}
+    >
       <span aria-hidden="true" style={{ marginTop: 5 }}>
         {notice.kind === 'error' ? '✕' : '✓'}
       </span>
@@ -36,6 +46,38 @@ export function Notice() {
       </p>
       <button type="button" className="btn btn--ghost btn--sm btn--icon" aria-label="Dismiss message" onClick={() => setNotice(null)} style={{ marginTop: 2 }}>
         ×
+      </button>
+    </div>
+  );
+}
+
+/** Picking the ends of a ping on the canvas: what to click next; Escape stops. */
+export function TracePickBar() {
+  const pick = useStore((s) => s.tracePick);
+  const cancel = useStore((s) => s.cancelTracePick);
+  useEffect(() => {
+    if (!pick) return;
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === 'Escape') cancel();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [pick, cancel]);
+  if (!pick) return null;
+  return (
+    <div className="notice notice--pick" role="status" data-testid="trace-pick">
+      <span aria-hidden="true">⇢</span>
+      <p>
+        {pick.from === null ? (
+          <>Trace a ping: click the box it starts from (a machine or a pod).</>
+        ) : (
+          <>
+            Trace a ping from <strong>{pick.from}</strong>: now click the box it goes to.
+          </>
+        )}
+      </p>
+      <button type="button" className="btn btn--sm" onClick={cancel}>
+        Cancel (Esc)
       </button>
     </div>
   );

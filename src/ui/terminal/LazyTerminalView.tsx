@@ -7,8 +7,9 @@
  * Suspense boundary that has shown its fallback (up to 300 ms), and a terminal should appear as
  * soon as its code is there.
  */
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { TerminalViewProps } from './TerminalView';
+import { bufferInput, bufferedInput, keyInput } from './earlyInput';
 
 type Screen = typeof import('./TerminalView');
 
@@ -42,13 +43,45 @@ export function TerminalView(props: TerminalViewProps) {
     };
   }, [mod]);
   if (error) throw error; // to the nearest error boundary, as any failed render
-  if (!mod) {
-    return (
-      <p className="hl-terms-loading" role="status">
-        Starting the terminal on {props.host}…
-      </p>
-    );
-  }
+  if (!mod) return <Starting {...props} />;
   const Screen = mod.TerminalView;
   return <Screen {...props} />;
+}
+
+/** Until xterm is there: takes the focus and the keys, which the terminal gets when it starts. */
+function Starting({ host, active }: TerminalViewProps) {
+  const ref = useRef<HTMLDivElement>(null);
+  const [typed, setTyped] = useState(() => bufferedInput(host));
+  useEffect(() => {
+    const a = document.activeElement;
+    if (active && a?.getAttribute('role') !== 'tab' && !a?.closest('.hl-trace, .hl-matrix, .hl-cap')) ref.current?.focus();
+  }, [active]);
+  const keep = (data: string) => {
+    bufferInput(host, data);
+    setTyped(bufferedInput(host));
+  };
+  return (
+    <div
+      ref={ref}
+      className="hl-terms-loading"
+      role="textbox"
+      tabIndex={0}
+      aria-label={`${host} terminal input`}
+      aria-busy="true"
+      data-early-input={host}
+      onKeyDown={(e) => {
+        const data = keyInput(e);
+        if (data === null) return;
+        e.preventDefault();
+        keep(data);
+      }}
+      onPaste={(e) => {
+        e.preventDefault();
+        keep(e.clipboardData.getData('text'));
+      }}
+    >
+      <span role="status">Starting the terminal on {host}…</span>
+      {typed && <span className="hl-terms-typed"> {typed.replace(/\r/g, '⏎')}</span>}
+    </div>
+  );
 }

@@ -8,6 +8,11 @@ import { useStore } from '../../store';
 import { TerminalView } from './LazyTerminalView';
 import './terminal.css';
 
+/** Put the keyboard in a terminal panel (a clicked tab): its xterm, or the input that waits for it. */
+function focusTerminal(panel: string) {
+  setTimeout(() => document.getElementById(panel)?.querySelector<HTMLElement>('.xterm-helper-textarea, [data-early-input]')?.focus(), 0);
+}
+
 export function TerminalDock() {
   const open = useStore((s) => s.openTerminals);
   const active = useStore((s) => s.activeTerminal);
@@ -52,7 +57,10 @@ export function TerminalDock() {
                 aria-selected={h === active}
                 aria-controls={panelId(h)}
                 tabIndex={h === active ? 0 : -1}
-                onClick={() => openTerminal(h)}
+                onClick={() => {
+                  openTerminal(h);
+                  focusTerminal(panelId(h));
+                }}
                 onKeyDown={(e) => onTabKey(e, i)}
                 title={`${h} terminal (Delete closes it)`}
               >

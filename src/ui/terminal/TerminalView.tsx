@@ -33,6 +33,7 @@ import {
   moveLeft,
   moveRight,
   redraw,
+  redrawDelta,
   reverseSearch,
   searchPrompt,
   wordLeft,
@@ -40,8 +41,10 @@ import {
   type HistoryState,
   type KeyName,
   type LineState,
+  visibleControls,
 } from './lineDiscipline';
 import { completionContext } from './completionContext';
+import { takeInput } from './earlyInput';
 
 const THEME = {
   background: '#0f1419',
@@ -120,7 +123,7 @@ export function TerminalView({ host, active, screenReader }: TerminalViewProps) 
     };
 
     const draw = (next: LineState) => {
-      term.write(redraw(prompt, line, next, term.cols));
+      term.write(redrawDelta(prompt, line, next, term.cols));
       line = next;
     };
     /** Redraw the line under another prompt (entering or leaving reverse search). */
@@ -161,8 +164,8 @@ export function TerminalView({ host, active, screenReader }: TerminalViewProps) 
           promptShown = false;
         }
         if (c.clear) term.write(CLEAR_SCREEN);
-        if (replay || !c.local) term.write(c.echo);
-        term.write(asLines(c.data));
+        if (replay || !c.local) term.write(visibleControls(c.echo));
+        term.write(visibleControls(asLines(c.data)));
       }
     };
     const sync = (s: TerminalSession | undefined, replay = false) => {
@@ -315,7 +318,7 @@ export function TerminalView({ host, active, screenReader }: TerminalViewProps) 
       }
     };
 
-    const dataSub = term.onData((data) => {
+    const onInput = (data: string) => {
       for (const tok of decodeInput(data)) {
         if (tok.kind === 'text') {
           lastTab = false;
@@ -326,7 +329,11 @@ export function TerminalView({ host, active, screenReader }: TerminalViewProps) 
           onKey(tok.key);
         }
       }
-    });
+    };
+    const dataSub = term.onData(onInput);
+    // what was typed while xterm was being fetched
+    const early = takeInput(host);
+    if (early) onInput(early);
 
     term.attachCustomKeyEventHandler((ev) => {
       if (ev.type !== 'keydown') return true;

@@ -23,11 +23,13 @@ import {
   moveLeft,
   moveRight,
   redraw,
+  redrawDelta,
   reverseSearch,
   searchPrompt,
   wordBoundaries,
   wordLeft,
   wordRight,
+  visibleControls,
   type CompletionContext,
   type LineState,
 } from './lineDiscipline';
@@ -211,6 +213,10 @@ class Screen {
       const c = s[i];
       if (c === '\x1b') {
         const m = /^\x1b\[(\d*)([ABCJK])/.exec(s.slice(i))!;
+        if (m[2] === 'K') {
+          this.ensure(this.row);
+          this.rows[this.row].length = Math.min(this.rows[this.row].length, this.col);
+        }
         const n = m[1] === '' ? 1 : Number(m[1]);
         if (m[2] === 'A') this.row = Math.max(0, this.row - n);
         if (m[2] === 'B') this.row += n;
@@ -339,5 +345,78 @@ describe('erase', () => {
     sc.write(erase(prompt, l, cols));
     expect(sc.text()).toBe('before');
     expect([sc.row, sc.col]).toEqual([1, 0]);
+  });
+});
+
+describe('control characters from commands and lab files', () => {
+  it('are shown in caret notation, as cat -v does, never passed to the terminal', () => {
+    // a device name from a lab file carrying an OSC 8 hyperlink, a screen clear and a bell
+    expect(visibleControls('3: a\x1b]8;;http://evil\x07b@p1: <BROADCAST>\n')).toBe('3: a^[]8;;http://evil^Gb@p1: <BROADCAST>\n');
+    expect(visibleControls('x\x1b[2J\x1b[3Jy\r\x00\x7f\x9b31m\n')).toBe('x^[[2J^[[3Jy^M^@^?M-^[31m\n');
+    expect(visibleControls('eth0\tUP\nlo\n')).toBe('eth0\tUP\nlo\n');
+  });
+
+  it('any text shown this way holds no control character but newline and tab', () => {
+    const latin1 = fc.array(fc.integer({ min: 0, max: 0xff }), { maxLength: 40 }).map((codes) => String.fromCharCode(...codes));
+    fc.assert(
+      fc.property(latin1, (s) => !/[\x00-\x08\x0b-\x1f\x7f-\x9f]/.test(visibleControls(s))),
+      { numRuns: 300 },
+    );
+  });
+
+  it('a paste keeps no C1 control in the line', () => {
+    expect(decodeInput('ip\x9b2J link')).toEqual([{ kind: 'text', text: 'ip2J link' }]);
+  });
+});
+
+describe('redrawDelta', () => {
+  const prompt = 'root@node01:~# ';
+  const cols = 60;
+  /** The screen after drawing `a` whole and then changing it to `b` with redrawDelta. */
+  const after = (a: LineState, b: LineState) => {
+    const sc = new Screen(cols);
+    sc.write(redraw(prompt, null, a, cols));
+    const delta = redrawDelta(prompt, a, b, cols);
+    sc.write(delta);
+    return { sc, delta };
+  };
+
+  it('writes only the key typed at the end of the line, never the prompt again', () => {
+    const { sc, delta } = after(line('ip ro'), line('ip rou'));
+    expect(delta).toBe('u');
+    expect(sc.text()).toBe(`${prompt}ip rou`);
+  });
+
+  it('rewrites from the first change on, and moves the cursor without printing', () => {
+    expect(after(line('ip ro'), line('ip ro', 2)).delta).toBe(`\r\x1b[${prompt.length + 2}C`);
+    const mid = after(line('ip ro', 2), line('ipx ro', 3));
+    expect(mid.delta).toBe('x ro' + `\r\x1b[${prompt.length + 3}C`);
+    expect(mid.sc.text()).toBe(`${prompt}ipx ro`);
+    expect([mid.sc.row, mid.sc.col]).toEqual([0, prompt.length + 3]);
+  });
+
+  it('erases what a shorter line leaves behind', () => {
+    const { sc, delta } = after(line('ping'), line('pin'));
+    expect(delta).not.toContain(prompt);
+    expect(sc.text()).toBe(`${prompt}pin`);
+    expect(after(line('ping -c 1'), line('')).sc.text()).toBe(prompt);
+  });
+
+  it('draws a line that wraps whole, as redraw does', () => {
+    const long = 'x'.repeat(cols);
+    expect(redrawDelta(prompt, line(long.slice(1)), line(long), cols)).toBe(redraw(prompt, line(long.slice(1)), line(long), cols));
+  });
+
+  it('leaves any edit looking as the whole redraw would', () => {
+    const state = fc.record({ text: fc.string({ maxLength: 30 }).map((t) => t.replace(/[^ -~]/g, 'a')), cursor: fc.nat() }).map((l) => line(l.text, Math.min(l.cursor, l.text.length)));
+    fc.assert(
+      fc.property(state, state, (a, b) => {
+        const { sc } = after(a, b);
+        const whole = new Screen(cols);
+        whole.write(redraw(prompt, null, b, cols));
+        return sc.text() === whole.text() && sc.col === whole.col && sc.row === whole.row;
+      }),
+      { numRuns: 300 },
+    );
   });
 });

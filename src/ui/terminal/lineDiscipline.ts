@@ -284,6 +284,31 @@ export function redraw(prompt: string, prev: LineState | null, next: LineState, 
   return out;
 }
 
+/**
+ * The fewest characters that turn `prompt` + `prev` into `prompt` + `next` while both fit on the
+ * prompt's row: the cursor moves, and only the text from the first change on is written again (a
+ * key typed at the end writes just that key). xterm's screen-reader mode announces what is printed,
+ * so the student hears what was typed, not the prompt and the whole line at every key. A line that
+ * wraps is drawn whole, as `redraw` does.
+ */
+export function redrawDelta(prompt: string, prev: LineState, next: LineState, cols: number): string {
+  const plen = visibleLength(prompt);
+  if (plen + Math.max(prev.text.length, next.text.length) >= cols) return redraw(prompt, prev, next, cols);
+  const toCol = (col: number) => '\r' + (col > 0 ? `${CSI}${col}C` : '');
+  let i = 0;
+  while (i < prev.text.length && i < next.text.length && prev.text[i] === next.text[i]) i++;
+  let out = '';
+  let col = plen + prev.cursor;
+  if (i < prev.text.length || i < next.text.length) {
+    if (col !== plen + i) out += toCol(plen + i);
+    out += next.text.slice(i);
+    col = plen + next.text.length;
+    if (next.text.length < prev.text.length) out += `${CSI}K`;
+  }
+  if (col !== plen + next.cursor) out += toCol(plen + next.cursor);
+  return out;
+}
+
 /** Printable length of a string that may hold SGR colour sequences. */
 export function visibleLength(s: string): number {
   return s.replace(/\x1b\[[0-9;]*m/g, '').length;
@@ -413,9 +438,28 @@ export function decodeInput(data: string): InputToken[] {
       i += c === '\r' && data[i + 1] === '\n' ? 2 : 1;
       continue;
     }
-    if (c >= ' ') text += c;
+    // C0 controls without a binding and C1 controls (a paste can hold any) are dropped
+    if (c >= ' ' && !(c >= '\x7f' && c <= '\x9f')) text += c;
     i++;
   }
   flush();
   return out;
+}
+
+/** ^@ … ^_ and ^? for a C0 control or DEL, M-^@ … M-^_ for a C1 control: what `cat -v` prints. */
+function caret(c: string): string {
+  const code = c.charCodeAt(0);
+  if (code === 0x7f) return '^?';
+  if (code >= 0x80) return `M-${caret(String.fromCharCode(code - 0x80))}`;
+  return `^${String.fromCharCode(code + 0x40)}`;
+}
+
+/**
+ * Output as the terminal may show it: every control character but newline and tab in caret
+ * notation, as `cat -v` and `less` show them. Command output holds the bytes the real tool prints
+ * (iproute2 prints a device name as it is, escape bytes included), but nothing a lab file or a
+ * command prints may drive the terminal: no screen clear, no title, no hyperlink, no bell.
+ */
+export function visibleControls(text: string): string {
+  return text.replace(/[\x00-\x08\x0b-\x1f\x7f-\x9f]/g, caret);
 }

@@ -82,6 +82,7 @@ export function TracePanel() {
   const play = useStore((s) => s.playTrace);
   const pause = useStore((s) => s.pauseTrace);
   const tick = useStore((s) => s.tickTrace);
+  const startTracePick = useStore((s) => s.startTracePick);
   const setSpeed = useStore((s) => s.setTraceSpeed);
   const clear = useStore((s) => s.clearTrace);
   const submitLine = useStore((s) => s.submitLine);
@@ -179,6 +180,11 @@ export function TracePanel() {
         <p className="hl-trace-empty">
           Run <code>ping</code> or <code>traceroute</code> in a terminal, pick a source and a destination on the canvas, or click a
           cell of the reachability matrix: every step of the request and the reply appears here.
+        </p>
+        <p className="hl-trace-empty">
+          <button type="button" onClick={startTracePick}>
+            Pick a source and a destination on the canvas
+          </button>
         </p>
       </section>
     );

@@ -22,12 +22,11 @@ export class LabPage {
     this.labSelect = page.getByTestId('lab-select');
   }
 
-  /** Open the app, optionally on a preset (`?lab=`), with an empty autosave. */
-  async open(lab?: string, opts: { fresh?: boolean } = { fresh: true }) {
-    if (opts.fresh) {
-      await this.page.goto('/');
-      await this.page.evaluate(() => localStorage.clear());
-    }
+  /**
+   * Open the app, optionally on a preset (`?lab=`). Every test runs in a new browser context, so
+   * the autosave starts empty: a first visit.
+   */
+  async open(lab?: string) {
     await this.page.goto(lab ? `/?lab=${encodeURIComponent(lab)}` : '/');
     await this.waitForCanvas();
   }
@@ -83,14 +82,32 @@ export class LabPage {
 
   /** The box of an element once the canvas has stopped moving (layout and fit-view animate). */
   async settledBox(locator: Locator) {
+    await this.viewStill();
     let last = await locator.boundingBox();
-    for (let i = 0; i < 20; i++) {
-      await this.page.waitForTimeout(100);
-      const box = await locator.boundingBox();
-      if (box && last && box.x === last.x && box.y === last.y && box.width === last.width) return box;
-      last = box;
-    }
+    await expect
+      .poll(
+        async () => {
+          const box = await locator.boundingBox();
+          const same = !!box && !!last && box.x === last.x && box.y === last.y && box.width === last.width;
+          last = box;
+          return same;
+        },
+        { message: 'the canvas keeps moving', intervals: [50, 100, 100, 200] },
+      )
+      .toBe(true);
     return last!;
+  }
+
+  /** Once elk has placed the boxes and the viewport has stopped moving (a fit view animates). */
+  async canvasSettled() {
+    await expect(this.page.locator('.react-flow[data-layout="done"]').first()).toBeVisible();
+    await this.settledBox(this.page.locator('.react-flow__viewport').first());
+  }
+
+  /** Every canvas laid out, with no fit or pan of its view due or under way (the canvas's data-view). */
+  async viewStill() {
+    await expect(this.page.locator('.react-flow').first()).toBeVisible();
+    await expect(this.page.locator('.react-flow:not([data-layout="done"][data-view="still"])')).toHaveCount(0);
   }
 
   async importFile(name: string, content: string) {
@@ -98,7 +115,7 @@ export class LabPage {
   }
 
   async shot(name: string) {
-    await this.page.waitForTimeout(250); // let the canvas finish its fit-view animation
+    await this.canvasSettled();
     await this.page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`) });
   }
 }
