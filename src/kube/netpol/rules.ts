@@ -231,7 +231,22 @@ function addPolicyChain(view: PolicyView, np: NetworkPolicy, d: Direction, local
   for (const [name, lines] of built.peerChains) if (!out.peerChains.has(name)) out.peerChains.set(name, lines);
 }
 
-const policyNames = (ps: NetworkPolicy[]): string => ps.map(policyKey).join(', ');
+/** "policy x/deny-all", "policies x/allow-c, x/deny-all": as the explanations say it */
+function policyNames(ps: NetworkPolicy[]): string {
+  // an iptables comment holds 256 bytes: name as many as fit, count the rest
+  const names: string[] = [];
+  let len = 0;
+  for (const [i, np] of ps.entries()) {
+    const k = policyKey(np);
+    if (len + k.length > 160 && i < ps.length - 1) {
+      names.push(`and ${ps.length - i} more`);
+      break;
+    }
+    names.push(k);
+    len += k.length + 2;
+  }
+  return `${ps.length === 1 ? 'policy' : 'policies'} ${names.join(', ')}`;
+}
 
 /** The node's whole policy rule set; `existingChains` are the agent's chains the node holds now (stale ones are deleted). */
 export function syncPolicyRules(view: PolicyView, node: string, existingChains: readonly string[] = []): PolicyPlan {
