@@ -87,6 +87,22 @@ describe('NetworkPolicy on real packets', () => {
     expect(probe('c', 'b', 81, 'udp').exit).toBe(0);
   });
 
+  it('keeps a flow conntrack already knows after a policy denies new ones, until its entry times out', () => {
+    const { world, sh, ip, serve, probe } = cluster();
+    serve('a', 'agnhost netexec --http-port=80 --udp-port=81');
+    const nodeOfC = 'node02';
+    // one UDP flow from a fixed source port: the same 5-tuple each time
+    const flow = () => sh(nodeOfC, `kubectl exec -n x c -- nc -u -p 40000 -w 1 ${ip('a')} 81`, 'hostname\n');
+    expect(flow().stdout).toBe('a');
+    expect(sh('node01', 'kubectl apply -f -', policy('x', 'deny-all', '{podSelector: {}}')).exit).toBe(0);
+    expect(probe('c', 'a', 81, 'udp').exit).toBe(1);
+    expect(flow().stdout).toBe('a');
+    // a UDP flow answered and still active after 2 s is a stream (nf_conntrack_udp_timeout_stream,
+    // 120 s): once that passes without a packet the entry is gone, and the flow is new again
+    world.advance(121_000);
+    expect(flow().stdout).toBe('');
+  });
+
   it('names the deciding policies in the trace and offers a policy change as the fix, which works', () => {
     const { sh, serve, probe } = cluster();
     serve('a', 'agnhost netexec --http-port=80 --udp-port=81');
