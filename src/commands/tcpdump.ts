@@ -17,8 +17,6 @@
  */
 import { ARP_LEN, ETH_HLEN, formatIcmpView, formatTcpView, ICMP_HEADER, IPPROTO, IPV4_HEADER, UDP_HEADER } from '../engine';
 import type { PacketView, TraceEvent } from '../engine/sim/trace';
-import type { Ctx } from './context';
-import type { CommandSpec } from './registry/types';
 
 // ---------------------------------------------------------------------------------------------
 // time
