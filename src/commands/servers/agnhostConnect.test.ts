@@ -15,8 +15,8 @@ function lab() {
 describe('agnhost connect', () => {
   it('succeeds silently over TCP and UDP, and says REFUSED for a closed port', () => {
     const { sh } = lab();
-    expect(sh('/agnhost connect 10.0.0.2:80 --timeout=1s --protocol=tcp')).toMatchObject({ exit: 0, stdout: '', stderr: '' });
-    expect(sh('/agnhost connect 10.0.0.2:81 --timeout=1s --protocol=udp')).toMatchObject({ exit: 0, stdout: '', stderr: '' });
+    expect(sh('agnhost connect 10.0.0.2:80 --timeout=1s --protocol=tcp')).toMatchObject({ exit: 0, stdout: '', stderr: '' });
+    expect(sh('agnhost connect 10.0.0.2:81 --timeout=1s --protocol=udp')).toMatchObject({ exit: 0, stdout: '', stderr: '' });
     expect(sh('agnhost connect 10.0.0.2:82 --timeout=1s')).toMatchObject({ exit: 1, stderr: 'REFUSED\n' });
     const udp = sh('agnhost connect 10.0.0.2:82 --timeout=1s --protocol=udp');
     expect(udp.exit).toBe(1);
