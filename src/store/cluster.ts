@@ -156,5 +156,12 @@ export function clusterPicture(world: World): ClusterPicture | null {
   return { nodes, pods, services, policies, namespaces };
 }
 
+/** What to call a namespace in the UI: a cluster pod's sandbox by the pod's name, anything else by its own. */
+export function netnsTitles(picture: ClusterPicture | null): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const p of picture?.pods ?? []) if (p.netns) out[p.netns] = `pod ${p.namespace}/${p.name}`;
+  return out;
+}
+
 /** The node kubectl runs on for the app's own requests (any node has an admin kubeconfig). */
 export const kubectlHost = (picture: ClusterPicture | null): string | null => picture?.nodes[0]?.name ?? null;

@@ -73,7 +73,7 @@ export { describeReason, type KeptCopy } from './kept';
 export type { LessonSlice, CommandEvent, LessonEvent } from './lessons';
 export type { KubeSlice, ManifestCheck } from './kube';
 export type { ClusterPicture, NodePicture, PodPicture, ServicePicture, EndpointPicture, ServicePortPicture } from './cluster';
-export { objectKey } from './cluster';
+export { objectKey, netnsTitles } from './cluster';
 
 /**
  * Keep terminals (scrollback, history, open tabs) across reloads: restore `saved` (read with
