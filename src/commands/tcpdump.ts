@@ -76,6 +76,41 @@ export interface FrameFormat {
   link?: boolean;
   /** -v: print the IP header fields (ttl, id, length) */
   verbose?: boolean;
+  /** the conversations a capture has seen, for relative sequence numbers (without it: absolute, as -S) */
+  tcpSeq?: TcpSeqTable;
+}
+
+/** tcp_seq_hash in tcpdump's print-tcp.c: per conversation, the bases its numbers are printed from. */
+export type TcpSeqTable = Map<string, { seq: number; ack: number }>;
+
+/** Request methods tcpdump's http printer knows (print-http.c httpcmds), and a status line. */
+const HTTP_FIRST = /^(?:(?:GET|PUT|COPY|DELETE|HEAD|LINK|LOCK|MKCOL|MOVE|OPTIONS|PATCH|POST|PROPFIND|PROPPATCH|SEARCH|TRACE|UNLINK|UNLOCK|CONNECT) |HTTP\/\d\.\d \d{3})/;
+
+/** ": HTTP", and ": HTTP: <first line>" when the data starts a request or a response (txtproto_print). */
+function httpSuffix(t: NonNullable<PacketView['tcp']>): string {
+  if (t.http === undefined || t.len === 0) return '';
+  return HTTP_FIRST.test(t.http) ? `: HTTP: ${t.http}` : ': HTTP';
+}
+
+const ipNum = (a: string): number => a.split('.').reduce((n, o) => n * 256 + Number(o), 0);
+
+/**
+ * tcpdump's relative numbers: a segment with ACK looks its conversation up (both directions share
+ * one entry, `rev` says which way this one goes); a SYN, or a conversation not seen yet, sets the
+ * bases from this segment and is printed absolute; later segments print seq and ack less the bases.
+ */
+export function relativeTcp(table: TcpSeqTable | undefined, src: string, dst: string, t: NonNullable<PacketView['tcp']>): { seq: number; ack?: number } {
+  if (!table || t.ack === undefined) return t;
+  const s = ipNum(src);
+  const d = ipNum(dst);
+  const rev = s > d || (s === d && t.sport > t.dport);
+  const key = rev ? `${dst}.${t.dport}|${src}.${t.sport}` : `${src}.${t.sport}|${dst}.${t.dport}`;
+  const th = table.get(key);
+  if (!th || t.flags.includes('S')) {
+    table.set(key, rev ? { ack: t.seq, seq: (t.ack - 1) >>> 0 } : { seq: t.seq, ack: (t.ack - 1) >>> 0 });
+    return t;
+  }
+  return rev ? { seq: (t.seq - th.ack) >>> 0, ack: (t.ack - th.seq) >>> 0 } : { seq: (t.seq - th.seq) >>> 0, ack: (t.ack - th.ack) >>> 0 };
 }
 
 /** The text after the timestamp for one frame, or null if the view holds no printable frame. */
@@ -105,7 +140,7 @@ export function formatPacket(p: PacketView | undefined, fmt: FrameFormat = {}, i
     } else if (ip.proto === 'TCP' && p.tcp) {
       src = `${ip.src}.${p.tcp.sport}`;
       dst = `${ip.dst}.${p.tcp.dport}`;
-      l4 = formatTcpView(p.tcp);
+      l4 = formatTcpView(p.tcp, relativeTcp(fmt.tcpSeq, ip.src, ip.dst, p.tcp)) + httpSuffix(p.tcp);
     } else if (p.icmp) {
       l4 = formatIcmpView(p, ipTotalLength(p) - IP_HLEN);
     } else {

@@ -162,6 +162,8 @@ export function buildCluster(world: World, config: ClusterConfig, shell: AgentSh
     cluster.run(n.name, `ip addr add ${n.ip} dev eth0`, 'setup');
     // kubeadm's preflight wants forwarding on
     cluster.run(n.name, 'sysctl -w net.ipv4.ip_forward=1', 'setup');
+    // and bridged pod traffic through iptables (br_netfilter), so Services and policies see it
+    cluster.run(n.name, 'sysctl -w net.bridge.bridge-nf-call-iptables=1', 'setup');
     for (const line of kubeletIptablesPlan()) cluster.run(n.name, line, 'kubelet');
   }
   const store = cluster.store;

@@ -132,6 +132,20 @@ describe('a kubeadm-like cluster', () => {
     expect(on('node02', 'bridge -d link show')).toMatch(/master cni0 state forwarding priority 32 cost 2 \n {4}hairpin on /);
   });
 
+  it('turns on br_netfilter on every node, so pod-to-pod traffic on one bridge goes through FORWARD', () => {
+    const { world, kubectl } = boot();
+    const on = (host: string, line: string) => runCommand(world, host, line);
+    for (const n of ['node01', 'node02', 'node03']) expect(on(n, 'sysctl net.bridge.bridge-nf-call-iptables').stdout).toBe('net.bridge.bridge-nf-call-iptables = 1\n');
+    const pod = (name: string) => `apiVersion: v1\nkind: Pod\nmetadata: {name: ${name}}\nspec:\n  nodeName: node03\n  containers:\n  - {name: c, image: registry.k8s.io/e2e-test-images/agnhost:2.47, args: [netexec, --http-port=8080]}\n`;
+    kubectl('apply -f -', pod('a'));
+    kubectl('apply -f -', pod('b'));
+    const ip = (p: string) => kubectl(`get pod ${p} -o jsonpath={.status.podIP}`).stdout;
+    expect(kubectl(`exec a -- curl -s -m 1 ${ip('b')}:8080/hostname`).stdout).toBe('b');
+    expect(on('node03', `iptables -I FORWARD -s ${ip('a')} -d ${ip('b')} -j DROP`).exit).toBe(0);
+    expect(kubectl(`exec a -- curl -s -m 1 ${ip('b')}:8080/hostname`).exit).toBe(28);
+    expect(on('node03', 'iptables -L FORWARD 1 -v -n -x').stdout).toMatch(/^\s+[1-9]\d*\s+\d+ DROP/);
+  });
+
   it('reports API errors as StatusErrors with the right reason', () => {
     const { cluster } = boot();
     expect(() => cluster.store.create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x', namespace: 'nope' } })).toThrow(StatusError);

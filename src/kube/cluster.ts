@@ -17,6 +17,7 @@ import { Scheduler } from './controllers/scheduler';
 import { EndpointSliceController } from './controllers/endpointslice';
 import { EndpointsController } from './controllers/endpoints';
 import { ServiceLBController } from './controllers/servicelb';
+import { ContainerServing } from './kubelet/serving';
 import { Kubelet } from './kubelet/kubelet';
 import { PodRuntime } from './kubelet/runtime';
 import { CoreDnsServing } from './dns/serving';
@@ -106,6 +107,7 @@ export class Cluster {
       this.scheduler,
       this.kubelet,
       this.coredns,
+      new ContainerServing(this),
       new EndpointSliceController(this),
       new EndpointsController(this),
       new ServiceLBController(this),

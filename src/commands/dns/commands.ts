@@ -10,7 +10,7 @@
  * resolv.conf(5) says) and the hosts file Debian writes.
  */
 import type { Netns } from '../../engine';
-import { Signaled, waitUntil, type Proc } from '../../engine/proc/task';
+import { Signaled, waitUntil, type Proc, type Wait, type Woken } from '../../engine/proc/task';
 import { serveDns, startDnsIo, type DnsServerSocket } from '../../kube/dns/net';
 import type { DnsIo } from '../../kube/dns/io';
 import { parseResolvConf } from '../../kube/dns/resolvconf';
@@ -60,11 +60,11 @@ export function digHost(ctx: Pick<Ctx, 'world' | 'ns'>): DigHost & { hostsFile: 
   };
 }
 
-/** Run a conversation while the command's task waits; print what the tool printed. */
-function* converse(ctx: Ctx, io: DnsIo<DigResult>): Proc {
-  let result: DigResult | undefined;
+/** Run a DNS conversation over the namespace's sockets while the command's task waits; its result. */
+export function* awaitDnsIo<R>(ctx: Ctx, io: DnsIo<R>): Generator<Wait, R, Woken> {
+  let result: { r: R } | undefined;
   const c = startDnsIo(ctx.ns, io, (r) => {
-    result = r;
+    result = { r };
     ctx.task.wake();
   });
   try {
@@ -72,6 +72,12 @@ function* converse(ctx: Ctx, io: DnsIo<DigResult>): Proc {
   } finally {
     if (result === undefined) c.cancel();
   }
+  return result.r;
+}
+
+/** Run a conversation while the command's task waits; print what the tool printed. */
+function* converse(ctx: Ctx, io: DnsIo<DigResult>): Proc {
+  const result = yield* awaitDnsIo(ctx, io);
   ctx.out.push(result.stdout);
   ctx.err.push(result.stderr);
   return result.exit;

@@ -25,7 +25,8 @@ export function readManifest(text: string, source: string): Record<string, unkno
       throw new KubectlError(`error: error parsing ${source}: ${(e as Error).message}\n`);
     }
   } else {
-    const docs = parseAllDocuments(text);
+    // sigs.k8s.io/yaml decodes without go-yaml's strict mode: a repeated key silently wins over the earlier one
+    const docs = parseAllDocuments(text, { uniqueKeys: false });
     for (const d of Array.isArray(docs) ? docs : [docs]) {
       if (d.errors.length) {
         const err = d.errors[0];

@@ -2,7 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { World } from '../../engine/world';
 import { bootCluster } from './boot';
 import { runCommand } from '..';
-import type { Deployment } from '../../kube/api/types';
+import type { ConfigMap, Deployment } from '../../kube/api/types';
 import { RESOURCES } from '../../kube/api/resources';
 import { convertUnstructured } from '../../kube/api/schema/decode';
 import { KIND_STRUCTS } from '../../kube/api/schema/structs';
@@ -70,6 +70,12 @@ describe('server-side field validation (kubectl --validate)', () => {
     // kubectl patch asks for no validation: the server warns and drops the field
     const p = kubectl(`patch deploy web -p '{"spec":{"replicaz":3}}'`);
     expect([p.stdout, p.stderr]).toEqual(['deployment.apps/web patched (no change)\n', 'Warning: unknown field "spec.replicaz"\n']);
+  });
+
+  it('takes the last of a repeated key, as kubectl\'s YAML decoding does', () => {
+    const { kubectl, cluster } = boot();
+    expect(kubectl('apply -f -', 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata: {a: one}\ndata: {a: two}\n').stdout).toBe('configmap/c created\n');
+    expect(cluster.store.get<ConfigMap>('ConfigMap', 'default', 'c')!.data).toEqual({ a: 'two' });
   });
 
   it('every object the cluster stores fits its kind\'s struct (so a patch never trips on the server\'s own fields)', () => {

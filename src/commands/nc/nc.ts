@@ -237,6 +237,8 @@ function* readwrite(ctx: Ctx, o: NcOptions, sk: TcpSock | UdpSock, server: boole
   if (input.text) {
     const e = sk instanceof TcpSock ? sk.send(encoder.encode(input.text)) : sk.sendto(textPayload(input.text));
     if (e) netDone = true;
+    // the read that finds end of file is the next turn of nc's poll loop: on a LAN the peer's ACK of the data comes first
+    if (input.eof) yield sleepUntil(w.now + SYSCALL_MS);
   }
   if (input.eof) {
     stdinDone = true;

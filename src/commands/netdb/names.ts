@@ -7,11 +7,10 @@
  */
 import { formatIpv4, parseInetAton, type Ipv4 } from '../../engine/addr/ipv4';
 import { hostName } from '../../engine/netfilter/netdb';
-import { waitUntil, type Wait, type Woken } from '../../engine/proc/task';
-import { startDnsIo } from '../../kube/dns/net';
+import type { Wait, Woken } from '../../engine/proc/task';
 import type { Ctx } from '../context';
-import { digHost } from '../dns/commands';
-import { getaddrinfo as resolverGetaddrinfo, type GaiResult, type ResolverHost } from '../dns/resolver';
+import { awaitDnsIo, digHost } from '../dns/commands';
+import { getaddrinfo as resolverGetaddrinfo, type GaiResult } from '../dns/resolver';
 
 export type Resolution = { ok: true; addr: Ipv4 } | { ok: false; error: string };
 
@@ -23,24 +22,12 @@ const GAI_STRERROR: Record<string, string> = {
   FAIL: 'Non-recoverable failure in name resolution',
 };
 
-const resolverHost = (ctx: Ctx): ResolverHost => digHost(ctx);
-
 /** getaddrinfo(host) for IPv4 (AI_NUMERICHOST with numericOnly): the first address, or why not. */
 export function* getaddrinfo(ctx: Ctx, host: string, numericOnly = false): Generator<Wait, Resolution, Woken> {
   const a = parseInetAton(host);
   if (a !== null) return { ok: true, addr: a };
   if (numericOnly) return { ok: false, error: GAI_STRERROR.NONAME };
-  let result: GaiResult | undefined;
-  const c = startDnsIo(ctx.ns, resolverGetaddrinfo(host, 4, resolverHost(ctx)), (r) => {
-    result = r;
-    ctx.task.wake();
-  });
-  try {
-    while (result === undefined) yield waitUntil();
-  } finally {
-    if (result === undefined) c.cancel();
-  }
-  const r: GaiResult = result;
+  const r: GaiResult = yield* awaitDnsIo(ctx, resolverGetaddrinfo(host, 4, digHost(ctx)));
   if ('error' in r) return { ok: false, error: GAI_STRERROR[r.error] ?? GAI_STRERROR.FAIL };
   const v4 = r.addrs.find((x) => x.family === 4);
   const addr = v4 ? parseInetAton(v4.addr) : null;

@@ -1,16 +1,11 @@
 /** agnhost netexec as a command: it serves until Ctrl+C, and curl from another host reads its answers. */
 import { describe, expect, it } from 'vitest';
-import { World } from '../../engine/world';
+import { twoHosts } from '../testLab';
 import { runCommand, startJob } from '../index';
 
 describe('agnhost netexec', () => {
   it('logs its start, answers /hostname and /echo, and stops on SIGINT', () => {
-    const w = new World();
-    w.addHost('h1');
-    w.addHost('web');
-    w.addLink('h1:eth0', 'web:eth0');
-    expect(runCommand(w, 'h1', 'ip addr add 10.0.0.1/24 dev eth0').exit).toBe(0);
-    expect(runCommand(w, 'web', 'ip addr add 10.0.0.2/24 dev eth0').exit).toBe(0);
+    const w = twoHosts('h1', 'web');
     const server = startJob(w, 'web', 'agnhost netexec --http-port=8080', { shell: 'sh' });
     w.advance(10);
     expect(server.takeOutput()).toMatch(/^\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d Started UDP server on port  8081\n\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d Started HTTP server on port 8080\n$/);

@@ -2,36 +2,18 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { runCommand } from '../../commands';
 import { startJob } from '../../commands/job';
-import { buildWorld, parseScenario } from '../../scenarios/runner';
 import { asIpv4 } from '../addr/ipv4';
 import { World } from '../world';
 import { makeSkb } from '../netfilter/skb';
 import { IP_CT_DIR, IPS, type Conn } from './conn';
 import { ctPacket, invertTuple, tupleOf } from './proto';
 import { ctTable } from './table';
+import { mustRun, routed } from '../../commands/testLab';
 
 /** h1 — r — h2, r routing between 10.0.1.0/24 and 10.0.2.0/24 */
 function routerLab(rules: string[]): World {
-  const sc = parseScenario(
-    JSON.stringify({
-      name: 'lab',
-      hosts: ['h1', 'r', 'h2'],
-      links: [
-        ['h1:eth0', 'r:eth0'],
-        ['r:eth1', 'h2:eth0'],
-      ],
-      steps: [],
-    }),
-  );
-  const w = buildWorld(sc);
-  const run = (on: string, line: string) => {
-    const res = runCommand(w, on, line, { shell: 'sh' });
-    if (res.exit !== 0) throw new Error(`${on}: ${line}: ${res.stderr}`);
-  };
-  run('h1', 'ip addr add 10.0.1.2/24 dev eth0; ip route add default via 10.0.1.1');
-  run('r', 'ip addr add 10.0.1.1/24 dev eth0; ip addr add 10.0.2.1/24 dev eth1; sysctl -qw net.ipv4.ip_forward=1');
-  run('h2', 'ip addr add 10.0.2.2/24 dev eth0; ip route add default via 10.0.2.1');
-  for (const l of rules) run('r', l);
+  const w = routed({ names: ['h1', 'r', 'h2'], left: '10.0.1', right: '10.0.2' });
+  for (const l of rules) mustRun(w, 'r', l);
   return w;
 }
 

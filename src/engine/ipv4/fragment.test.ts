@@ -10,17 +10,13 @@ import { ipFragment } from './fragment';
 import { icmpPacket, ipTotalLength } from '../wire/ipv4';
 import { asIpv4 } from '../addr/ipv4';
 import { ipLocalDeliver } from './input';
+import { mustRun, routed } from '../../commands/testLab';
 
 /** h1 — r1 — h2, the second link's mtu 1400 */
 function path(): World {
-  const w = new World();
-  for (const h of ['h1', 'r1', 'h2']) w.addHost(h);
-  w.addLink('h1:eth0', 'r1:eth0');
-  w.addLink('r1:eth1', 'h2:eth0');
-  const ok = (on: string, line: string) => expect(runCommand(w, on, line).exit, line).toBe(0);
-  ok('h1', 'ip addr add 10.0.0.2/24 dev eth0 && ip route add default via 10.0.0.1');
-  ok('r1', 'ip addr add 10.0.0.1/24 dev eth0 && ip addr add 10.0.1.1/24 dev eth1 && sysctl -qw net.ipv4.ip_forward=1 && ip link set eth1 mtu 1400');
-  ok('h2', 'ip addr add 10.0.1.2/24 dev eth0 && ip route add default via 10.0.1.1 && ip link set eth0 mtu 1400');
+  const w = routed({ left: '10.0.0', right: '10.0.1' });
+  mustRun(w, 'r1', 'ip link set eth1 mtu 1400');
+  mustRun(w, 'h2', 'ip link set eth0 mtu 1400');
   return w;
 }
 

@@ -5,27 +5,14 @@
  */
 import { describe, expect, it } from 'vitest';
 import { runCommand } from '../../commands';
-import { World } from '../world';
+import { routed } from '../../commands/testLab';
 
-function routerLab() {
-  const w = new World();
-  for (const h of ['h1', 'r1', 'h2']) w.addHost(h);
-  w.addLink('h1:eth0', 'r1:eth0');
-  w.addLink('r1:eth1', 'h2:eth0');
-  const setup: [string, string][] = [
-    ['h1', 'ip addr add 10.1.0.2/24 dev eth0 && ip route add default via 10.1.0.1'],
-    ['r1', 'ip addr add 10.1.0.1/24 dev eth0 && ip addr add 10.2.0.1/24 dev eth1 && sysctl -qw net.ipv4.ip_forward=1'],
-    ['h2', 'ip addr add 10.2.0.2/24 dev eth0 && ip route add default via 10.2.0.1'],
-  ];
-  for (const [on, line] of setup) expect(runCommand(w, on, line)).toMatchObject({ exit: 0, stderr: '' });
-  return w;
-}
 
 const seqs = (stdout: string, what: string) => [...stdout.matchAll(new RegExp(`icmp_seq=(\\d+) ${what}`, 'g'))].map((m) => Number(m[1]));
 
 describe('ICMP errors and their rate limits', () => {
   it('no route at the router: "Destination Net Unreachable", but only twice for ten fast pings', () => {
-    const w = routerLab();
+    const w = routed();
     const r = runCommand(w, 'h1', 'ping -c 10 -i 0.2 -W 1 10.9.9.9');
     expect(r.exit).toBe(1);
     expect(seqs(r.stdout, 'Destination Net Unreachable')).toEqual([1, 2]);
@@ -38,7 +25,7 @@ describe('ICMP errors and their rate limits', () => {
   });
 
   it('TTL 1 through the router: "Time to live exceeded" for a burst of seven, then the bucket is dry', () => {
-    const w = routerLab();
+    const w = routed();
     // icmp_send: six tokens of icmp_ratelimit (1 s) at first, one more per second
     const r = runCommand(w, 'h2', 'ping -c 9 -i 0.2 -W 1 -t 1 10.1.0.2');
     expect(seqs(r.stdout, 'Time to live exceeded')).toEqual([1, 2, 3, 4, 5, 6, 7]);
@@ -48,7 +35,7 @@ describe('ICMP errors and their rate limits', () => {
   });
 
   it('the buckets refill with time: after a pause the router answers again', () => {
-    const w = routerLab();
+    const w = routed();
     runCommand(w, 'h1', 'ping -c 10 -i 0.2 -W 1 10.9.9.9');
     w.advance(10_000);
     const r = runCommand(w, 'h1', 'ping -c 1 -W 1 10.9.9.9');
@@ -56,21 +43,21 @@ describe('ICMP errors and their rate limits', () => {
   });
 
   it('limits are per source: another host gets its own answers', () => {
-    const w = routerLab();
+    const w = routed();
     runCommand(w, 'h1', 'ping -c 10 -i 0.2 -W 1 10.9.9.9');
     const r = runCommand(w, 'h2', 'ping -c 1 -W 1 10.9.9.9');
     expect(r.stdout).toContain('From 10.2.0.1 icmp_seq=1 Destination Net Unreachable');
   });
 
   it('traffic that gets through is never limited', () => {
-    const w = routerLab();
+    const w = routed();
     const r = runCommand(w, 'h1', 'ping -c 20 -i 0.2 10.2.0.2');
     expect(r.stdout).toContain('20 packets transmitted, 20 received, 0% packet loss');
     expect(r.stdout).toContain('ttl=63');
   });
 
   it('with forwarding off the router says nothing at all', () => {
-    const w = routerLab();
+    const w = routed();
     runCommand(w, 'r1', 'sysctl -w net.ipv4.ip_forward=0');
     const r = runCommand(w, 'h1', 'ping -c 2 -i 0.2 -W 1 10.2.0.2');
     expect(r.stdout).not.toContain('From ');

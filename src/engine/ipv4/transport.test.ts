@@ -14,19 +14,11 @@ import { TCP_FLAG } from '../wire/tcp';
 import { World } from '../world';
 import { ipLocalOut } from './output';
 import { sockClose, udpBind, udpSendmsg } from './udp';
+import { twoHosts } from '../../commands/testLab';
 
 const A = parseIpv4('10.0.0.1')!;
 const B = parseIpv4('10.0.0.2')!;
 
-function twoHosts(): World {
-  const w = new World();
-  w.addHost('a');
-  w.addHost('b');
-  w.addLink('a:eth0', 'b:eth0');
-  expect(runCommand(w, 'a', 'ip addr add 10.0.0.1/24 dev eth0').exit).toBe(0);
-  expect(runCommand(w, 'b', 'ip addr add 10.0.0.2/24 dev eth0').exit).toBe(0);
-  return w;
-}
 
 /** A socket that records what reaches it. */
 function recorder(proto: Sock['proto'], lport: number, laddr = 0 as Ipv4): Sock & { got: Ipv4Packet[]; errors: SockError[] } {
@@ -37,7 +29,7 @@ function recorder(proto: Sock['proto'], lport: number, laddr = 0 as Ipv4): Sock 
 
 describe('UDP delivery', () => {
   it('a datagram reaches the socket bound to its port, with its bytes', () => {
-    const w = twoHosts();
+    const w = twoHosts('a', 'b');
     const server = recorder('udp', 5353);
     expect(udpBind(w.netns('b')!, server)).toBeUndefined();
     const client = recorder('udp', 0);
@@ -54,7 +46,7 @@ describe('UDP delivery', () => {
   });
 
   it('no socket on the port: ICMP port unreachable back to the sender, traced NO_SOCKET', () => {
-    const w = twoHosts();
+    const w = twoHosts('a', 'b');
     const client = recorder('udp', 0);
     udpBind(w.netns('a')!, client);
     w.drainTrace();
@@ -67,7 +59,7 @@ describe('UDP delivery', () => {
   });
 
   it('a socket bound to another address of the host does not get it; one bound to any does', () => {
-    const w = twoHosts();
+    const w = twoHosts('a', 'b');
     runCommand(w, 'b', 'ip addr add 10.0.0.3/24 dev eth0');
     const b = w.netns('b')!;
     const other = recorder('udp', 7000, parseIpv4('10.0.0.3')!);
@@ -90,7 +82,7 @@ describe('TCP demultiplexing', () => {
   }
 
   it('a SYN to a closed port is answered with RST|ACK acknowledging the SYN', () => {
-    const w = twoHosts();
+    const w = twoHosts('a', 'b');
     const client = recorder('tcp', 43210);
     w.netns('a')!.sockets.insert(client);
     sendSegment(w, TCP_FLAG.SYN, 1000, 0);
@@ -100,7 +92,7 @@ describe('TCP demultiplexing', () => {
   });
 
   it('a segment with ACK is answered with a bare RST from its ack number', () => {
-    const w = twoHosts();
+    const w = twoHosts('a', 'b');
     const client = recorder('tcp', 43210);
     w.netns('a')!.sockets.insert(client);
     sendSegment(w, TCP_FLAG.ACK | TCP_FLAG.PSH, 5000, 777, 20);
@@ -109,7 +101,7 @@ describe('TCP demultiplexing', () => {
   });
 
   it('a reset to a closed port is dropped without an answer', () => {
-    const w = twoHosts();
+    const w = twoHosts('a', 'b');
     const client = recorder('tcp', 43210);
     w.netns('a')!.sockets.insert(client);
     w.drainTrace();
@@ -119,7 +111,7 @@ describe('TCP demultiplexing', () => {
   });
 
   it('a listener gets the SYN; a connected socket wins over it for its own peer', () => {
-    const w = twoHosts();
+    const w = twoHosts('a', 'b');
     const b = w.netns('b')!;
     const listener = recorder('tcp', 80);
     const established = { ...recorder('tcp', 80), raddr: A, rport: 43210 };

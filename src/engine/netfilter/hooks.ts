@@ -18,11 +18,11 @@
  * bridge forwards when `net.bridge.bridge-nf-call-iptables` is 1.
  */
 import type { Netns } from '../netns/netns';
-import { NF_ACCEPT, NF_DROP, NF_INET, NF_STOLEN, nfRegisterNetHook, nfUnregisterNetHook, type NfHookOps, type NfHookState, type NfVerdict } from '../nf/hooks';
+import { NF_ACCEPT, NF_DROP, NF_INET, NF_IP_PRI, NF_STOLEN, nfRegisterNetHook, nfUnregisterNetHook, type NfHookOps, type NfHookState, type NfVerdict } from '../nf/hooks';
 import type { Ipv4Packet } from '../wire/ipv4';
 import { nfConntrackConfirm, nfConntrackIn } from '../conntrack/core';
 import { nfNetIfAny } from './tables';
-import { HOOK_CHAIN, NF_IP_PRI, TABLES, TABLE_NAMES, type TableName } from './types';
+import { HOOK_CHAIN, TABLES, TABLE_NAMES, type TableName } from './types';
 import { skbExt, skbExtFree } from './skbext';
 import { skbOf } from './skbconv';
 import { hookStateOf, sabotaged } from './hookstate';

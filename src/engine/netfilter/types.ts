@@ -9,6 +9,7 @@
  * the walker (walk.ts) evaluates without parsing anything.
  */
 import type { Ipv4 } from '../addr/ipv4';
+import { NF_IP_PRI } from '../nf/hooks';
 import type { XtMatch } from './xt/matches';
 import type { XtTarget } from './xt/targets';
 
@@ -77,18 +78,6 @@ export interface Chain extends Counters {
 
 export type TableName = 'raw' | 'mangle' | 'nat' | 'filter' | 'security';
 
-/** Hook priorities (NF_IP_PRI_*), lowest runs first. */
-export const NF_IP_PRI = {
-  CONNTRACK_DEFRAG: -400,
-  RAW: -300,
-  CONNTRACK: -200,
-  MANGLE: -150,
-  NAT_DST: -100,
-  FILTER: 0,
-  SECURITY: 50,
-  NAT_SRC: 100,
-  CONNTRACK_CONFIRM: 0x7fffffff,
-} as const;
 
 export interface TableDef {
   name: TableName;

@@ -9,19 +9,12 @@ import { nfHookName, NF_ACCEPT, NF_BR, NF_DROP, NF_INET, NF_IP_PRI, NF_STOLEN, n
 import { withAddrs, type Ipv4Packet } from '../wire/ipv4';
 import type { Frame } from '../wire/ethernet';
 import { World } from '../world';
+import { mustRun, routed } from '../../commands/testLab';
 
-/** h1 — r1 — h2, routed through r1. */
-function routed(): World {
-  const w = new World();
-  for (const h of ['h1', 'r1', 'h2']) w.addHost(h);
-  w.addLink('h1:eth0', 'r1:eth0');
-  w.addLink('r1:eth1', 'h2:eth0');
-  const setup: [string, string][] = [
-    ['h1', 'ip addr add 10.1.0.2/24 dev eth0 && ip route add default via 10.1.0.1'],
-    ['r1', 'ip addr add 10.1.0.1/24 dev eth0 && ip addr add 10.2.0.1/24 dev eth1 && sysctl -qw net.ipv4.ip_forward=1'],
-    ['h2', 'ip addr add 10.2.0.2/24 dev eth0 && ip addr add 10.2.0.3/24 dev eth0 && ip route add default via 10.2.0.1'],
-  ];
-  for (const [on, line] of setup) expect(runCommand(w, on, line)).toMatchObject({ exit: 0, stderr: '' });
+/** h1 — r1 — h2, routed through r1; h2 has a second address. */
+function routedLab(): World {
+  const w = routed();
+  mustRun(w, 'h2', 'ip addr add 10.2.0.3/24 dev eth0');
   return w;
 }
 
@@ -29,7 +22,7 @@ const ops = (hook: NfHookOps['hook'], priority: number, fn: NfHookOps['fn'], own
 
 describe('netfilter hook points', () => {
   it('run in priority order at each of the five IPv4 points, where the kernel has them', () => {
-    const w = routed();
+    const w = routedLab();
     const seen: string[] = [];
     for (const ns of ['h1', 'r1', 'h2']) {
       for (const hook of Object.values(NF_INET)) {
@@ -56,7 +49,7 @@ describe('netfilter hook points', () => {
   });
 
   it('keep priority order whatever the registration order (raw before mangle before filter)', () => {
-    const w = routed();
+    const w = routedLab();
     const ns = w.netns('h2')!;
     const order: string[] = [];
     const mk = (name: string, pri: number) => ops(NF_INET.LOCAL_IN, pri, () => (order.push(name), NF_ACCEPT), name);
@@ -67,7 +60,7 @@ describe('netfilter hook points', () => {
   });
 
   it('a drop at INPUT stops the packet there, traced once with the reason', () => {
-    const w = routed();
+    const w = routedLab();
     const h2 = w.netns('h2')!;
     const later = ops(NF_INET.LOCAL_IN, NF_IP_PRI.CONNTRACK_CONFIRM, () => {
       throw new Error('runs after a drop');
@@ -88,7 +81,7 @@ describe('netfilter hook points', () => {
   });
 
   it('a rewrite at PREROUTING (DNAT) is what routing and the next step see', () => {
-    const w = routed();
+    const w = routedLab();
     const r1 = w.netns('r1')!;
     const to = parseIpv4('10.2.0.3')!;
     const from = parseIpv4('10.9.9.9')!;
@@ -108,7 +101,7 @@ describe('netfilter hook points', () => {
   });
 
   it('a stolen packet goes on when given back', () => {
-    const w = routed();
+    const w = routedLab();
     const r1 = w.netns('r1')!;
     const held: NfHookState[] = [];
     nfRegisterNetHook(r1, ops(NF_INET.FORWARD, NF_IP_PRI.FILTER, (s) => (held.push(s), NF_STOLEN)));
@@ -124,7 +117,7 @@ describe('netfilter hook points', () => {
   });
 
   it('cost nothing once the last function is gone: the namespace has no hook table again', () => {
-    const w = routed();
+    const w = routedLab();
     const h2 = w.netns('h2')!;
     const o = ops(NF_INET.LOCAL_IN, 0, () => NF_ACCEPT);
     nfRegisterNetHook(h2, o);

@@ -6,18 +6,9 @@ import { describe, expect, it } from 'vitest';
 import { runCommand } from '../../commands';
 import { parseIpv4 } from '../addr/ipv4';
 import type { Netns } from '../netns/netns';
-import { World } from '../world';
 import { registerSoftState, softStateDigest, softStateNames } from './softstate';
+import { twoHosts } from '../../commands/testLab';
 
-function lab(): World {
-  const w = new World();
-  w.addHost('a');
-  w.addHost('b');
-  w.addLink('a:eth0', 'b:eth0');
-  runCommand(w, 'a', 'ip addr add 10.0.0.1/24 dev eth0');
-  runCommand(w, 'b', 'ip addr add 10.0.0.2/24 dev eth0');
-  return w;
-}
 
 describe('soft-state registry', () => {
   it('holds what packets change: neighbours, FDBs, peers, redirects, sockets, and the world’s clock, counters and generator', () => {
@@ -31,7 +22,7 @@ describe('soft-state registry', () => {
       netns: { save: (ns) => marks.get(ns) ?? 0, restore: (ns, n) => void marks.set(ns, n) },
       netnsDigest: (ns) => marks.get(ns) ?? 0,
     });
-    const w = lab();
+    const w = twoHosts('a', 'b');
     const a = w.netns('a')!;
     marks.set(a, 1);
     const before = softStateDigest(w);
@@ -49,7 +40,7 @@ describe('soft-state registry', () => {
   });
 
   it('the digest sees what the old hand list missed: a neighbour’s router flag, a redirect’s expiry, the generator', () => {
-    const w = lab();
+    const w = twoHosts('a', 'b');
     const a = w.netns('a')!;
     runCommand(w, 'a', 'ip neigh add 10.0.0.9 lladdr 02:00:00:00:00:09 dev eth0');
     let d = softStateDigest(w);
@@ -66,8 +57,8 @@ describe('soft-state registry', () => {
   });
 
   it('a probe’s ping identifiers and ports go back with it: the next ping is the one an unprobed lab sends', () => {
-    const probed = lab();
-    const twin = lab();
+    const probed = twoHosts('a', 'b');
+    const twin = twoHosts('a', 'b');
     probed.withRollback(() => runCommand(probed, 'a', 'ping -c 1 -W 1 10.0.0.2; traceroute -n -q 1 -m 1 10.0.0.2'));
     expect(softStateDigest(probed)).toBe(softStateDigest(twin));
   });

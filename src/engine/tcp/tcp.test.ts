@@ -7,22 +7,15 @@ import { describe, expect, it } from 'vitest';
 import { runCommand } from '../../commands';
 import { parseIpv4 } from '../addr/ipv4';
 import { softStateDigest } from '../rollback/softstate';
-import { World } from '../world';
+import type { World } from '../world';
+import { twoHosts as twoHostsOn } from '../../commands/testLab';
 import { tcpSocket, type Chunk, type TcpSock } from './sock';
 
 const A = parseIpv4('10.0.0.1')!;
 const B = parseIpv4('10.0.0.2')!;
 const ANY = parseIpv4('0.0.0.0')!;
 
-function twoHosts(): World {
-  const w = new World();
-  w.addHost('a');
-  w.addHost('b');
-  w.addLink('a:eth0', 'b:eth0');
-  expect(runCommand(w, 'a', 'ip addr add 10.0.0.1/24 dev eth0').exit).toBe(0);
-  expect(runCommand(w, 'b', 'ip addr add 10.0.0.2/24 dev eth0').exit).toBe(0);
-  return w;
-}
+const twoHosts = (): World => twoHostsOn('a', 'b');
 
 const text = (chunks: Chunk[] | null | string | undefined): string => (Array.isArray(chunks) ? chunks.map((c) => new TextDecoder().decode(c as Uint8Array)).join('') : String(chunks));
 

@@ -30,7 +30,7 @@ export interface PacketView {
     inner?: { src: string; dst: string; proto: ProtoName; udp?: { sport: number; dport: number }; tcp?: { sport: number; dport: number } };
   };
   udp?: { sport: number; dport: number };
-  tcp?: { sport: number; dport: number; flags: string; seq: number; ack?: number; win: number; len: number; opts?: string };
+  tcp?: { sport: number; dport: number; flags: string; seq: number; ack?: number; win: number; len: number; opts?: string; http?: string };
   /** a frame carried inside this packet (VXLAN) */
   vxlan?: { vni: number; inner: PacketView };
 }
@@ -68,6 +68,8 @@ export function ipView(p: Ipv4Packet): PacketView {
       const s = p.tcp;
       v.tcp = { sport: s.sport, dport: s.dport, flags: tcpFlagLetters(s.flags), seq: s.seq, ack: s.flags & TCP_FLAG.ACK ? s.ack : undefined, win: s.window, len: s.payload.len };
       if (s.opts) v.tcp.opts = formatTcpOptions(s.opts);
+      // tcpdump decodes ports 80 and 8080 as HTTP: it shows the first line of the data
+      if ((s.sport === 80 || s.dport === 80 || s.sport === 8080 || s.dport === 8080) && s.payload.data instanceof Uint8Array) v.tcp.http = firstLine(s.payload.data);
       break;
     }
   }
@@ -85,3 +87,10 @@ export function frameView(f: Frame): PacketView {
 
 /** The trace's words for a frame: its ARP message or its packet. */
 export const describeFrame = (f: Frame): string => (f.arp ? describeArp(f.arp) : describePacket(f.ip!));
+
+/** The first line of a segment's data (without its line ending), or '' when it has none. */
+function firstLine(data: Uint8Array): string {
+  const n = data.indexOf(10);
+  if (n < 0) return '';
+  return new TextDecoder().decode(data.subarray(0, n > 0 && data[n - 1] === 13 ? n - 1 : n));
+}

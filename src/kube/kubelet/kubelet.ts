@@ -8,6 +8,7 @@
  * Status the kubelet did not change is left alone: a condition patched through the status
  * subresource stays as written until the kubelet's own view of the pod changes.
  */
+import { portMappings, portmapAddPlan, portmapDelPlan, type PortMapping } from './portmap';
 import type { Container, ContainerStatus, Pod, PodCondition, PodStatus } from '../api/types';
 import type { Cluster } from '../cluster';
 import { rfc3339 } from '../apiserver/clock';
@@ -38,6 +39,8 @@ export class Kubelet implements Controller {
   probeHandlers: ProbeHandlers = defaultProbeHandlers;
   private readonly ipam = new Map<string, HostLocalIpam>();
   private readonly bridges = new Set<string>();
+  /** nodes where portmap has made its shared chains */
+  private readonly portmapNodes = new Set<string>();
   private readonly views = new Map<string, KubeletView>();
   /** the images each node's runtime holds */
   private readonly images = new Map<string, Set<string>>();
@@ -87,6 +90,8 @@ export class Kubelet implements Controller {
     let netns = node;
     let ip = nodeAddress(this.cluster.config.nodes.find((n) => n.name === node)!);
     let hostVeth: string | undefined;
+    let sandboxId: string | undefined;
+    let portMaps: PortMapping[] | undefined;
     if (!hostNetwork) {
       const ipam = this.ipamFor(node);
       const requested = parseRequestedIp(pod.metadata.annotations?.[IP_ANNOTATION]);
@@ -95,8 +100,15 @@ export class Kubelet implements Controller {
       ip = got;
       netns = `cni-${this.cluster.random.uuid()}`;
       hostVeth = `veth${this.cluster.random.hex(8)}`;
-      const plan = bridgeAddPlan({ netns, hostVeth, ip, prefixLength: ipam.prefixLength, gateway: ipam.gateway, createBridge: !this.bridges.has(node), hostname: pod.metadata.name });
+      sandboxId = digest(`${uid}/sandbox`);
+      portMaps = portMappings(pod);
+      // kube-flannel's cbr0 chain: bridge (with host-local), then portmap
+      const plan = [
+        ...bridgeAddPlan({ netns, hostVeth, ip, prefixLength: ipam.prefixLength, gateway: ipam.gateway, createBridge: !this.bridges.has(node), hostname: pod.metadata.name }),
+        ...portmapAddPlan(portMaps, ip, ipam.prefixLength, sandboxId, !this.portmapNodes.has(node)),
+      ];
       this.bridges.add(node);
+      if (portMaps.length) this.portmapNodes.add(node);
       for (const line of plan) this.cluster.run(node, line, 'kubelet');
       this.cluster.shell.exec(netns, ['hostname', pod.spec.hostname ?? pod.metadata.name]);
     }
@@ -108,6 +120,8 @@ export class Kubelet implements Controller {
       netns,
       hostNetwork,
       hostVeth,
+      id: sandboxId,
+      portMaps,
       ifname: 'eth0',
       ip,
       listens: podListeners(pod),
@@ -186,7 +200,8 @@ export class Kubelet implements Controller {
     this.cluster.runtime.remove(sb.uid);
     this.views.delete(sb.uid);
     if (!sb.hostNetwork) {
-      for (const line of bridgeDelPlan(sb.netns)) this.cluster.run(sb.node, line, 'kubelet');
+      // CNI DEL runs the chain backwards: portmap, then bridge
+      for (const line of [...portmapDelPlan(sb.portMaps ?? [], sb.id ?? ''), ...bridgeDelPlan(sb.netns)]) this.cluster.run(sb.node, line, 'kubelet');
       this.ipam.get(sb.node)?.release(sb.uid);
     }
   }

@@ -3,6 +3,8 @@
  * containers listen on, and their logs. Other packages read it: transport serves the listeners,
  * DNS and policy agents find a pod's namespace and address, servers append log lines.
  */
+import type { PortMapping } from './portmap';
+
 export type ServerKind =
   | 'netexec-http'
   | 'netexec-udp'
@@ -39,6 +41,10 @@ export interface PodSandbox {
   hostNetwork: boolean;
   /** the host end of the pod's veth (`veth<8 hex>`) */
   hostVeth?: string;
+  /** the sandbox's container id (64 hex), which CNI plugins name their state by */
+  id?: string;
+  /** the hostPorts the portmap plugin forwards to the pod */
+  portMaps?: PortMapping[];
   ifname: string;
   ip: string;
   listens: Listener[];

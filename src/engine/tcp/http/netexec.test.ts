@@ -4,28 +4,19 @@
  * and the UDP commands.
  */
 import { describe, expect, it } from 'vitest';
+import { twoHosts } from '../../../commands/testLab';
 import { runCommand } from '../../../commands';
 import { parseIpv4 } from '../../addr/ipv4';
 import { udpSocket } from '../../socket/udp_sock';
 import { textPayload, payloadText } from '../../wire/payload';
-import { World } from '../../world';
 import { startNetexec } from './netexec';
 
-function twoHosts(): World {
-  const w = new World();
-  w.addHost('h1');
-  w.addHost('pod-a');
-  w.addLink('h1:eth0', 'pod-a:eth0');
-  expect(runCommand(w, 'h1', 'ip addr add 10.0.0.1/24 dev eth0').exit).toBe(0);
-  expect(runCommand(w, 'pod-a', 'ip addr add 10.0.0.2/24 dev eth0').exit).toBe(0);
-  return w;
-}
 
 const DATE = 'Mon, 06 Jan 2025 09:00:00 GMT';
 
 describe('netexec', () => {
   it('answers /hostname, /clientip and /echo as Go net/http frames them', () => {
-    const w = twoHosts();
+    const w = twoHosts('h1', 'pod-a');
     const ns = w.netns('pod-a')!;
     const s = startNetexec(ns, 8080, 8081, () => DATE, () => 'now');
     expect(typeof s).toBe('object');
@@ -40,7 +31,7 @@ describe('netexec', () => {
   });
 
   it('answers the UDP commands', () => {
-    const w = twoHosts();
+    const w = twoHosts('h1', 'pod-a');
     startNetexec(w.netns('pod-a')!, 8080, 8081, () => DATE, () => 'now');
     const u = udpSocket(w.netns('h1')!);
     expect(u.connect(parseIpv4('10.0.0.2')!, 8081)).toBeUndefined();
