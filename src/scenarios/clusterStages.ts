@@ -3,6 +3,7 @@
  * kubeadm-like nodes, CoreDNS), then the manifests a student would apply to get to each stage,
  * applied with `kubectl apply -f -` on node01 like every other setup step.
  */
+import { stringify } from 'yaml';
 import { MODEL_NAMESPACES, MODEL_PODS, modelNamespaces, modelPod } from '../kube/netpol/e2eModel';
 import { CLUSTER_PRESET, type Scenario, type Step } from './scenario';
 
@@ -47,7 +48,7 @@ export function netpolModelManifest(): string {
     return rest;
   };
   const docs = [...modelNamespaces(), ...MODEL_NAMESPACES.flatMap((ns) => MODEL_PODS.map((p) => strip(modelPod(ns, p))))];
-  return docs.map((d) => JSON.stringify(d)).join('\n---\n') + '\n';
+  return docs.map((d) => stringify(d)).join('---\n');
 }
 
 const cluster = (name: string, description: string, steps: Step[]): Scenario => ({ name, description, preset: CLUSTER_PRESET, steps });

@@ -15,8 +15,9 @@ import { saveTerminals, type KeyValueStorage, type TerminalsFile } from './persi
 import { createLessonSlice, watchLessonLab, type LessonSlice } from './lessons';
 import { presetDoc } from './replay';
 import { createKubeSlice, watchCluster, type KubeSlice } from './kube';
+import { createNetpolSlice, type NetpolSlice } from './netpol';
 
-export type AppState = LabSlice & TerminalSlice & TraceSlice & CaptureSlice & SavingSlice & PickSlice & LessonSlice & MatrixSlice & KubeSlice;
+export type AppState = LabSlice & TerminalSlice & TraceSlice & CaptureSlice & SavingSlice & PickSlice & LessonSlice & MatrixSlice & KubeSlice & NetpolSlice;
 export type AppStore = StoreApi<AppState>;
 
 export function createAppStore(opts: LabOptions = {}): AppStore {
@@ -30,6 +31,7 @@ export function createAppStore(opts: LabOptions = {}): AppStore {
     ...createLessonSlice(presetDoc)(...a),
     ...createMatrixSlice(...a),
     ...createKubeSlice(...a),
+    ...createNetpolSlice(...a),
   }));
   watchLessonLab(store);
   watchCluster(store);
@@ -72,6 +74,7 @@ export type { PickSlice } from './pick';
 export { describeReason, type KeptCopy } from './kept';
 export type { LessonSlice, CommandEvent, LessonEvent } from './lessons';
 export type { KubeSlice, ManifestCheck } from './kube';
+export type { NetpolSlice, PolicyMatrix, PolicyDiff, PolicyFix, ConnectionExplanation, MatrixPod, MatrixQuery, PortChoice } from './netpol';
 export type { ClusterPicture, NodePicture, PodPicture, ServicePicture, EndpointPicture, ServicePortPicture } from './cluster';
 export { objectKey, netnsTitles } from './cluster';
 

@@ -80,9 +80,21 @@ test('apply a Deployment and a Service from the manifest editor, see them on the
   await t.enter('curl -s http://hello/hostname');
   await t.expectOutput(netns, /hello-[a-z0-9]+-[a-z0-9]{5}/);
 
-  // the trace shows kube-proxy's DNAT from the ClusterIP to the chosen pod
+  // to the ClusterIP shown on the canvas: the trace follows kube-proxy's chains to the DNAT
+  const clusterIP = /\b10\.\d+\.\d+\.\d+\b/.exec(await svc.innerText())![0];
+  await t.enter(`curl -s http://${clusterIP}/hostname`);
+  await expect(t.screen(netns)).toContainText(new RegExp(`curl -s http://${clusterIP.replace(/\./g, '\\.')}/hostname\\s*hello-`));
   await t.showPanel('Trace');
-  await expect(t.traceEvents).toContainText('DNAT');
+  const packets = t.trace.getByRole('button', { name: /^Packet \d+ of \d+/ });
+  await expect(packets.first()).toBeVisible();
+  let dnat = false;
+  for (let i = 0, n = await packets.count(); i < n && !dnat; i++) {
+    await packets.nth(i).click();
+    dnat = (await t.traceEvents.getByText(/-j DNAT --to-destination 10\.244\.\d+\.\d+:8080/).count()) > 0;
+  }
+  expect(dnat).toBe(true);
+  await expect(t.traceEvents).toContainText(/KUBE-SVC-[A-Z0-9]{16}/);
+  await expect(t.traceEvents).toContainText(`NAT at PREROUTING`);
 
   // Undo takes the whole manifest back
   await page.getByRole('button', { name: 'Undo' }).click();
