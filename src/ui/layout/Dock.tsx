@@ -10,12 +10,14 @@ import { TracePanel } from '../trace';
 import { MatrixView } from '../matrix';
 import { CapturePanel } from '../capture';
 import { ManifestEditor } from '../kube/ManifestEditor';
+import { PolicyPanel } from '../kube/PolicyPanel';
 
 const ALL_TABS = [
   { key: 'trace', label: 'Trace', cluster: false },
   { key: 'matrix', label: 'Reachability', cluster: false },
   { key: 'capture', label: 'Capture', cluster: false },
   { key: 'manifest', label: 'Manifests', cluster: true },
+  { key: 'netpol', label: 'NetworkPolicy', cluster: true },
 ] as const;
 type TabKey = (typeof ALL_TABS)[number]['key'];
 
@@ -26,6 +28,8 @@ export function Dock() {
   // a cluster tab of a lab that no longer has a cluster gives way to the trace
   const tab: TabKey = TABS.some((t) => t.key === chosen) ? chosen : 'trace';
   const traceId = useStore((s) => s.trace.id);
+  // a trace cleared (a new lab, an undo) brings nothing to show: the panel in use stays
+  const traceShown = useStore((s) => s.trace.events.length > 0);
   const captures = useStore((s) => s.captures.length);
   const id = useId();
   const seenTrace = useRef(traceId);
@@ -33,9 +37,9 @@ export function Dock() {
   useEffect(() => {
     if (traceId !== seenTrace.current) {
       seenTrace.current = traceId;
-      setTab('trace');
+      if (traceShown) setTab('trace');
     }
-  }, [traceId]);
+  }, [traceId, traceShown]);
   useEffect(() => {
     if (captures > seenCaptures.current) setTab('capture');
     seenCaptures.current = captures;
@@ -77,6 +81,7 @@ export function Dock() {
           {tab === 'matrix' && <MatrixView />}
           {tab === 'capture' && <CapturePanel />}
           {tab === 'manifest' && <ManifestEditor />}
+          {tab === 'netpol' && <PolicyPanel />}
         </div>
       </div>
     </div>
