@@ -74,7 +74,7 @@ export type { PickSlice } from './pick';
 export { describeReason, type KeptCopy } from './kept';
 export type { LessonSlice, CommandEvent, LessonEvent } from './lessons';
 export type { KubeSlice, ManifestCheck } from './kube';
-export type { NetpolSlice, PolicyMatrix, PolicyDiff, PolicyFix, ConnectionExplanation, MatrixPod, MatrixQuery, PortChoice } from './netpol';
+export type { NetpolSlice, PolicyPreview, RulePreview, PolicyMatrix, PolicyDiff, PolicyFix, ConnectionExplanation, MatrixPod, MatrixQuery, PortChoice } from './netpol';
 export type { ClusterPicture, NodePicture, PodPicture, ServicePicture, EndpointPicture, ServicePortPicture } from './cluster';
 export { objectKey, netnsTitles } from './cluster';
 

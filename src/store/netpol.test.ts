@@ -39,6 +39,8 @@ describe('netpol slice', () => {
     expect(store.getState().cluster!.policies).toEqual([]);
     expect(store.getState().policyDiff('apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n', q)).toBeNull();
     expect(store.getState().policyDiff('kind: [', q)).toBeNull();
+    // and whom it isolates, before it is applied
+    expect(store.getState().previewPolicies(DENY_X)).toEqual([{ policy: 'x/default-deny-ingress', types: ['Ingress'], selects: ['x/a', 'x/b', 'x/c'], rules: [] }]);
   });
 
   it('explains a denied cell, applies its suggested fix as one undoable edit, and the cell opens', () => {

@@ -16,9 +16,12 @@ import { evaluate } from '../kube/netpol/evaluate';
 import { verdictText } from '../kube/netpol/explain';
 import { matrixDiff, matrixPods, reachabilityMatrix, type Matrix } from '../kube/netpol/matrix';
 import { suggest } from '../kube/netpol/suggest';
+import { previewPolicy, type PolicyPreview } from '../kube/netpol/preview';
 import { podKey, policyKey, type PodInfo, type PolicyView } from '../kube/netpol/view';
 import { readManifest } from '../commands/kubectl/manifest';
 import { kubectlHost } from './cluster';
+
+export type { PolicyPreview, RulePreview } from '../kube/netpol/preview';
 
 export interface MatrixPod {
   /** `namespace/name` */
@@ -88,6 +91,8 @@ export interface NetpolSlice {
   /** The matrix now and with the NetworkPolicies of a manifest applied; null without a cluster or policies in it. */
   policyDiff: (manifest: string, q: MatrixQuery) => PolicyDiff | null;
   explainConnection: (src: string, dst: string, port: number, protocol: Protocol) => ConnectionExplanation | null;
+  /** For each NetworkPolicy of a manifest: the pods it would select and the pods each rule would admit. */
+  previewPolicies: (manifest: string) => PolicyPreview[];
   /** Make a suggested change: one undoable edit; a refused change alters nothing. */
   applyPolicyFix: (fix: PolicyFix) => EditResult;
   /** Open the connection for real from the source pod (nc), so its trace shows the packet meet the policies. */
@@ -175,6 +180,11 @@ export const createNetpolSlice: StateCreator<AppState, [], [], NetpolSlice> = (_
         ingressPolicies: v.policiesFor(dst).ingress.map(policyKey),
         fixes: suggest(v, c).map((s) => ({ text: s.text, command: s.command, ...(s.manifest !== undefined ? { manifest: s.manifest } : {}), undo: s.undo, alsoOpens: s.alsoOpens })),
       };
+    },
+
+    previewPolicies: (manifest) => {
+      const v = view();
+      return v ? manifestPolicies(manifest).map((np) => previewPolicy(v, np)) : [];
     },
 
     applyPolicyFix: (fix) => {

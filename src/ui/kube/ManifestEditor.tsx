@@ -42,6 +42,9 @@ export function ManifestEditor() {
   }, [text, world, snapshot, checkManifest]);
 
   const current = check && check.text === text ? check : null;
+  const previewPolicies = useStore((s) => s.previewPolicies);
+  // whom each NetworkPolicy of a valid manifest selects and admits, against the live cluster
+  const previews = useMemo(() => (current?.ok ? previewPolicies(text) : []), [current, text, previewPolicies]);
   const lines = useMemo(() => Math.max(1, text.split('\n').length), [text]);
   const run = (what: 'apply' | 'delete') => {
     const r = what === 'apply' ? applyManifest(text) : deleteManifest(text);
@@ -142,6 +145,26 @@ export function ManifestEditor() {
           </>
         )}
       </div>
+      {previews.length > 0 && (
+        <div className="manifest__preview" aria-label="What the policies select" data-testid="manifest-preview">
+          {previews.map((p) => (
+            <div key={p.policy}>
+              <strong className="mono">{p.policy}</strong> isolates {p.selects.length ? <span className="mono">{p.selects.join(', ')}</span> : 'no pod yet'} for {p.types.join(' and ')}
+              {p.rules.length === 0 ? (
+                <span>: no rule, so nothing is let {p.types.length > 1 ? 'in or out' : p.types[0] === 'Ingress' ? 'in' : 'out'}.</span>
+              ) : (
+                <ul>
+                  {p.rules.map((r) => (
+                    <li key={`${r.direction}${r.index}`}>
+                      {r.direction} rule {r.index + 1} ({r.text}) admits {r.anyone ? 'anyone' : [r.pods.length ? r.pods.join(', ') : r.blocks.length ? '' : 'no pod yet', ...r.blocks].filter(Boolean).join(', ')}
+                    </li>
+                  ))}
+                </ul>
+              )}
+            </div>
+          ))}
+        </div>
+      )}
       <div className="manifest__actions">
         <button type="button" className="is-primary" disabled={readonly || !current?.ok} onClick={() => run('apply')} title="kubectl apply -f - (Ctrl+Enter); Undo takes it back" data-testid="manifest-apply">
           Apply
