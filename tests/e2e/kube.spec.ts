@@ -95,7 +95,7 @@ test('apply a Deployment and a Service from the manifest editor, see them on the
   await expect(t.traceEvents).toContainText(`NAT at PREROUTING`);
 
   // Undo takes the whole manifest back
-  await page.getByRole('button', { name: 'Undo' }).click();
+  await page.getByRole('button', { name: 'Undo', exact: true }).click();
   await expect(svc).toHaveCount(0);
   await expect(pods).toHaveCount(0);
   expect(errors).toEqual([]);
