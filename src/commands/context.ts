@@ -24,11 +24,19 @@ export interface Ctx {
   out: Sink;
   err: Sink;
   shell: 'sh' | 'bash';
-  /** what the command before it in a pipeline printed (`a | b`) */
+  /** what the command before it in a pipeline printed (`a | b`), or what it reads from a file or here-document */
   stdin?: string;
   /** the task the command runs in: the sockets it opens wake it */
   task: Waker;
   effects: Effects;
+  /** the working directory relative paths are read from (the shell's; `/` when none) */
+  cwd?: string;
+  /** the environment the shell passed (exported variables) */
+  env?: Record<string, string>;
+  /** standard output is a terminal (ls prints columns there) */
+  tty?: boolean;
+  /** standard input is a regular file (`< file`), not a pipe or a device (wc sizes its columns by it) */
+  stdinIsFile?: boolean;
 }
 
 /** Thrown to stop a command with an exit status (iproute2's exit(-1) is 255). */

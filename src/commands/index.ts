@@ -1,6 +1,6 @@
 export type { CommandResult } from './types';
 export { tokenize } from './shell/tokenize';
-export { COMMAND_START_MS } from './shell/run';
+export { COMMAND_START_MS } from './shell/program';
 export { Job, runCommand, startJob, type JobOptions } from './job';
 export { allCommands, commandNames, isCommand, lookupCommand } from './registry/table';
 export { completeWords } from './registry/complete';

@@ -12,8 +12,7 @@ import { signalStatus, type Task } from '../engine/proc/task';
 import type { World } from '../engine/world';
 import type { CommandResult } from './types';
 import type { Ctx, Effects, Sink } from './context';
-import { tokenize } from './shell/tokenize';
-import { runList } from './shell/run';
+import { runShellLine } from './shell/sh';
 
 export interface JobOptions {
   /** which shell's words to use for errors: bash (a terminal) or sh (`sh -c`, scenario steps) */
@@ -59,20 +58,14 @@ export class Job {
       this.task = null;
       return;
     }
-    const t = tokenize(line);
-    if (!t.ok) {
-      err.push(shell === 'sh' ? `sh: 1: ${t.dash}\n` : `bash: ${t.error}\n`);
-      this.immediate = { exit: 2 };
-      this.task = null;
-      return;
-    }
-    const comm = t.list[0]?.argv[0] ?? shell;
+    // ps shows the shell as the line's first word, as a terminal's title would
+    const comm = /^\s*([^\s;&|<>()]+)/.exec(line)?.[1] ?? shell;
     this.task = world.tasks.spawn(
       ns,
       comm,
       (task) => {
         const ctx: Ctx = { world, ns, out, err, shell, task, effects: this.effects };
-        return runList(ctx, t.list, opts.stdin);
+        return runShellLine(ctx, line, opts.stdin);
       },
       { trace: this.trace },
     );

@@ -7,6 +7,7 @@ import { parseDottedQuad } from '../../engine/addr/ipv4';
 import { Verdict, type SuggestedFix, type TraceEvent } from '../../engine/sim/trace';
 import type { World } from '../../engine/world';
 import { suggestRouteFix } from './route';
+import { diagnosePolicyDrops } from './netpol';
 
 const bringUp = (netns: string, dev: string): SuggestedFix => ({ text: `bring ${dev} up on ${netns}`, on: netns, run: `ip link set ${dev} up` });
 
@@ -38,6 +39,7 @@ export function suggestFix(world: World, e: TraceEvent): SuggestedFix | undefine
 
 /** Attach a suggested fix to each drop in a trace that has one (events are changed in place). */
 export function diagnose(world: World, events: readonly TraceEvent[]): void {
+  diagnosePolicyDrops(world, events);
   for (const e of events) {
     if (e.fix !== undefined) continue;
     const fix = suggestFix(world, e);

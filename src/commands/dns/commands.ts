@@ -10,7 +10,7 @@
  * resolv.conf(5) says) and the hosts file Debian writes.
  */
 import type { Netns } from '../../engine';
-import { Signaled, waitUntil, type Proc, type Wait, type Woken } from '../../engine/proc/task';
+import { Signaled, waitUntil, type Proc, type Task, type Wait, type Woken } from '../../engine/proc/task';
 import { serveDns, startDnsIo, type DnsServerSocket } from '../../kube/dns/net';
 import type { DnsIo } from '../../kube/dns/io';
 import { parseResolvConf } from '../../kube/dns/resolvconf';
@@ -30,18 +30,6 @@ export function hostFiles(ns: Netns): ResolverFiles {
   const cluster = clusterOf(ns.world);
   const inCluster = cluster && clusterResolverFiles(cluster, ns.name);
   return inCluster ?? { resolvConf: undefined, hosts: debianHosts(ns.hostname) };
-}
-
-/**
- * A resolver file as `cat` shows it, for the machines whose files Hoplab knows without a file
- * system: a cluster pod's /etc/resolv.conf and /etc/hosts, a node's /etc/resolv.conf.
- */
-export function resolverFileText(ns: Netns, path: string): string | undefined {
-  const cluster = clusterOf(ns.world);
-  if (!cluster || (path !== '/etc/resolv.conf' && path !== '/etc/hosts')) return undefined;
-  const files = clusterResolverFiles(cluster, ns.name);
-  if (path === '/etc/resolv.conf') return files?.resolvConf;
-  return cluster.runtime.byNetns(ns.name) ? files?.hosts : undefined;
 }
 
 /** What a program's resolver reads and draws on in this namespace (its files, the clock, query ids). */
@@ -109,8 +97,10 @@ export const getentCommand: CommandSpec = {
 
 /**
  * dnsmasq: parse, bind the DNS port (on --listen-address, else every address), and serve. Without
- * -d or -k it detaches as a daemon does (the command returns at once, the server stays); with -d
- * it logs to the terminal and runs until a signal.
+ * -d or -k it daemonises as dnsmasq does (binds first, so a bind error reaches the terminal, then
+ * forks): the command returns 0 at once and a resident task, its own pid, holds the sockets until a
+ * signal or the end of its namespace closes them (`ss -ulnp` shows it, `kill PID` stops it). With
+ * -d it logs to the terminal and runs in the foreground until a signal.
  */
 function* dnsmasqRun(ctx: Ctx, argv: string[]): Proc {
   const p = parseDnsmasqArgs(argv);
@@ -146,9 +136,21 @@ function* dnsmasqRun(ctx: Ctx, argv: string[]): Proc {
       sockets.push(s);
     }
   }
-  if (!foreground) return 0;
+  if (!foreground) {
+    const daemon = ctx.world.tasks.spawn(ctx.ns, 'dnsmasq', () => dnsmasqServing(sockets, log), { resident: true });
+    for (const s of sockets) s.sock.owner = { comm: 'dnsmasq', pid: daemon.pid, fd: 4 };
+    return 0;
+  }
+  for (const s of sockets) s.sock.owner = { comm: 'dnsmasq', pid: pidOf(ctx), fd: 4 };
   const hostsNames = files.hosts.split('\n').filter((l) => l && !l.startsWith('#')).reduce((n, l) => n + l.split(/\s+/).length - 1, 0);
   for (const l of dnsmasqStartLines(c, upstreams, c.noHosts ? null : hostsNames)) log(l);
+  return yield* dnsmasqServing(sockets, log);
+}
+
+const pidOf = (ctx: Ctx): number => ('pid' in ctx.task ? (ctx.task as Task).pid : 0);
+
+/** dnsmasq's main loop: its sockets answer on their own; a signal ends it and closes them (SIGKILL too). */
+function* dnsmasqServing(sockets: DnsServerSocket[], log: (line: string) => void): Proc {
   try {
     for (;;) yield waitUntil();
   } catch (e) {

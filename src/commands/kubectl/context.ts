@@ -2,6 +2,7 @@ import type { Ctx } from '../context';
 import type { Cluster } from '../../kube/cluster';
 import { KubectlError } from './errors';
 import { flagValue, type Parsed } from './flags';
+import { cwdOf, view } from '../fs/common';
 
 /** What a kubectl subcommand works with. */
 export interface KubeCtx {
@@ -15,8 +16,8 @@ export const namespaceOf = (p: Parsed): string => flagValue(p, 'namespace') ?? '
 
 export const usageError = (command: string, msg: string): KubectlError => new KubectlError(`error: ${msg}\nSee 'kubectl ${command} -h' for help and examples\n`);
 
-/** A file on the host running kubectl; the host file system arrives with the shell package. */
+/** A file on the host running kubectl (written with `cat > pod.yaml`, say): the shell's file system. */
 export function hostFile(k: KubeCtx, path: string): string | undefined {
-  const fs = (k.ctx as unknown as { fs?: { read(path: string): string | undefined } }).fs;
-  return fs?.read(path);
+  const r = view(k.ctx).readFile(path, cwdOf(k.ctx));
+  return r.ok ? r.value : undefined;
 }

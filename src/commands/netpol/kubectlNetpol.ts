@@ -18,6 +18,7 @@ import type { Protocol } from '../../kube/api/types';
 import { policyViewOf } from '../../kube/netpol/cluster';
 import { endpointOf, evaluate, type Connection, type Endpoint } from '../../kube/netpol/evaluate';
 import { verdictText } from '../../kube/netpol/explain';
+import { matrixText, policyMatrix } from '../../kube/netpol/analysis';
 import { suggest } from '../../kube/netpol/suggest';
 import { podKey, type PolicyView } from '../../kube/netpol/view';
 import { KubectlError } from '../kubectl/errors';
@@ -80,12 +81,7 @@ function explain(ctx: Ctx, view: PolicyView, p: Parsed): number {
 
 function matrix(ctx: Ctx, view: PolicyView, p: Parsed): number {
   const { port, protocol } = portAndProtocol(p);
-  const nss = p.flags.get('namespace');
-  const pods = view.pods.filter((x) => !nss || nss.includes(x.namespace)).sort((a, b) => podKey(a).localeCompare(podKey(b)));
-  const rows = [['-', ...pods.map(podKey)].join('\t')];
-  for (const from of pods)
-    rows.push([podKey(from), ...pods.map((to) => (evaluate(view, { src: { kind: 'pod', pod: from }, dst: { kind: 'pod', pod: to }, port, protocol }).allowed ? '.' : 'X'))].join('\t'));
-  ctx.out.push(`${protocol}/${port}\n${rows.join('\n')}\n`);
+  ctx.out.push(`${protocol}/${port}\n${matrixText(policyMatrix(view, port, protocol, p.flags.get('namespace')))}\n`);
   return 0;
 }
 

@@ -9,8 +9,10 @@ import { pingCommand } from '../ping';
 import { tracerouteCommand } from '../traceroute';
 import { sysctlCommand } from '../sysctl';
 import { bridgeCommand } from '../bridge';
-import { catCommand, echoCommand, falseCommand, hostnameCommand, trueCommand } from '../misc';
-import { grepCommand, headCommand, sortCommand, tailCommand, wcCommand } from '../text';
+import { echoCommand, falseCommand, hostnameCommand, trueCommand } from '../misc';
+import { TEXT_COMMANDS } from '../text';
+import { FILE_COMMANDS } from '../fs';
+import { SHELL_COMMANDS } from '../shell/programs';
 import { tcpdumpCommand } from '../tcpdump';
 import { ncCommand } from '../nc/nc';
 import { ssCommand } from '../ss/ss';
@@ -55,12 +57,9 @@ export const COMMAND_TABLE: readonly CommandSpec[] = [
   dnsmasqCommand,
   hostnameCommand,
   echoCommand,
-  catCommand,
-  grepCommand,
-  headCommand,
-  tailCommand,
-  wcCommand,
-  sortCommand,
+  ...FILE_COMMANDS,
+  ...TEXT_COMMANDS,
+  ...SHELL_COMMANDS,
   trueCommand,
   falseCommand,
   kubectlCommand,

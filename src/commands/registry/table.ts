@@ -19,13 +19,21 @@ function table(): Map<string, CommandSpec> {
   return byName;
 }
 
-/** The command of this name (what execvp() would find), or undefined. */
+/**
+ * Where the programs live: the usual bin directories, and `/` for the images that put their one
+ * binary there (the e2e image's `/agnhost`), so `/usr/bin/nc` and `/agnhost connect …` run too.
+ */
+const PROGRAM_DIRS = new Set(['/', '/bin/', '/sbin/', '/usr/bin/', '/usr/sbin/', '/usr/local/bin/', '/usr/local/sbin/']);
+
+/** The command of this name or absolute path (what execvp() would find), or undefined. */
 export function lookupCommand(name: string): CommandSpec | undefined {
+  const slash = name.lastIndexOf('/');
+  if (slash >= 0) return PROGRAM_DIRS.has(name.slice(0, slash + 1)) ? table().get(name.slice(slash + 1)) : undefined;
   return table().get(name);
 }
 
 export function isCommand(name: string): boolean {
-  return table().has(name);
+  return lookupCommand(name) !== undefined;
 }
 
 /** Every command, sorted by name. */

@@ -10,6 +10,7 @@ import { SOCK_STRERROR } from '../../engine/socket/errno';
 import { WALL_CLOCK_EPOCH_MS } from '../iptables/save';
 import type { Ctx } from '../context';
 import type { CommandSpec } from '../registry/types';
+import { agnhostConnect } from './agnhostConnect';
 
 const wall = (ms: number): Date => new Date(WALL_CLOCK_EPOCH_MS + Math.floor(ms));
 const two = (n: number) => String(n).padStart(2, '0');
@@ -43,6 +44,7 @@ function portFlag(argv: string[], name: string, dflt: number): number | string {
 }
 
 function* agnhost(ctx: Ctx, argv: string[]): Proc {
+  if (argv[0] === 'connect') return yield* agnhostConnect(ctx, argv.slice(1));
   if (argv[0] !== 'netexec') {
     ctx.err.push(argv[0] === undefined ? USAGE : `Error: unknown command "${argv[0]}" for "agnhost"\nRun 'agnhost --help' for usage.\n`);
     return 1;
@@ -79,8 +81,8 @@ function* agnhost(ctx: Ctx, argv: string[]): Proc {
 export const agnhostCommand: CommandSpec = {
   name: 'agnhost',
   kind: 'probe',
-  summary: "the Kubernetes e2e test server: `agnhost netexec` answers HTTP /hostname, /clientip, /echo?msg= and UDP hostname",
+  summary: "the Kubernetes e2e test image: `agnhost netexec` answers HTTP /hostname, /clientip, /echo?msg= and UDP hostname; `agnhost connect HOST:PORT` probes one connection",
   learn: 'agnhost netexec --help',
-  complete: (args) => (args.length <= 1 ? ['netexec'] : ['--http-port=8080', '--udp-port=8081']),
+  complete: (args) => (args.length <= 1 ? ['connect', 'netexec'] : args[0] === 'connect' ? ['--timeout=1s', '--protocol=tcp', '--protocol=udp'] : ['--http-port=8080', '--udp-port=8081']),
   run: agnhost,
 };

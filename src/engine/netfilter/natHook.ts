@@ -52,7 +52,9 @@ export function natHookFn(state: NfHookState): NfVerdict {
   if (!natPacket(skb, ct, info, manip)) return NF_ACCEPT;
   const after = packetOf(pkt, skb);
   if (after === pkt) return NF_ACCEPT;
-  traceNat(ns, (state.in ?? state.out)?.name, nfHookName(state.hook), pkt, after);
+  // a reply's rewrite undoes the original direction's NAT: its source for a DNAT, its destination for an SNAT
+  const undone = info === CTINFO.ESTABLISHED_REPLY || info === CTINFO.RELATED_REPLY ? (after.src !== pkt.src ? 'DNAT' : 'SNAT') : undefined;
+  traceNat(ns, (state.in ?? state.out)?.name, nfHookName(state.hook), pkt, after, undone);
   state.pkt = after;
   if (state.hook === NF_INET.LOCAL_OUT && after.dst !== pkt.dst) {
     const rt = ipRouteMeHarder(ns, after);

@@ -11,6 +11,7 @@ import { RTN_TYPES, XT_ADDRTYPE, type AddrtypeMatch } from './xt/addrtype';
 import { XT_CONNTRACK, type ConntrackMatch } from './xt/ctmatch';
 import { XT_OWNER, XT_PHYSDEV_OP, XT_TCP_INV, type OwnerMatch, type PhysdevMatch, type PortRange, type StatisticMatch, type XtMatch } from './xt/matches';
 import { NF_NAT_RANGE, type NatRange, type XtTarget } from './xt/targets';
+import { recentText } from './xt/recent';
 
 /** Protocol names iptables knows without /etc/protocols (xtables_chain_protos). */
 export const CHAIN_PROTOS: readonly (readonly [string, number])[] = [
@@ -222,6 +223,8 @@ export function matchSave(m: XtMatch): string {
       return ' -m physdev' + physdevSave(m);
     case 'owner':
       return ' -m owner' + ownerText(m, ['--socket-exists', '--uid-owner', '--gid-owner']);
+    case 'recent':
+      return ' -m recent' + recentText(m, true);
   }
 }
 

@@ -76,11 +76,11 @@ export function traceRuleDrop(state: NfHookState, pkt: Ipv4Packet, table: TableN
   return true;
 }
 
-const natWords = (_e: PacketEvent, ns: Netns, hook: string, pair: [Ipv4Packet, Ipv4Packet]) =>
-  `${nsLabel(ns)}: NAT at ${hook}: ${describePacket(pair[0])} rewritten to ${formatIpv4(pair[1].src)} → ${formatIpv4(pair[1].dst)} (${describePacket(pair[1])})`;
+const natWords = (_e: PacketEvent, ns: Netns, hook: string, nat: [Ipv4Packet, Ipv4Packet, 'DNAT' | 'SNAT' | undefined]) =>
+  `${nsLabel(ns)}: NAT at ${hook}${nat[2] ? ` (a reply: the connection's ${nat[2]} undone)` : ''}: ${describePacket(nat[0])} rewritten to ${formatIpv4(nat[1].src)} → ${formatIpv4(nat[1].dst)} (${describePacket(nat[1])})`;
 
-/** NAT rewrote the packet: the event carries the new headers, its sentence the old ones. */
-export function traceNat(ns: Netns, dev: string | undefined, hook: string, before: Ipv4Packet, after: Ipv4Packet): void {
+/** NAT rewrote the packet: the event carries the new headers, its sentence the old ones (and, for a reply, which translation it undid). */
+export function traceNat(ns: Netns, dev: string | undefined, hook: string, before: Ipv4Packet, after: Ipv4Packet, undone?: 'DNAT' | 'SNAT'): void {
   if (!ns.world.tracing) return;
-  ns.world.emitEvent(PacketEvent.ip(ns.name, dev, Verdict.NF_NAT, after, natWords, ns, hook, [before, after]));
+  ns.world.emitEvent(PacketEvent.ip(ns.name, dev, Verdict.NF_NAT, after, natWords, ns, hook, [before, after, undone]));
 }

@@ -9,6 +9,7 @@
 import { HOOK_CHAIN, type Chain, type NfHook, type Rule, type TableName } from './types';
 import { XT_ADDRTYPE } from './xt/addrtype';
 import { XT_PHYSDEV_OP } from './xt/matches';
+import { recentAllowed } from './xt/recent';
 import { targetAllowed } from './xt/targets';
 
 export type NfErrno = 'EINVAL' | 'EMLINK' | 'ENOENT' | 'EOPNOTSUPP';
@@ -49,9 +50,10 @@ export function verifyTable(table: TableName, chains: ReadonlyMap<string, Chain>
 }
 
 export function verifyTableRule(table: TableName, chains: ReadonlyMap<string, Chain>): NfRefusal | undefined {
-  // jumps first: every target must be an existing user chain
+  // jumps first: every target must be an existing user chain; and the checks that hold at any hook
   for (const c of chains.values()) {
     for (const r of c.rules) {
+      if (r.matches.some((m) => m.kind === 'recent' && !recentAllowed(m))) return { errno: 'EINVAL', rule: r };
       if (r.target.kind !== 'jump') continue;
       const to = chains.get(r.target.chain);
       if (to === undefined) return { errno: 'ENOENT', rule: r };

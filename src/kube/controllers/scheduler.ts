@@ -1,9 +1,11 @@
 /**
  * The scheduler: a pod without a node goes to the schedulable node whose labels satisfy its
- * nodeSelector and that runs the fewest pods, ties broken by node name. A pod no node fits stays
- * Pending with the scheduler's Unschedulable condition.
+ * nodeSelector and that runs the fewest of the pods it should be spread from (PodTopologySpread's
+ * system default, per hostname: the pods of its controller and of the Services that select it),
+ * then the fewest pods, ties broken by node name. A pod no node fits stays Pending with the
+ * scheduler's Unschedulable condition.
  */
-import type { Node, Pod, PodCondition } from '../api/types';
+import type { Node, Pod, PodCondition, Service } from '../api/types';
 import type { Cluster } from '../cluster';
 import { rfc3339 } from '../apiserver/clock';
 import { objKey, splitKey, WorkQueue, type Controller } from './queue';
@@ -33,7 +35,13 @@ export class Scheduler implements Controller {
     if (!pod || pod.spec.nodeName || pod.metadata.deletionTimestamp || (pod.spec.schedulerName ?? 'default-scheduler') !== 'default-scheduler') return;
     const nodes = store.list<Node>('Node');
     const load = new Map<string, number>();
-    for (const p of store.list<Pod>('Pod')) if (p.spec.nodeName && !isPodTerminal(p)) load.set(p.spec.nodeName, (load.get(p.spec.nodeName) ?? 0) + 1);
+    const spread = new Map<string, number>();
+    const sameGroup = spreadGroup(store.list<Service>('Service', ns), pod);
+    for (const p of store.list<Pod>('Pod')) {
+      if (!p.spec.nodeName || isPodTerminal(p)) continue;
+      load.set(p.spec.nodeName, (load.get(p.spec.nodeName) ?? 0) + 1);
+      if (sameGroup(p)) spread.set(p.spec.nodeName, (spread.get(p.spec.nodeName) ?? 0) + 1);
+    }
     const unschedulable = nodes.filter((n) => n.spec.unschedulable);
     const mismatched = nodes.filter((n) => !n.spec.unschedulable && !selectorFits(pod, n));
     const fit = nodes.filter((n) => !n.spec.unschedulable && selectorFits(pod, n));
@@ -53,9 +61,25 @@ export class Scheduler implements Controller {
       this.cluster.events.record(pod, 'Warning', 'FailedScheduling', message, { component: 'default-scheduler' });
       return;
     }
-    fit.sort((a, b) => (load.get(a.metadata.name) ?? 0) - (load.get(b.metadata.name) ?? 0) || (a.metadata.name < b.metadata.name ? -1 : 1));
+    const count = (m: Map<string, number>, n: Node) => m.get(n.metadata.name) ?? 0;
+    fit.sort((a, b) => count(spread, a) - count(spread, b) || count(load, a) - count(load, b) || (a.metadata.name < b.metadata.name ? -1 : 1));
     bind(this.cluster, pod, fit[0].metadata.name);
   }
+}
+
+/**
+ * The pods a pod is spread from (the default constraints' selector, as helper.DefaultSelector
+ * builds it): pods of its namespace owned by its controller, or selected by a Service that
+ * selects it.
+ */
+function spreadGroup(services: Service[], pod: Pod): (p: Pod) => boolean {
+  const owner = pod.metadata.ownerReferences?.find((o) => o.controller)?.uid;
+  const labels = pod.metadata.labels ?? {};
+  const selects = (sel: Record<string, string>, l: Record<string, string>) => Object.entries(sel).every(([k, v]) => l[k] === v);
+  const selectors = services.map((s) => s.spec.selector).filter((sel): sel is Record<string, string> => sel !== undefined && Object.keys(sel).length > 0 && selects(sel, labels));
+  return (p) =>
+    p.metadata.namespace === pod.metadata.namespace &&
+    ((owner !== undefined && p.metadata.ownerReferences?.some((o) => o.controller && o.uid === owner) === true) || selectors.some((sel) => selects(sel, p.metadata.labels ?? {})));
 }
 
 const selectorFits = (pod: Pod, node: Node): boolean => Object.entries(pod.spec.nodeSelector ?? {}).every(([k, v]) => node.metadata.labels?.[k] === v);

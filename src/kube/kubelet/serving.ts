@@ -3,13 +3,15 @@
  * image that only declares its containerPorts, which answers like netexec) serves HTTP /hostname,
  * /clientip, /echo?msg= and UDP `hostname` on its ports in the pod's network namespace, through
  * the engine's TCP and UDP sockets, logging to the container's log as Go's log package does
- * (`kubectl logs`). The servers stop when the sandbox goes.
+ * (`kubectl logs`); agnhost `serve-hostname --tcp|--udp` (serveHostname.ts) answers the hostname
+ * on its port. The servers stop when the sandbox goes.
  */
 import type { Pod } from '../api/types';
 import type { Cluster } from '../cluster';
 import { objKey, splitKey, WorkQueue, type Controller } from '../controllers/queue';
 import { CLUSTER_EPOCH_MS } from '../apiserver/clock';
-import { startNetexec, type Netexec } from '../../engine/tcp/http/netexec';
+import { startNetexec } from '../../engine/tcp/http/netexec';
+import { startServeHostname } from './serveHostname';
 import type { Listener, PodSandbox } from './runtime';
 
 const wall = (ms: number): Date => new Date(CLUSTER_EPOCH_MS + Math.floor(ms));
@@ -42,7 +44,7 @@ function servers(listens: Listener[]): Server[] {
 export class ContainerServing implements Controller {
   readonly name = 'container-servers';
   readonly queue = new WorkQueue();
-  private readonly running = new Map<string, { sandbox: PodSandbox; servers: Netexec[] }>();
+  private readonly running = new Map<string, { sandbox: PodSandbox; servers: { close(): void }[] }>();
 
   constructor(private readonly cluster: Cluster) {
     cluster.store.watch('Pod', (e) => this.queue.add(objKey(e.object)));
@@ -58,7 +60,7 @@ export class ContainerServing implements Controller {
     const netns = this.cluster.world.netns(sb.netns);
     if (!netns) return;
     const world = this.cluster.world;
-    const started: Netexec[] = [];
+    const started: { close(): void }[] = [];
     for (const s of servers(sb.listens)) {
       const log = (line: string) => this.cluster.runtime.appendLog(sb.uid, s.container, `${logStamp(world.now)}${line}\n`);
       const startedAt = world.now;
@@ -70,6 +72,18 @@ export class ContainerServing implements Controller {
       if (s.udp !== -1) log(`Started UDP server on port  ${s.udp}`);
       log(`Started HTTP server on port ${s.http}`);
       started.push(n);
+    }
+    // agnhost serve-hostname --tcp|--udp: the NetworkPolicy e2e pods' servers, one per container
+    for (const l of sb.listens) {
+      if (l.server !== 'serve-hostname-tcp' && l.server !== 'serve-hostname-udp') continue;
+      const log = (line: string) => this.cluster.runtime.appendLog(sb.uid, l.container, `${logStamp(world.now)}${line}\n`);
+      const h = startServeHostname(netns, l.protocol, l.port, log);
+      if (typeof h === 'string') {
+        log(l.protocol === 'TCP' ? `Error from net.Listen(): listen tcp :${l.port}: bind: address already in use` : `Error from ListenUDP(): listen udp :${l.port}: bind: address already in use`);
+        continue;
+      }
+      log(`Serving on port ${l.port}.`);
+      started.push(h);
     }
     this.running.set(sb.uid, { sandbox: sb, servers: started });
   }

@@ -45,10 +45,10 @@ describe('the NetworkPolicy agent on each node', () => {
     const xb = view.pod('x', 'b')!;
     const np = view.policies[0];
     const n1 = save('node01');
-    expect(n1).toContain(`-A KUBE-ROUTER-FORWARD -d ${ip('x', 'a')}/32 -m comment --comment "x/a ingress: isolated by x/deny-all" -j ${podChain(xa, 'ingress')}`);
-    expect(n1).toContain(`-A ${podChain(xa, 'ingress')} -m comment --comment "x/a ingress: isolated by x/deny-all; no rule matched" -j DROP`);
+    expect(n1).toContain(`-A KUBE-ROUTER-FORWARD -d ${ip('x', 'a')}/32 -m comment --comment "x/a ingress: isolated by policy x/deny-all" -j ${podChain(xa, 'ingress')}`);
+    expect(n1).toContain(`-A ${podChain(xa, 'ingress')} -m comment --comment "x/a ingress: isolated by policy x/deny-all; no rule matched" -j DROP`);
     expect(n1).not.toContain(podChain(xb, 'ingress'));
-    expect(save('node02')).toContain(`-A KUBE-ROUTER-FORWARD -d ${ip('x', 'b')}/32 -m comment --comment "x/b ingress: isolated by x/deny-all" -j ${podChain(xb, 'ingress')}`);
+    expect(save('node02')).toContain(`-A KUBE-ROUTER-FORWARD -d ${ip('x', 'b')}/32 -m comment --comment "x/b ingress: isolated by policy x/deny-all" -j ${podChain(xb, 'ingress')}`);
 
     // a rule admitting pod=a of namespace y: written once y/a exists, gone when its label changes
     const allow = `apiVersion: networking.k8s.io/v1

@@ -6,7 +6,8 @@
  * FORWARD only then) and makes sure of its chains and of the jumps from FORWARD and INPUT
  * (`-C` then `-I`, so they come first); on every sync it reads `iptables-save -t filter` for its
  * stale chains and restores the plan with `iptables-restore --noflush`. A sync whose rules are
- * the ones already written is skipped.
+ * the ones already written is skipped. One picture of the cluster (and the chains written from
+ * it, which are the same on every node) serves all the nodes' syncs until something changes.
  */
 import type { Node } from '../api/types';
 import type { Cluster } from '../cluster';
@@ -15,6 +16,7 @@ import { ensureChainLine, ensureRuleLine, IPT_WAIT } from '../proxy/proxier';
 import { shellLine } from '../util/shellQuote';
 import { policyViewOf } from './cluster';
 import { POLICY_JUMPS, syncPolicyRules } from './rules';
+import type { PolicyView } from './view';
 
 const BY = 'netpol-agent';
 
@@ -24,9 +26,12 @@ export class NetworkPolicyAgent implements Controller {
   readonly settle = true;
   private readonly started = new Set<string>();
   private readonly written = new Map<string, string>();
+  /** the cluster as the policies see it, built once per change and shared by every node's sync */
+  private view: PolicyView | undefined;
 
   constructor(private readonly cluster: Cluster) {
     const all = () => {
+      this.view = undefined;
       for (const n of cluster.nodeNames()) this.queue.add(n);
     };
     for (const kind of ['Pod', 'Namespace', 'NetworkPolicy', 'Node'] as const) cluster.store.watch(kind, all);
@@ -34,7 +39,8 @@ export class NetworkPolicyAgent implements Controller {
 
   /** The rules this node should hold now (nothing is run). */
   plan(node: string, existingChains: string[] = []) {
-    return syncPolicyRules(policyViewOf(this.cluster.store), node, existingChains);
+    this.view ??= policyViewOf(this.cluster.store);
+    return syncPolicyRules(this.view, node, existingChains);
   }
 
   reconcile(node: string): void {

@@ -3,7 +3,7 @@ import { buildWorld } from '../../scenarios/runner';
 import { runCommand } from '../../commands/job';
 import { egressRules, genPolicy, ingressRules, modelNamespaces, modelNodes, modelPodIp, modelPods } from './e2eModel';
 import { cidrMinus } from './cidr';
-import { policyChain, syncPolicyRules, podChain } from './rules';
+import { peerChainName, policyChain, syncPolicyRules, podChain } from './rules';
 import { PolicyView } from './view';
 import type { NetworkPolicy } from '../api/types';
 
@@ -29,10 +29,15 @@ describe('the policy agent rules of a node', () => {
 
   it('jumps to a chain per isolated pod and direction, and a chain per policy, with comments naming them', () => {
     const lines = plan.restore.split('\n');
-    expect(lines).toContain(`-A KUBE-ROUTER-FORWARD -d ${modelPodIp('x', 'a')}/32 -m comment --comment "x/a ingress: isolated by x/allow-from-y, x/deny-all" -j ${podChain({ namespace: 'x', name: 'a', labels: {}, ip: '', ports: [] }, 'ingress')}`);
-    expect(lines).toContain(`-A ${policyChain(policies[1], 'ingress')} -s ${modelPodIp('y', 'a')}/32 -d ${modelPodIp('x', 'a')}/32 -p tcp -m tcp --dport 80 -m comment --comment "x/allow-from-y ingress rule 1: TCP serve-80-tcp from y/*" -j MARK --set-xmark 0x10000/0x10000`);
-    expect(lines).toContain(`-A ${policyChain(policies[2], 'egress')} -d 10.244.0.0/23 -p udp -m udp --dport 80:81 -m comment --comment "y/egress egress rule 1: UDP 80-81 to 10.244.0.0/16 except 10.244.2.0/24, 10.244.3.0/24" -j MARK --set-xmark 0x20000/0x20000`);
-    expect(lines).toContain(`-A ${podChain({ namespace: 'x', name: 'a', labels: {}, ip: '', ports: [] }, 'ingress')} -m comment --comment "x/a ingress: isolated by x/allow-from-y, x/deny-all; no rule matched" -j DROP`);
+    expect(lines).toContain(`-A KUBE-ROUTER-FORWARD -d ${modelPodIp('x', 'a')}/32 -m comment --comment "x/a ingress: isolated by policies x/allow-from-y, x/deny-all" -j ${podChain({ namespace: 'x', name: 'a', labels: {}, ip: '', ports: [] }, 'ingress')}`);
+    // a peer of several addresses: one shared chain of them (kube-router's ipset), jumped to once the ports match
+    const src = peerChainName('ingress', ['y/a', 'y/b', 'y/c'].map((p) => `${modelPodIp(p.split('/')[0], p.split('/')[1])}/32`));
+    expect(lines).toContain(`-A ${policyChain(policies[1], 'ingress')} -d ${modelPodIp('x', 'a')}/32 -p tcp -m tcp --dport 80 -m comment --comment "x/allow-from-y ingress rule 1: TCP serve-80-tcp from y/*" -j ${src}`);
+    expect(lines).toContain(`-A ${src} -s ${modelPodIp('y', 'a')}/32 -m comment --comment "y/a" -j MARK --set-xmark 0x10000/0x10000`);
+    const dst = peerChainName('egress', cidrMinus('10.244.0.0/16', ['10.244.2.0/24', '10.244.3.0/24']));
+    expect(lines).toContain(`-A ${policyChain(policies[2], 'egress')} -p udp -m udp --dport 80:81 -m comment --comment "y/egress egress rule 1: UDP 80-81 to 10.244.0.0/16 except 10.244.2.0/24, 10.244.3.0/24" -j ${dst}`);
+    expect(lines).toContain(`-A ${dst} -d 10.244.0.0/23 -j MARK --set-xmark 0x20000/0x20000`);
+    expect(lines).toContain(`-A ${podChain({ namespace: 'x', name: 'a', labels: {}, ip: '', ports: [] }, 'ingress')} -m comment --comment "x/a ingress: isolated by policies x/allow-from-y, x/deny-all; no rule matched" -j DROP`);
     // pods of other nodes get no chains here
     expect(plan.restore).not.toContain(modelPodIp('x', 'b') + '/32 -m comment');
   });

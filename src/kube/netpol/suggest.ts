@@ -19,6 +19,8 @@ export type Change =
   | { kind: 'create'; policy: NetworkPolicy };
 
 export interface Suggestion {
+  /** the direction that denied the connection, which the change opens */
+  direction: Direction;
   change: Change;
   /** one sentence */
   text: string;
@@ -173,7 +175,7 @@ export function suggest(view: PolicyView, c: Connection): Suggestion[] {
       const rank = (x: { ch: Change; n: number }) => (x.ch.kind === 'create' ? 1e9 : 0) + x.n;
       if (!best || rank({ ch, n }) < rank(best)) best = { ch, n };
     }
-    if (best) out.push({ change: best.ch, alsoOpens: best.n, ...describeChange(best.ch, best.n) });
+    if (best) out.push({ direction: d, change: best.ch, alsoOpens: best.n, ...describeChange(best.ch, best.n) });
   }
   return out;
 }

@@ -37,6 +37,7 @@ export class PolicyView {
   readonly policies: NetworkPolicy[];
   private readonly byIp = new Map<string, PodInfo>();
   private readonly byKey = new Map<string, PodInfo>();
+  private readonly byNamespace = new Map<string, PodInfo[]>();
   private readonly nodeAddrs = new Map<string, Set<string>>();
   private readonly selecting = new WeakMap<PodInfo, { ingress: NetworkPolicy[]; egress: NetworkPolicy[] }>();
   private readonly selected = new WeakMap<LabelSelector, WeakMap<object, boolean>>();
@@ -61,6 +62,9 @@ export class PolicyView {
       this.pods.push(info);
       this.byIp.set(ip, info);
       this.byKey.set(podKey(info), info);
+      const inNs = this.byNamespace.get(info.namespace);
+      if (inNs) inNs.push(info);
+      else this.byNamespace.set(info.namespace, [info]);
     }
     this.policies = [...objs.policies].sort((a, b) => policyKey(a).localeCompare(policyKey(b)));
     for (const n of objs.nodes ?? []) {
@@ -75,6 +79,16 @@ export class PolicyView {
 
   podByIp(ip: string): PodInfo | undefined {
     return this.byIp.get(ip);
+  }
+
+  /** Every namespace a pod or a Namespace object names. */
+  namespaceNames(): string[] {
+    return [...new Set([...this.namespaceLabels.keys(), ...this.byNamespace.keys()])];
+  }
+
+  /** The pods of one namespace. */
+  podsIn(namespace: string): readonly PodInfo[] {
+    return this.byNamespace.get(namespace) ?? [];
   }
 
   pod(namespace: string, name: string): PodInfo | undefined {
@@ -142,16 +156,34 @@ export function policyTypesOf(np: NetworkPolicy): ('Ingress' | 'Egress')[] {
   return np.spec.egress && np.spec.egress.length > 0 ? ['Ingress', 'Egress'] : ['Ingress'];
 }
 
+/**
+ * Parsed CIDRs and addresses, kept: a policy's ipBlock is tested against every pod, and the same
+ * few strings come back on every sync. Bounded, as the texts come from what people type.
+ */
+const cidrCache = new Map<string, [number, number] | undefined>();
+const ipCache = new Map<string, number>();
+const CACHE_MAX = 50_000;
+
+function remember<K, V>(m: Map<K, V>, k: K, v: V): V {
+  if (m.size >= CACHE_MAX) m.clear();
+  m.set(k, v);
+  return v;
+}
+
 /** An IPv4 CIDR as [first, last] address numbers; undefined for another family. */
 export function cidrRange(cidr: string): [number, number] | undefined {
-  if (!/^\d+\.\d+\.\d+\.\d+\/\d+$/.test(cidr)) return undefined;
+  if (cidrCache.has(cidr)) return cidrCache.get(cidr);
+  if (!/^\d+\.\d+\.\d+\.\d+\/\d+$/.test(cidr)) return remember(cidrCache, cidr, undefined);
   const c = parseCidr(cidr);
-  return [c.base, c.base + c.size - 1];
+  return remember(cidrCache, cidr, [c.base, c.base + c.size - 1]);
 }
+
+/** A dotted quad as a number. */
+export const ipNumber = (ip: string): number => ipCache.get(ip) ?? remember(ipCache, ip, ipToNum(ip));
 
 export const inCidr = (ip: string, cidr: string): boolean => {
   const r = cidrRange(cidr);
   if (!r) return false;
-  const n = ipToNum(ip);
+  const n = ipNumber(ip);
   return n >= r[0] && n <= r[1];
 };

@@ -7,6 +7,7 @@ import type { Ipv4 } from '../../addr/ipv4';
 import type { HookState, Skb } from '../skb';
 import { ctMatch, connmarkMatch, stateMatch, type ConntrackMatch, type ConnmarkMatch, type StateMatch } from './ctmatch';
 import { addrtypeMatch, type AddrtypeMatch } from './addrtype';
+import { recentMatch, type RecentMatch } from './recent';
 
 /** A port range [min, max]; a single port has min === max. */
 export type PortRange = readonly [number, number];
@@ -120,9 +121,10 @@ export type XtMatch =
   | AddrtypeMatch
   | StatisticMatch
   | PhysdevMatch
-  | OwnerMatch;
+  | OwnerMatch
+  | RecentMatch;
 
-/** What a match may need besides the packet: the world's generator (statistic), the rollback journal. */
+/** What a match may need besides the packet: the world's generator (statistic), the rollback journal (statistic, recent). */
 export interface MatchParam {
   random(): number;
   journal?: { journalUndo<A, B>(fn: (a: A, b: B) => void, a: A, b: B): void } | undefined;
@@ -239,6 +241,8 @@ export function xtMatch(m: XtMatch, skb: Skb, st: HookState, p: MatchParam): boo
       return physdevMatch(m, st);
     case 'owner':
       return ownerMatch(m, st);
+    case 'recent':
+      return recentMatch(m, skb, st, p);
   }
 }
 

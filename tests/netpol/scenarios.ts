@@ -1,0 +1,9 @@
+/** Each case as a scenario in the cluster scenario format (issue 11): the model, the policies, the probes. */
+import type { Scenario } from '../../src/scenarios/scenario';
+import type { ModelCase } from './cases';
+import { modelScenario } from './model';
+
+export const caseScenario = (c: ModelCase): Scenario =>
+  modelScenario(c.name, c.description, [{ steps: [{ on: 'node01', run: 'kubectl apply -f -', stdin: c.policies }], probes: c.probes }]);
+
+export const scenarioText = (sc: Scenario): string => `${JSON.stringify(sc, null, 2)}\n`;
