@@ -1,6 +1,6 @@
 /**
  * tcpdump's TCP lines for a connection Hoplab made, against the lines tcpdump printed on Linux for
- * the same exchange (tests/conformance/pending/tcpdump-tcp.golden.json, step 4): relative sequence
+ * the same exchange (tests/conformance/goldens/tcpdump-tcp.json, step 4): relative sequence
  * numbers after the handshake, the options Linux sends, the windows, and ": HTTP" on port 8080.
  * What is random on Linux (initial sequence numbers, timestamps) is masked on both sides.
  */
@@ -13,7 +13,7 @@ import { runCommand, startJob } from './index';
 import { formatCaptured, framesOnDev, type TcpSeqTable } from './tcpdump';
 
 const golden = JSON.parse(
-  fs.readFileSync(path.join(path.dirname(fileURLToPath(import.meta.url)), '../../tests/conformance/pending/tcpdump-tcp.golden.json'), 'utf8'),
+  fs.readFileSync(path.join(path.dirname(fileURLToPath(import.meta.url)), '../../tests/conformance/goldens/tcpdump-tcp.json'), 'utf8'),
 ) as { results: { stdout: string }[] };
 
 const mask = (line: string): string =>

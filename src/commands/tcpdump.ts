@@ -11,13 +11,12 @@
  * Lengths are the ones Linux puts on the wire for the default ping (56 data bytes) and traceroute
  * (60-byte probes), since a PacketView carries headers only.
  *
- * Pure: no DOM, no engine state. The interactive part (waiting for frames, Ctrl+C) lives in the
- * terminal store; `parseTcpdumpArgs` and the formatters are shared with anything that prints frames.
+ * Pure: no DOM, no engine state. The waiting for frames lives in the terminal store (a typed
+ * capture) and in capture.ts (tcpdump as a program in a script or in the background);
+ * `parseTcpdumpArgs` and the formatters are shared with anything that prints frames.
  */
 import { ARP_LEN, ETH_HLEN, formatIcmpView, formatTcpView, ICMP_HEADER, IPPROTO, IPV4_HEADER, UDP_HEADER } from '../engine';
 import type { PacketView, TraceEvent } from '../engine/sim/trace';
-import type { Ctx } from './context';
-import type { CommandSpec } from './registry/types';
 
 // ---------------------------------------------------------------------------------------------
 // time
@@ -224,13 +223,15 @@ export function framesOnDev(events: readonly TraceEvent[], netns: string, dev: s
  * A captured frame as tcpdump prints it; with -i any (Linux cooked v2) the line names the device
  * and the direction: "00:00:01.000000 eth0  Out IP 10.244.1.2 > …", "B" for broadcasts received.
  */
-export function formatCaptured(f: CapturedFrame, fmt: FrameFormat & { any?: boolean } = {}): string | null {
+export function formatCaptured(f: CapturedFrame, fmt: FrameFormat & { any?: boolean; stamp?: boolean } = {}): string | null {
   const body = formatPacket(f.event.packet, fmt.any ? { ...fmt, link: false } : fmt, f.event.packet?.ip?.id ?? f.event.packetId & 0xffff);
   if (body === null) return null;
-  if (!fmt.any) return `${formatTimestamp(f.event.time)} ${body}`;
+  // -t: no time stamp at the start of the line
+  const stamp = fmt.stamp === false ? '' : `${formatTimestamp(f.event.time)} `;
+  if (!fmt.any) return `${stamp}${body}`;
   const dst = f.event.packet?.eth?.dst;
   const type = f.dir === 'out' ? 'Out' : dst === 'ff:ff:ff:ff:ff:ff' ? 'B' : dst && parseInt(dst.slice(0, 2), 16) & 1 ? 'M' : 'In';
-  return `${formatTimestamp(f.event.time)} ${f.dev.padEnd(5)} ${type.padEnd(3)} ${body}`;
+  return `${stamp}${f.dev.padEnd(5)} ${type.padEnd(3)} ${body}`;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -370,6 +371,8 @@ export interface TcpdumpOptions {
   iface: string | null; // null: the first up, non-loopback device
   count: number | null;
   link: boolean; // -e
+  stamp: boolean; // false with -t
+  absolute: boolean; // -S: absolute TCP sequence numbers
   verbose: boolean; // -v
   filter: FrameFilter;
   expression: string;
@@ -400,7 +403,7 @@ const FLAGS_WITH_ARG = new Set(['i', 'c', 's', 'B']);
 
 /** Parse tcpdump's argv (without the "tcpdump" word), getopt style: -ni eth0, -c5, -i eth0 icmp. */
 export function parseTcpdumpArgs(argv: readonly string[]): TcpdumpParse {
-  const opts: Omit<TcpdumpOptions, 'filter' | 'expression'> = { iface: null, count: null, link: false, verbose: false };
+  const opts: Omit<TcpdumpOptions, 'filter' | 'expression'> = { iface: null, count: null, link: false, verbose: false, stamp: true, absolute: false };
   const rest: string[] = [];
   for (let k = 0; k < argv.length; k++) {
     const a = argv[k];
@@ -423,6 +426,8 @@ export function parseTcpdumpArgs(argv: readonly string[]): TcpdumpParse {
       if (FLAGS_NO_ARG.has(f)) {
         if (f === 'e') opts.link = true;
         if (f === 'v') opts.verbose = true;
+        if (f === 't') opts.stamp = false;
+        if (f === 'S') opts.absolute = true;
         continue;
       }
       if (FLAGS_WITH_ARG.has(f)) {
@@ -472,27 +477,3 @@ export const tcpdumpNoSuchDevice = (iface: string): string =>
   `tcpdump: ${iface}: No such device exists\n(SIOCGIFHWADDR: No such device)\n`;
 
 export const tcpdumpDeviceDown = (iface: string): string => `tcpdump: ${iface}: That device is not up\n`;
-
-/**
- * tcpdump as a registered command. A capture runs in a terminal, which shows the frames of every
- * command as they happen (src/store/terminals.ts); here are the answers that need no capture.
- */
-function tcpdump(ctx: Ctx, argv: string[]): number {
-  const parsed = parseTcpdumpArgs(argv);
-  if (!parsed.ok) {
-    if (parsed.stdout) ctx.out.push(parsed.stdout);
-    ctx.err.push(parsed.stderr);
-    return parsed.exit;
-  }
-  ctx.err.push('tcpdump: Hoplab captures in a terminal only: type this command in a terminal (not in a script or a pipeline)\n');
-  return 1;
-}
-
-export const tcpdumpCommand: CommandSpec = {
-  name: 'tcpdump',
-  kind: 'probe',
-  summary: 'print the frames that cross a device, until -c N of them or Ctrl+C',
-  learn: 'tcpdump --help',
-  complete: (args, env) => (args[args.length - 1] === '-i' ? env.devices : ['-n', '-e', '-v', '-c', '-i', 'icmp', 'arp', 'host', 'udp']),
-  run: tcpdump,
-};

@@ -4,6 +4,7 @@
  * table upstream expects on the ports it probes, built with upstream's Reachability calls.
  */
 import { Reachability } from '../../src/kube/netpol/e2eModel';
+import type { Step } from '../../src/scenarios/scenario';
 import { POD_STRINGS, type Protocol } from './model';
 
 export interface ModelCase {
@@ -13,6 +14,8 @@ export interface ModelCase {
   policies: string;
   probes: [number, Protocol][];
   expect(port: number, proto: Protocol): Reachability;
+  /** what changes next (labels, policies), probed again: the agent reprograms the nodes */
+  then?: { steps: Step[]; probes: [number, Protocol][]; expect(port: number, proto: Protocol): Reachability }[];
 }
 
 const np = (ns: string, name: string, spec: string) => `apiVersion: networking.k8s.io/v1
@@ -144,5 +147,68 @@ export const CASES: ModelCase[] = [
     policies: np('x', 'x-b-egress', 'podSelector: {matchLabels: {pod: b}}\npolicyTypes: [Egress]\negress:\n- to: [{ipBlock: {cidr: 10.244.0.0/16, except: [10.244.2.0/24]}}]'),
     probes: [[80, 'TCP']],
     expect: () => all(true).expectPeer({ namespace: 'x', pod: 'b' }, { pod: 'b' }, false),
+  },
+  {
+    name: 'netpol-updated-namespace-label',
+    description: "a namespaceSelector follows namespace labels: y gains ns2=updated and its pods reach x/a; the node's rules are rewritten",
+    policies: np('x', 'allow-from-updated-ns', 'podSelector: {matchLabels: {pod: a}}\ningress:\n- from: [{namespaceSelector: {matchLabels: {ns2: updated}}}]'),
+    probes: [[80, 'TCP']],
+    expect: () => all(true).expectAllIngress('x/a', false),
+    then: [
+      {
+        steps: [{ on: 'node02', run: 'kubectl label namespace y ns2=updated' }],
+        probes: [[80, 'TCP']],
+        expect: () => all(true).expectAllIngress('x/a', false).expectPeer({ namespace: 'y' }, { namespace: 'x', pod: 'a' }, true),
+      },
+    ],
+  },
+  {
+    name: 'netpol-updated-pod-label-and-deleted-policy',
+    description: 'a podSelector follows pod labels (y/b and z/c gain team=blue, then y/b loses it), and deleting every policy stops enforcing them',
+    policies: np('x', 'allow-from-blue', 'podSelector: {matchLabels: {pod: a}}\ningress:\n- from: [{namespaceSelector: {}, podSelector: {matchLabels: {team: blue}}}]'),
+    probes: [[80, 'TCP']],
+    expect: () => all(true).expectAllIngress('x/a', false),
+    then: [
+      {
+        steps: [
+          { on: 'node02', run: 'kubectl label pod b -n y team=blue' },
+          { on: 'node03', run: 'kubectl label pod c -n z team=blue' },
+        ],
+        probes: [[80, 'TCP']],
+        expect: () => all(true).expectAllIngress('x/a', false).expect('y/b', 'x/a', true).expect('z/c', 'x/a', true),
+      },
+      {
+        steps: [{ on: 'node01', run: 'kubectl label pod b -n y team-' }],
+        probes: [[80, 'TCP']],
+        expect: () => all(true).expectAllIngress('x/a', false).expect('z/c', 'x/a', true),
+      },
+      {
+        steps: [{ on: 'node01', run: 'kubectl delete networkpolicy --all -n x' }],
+        probes: [[80, 'TCP']],
+        expect: () => all(true),
+      },
+    ],
+  },
+  {
+    name: 'netpol-ingress-and-egress-together',
+    description: 'x/a isolated both ways by one policy: ingress from y only, egress to z only, on TCP 80; both ends must allow a connection',
+    policies: np('x', 'a-both-ways', `podSelector: {matchLabels: {pod: a}}\npolicyTypes: [Ingress, Egress]\ningress:\n- from: [{namespaceSelector: {matchLabels: {${NS}: y}}}]\negress:\n- to: [{namespaceSelector: {matchLabels: {${NS}: z}}}]\n  ports: [{port: 80}]`),
+    probes: [[80, 'TCP'], [81, 'TCP']],
+    expect: (port) =>
+      all(true)
+        .expectAllIngress('x/a', false)
+        .expectPeer({ namespace: 'y' }, { namespace: 'x', pod: 'a' }, true)
+        .expectAllEgress('x/a', false)
+        .expectPeer({ namespace: 'x', pod: 'a' }, { namespace: 'z' }, port === 80),
+  },
+  {
+    name: 'netpol-overlapping-except-allowed-by-another',
+    description: "an address in one policy's except is still admitted by another policy's ipBlock (policies add up): y/a (10.244.1.4) reaches x/a",
+    policies:
+      np('x', 'all-of-node01-but-y-a', 'podSelector: {matchLabels: {pod: a}}\ningress:\n- from: [{ipBlock: {cidr: 10.244.1.0/24, except: [10.244.1.4/32]}}]') +
+      '---\n' +
+      np('x', 'just-y-a', 'podSelector: {matchLabels: {pod: a}}\ningress:\n- from: [{ipBlock: {cidr: 10.244.1.4/32}}]'),
+    probes: [[80, 'TCP']],
+    expect: () => all(true).expectAllIngress('x/a', false).expect('y/a', 'x/a', true).expect('z/a', 'x/a', true),
   },
 ];

@@ -1,6 +1,6 @@
 /**
  * curl against a server on another host (an nc that answers with a canned response, as the
- * recorded scenario tests/conformance/pending/curl-http does): the body, -v, -I, -f, -w, an empty
+ * recorded scenario tests/conformance/scenarios/curl-http does): the body, -v, -I, -f, -w, an empty
  * reply and -m while the server says nothing.
  */
 import { describe, expect, it } from 'vitest';

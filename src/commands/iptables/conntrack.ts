@@ -5,6 +5,7 @@
  */
 import type { Ipv4 } from '../../engine/addr/ipv4';
 import { ctTable, ctWillChange } from '../../engine/conntrack/table';
+import { TCP_CONNTRACK } from '../../engine/conntrack/conn';
 import type { CtEventType } from '../../engine/conntrack/events';
 import { Task } from '../../engine/proc/task';
 import type { Ctx } from '../context';
@@ -109,6 +110,10 @@ const PORT_OPTS: LongOpt[] = [
   { name: 'reply-port-src', hasArg: 1, val: 'rsport' },
   { name: 'reply-port-dst', hasArg: 1, val: 'rdport' },
 ];
+/** libct_proto_tcp's --state, known once -p tcp named the protocol */
+const TCP_OPTS: LongOpt[] = [...PORT_OPTS, { name: 'state', hasArg: 1, val: 'tcpstate' }];
+/** tcp_states[] of libct_proto_tcp.c: the kernel's SYN_SENT2 is LISTEN there */
+const TCP_STATE_NAMES: readonly string[] = TCP_CONNTRACK.map((s) => (s === 'SYN_SENT2' ? 'LISTEN' : s));
 const ICMP_OPTS: LongOpt[] = [
   { name: 'icmp-type', hasArg: 1, val: 'itype' },
   { name: 'icmp-code', hasArg: 1, val: 'icode' },
@@ -176,7 +181,8 @@ export function conntrack(ctx: Ctx, args: string[]): CommandReturn {
         const n = PROTO_NUMS[r.optarg!.toLowerCase()] ?? strtoui(r.optarg!, 0, 255);
         if (n === undefined) fail(ctx, `\`${r.optarg}' unsupported protocol`);
         f.proto = n;
-        if (n === 6 || n === 17) g.more.push(PORT_OPTS);
+        if (n === 6) g.more.push(TCP_OPTS);
+        else if (n === 17) g.more.push(PORT_OPTS);
         else if (n === 1) g.more.push(ICMP_OPTS);
         break;
       }
@@ -186,6 +192,13 @@ export function conntrack(ctx: Ctx, args: string[]): CommandReturn {
       case 'rdport':
         f[c] = port(r.optarg!);
         break;
+      case 'tcpstate': {
+        // strcmp: the names as conntrack prints them, in capitals
+        const i = TCP_STATE_NAMES.indexOf(r.optarg!);
+        if (i < 0) fail(ctx, `unknown TCP state \`${r.optarg}'`);
+        f.tcpState = TCP_CONNTRACK[i];
+        break;
+      }
       case 'itype':
       case 'icode':
         f[c] = strtoui(r.optarg!, 0, 255) ?? fail(ctx, `Bad parameter \`${r.optarg}'`);

@@ -3,7 +3,7 @@
  * conntrack-tools' filters), shared by the listing and the event commands.
  */
 import { formatIpv4, type Ipv4 } from '../../engine/addr/ipv4';
-import { IPS, type Conn, type Tuple } from '../../engine/conntrack/conn';
+import { IPS, type Conn, type TcpCtState, type Tuple } from '../../engine/conntrack/conn';
 
 export const PREFIX = 'conntrack v1.4.7 (conntrack-tools): ';
 
@@ -51,6 +51,8 @@ export interface Filter {
   iid?: number;
   mark?: number;
   status?: number;
+  /** -p tcp --state */
+  tcpState?: TcpCtState;
   /** -n / -g / -j, each with an optional IP[:PORT] */
   nat?: NatFilter;
 }
@@ -108,6 +110,7 @@ export function matches(ct: Conn, f: Filter): boolean {
   if (f.iid !== undefined && ct.orig.sport !== f.iid) return false;
   if (f.mark !== undefined && ct.mark !== f.mark) return false;
   if (f.status !== undefined && (ct.status & f.status) !== f.status) return false;
+  if (f.tcpState !== undefined && ct.tcp !== f.tcpState) return false;
   return f.nat === undefined || natMatches(ct, f.nat);
 }
 

@@ -34,4 +34,17 @@ describe('nc', () => {
     server.runToEnd();
     expect(server.finish()).toMatchObject({ exit: 0, stdout: 'dgram\n', stderr: 'Bound on 0.0.0.0 9000\nConnection received on 10.0.0.1 40006\n' });
   });
+
+  it('a server that closed first (its side in TIME-WAIT) can listen on the port again: SO_REUSEADDR', () => {
+    const w = twoHosts();
+    const first = startJob(w, 'h2', 'printf bye | nc -N -l 8080', { shell: 'sh' });
+    expect(runCommand(w, 'h1', 'nc 10.0.0.2 8080 < /dev/null', { shell: 'sh' }).stdout).toBe('bye');
+    first.runToEnd();
+    expect(first.finish().exit).toBe(0);
+    expect(runCommand(w, 'h2', 'ss -tan', { shell: 'sh' }).stdout).toContain('TIME-WAIT 0      0           10.0.0.2:8080');
+    const again = startJob(w, 'h2', 'nc -l 8080', { shell: 'sh' });
+    expect(runCommand(w, 'h1', 'echo hi | nc -N 10.0.0.2 8080', { shell: 'sh' }).exit).toBe(0);
+    again.runToEnd();
+    expect(again.finish()).toMatchObject({ exit: 0, stdout: 'hi\n', stderr: '' });
+  });
 });

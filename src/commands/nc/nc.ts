@@ -182,6 +182,8 @@ function* listenMode(ctx: Ctx, o: NcOptions, host: string | undefined, portArg: 
   if (o.udp) {
     const sk = udpSocket(ctx.ns, ctx.task);
     sk.owner = { comm: 'nc', pid, fd: 3 };
+    // local_listen() sets SO_REUSEADDR before bind()
+    sk.reuseAddr = true;
     try {
       const e = sk.bind(addr, port);
       if (e) return failWith(ctx, `nc: ${SOCK_STRERROR[e]}\n`);
@@ -199,6 +201,7 @@ function* listenMode(ctx: Ctx, o: NcOptions, host: string | undefined, portArg: 
   }
   const l = tcpSocket(ctx.ns, ctx.task);
   l.owner = { comm: 'nc', pid, fd: 3 };
+  l.reuseAddr = true;
   try {
     const e = l.bind(addr, port) ?? l.listen(1);
     if (e) return failWith(ctx, `nc: ${SOCK_STRERROR[e]}\n`);
@@ -234,19 +237,25 @@ function* readwrite(ctx: Ctx, o: NcOptions, sk: TcpSock | UdpSock, server: boole
   let netDone = false;
   let quitAt = Infinity;
   let received = 0;
-  if (input.text) {
-    const e = sk instanceof TcpSock ? sk.send(encoder.encode(input.text)) : sk.sendto(textPayload(input.text));
-    if (e) netDone = true;
-    // the read that finds end of file is the next turn of nc's poll loop: on a LAN the peer's ACK of the data comes first
-    if (input.eof) yield sleepUntil(w.now + SYSCALL_MS);
-  }
-  if (input.eof) {
+  const stdinEof = () => {
     stdinDone = true;
     if (o.shutdownOnEof && sk instanceof TcpSock) sk.shutdownWrite();
     if (o.quit >= 0) quitAt = w.now + o.quit * 1000;
-  }
+  };
+  // the read that finds end of file is a later turn of nc's poll loop (on a LAN the peer's ACK of
+  // the data comes first); what the network brings meanwhile is printed as it comes
+  let eofAt = Infinity;
+  if (input.text) {
+    const e = sk instanceof TcpSock ? sk.send(encoder.encode(input.text)) : sk.sendto(textPayload(input.text));
+    if (e) netDone = true;
+    if (input.eof) eofAt = w.now + SYSCALL_MS;
+  } else if (input.eof) stdinEof();
   let idleUntil = o.timeout >= 0 ? w.now + o.timeout * 1000 : Infinity;
   for (;;) {
+    if (w.now >= eofAt) {
+      eofAt = Infinity;
+      stdinEof();
+    }
     // what arrived
     if (sk instanceof TcpSock) {
       // poll() is level-triggered: read until the socket would block (the FIN may be behind the data)
@@ -275,7 +284,7 @@ function* readwrite(ctx: Ctx, o: NcOptions, sk: TcpSock | UdpSock, server: boole
     if (netDone && (stdinDone || server)) return 0;
     const until = Math.min(quitAt, idleUntil);
     if (w.now >= until) return 0;
-    yield waitUntil(until);
+    yield waitUntil(Math.min(until, eofAt));
   }
 }
 

@@ -13,7 +13,7 @@ import { echoCommand, falseCommand, hostnameCommand, trueCommand } from '../misc
 import { TEXT_COMMANDS } from '../text';
 import { FILE_COMMANDS } from '../fs';
 import { SHELL_COMMANDS } from '../shell/programs';
-import { tcpdumpCommand } from '../tcpdump';
+import { tcpdumpCommand } from '../capture';
 import { ncCommand } from '../nc/nc';
 import { ssCommand } from '../ss/ss';
 import { curlCommand } from '../curl/curl';

@@ -20,8 +20,10 @@ function table(): Map<string, CommandSpec> {
 }
 
 /**
- * Where the programs live: the usual bin directories, and `/` for the images that put their one
- * binary there (the e2e image's `/agnhost`), so `/usr/bin/nc` and `/agnhost connect …` run too.
+ * Where the programs live for what execs an argv directly (`kubectl exec`): the usual bin
+ * directories, and `/` for the images that put their one binary there (the e2e image's
+ * `/agnhost`, which the upstream probes run as `/agnhost connect …`). The shell resolves its own
+ * PATH (interp.ts findProgram).
  */
 const PROGRAM_DIRS = new Set(['/', '/bin/', '/sbin/', '/usr/bin/', '/usr/sbin/', '/usr/local/bin/', '/usr/local/sbin/']);
 

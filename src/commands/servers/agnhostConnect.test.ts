@@ -1,16 +1,11 @@
 /** agnhost connect: one probe, upstream's fixed error prefixes, exit 1 on any failure. */
 import { describe, expect, it } from 'vitest';
-import { World } from '../../engine/world';
+import { twoHosts } from '../testLab';
 import { runCommand, startJob } from '../index';
 import { parseGoDuration } from './agnhostConnect';
 
 function lab() {
-  const w = new World();
-  w.addHost('client');
-  w.addHost('web');
-  w.addLink('client:eth0', 'web:eth0');
-  runCommand(w, 'client', 'ip addr add 10.0.0.1/24 dev eth0');
-  runCommand(w, 'web', 'ip addr add 10.0.0.2/24 dev eth0');
+  const w = twoHosts('client', 'web');
   const server = startJob(w, 'web', 'agnhost netexec --http-port=80 --udp-port=81', { shell: 'sh' });
   w.advance(10);
   const sh = (line: string) => runCommand(w, 'client', line, { shell: 'sh' });
@@ -20,8 +15,8 @@ function lab() {
 describe('agnhost connect', () => {
   it('succeeds silently over TCP and UDP, and says REFUSED for a closed port', () => {
     const { sh } = lab();
-    expect(sh('/agnhost connect 10.0.0.2:80 --timeout=1s --protocol=tcp')).toMatchObject({ exit: 0, stdout: '', stderr: '' });
-    expect(sh('/agnhost connect 10.0.0.2:81 --timeout=1s --protocol=udp')).toMatchObject({ exit: 0, stdout: '', stderr: '' });
+    expect(sh('agnhost connect 10.0.0.2:80 --timeout=1s --protocol=tcp')).toMatchObject({ exit: 0, stdout: '', stderr: '' });
+    expect(sh('agnhost connect 10.0.0.2:81 --timeout=1s --protocol=udp')).toMatchObject({ exit: 0, stdout: '', stderr: '' });
     expect(sh('agnhost connect 10.0.0.2:82 --timeout=1s')).toMatchObject({ exit: 1, stderr: 'REFUSED\n' });
     const udp = sh('agnhost connect 10.0.0.2:82 --timeout=1s --protocol=udp');
     expect(udp.exit).toBe(1);

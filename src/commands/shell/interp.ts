@@ -417,10 +417,8 @@ export class Interp implements ExpandEnv {
 
   /** A program's name as the registry knows it: a bare name found on PATH, or a path into a bin directory. */
   findProgram(name: string): string | null {
-    if (name.includes('/')) {
-      const m = /^\/(?:usr\/)?(?:local\/)?s?bin\/([^/]+)$/.exec(name);
-      return m && this.programs.has(m[1]) ? m[1] : null;
-    }
+    // a path runs what execve() finds there: the registry knows which directories hold programs
+    if (name.includes('/')) return this.programs.has(name) ? name : null;
     const path = this.sh.get('PATH');
     if (path === undefined || !path.split(':').some((d) => /^\/(usr\/)?(local\/)?s?bin\/?$/.test(d))) return null;
     return this.programs.has(name) ? name : null;

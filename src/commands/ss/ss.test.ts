@@ -1,5 +1,5 @@
 /**
- * ss over the socket table, against listings recorded on Linux (tests/conformance/pending/ss-sockets):
+ * ss over the socket table, against listings recorded on Linux (tests/conformance/scenarios/ss-sockets):
  * servers started as their own jobs, as `nc -l … &` starts them.
  */
 import { describe, expect, it } from 'vitest';

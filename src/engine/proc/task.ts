@@ -52,6 +52,12 @@ export class Signaled extends Error {
   }
 }
 
+/**
+ * Virtual ms from a wake-up to the woken task running: a few hops' worth (HOP_DELAY is 5 µs),
+ * the order of a process wake-up on an idle Linux machine.
+ */
+export const WAKEUP_LATENCY_MS = 0.03;
+
 export type TaskState = 'running' | 'sleeping' | 'waiting' | 'exited';
 
 /** The exit status a shell reports for a task killed by `sig` (bash: 128 + signal number). */
@@ -102,12 +108,16 @@ export class Task implements Waker {
     else this.exitWatchers.push(fn);
   }
 
-  /** Something the task waits for happened: resume it at the current virtual time (once). */
+  /**
+   * Something the task waits for happened: resume it (once) after the scheduler's wake-up latency,
+   * as a woken process runs a little later, while what the kernel does at once on its behalf
+   * (the ACK of a FIN, a frame crossing the next hop) goes on meanwhile.
+   */
   wake(): void {
     if (this.state !== 'waiting') return;
     const w = this.table.world;
     this.state = 'running';
-    w.scheduleCall(0, resumeTask, this, this.gen);
+    w.scheduleCall(WAKEUP_LATENCY_MS, resumeTask, this, this.gen);
   }
 
   /** Deliver a signal now: thrown into the coroutine (SIGKILL ends it without running its handlers). */

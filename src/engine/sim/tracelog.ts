@@ -38,13 +38,20 @@ export class Tracer {
     this.queue.context = log;
   }
 
+  /**
+   * Packet taps (AF_PACKET sockets: a running tcpdump): every event, whichever command's trace it
+   * goes to, or none (a finished command's packets still in flight), uncapped.
+   */
+  readonly taps = new Set<(e: TraceEvent) => void>();
+
   /** The one place trace events are stored: the trace of the command whose work this is, capped. */
   record(e: TraceEvent, now: number): void {
     const log = this.target ?? this.own;
-    if (log.closed) return;
+    if (log.closed && this.taps.size === 0) return;
     e.seq = ++this.seq;
     e.time = now;
-    log.add(e);
+    for (const tap of this.taps) tap(e);
+    if (!log.closed) log.add(e);
   }
 
   /** A trace is complete: it takes no more events, and a capped one says what it left out. */

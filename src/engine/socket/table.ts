@@ -41,6 +41,10 @@ export interface Sock {
   onError(err: SockError): void;
   /** the process holding it, as `ss -p` prints it (users:(("nc",pid=633,fd=3))) */
   owner?: SockOwner;
+  /** SO_REUSEADDR (sk_reuse) */
+  reuseAddr?: boolean;
+  /** a TCP socket in LISTEN: SO_REUSEADDR never shares a port with one */
+  readonly listening?: boolean;
 }
 
 export interface SockOwner {
@@ -73,12 +77,18 @@ export class SockTable {
 
   /**
    * bind(): take the local port. Refused when another socket of the protocol has it on the same
-   * address, or either of them on every address (no SO_REUSEADDR), unless both are connected to
-   * different peers.
+   * address, or either of them on every address, unless both are connected to different peers or
+   * both set SO_REUSEADDR and the other is not listening (inet_csk_bind_conflict; for UDP
+   * udp_lib_lport_inuse): so a server that sets it (nc -l does) binds again while its last
+   * connection is in TIME-WAIT.
    */
   bind(sk: Sock): BindErrno | undefined {
     const list = this.#byPort?.get(keyOf(sk.proto, sk.lport));
-    if (list?.some((o) => (o.laddr === sk.laddr || o.laddr === 0 || sk.laddr === 0) && !(o.raddr !== 0 && sk.raddr !== 0 && (o.raddr !== sk.raddr || o.rport !== sk.rport)))) return 'EADDRINUSE';
+    const conflict = (o: Sock) =>
+      (o.laddr === sk.laddr || o.laddr === 0 || sk.laddr === 0) &&
+      !(o.raddr !== 0 && sk.raddr !== 0 && (o.raddr !== sk.raddr || o.rport !== sk.rport)) &&
+      !(sk.reuseAddr && o.reuseAddr && !o.listening);
+    if (list?.some(conflict)) return 'EADDRINUSE';
     this.insert(sk);
     return undefined;
   }

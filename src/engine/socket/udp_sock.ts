@@ -48,6 +48,7 @@ export class UdpSock implements Sock {
   err: SockErrno | null = null;
   waker: Waker | null = null;
   owner?: SockOwner;
+  reuseAddr?: boolean;
   bound = false;
 
   constructor(readonly ns: Netns) {}

@@ -98,6 +98,8 @@ function listenRcv(sk: TcpSock, pkt: TcpPacket, dev: Netdev): void {
   child.raddr = pkt.src;
   child.rport = seg.sport;
   child.parent = sk;
+  // the child inherits the listener's socket options (sk_clone_lock copies sk_reuse)
+  child.reuseAddr = sk.reuseAddr;
   child.advMss = Math.max(88, rt.rt.dev.mtu - 40);
   takeSynOptions(child, seg);
   child.hash();

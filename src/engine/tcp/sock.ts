@@ -158,6 +158,7 @@ export class TcpSock implements Sock, Tcb {
   lastAckSent = -1;
   waker: Waker | null = null;
   owner?: SockOwner;
+  reuseAddr?: boolean;
   /** in the namespace's socket table */
   hashed = false;
   /** the rollback that saved this socket last (rollback.ts) */
@@ -198,6 +199,10 @@ export class TcpSock implements Sock, Tcb {
     if (!this.hashed) return;
     this.ns.sockets.remove(this);
     this.hashed = false;
+  }
+
+  get listening(): boolean {
+    return this.state === 'LISTEN';
   }
 
   /** bind(): port 0 takes an ephemeral (odd) port. */

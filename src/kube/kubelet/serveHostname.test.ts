@@ -1,17 +1,12 @@
 /** agnhost serve-hostname: the hostname over TCP (then close) or UDP, each request logged. */
 import { describe, expect, it } from 'vitest';
-import { World } from '../../engine/world';
+import { twoHosts } from '../../commands/testLab';
 import { runCommand } from '../../commands';
 import { startServeHostname } from './serveHostname';
 
 describe('serve-hostname', () => {
   it('answers the hostname on TCP and UDP, logs each request, and stops when closed', () => {
-    const w = new World();
-    w.addHost('client');
-    w.addHost('web');
-    w.addLink('client:eth0', 'web:eth0');
-    runCommand(w, 'client', 'ip addr add 10.0.0.1/24 dev eth0');
-    runCommand(w, 'web', 'ip addr add 10.0.0.2/24 dev eth0');
+    const w = twoHosts('client', 'web');
     const log: string[] = [];
     const tcp = startServeHostname(w.netns('web')!, 'TCP', 80, (l) => log.push(l));
     const udp = startServeHostname(w.netns('web')!, 'UDP', 81, (l) => log.push(l));

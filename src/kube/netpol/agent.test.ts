@@ -5,26 +5,13 @@ import { runCommand } from '../../commands/job';
 import type { Pod } from '../api/types';
 import { podChain, policyChain } from './rules';
 import { policyViewOf } from './cluster';
+import { podManifest, policyManifest } from './testManifests';
 
 vi.setConfig({ testTimeout: 60_000 });
 
-const pod = (ns: string, name: string, node: string) => `apiVersion: v1
-kind: Pod
-metadata: {name: ${name}, namespace: ${ns}, labels: {pod: ${name}}}
-spec:
-  nodeName: ${node}
-  containers:
-  - name: cont-80-tcp
-    image: registry.k8s.io/e2e-test-images/agnhost:2.53
-    command: [/agnhost, serve-hostname, --tcp, --http=false, --port, "80"]
-    ports: [{containerPort: 80, name: serve-80-tcp, protocol: TCP}]
-`;
+const pod = (ns: string, name: string, node: string) => podManifest(ns, name, node, 'registry.k8s.io/e2e-test-images/agnhost:2.53');
 
-const denyAll = `apiVersion: networking.k8s.io/v1
-kind: NetworkPolicy
-metadata: {name: deny-all, namespace: x}
-spec: {podSelector: {}}
-`;
+const denyAll = policyManifest('x', 'deny-all', '{podSelector: {}}');
 
 describe('the NetworkPolicy agent on each node', () => {
   it('programs each node for its own pods, and reprograms on policy, label and pod changes', () => {

@@ -7,6 +7,7 @@ import { matrixDiff, matrixText, policyMatrix, selectionPreview, suggestionSteps
 import { policyViewOf } from './cluster';
 import { suggest } from './suggest';
 import { PolicyView } from './view';
+import { podManifest, policyManifest } from './testManifests';
 import type { NetworkPolicy } from '../api/types';
 
 const NS = 'kubernetes.io/metadata.name';
@@ -61,9 +62,8 @@ describe('policy analysis for the editor and the matrix', () => {
     const cluster = bootCluster(world);
     const sh = (run: string, stdin?: string) => runCommand(world, 'node01', run, { stdin });
     sh('kubectl create namespace x');
-    const pod = (n: string) => `apiVersion: v1\nkind: Pod\nmetadata: {name: ${n}, namespace: x, labels: {pod: ${n}}}\nspec: {containers: [{name: c, image: busybox}]}\n`;
-    expect(sh('kubectl apply -f -', [pod('a'), pod('b')].join('---\n')).exit).toBe(0);
-    expect(sh('kubectl apply -f -', 'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: deny-all, namespace: x}\nspec: {podSelector: {}}\n').exit).toBe(0);
+    expect(sh('kubectl apply -f -', [podManifest('x', 'a'), podManifest('x', 'b')].join('---\n')).exit).toBe(0);
+    expect(sh('kubectl apply -f -', policyManifest('x', 'deny-all', '{podSelector: {}}')).exit).toBe(0);
     const live = () => policyViewOf(cluster.store);
     const conn = () => ({ src: { kind: 'pod' as const, pod: live().pod('x', 'b')! }, dst: { kind: 'pod' as const, pod: live().pod('x', 'a')! }, port: 80, protocol: 'TCP' as const });
     expect(policyMatrix(live(), 80, 'TCP', ['x']).cells[1][0].allowed).toBe(false);

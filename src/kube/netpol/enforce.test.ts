@@ -9,24 +9,12 @@ import { bootCluster } from '../../commands/kubectl/boot';
 import { runCommand, startJob } from '../../commands/job';
 import { Verdict } from '../../engine/sim/trace';
 import type { Pod } from '../api/types';
+import { podManifest, policyManifest } from './testManifests';
 
 vi.setConfig({ testTimeout: 60_000 });
 
-const pod = (ns: string, name: string, node: string) => `apiVersion: v1
-kind: Pod
-metadata: {name: ${name}, namespace: ${ns}, labels: {pod: ${name}}}
-spec:
-  nodeName: ${node}
-  containers:
-  - name: c
-    image: busybox
-`;
-
-const policy = (ns: string, name: string, spec: string) => `apiVersion: networking.k8s.io/v1
-kind: NetworkPolicy
-metadata: {name: ${name}, namespace: ${ns}}
-spec: ${spec}
-`;
+const pod = podManifest;
+const policy = policyManifest;
 
 function cluster() {
   const world = new World();

@@ -23,7 +23,7 @@ describe('the policy agent rules of a node', () => {
   const policies = [
     genPolicy('x', 'deny-all', {}, ingressRules()),
     genPolicy('x', 'allow-from-y', { matchLabels: { pod: 'a' } }, ingressRules({ from: [{ namespaceSelector: { matchLabels: { [NS]: 'y' } } }], ports: [{ port: 'serve-80-tcp' }] })),
-    genPolicy('y', 'egress', { matchLabels: { pod: 'a' } }, egressRules({ to: [{ ipBlock: { cidr: '10.244.0.0/16', except: ['10.244.2.0/24', '10.244.3.0/24'] } }], ports: [{ port: 80, endPort: 81, protocol: 'UDP' }] })),
+    genPolicy('y', 'egress', { matchLabels: { pod: 'a' } }, egressRules({ to: [{ ipBlock: { cidr: '10.244.0.0/16', except: ['10.244.2.0/24', '10.244.3.0/24'] } }], ports: [{ port: 80, endPort: 81, protocol: 'UDP' }] }, { to: [{ ipBlock: { cidr: '0.0.0.0/0' } }], ports: [{ port: 53, protocol: 'UDP' }] })),
   ];
   const plan = syncPolicyRules(view(policies), 'node01');
 
@@ -37,6 +37,8 @@ describe('the policy agent rules of a node', () => {
     const dst = peerChainName('egress', cidrMinus('10.244.0.0/16', ['10.244.2.0/24', '10.244.3.0/24']));
     expect(lines).toContain(`-A ${policyChain(policies[2], 'egress')} -p udp -m udp --dport 80:81 -m comment --comment "y/egress egress rule 1: UDP 80-81 to 10.244.0.0/16 except 10.244.2.0/24, 10.244.3.0/24" -j ${dst}`);
     expect(lines).toContain(`-A ${dst} -d 10.244.0.0/23 -j MARK --set-xmark 0x20000/0x20000`);
+    // everywhere: no address match at all, as iptables-save prints it
+    expect(lines).toContain(`-A ${policyChain(policies[2], 'egress')} -p udp -m udp --dport 53 -m comment --comment "y/egress egress rule 2: UDP 53 to 0.0.0.0/0" -j MARK --set-xmark 0x20000/0x20000`);
     expect(lines).toContain(`-A ${podChain({ namespace: 'x', name: 'a', labels: {}, ip: '', ports: [] }, 'ingress')} -m comment --comment "x/a ingress: isolated by policies x/allow-from-y, x/deny-all; no rule matched" -j DROP`);
     // pods of other nodes get no chains here
     expect(plan.restore).not.toContain(modelPodIp('x', 'b') + '/32 -m comment');

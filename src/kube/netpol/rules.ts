@@ -180,7 +180,8 @@ function writePolicyChain(view: PolicyView, np: NetworkPolicy, d: Direction, loc
       // the peer's match: its one address inline, or a jump to its shared chain
       let match = '';
       let target = `MARK --set-xmark ${MARK[d]}`;
-      if (ps.cidrs.length === 1 && ps.cidrs[0]) match = ` ${flag} ${ps.cidrs[0]}`;
+      // 0.0.0.0/0 matches everything: iptables writes no address match for it
+      if (ps.cidrs.length === 1 && ps.cidrs[0] && ps.cidrs[0] !== '0.0.0.0/0') match = ` ${flag} ${ps.cidrs[0]}`;
       else if (ps.cidrs.length > 1) {
         target = ((ps.set.chain ??= {})[d] ??= peerChainName(d, ps.cidrs));
         if (!out.peerChains.has(target)) out.peerChains.set(target, peerChainLines(view, target, d, ps));
