@@ -1,13 +1,15 @@
 import { formatIpv4, parseInetAton, parseIpv4, type Ipv4 } from '../engine/addr/ipv4';
 import { STRERROR } from '../engine/fib/route';
 import { connectRoute, PingSocket, traceConnectFailure, type PingEvent, type Pmtudisc } from '../engine/ipv4/session';
-import { Signaled, waitUntil, type Proc } from '../engine/proc/task';
-import type { CommandReturn, CommandSpec } from './registry/types';
+import { Signaled, waitUntil, type Proc, type Wait, type Woken } from '../engine/proc/task';
+import { awaitDnsIo, digHost } from './dns/commands';
+import { byAddr } from './dns/getent';
+import type { CommandSpec } from './registry/types';
 import type { Netdev } from '../engine/netns/netdev';
 import { isLocal } from '../engine/fib/frontend';
 import { icmpErrorText } from '../engine';
 import { fail, type Ctx } from './context';
-import { unresolvable } from './resolve';
+import { getaddrinfo } from './netdb/names';
 
 /** iputils ping (20221126), on virtual time: same lines, same statistics, same exit codes. */
 
@@ -75,6 +77,8 @@ interface Opts {
   size: number;
   quiet: boolean;
   broadcast: boolean;
+  /** -n, or a numeric target: no reverse lookups */
+  numeric?: boolean;
   iface?: string;
   pmtudisc?: Pmtudisc;
 }
@@ -99,7 +103,7 @@ function parseNumber(ctx: Ctx, v: string, kind: 'int' | 'float'): number {
   return n;
 }
 
-export function ping(ctx: Ctx, argv: string[]): CommandReturn {
+export function* ping(ctx: Ctx, argv: string[]): Proc {
   const o: Opts = { interval: 1000, ttl: 64, size: 56, quiet: false, broadcast: false };
   const positional: string[] = [];
   for (let i = 0; i < argv.length; i++) {
@@ -113,10 +117,11 @@ export function ping(ctx: Ctx, argv: string[]): CommandReturn {
       if (FLAGS.has(c)) {
         if (c === 'q') o.quiet = true;
         if (c === 'b') o.broadcast = true;
+        if (c === 'n') o.numeric = true;
         if (c === 'h') fail(ctx, PING_USAGE, 2);
         if (c === 'V') {
           ctx.out.push('ping from iputils 20221126\n');
-          return;
+          return 0;
         }
         continue;
       }
@@ -162,11 +167,19 @@ export function ping(ctx: Ctx, argv: string[]): CommandReturn {
     }
   }
   if (positional.length === 0) fail(ctx, 'ping: usage error: Destination address required\n', 1);
-  // getaddrinfo() takes a numeric host as inet_aton() reads it; anything else would need DNS.
-  // Several arguments are resolved in order: the ones before the last are source-route hops.
-  const addrs = positional.map((p) => parseInetAton(p) ?? fail(ctx, `ping: ${p}: ${unresolvable(p)}\n`, 2));
-  const target = positional[positional.length - 1];
-  return runPingCommand(ctx, addrs[addrs.length - 1], target, o, addrs[0], addrs.length > 1);
+  // getaddrinfo() (AI_CANONNAME) for each argument in order: a numeric host as inet_aton() reads
+  // it, a name through the resolver; the ones before the last are source-route hops
+  const addrs: Ipv4[] = [];
+  let target = '';
+  for (const p of positional) {
+    const r = yield* getaddrinfo(ctx, p);
+    if (!r.ok) return fail(ctx, `ping: ${p}: ${r.error}\n`, 2);
+    addrs.push(r.addr);
+    target = r.canonical;
+  }
+  // a numeric target is printed as it is: only a name's replies are looked up again (pr_addr)
+  if (parseInetAton(positional[positional.length - 1]) !== null) o.numeric = true;
+  return yield* runPingCommand(ctx, addrs[addrs.length - 1], target, o, addrs[0], addrs.length > 1);
 }
 
 export const pingCommand: CommandSpec = {
@@ -185,6 +198,8 @@ export const pingCommand: CommandSpec = {
  * hours at one a second), and a script that forgets -c should not run for minutes.
  */
 export const PING_PACKET_CAP = 100_000;
+/** MININTERVAL of iputils' ping_common.c (ms) */
+const FLOOD_MININTERVAL = 10;
 export const PING_UNBOUNDED_CAP = 10_000;
 
 function* runPingCommand(ctx: Ctx, dst: Ipv4, target: string, o: Opts, firstHop: Ipv4 = dst, sourceRoute = false): Proc {
@@ -235,8 +250,22 @@ function* runPingCommand(ctx: Ctx, dst: Ipv4, target: string, o: Opts, firstHop:
   let lastSend = start;
   const rtts: number[] = [];
   let printed = 0;
+  // pr_addr(): a name target's replies and errors name their sender as getnameinfo(NI_NAMEREQD)
+  // finds it (hosts file, then a PTR question), "NAME (ADDR)"; the last answer is kept
+  let last: { addr: Ipv4; text: string } | undefined;
+  let exiting = false;
+  function* prAddr(a: Ipv4, exiting: boolean): Generator<Wait, string, Woken> {
+    if (last?.addr === a) return last.text;
+    let text = formatIpv4(a);
+    if (!o.numeric && !exiting) {
+      const r = yield* awaitDnsIo(ctx, byAddr(text, digHost(ctx)));
+      if (r !== null && r.canonical !== text) text = `${r.canonical} (${text})`;
+    }
+    last = { addr: a, text };
+    return text;
+  }
   // replies and errors are printed as they arrive, as iputils does between two requests
-  const flush = () => {
+  function* flush(exiting = false): Generator<Wait, void, Woken> {
     for (; printed < sock.events.length; printed++) {
       const e = sock.events[printed];
       if (e.kind === 'reply') rtts.push(e.rtt);
@@ -245,17 +274,26 @@ function* runPingCommand(ctx: Ctx, dst: Ipv4, target: string, o: Opts, firstHop:
         if (!o.quiet) ctx.err.push(`ping: local error: message too long, mtu=${e.mtu}\n`);
         continue;
       }
-      const line = eventLine(e, timing, o.broadcast ? undefined : dst);
+      const from = e.kind === 'reply' || e.kind === 'error' || e.kind === 'redirect' ? yield* prAddr(e.from, exiting) : '';
+      const line = eventLine(e, timing, o.broadcast ? undefined : dst, from);
       if (!o.quiet && line) ctx.out.push(line);
     }
-  };
+  }
   try {
     for (let i = 0; i < count; i++) {
-      const at = start + i * o.interval;
-      if (i > 0) {
+      if (i > 0 && o.interval === 0) {
+        // iputils pinger(): an unlimited flood sends the next request once the one in flight is
+        // answered, else MININTERVAL after the last (at most 100 a second into silence)
+        const limit = lastSend + FLOOD_MININTERVAL;
+        while (sock.transmitted - sock.received - sock.errors >= 1 && w.now < limit) {
+          yield waitUntil(limit);
+          flush();
+        }
+      } else if (i > 0) {
+        const at = start + i * o.interval;
         do {
           yield waitUntil(at);
-          flush();
+          yield* flush();
         } while (w.now < at);
       }
       if (i >= cap) {
@@ -264,20 +302,21 @@ function* runPingCommand(ctx: Ctx, dst: Ipv4, target: string, o: Opts, firstHop:
       }
       lastSend = w.now;
       sock.sendEcho(ns, dst, src, i + 1, { ttl: o.ttl, size: o.size, oif, pmtudisc: o.pmtudisc });
-      flush();
+      yield* flush();
     }
     const end = lastSend + timeout;
     while (sock.received + sock.errors < Math.min(count, sock.transmitted) && w.now < end) {
       yield waitUntil(end);
-      flush();
+      yield* flush();
     }
   } catch (e) {
     // Ctrl+C (SIGINT), or Hoplab stopping a storm: the statistics of what was really sent and received
     if (!(e instanceof Signaled)) throw e;
+    exiting = true;
   } finally {
     sock.close(ns);
   }
-  flush();
+  yield* flush(exiting);
   const tx = sock.transmitted;
   const rx = sock.received;
   let stats = `\n--- ${target} ping statistics ---\n${tx} packets transmitted, ${rx} received`;
@@ -314,15 +353,15 @@ function rttText(ms: number): string {
 }
 
 /** `wrongSource`: the address pinged, when a reply from any other is flagged (not for -b) */
-function eventLine(e: PingEvent, timing: boolean, wrongSource: Ipv4 | undefined): string | undefined {
+function eventLine(e: PingEvent, timing: boolean, wrongSource: Ipv4 | undefined, from: string): string | undefined {
   switch (e.kind) {
     case 'reply':
       // a reply from another address than the one pinged (a DNAT the reply did not come back through)
-      return `${e.bytes} bytes from ${formatIpv4(e.from)}: icmp_seq=${e.seq} ttl=${e.ttl}${timing ? ` time=${rttText(e.rtt)} ms` : ''}${wrongSource !== undefined && e.from !== wrongSource ? ' (DIFFERENT ADDRESS!)' : ''}\n`;
+      return `${e.bytes} bytes from ${from}: icmp_seq=${e.seq} ttl=${e.ttl}${timing ? ` time=${rttText(e.rtt)} ms` : ''}${wrongSource !== undefined && e.from !== wrongSource ? ' (DIFFERENT ADDRESS!)' : ''}\n`;
     case 'error':
-      return `From ${formatIpv4(e.from)} icmp_seq=${e.seq} ${icmpErrorText(e.type, e.code)}${e.mtu !== undefined ? ` (mtu = ${e.mtu})` : ''}\n`;
+      return `From ${from} icmp_seq=${e.seq} ${icmpErrorText(e.type, e.code)}${e.mtu !== undefined ? ` (mtu = ${e.mtu})` : ''}\n`;
     case 'redirect':
-      return `From ${formatIpv4(e.from)}: icmp_seq=${e.seq} Redirect Host(New nexthop: ${formatIpv4(e.gateway)})\n`;
+      return `From ${from}: icmp_seq=${e.seq} Redirect Host(New nexthop: ${formatIpv4(e.gateway)})\n`;
     case 'senderr':
       return `ping: sendmsg: ${STRERROR[e.errno]}\n`;
   }

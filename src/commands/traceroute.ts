@@ -1,10 +1,12 @@
-import { formatIpv4, parseInetAton, type Ipv4 } from '../engine/addr/ipv4';
+import { formatIpv4, type Ipv4 } from '../engine/addr/ipv4';
 import { STRERROR } from '../engine/fib/route';
 import { fillPayload, ipRouteOutput, sockClose, udpBind, udpSendmsg, type Sock } from '../engine';
 import { fail, type Ctx } from './context';
 import { waitUntil, type Proc } from '../engine/proc/task';
-import type { CommandReturn, CommandSpec } from './registry/types';
-import { unresolvable } from './resolve';
+import type { CommandSpec } from './registry/types';
+import { getaddrinfo } from './netdb/names';
+import { awaitDnsIo, digHost } from './dns/commands';
+import { byAddr } from './dns/getent';
 
 /** traceroute (UDP probes to port 33434 and up), as Debian's traceroute 2.1 prints it. */
 
@@ -101,7 +103,7 @@ Arguments:
 const ARG_NAMES: Record<string, string> = { m: 'max_ttl', f: 'first_ttl', q: 'nqueries', w: 'MAX,HERE,NEAR', p: 'port', i: 'device', s: 'src_addr', t: 'tos', N: 'squeries', z: 'sendwait', g: 'gate,...', l: 'flow_label', M: 'name', O: 'OPTS,...', P: 'prot' };
 const MAX_PACKET_LEN = 65000;
 
-export function traceroute(ctx: Ctx, argv: string[]): CommandReturn {
+export function* traceroute(ctx: Ctx, argv: string[]): Proc {
   let numeric = false;
   let maxTtl = 30;
   let first = 1;
@@ -158,15 +160,16 @@ export function traceroute(ctx: Ctx, argv: string[]): CommandReturn {
   }
   if (argv.length === 0) {
     ctx.err.push(USAGE);
-    return;
+    return 0;
   }
   if (pos.length === 0) fail(ctx, 'Specify "host" missing argument.\n', 2);
   if (maxTtl < 1 || maxTtl > 255) fail(ctx, 'max hops cannot be more than 255\n', 2);
   if (nq < 1 || nq > 10) fail(ctx, 'no more than 10 probes per hop\n', 2);
   const [host, len, extra] = pos;
-  // getaddrinfo(): a numeric host as inet_aton() reads it, anything else would need DNS
-  const dst = parseInetAton(host.text);
-  if (dst === null) fail(ctx, `${host.text}: ${unresolvable(host.text)}\nCannot handle "host" cmdline arg \`${host.text}' on position 1 (argc ${host.argc})\n`, 2);
+  // getaddrinfo(): a numeric host as inet_aton() reads it, a name through the resolver
+  const found = yield* getaddrinfo(ctx, host.text);
+  if (!found.ok) return fail(ctx, `${host.text}: ${found.error}\nCannot handle "host" cmdline arg \`${host.text}' on position 1 (argc ${host.argc})\n`, 2);
+  const dst = found.addr;
   let packetLen = 60;
   if (len) {
     const n = /^0[xX][0-9a-fA-F]+$/.test(len.text) ? parseInt(len.text, 16) : /^0[0-7]*$/.test(len.text) ? parseInt(len.text, 8) : /^[1-9]\d*$/.test(len.text) ? Number(len.text) : NaN;
@@ -175,7 +178,7 @@ export function traceroute(ctx: Ctx, argv: string[]): CommandReturn {
     packetLen = Math.max(n, 28);
   }
   if (extra) fail(ctx, `Extra arg \`${extra.text}' (position 3, argc ${extra.argc})\n`, 2);
-  return run(ctx, dst!, host.text, { numeric, maxTtl, first, nq, wait, port, packetLen });
+  return yield* run(ctx, dst, host.text, { numeric, maxTtl, first, nq, wait, port, packetLen });
 }
 
 export const tracerouteCommand: CommandSpec = {
@@ -276,7 +279,9 @@ function* run(ctx: Ctx, dst: Ipv4, target: string, o: { numeric: boolean; maxTtl
         }
         if (g.from !== last) {
           const a = formatIpv4(g.from);
-          line += o.numeric ? ` ${a}` : ` ${a} (${a})`;
+          // print_addr(): getnameinfo() gives the hosts file's or DNS's name, else the address again
+          const name = o.numeric ? null : yield* awaitDnsIo(ctx, byAddr(a, digHost(ctx)));
+          line += o.numeric ? ` ${a}` : ` ${name?.canonical ?? a} (${a})`;
           last = g.from;
         }
         line += `  ${(g.at - q.sent!).toFixed(3)} ms`;

@@ -90,7 +90,12 @@ export class Cluster {
     this.store = new ApiStore(() => this.now(), this.random);
     this.services = new ServiceAllocators(config.serviceCIDR, config.nodePortRange, this.random);
     registerStrategies(this.store, this.services);
-    this.store.onChange = () => this.kick();
+    // an API write is a change of the lab even when no agent touches a machine for it (a ConfigMap,
+    // a label nothing selects on): the lab records the command that made it, and the UI redraws
+    this.store.onChange = () => {
+      this.world.touch();
+      this.kick();
+    };
     this.events = new EventRecorder(this.store, () => this.now());
     this.runtime = new PodRuntime();
     this.scheduler = new Scheduler(this);

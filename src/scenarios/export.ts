@@ -128,6 +128,7 @@ export function exportLinuxScript(lab: ExportableLab): string {
   if (base.preset !== undefined) {
     const p = presets[base.preset];
     if (!p) throw new Error(`unknown preset "${base.preset}"`);
+    if (p.scenario.preset !== undefined) throw new Error(`"${p.title}" runs a Kubernetes cluster (API server, kubelet, kube-proxy), which a shell script cannot rebuild`);
     w.comment(`the preset "${p.name}": ${p.title}`);
     w.topology(p.scenario);
     for (const s of p.scenario.steps) w.run(s.on, s.run);

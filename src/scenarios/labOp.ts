@@ -4,8 +4,8 @@
  * replaying them rebuilds the lab, and the Linux export (export.ts) writes them as commands.
  */
 export type LabOp =
-  /** a shell line run on a namespace; `edit` marks configuration changes (undo checkpoints) */
-  | { kind: 'cmd'; on: string; run: string; edit: boolean; interrupt?: number }
+  /** a shell line run on a namespace; `edit` marks configuration changes (undo checkpoints); `stdin` is what it read (`kubectl apply -f -`) */
+  | { kind: 'cmd'; on: string; run: string; edit: boolean; interrupt?: number; stdin?: string }
   /** a new machine: its own network namespace with lo up */
   | { kind: 'host'; name: string }
   /** a LAN switch (a bridge in a hidden namespace) and the host interfaces plugged into it */

@@ -1,4 +1,5 @@
 import type { Scenario, Step } from './scenario';
+import { clusterStages } from './clusterStages';
 
 /** The lecture's lab at each stage, as data: topology plus the commands that got it there. */
 export interface Preset {
@@ -69,6 +70,7 @@ export const presets: Record<string, Preset> = Object.fromEntries(
         ...forwarding,
       ],
     ),
+    ...clusterStages,
   ].map((p) => [p.name, p]),
 );
 

@@ -29,8 +29,11 @@ export function presetWorld(sc: Pick<Scenario, 'preset' | 'cluster' | 'machines'
     // own properties only: a preset called "constructor" or "__proto__" is unknown, not Object's
     const p = Object.prototype.hasOwnProperty.call(presets, sc.preset) ? presets[sc.preset] : undefined;
     if (!p) throw new Error(`unknown preset "${sc.preset}" (known: ${Object.keys(presets).join(', ')})`);
-    buildTopology(p.scenario, world);
-    for (const s of p.scenario.steps) runCommand(world, s.on, s.run, { shell: 'sh' });
+    // a stage built on another preset (the cluster stages: a booted cluster, then manifests)
+    const staged = p.scenario.preset !== undefined ? presetWorld(p.scenario) : world;
+    buildTopology(p.scenario, staged);
+    for (const s of p.scenario.steps) runCommand(staged, s.on, s.run, { shell: 'sh', stdin: s.stdin });
+    return staged;
   }
   return world;
 }

@@ -14,8 +14,10 @@ import { createMatrixSlice, type MatrixSlice } from './matrix';
 import { saveTerminals, type KeyValueStorage, type TerminalsFile } from './persist';
 import { createLessonSlice, watchLessonLab, type LessonSlice } from './lessons';
 import { presetDoc } from './replay';
+import { createKubeSlice, watchCluster, type KubeSlice } from './kube';
+import { createNetpolSlice, type NetpolSlice } from './netpol';
 
-export type AppState = LabSlice & TerminalSlice & TraceSlice & CaptureSlice & SavingSlice & PickSlice & LessonSlice & MatrixSlice;
+export type AppState = LabSlice & TerminalSlice & TraceSlice & CaptureSlice & SavingSlice & PickSlice & LessonSlice & MatrixSlice & KubeSlice & NetpolSlice;
 export type AppStore = StoreApi<AppState>;
 
 export function createAppStore(opts: LabOptions = {}): AppStore {
@@ -28,8 +30,11 @@ export function createAppStore(opts: LabOptions = {}): AppStore {
     ...createPickSlice(...a),
     ...createLessonSlice(presetDoc)(...a),
     ...createMatrixSlice(...a),
+    ...createKubeSlice(...a),
+    ...createNetpolSlice(...a),
   }));
   watchLessonLab(store);
+  watchCluster(store);
   if (opts.saveNow) store.getState().persist(store.getState().doc);
   return store;
 }
@@ -68,6 +73,10 @@ export type { SavingSlice, AutosaveState } from './saving';
 export type { PickSlice } from './pick';
 export { describeReason, type KeptCopy } from './kept';
 export type { LessonSlice, CommandEvent, LessonEvent } from './lessons';
+export type { KubeSlice, ManifestCheck } from './kube';
+export type { NetpolSlice, PolicyPreview, RulePreview, PolicyMatrix, PolicyDiff, PolicyFix, ConnectionExplanation, MatrixPod, MatrixQuery, PortChoice } from './netpol';
+export type { ClusterPicture, NodePicture, PodPicture, ServicePicture, EndpointPicture, ServicePortPicture } from './cluster';
+export { objectKey, netnsTitles } from './cluster';
 
 /**
  * Keep terminals (scrollback, history, open tabs) across reloads: restore `saved` (read with

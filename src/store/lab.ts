@@ -36,7 +36,7 @@ export interface ActivityEntry {
   source: ActivitySource;
 }
 
-export type EditStep = { kind: 'cmd'; on: string; run: string } | Exclude<LabOp, { kind: 'cmd' }>;
+export type EditStep = { kind: 'cmd'; on: string; run: string; stdin?: string } | Exclude<LabOp, { kind: 'cmd' }>;
 
 export type EditResult = { ok: true; results: CommandResult[] } | { ok: false; error: string; line?: string };
 
@@ -85,8 +85,8 @@ export interface LabSlice {
   startRun: (on: string, line: string) => { job: Job; before: number } | { result: CommandResult; before: number };
   /** Record what a finished line did (as `run` does): the undo step or replay op, the activity, its trace. */
   completeRun: (on: string, line: string, result: CommandResult, how: { before: number; crashed?: boolean; source?: ActivitySource }) => CommandResult;
-  /** Run a read-only command (e.g. `sysctl -n …`) for display: never recorded; anything it changed is undone. */
-  query: (on: string, line: string) => CommandResult;
+  /** Run a read-only command (e.g. `sysctl -n …`, a server-side dry run) for display: never recorded; anything it changed is undone. */
+  query: (on: string, line: string, stdin?: string) => CommandResult;
   /** Run one or more lines as one atomic UI edit: all succeed, or nothing changes and the error is returned. */
   edit: (on: string, lines: string | string[]) => EditResult;
   /** A topology operation (new host, LAN, cable; deleting a host or a LAN). Atomic like `edit`. */
@@ -119,9 +119,9 @@ let activityId = 0;
  * runCommand never throws by contract; if a bug makes it throw anyway, the student sees an error
  * line like a crashed tool would print, and the lab is rebuilt from its document (see callers).
  */
-function runSafely(world: World, on: string, line: string): { result: CommandResult; crashed: boolean } {
+function runSafely(world: World, on: string, line: string, stdin?: string): { result: CommandResult; crashed: boolean } {
   try {
-    const result = runCommand(world, on, line);
+    const result = runCommand(world, on, line, stdin === undefined ? {} : { stdin });
     // a simulator fault inside the line may have left the lab half changed: rebuild it from the document
     return { result, crashed: result.fault === true };
   } catch (e) {
@@ -262,10 +262,10 @@ export const createLabSlice =
         return result;
       },
 
-      query: (on, line) => {
+      query: (on, line, stdin) => {
         const { world } = get();
         const before = world.version;
-        const { result, crashed } = runSafely(world, on, line);
+        const { result, crashed } = runSafely(world, on, line, stdin);
         if (crashed || world.version !== before) rollback();
         return result;
       },

@@ -101,11 +101,14 @@ const uniqueHosts = z
     });
   });
 
+/** what a line read on standard input (a manifest for `kubectl apply -f -`) */
+const stdinText = z.string().max(LIMITS.run * 25, `is longer than ${LIMITS.run * 25} characters`);
+
 const StepSchema = z.object({
   on: netnsName,
   run: z.string().max(LIMITS.run, `is longer than ${LIMITS.run} characters`),
   timeout: z.number().positive().max(120).optional(),
-  stdin: z.string().max(LIMITS.run * 25, `is longer than ${LIMITS.run * 25} characters`).optional(),
+  stdin: stdinText.optional(),
 });
 
 export const ScenarioSchema = z.object({
@@ -127,7 +130,7 @@ export const ScenarioSchema = z.object({
 });
 
 export const OpSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('cmd'), on: netnsName, run: z.string().max(LIMITS.run, `is longer than ${LIMITS.run} characters`), edit: z.boolean(), interrupt: z.number().finite().nonnegative().optional() }),
+  z.object({ kind: z.literal('cmd'), on: netnsName, run: z.string().max(LIMITS.run, `is longer than ${LIMITS.run} characters`), edit: z.boolean(), interrupt: z.number().finite().nonnegative().optional(), stdin: stdinText.optional() }),
   z.object({ kind: z.literal('host'), name }),
   z.object({ kind: z.literal('lan'), name, members: z.array(member).max(LIMITS.lanMembers, `has more than ${LIMITS.lanMembers} members`) }),
   z.object({ kind: z.literal('lan-member'), lan: name, member }),

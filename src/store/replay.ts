@@ -13,7 +13,7 @@ import { emptyScenario, type BaseScenario, type LabDoc, type LabOp } from './doc
 export function applyOp(world: World, op: LabOp): CommandResult | null {
   switch (op.kind) {
     case 'cmd':
-      return runCommand(world, op.on, op.run, op.interrupt === undefined ? {} : { interruptAt: op.interrupt });
+      return runCommand(world, op.on, op.run, { ...(op.interrupt === undefined ? {} : { interruptAt: op.interrupt }), ...(op.stdin === undefined ? {} : { stdin: op.stdin }) });
     case 'host':
       world.addHost(op.name);
       return null;
@@ -146,7 +146,7 @@ export interface PresetInfo {
 }
 
 /** Presets in the order a lesson uses them. */
-export const PRESET_ORDER = ['empty', 'fresh', 'bridges', 'pods', 'before-routes', 'routed', 'single-network'];
+export const PRESET_ORDER = ['empty', 'fresh', 'bridges', 'pods', 'before-routes', 'routed', 'single-network', 'cluster', 'cluster-service', 'cluster-netpol'];
 
 export function listPresets(): PresetInfo[] {
   const known = Object.values(presets).map((p) => ({ name: p.name, title: p.title, description: p.description }));

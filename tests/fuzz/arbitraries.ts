@@ -9,7 +9,7 @@
 import fc from 'fast-check';
 import { World } from '../../src/engine/world';
 import { buildWorld } from '../../src/scenarios/runner';
-import { presetNames } from '../../src/scenarios/presets';
+import { presetNames, presets } from '../../src/scenarios/presets';
 import { commandNames } from '../../src/commands';
 
 // ---- vocabularies ---------------------------------------------------------------------------
@@ -315,7 +315,8 @@ export const anyLine = fc.oneof(
 
 // ---- worlds ---------------------------------------------------------------------------------
 
-export const PRESETS = presetNames();
+// the lecture's stages: a cluster stage boots a whole cluster (hundreds of ms a run) and has its own tests
+export const PRESETS = presetNames().filter((n) => presets[n].scenario.preset === undefined);
 export const presetName = pick(PRESETS);
 
 /** A fresh world at a lab stage (each run gets its own, so runs never leak into each other). */

@@ -17,8 +17,8 @@ function hostsLine(addr: string, r: { canonical: string; aliases: string[] }): s
   return `${pad(addr, 15)} ${r.canonical}${r.aliases.map((a) => ` ${a}`).join('')}\n`;
 }
 
-/** gethostbyaddr: the hosts file, then a PTR question. */
-function* byAddr(addr: string, h: ResolverHost): DnsIo<Resolved | null> {
+/** gethostbyaddr: the hosts file, then a PTR question (getnameinfo's NI_NAMEREQD path too). */
+export function* byAddr(addr: string, h: ResolverHost): DnsIo<Resolved | null> {
   for (const e of parseHostsFile(h.hostsFile)) if (e.addr === addr) return { canonical: e.names[0], aliases: e.names.slice(1), addrs: [{ family: 4, addr }] };
   const name = reverseName(addr, true);
   if (!name) return null;

@@ -234,7 +234,7 @@ export type GaiResult = Resolved | { error: keyof typeof EAI };
 
 /** getaddrinfo(name) for AF_UNSPEC, AF_INET or AF_INET6 (numeric addresses need no lookup). */
 export function* getaddrinfo(name: string, family: 0 | 4 | 6, h: ResolverHost): DnsIo<GaiResult> {
-  if (/^\d{1,3}(\.\d{1,3}){3}$/.test(name) && family !== 6) return { canonical: name, aliases: [], addrs: [{ family: 4, addr: name }] };
+  if (/^\d{1,3}(\.\d{1,3}){3}$/.test(name) && name.split('.').every((o) => Number(o) <= 255) && family !== 6) return { canonical: name, aliases: [], addrs: [{ family: 4, addr: name }] };
   const f = hostsLookup(h, name, family);
   if (f) return f;
   const types = family === 4 ? [DnsType.A] : family === 6 ? [DnsType.AAAA] : [DnsType.A, DnsType.AAAA];

@@ -6,7 +6,8 @@ import { Exit, type Ctx } from '../context';
 import { clusterOf } from '../../kube/cluster';
 import { StatusError } from '../../kube/api/errors';
 import { errorText, KubectlError } from './errors';
-import { flagBool, flagValue, parseFlags, type FlagSpec, type Parsed } from './flags';
+import { rollout } from './rollout';
+import { flagBool, flagValue, GLOBAL_FLAGS, parseFlags, type FlagSpec, type Parsed } from './flags';
 import { apply, createFromFiles } from './apply';
 import { get } from './get';
 import { annotate, del, label, scale } from './mutate';
@@ -43,6 +44,7 @@ const SPECS: Record<string, FlagSpec[]> = {
   'cluster-info': [],
   wait: [f('for'), f('timeout'), SELECTOR, f('all', undefined, false)],
   describe: [SELECTOR, f('all-namespaces', 'A', false), f('show-events'), FILE, f('chunk-size')],
+  rollout: [f('watch', 'w', false), f('timeout'), f('revision'), f('to-revision'), DRY],
   patch: [f('patch', 'p'), f('patch-file'), f('type'), f('subresource'), DRY, OUTPUT, FILE, f('local', undefined, false)],
 };
 
@@ -53,7 +55,7 @@ export function kubectl(ctx: Ctx, argv: string[]): void {
     throw new Exit(1);
   }
   const k: KubeCtx = { ctx, cluster, out: (s) => ctx.out.push(s), err: (s) => ctx.err.push(s) };
-  const [sub, ...rest] = argv;
+  const { sub, rest } = splitSubcommand(argv);
   let code: number;
   try {
     code = dispatch(k, sub, rest);
@@ -67,6 +69,22 @@ export function kubectl(ctx: Ctx, argv: string[]): void {
     } else throw e;
   }
   if (code !== 0) throw new Exit(code);
+}
+
+/**
+ * The subcommand is the first word that is not a global flag or its value (cobra's persistent
+ * flags may come first: `kubectl -n kube-system get pods`); the global flags go on with the rest.
+ */
+function splitSubcommand(argv: string[]): { sub: string | undefined; rest: string[] } {
+  const globals: string[] = [];
+  let i = 0;
+  for (; i < argv.length && argv[i].startsWith('-') && argv[i] !== '--'; i++) {
+    const a = argv[i];
+    const spec = GLOBAL_FLAGS.find((g) => a === `--${g.name}` || (g.short !== undefined && a === `-${g.short}`));
+    globals.push(a);
+    if (spec?.value && i + 1 < argv.length) globals.push(argv[++i]);
+  }
+  return { sub: argv[i], rest: [...globals, ...argv.slice(i + 1)] };
 }
 
 function dispatch(k: KubeCtx, sub: string | undefined, rest: string[]): number {
@@ -113,6 +131,8 @@ function dispatch(k: KubeCtx, sub: string | undefined, rest: string[]): number {
       return patch(k, p);
     case 'describe':
       return describe(k, p);
+    case 'rollout':
+      return rollout(k, p);
     default:
       return 0;
   }

@@ -22,7 +22,9 @@ import {
   type OnNodeDrag,
 } from '@xyflow/react';
 import { getAppStore, netnsCreators, useStore } from '../../store';
-import { buildGraph, lanId, podOwners, type LabNode, type LinkEdge } from './graph';
+import { buildGraph, lanId, podOwners } from './graph';
+import { buildClusterGraph, type CanvasEdge, type CanvasGraph, type CanvasNode } from './clusterGraph';
+import { kubeEdgeTypes, kubeNodeTypes } from './kubeNodes';
 import { keepMeasured, reuseUnchanged } from './stable';
 import { deleteMachineSteps, deletePodCommands } from '../layout/plans';
 import { elkInput, elkLayout } from './layout';
@@ -59,7 +61,11 @@ const FIT_OPTIONS = { padding: FIT_PADDING, maxZoom: 1.1, minZoom: LEGIBLE_ZOOM 
  */
 export const VIRTUALISE_FROM_BOXES = 200;
 
-const netnsOfNode = (n: LabNode | undefined): string | null => (n && (n.type === 'host' || n.type === 'pod') ? n.data.netns : null);
+const netnsOfNode = (n: CanvasNode | undefined): string | null =>
+  n && (n.type === 'host' || n.type === 'pod' || n.type === 'knode') ? n.data.netns : n?.type === 'kpod' ? n.data.pod.netns : null;
+
+const allNodeTypes = { ...nodeTypes, ...kubeNodeTypes };
+const allEdgeTypes = { ...edgeTypes, ...kubeEdgeTypes };
 
 export function LabCanvas() {
   const snapshot = useStore((s) => s.snapshot);
@@ -80,13 +86,17 @@ export function LabCanvas() {
   const selectedLan = useStore((s) => s.selectedLan);
 
   const creators = useMemo(() => netnsCreators({ base, ops }), [base, ops]);
-  const graph = useMemo(() => buildGraph(snapshot, creators, positions, auto), [snapshot, creators, positions, auto]);
+  const cluster = useStore((s) => s.cluster);
+  const graph: CanvasGraph = useMemo(
+    () => (cluster ? buildClusterGraph(snapshot, cluster, creators, positions, auto) : buildGraph(snapshot, creators, positions, auto)),
+    [snapshot, cluster, creators, positions, auto],
+  );
 
   // xyflow needs a mutable node list while a box is being dragged; the store gets the final position.
   // Both lists change only with the graph (never on pan or zoom), and a rebuilt graph keeps the
   // objects of unchanged boxes and cables, so React Flow and the memoised boxes skip them.
-  const [nodes, setNodes] = useState<LabNode[]>(graph.nodes);
-  const [edges, setEdges] = useState<LinkEdge[]>(graph.edges);
+  const [nodes, setNodes] = useState<CanvasNode[]>(graph.nodes);
+  const [edges, setEdges] = useState<CanvasEdge[]>(graph.edges);
   useEffect(() => {
     setNodes((cur) => keepMeasured(cur, reuseUnchanged(cur, graph.nodes, ['measured'])));
     setEdges((cur) => reuseUnchanged(cur, graph.edges));
@@ -222,7 +232,7 @@ export function LabCanvas() {
   const pickForTrace = useStore((s) => s.pickForTrace);
   const startTracePick = useStore((s) => s.startTracePick);
   const onNodesChange = useCallback(
-    (changes: NodeChange<LabNode>[]) => {
+    (changes: NodeChange<CanvasNode>[]) => {
       const applied = changes.filter((c) => c.type === 'position' || c.type === 'dimensions');
       if (applied.length) setNodes((nds) => applyNodeChanges(applied, nds));
       for (const c of changes) {
@@ -243,7 +253,7 @@ export function LabCanvas() {
     [graph, selectHost, selectLan, picking, pickForTrace],
   );
 
-  const onNodeDragStop: OnNodeDrag<LabNode> = useCallback(
+  const onNodeDragStop: OnNodeDrag<CanvasNode> = useCallback(
     (_e, _node, dragged) => {
       for (const n of dragged) moveNode(n.id, n.position);
     },
@@ -269,7 +279,7 @@ export function LabCanvas() {
   );
 
   const onNodeDoubleClick = useCallback(
-    (_e: React.MouseEvent, node: LabNode) => {
+    (_e: React.MouseEvent, node: CanvasNode) => {
       const ns = netnsOfNode(node);
       if (ns) openTerminal(ns);
     },
@@ -295,7 +305,8 @@ export function LabCanvas() {
       if (!(e.target instanceof HTMLElement) || isTypingTarget(e.target)) return;
       const id = e.target.closest('.react-flow__node')?.getAttribute('data-id');
       const node = graph.nodes.find((n) => n.id === id);
-      if (!node) return;
+      // what a cluster runs is deleted with kubectl (the manifest editor), not by taking a box away
+      if (!node || node.type === 'knode' || node.type === 'kpod' || node.type === 'service') return;
       if (node.type === 'lan') {
         e.preventDefault();
         apply([{ kind: 'remove-lan', name: node.data.lan }]);
@@ -320,15 +331,15 @@ export function LabCanvas() {
   );
 
   return (
-    <ReactFlow<LabNode>
+    <ReactFlow<CanvasNode, CanvasEdge>
       ref={wrapper}
       className={picking ? 'is-picking' : undefined}
       onMoveStart={onMoveStart}
       onKeyDown={onKeyDown}
       nodes={nodes}
       edges={edges}
-      nodeTypes={nodeTypes}
-      edgeTypes={edgeTypes}
+      nodeTypes={allNodeTypes}
+      edgeTypes={allEdgeTypes}
       onNodesChange={onNodesChange}
       onNodeDragStop={onNodeDragStop}
       onNodeDoubleClick={onNodeDoubleClick}

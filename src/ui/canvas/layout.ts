@@ -6,7 +6,8 @@
 import type { ElkNode } from 'elkjs/lib/elk-api';
 import type ELKConstructor from 'elkjs/lib/elk.bundled.js';
 import type { XY } from '../../store/doc';
-import { LAN_GAP, type LabGraph } from './graph';
+import { LAN_GAP } from './graph';
+import type { Edge, Node } from '@xyflow/react';
 
 export interface ElkInput {
   key: string;
@@ -14,7 +15,7 @@ export interface ElkInput {
 }
 
 /** The elk graph for the top level, and a key that changes only when that layout would. */
-export function elkInput(g: Pick<LabGraph, 'nodes' | 'edges'>): ElkInput {
+export function elkInput(g: { nodes: Node[]; edges: Edge[] }): ElkInput {
   const parentOf = new Map(g.nodes.map((n) => [n.id, n.parentId]));
   const top = (id: string): string => {
     let cur = id;
@@ -37,8 +38,9 @@ export function elkInput(g: Pick<LabGraph, 'nodes' | 'edges'>): ElkInput {
     seen.add(id);
     edges.push({ id, sources: [from], targets: [to] });
   }
-  const cables = edges.filter((e) => !e.targets[0].startsWith('lan:'));
-  const layered = edges.filter((e) => e.targets[0].startsWith('lan:'));
+  const cables = edges.filter((e) => !e.targets[0].startsWith('lan:') && !e.sources[0].startsWith('svc:'));
+  // Services sit a layer above the nodes whose pods serve them
+  const layered = edges.filter((e) => e.targets[0].startsWith('lan:') || e.sources[0].startsWith('svc:'));
   const graph: ElkNode = {
     id: 'root',
     layoutOptions: {
@@ -48,6 +50,8 @@ export function elkInput(g: Pick<LabGraph, 'nodes' | 'edges'>): ElkInput {
       'elk.layered.spacing.nodeNodeBetweenLayers': String(LAN_GAP),
       'elk.layered.nodePlacement.strategy': 'BRANDES_KOEPF',
       'elk.layered.considerModelOrder.strategy': 'NODES_AND_EDGES',
+      // machines in the order they were made (node01, node02, …), whatever lines cross above them
+      'elk.layered.crossingMinimization.forceNodeModelOrder': 'true',
       'elk.padding': '[top=20,left=20,bottom=20,right=20]',
       // one layered drawing even for a switch nothing is plugged into yet: it still goes below
       'elk.separateConnectedComponents': 'false',

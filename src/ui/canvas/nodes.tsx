@@ -19,14 +19,14 @@ export function useTraceEvent(): TraceEvent | undefined {
   return useStore((s) => s.trace.events[s.trace.cursor]);
 }
 
-type Focus = 'none' | 'active' | 'drop';
+export type Focus = 'none' | 'active' | 'drop';
 
-function focusOf(ev: TraceEvent | undefined, match: (ev: TraceEvent) => boolean): Focus {
+export function focusOf(ev: TraceEvent | undefined, match: (ev: TraceEvent) => boolean): Focus {
   if (!ev || !match(ev)) return 'none';
   return isDrop(ev) ? 'drop' : 'active';
 }
 
-const focusClass = (f: Focus) => (f === 'drop' ? 'is-drop' : f === 'active' ? 'is-active' : false);
+export const focusClass = (f: Focus) => (f === 'drop' ? 'is-drop' : f === 'active' ? 'is-active' : false);
 
 /** A few words for the packet at the play head: "echo request 10.244.1.2 → 10.244.2.2", "ARP who-has 192.168.1.12". */
 export function packetTag(ev: TraceEvent): string | null {
@@ -40,7 +40,7 @@ export function packetTag(ev: TraceEvent): string | null {
   return null;
 }
 
-function Port({ netns, port, side }: { netns: string; port: PortView; side: 'top' | 'bottom' }) {
+export function Port({ netns, port, side }: { netns: string; port: PortView; side: 'top' | 'bottom' }) {
   const ev = useTraceEvent();
   const f = focusOf(ev, (e) => (e.netns === netns && e.dev === port.dev) || (e.to?.netns === netns && e.to.dev === port.dev));
   // the packet's name rides on the port where the event happened (not the one it is heading to)
@@ -77,7 +77,7 @@ function Port({ netns, port, side }: { netns: string; port: PortView; side: 'top
   );
 }
 
-function DropFlag({ ev }: { ev: TraceEvent }) {
+export function DropFlag({ ev }: { ev: TraceEvent }) {
   return (
     <div className="drop-flag" role="status">
       ✕ dropped: {ev.verdict}

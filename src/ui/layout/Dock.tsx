@@ -1,6 +1,7 @@
 /**
  * The bottom dock: terminals on the left; on the right the trace of the last ping, the
- * reachability matrix and capture panels, as tabs. A new trace brings its tab forward.
+ * reachability matrix and capture panels, as tabs, and with a cluster its manifest editor. A new
+ * trace brings its tab forward.
  */
 import { useEffect, useId, useRef, useState, type KeyboardEvent } from 'react';
 import { useStore } from '../../store';
@@ -8,17 +9,27 @@ import { TerminalDock } from '../terminal';
 import { TracePanel } from '../trace';
 import { MatrixView } from '../matrix';
 import { CapturePanel } from '../capture';
+import { ManifestEditor } from '../kube/ManifestEditor';
+import { PolicyPanel } from '../kube/PolicyPanel';
 
-const TABS = [
-  { key: 'trace', label: 'Trace' },
-  { key: 'matrix', label: 'Reachability' },
-  { key: 'capture', label: 'Capture' },
+const ALL_TABS = [
+  { key: 'trace', label: 'Trace', cluster: false },
+  { key: 'matrix', label: 'Reachability', cluster: false },
+  { key: 'capture', label: 'Capture', cluster: false },
+  { key: 'manifest', label: 'Manifests', cluster: true },
+  { key: 'netpol', label: 'NetworkPolicy', cluster: true },
 ] as const;
-type TabKey = (typeof TABS)[number]['key'];
+type TabKey = (typeof ALL_TABS)[number]['key'];
 
 export function Dock() {
-  const [tab, setTab] = useState<TabKey>('trace');
+  const [chosen, setTab] = useState<TabKey>('trace');
+  const hasCluster = useStore((s) => s.cluster !== null);
+  const TABS = ALL_TABS.filter((t) => hasCluster || !t.cluster);
+  // a cluster tab of a lab that no longer has a cluster gives way to the trace
+  const tab: TabKey = TABS.some((t) => t.key === chosen) ? chosen : 'trace';
   const traceId = useStore((s) => s.trace.id);
+  // a trace cleared (a new lab, an undo) brings nothing to show: the panel in use stays
+  const traceShown = useStore((s) => s.trace.events.length > 0);
   const captures = useStore((s) => s.captures.length);
   const id = useId();
   const seenTrace = useRef(traceId);
@@ -26,9 +37,9 @@ export function Dock() {
   useEffect(() => {
     if (traceId !== seenTrace.current) {
       seenTrace.current = traceId;
-      setTab('trace');
+      if (traceShown) setTab('trace');
     }
-  }, [traceId]);
+  }, [traceId, traceShown]);
   useEffect(() => {
     if (captures > seenCaptures.current) setTab('capture');
     seenCaptures.current = captures;
@@ -69,6 +80,8 @@ export function Dock() {
           {tab === 'trace' && <TracePanel />}
           {tab === 'matrix' && <MatrixView />}
           {tab === 'capture' && <CapturePanel />}
+          {tab === 'manifest' && <ManifestEditor />}
+          {tab === 'netpol' && <PolicyPanel />}
         </div>
       </div>
     </div>

@@ -2,9 +2,9 @@
  * The terminals: a tab per open host terminal, and a way to open one for any host.
  * Mounted by the app shell; reads everything from the store.
  */
-import { useId, useState, type KeyboardEvent } from 'react';
+import { useId, useMemo, useState, type KeyboardEvent } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import { useStore } from '../../store';
+import { netnsTitles, useStore } from '../../store';
 import { TerminalView } from './LazyTerminalView';
 import './terminal.css';
 
@@ -26,6 +26,10 @@ export function TerminalDock() {
   const tabId = (h: string) => `${id}-tab-${h}`;
   const panelId = (h: string) => `${id}-panel-${h}`;
   const closed = hosts.filter((h) => !open.includes(h));
+  // a cluster pod's terminal is named after the pod, not after the sandbox's cni-… namespace
+  const cluster = useStore((s) => s.cluster);
+  const titles = useMemo(() => netnsTitles(cluster), [cluster]);
+  const title = (h: string) => titles[h] ?? h;
 
   const onTabKey = (e: KeyboardEvent<HTMLButtonElement>, i: number) => {
     let j = -1;
@@ -62,12 +66,12 @@ export function TerminalDock() {
                   focusTerminal(panelId(h));
                 }}
                 onKeyDown={(e) => onTabKey(e, i)}
-                title={`${h} terminal (Delete closes it)`}
+                title={`${titles[h] ? `${titles[h]} (network namespace ${h})` : h} terminal (Delete closes it)`}
               >
                 <span aria-hidden="true" className="hl-terms-glyph">
                   ▸
                 </span>
-                {h}
+                {titles[h] ? titles[h].replace(/^pod [^/]+\//, '') : h}
                 {capturing.includes(h) && <span className="hl-terms-badge"> tcpdump</span>}
                 {gone.includes(h) && <span className="hl-terms-gone"> (not in this lab)</span>}
               </button>
@@ -90,7 +94,7 @@ export function TerminalDock() {
             <option value="">{closed.length ? 'host…' : hosts.length ? 'all open' : 'no machines'}</option>
             {closed.map((h) => (
               <option key={h} value={h}>
-                {h}
+                {title(h)}
               </option>
             ))}
           </select>
