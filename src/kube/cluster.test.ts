@@ -1,19 +1,13 @@
 import { describe, expect, it, vi } from 'vitest';
-import { World } from '../engine/world';
-import { bootCluster } from '../commands/kubectl/boot';
 import { runCommand } from '../commands';
 import type { EndpointSlice, Pod, Service } from './api/types';
 import { StatusError } from './api/errors';
+import { testCluster } from '../commands/kubectl/testCluster';
 
 // every test boots a cluster (a few hundred ms, more on a busy machine)
 vi.setConfig({ testTimeout: 60_000 });
 
-const boot = () => {
-  const world = new World();
-  const cluster = bootCluster(world);
-  const kubectl = (line: string, stdin?: string) => runCommand(world, 'node01', `kubectl ${line}`, { stdin });
-  return { world, cluster, kubectl };
-};
+const boot = () => testCluster();
 
 const deployment = (replicas: number) => `apiVersion: apps/v1
 kind: Deployment

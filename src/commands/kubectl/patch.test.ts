@@ -1,18 +1,11 @@
 import { describe, expect, it, vi } from 'vitest';
-import { World } from '../../engine/world';
-import { bootCluster } from './boot';
-import { runCommand } from '..';
 import type { Deployment, EndpointSlice, Pod, Service } from '../../kube/api/types';
+import { testCluster } from './testCluster';
 
 // every test boots a cluster (a few hundred ms, more on a busy machine)
 vi.setConfig({ testTimeout: 60_000 });
 
-const boot = () => {
-  const world = new World();
-  const cluster = bootCluster(world);
-  const kubectl = (line: string, stdin?: string) => runCommand(world, 'node01', `kubectl ${line}`, { stdin });
-  return { world, cluster, kubectl };
-};
+const boot = () => testCluster();
 
 const web = (image: string, args: string[], ports: string) => `apiVersion: apps/v1
 kind: Deployment

@@ -1,9 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
-import { World } from '../../engine/world';
-import { bootCluster } from '../../commands/kubectl/boot';
-import { runCommand } from '../../commands';
 import type { Deployment, KubeEvent, Pod, ReplicaSet } from '../api/types';
 import { maxSurge, maxUnavailable } from './rollout';
+import { testCluster } from '../../commands/kubectl/testCluster';
 
 // every test boots a cluster (a few hundred ms, more on a busy machine)
 vi.setConfig({ testTimeout: 60_000 });
@@ -21,9 +19,7 @@ ${strategy}  template:
 `;
 
 const boot = () => {
-  const world = new World();
-  const cluster = bootCluster(world);
-  const kubectl = (line: string, stdin?: string) => runCommand(world, 'node01', `kubectl ${line}`, { stdin });
+  const { world, cluster, kubectl } = testCluster();
   const scaling = () =>
     cluster.store
       .list<KubeEvent>('Event', 'default')

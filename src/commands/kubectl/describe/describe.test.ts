@@ -1,18 +1,11 @@
 import { describe, expect, it, vi } from 'vitest';
-import { World } from '../../../engine/world';
-import { bootCluster } from '../boot';
-import { runCommand } from '../..';
 import { GoTabwriter } from './tabwriter';
+import { testCluster } from '../testCluster';
 
 // every test boots a cluster (a few hundred ms, more on a busy machine)
 vi.setConfig({ testTimeout: 60_000 });
 
-const boot = () => {
-  const world = new World();
-  const cluster = bootCluster(world, { loadBalancerPool: '192.168.1.240/28' });
-  const kubectl = (line: string, stdin?: string) => runCommand(world, 'node01', `kubectl ${line}`, { stdin });
-  return { world, cluster, kubectl };
-};
+const boot = () => testCluster({ loadBalancerPool: '192.168.1.240/28' });
 
 const app = `apiVersion: apps/v1
 kind: Deployment
