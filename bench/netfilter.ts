@@ -18,6 +18,9 @@ import { makeHookState, makeSkb } from '../src/engine/netfilter/skb';
 import { NF_INET } from '../src/engine/netfilter/types';
 import { seededRng } from '../src/engine/sim/rng';
 import { emitFigures, figure, gc, log, timeOp, cpuNow, type Figure } from './lib';
+import { mustRun, routed } from '../src/commands/testLab';
+import { parseIpv4 } from '../src/engine/addr/ipv4';
+import { tcpSocket } from '../src/engine/tcp/sock';
 
 /** The i-th Service's cluster IP: 10.96.0.0/12 from the bottom. */
 export const serviceIp = (i: number): string => formatIpv4(asIpv4(0x0a600000 + 10 + i));
@@ -117,6 +120,36 @@ export function verdictOp(world: World, services: number): () => unknown {
   };
 }
 
+/**
+ * What `nc -z` does to a Service-like address, in the engine with the trace on: a pod (h1) connects
+ * to 10.96.0.10:80, which its node (r1) DNATs to a pod on the next node (h2:8080); handshake, close,
+ * the FINs, conntrack through every state. Each run is rolled back, so none finds TIME-WAIT.
+ */
+export function ncZeroOp(): () => unknown {
+  const w = routed();
+  mustRun(w, 'r1', 'iptables -t nat -A PREROUTING -d 10.96.0.10/32 -p tcp --dport 80 -j DNAT --to-destination 10.2.0.2:8080');
+  mustRun(w, 'h1', 'ping -c 1 -W 1 10.2.0.2');
+  const server = tcpSocket(w.netns('h2')!);
+  if (server.bind(asIpv4(0), 8080) ?? server.listen(16)) throw new Error('bench: cannot listen on h2:8080');
+  const h1 = w.netns('h1')!;
+  const svc = parseIpv4('10.96.0.10')!;
+  return () =>
+    w.withRollback(() => {
+      const sk = tcpSocket(h1);
+      if (sk.connect(svc, 80)) throw new Error('bench: connect failed at once');
+      w.runUntil(w.now + 1000, () => sk.state === 'ESTABLISHED');
+      if (sk.state !== 'ESTABLISHED') throw new Error(`bench: connect ended ${sk.state}`);
+      // the server accepts and closes first (its side ends in TIME-WAIT), then the client
+      w.runUntil(w.now + 1000, () => server.acceptQ.length > 0);
+      server.accept()?.close();
+      w.runUntil(w.now + 1000, () => sk.state === 'CLOSE_WAIT');
+      sk.close();
+      w.runUntil(w.now + 1000, () => sk.state === 'CLOSED');
+      if ((sk.state as string) !== 'CLOSED') throw new Error(`bench: close ended ${sk.state}`);
+      return w.drainTrace().length;
+    });
+}
+
 function main(): void {
   const quick = process.argv.includes('--quick');
   const figs: Figure[] = [];
@@ -131,6 +164,7 @@ function main(): void {
   const small = restoredNode(10);
   figs.push(figure('nf.verdict.10svc', 'µs', timeOp(verdictOp(small.world, 10), { runs: 7, inner: 20_000, unit: 'µs' }), 'one new connection through nat PREROUTING → KUBE-SERVICES → KUBE-SVC → KUBE-SEP → DNAT, 10 Services'));
   figs.push(figure('nf.verdict.10000svc', 'µs', timeOp(verdictOp(big!.world, 10_000), { runs: 7, inner: 20_000, unit: 'µs' }), 'the same with 10,000 Services (KUBE-SERVICES indexed by destination)'));
+  figs.push(figure('tcp.dnat.ncz', 'µs', timeOp(ncZeroOp(), { runs: 7, inner: 2_000, unit: 'µs' }), 'a traced `nc -z` from a pod to a DNATed Service address on another node: handshake, close, FINs (engine, trace on)'));
   emitFigures(figs);
 }
 

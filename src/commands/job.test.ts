@@ -115,6 +115,25 @@ describe('jobs on the virtual clock', () => {
     expect(r.exit).toBe(0);
   }, 60_000);
 
+  it('a flood ping (-i 0) sends each request once the last is answered, as iputils does: no storm, and the lab goes on working (issue 9 items 1–2)', () => {
+    const w = lab('routed');
+    w.tracing = false;
+    const r = runCommand(w, 'pod1', 'ping -c 5000 -i 0 -q 10.244.2.2');
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toContain('5000 packets transmitted, 5000 received, 0% packet loss');
+    // one request in flight at a time: no "pipe N"
+    expect(r.stdout).not.toContain('pipe');
+    expect(runCommand(w, 'pod1', 'ping -c 1 -W 1 10.244.2.2').stdout).toContain('1 packets transmitted, 1 received');
+  }, 60_000);
+
+  it('a flood ping into silence sends at most 100 requests a second (MININTERVAL)', () => {
+    const w = lab('routed');
+    w.tracing = false;
+    const r = runCommand(w, 'pod1', 'ping -c 50 -i 0 -q -W 1 10.244.2.9');
+    // 49 gaps of 10 ms, fewer where an ICMP error answered a request sooner
+    expect(r.stdout).toMatch(/50 packets transmitted, 0 received, \+\d+ errors, 100% packet loss, time 4\d\dms/);
+  });
+
   it('deleting a namespace kills the programs running in it', () => {
     const w = lab('routed');
     const job = startJob(w, 'pod1', 'ping 10.244.2.2');

@@ -198,6 +198,8 @@ export const pingCommand: CommandSpec = {
  * hours at one a second), and a script that forgets -c should not run for minutes.
  */
 export const PING_PACKET_CAP = 100_000;
+/** MININTERVAL of iputils' ping_common.c (ms) */
+const FLOOD_MININTERVAL = 10;
 export const PING_UNBOUNDED_CAP = 10_000;
 
 function* runPingCommand(ctx: Ctx, dst: Ipv4, target: string, o: Opts, firstHop: Ipv4 = dst, sourceRoute = false): Proc {
@@ -279,8 +281,16 @@ function* runPingCommand(ctx: Ctx, dst: Ipv4, target: string, o: Opts, firstHop:
   }
   try {
     for (let i = 0; i < count; i++) {
-      const at = start + i * o.interval;
-      if (i > 0) {
+      if (i > 0 && o.interval === 0) {
+        // iputils pinger(): an unlimited flood sends the next request once the one in flight is
+        // answered, else MININTERVAL after the last (at most 100 a second into silence)
+        const limit = lastSend + FLOOD_MININTERVAL;
+        while (sock.transmitted - sock.received - sock.errors >= 1 && w.now < limit) {
+          yield waitUntil(limit);
+          flush();
+        }
+      } else if (i > 0) {
+        const at = start + i * o.interval;
         do {
           yield waitUntil(at);
           yield* flush();

@@ -4,6 +4,7 @@ import { Clock, EVENT_BUDGET } from './sim/clock';
 import { Tracer } from './sim/tracelog';
 import { TRACE_CAP, TraceLog, Verdict, type TraceEvent } from './sim/trace';
 import { TaskTable } from './proc/table';
+import { rearmAfterCut } from './sim/rearm';
 import type { WorldSnapshot } from './snapshot';
 import { Netns, type NetnsRole } from './netns/netns';
 import { createLoopback } from './netns/loopback';
@@ -229,8 +230,11 @@ export class World {
     const caller = q.context;
     try {
       if (this.clock.runUntil(until, stop)) return;
-      // the queue was emptied: sleeping programs get their timers back, and the trace says why
+      // the queue was emptied: sleeping programs and the kernel's timers (neighbours…) get their timers back, and the trace says why
       this.tasks.rearm();
+      rearmAfterCut(this);
+      // the cut is the reset: what runs next starts a new count (a task stepping also resets it)
+      this.clock.budgetUsed = 0;
       if (this.drop(Verdict.LOOP_BUDGET, ''))
         this.trace.record(
           {

@@ -3,7 +3,7 @@
  * generate random scenarios, record each with the kernel oracle, run it through the simulator,
  * and print every step where the two disagree.
  *
- *   sudo npx tsx tests/fuzz/differential.ts [--seed N] [--runs N] [--steps N] [--keep DIR] [--plain]
+ *   sudo npx tsx tests/fuzz/differential.ts [--seed N] [--runs N] [--steps N] [--jobs N] [--keep DIR] [--plain|--lab]
  *
  * --plain drops the mutations and draws from lab actions that move packets (routes, forwarding,
  * links going down, a bridge with a pod), to compare behaviour rather than argument parsing.
@@ -12,7 +12,7 @@
  * scenarios, goldens and simulator results are written to DIR so a mismatch can be turned into a
  * recorded scenario under tests/conformance/. Exit 0 if everything matched, 1 otherwise.
  */
-import { execFileSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -23,7 +23,8 @@ import { mutate } from './arbitraries';
 import { presets } from '../../src/scenarios/presets';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const shared = path.resolve(process.env.HOPLAB_SHARED ?? path.join(root, '..', 'shared'));
+// real path: record.mjs runs only when argv[1] is its own resolved path, so not through a symlink
+const shared = fs.realpathSync(path.resolve(process.env.HOPLAB_SHARED ?? path.join(root, '..', 'shared')));
 
 function arg(name: string, dflt: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -32,6 +33,7 @@ function arg(name: string, dflt: number): number {
 const seed = arg('seed', Date.now() % 100000);
 const runs = arg('runs', 10);
 const maxSteps = arg('steps', 12);
+const jobs = arg('jobs', 3);
 const keepAt = process.argv.indexOf('--keep');
 const keep = keepAt > 0 ? process.argv[keepAt + 1] : undefined;
 
@@ -44,7 +46,7 @@ const SETUP = [
 ];
 
 const pick = <T>(...xs: T[]) => fc.constantFrom(...xs);
-const TOOLS = ['ip', 'ping', 'traceroute', 'sysctl', 'bridge'];
+const TOOLS = ['ip', 'ping', 'traceroute', 'sysctl', 'bridge', 'iptables', 'conntrack', 'nc'];
 const dev = pick('eth0', 'eth1', 'lo', 'br0', 'va', 'vb', 'eth9');
 const host = pick(...HOSTS);
 const addr = pick('10.0.0.1', '10.0.0.2', '10.0.0.9', '10.1.0.2', '10.1.0.3', '10.2.0.1', '10.9.9.9', '127.0.0.1', '10.0.0.255', '0.0.0.0', '10.1', '1.2.3.256');
@@ -63,6 +65,28 @@ const line = fc.oneof(
   fc.tuple(pick('-w ', ''), pick('net.ipv4.ip_forward', 'net.ipv4.conf.eth0.forwarding', 'net.ipv4.conf.all.forwarding', 'net.ipv4.conf.all.promote_secondaries', 'net.ipv4.nope'), pick('=1', '=0', '=x', '')).map(([f, k, v]) => `sysctl ${f}${k}${v}`),
   fc.tuple(addr, dev, pick('lladdr 02:00:00:00:00:09', 'lladdr 02:00:00:00:00:09 nud stale', '')).map(([a, d, o]) => `ip neigh add ${a} dev ${d} ${o}`),
   pick('ip netns add x1', 'ip netns del x1', 'ip netns exec h3 ip -br addr', 'ip -n h3 route', 'ip -n nope route'),
+  // link mtu and alias, and what they change
+  fc.tuple(pick('eth0', 'eth1', 'lo', 'br0', 'va'), pick('mtu 68', 'mtu 67', 'mtu 1280', 'mtu 9000', 'mtu 65535', 'mtu 65536', 'alias uplink', 'alias "to the router"', 'alias ""')).map(([d, o]) => `ip link set ${d} ${o}`),
+  fc.tuple(pick('1472', '1473', '1400', '8000'), pick('', '-M do', '-M dont', '-M want'), addr).map(([sz, m, a]) => `ping -c 1 -W 1 -s ${sz} ${m} ${a}`),
+  pick('ip link show eth0', 'ip -d link show dev eth0', 'ip link show lo', 'ip route get 10.1.0.3 mtu 1000'),
+  // address scopes, labels, flags and the show filters
+  fc.tuple(pick('10.0.0.5/24', '10.0.0.6/25', '10.5.0.1/32', '127.0.0.2/8', '169.254.1.1/16'), pick('eth0', 'eth1', 'lo'), pick('scope host', 'scope link', 'scope global', 'scope 200', 'label eth0:1', 'label eth0:x1', 'label eth1:1', 'noprefixroute', 'broadcast 10.0.0.127', 'peer 10.7.0.1', '')).map(([p, d, o]) => `ip addr add ${p} dev ${d} ${o}`),
+  pick('ip addr show scope host', 'ip addr show scope link', 'ip addr show scope global', 'ip addr show label eth0:1', "ip addr show label 'eth0*'", 'ip addr show label eth0', 'ip -4 addr show secondary', 'ip -4 addr show primary', 'ip addr show permanent', 'ip addr show dynamic', 'ip addr show up', 'ip -br addr show dev lo', 'ip addr show dev eth0 scope global', 'ip -o -4 addr show label eth0:1'),
+  // sysctl side effects: the all/default/per-device forwarding switches and what reads them back
+  pick('sysctl net.ipv4.ip_forward', 'sysctl net.ipv4.conf.all.forwarding', 'sysctl net.ipv4.conf.default.forwarding', 'sysctl net.ipv4.conf.eth0.forwarding', 'sysctl -w net.ipv4.conf.default.forwarding=1', 'sysctl -w net.ipv4.conf.all.forwarding=1', 'sysctl -w net.ipv4.conf.all.forwarding=0', 'sysctl -w net.ipv4.conf.eth1.forwarding=1', 'sysctl -w net.ipv4.icmp_echo_ignore_all=1', 'sysctl -w net.ipv4.conf.all.rp_filter=1', 'sysctl -w net.ipv4.conf.eth0.rp_filter=2'),
+  // route types on the router, and ip route get through them
+  fc.tuple(pick('blackhole', 'unreachable', 'prohibit', 'throw', 'local', 'broadcast'), pick('10.9.0.0/16', '10.1.0.0/24', '10.9.9.9', '10.0.0.0/24')).map(([t, p]) => `ip route add ${t} ${p}`),
+  fc.tuple(pick('10.9.9.9', '10.1.0.3', '10.0.0.1', '10.0.0.255', '10.1.0.2'), pick('from 10.0.0.1 iif eth0', 'from 10.1.0.3 iif eth1', 'from 10.0.0.9 iif eth0', 'iif lo', 'from 10.0.0.2', 'oif eth0 from 10.1.0.2')).map(([a, o]) => `ip route get ${a} ${o}`),
+  // routing loops through the pinging host itself
+  pick('ip route add 10.9.0.0/16 via 10.0.0.1', 'ip route add 10.9.0.0/16 via 10.0.0.2', 'ip route add 10.9.0.0/16 via 10.1.0.3', 'ip route add 10.9.0.0/16 via 10.1.0.2', 'ip route add default via 10.0.0.2', 'ip route add default via 10.1.0.2'),
+  // bridges without ports and odd enslavements
+  pick('ip link add br0 type bridge; ip link set br0 up; ip addr add 10.3.0.1/24 dev br0', 'ip link set br0 master br0', 'ip link set lo master br0', 'ip link set eth0 master br0; ip link set br0 up', 'ip link add va type veth peer name vb; ip link set va master br0; ip link set vb master br0', 'ip link add br1 type bridge; ip link set br1 master br0', 'ip link set va master br0; ip link set va nomaster', 'ping -c 1 -W 1 10.3.0.9', 'bridge fdb show br br0', 'ip link show master br0'),
+  // netfilter, conntrack and sockets
+  fc.tuple(pick('INPUT', 'OUTPUT', 'FORWARD'), pick('-p icmp', '-p udp --dport 53', '-s 10.0.0.1', '-d 10.1.0.3', '-i eth0', '-o eth1', '-p tcp --dport 80', '-m conntrack --ctstate NEW', ''), pick('DROP', 'ACCEPT', 'REJECT', 'REJECT --reject-with icmp-host-prohibited', 'REJECT --reject-with tcp-reset', 'LOG')).map(([c, m, t]) => `iptables -A ${c} ${m} -j ${t}`),
+  fc.tuple(pick('-d 10.1.0.9 -j DNAT --to-destination 10.1.0.3', '-p tcp --dport 8080 -j DNAT --to-destination 10.1.0.3:80', '-j REDIRECT', '-p udp -j REDIRECT --to-ports 53'), pick('PREROUTING', 'OUTPUT')).map(([r, c]) => `iptables -t nat -A ${c} ${r}`),
+  pick('iptables -t nat -A POSTROUTING -o eth1 -j MASQUERADE', 'iptables -t nat -A POSTROUTING -s 10.0.0.0/24 -j SNAT --to-source 10.1.0.2', 'iptables -P FORWARD DROP', 'iptables -F', 'iptables -t nat -F', 'iptables -S', 'iptables -L -n', 'iptables -t nat -S', 'iptables -L FORWARD -n --line-numbers', 'iptables -D INPUT 1', 'iptables -N KUBE-TEST', 'iptables -X KUBE-TEST'),
+  fc.tuple(pick('10.1.0.3', '10.0.0.1', '10.1.0.9', '10.9.9.9'), pick('80', '8080', '22', '53')).map(([a, p]) => `nc -z -w 1 ${a} ${p}; echo $?`),
+  pick('conntrack -L', 'conntrack -C', 'conntrack -F', 'conntrack -L -p icmp', 'conntrack -D -p icmp'),
   pick('ip route flush dev eth0', 'ip addr flush dev eth0', 'ip neigh flush dev eth0', 'ip route flush table main', 'ip link show type veth', 'ip -br -4 addr show up', 'bridge fdb show br br0', 'ip link set dev lo down', 'ip route del default', 'ip -s link', 'ip route show proto kernel', 'ip route list match 10.0.0.1', 'ip addr show to 10.0.0.0/8', 'ip -o addr', 'ip -br link show master br0'),
 );
 
@@ -110,19 +134,42 @@ const compare = (await import(pathToFileURL(path.join(shared, 'oracle', 'compare
 
 const dir = keep ?? fs.mkdtempSync(path.join(os.tmpdir(), 'hoplab-diff-'));
 fs.mkdirSync(dir, { recursive: true });
-let failedSteps = 0;
-let total = 0;
 const labScenarios = fc.sample(fc.array(labAction, { minLength: 3, maxLength: maxSteps }), { seed, numRuns: runs });
-(lab ? labScenarios : scenarios).forEach((steps, i) => {
+const all = (lab ? labScenarios : scenarios).map((steps, i) => {
   const name = `diff-${seed}-${i}`;
   const routed = presets.routed.scenario;
   const sc = lab
     ? { name, description: `differential fuzz on the routed lab, seed ${seed} #${i}`, hosts: routed.hosts, lans: routed.lans, steps: [...routed.steps, ...steps] }
     : { name, description: `differential fuzz, seed ${seed} #${i}`, hosts: HOSTS, lans: { lan0: ['h1:eth0', 'h2:eth0'] }, links: [['h2:eth1', 'h3:eth0']], steps: [...SETUP, ...steps] };
   const scFile = path.join(dir, `${name}.json`);
-  const goldFile = path.join(dir, `${name}.golden.json`);
   fs.writeFileSync(scFile, JSON.stringify(sc, null, 2) + '\n');
-  execFileSync('node', [path.join(shared, 'oracle', 'record.mjs'), scFile, '--out', goldFile], { stdio: ['ignore', 'ignore', 'inherit'] });
+  return { name, sc, scFile, goldFile: path.join(dir, `${name}.golden.json`) };
+});
+
+/** Record one scenario with the oracle (each recording has its own private namespaces, so several run at once). */
+const record = (scFile: string, goldFile: string) =>
+  new Promise<void>((resolve, reject) => {
+    const child = spawn('node', [path.join(shared, 'oracle', 'record.mjs'), scFile, '--out', goldFile], { stdio: ['ignore', 'ignore', 'inherit'] });
+    child.on('error', reject);
+    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`record.mjs ${scFile}: exit ${code}`))));
+  });
+
+// the oracle mostly waits (timeouts, settling), so recordings overlap well
+let next = 0;
+await Promise.all(
+  Array.from({ length: Math.max(1, jobs) }, async () => {
+    while (next < all.length) {
+      const s = all[next++];
+      // a busy machine can time the oracle's own setup out: try again once, then leave it out
+      await record(s.scFile, s.goldFile).catch(() => record(s.scFile, s.goldFile)).catch((e: Error) => console.error(`${s.name}: not recorded (${e.message}), left out`));
+    }
+  }),
+);
+
+let failedSteps = 0;
+let total = 0;
+for (const { name, sc, goldFile } of all) {
+  if (!fs.existsSync(goldFile)) continue;
   const golden = JSON.parse(fs.readFileSync(goldFile, 'utf8'));
   const actual = runScenario(parseScenario(JSON.stringify(sc)));
   fs.writeFileSync(path.join(dir, `${name}.actual.json`), JSON.stringify(actual, null, 2) + '\n');
@@ -132,6 +179,6 @@ const labScenarios = fc.sample(fc.array(labAction, { minLength: 3, maxLength: ma
     failedSteps += res.failed;
     console.log(compare.formatMismatches(res, name));
   }
-});
+}
 console.log(`seed ${seed}: ${total - failedSteps} of ${total} steps agree with Linux (files in ${dir})`);
 process.exit(failedSteps ? 1 : 0);

@@ -3,7 +3,7 @@ import { RT_SCOPE } from '../../engine/fib/route';
 import { addAddress, deleteAddress, findAddress, flushAddresses } from '../../engine/netns/devinet';
 import { KernelError } from '../../engine/fib/route';
 import { fail, type Ctx } from '../context';
-import { Argv, devOrFail, getPrefix, invarg, matches, rtnlError } from './args';
+import { Argv, devOrFail, getPrefix, invarg, matches, rtnlError, rtScope } from './args';
 import { linkShow } from './link';
 import type { IpOpts } from './ip';
 
@@ -17,7 +17,6 @@ export function doAddr(ctx: Ctx, argv: string[], o: IpOpts): void {
   fail(ctx, `Command "${cmd}" is unknown, try "ip address help".\n`, 255);
 }
 
-const SCOPES: Record<string, number> = { global: 0, universe: 0, site: 200, link: 253, host: 254, nowhere: 255 };
 
 function addrModify(ctx: Ctx, args: string[], cmd: 'add' | 'del'): void {
   const a = new Argv(ctx, args);
@@ -39,8 +38,7 @@ function addrModify(ctx: Ctx, args: string[], cmd: 'add' | 'del'): void {
     }
     else if (t === 'scope') {
       const v = a.next();
-      if (!(v in SCOPES) && !/^\d+$/.test(v)) invarg(ctx, 'invalid scope value.', v);
-      scope = v in SCOPES ? SCOPES[v] : Number(v);
+      scope = rtScope(v) ?? invarg(ctx, 'invalid scope value.', v);
     } else if (t === 'label') label = a.next();
     else if (t === 'local' || t === 'to') {
       const v = a.next();

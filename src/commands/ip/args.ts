@@ -111,3 +111,11 @@ export function checkAltIfname(name: string): boolean {
 export function checkIfname(name: string): boolean {
   return checkAltIfname(name) && name.length < 16;
 }
+
+/** rtnl_rtscope_a2n(): a scope by name (/etc/iproute2/rt_scopes) or number; undefined when neither. */
+const RT_SCOPES: Record<string, number> = { global: 0, universe: 0, site: 200, link: 253, host: 254, nowhere: 255 };
+export function rtScope(text: string): number | undefined {
+  if (Object.hasOwn(RT_SCOPES, text)) return RT_SCOPES[text];
+  const n = getU32(text);
+  return n === null || n > 255 ? undefined : n;
+}

@@ -5,9 +5,9 @@ import type { Netdev } from '../../engine/netns/netdev';
 import { setLinkMtu, validateMtu } from '../../engine/netns/mtu';
 import { KernelError } from '../../engine/fib/route';
 import { Exit, fail, type Ctx } from '../context';
-import { Argv, checkAltIfname, checkIfname, duparg2, getPrefix, invarg, matches, requiredDev, rtnlError, takeDevName } from './args';
+import { Argv, checkAltIfname, checkIfname, duparg2, getPrefix, invarg, matches, requiredDev, rtnlError, rtScope, takeDevName } from './args';
 import { applyFlag, FLAG_KEYWORDS, iplinkKeyword, onOff, skipIplinkKeyword, txqueuelen } from './iplinkArgs';
-import { formatLink, hasFamilyAddrs, shownInet, type ShowOpts } from './show';
+import { formatLink, hasFamilyAddrs, keptByAddrFilter, type AddrFilter, type ShowOpts } from './show';
 import type { IpOpts } from './ip';
 
 export function doLink(ctx: Ctx, argv: string[], o: IpOpts): void {
@@ -350,6 +350,7 @@ export function linkShow(ctx: Ctx, args: string[], o: IpOpts, link: boolean): vo
   let type: string | undefined;
   let to: Prefix | undefined;
   let family = o.family;
+  const filter: AddrFilter = {};
   while (!a.done) {
     const t = a.take();
     if (t === 'up') up = true;
@@ -361,8 +362,16 @@ export function linkShow(ctx: Ctx, args: string[], o: IpOpts, link: boolean): vo
       // an IPv4 prefix makes the listing IPv4 only, as -4 would
       to = getPrefix(ctx, v);
       family = 4;
-    } else if (t === 'scope' || t === 'label' || t === 'to' || t === 'vrf' || t === 'group') a.next();
-    else if (t === 'nomaster' || t === 'permanent' || t === 'dynamic' || t === 'primary' || t === 'secondary') continue;
+    } else if (t === 'scope' && !link) {
+      const v = a.next();
+      const scope = rtScope(v);
+      if (scope === undefined && v !== 'all') invarg(ctx, 'invalid "scope"\n', v);
+      filter.scope = scope;
+    } else if (t === 'label' && !link) filter.label = a.next();
+    else if (t === 'permanent' || t === 'dynamic') filter.permanent = t === 'permanent';
+    else if (t === 'primary' || t === 'secondary') filter.secondary = t === 'secondary';
+    else if (t === 'scope' || t === 'label' || t === 'to' || t === 'vrf' || t === 'group') a.next();
+    else if (t === 'nomaster') continue;
     else devName = takeDevName(ctx, a, t, devName);
   }
   let devs = ctx.ns.devList();
@@ -378,8 +387,9 @@ export function linkShow(ctx: Ctx, args: string[], o: IpOpts, link: boolean): vo
   }
   if (type !== undefined) devs = devs.filter((d) => (type === 'veth' || type === 'bridge' ? d.kind === type : false));
   if (up) devs = devs.filter((d) => d.adminUp);
+  const filtered = to !== undefined || Object.keys(filter).length > 0;
   if (!link && family) devs = devs.filter((d) => hasFamilyAddrs(d, family!));
-  if (to) devs = devs.filter((d) => shownInet(d, { to }).length > 0);
-  const so: ShowOpts = { brief: o.brief, family, link, oneline: o.oneline, to };
+  if (!link && filtered) devs = devs.filter((d) => keptByAddrFilter(d, { to, filter, family }));
+  const so: ShowOpts = { brief: o.brief, family, link, oneline: o.oneline, to, filter: link ? undefined : filter, single: devName !== undefined };
   for (const d of devs) ctx.out.push(formatLink(d, so));
 }

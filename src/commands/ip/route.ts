@@ -5,14 +5,13 @@ import { fibLookup, ipRouteInput, ipRouteOutput, routeAdd, routeDel, type RouteC
 import { KernelError, RTPROT, RT_SCOPE, RT_TABLE, STRERROR, type FibRoute, type RouteType } from '../../engine/fib/route';
 import type { Netdev } from '../../engine/netns/netdev';
 import { fail, type Ctx } from '../context';
-import { Argv, devOrFail, duparg2, getAddr, getPrefix, getU32, invarg, matches, rtnlError } from './args';
+import { Argv, devOrFail, duparg2, getAddr, getPrefix, getU32, invarg, matches, rtnlError, rtScope } from './args';
 import { ROUTE_USAGE } from './usage';
 import { pmtuException } from '../../engine/ipv4/pmtu';
 
 const TYPES: RouteType[] = ['unicast', 'local', 'broadcast', 'blackhole', 'unreachable', 'prohibit', 'throw'];
 const OTHER_TYPES = ['multicast', 'nat', 'anycast'];
 export const PROTOS: Record<string, number> = { kernel: RTPROT.kernel, boot: RTPROT.boot, static: RTPROT.static, redirect: RTPROT.redirect, unspec: 0, dhcp: 16, bgp: 186, ospf: 188, rip: 189 };
-const SCOPES: Record<string, number> = { global: 0, universe: 0, site: 200, link: 253, host: 254, nowhere: 255 };
 
 export function doRoute(ctx: Ctx, argv: string[], family?: 4 | 6): void {
   if (argv.length === 0) return routeList(ctx, [], family);
@@ -69,8 +68,7 @@ function routeModify(ctx: Ctx, args: string[], cmd: 'add' | 'replace' | 'change'
       metric = n!;
     } else if (t === 'scope') {
       const v = a.next();
-      if (!(v in SCOPES) && getU32(v) === null) invarg(ctx, 'invalid "scope" value\n', v);
-      scope = v in SCOPES ? SCOPES[v] : Number(v);
+      scope = rtScope(v) ?? invarg(ctx, 'invalid "scope" value\n', v);
     } else if (t === 'onlink') onlink = true;
     else if (matches(t, 'protocol')) {
       const v = a.next();
@@ -144,7 +142,7 @@ function parseFilter(ctx: Ctx, args: string[]): Filter {
       f.proto = v in PROTOS ? PROTOS[v] : (getU32(v) ?? invarg(ctx, '"protocol" value is invalid\n', v));
     } else if (t === 'scope') {
       const v = a.next();
-      f.scope = v in SCOPES ? SCOPES[v] : (getU32(v) ?? invarg(ctx, 'invalid "scope" value\n', v));
+      f.scope = rtScope(v) ?? invarg(ctx, 'invalid "scope" value\n', v);
     } else if (t === 'type') {
       const v = a.next();
       if (!TYPES.includes(v as RouteType) && !OTHER_TYPES.includes(v)) invarg(ctx, 'node type value is invalid\n', v);

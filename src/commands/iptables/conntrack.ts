@@ -6,6 +6,7 @@
 import type { Ipv4 } from '../../engine/addr/ipv4';
 import { ctTable, ctWillChange } from '../../engine/conntrack/table';
 import { TCP_CONNTRACK } from '../../engine/conntrack/conn';
+import { ctCreate } from '../../engine/conntrack/core';
 import type { CtEventType } from '../../engine/conntrack/events';
 import { Task } from '../../engine/proc/task';
 import type { Ctx } from '../context';
@@ -136,6 +137,7 @@ export function conntrack(ctx: Ctx, args: string[]): CommandReturn {
   let command: string | undefined;
   let table = 'conntrack';
   let extended = false;
+  let timeout: number | undefined;
   let timestamp = false;
   let mask: Set<CtEventType> | undefined;
   const f: Filter = {};
@@ -249,6 +251,7 @@ export function conntrack(ctx: Ctx, args: string[]): CommandReturn {
         mask = eventMask(ctx, r.optarg!);
         break;
       case 't':
+        timeout = strtoui(r.optarg!, 0, 0xffffffff) ?? fail(ctx, `Bad parameter \`${r.optarg}'`);
         break;
       case 1:
         fail(ctx, `unknown argument \`${r.optarg}'`);
@@ -261,7 +264,45 @@ export function conntrack(ctx: Ctx, args: string[]): CommandReturn {
   const illegal = command === 'C' ? OPT_NAMES.find(([o]) => used.has(o)) : undefined;
   if (illegal) fail(ctx, `Illegal option \`--${illegal[1]}' with this command`);
   if (command === 'E') return conntrackEvents(ctx, table, f, { extended, timestamp, mask: mask ?? new Set(EVENT_TYPES) });
+  if (command === 'I' || command === 'G') return byTuple(ctx, command, f, timeout);
   run(ctx, command, table, f, extended);
+}
+
+/**
+ * -I (create) and -G (get): one entry named by its original tuple. As conntrack.c checks them:
+ * the protocol and (for -I) the timeout are mandatory, then both addresses, then TCP's state.
+ */
+function byTuple(ctx: Ctx, command: 'I' | 'G', f: Filter, timeout: number | undefined): void {
+  if (f.proto === undefined) fail(ctx, "You need to supply the `--protonum' option for this command");
+  if (command === 'I' && timeout === undefined) fail(ctx, "You need to supply the `--timeout' option for this command");
+  if (f.src === undefined || f.dst === undefined) fail(ctx, "you have to specify `--src' and `--dst'");
+  if (command === 'I' && f.proto === 6 && f.tcpState === undefined) fail(ctx, "You need to supply the `--state' option for this command");
+  const icmp = f.proto === 1;
+  const orig = {
+    src: f.src!,
+    dst: f.dst!,
+    proto: f.proto!,
+    sport: (icmp ? f.iid : f.sport) ?? 0,
+    dport: icmp ? ((f.itype ?? 0) << 8) | (f.icode ?? 0) : (f.dport ?? 0),
+  };
+  const ns = ctx.ns;
+  if (command === 'I') {
+    const ct = ctCreate(ns, orig, { timeoutMs: timeout! * 1000, tcp: f.tcpState, status: f.status ?? 0, mark: f.mark ?? 0 });
+    if (ct === 'EEXIST') {
+      ctx.err.push(`${PREFIX}Operation failed: Such conntrack exists, try -U to update\n`);
+      throw new Exit(1);
+    }
+    ctx.err.push(`${PREFIX}1 flow entries have been created.\n`);
+    return;
+  }
+  const hit = ctTable(ns).find(orig);
+  if (!hit) {
+    ctx.err.push(`${PREFIX}Operation failed: such conntrack doesn't exist\n`);
+    throw new Exit(1);
+  }
+  // the answer is printed while the get still holds its reference
+  ctx.out.push(`${conntrackLine(hit.ct, ctx.world.now, false).replace(/use=1$/, 'use=2')}\n`);
+  ctx.err.push(`${PREFIX}1 flow entries have been shown.\n`);
 }
 
 /** optflags[] of conntrack.c, in its order (the first illegal one is named) */
@@ -304,7 +345,7 @@ const portidOf = (ctx: Ctx): number | undefined => (ctx.task instanceof Task ? c
 function run(ctx: Ctx, command: string | undefined, table: string, f: Filter, extended: boolean): void {
   const ns = ctx.ns;
   const now = ctx.world.now;
-  if (command === 'S' || command === 'I' || command === 'U' || command === 'G' || command === undefined) {
+  if (command === 'S' || command === 'U' || command === undefined) {
     ctx.err.push(`${PREFIX}Operation not supported by Hoplab\n`);
     throw new Exit(1);
   }

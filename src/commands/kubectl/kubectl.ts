@@ -6,6 +6,7 @@ import { Exit, type Ctx } from '../context';
 import { clusterOf } from '../../kube/cluster';
 import { StatusError } from '../../kube/api/errors';
 import { errorText, KubectlError } from './errors';
+import { rollout } from './rollout';
 import { flagBool, flagValue, GLOBAL_FLAGS, parseFlags, type FlagSpec, type Parsed } from './flags';
 import { apply, createFromFiles } from './apply';
 import { get } from './get';
@@ -43,6 +44,7 @@ const SPECS: Record<string, FlagSpec[]> = {
   'cluster-info': [],
   wait: [f('for'), f('timeout'), SELECTOR, f('all', undefined, false)],
   describe: [SELECTOR, f('all-namespaces', 'A', false), f('show-events'), FILE, f('chunk-size')],
+  rollout: [f('watch', 'w', false), f('timeout'), f('revision'), f('to-revision'), DRY],
   patch: [f('patch', 'p'), f('patch-file'), f('type'), f('subresource'), DRY, OUTPUT, FILE, f('local', undefined, false)],
 };
 
@@ -129,6 +131,8 @@ function dispatch(k: KubeCtx, sub: string | undefined, rest: string[]): number {
       return patch(k, p);
     case 'describe':
       return describe(k, p);
+    case 'rollout':
+      return rollout(k, p);
     default:
       return 0;
   }

@@ -43,6 +43,22 @@ function newConn(ns: Netns, skb: Skb): Conn {
   };
 }
 
+/**
+ * ctnetlink_create_conntrack(): an entry made by hand (`conntrack -I`), its reply tuple the
+ * original inverted, confirmed at once with the timeout, state, status and mark given; refused
+ * (EEXIST) when either tuple is already tracked.
+ */
+export function ctCreate(ns: Netns, orig: Tuple, o: { timeoutMs: number; tcp: Conn['tcp']; status: number; mark: number }): Conn | 'EEXIST' {
+  const t = ctTable(ns);
+  const reply = invertTuple(orig);
+  if (t.find(orig) || t.find(reply)) return 'EEXIST';
+  ctWillChange(ns);
+  const now = ns.world.now;
+  const ct: Conn = { id: ++connIds, orig, reply, status: o.status | IPS.CONFIRMED, created: now, expires: now + o.timeoutMs, tcp: o.tcp, tcpLastDir: IP_CT_DIR.ORIGINAL, mark: o.mark, packets: [0, 0], bytes: [0, 0], confirmed: false };
+  t.insert(ct);
+  return ct;
+}
+
 /** The quoted packet of an ICMP error as a tuple (the packet that caused the error). */
 function innerTuple(skb: Skb) {
   const i = skb.inner!;

@@ -106,9 +106,12 @@ export function fibLookup(ns: Netns, daddr: Ipv4, opts: LookupOpts = NO_OPTS): F
           if (oif && r.nh?.dev !== oif) return false;
           return true;
         };
-  let r = ns.local.lookup(daddr, accept) ?? ns.main.lookup(daddr, accept);
-  if (r === undefined) r = ns.extraTables.get(RT_TABLE.default)?.lookup(daddr, accept);
-  if (r === undefined) return { ok: false, errno: 'ENETUNREACH' };
+  // the default rules, local → main → default; a throw route ends its table's lookup
+  // (-EAGAIN) and fib_rules_lookup() goes on to the next rule
+  let r = ns.local.lookup(daddr, accept);
+  if (r === undefined || r.type === 'throw') r = ns.main.lookup(daddr, accept);
+  if (r === undefined || r.type === 'throw') r = ns.extraTables.get(RT_TABLE.default)?.lookup(daddr, accept);
+  if (r === undefined || r.type === 'throw') return { ok: false, errno: 'ENETUNREACH' };
   const errno = routeTypeErrno(r.type);
   if (errno) return { ok: false, errno, route: r };
   return { ok: true, route: r };
@@ -290,12 +293,14 @@ function checkNexthop(ns: Netns, cfg: RouteConfig, scope: number): NonNullable<F
   const dev = cfg.dev;
   if (scope === RT_SCOPE.host) {
     if (cfg.gw !== undefined) throw new KernelError('EINVAL', 'Route with host scope can not have a gateway');
-    if (!dev) throw new KernelError('ENODEV', 'Nexthop device required for onlink');
+    // fib_create_info(): the device of a host-scope route is looked up without an extack message
+    if (!dev) throw new KernelError('ENODEV');
     return { dev, onlink: false, scope: RT_SCOPE.nowhere };
   }
   if (cfg.gw === undefined) {
     if (cfg.onlink) throw new KernelError('EINVAL', 'Invalid flags for nexthop - can not contain DEAD or ONLINK');
-    if (!dev) throw new KernelError('ENODEV', 'Device for nexthop is not up');
+    // fib_check_nh_nongw(): no such device is ENODEV without a message
+    if (!dev) throw new KernelError('ENODEV');
     if (!dev.adminUp) throw new KernelError('ENETDOWN', 'Device for nexthop is not up');
     return { dev, onlink: false, scope: RT_SCOPE.host };
   }

@@ -12,6 +12,7 @@ import { ipFrame } from '../wire/ethernet';
 import { ICMP, ICMP_UNREACH } from '../wire/icmp';
 import type { Ipv4Packet } from '../wire/ipv4';
 import { ipView } from '../wire/view';
+import { registerRearm } from '../sim/rearm';
 import { arpSolicit } from './arp';
 import { ARP_PARMS, nudValid, type Neighbour } from './table';
 
@@ -178,3 +179,9 @@ export function neighEventSend(ns: Netns, dev: Netdev, ip: Ipv4): void {
   ns.neigh.touch(e);
   if (!nudValid(e.state) && e.state !== 'INCOMPLETE') neighStartResolve(ns, e, inetSelectAddr(ns, dev, ip, RT_SCOPE.link));
 }
+
+// an entry waiting on its timer (INCOMPLETE, DELAY, PROBE, REACHABLE) would wait for ever after a
+// storm's cut: arm it again for what was left of its time
+registerRearm('neighbour timers', (w) => {
+  for (const ns of w.allNetns()) for (const n of ns.neigh.all()) if (n.timerAt !== undefined) armTimer(ns, n, Math.max(0, n.timerAt - w.now));
+});

@@ -26,6 +26,15 @@ function listener(w: World, port = 80): TcpSock {
   return l;
 }
 
+/** A connection from a to b:80, accepted: the client and the server's socket. */
+function connected(w: World): { c: TcpSock; s: TcpSock } {
+  const l = listener(w);
+  const c = tcpSocket(w.netns('a')!);
+  c.connect(B, 80);
+  w.advance(10);
+  return { c, s: l.accept()! };
+}
+
 describe('TCP', () => {
   it('handshake, data both ways, close: TIME_WAIT on the active closer, the passive side gone', () => {
     const w = twoHosts();
@@ -66,11 +75,7 @@ describe('TCP', () => {
 
   it('a large write goes out in MSS-sized segments and arrives whole', () => {
     const w = twoHosts();
-    const l = listener(w);
-    const c = tcpSocket(w.netns('a')!);
-    c.connect(B, 80);
-    w.advance(10);
-    const s = l.accept()!;
+    const { c, s } = connected(w);
     const big = new Uint8Array(10_000).map((_, i) => i & 0xff);
     c.send(big);
     expect(c.mss).toBe(1448);
@@ -117,11 +122,7 @@ describe('TCP', () => {
 
   it('closing with unread data sends a reset: the peer sees ECONNRESET', () => {
     const w = twoHosts();
-    const l = listener(w);
-    const c = tcpSocket(w.netns('a')!);
-    c.connect(B, 80);
-    w.advance(10);
-    const s = l.accept()!;
+    const { c, s } = connected(w);
     c.send(new Uint8Array([1, 2, 3]));
     w.advance(10);
     s.close();

@@ -121,25 +121,21 @@ function natPrint(v: NatTarget): string {
 
 const flag = (name: string): XtOption => ({ name, hasArg: 0 });
 
-export const dnatTarget: TargetExtension<NatTarget> = {
-  name: 'DNAT',
-  options: [{ name: 'to-destination', mand: true }, flag('random'), flag('persistent')],
-  init: () => ({ kind: 'DNAT', range: emptyRange() }),
-  parse(v, opt, arg, _inv, rc) {
-    if (!natFlags(v, opt)) parseTo(arg, rc, v.range);
-  },
-  print: natPrint,
-};
+/** DNAT and SNAT differ only in their name, their mandatory --to-… and the flags they take. */
+function natTarget(name: 'DNAT' | 'SNAT', to: string, flags: string[]): TargetExtension<NatTarget> {
+  return {
+    name,
+    options: [{ name: to, mand: true }, ...flags.map(flag)],
+    init: () => ({ kind: name, range: emptyRange() }),
+    parse(v, opt, arg, _inv, rc) {
+      if (!natFlags(v, opt)) parseTo(arg, rc, v.range);
+    },
+    print: natPrint,
+  };
+}
 
-export const snatTarget: TargetExtension<NatTarget> = {
-  name: 'SNAT',
-  options: [{ name: 'to-source', mand: true }, flag('random'), flag('random-fully'), flag('persistent')],
-  init: () => ({ kind: 'SNAT', range: emptyRange() }),
-  parse(v, opt, arg, _inv, rc) {
-    if (!natFlags(v, opt)) parseTo(arg, rc, v.range);
-  },
-  print: natPrint,
-};
+export const dnatTarget = natTarget('DNAT', 'to-destination', ['random', 'persistent']);
+export const snatTarget = natTarget('SNAT', 'to-source', ['random', 'random-fully', 'persistent']);
 
 export const masqueradeTarget: TargetExtension<MasqueradeTarget> = {
   name: 'MASQUERADE',
