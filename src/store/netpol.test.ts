@@ -40,7 +40,7 @@ describe('netpol slice', () => {
     expect(store.getState().policyDiff('apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n', q)).toBeNull();
     expect(store.getState().policyDiff('kind: [', q)).toBeNull();
     // and whom it isolates, before it is applied
-    expect(store.getState().previewPolicies(DENY_X)).toEqual([{ policy: 'x/default-deny-ingress', types: ['Ingress'], selects: ['x/a', 'x/b', 'x/c'], rules: [] }]);
+    expect(store.getState().previewPolicies(DENY_X)).toEqual([{ policy: 'x/default-deny-ingress', selected: { ingress: ['x/a', 'x/b', 'x/c'], egress: [] }, rules: [] }]);
   });
 
   it('explains a denied cell, applies its suggested fix as one undoable edit, and the cell opens', () => {
@@ -57,7 +57,9 @@ describe('netpol slice', () => {
     expect(e.fixes).toHaveLength(1);
     const fix = e.fixes[0];
     expect(fix.text).toMatch(/^create policy x\/allow-ingress-a-to-b-tcp-80 allowing ingress TCP 80 from y\/pod=a/);
-    expect(fix.command).toBe('kubectl apply -f -');
+    expect(fix.apply.run).toBe('kubectl apply -f -');
+    expect(JSON.parse(fix.apply.stdin!).metadata).toEqual({ name: 'allow-ingress-a-to-b-tcp-80', namespace: 'x' });
+    expect(fix.undo).toEqual({ run: 'kubectl delete networkpolicy allow-ingress-a-to-b-tcp-80 -n x' });
     expect(store.getState().applyPolicyFix(fix).ok).toBe(true);
     expect(cell(store.getState().policyMatrix(q)!, 'y/a', 'x/b')).toBe(true);
     expect(cell(store.getState().policyMatrix(q)!, 'y/b', 'x/b')).toBe(false);

@@ -14,14 +14,19 @@ import { clusterOf } from '../kube/cluster';
 import { policyViewOf } from '../kube/netpol/cluster';
 import { evaluate } from '../kube/netpol/evaluate';
 import { verdictText } from '../kube/netpol/explain';
-import { matrixDiff, matrixPods, reachabilityMatrix, type Matrix } from '../kube/netpol/matrix';
+import { matrixDiff, policyMatrix, selectionPreview, suggestionSteps, withDraft, type CommandStep, type PolicyMatrix as Matrix, type SelectionPreview } from '../kube/netpol/analysis';
 import { suggest } from '../kube/netpol/suggest';
-import { previewPolicy, type PolicyPreview } from '../kube/netpol/preview';
 import { podKey, policyKey, type PodInfo, type PolicyView } from '../kube/netpol/view';
 import { readManifest } from '../commands/kubectl/manifest';
 import { kubectlHost } from './cluster';
 
-export type { PolicyPreview, RulePreview } from '../kube/netpol/preview';
+export type { RulePreview } from '../kube/netpol/analysis';
+
+/** A policy of a manifest as it reads against the cluster now: whom it isolates, whom each rule admits. */
+export interface PolicyPreview extends SelectionPreview {
+  /** `namespace/name` */
+  policy: string;
+}
 
 export interface MatrixPod {
   /** `namespace/name` */
@@ -54,12 +59,10 @@ export interface PolicyDiff {
 
 export interface PolicyFix {
   text: string;
-  /** the kubectl line that makes the change */
-  command: string;
-  /** what that line reads on stdin (a new policy for `kubectl apply -f -`) */
-  manifest?: string;
+  /** the kubectl line that makes the change, and what it reads on stdin (a new policy for `kubectl apply -f -`) */
+  apply: CommandStep;
   /** the kubectl line that takes it back */
-  undo: string;
+  undo: CommandStep;
   alsoOpens: number;
 }
 
@@ -100,7 +103,7 @@ export interface NetpolSlice {
 }
 
 const asMatrixPod = (p: PodInfo): MatrixPod => ({ key: podKey(p), ip: p.ip, node: p.nodeName ?? null });
-const asPolicyMatrix = (m: Matrix): PolicyMatrix => ({ pods: m.pods.map(asMatrixPod), port: m.port, protocol: m.protocol, allowed: m.allowed });
+const asPolicyMatrix = (m: Matrix): PolicyMatrix => ({ pods: m.pods.map(asMatrixPod), port: m.port, protocol: m.protocol, allowed: m.cells.map((row) => row.map((c) => c.allowed)) });
 
 const podOf = (view: PolicyView, key: string): PodInfo | undefined => {
   const i = key.indexOf('/');
@@ -138,7 +141,7 @@ export const createNetpolSlice: StateCreator<AppState, [], [], NetpolSlice> = (_
       const v = view();
       if (!v) return [];
       const byKey = new Map<string, PortChoice>();
-      for (const p of matrixPods(v, namespaces ?? undefined))
+      for (const p of v.pods.filter((x) => !namespaces || namespaces.includes(x.namespace)))
         for (const cp of p.ports) {
           const protocol = cp.protocol ?? 'TCP';
           const k = `${cp.containerPort}/${protocol}`;
@@ -151,15 +154,17 @@ export const createNetpolSlice: StateCreator<AppState, [], [], NetpolSlice> = (_
     policyMatrix: (q) => {
       const v = view();
       if (!v) return null;
-      return asPolicyMatrix(reachabilityMatrix(v, matrixPods(v, q.namespaces ?? undefined), q.port, q.protocol));
+      return asPolicyMatrix(policyMatrix(v, q.port, q.protocol, q.namespaces ?? undefined));
     },
 
     policyDiff: (manifest, q) => {
       const v = view();
       const edited = manifestPolicies(manifest);
       if (!v || edited.length === 0) return null;
-      const d = matrixDiff(v, edited, matrixPods(v, q.namespaces ?? undefined), q.port, q.protocol);
-      return { before: asPolicyMatrix(d.before), after: asPolicyMatrix(d.after), changed: d.changed, policies: edited.map(policyKey) };
+      const d = matrixDiff(v, edited.reduce(withDraft, v.policies), q.port, q.protocol, q.namespaces ?? undefined);
+      const at = new Map(d.before.pods.map((p, i) => [podKey(p), i]));
+      const changed = d.changed.map((c): [number, number] => [at.get(c.from)!, at.get(c.to)!]);
+      return { before: asPolicyMatrix(d.before), after: asPolicyMatrix(d.after), changed, policies: edited.map(policyKey) };
     },
 
     explainConnection: (srcKey, dstKey, port, protocol) => {
@@ -178,19 +183,19 @@ export const createNetpolSlice: StateCreator<AppState, [], [], NetpolSlice> = (_
         lines: verdictText(verdict),
         egressPolicies: v.policiesFor(src).egress.map(policyKey),
         ingressPolicies: v.policiesFor(dst).ingress.map(policyKey),
-        fixes: suggest(v, c).map((s) => ({ text: s.text, command: s.command, ...(s.manifest !== undefined ? { manifest: s.manifest } : {}), undo: s.undo, alsoOpens: s.alsoOpens })),
+        fixes: suggest(v, c).map((s) => ({ text: s.text, ...suggestionSteps(s), alsoOpens: s.alsoOpens })),
       };
     },
 
     previewPolicies: (manifest) => {
       const v = view();
-      return v ? manifestPolicies(manifest).map((np) => previewPolicy(v, np)) : [];
+      return v ? manifestPolicies(manifest).map((np) => ({ policy: policyKey(np), ...selectionPreview(v, np) })) : [];
     },
 
     applyPolicyFix: (fix) => {
       const on = kubectlHost(get().cluster);
       if (!on) return { ok: false, error: 'This lab has no Kubernetes cluster.' };
-      return get().apply([{ kind: 'cmd', on, run: fix.command, ...(fix.manifest !== undefined ? { stdin: fix.manifest } : {}) }]);
+      return get().apply([{ kind: 'cmd', on, ...fix.apply }]);
     },
 
     traceConnection: (srcKey, dstKey, port, protocol) => {

@@ -5,7 +5,7 @@
  * `kubectl delete -f -`, each one undoable step of the lab. A refused manifest changes nothing.
  */
 import { useEffect, useId, useMemo, useRef, useState } from 'react';
-import { useStore, type ManifestCheck } from '../../store';
+import { useStore, type ManifestCheck, type PolicyPreview } from '../../store';
 import { MANIFEST_EXAMPLES } from './examples';
 import '../panels.css';
 import './kube.css';
@@ -148,20 +148,7 @@ export function ManifestEditor() {
       {previews.length > 0 && (
         <div className="manifest__preview" aria-label="What the policies select" data-testid="manifest-preview">
           {previews.map((p) => (
-            <div key={p.policy}>
-              <strong className="mono">{p.policy}</strong> isolates {p.selects.length ? <span className="mono">{p.selects.join(', ')}</span> : 'no pod yet'} for {p.types.join(' and ')}
-              {p.rules.length === 0 ? (
-                <span>: no rule, so nothing is let {p.types.length > 1 ? 'in or out' : p.types[0] === 'Ingress' ? 'in' : 'out'}.</span>
-              ) : (
-                <ul>
-                  {p.rules.map((r) => (
-                    <li key={`${r.direction}${r.index}`}>
-                      {r.direction} rule {r.index + 1} ({r.text}) admits {r.anyone ? 'anyone' : [r.pods.length ? r.pods.join(', ') : r.blocks.length ? '' : 'no pod yet', ...r.blocks].filter(Boolean).join(', ')}
-                    </li>
-                  ))}
-                </ul>
-              )}
-            </div>
+            <PolicyPreviewView key={p.policy} preview={p} />
           ))}
         </div>
       )}
@@ -179,6 +166,40 @@ export function ManifestEditor() {
           </pre>
         )}
       </div>
+    </div>
+  );
+}
+
+/** Whom a policy of the manifest isolates, per direction, and whom each of its rules admits (on which ports), now. */
+function PolicyPreviewView({ preview: p }: { preview: PolicyPreview }) {
+  const isolated = (['ingress', 'egress'] as const).filter((d) => p.selected[d].length > 0);
+  const pods = (list: string[]) => (list.length ? <span className="mono">{list.join(', ')}</span> : 'no pod yet');
+  return (
+    <div>
+      <strong className="mono">{p.policy}</strong>{' '}
+      {isolated.length === 0 ? 'selects no pod yet' : isolated.map((d, i) => (
+        <span key={d}>
+          {i > 0 && '; '}
+          isolates {pods(p.selected[d])} for {d}
+        </span>
+      ))}
+      {p.rules.length === 0 ? (
+        <span>{isolated.length ? ': no rule, so nothing gets through.' : '.'}</span>
+      ) : (
+        <ul>
+          {p.rules.map((r) => (
+            <li key={`${r.direction}${r.index}`}>
+              {r.direction} rule {r.index + 1}, {r.ports.join(', ')}:{' '}
+              {r.peers.map((peer, i) => (
+                <span key={i}>
+                  {i > 0 && ' or '}
+                  {peer.text} ({pods(peer.pods)})
+                </span>
+              ))}
+            </li>
+          ))}
+        </ul>
+      )}
     </div>
   );
 }

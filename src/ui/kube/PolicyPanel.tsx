@@ -248,13 +248,13 @@ function Explanation({ e, onClose }: { e: ConnectionExplanation; onClose: () => 
         <div className="np-explain__fixes">
           <h3>Smallest change that allows it</h3>
           {e.fixes.map((f) => (
-            <div key={f.command + f.text} className="np-fix">
+            <div key={f.apply.run + f.text} className="np-fix">
               <p>{f.text}</p>
               <details>
                 <summary>kubectl</summary>
-                <pre className="mono">{f.manifest ? `${f.command} <<EOF\n${f.manifest}\nEOF` : f.command}</pre>
+                <pre className="mono">{f.apply.stdin !== undefined ? `${f.apply.run} <<EOF\n${f.apply.stdin}\nEOF` : f.apply.run}</pre>
                 <p className="hint">
-                  undo: <span className="mono">{f.undo}</span>
+                  undo: <span className="mono">{f.undo.run}</span>
                 </p>
               </details>
               <button type="button" className="is-primary" disabled={readonly} onClick={() => apply(f)} data-testid="np-fix-apply">
