@@ -3,11 +3,8 @@ import { linkLocalFromMac } from '../../engine/addr/ipv6';
 import { carrierOk, iflink, IFF, operstate, type Ifaddr, type Netdev } from '../../engine/netns/netdev';
 import type { Netns } from '../../engine/netns/netns';
 import { scopeName } from '../../engine/fib/format';
+import { RT_SCOPE } from '../../engine/fib/route';
 import { matchPattern } from '../shell/pattern';
-
-// RT_SCOPE_LINK and RT_SCOPE_HOST, the scopes of the kernel's IPv6 link-local and loopback addresses
-const RT_SCOPE_LINK = 253;
-const RT_SCOPE_HOST = 254;
 
 /** `ip link` / `ip addr` output, byte for byte as iproute2 6.x prints it. */
 
@@ -59,7 +56,7 @@ export const shownInet = (dev: Netdev, o: Pick<ShowOpts, 'to' | 'filter'>): Ifad
   dev.addrs.filter((a) => (!o.to || inPrefix(a.local, o.to.addr, o.to.plen)) && passes(o.filter, { scope: a.scope, label: a.label, permanent: true, secondary: a.secondary }));
 
 /** The device's IPv6 addresses that the listing shows (the kernel's link-local and ::1: permanent, labelled by the device). */
-const shownInet6 = (dev: Netdev, o: Pick<ShowOpts, 'filter'>) => ipv6Addrs(dev).filter((a) => passes(o.filter, { scope: a.scope === 'host' ? RT_SCOPE_HOST : RT_SCOPE_LINK, label: dev.name, permanent: true, secondary: false }));
+const shownInet6 = (dev: Netdev, o: Pick<ShowOpts, 'filter'>) => ipv6Addrs(dev).filter((a) => passes(o.filter, { scope: a.scope === 'host' ? RT_SCOPE.host : RT_SCOPE.link, label: dev.name, permanent: true, secondary: false }));
 
 /**
  * ipaddr_filter(): with a filter, a device none of whose addresses passes is left out; a device
@@ -128,7 +125,7 @@ export function formatLink(dev: Netdev, o: ShowOpts): string {
   // ip -6 addr over all devices: the IPv6 link dump carries no qdisc, group or link-netns
   if (o.family === 6 && !o.link && !o.single) {
     let s = `${dev.ifindex}: ${label}: ${linkFlags(dev, mdown)} mtu ${dev.mtu} state ${state} ${dev.txqlen !== 0 ? `qlen ${dev.txqlen | 0}` : ''}\n`;
-    for (const a of shownInet6(dev, o)) s += `    inet6 ${a.addr} scope ${a.scope} \n       valid_lft forever preferred_lft forever\n`;
+    s += inet6Lines(dev, o);
     return s;
   }
   let s = `${dev.ifindex}: ${label}: ${linkFlags(dev, mdown)} mtu ${dev.mtu} qdisc ${dev.qdisc} `;
@@ -146,7 +143,7 @@ export function formatLink(dev: Netdev, o: ShowOpts): string {
   }
   if (!o.link) {
     if (o.family !== 6) s += inetLines(dev, o);
-    if (o.family !== 4) for (const a of shownInet6(dev, o)) s += `    inet6 ${a.addr} scope ${a.scope} \n       valid_lft forever preferred_lft forever\n`;
+    if (o.family !== 4) s += inet6Lines(dev, o);
   }
   // ip -o link: the record's lines joined by a backslash (print_linkinfo's _SL_)
   if (o.oneline) s = s.replace(/\n(?=.)/g, '\\');
@@ -165,6 +162,12 @@ function inetLines(dev: Netdev, o: ShowOpts): string {
   return s;
 }
 
+function inet6Lines(dev: Netdev, o: ShowOpts): string {
+  let s = '';
+  for (const a of shownInet6(dev, o)) s += `    inet6 ${a.addr} scope ${a.scope} \n       valid_lft forever preferred_lft forever\n`;
+  return s;
+}
+
 function labelledAddrs(dev: Netdev, o: ShowOpts): string {
   if (o.oneline) return onelineAddrs(dev, o);
   if (o.brief) {
@@ -173,7 +176,7 @@ function labelledAddrs(dev: Netdev, o: ShowOpts): string {
   }
   let s = '';
   if (o.family !== 6) s += inetLines(dev, o);
-  if (o.family !== 4) for (const a of shownInet6(dev, o)) s += `    inet6 ${a.addr} scope ${a.scope} \n       valid_lft forever preferred_lft forever\n`;
+  if (o.family !== 4) s += inet6Lines(dev, o);
   return s;
 }
 
