@@ -1,6 +1,7 @@
-import type { Proc, Waker } from '../../engine/proc/task';
+import type { Proc } from '../../engine/proc/task';
 import { Exit, type Ctx } from '../context';
 import { lookupCommand } from '../registry/table';
+import { driveNow } from './drive';
 import type { CommandReturn } from '../registry/types';
 
 export { isCommand } from '../registry/table';
@@ -50,27 +51,5 @@ export function* runArgv(ctx: Ctx, argv: string[]): Proc {
  * the world's clock; one that nothing can ever wake is stopped (status 137).
  */
 export function runArgvNow(ctx: Omit<Ctx, 'task' | 'effects'> & Partial<Pick<Ctx, 'effects'>>, argv: string[]): number {
-  const w = ctx.world;
-  let woken = false;
-  const task: Waker = {
-    wake: () => {
-      woken = true;
-    },
-  };
-  const proc = runArgv({ ...ctx, task, effects: ctx.effects ?? { edit: false, fault: false, accounted: 0 } }, argv);
-  let r = proc.next('timer');
-  while (!r.done) {
-    const wait = r.value;
-    woken = false;
-    w.runUntil(wait.until, () => (wait.kind === 'wait' && woken) || w.queue.size === 0);
-    if (!woken && w.now < wait.until && w.queue.size === 0) {
-      if (wait.until === Infinity) {
-        proc.return(137);
-        return 137;
-      }
-      w.runUntil(wait.until);
-    }
-    r = proc.next(woken ? 'wake' : 'timer');
-  }
-  return r.value;
+  return driveNow(ctx.world, (task) => runArgv({ ...ctx, task, effects: ctx.effects ?? { edit: false, fault: false, accounted: 0 } }, argv));
 }

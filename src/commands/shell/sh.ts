@@ -17,6 +17,7 @@ import { registryPrograms } from './program';
 import { ShellState, STEP_ENV, TERMINAL_ENV } from './state';
 import type { Co } from './expand';
 import { reportDone } from './jobs';
+import { driveNow } from './drive';
 
 function interp(sh: ShellState, job: JobContext): Interp {
   const budget: Budget = { steps: 0, exceeded: false };
@@ -198,23 +199,6 @@ export function runShellNow(ctx: Ctx, cmd: string, input: string): { stdout: str
   sh.cwd = ctx.cwd ?? '/';
   const out = new BufferOutput();
   const fds: Fds = [{ in: new StringInput(input) }, { out }, { out: sinkOutput(ctx.err) }];
-  const w = ctx.world;
-  let woken = false;
-  const job: JobContext = { task: { wake: () => (woken = true) }, effects: ctx.effects };
-  const proc = runShell(sh, cmd, fds, job);
-  let r = proc.next('timer');
-  while (!r.done) {
-    const wait = r.value;
-    woken = false;
-    w.runUntil(wait.until, () => (wait.kind === 'wait' && woken) || w.queue.size === 0);
-    if (!woken && w.now < wait.until && w.queue.size === 0) {
-      if (wait.until === Infinity) {
-        proc.return(137);
-        return { stdout: out.text(), status: 137 };
-      }
-      w.runUntil(wait.until);
-    }
-    r = proc.next(woken ? 'wake' : 'timer');
-  }
-  return { stdout: out.text(), status: r.value };
+  const status = driveNow(ctx.world, (task) => runShell(sh, cmd, fds, { task, effects: ctx.effects }));
+  return { stdout: out.text(), status };
 }
