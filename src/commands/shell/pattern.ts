@@ -4,27 +4,16 @@
  * remember whether they were quoted, so `"*"` matches a star and `*` anything.
  */
 
+import { posixClass } from '../text/charClasses';
+
 export interface Piece {
   s: string;
   /** quoted: literal in a pattern, never split or globbed */
   q: boolean;
 }
 
-const CLASSES: Record<string, string> = {
-  alpha: 'A-Za-z',
-  digit: '0-9',
-  alnum: 'A-Za-z0-9',
-  upper: 'A-Z',
-  lower: 'a-z',
-  space: ' \\t\\n\\r\\f\\v',
-  blank: ' \\t',
-  punct: '!-\\/:-@\\[-`{-~',
-  xdigit: '0-9A-Fa-f',
-  cntrl: '\\x00-\\x1f\\x7f',
-  print: ' -~',
-  graph: '!-~',
-  word: 'A-Za-z0-9_',
-};
+// bash's patterns know one class more than POSIX: [:word:]
+const shellClass = (name: string): string | undefined => (name === 'word' ? 'A-Za-z0-9_' : posixClass(name));
 
 const reEscape = (c: string) => c.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
 
@@ -81,8 +70,9 @@ function bracket(cs: { c: string; q: boolean }[], start: number): { source: stri
       const close = cs.findIndex((x, j) => j > i + 1 && x.c === ':' && cs[j + 1]?.c === ']');
       if (close > 0) {
         const name = cs.slice(i + 2, close).map((x) => x.c).join('');
-        if (CLASSES[name] !== undefined) {
-          body += CLASSES[name];
+        const cls = shellClass(name);
+        if (cls !== undefined) {
+          body += cls;
           i = close + 1;
           continue;
         }

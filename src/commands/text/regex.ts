@@ -4,22 +4,10 @@
  * messages of the GNU regex library ("Unmatched ( or \(", "Invalid range end", …).
  */
 
+import { posixClass } from './charClasses';
+
 export class RegexError extends Error {}
 
-const CLASSES: Record<string, string> = {
-  alpha: 'A-Za-z',
-  digit: '0-9',
-  alnum: '0-9A-Za-z',
-  upper: 'A-Z',
-  lower: 'a-z',
-  space: ' \\t\\n\\r\\f\\v',
-  blank: ' \\t',
-  punct: '!-\\/:-@\\[-`{-~',
-  xdigit: '0-9A-Fa-f',
-  cntrl: '\\x00-\\x1f\\x7f',
-  print: ' -~',
-  graph: '!-~',
-};
 
 const esc = (c: string) => c.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
 
@@ -45,8 +33,9 @@ function bracket(p: string, i: number): { src: string; end: number } {
       if (close < 0) throw new RegexError('Unmatched [, [^, [:, [., or [=');
       const name = p.slice(j + 2, close);
       if (kind === ':') {
-        if (!(name in CLASSES)) throw new RegexError('Invalid character class name');
-        body += CLASSES[name];
+        const cls = posixClass(name);
+        if (cls === undefined) throw new RegexError('Invalid character class name');
+        body += cls;
       } else body += esc(name);
       prev = null;
       j = close + 2;

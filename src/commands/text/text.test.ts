@@ -27,6 +27,7 @@ describe('regular expressions: POSIX to JavaScript with the GNU library’s erro
     ['\\1', 'Invalid back reference'],
     ['a\\', 'Trailing backslash'],
     ['[[:foo:]]', 'Invalid character class name'],
+    ['[[:constructor:]]', 'Invalid character class name'], // a name of Object's prototype is no class either
   ])('refuses %j', (p, msg) => {
     expect(() => translate(p, { extended: false })).toThrow(new RegexError(msg));
   });
