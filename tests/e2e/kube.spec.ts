@@ -92,6 +92,8 @@ test('apply a Deployment and a Service from the manifest editor, see them on the
   for (let i = 0, n = await packets.count(); i < n && (await dnat.count()) === 0; i++) await packets.nth(i).click();
   await expect(dnat.first()).toBeVisible();
   await expect(t.traceEvents).toContainText(/KUBE-SVC-[A-Z0-9]{16}/);
+  // the endpoint the draw chose, and the other candidate with its share
+  await expect(t.traceEvents).toContainText(/the random draw chose rule \d+ → KUBE-SEP-[A-Z0-9]{16} "default\/hello(:\w+)? -> 10\.244\.\d+\.\d+:8080" 50\.0% .* of 2 candidates; the others: rule \d+ → KUBE-SEP-[A-Z0-9]{16} "default\/hello(:\w+)? -> 10\.244\.\d+\.\d+:8080" 50\.0%/);
   await expect(t.traceEvents).toContainText(`NAT at PREROUTING`);
 
   // Undo takes the whole manifest back
