@@ -7,6 +7,7 @@ import { clusterOf } from '../../kube/cluster';
 import { StatusError } from '../../kube/api/errors';
 import { errorText, KubectlError } from './errors';
 import { rollout } from './rollout';
+import { explain } from './explain';
 import { flagBool, flagValue, GLOBAL_FLAGS, parseFlags, type FlagSpec, type Parsed } from './flags';
 import { apply, createFromFiles } from './apply';
 import { get } from './get';
@@ -46,6 +47,7 @@ const SPECS: Record<string, FlagSpec[]> = {
   wait: [f('for'), f('timeout'), SELECTOR, f('all', undefined, false), f('all-namespaces', 'A', false)],
   describe: [SELECTOR, f('all-namespaces', 'A', false), f('show-events'), FILE, f('chunk-size')],
   rollout: [f('watch', 'w', false), f('timeout'), f('revision'), f('to-revision'), DRY],
+  explain: [f('recursive', undefined, false), f('api-version')],
   patch: [f('patch', 'p'), f('patch-file'), f('type'), f('subresource'), DRY, OUTPUT, FILE, f('local', undefined, false)],
 };
 
@@ -134,6 +136,8 @@ function dispatch(k: KubeCtx, sub: string | undefined, rest: string[]): number {
       return describe(k, p);
     case 'rollout':
       return rollout(k, p);
+    case 'explain':
+      return explain(k, p);
     default:
       return 0;
   }
