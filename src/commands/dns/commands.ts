@@ -131,20 +131,31 @@ function* dnsmasqRun(ctx: Ctx, argv: string[]): Proc {
       const s = serveDns(ctx.ns, a, c.port, (q, client) => {
         if (c.listenAddresses.length && !c.listenAddresses.includes(client.dst)) return ignore();
         return dnsmasqServe(c, upstreams, q, client.ip, log);
-      });
+      }, DNSMASQ_TCP_BACKLOG);
       if (s === 'EADDRINUSE') return fail(a ? `failed to create listening socket for ${a}: Address already in use` : `failed to create listening socket for port ${c.port}: Address already in use`);
       sockets.push(s);
     }
   }
   if (!foreground) {
     const daemon = ctx.world.tasks.spawn(ctx.ns, 'dnsmasq', () => dnsmasqServing(sockets, log), { resident: true });
-    for (const s of sockets) s.sock.owner = { comm: 'dnsmasq', pid: daemon.pid, fd: 4 };
+    ownSockets(sockets, daemon.pid);
     return 0;
   }
-  for (const s of sockets) s.sock.owner = { comm: 'dnsmasq', pid: pidOf(ctx), fd: 4 };
+  ownSockets(sockets, pidOf(ctx));
   const hostsNames = files.hosts.split('\n').filter((l) => l && !l.startsWith('#')).reduce((n, l) => n + l.split(/\s+/).length - 1, 0);
   for (const l of dnsmasqStartLines(c, upstreams, c.noHosts ? null : hostsNames)) log(l);
   return yield* dnsmasqServing(sockets, log);
+}
+
+/** dnsmasq's TCP_BACKLOG (config.h) */
+const DNSMASQ_TCP_BACKLOG = 32;
+
+/** each listen address's UDP socket, then its TCP listener, in dnsmasq's descriptor order */
+function ownSockets(sockets: DnsServerSocket[], pid: number): void {
+  sockets.forEach((s, i) => {
+    s.sock.owner = { comm: 'dnsmasq', pid, fd: 4 + 2 * i };
+    s.stream.owner = { comm: 'dnsmasq', pid, fd: 5 + 2 * i };
+  });
 }
 
 const pidOf = (ctx: Ctx): number => ('pid' in ctx.task ? (ctx.task as Task).pid : 0);
