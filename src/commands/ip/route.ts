@@ -290,12 +290,11 @@ function routeGet(ctx: Ctx, args: string[]): void {
     return;
   }
   if (iif) {
-    // ip_route_input_slow(): a zero source is a martian unless the destination is broadcast (or zero too)
-    const zeroSrc = from === undefined || from === 0;
-    if (zeroSrc && d !== 0xffffffff && d !== 0) answer('EINVAL');
-    const res = zeroSrc && d === 0 ? ({ kind: 'broadcast' } as const) : ipRouteInput(ctx.ns, d, from ?? (0 as Ipv4), iif);
+    const res = ipRouteInput(ctx.ns, d, from ?? (0 as Ipv4), iif);
     const fromText = from !== undefined ? ` from ${formatIpv4(from)}` : '';
-    if (res.kind === "error") return answer(res.errno);
+    if (res.kind === 'error') return answer(res.errno);
+    // a martian (a refused source or destination) is a bare EINVAL, whatever the drop reason
+    if (res.kind === 'martian') return answer('EINVAL');
     if (res.kind === 'local') {
       ctx.out.push(`local ${formatIpv4(d)}${fromText} dev ${ctx.ns.loopback.name} \n    cache <local> iif ${iif.name} \n`);
       return;
