@@ -140,6 +140,7 @@ export function formatLink(dev: Netdev, o: ShowOpts): string {
     s += '\n';
   } else {
     s += `\n    ${linkLine(dev)}${netnsId ? ` ${netnsId}` : ''}\n`;
+    if (dev.ifalias !== undefined) s += `    alias ${dev.ifalias}\n`;
   }
   if (!o.link) {
     if (o.family !== 6) s += inetLines(dev, o);
