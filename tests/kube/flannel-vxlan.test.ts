@@ -11,6 +11,8 @@ import { describe, expect, it, vi } from 'vitest';
 import { buildWorld, parseScenario, runScenario, type StepResult } from '../../src/scenarios/runner';
 import { runCommand } from '../../src/commands';
 import { clusterOf } from '../../src/kube/cluster';
+import { clusterPicture } from '../../src/store/cluster';
+import { buildClusterGraph, type KubeNodeNode } from '../../src/ui/canvas/clusterGraph';
 
 vi.setConfig({ testTimeout: 120_000 });
 
@@ -121,5 +123,18 @@ describe('flannel vxlan backend: pods across nodes', () => {
 
   it('is the same cluster in the same run order every time (seeded)', () => {
     expect(runScenario(load('flannel-vxlan-pods')).results.map((r) => r.stdout)).toEqual(results.map((r) => r.stdout));
+  });
+
+  it('draws flannel.1 on each node of the canvas, beside eth0, with its /32', () => {
+    const w = buildWorld(load('flannel-vxlan-pods'));
+    const graph = buildClusterGraph(w.snapshot(), clusterPicture(w)!, {});
+    const knodes = graph.nodes.filter((n): n is KubeNodeNode => n.type === 'knode');
+    expect(knodes).toHaveLength(3);
+    for (const [i, n] of knodes.entries()) {
+      const port = n.data.ports.find((p) => p.dev === 'flannel.1');
+      expect(port?.kind).toBe('vxlan');
+      expect(port?.addrs).toEqual([`10.244.${i + 1}.0/32`]);
+      expect(n.data.ports.map((p) => p.dev)).toContain('eth0');
+    }
   });
 });
