@@ -393,25 +393,38 @@ export interface DnsView {
 
 const RCODE_STATUS = ['NOERROR', 'FORMERR', 'SERVFAIL', 'NXDOMAIN', 'NOTIMP', 'REFUSED'];
 
-function rdataWords(d: DnsRdata): string {
+/** One TXT character-string, quoted with BIND's escapes. */
+function quoteTxt(s: string): string {
+  let out = '"';
+  for (const b of new TextEncoder().encode(s)) {
+    if (b === 0x22 || b === 0x5c) out += `\\${String.fromCharCode(b)}`;
+    else if (b >= 0x20 && b < 0x7f) out += String.fromCharCode(b);
+    else out += `\\${String(b).padStart(3, '0')}`;
+  }
+  return `${out}"`;
+}
+
+/** The rdata of a record as `dns_rdata_totext` writes it on one line. */
+export function rdataText(d: DnsRdata): string {
   switch (d.kind) {
     case 'A':
     case 'AAAA':
       return d.address;
     case 'NAME':
       return d.target;
-    case 'SRV':
-      return `${d.priority} ${d.weight} ${d.port} ${d.target}`;
+    case 'SOA':
+      return `${d.mname} ${d.rname} ${d.serial} ${d.refresh} ${d.retry} ${d.expire} ${d.minimum}`;
     case 'MX':
       return `${d.preference} ${d.exchange}`;
     case 'TXT':
-      return d.strings.map((t) => JSON.stringify(t)).join(' ');
-    case 'SOA':
-      return `${d.mname} ${d.rname} ${d.serial} ${d.refresh} ${d.retry} ${d.expire} ${d.minimum}`;
+      return d.strings.map(quoteTxt).join(' ');
+    case 'SRV':
+      return `${d.priority} ${d.weight} ${d.port} ${d.target}`;
     case 'RAW':
-      return `\\# ${d.bytes.length}`;
+      return `\\# ${d.bytes.length}${d.bytes.length ? ' ' : ''}${Array.from(d.bytes, (b) => b.toString(16).padStart(2, '0').toUpperCase()).join('')}`;
   }
 }
+
 
 export function dnsView(m: DnsMessage, tcp: boolean): DnsView {
   const t = (n: number) => TYPE_MNEMONIC.get(n) ?? `TYPE${n}`;
@@ -423,7 +436,7 @@ export function dnsView(m: DnsMessage, tcp: boolean): DnsView {
     flags: (['qr', 'aa', 'tc', 'rd', 'ra', 'ad', 'cd'] as const).filter((f) => m[f]).join(' '),
     rcode: RCODE_STATUS[m.rcode] ?? `RESERVED${m.rcode}`,
     question: q ? `${q.name} ${t(q.type)}` : '',
-    answers: m.answer.map((r) => `${r.name} ${r.ttl} ${t(r.type)} ${rdataWords(r.data)}`),
+    answers: m.answer.map((r) => `${r.name} ${r.ttl} ${t(r.type)} ${rdataText(r.data)}`),
     authority: m.authority.length,
     additional: m.additional.length + (m.edns ? 1 : 0),
   };
