@@ -54,6 +54,9 @@ export const Verdict = {
   DEFRAG: 'DEFRAG', // ip_defrag: the last missing fragment came, the datagram is whole again
   PKT_TOO_BIG: 'PKT_TOO_BIG', // bigger than the mtu with DF set: dropped, ICMP frag needed sent back
   FRAG_REASM_TIMEOUT: 'FRAG_REASM_TIMEOUT', // fragments that never made a whole datagram in time
+  // a service mesh's proxy (src/kube/mesh): its L7 decisions, beside the kernel's L3/L4 ones
+  MESH_ROUTE: 'MESH_ROUTE', // the sidecar took a request or connection and sent it on (route, cluster, endpoint, mTLS)
+  MESH_DENY: 'MESH_DENY', // the sidecar refused it (RBAC 403, plaintext under STRICT mTLS, no healthy upstream, a fault)
 } as const;
 export type Verdict = (typeof Verdict)[keyof typeof Verdict];
 
@@ -79,6 +82,7 @@ export const DROP_VERDICTS: ReadonlySet<Verdict> = new Set<Verdict>([
   Verdict.LOOP_BUDGET,
   Verdict.PKT_TOO_BIG,
   Verdict.FRAG_REASM_TIMEOUT,
+  Verdict.MESH_DENY,
 ]);
 
 /** A one-click remedy the UI can offer beside a drop. */

@@ -46,4 +46,6 @@ export const VERDICT_LABEL: Record<Verdict, string> = {
   FRAG_REASM_TIMEOUT: 'reassembly timeout',
   LOOP_BUDGET: 'loop stopped',
   TRACE_CAP: 'trace cut short',
+  MESH_ROUTE: 'sidecar routed',
+  MESH_DENY: 'sidecar refused',
 };
