@@ -81,8 +81,8 @@ describe('traffic through the sidecars (issue #15)', () => {
   it('retries hide a broken endpoint until outlier detection ejects it, and it comes back after the ejection', () => {
     const { results: r, spans } = runKeeping('mesh-retry-outlier');
     expect(r[4].stdout).toBe(`${'200 '.repeat(12)}\n`);
-    expect(r[6].stdout).toBe(`${'200 '.repeat(6)}\n`);
-    expect(r[7].stdout).toBe('upstream connect error or disconnect/reset before headers. reset reason: connection failure 503\n');
+    expect(r[7].stdout).toBe(`${'200 '.repeat(6)}\n`);
+    expect(r[8].stdout).toBe('upstream connect error or disconnect/reset before headers. reset reason: connection failure 503\n');
     const broken = r[3].stdout.match(/\d+\.\d+\.\d+\.\d+:8080/g)!;
     const client = spans.filter((s) => s.kind === 'client' && s.destination === 'outbound|80||inventory.default.svc.cluster.local');
     const failed = client.filter((s) => s.responseCode === 503);
@@ -94,12 +94,31 @@ describe('traffic through the sidecars (issue #15)', () => {
       expect(retry?.responseCode).toBe(200);
       expect(retry?.upstreamHost).not.toBe(f.upstreamHost);
     }
+    // istioctl sees the ejection in the frontend's proxy
+    const eps = r[5].stdout.trim().split('\n');
+    expect(eps[0]).toBe('ENDPOINT                                                STATUS      OUTLIER CHECK     CLUSTER');
+    expect(eps.filter((l) => l.includes(' FAILED ')).map((l) => l.split(/\s+/)[0])).toEqual([failed[0].upstreamHost]);
+    expect(eps.filter((l) => / OK +outbound\|80\|\|inventory\.default\.svc\.cluster\.local$/.test(l))).toHaveLength(2);
     // three consecutive 5xx eject it: the first 12 requests try it exactly three times
     const firstBatch = client.filter((s) => s.start < client.find((x) => x.path === '/hostname' && x.start > 60_000)!.start);
     expect(firstBatch.filter((s) => s.upstreamHost === failed[0].upstreamHost)).toHaveLength(3);
     // a minute (baseEjectionTime × 1) later the next interval sweep returns it: it is tried, fails, and is retried around
     const later = client.filter((s) => s.start >= firstBatch.at(-1)!.start + 60_000);
     expect(later.some((s) => s.upstreamHost === failed[0].upstreamHost && s.responseCode === 503)).toBe(true);
+  });
+
+  it("istioctl shows the sidecar's clusters, routes, listeners, sync status and the analyzer's findings", () => {
+    const r = run('mesh-retry-outlier');
+    expect(r[9].stdout).toMatch(/^inventory\.default\.svc\.cluster\.local\s+80\s+-\s+outbound\s+EDS\s+inventory\.default$/m);
+    expect(r[10].stdout).toMatch(/^80\s+inventory\.default\.svc\.cluster\.local:80\s+inventory, inventory\.default \+ 1 more\.\.\.\s+\/\*\s+inventory\.default$/m);
+    expect(r[11].stdout).toContain('Cluster: inbound|8080||');
+    expect(r[11].stdout).toMatch(/^0\.0\.0\.0\s+15001\s+ALL\s+PassthroughCluster$/m);
+    expect(r[12].stdout.split('\n').filter((l) => /^\S+\.default\s+Kubernetes\s+SYNCED/.test(l))).toHaveLength(4);
+    expect(r[14].stdout).toBe(
+      'Error [IST0101] (VirtualService default/canary) Referenced host+subset in destinationrule not found: "inventory+canary"\nError [IST0101] (VirtualService default/canary) Referenced host not found: "inventroy"\nexit 79\n',
+    );
+    expect(r[14].stderr).toMatch(/^Error: Analyzers found issues when analyzing namespace: default\.\n/);
+    expect(r[15].stderr).toBe('\u2714 No validation issues found when analyzing namespace: kube-system.\n');
   });
 
   it('STRICT mTLS resets a pod outside the mesh, lets a meshed one through, and RBAC answers 403', () => {

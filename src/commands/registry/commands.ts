@@ -21,6 +21,7 @@ import { agnhostCommand } from '../servers/agnhost';
 import { helpCommand } from '../help';
 import { kubectlCommand } from '../kubectl/kubectl';
 import { kubectlNetpolCommand } from '../netpol/kubectlNetpol';
+import { istioctlCommand } from '../istioctl/istioctl';
 import { iptables } from '../iptables/iptables';
 import { iptablesSave } from '../iptables/save';
 import { iptablesRestore } from '../iptables/restore';
@@ -64,5 +65,6 @@ export const COMMAND_TABLE: readonly CommandSpec[] = [
   falseCommand,
   kubectlCommand,
   kubectlNetpolCommand,
+  istioctlCommand,
   helpCommand,
 ];

@@ -43,6 +43,8 @@ export class Sidecar {
   private envoy: Task | undefined;
   private readonly tasks = new Set<Task>();
   closed = false;
+  /** when istiod first pushed its configuration (the proxy started) */
+  startedAt = 0;
 
   constructor(
     readonly mesh: MeshContext,
@@ -83,6 +85,7 @@ export class Sidecar {
 
   start(): this {
     const w = this.world;
+    this.startedAt = w.now;
     // the Envoy process: its threads serve the connections; it lives until the pod goes
     this.envoy = w.tasks.spawn(this.netns, 'envoy', () => idle(), { resident: true, trace: null });
     this.listen(0 as Ipv4, OUTBOUND_PORT, (t, c) => handleOutbound(this, t, c));
