@@ -14,17 +14,15 @@ import { hasSidecar, ISTIO_VERSION } from '../../kube/mesh/inject';
 import { ISTIO_NAMESPACE } from '../../kube/mesh/install';
 import { humanDuration } from '../../kube/apiserver/clock';
 import type { CommandSpec } from '../registry/types';
+import { GoTabwriter } from '../kubectl/describe/tabwriter';
 
 class IstioctlError extends Error {}
 
-/** Go's text/tabwriter as istioctl sets it up (minwidth 0, padding 5): every cell but a line's last padded. */
+/** istioctl's tables: Go's text/tabwriter set up with minwidth 0, padding 5. */
 export function tabwrite5(rows: string[][]): string {
-  const widths: number[] = [];
-  for (const r of rows)
-    r.slice(0, -1).forEach((c, i) => {
-      widths[i] = Math.max(widths[i] ?? 0, c.length + 5);
-    });
-  return rows.map((r) => r.map((c, i) => (i < r.length - 1 ? c.padEnd(widths[i]) : c)).join('') + '\n').join('');
+  const tw = new GoTabwriter(0, 5);
+  for (const r of rows) tw.write(`${r.join('\t')}\n`);
+  return tw.toString();
 }
 
 interface Args {

@@ -119,28 +119,6 @@ export function responseBytes(r: HttpResponseMsg, headOnly = false): Uint8Array 
   return headOnly || r.body.length === 0 ? head : concat([head, r.body]);
 }
 
-/** net/http's StatusText for what a mesh answers */
-export const STATUS_TEXT: Record<number, string> = {
-  200: 'OK',
-  201: 'Created',
-  204: 'No Content',
-  301: 'Moved Permanently',
-  302: 'Found',
-  400: 'Bad Request',
-  401: 'Unauthorized',
-  403: 'Forbidden',
-  404: 'Not Found',
-  405: 'Method Not Allowed',
-  408: 'Request Timeout',
-  409: 'Conflict',
-  418: "I'm a teapot",
-  429: 'Too Many Requests',
-  500: 'Internal Server Error',
-  501: 'Not Implemented',
-  502: 'Bad Gateway',
-  503: 'Service Unavailable',
-  504: 'Gateway Timeout',
-};
 
 export const textBytes = (s: string): Uint8Array => encoder.encode(s);
 export const bytesText = (b: Uint8Array): string => decoder.decode(b);

@@ -3,7 +3,8 @@
  * filters use, and the headers it puts on every response it sends downstream.
  */
 import { CLUSTER_EPOCH_MS } from '../../apiserver/clock';
-import { STATUS_TEXT, textBytes, type Headers, type HttpResponseMsg } from './http1';
+import { STATUS_TEXT } from '../../../engine/tcp/http/netexec';
+import { textBytes, type Headers, type HttpResponseMsg } from './http1';
 
 /** The HTTP Date a sidecar stamps (RFC 7231's IMF-fixdate), on the cluster's wall clock. */
 export const httpDate = (virtualMs: number): string => new Date(CLUSTER_EPOCH_MS + Math.floor(virtualMs)).toUTCString();

@@ -25,7 +25,8 @@ const RECORD_OVERHEAD = 22;
 export const ISTIO_ALPN = ['istio-peer-exchange', 'istio-http/1.0', 'istio-http/1.1', 'istio-h2', 'istio'] as const;
 
 export const clientHello = (sni: string, identity: string): TlsRecord => ({ app: 'tls', kind: 'client-hello', len: 517 + identity.length, sni, alpn: ISTIO_ALPN, identity });
-export const serverHello = (identity: string): TlsRecord => ({ app: 'tls', kind: 'server-hello', len: 1800 + identity.length, identity });
+/** ServerHello with the certificate flight, kept under one segment (a record here is never split across segments) */
+export const serverHello = (identity: string): TlsRecord => ({ app: 'tls', kind: 'server-hello', len: 1200 + identity.length, identity });
 
 const isTls = (c: unknown): c is TlsRecord => typeof c === 'object' && c !== null && !(c instanceof Uint8Array) && (c as AppMessage).app === 'tls';
 
