@@ -188,6 +188,10 @@ describe('lesson files', () => {
     expect(goalIssues({ shows: { on: 'n', run: 'ip route add 1.2.3.4 dev eth0', contains: 'x' } }, 'g')[0].path).toBe('g.shows.run');
     expect(goalIssues({ shows: { on: 'n', run: 'ip route show; ip link del eth0', contains: 'x' } }, 'g')).toHaveLength(1);
     expect(goalIssues({ shows: { on: 'n', run: 'ip -4 addr show dev eth0', contains: 'x' } }, 'g')).toEqual([]);
+    for (const run of ['kubectl get endpointslices -l kubernetes.io/service-name=web', 'kubectl -n x describe pod a', 'iptables-save -t nat', 'iptables -t nat -S KUBE-SERVICES', 'iptables -L FORWARD -n --line-numbers'])
+      expect(goalIssues({ shows: { on: 'node01', run, contains: 'x' } }, 'g'), run).toEqual([]);
+    for (const run of ['kubectl delete pod a', 'kubectl get pods; kubectl delete pod a', 'iptables -t nat -F', 'iptables -S -F', 'iptables -A INPUT -j DROP'])
+      expect(goalIssues({ shows: { on: 'node01', run, contains: 'x' } }, 'g'), run).toHaveLength(1);
   });
 });
 
@@ -214,15 +218,15 @@ describe('goals on the live lab', () => {
   });
 
   it('kinds from other layers plug in through the registry', () => {
-    expect(goalIssues({ endpoints: { service: 'web', ready: 3 } }, 'g')[0].message).toMatch(/unknown goal/);
+    expect(goalIssues({ mesh: { service: 'web', sidecars: 3 } }, 'g')[0].message).toMatch(/unknown goal/);
     registerGoalKind({
-      kind: 'endpoints',
-      fields: { service: { type: 'name', required: true }, ready: { type: 'number', required: true } },
-      describe: (a) => `Service ${String(a.service)} has ${String(a.ready)} ready endpoints`,
-      check: (a, ctx) => ({ ok: ctx.snapshot.netns.length >= Number(a.ready), detail: 'not enough' }),
+      kind: 'mesh',
+      fields: { service: { type: 'name', required: true }, sidecars: { type: 'number', required: true } },
+      describe: (a) => `Service ${String(a.service)} has ${String(a.sidecars)} sidecars`,
+      check: (a, ctx) => ({ ok: ctx.snapshot.netns.length >= Number(a.sidecars), detail: 'not enough' }),
     });
-    expect(goalIssues({ endpoints: { service: 'web', ready: 3 } }, 'g')).toEqual([]);
-    expect(goalIssues({ endpoints: { service: 'web', ready: 'three' } }, 'g')[0].path).toBe('g.endpoints.ready');
-    expect(check(routed(), { endpoints: { service: 'web', ready: 3 } }).ok).toBe(true);
+    expect(goalIssues({ mesh: { service: 'web', sidecars: 3 } }, 'g')).toEqual([]);
+    expect(goalIssues({ mesh: { service: 'web', sidecars: 'three' } }, 'g')[0].path).toBe('g.mesh.sidecars');
+    expect(check(routed(), { mesh: { service: 'web', sidecars: 3 } }).ok).toBe(true);
   });
 });
