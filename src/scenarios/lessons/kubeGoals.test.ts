@@ -51,6 +51,11 @@ describe('Kubernetes goals', () => {
     expect(check(w, { connects: { from: 'x/d', to: 'y/b', port: 80 } }).detail).toBe('pod x/d is not running');
     expect(w.version).toBe(version);
     expect(w.now).toBe(now);
+    // probes dropped on the way leave nothing behind: the next real connection (whose packets get
+    // the probes' packet ids again) is tracked afresh, and its answer passes as ESTABLISHED
+    const c = clusterOf(w)!;
+    const r = runCommand(w, c.runtime.find('y', 'b')!.netns, `agnhost connect ${c.runtime.find('x', 'a')!.ip}:80 --timeout=1s --protocol=tcp`);
+    expect([r.exit, r.stderr]).toEqual([0, '']);
   });
 
   it('connects to a Service through kube-proxy, from a pod or a node, and a NodePort from outside the pods', () => {

@@ -40,7 +40,8 @@ function typedDestination(line: string): string | null {
 function requestRank(p: TraceEvent['packet']): number {
   if (p?.icmp?.type === 8) return 1;
   if (p?.tcp && p.tcp.flags === 'S') return 2;
-  if (p?.udp) return p.udp.dport === 53 ? 4 : 3;
+  // a datagram's request is the first one the command sent; a DNS answer (from port 53) is not one
+  if (p?.udp) return p.udp.sport === 53 ? 0 : p.udp.dport === 53 ? 4 : 3;
   return 0;
 }
 
