@@ -24,6 +24,10 @@
 //     SYN-ACK (and the ack that answers it on a SYN-ACK or RST-ACK) -> <isn>, "TS val N ecr M" ->
 //     "TS val <ts> ecr <ts>" (Linux keys both per connection). Relative numbers after the
 //     handshake stay. Applied to the steps that run tcpdump.
+//   - tcpdump, tunnels and IP ids: the outer UDP source port of a VXLAN/OTV datagram (the kernel
+//     hashes the inner flow with a key drawn at boot) -> <port>, the ICMP echo identifier ping
+//     picks (id N, seq) -> id <id>, and the IP header's id of -v lines (a hash of the addresses
+//     with a secret, per boot) -> id <id>. Applied to the steps that run tcpdump.
 //   - curl: the wall-clock milliseconds in its messages ("Failed to connect to … after 7 ms: …",
 //     "Connection timed out after 1001 milliseconds") are <ms>. Applied to the steps that run curl.
 //   - dig and nslookup print a random query id, the query time, the date (dig's WHEN:) and the
@@ -159,6 +163,9 @@ function normalizeConntrackListings(text: string): string {
 /** tcpdump TCP lines: a connection's initial sequence numbers and TCP timestamps are random on Linux */
 function maskTcpdumpRandom(text: string): string {
   return text
+    .replace(/(\d+\.\d+\.\d+\.\d+)\.\d+ > (\d+\.\d+\.\d+\.\d+\.\d+: (?:VXLAN|OTV), )/g, '$1.<port> > $2')
+    .replace(/ICMP echo (request|reply), id \d+, seq/g, 'ICMP echo $1, id <id>, seq')
+    .replace(/^(IP \(tos 0x[0-9a-f]+, ttl \d+, )id \d+, /gm, '$1id <id>, ')
     .replace(/TS val \d+ ecr \d+/g, 'TS val <ts> ecr <ts>')
     .replace(/(Flags \[S\.?\], seq )\d+/g, '$1<isn>')
     .replace(/(Flags \[(?:S|R)\.\], seq \S+, ack )\d+/g, '$1<isn>');

@@ -3,6 +3,7 @@ import { fail, type Ctx } from './context';
 import { matches } from './ip/args';
 import { linkFlags } from './ip/show';
 import type { CommandSpec } from './registry/types';
+import { fdbModify, isVxlan, vxlanFdbLines } from './bridgeFdb';
 
 /** iproute2 `bridge`: link and fdb views of the bridges in a namespace, and port settings. */
 export function bridge(ctx: Ctx, argv: string[]): void {
@@ -20,7 +21,7 @@ export function bridge(ctx: Ctx, argv: string[]): void {
   if (obj === undefined) fail(ctx, USAGE, 255);
   const rest = argv.slice(i + 1);
   if (matches(obj, 'link')) return rest.length && matches(rest[0], 'set') ? linkSet(ctx, rest.slice(1)) : link(ctx, rest, details);
-  if (matches(obj, 'fdb')) return fdb(ctx, rest);
+  if (matches(obj, 'fdb')) return fdbCommand(ctx, rest);
   fail(ctx, `Object "${obj}" is unknown, try "bridge help".\n`, 255);
 }
 
@@ -45,7 +46,9 @@ function link(ctx: Ctx, args: string[], details: boolean): void {
     // bridge prints IFLA_LINK resolved in its own namespace, and nothing when it equals the device's index
     const link = d.kind === 'veth' ? d.peer.ifindex : d.ifindex;
     const at = link !== d.ifindex ? `@${ctx.ns.devByIndex(link)?.name ?? `if${link}`}` : '';
-    const state = d.adminUp && d.master.adminUp && operstate(d) === 'UP' ? 'forwarding' : 'disabled';
+    // netif_oper_up(): UNKNOWN (a vxlan, which reports no carrier changes) counts as up
+    const oper = operstate(d);
+    const state = d.adminUp && d.master.adminUp && (oper === 'UP' || oper === 'UNKNOWN') ? 'forwarding' : 'disabled';
     ctx.out.push(`${d.ifindex}: ${d.name}${at}: ${linkFlags(d, false)} mtu ${d.mtu} master ${d.master.name} state ${state} priority ${d.brport.priority} cost ${d.brport.cost} \n`);
     if (details) ctx.out.push(`    ${portDetails(d.brport)}\n`);
   }
@@ -149,6 +152,19 @@ function selfEntries(d: Netdev): string[] {
   return out;
 }
 
+/** do_fdb(): the verb (show when there is none) */
+function fdbCommand(ctx: Ctx, args: string[]): void {
+  const [verb, ...rest] = args;
+  if (verb === undefined) return fdb(ctx, []);
+  if (matches(verb, 'add')) return fdbModify(ctx, 'add', rest);
+  if (matches(verb, 'append')) return fdbModify(ctx, 'append', rest);
+  if (matches(verb, 'replace')) return fdbModify(ctx, 'replace', rest);
+  if (matches(verb, 'delete')) return fdbModify(ctx, 'del', rest);
+  if (matches(verb, 'show') || matches(verb, 'lst') || matches(verb, 'list')) return fdb(ctx, rest);
+  if (matches(verb, 'help')) return fdbModify(ctx, 'add', ['help']);
+  fail(ctx, `Command "${verb}" is unknown, try "bridge fdb help".\n`, 255);
+}
+
 function fdb(ctx: Ctx, args: string[]): void {
   let br: string | undefined;
   let dev: string | undefined;
@@ -171,7 +187,9 @@ function fdb(ctx: Ctx, args: string[]): void {
       for (const e of mine.filter((x) => !x.local)) ctx.out.push(`${e.mac} ${name}master ${b.name} \n`);
       for (const e of mine.filter((x) => x.local)) ctx.out.push(`${e.mac} ${name}master ${b.name} permanent\n`);
     }
-    for (const m of selfEntries(d)) ctx.out.push(`${m} ${name}self permanent\n`);
+    // a vxlan dumps its own FDB of remote VTEPs instead of its multicast list (its ndo_fdb_dump)
+    if (isVxlan(d)) ctx.out.push(...vxlanFdbLines(d, name));
+    else for (const m of selfEntries(d)) ctx.out.push(`${m} ${name}self permanent\n`);
     // the bridge's own address, while no port's address stands for it
     if (d.kind === 'bridge') for (const e of d.fdb.values()) if (e.port === d) ctx.out.push(`${e.mac} ${name}master ${d.name} permanent\n`);
   }

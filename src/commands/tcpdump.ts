@@ -135,7 +135,7 @@ export function formatPacket(p: PacketView | undefined, fmt: FrameFormat = {}, i
         src = `${ip.src}.${p.udp.sport}`;
         dst = `${ip.dst}.${p.udp.dport}`;
       }
-      l4 = `UDP, length ${ipTotalLength(p) - IP_HLEN - UDP_HLEN}`;
+      l4 = p.vxlan && p.udp ? (overlayLine(p.udp, p.vxlan, fmt) ?? `UDP, length ${ipTotalLength(p) - IP_HLEN - UDP_HLEN}`) : `UDP, length ${ipTotalLength(p) - IP_HLEN - UDP_HLEN}`;
     } else if (ip.proto === 'TCP' && p.tcp) {
       src = `${ip.src}.${p.tcp.sport}`;
       dst = `${ip.dst}.${p.tcp.dport}`;
@@ -148,7 +148,8 @@ export function formatPacket(p: PacketView | undefined, fmt: FrameFormat = {}, i
     proto = 'IP ';
     if (fmt.verbose) {
       const l3 = `${ip.proto} (${IPPROTO[ip.proto.toLowerCase() as 'icmp' | 'udp' | 'tcp']})`;
-      const df = p.icmp && (p.icmp.type === 8 || p.icmp.type === 0) ? '[DF]' : '[none]';
+      // ping sets DF on its requests; the kernel's echo replies go without it (the ICMP socket's pmtudisc is "dont")
+      const df = p.icmp && p.icmp.type === 8 ? '[DF]' : '[none]';
       body = `(tos 0x0, ttl ${ip.ttl}, id ${ipId}, offset 0, flags ${df}, proto ${l3}, length ${ipTotalLength(p)})\n    ${src} > ${dst}: ${l4}`;
     } else {
       body = `${src} > ${dst}: ${l4}`;
@@ -161,6 +162,22 @@ export function formatPacket(p: PacketView | undefined, fmt: FrameFormat = {}, i
     return `${p.eth.src} > ${p.eth.dst}, ethertype ${type}, length ${frameLength(p)}: ${body}`;
   }
   return proto + body;
+}
+
+/** IANA's VXLAN port, and the port OTV (and Linux's default vxlan) uses: tcpdump decodes each by its own dissector */
+const VXLAN_PORT = 4789;
+const OTV_PORT = 8472;
+
+/**
+ * A VXLAN datagram on a port tcpdump knows (udp_print(): vxlan_print() or otv_print()): the
+ * overlay header, then the inner frame on its own line as ether_print() prints it.
+ */
+function overlayLine(udp: { sport: number; dport: number }, vx: NonNullable<PacketView['vxlan']>, fmt: FrameFormat): string | null {
+  const on = (port: number) => udp.sport === port || udp.dport === port;
+  const head = on(VXLAN_PORT) ? `VXLAN, flags [I] (0x08), vni ${vx.vni}` : on(OTV_PORT) ? `OTV, flags [I] (0x08), overlay 0, instance ${vx.vni}` : null;
+  if (head === null) return null;
+  const inner = formatPacket(vx.inner, { ...fmt, tcpSeq: undefined }, vx.inner.ip?.id ?? 0);
+  return inner === null ? head : `${head}\n${inner}`;
 }
 
 /** "00:00:01.000000 IP 10.244.1.2 > 10.244.2.2: ICMP echo request, id 1, seq 1, length 64" */

@@ -7,7 +7,7 @@ export type NetnsRole = 'host' | 'lan'; // 'lan' = the hidden namespace that hol
 export interface DevSnapshot {
   ifindex: number;
   name: string;
-  kind: 'loopback' | 'veth' | 'bridge';
+  kind: 'loopback' | 'veth' | 'bridge' | 'vxlan';
   mac: string;
   adminUp: boolean;
   carrier: boolean;

@@ -14,6 +14,7 @@ import { kubeadmCorefile } from './dns/kubeadm';
 import { rfc3339 } from './apiserver/clock';
 import { fnv32a } from './controllers/hash';
 import { kubeletIptablesPlan } from './kubelet/iptables';
+import { installIstio } from './mesh/install';
 
 export const KUBERNETES_VERSION = 'v1.31.0';
 export const COREDNS_IMAGE = 'registry.k8s.io/coredns/coredns:v1.11.3';
@@ -201,6 +202,7 @@ export function buildCluster(world: World, config: ClusterConfig, shell: AgentSh
   store.create(cm);
   store.create(svc);
   store.create(deploy);
+  installIstio(cluster);
   cluster.sync();
   return cluster;
 }

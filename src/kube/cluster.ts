@@ -24,6 +24,7 @@ import { CoreDnsServing } from './dns/serving';
 import { EventRecorder } from './events/recorder';
 import { KubeProxy } from './proxy/proxier';
 import { NetworkPolicyAgent } from './netpol/agent';
+import { SidecarAgent } from './mesh/sidecars';
 
 /** What an agent's command printed and returned (the commands layer runs it). */
 export interface ShellResult {
@@ -75,6 +76,7 @@ export class Cluster {
   readonly coredns: CoreDnsServing;
   readonly events: EventRecorder;
   readonly kubeProxy: KubeProxy;
+  readonly sidecars: SidecarAgent;
   private readonly controllers: Controller[];
   private readonly log: AgentLogEntry[] = [];
   private syncing = false;
@@ -108,6 +110,7 @@ export class Cluster {
       this.kubelet,
       this.coredns,
       new ContainerServing(this),
+      (this.sidecars = new SidecarAgent(this)),
       new EndpointSliceController(this),
       new EndpointsController(this),
       new ServiceLBController(this),

@@ -26,13 +26,15 @@ export interface ClusterConfig {
   nodePortRange: string;
   /** a CIDR LoadBalancer addresses come from; none: LoadBalancer Services stay <pending> */
   loadBalancerPool?: string;
+  /** Istio's control plane (istiod in istio-system); its CRDs and webhooks are always served */
+  istio: boolean;
 }
 
 export type ClusterConfigInput = Partial<Omit<ClusterConfig, 'nodes'>> & { nodes?: ClusterNodeSpec[] };
 
 export const DEFAULT_NODES: ClusterNodeSpec[] = [1, 2, 3].map((n) => ({ name: `node0${n}`, ip: `192.168.1.1${n}/24`, podCIDR: `10.244.${n}.0/24` }));
 
-const CONFIG_KEYS = ['nodes', 'lan', 'podNetwork', 'clusterCIDR', 'serviceCIDR', 'clusterDNS', 'clusterDomain', 'nodePortRange', 'loadBalancerPool'];
+const CONFIG_KEYS = ['nodes', 'lan', 'podNetwork', 'clusterCIDR', 'serviceCIDR', 'clusterDNS', 'clusterDomain', 'nodePortRange', 'loadBalancerPool', 'istio'];
 
 /** The smallest CIDR that covers every given one. */
 export function coveringCidr(cidrs: string[]): string {
@@ -58,6 +60,7 @@ export function validateClusterConfig(raw: unknown): string[] {
   if (o.clusterDNS !== undefined && (typeof o.clusterDNS !== 'string' || !isValidIPv4(o.clusterDNS))) errs.push('cluster.clusterDNS: must be an IPv4 address');
   if (o.clusterDomain !== undefined && (typeof o.clusterDomain !== 'string' || isDNS1123Subdomain(o.clusterDomain).length > 0)) errs.push('cluster.clusterDomain: must be a DNS domain such as cluster.local');
   if (o.lan !== undefined && (typeof o.lan !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(o.lan))) errs.push('cluster.lan: must be a LAN name');
+  if (o.istio !== undefined && typeof o.istio !== 'boolean') errs.push('cluster.istio: must be true or false');
   if (o.podNetwork !== undefined && !['manual', 'host-gw', 'vxlan'].includes(o.podNetwork as string)) errs.push('cluster.podNetwork: must be one of manual, host-gw, vxlan');
   if (o.nodePortRange !== undefined) {
     const m = typeof o.nodePortRange === 'string' ? /^(\d+)-(\d+)$/.exec(o.nodePortRange) : null;
@@ -98,6 +101,7 @@ export function resolveClusterConfig(input: ClusterConfigInput = {}): ClusterCon
     clusterDomain: input.clusterDomain ?? 'cluster.local',
     nodePortRange: input.nodePortRange ?? '30000-32767',
     loadBalancerPool: input.loadBalancerPool,
+    istio: input.istio ?? false,
   };
 }
 

@@ -13,6 +13,8 @@ export interface IpOpts {
   /** -o, -oneline: one record per line, continuation lines joined with a backslash */
   oneline?: boolean;
   family?: 4 | 6;
+  /** -d, -details: each link's kind, bridge port and limits */
+  details?: boolean;
 }
 
 const IP_USAGE = `Usage: ip [ OPTIONS ] OBJECT { COMMAND | help }
@@ -93,6 +95,8 @@ export function ip(ctx: Ctx, argv: string[]): CommandReturn {
       else if (fam === 'inet6') o.family = 6;
     } else if (opt === '-o' || opt === '-oneline') {
       o.oneline = true;
+    } else if (opt.length >= 2 && '-details'.startsWith(opt)) {
+      o.details = true;
     } else if (['-s', '-d', '-r', '-N', '-a', '-c', '-details', '-stats', '-statistics', '-color', '-resolve', '-numeric'].includes(opt) || /^-c(olor)?=/.test(opt)) {
       // accepted, without effect on what we print
     } else if (opt === '-V' || opt === '-Version') {

@@ -9,6 +9,8 @@ import { Argv, checkAltIfname, checkIfname, duparg2, getPrefix, invarg, matches,
 import { applyFlag, FLAG_KEYWORDS, iplinkKeyword, onOff, skipIplinkKeyword, txqueuelen } from './iplinkArgs';
 import { formatLink, hasFamilyAddrs, keptByAddrFilter, type AddrFilter, type ShowOpts } from './show';
 import type { IpOpts } from './ip';
+import { parseVxlanArgs } from './vxlan';
+import { createVxlan } from '../../engine/vxlan/device';
 
 export function doLink(ctx: Ctx, argv: string[], o: IpOpts): void {
   if (argv.length === 0) return linkShow(ctx, [], o, true);
@@ -119,6 +121,9 @@ function linkAdd(ctx: Ctx, args: string[]): void {
       const devName = name ?? nextName(target, 'veth');
       const dev = createVeth(target, devName, peerName ?? nextName(peerNs, 'veth', devName), peerNs);
       configureNew(dev, attrs, peer.attrs);
+    } else if (type === 'vxlan') {
+      const cfg = parseVxlanArgs(ctx, typeArgs);
+      configureNew(createVxlan(target, name ?? nextName(target, 'vxlan'), cfg), attrs);
     } else {
       // iproute2 has no parser for an unknown type, so arguments after it are garbage to it
       if (typeArgs.length && !KNOWN_LINK_TYPES.has(type!)) fail(ctx, `Garbage instead of arguments "${typeArgs.join(' ')} ...". Try "ip link help".\n`, 1);
@@ -157,7 +162,9 @@ function configure(dev: Netdev, attrs: CreateAttrs): void {
   if (attrs.mtu !== undefined) {
     // rtnl_create_link(): the limits hold, but the error has no words
     validateMtu(dev, attrs.mtu, false);
-    dev.mtu = attrs.mtu;
+    // a new device's own ceiling clamps instead of refusing (__vxlan_change_mtu(…, strict = false))
+    const limit = dev.ops.mtuLimit?.(dev);
+    dev.mtu = limit !== undefined ? Math.min(attrs.mtu, limit) : attrs.mtu;
   }
   if (attrs.address !== undefined) {
     // validate_linkmsg(): an address shorter or longer than the device's is EINVAL (iproute2 checks only existing devices)
@@ -385,11 +392,11 @@ export function linkShow(ctx: Ctx, args: string[], o: IpOpts, link: boolean): vo
     if (!m) invarg(ctx, 'Device does not exist\n', master);
     devs = devs.filter((d) => d.master === m);
   }
-  if (type !== undefined) devs = devs.filter((d) => (type === 'veth' || type === 'bridge' ? d.kind === type : false));
+  if (type !== undefined) devs = devs.filter((d) => (type === 'veth' || type === 'bridge' || type === 'vxlan' ? d.kind === type : false));
   if (up) devs = devs.filter((d) => d.adminUp);
   const filtered = to !== undefined || Object.keys(filter).length > 0;
   if (!link && family) devs = devs.filter((d) => hasFamilyAddrs(d, family!));
   if (!link && filtered) devs = devs.filter((d) => keptByAddrFilter(d, { to, filter, family }));
-  const so: ShowOpts = { brief: o.brief, family, link, oneline: o.oneline, to, filter: link ? undefined : filter, single: devName !== undefined };
+  const so: ShowOpts = { brief: o.brief, family, link, oneline: o.oneline, to, filter: link ? undefined : filter, single: devName !== undefined, details: o.details };
   for (const d of devs) ctx.out.push(formatLink(d, so));
 }

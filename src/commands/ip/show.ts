@@ -5,6 +5,7 @@ import type { Netns } from '../../engine/netns/netns';
 import { scopeName } from '../../engine/fib/format';
 import { RT_SCOPE } from '../../engine/fib/route';
 import { matchPattern } from '../shell/pattern';
+import { linkDetails } from './details';
 
 /** `ip link` / `ip addr` output, byte for byte as iproute2 6.x prints it. */
 
@@ -19,6 +20,8 @@ export interface ShowOpts {
   filter?: AddrFilter;
   /** one device asked for by name (a link GET, not a dump) */
   single?: boolean;
+  /** ip -d: the kind's details after the link-layer line */
+  details?: boolean;
 }
 
 /**
@@ -139,7 +142,7 @@ export function formatLink(dev: Netdev, o: ShowOpts): string {
     if (netnsId) s += ` ${netnsId}`;
     s += '\n';
   } else {
-    s += `\n    ${linkLine(dev)}${netnsId ? ` ${netnsId}` : ''}\n`;
+    s += `\n    ${linkLine(dev)}${netnsId ? ` ${netnsId}` : ''}${o.details ? linkDetails(dev, o.link) : ''}\n`;
   }
   if (!o.link) {
     if (o.family !== 6) s += inetLines(dev, o);

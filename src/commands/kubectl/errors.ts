@@ -27,7 +27,7 @@ function invalidMessage(e: StatusError): string {
 
 /** StandardErrorMessage: what one error looks like in a list of several. */
 export function standardMessage(e: unknown): string {
-  if (e instanceof StatusError) return `Error from server (${e.reason}): ${e.message}`;
+  if (e instanceof StatusError) return e.reason ? `Error from server (${e.reason}): ${e.message}` : `Error from server: ${e.message}`;
   if (e instanceof KubectlError) return e.text.replace(/\n$/, '');
   return `error: ${(e as Error).message}`;
 }

@@ -5,6 +5,7 @@
 import type { ConfigMap, Deployment, Endpoints, EndpointSlice, Ingress, KubeObject, Namespace, NetworkPolicy, Node, Pod, ReplicaSet, Service, LabelSelector } from '../../kube/api/types';
 import { formatLabelSelector } from '../../kube/api/selector';
 import { humanDuration, parseTimestamp } from '../../kube/apiserver/clock';
+import { ISTIO_COLUMNS, istioRow } from './istioRows';
 
 export interface Columns {
   head: string[];
@@ -24,6 +25,7 @@ export const COLUMNS: Record<KubeObject['kind'], Columns> = {
   NetworkPolicy: { head: ['NAME', 'POD-SELECTOR', 'AGE'], wide: [] },
   Ingress: { head: ['NAME', 'CLASS', 'HOSTS', 'ADDRESS', 'PORTS', 'AGE'], wide: [] },
   Event: { head: ['LAST SEEN', 'TYPE', 'REASON', 'OBJECT', 'MESSAGE'], wide: [] },
+  ...ISTIO_COLUMNS,
 };
 
 export const age = (ts: string | undefined, now: number): string => (ts ? humanDuration(now - parseTimestamp(ts)) : '<unknown>');
@@ -190,6 +192,8 @@ export function rowOf(o: KubeObject, now: number, wide: boolean): string[] {
       const ing = o as Ingress;
       return [o.metadata.name, ing.spec.ingressClassName ?? '<none>', ingressHosts(ing), lbIngress(ing.status, wide), ing.spec.tls?.length ? '80, 443' : '80', a];
     }
+    default:
+      return istioRow(o, a);
   }
 }
 

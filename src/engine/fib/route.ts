@@ -62,7 +62,9 @@ export type Errno =
   | 'EPERM'
   | 'EBUSY'
   | 'ELOOP'
-  | 'ENOTCONN';
+  | 'ENOTCONN'
+  | 'EADDRINUSE'
+  | 'ENOSPC';
 
 /** strerror() texts, as `RTNETLINK answers: …` and ping print them. */
 export const STRERROR: Record<Errno, string> = {
@@ -82,6 +84,8 @@ export const STRERROR: Record<Errno, string> = {
   EBUSY: 'Device or resource busy',
   ELOOP: 'Too many levels of symbolic links',
   ENOTCONN: 'Transport endpoint is not connected',
+  EADDRINUSE: 'Address already in use',
+  ENOSPC: 'No space left on device',
 };
 
 /** A kernel error with the extack message iproute2 prints as "Error: <msg>." when present. */

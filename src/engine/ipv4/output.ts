@@ -12,6 +12,7 @@ import { ipFrame } from '../wire/ethernet';
 import { ICMP, ICMP_UNREACH } from '../wire/icmp';
 import { ipTotalLength, type Ipv4Packet } from '../wire/ipv4';
 import { ipView } from '../wire/view';
+import { skbExt } from '../netfilter/skbext';
 import { ipFragment } from './fragment';
 import { icmpSend } from './icmp';
 import { ipRcv } from './input';
@@ -27,9 +28,20 @@ const loopedWords = (_e: PacketEvent, ns: Netns, pkt: Ipv4Packet) => `${nsLabel(
 const routedWords = (e: PacketEvent, ns: Netns, pkt: Ipv4Packet, gw: Ipv4 | undefined) =>
   `${nsLabel(ns)}: route lookup for ${formatIpv4(pkt.dst)} → ${e.route !== undefined ? `"${e.route}"` : 'no route; assumed on link'}: send out ${e.dev}${gw !== undefined ? ` to gateway ${formatIpv4(gw)}` : ' directly'}`;
 
-/** ip_local_out(): a packet this namespace originates, already routed (ip_route_output's rt). */
-export function ipLocalOut(ns: Netns, pkt: Ipv4Packet, rt: Rtable): void {
+/** The user and group of the socket a packet leaves from (skb->sk), for the owner match. */
+export interface SockCred {
+  readonly uid: number;
+  readonly gid: number;
+}
+
+/** ip_local_out(): a packet this namespace originates, already routed (ip_route_output's rt); `sk`: its socket's owner. */
+export function ipLocalOut(ns: Netns, pkt: Ipv4Packet, rt: Rtable, sk?: SockCred): void {
   const w = ns.world;
+  if (sk !== undefined && ns.nfHooks !== null) {
+    const ext = skbExt(ns, pkt.pid);
+    ext.uid = sk.uid;
+    ext.gid = sk.gid;
+  }
   if (w.tracing) {
     const e = rt.type === 'local' ? PacketEvent.ip(ns.name, rt.dev.name, Verdict.FIB_MATCH, pkt, loopedWords, ns, pkt) : PacketEvent.ip(ns.name, rt.dev.name, Verdict.FIB_MATCH, pkt, routedWords, ns, pkt, rt.gw);
     w.emitEvent(e.at(rt.route));

@@ -72,7 +72,9 @@ function conntrackInFn(state: NfHookState): NfVerdict {
 function conntrackConfirmFn(state: NfHookState): NfVerdict {
   const pid = (state.pkt as Ipv4Packet).pid;
   nfConntrackConfirm(state.ns, pid);
-  skbExtFree(state.ns, pid);
+  // loopback keeps skb->_nfct: the packet comes back in with its connection (and NAT already
+  // done), so a locally REDIRECTed packet is not taken for a new flow at PREROUTING
+  if (state.out?.kind !== 'loopback') skbExtFree(state.ns, pid);
   return NF_ACCEPT;
 }
 

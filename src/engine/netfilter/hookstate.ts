@@ -19,6 +19,8 @@ export function hookStateOf(state: NfHookState, pkt: Ipv4Packet): HookState {
   if (ext !== undefined) {
     st.ct = ext.ct;
     st.ctinfo = ext.ctinfo;
+    st.uid = ext.uid;
+    st.gid = ext.gid;
   }
   if (isBrnf(state)) {
     st.bridged = true;

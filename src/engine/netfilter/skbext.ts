@@ -22,6 +22,9 @@ export interface SkbExt {
   mark: number;
   /** br_netfilter ran the IP PREROUTING hooks on the bridge: ip_rcv must not run them again */
   brPrerouted: boolean;
+  /** the sending socket's owner (skb->sk's sk_uid and its file's gid), for `-m owner` */
+  uid: number | undefined;
+  gid: number | undefined;
   /** virtual ms when made */
   at: number;
 }
@@ -46,7 +49,7 @@ export function skbExt(ns: Netns, pid: number): SkbExt {
     if (m.size > 256) {
       for (const [k, v] of m) if (v.at < now - 1000) m.delete(k);
     }
-    e = { ct: undefined, ctinfo: CTINFO.INVALID, tracked: false, mark: 0, brPrerouted: false, at: now };
+    e = { ct: undefined, ctinfo: CTINFO.INVALID, tracked: false, mark: 0, brPrerouted: false, uid: undefined, gid: undefined, at: now };
     m.set(pid, e);
   }
   return e;

@@ -23,6 +23,8 @@ const INADDR_LOOPBACK = asIpv4(0x7f000001);
 export function setLinkUp(dev: Netdev, up: boolean): void {
   if (dev.adminUp === up) return;
   const ns = dev.netns;
+  // ndo_open() may refuse (a vxlan's port taken): then the device stays down
+  if (up) dev.ops.open?.(dev);
   const before = carrierSnapshot(dev);
   dev.adminUp = up;
   if (up) {
@@ -124,7 +126,8 @@ export function setMaster(dev: Netdev, br: Bridge | null): void {
     if (refused) throw new KernelError(refused.errno, refused.msg || undefined);
     dev.master = br;
     // a new net_bridge_port starts from the defaults
-    dev.brport = BRPORT_DEFAULT;
+    const cost = dev.ops.portCost?.(dev) ?? BRPORT_DEFAULT.cost;
+    dev.brport = cost !== BRPORT_DEFAULT.cost ? Object.freeze({ ...BRPORT_DEFAULT, cost }) : BRPORT_DEFAULT;
     br.ports.push(dev);
     br.hadPort = true;
     brFdbInsertLocal(br, dev, dev.mac);
@@ -197,6 +200,8 @@ export function moveToNetns(dev: Netdev, target: Netns): void {
 export function deleteLink(dev: Netdev): void {
   const victims = dev.ops.dellink(dev);
   if (victims === 'EOPNOTSUPP') throw new KernelError('EOPNOTSUPP');
+  // vxlan_handle_lowerdev_unregister(): a vxlan goes with the device it rides on
+  for (const d of [...victims]) for (const v of d.netns.devList()) if (v.kind === 'vxlan' && v.cfg.link === d.ifindex && !victims.includes(v)) victims.push(v);
   for (const d of victims) {
     setLinkUp(d, false);
     if (d.master) setMaster(d, null);

@@ -30,6 +30,9 @@ export function validateMtu(dev: Netdev, mtu: number, extack: boolean): void {
 export function setLinkMtu(dev: Netdev, mtu: number): void {
   if (mtu === dev.mtu) return;
   validateMtu(dev, mtu, true);
+  // a kind's own ceiling refuses with no words (a vxlan's -EINVAL)
+  const limit = dev.ops.mtuLimit?.(dev);
+  if (limit !== undefined && mtu > limit) throw new KernelError('EINVAL');
   // br_change_mtu(): a bridge's mtu set by hand stays
   if (dev.kind === 'bridge') dev.mtuFixed = true;
   changeMtu(dev, mtu);

@@ -2,6 +2,8 @@ import type { Ipv4 } from '../addr/ipv4';
 import type { Mac } from '../addr/mac';
 import type { Netns } from './netns';
 import type { Frame } from '../wire/ethernet';
+import type { VxlanConfig } from '../vxlan/device';
+import type { VxlanFdb } from '../vxlan/fdb';
 
 /** An IPv4 address on a device (in_ifaddr). */
 export interface Ifaddr {
@@ -46,6 +48,12 @@ export interface NetdevOps<D extends Netdev = Netdev> {
   dellink(dev: D): Netdev[] | 'EOPNOTSUPP';
   /** why it may not be a bridge port, if it may not (netdev_master_upper_dev_link) */
   enslaveError(dev: D): { errno: 'ELOOP' | 'EINVAL'; msg: string } | undefined;
+  /** ndo_change_mtu()'s own ceiling below maxMtu (a vxlan's lower device less the headers), if the kind has one */
+  mtuLimit?(dev: D): number | undefined;
+  /** port_cost() when it joins a bridge, if not the 10G veth's 2 (from the link speed ethtool reports) */
+  portCost?(dev: D): number;
+  /** ndo_open(): what bringing the device up starts (a vxlan's UDP socket) */
+  open?(dev: D): void;
 }
 
 interface NetdevCommon {
@@ -133,8 +141,15 @@ export interface Bridge extends NetdevCommon {
   ageingTime: number;
 }
 
+/** A VXLAN tunnel endpoint (src/engine/vxlan/device.ts). */
+export interface Vxlan extends NetdevCommon {
+  kind: 'vxlan';
+  cfg: Readonly<VxlanConfig>;
+  fdb: VxlanFdb;
+}
+
 /** Every kind of device: one entry per kind, beside its ops table. */
-export type Netdev = Loopback | Veth | Bridge;
+export type Netdev = Loopback | Veth | Bridge | Vxlan;
 
 /** A kind's ops table as every device holds it. */
 export const defineNetdevKind = <D extends Netdev>(ops: NetdevOps<D>): NetdevOps => ops as unknown as NetdevOps;

@@ -27,6 +27,8 @@ export const Verdict = {
   FORWARD: 'FORWARD', // ip_forward: routed on to the next hop
   LOCAL_DELIVER: 'LOCAL_DELIVER', // ip_local_deliver: the packet is for this namespace
   ICMP_REPLY: 'ICMP_REPLY', // an echo reply or ICMP error is generated
+  VXLAN_ENCAP: 'VXLAN_ENCAP', // a vxlan device wrapped a frame in UDP to a remote VTEP
+  VXLAN_DECAP: 'VXLAN_DECAP', // a VXLAN datagram came out of its vxlan device as a frame
   // drops (SKB_DROP_REASON_* / route types)
   IP_INNOROUTES: 'IP_INNOROUTES', // no route to the destination
   IP_OUTNOROUTES: 'IP_OUTNOROUTES',
@@ -54,6 +56,11 @@ export const Verdict = {
   DEFRAG: 'DEFRAG', // ip_defrag: the last missing fragment came, the datagram is whole again
   PKT_TOO_BIG: 'PKT_TOO_BIG', // bigger than the mtu with DF set: dropped, ICMP frag needed sent back
   FRAG_REASM_TIMEOUT: 'FRAG_REASM_TIMEOUT', // fragments that never made a whole datagram in time
+  VXLAN_NO_REMOTE: 'VXLAN_NO_REMOTE', // a vxlan device found no FDB entry (and no default) for the frame
+  VXLAN_VNI_NOT_FOUND: 'VXLAN_VNI_NOT_FOUND', // no vxlan device up for the datagram's VNI on its port
+  VXLAN_INVALID_HDR: 'VXLAN_INVALID_HDR', // a datagram on a vxlan port without a VXLAN header
+  VXLAN_ENTRY_EXISTS: 'VXLAN_ENTRY_EXISTS', // the inner source MAC has a static FDB entry at another VTEP
+  LOCAL_MAC: 'LOCAL_MAC', // a decapsulated frame from the device's own MAC (a loop)
 } as const;
 export type Verdict = (typeof Verdict)[keyof typeof Verdict];
 
@@ -79,6 +86,11 @@ export const DROP_VERDICTS: ReadonlySet<Verdict> = new Set<Verdict>([
   Verdict.LOOP_BUDGET,
   Verdict.PKT_TOO_BIG,
   Verdict.FRAG_REASM_TIMEOUT,
+  Verdict.VXLAN_NO_REMOTE,
+  Verdict.VXLAN_VNI_NOT_FOUND,
+  Verdict.VXLAN_INVALID_HDR,
+  Verdict.VXLAN_ENTRY_EXISTS,
+  Verdict.LOCAL_MAC,
 ]);
 
 /** A one-click remedy the UI can offer beside a drop. */

@@ -100,6 +100,8 @@ function listenRcv(sk: TcpSock, pkt: TcpPacket, dev: Netdev): void {
   child.parent = sk;
   // the child inherits the listener's socket options (sk_clone_lock copies sk_reuse)
   child.reuseAddr = sk.reuseAddr;
+  child.uid = sk.uid;
+  child.gid = sk.gid;
   child.advMss = Math.max(88, rt.rt.dev.mtu - 40);
   takeSynOptions(child, seg);
   child.hash();

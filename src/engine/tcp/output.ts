@@ -34,7 +34,7 @@ export function tcpTransmit(sk: TcpSock, flags: number, seq: number, payload: Pa
   const o = opts ?? (sk.tsOn && !(flags & TCP_FLAG.RST) ? { ts: [tsVal(sk), sk.tsRecent] as const } : undefined);
   const win = window ?? (flags & TCP_FLAG.RST ? 0 : scaledWindow(sk));
   const pkt = tcpPacket(w.nextPid(), sk.laddr, sk.raddr, 64, w.nextIpId(), { sport: sk.lport, dport: sk.rport, seq: seq >>> 0, ack: ack >>> 0, flags, window: win, opts: o, payload });
-  ipLocalOut(ns, pkt, rt.rt);
+  ipLocalOut(ns, pkt, rt.rt, sk);
 }
 
 /** tcp_connect(): our SYN, with MSS, SACK permitted, timestamps and window scale. */

@@ -158,6 +158,9 @@ export class TcpSock implements Sock, Tcb {
   lastAckSent = -1;
   waker: Waker | null = null;
   owner?: SockOwner;
+  /** the opening process's user and group (sk_uid), which `-m owner` matches */
+  uid = 0;
+  gid = 0;
   reuseAddr?: boolean;
   /** in the namespace's socket table */
   hashed = false;

@@ -54,7 +54,8 @@ export const notSupported = (field: string, value: unknown, allowed: string[]): 
   detail: allowed.length ? `supported values: ${allowed.map((a) => JSON.stringify(a)).join(', ')}` : undefined,
 });
 
-export type StatusReason = 'NotFound' | 'AlreadyExists' | 'Invalid' | 'Conflict' | 'BadRequest' | 'Forbidden' | 'MethodNotAllowed';
+/** '' is StatusReasonUnknown (an admission webhook's refusal carries no reason) */
+export type StatusReason = 'NotFound' | 'AlreadyExists' | 'Invalid' | 'Conflict' | 'BadRequest' | 'Forbidden' | 'MethodNotAllowed' | '';
 
 /**
  * An apierrors.StatusError: a reason, a message and, for Invalid, the kind, name and causes

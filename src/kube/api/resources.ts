@@ -36,6 +36,11 @@ export const RESOURCES: readonly ResourceInfo[] = [
   r('EndpointSlice', 'endpointslices', [], 'discovery.k8s.io'),
   r('Ingress', 'ingresses', ['ing'], 'networking.k8s.io'),
   r('NetworkPolicy', 'networkpolicies', ['netpol'], 'networking.k8s.io'),
+  // Istio's CRDs (istio-base), served once the cluster has them
+  r('DestinationRule', 'destinationrules', ['dr'], 'networking.istio.io'),
+  r('VirtualService', 'virtualservices', ['vs'], 'networking.istio.io'),
+  r('AuthorizationPolicy', 'authorizationpolicies', ['ap'], 'security.istio.io'),
+  r('PeerAuthentication', 'peerauthentications', ['pa'], 'security.istio.io'),
 ];
 
 export const resourceByKind = (kind: string): ResourceInfo | undefined => RESOURCES.find((x) => x.kind === kind);

@@ -7,6 +7,8 @@
  * server leaves them unset. Everything in src/kube reads and writes objects of these types.
  */
 
+import type { IstioObject } from '../mesh/types';
+
 export type Labels = Record<string, string>;
 
 export interface ObjectMeta {
@@ -463,6 +465,6 @@ export interface KubeEvent {
   reportingInstance?: string;
 }
 
-export type KubeObject = Namespace | Pod | Service | Endpoints | ConfigMap | Node | Deployment | ReplicaSet | EndpointSlice | NetworkPolicy | Ingress | KubeEvent;
+export type KubeObject = Namespace | Pod | Service | Endpoints | ConfigMap | Node | Deployment | ReplicaSet | EndpointSlice | NetworkPolicy | Ingress | KubeEvent | IstioObject;
 
 export type Kind = KubeObject['kind'];

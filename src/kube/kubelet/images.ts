@@ -70,6 +70,9 @@ function agnhost(c: Container, argv: string[]): Listener[] {
   return declared(c);
 }
 
+/** outbound 15001, inbound 15006, admin 15000, health 15021, merged metrics 15020, Envoy's metrics 15090 */
+const ENVOY_PORTS = [15001, 15006, 15000, 15021, 15020, 15090];
+
 const declared = (c: Container): Listener[] => (c.ports ?? []).map((p) => ({ protocol: p.protocol === 'UDP' ? 'UDP' : 'TCP', port: p.containerPort, container: c.name, server: 'declared' }));
 
 /** `nc -l -p N`, `nc -lk N`, `nc -lu -p N`; `python3 -m http.server [N]` */
@@ -96,6 +99,8 @@ export function containerListeners(c: Container): Listener[] {
   const name = imageName(c.image);
   if (name === 'agnhost') return agnhost(c, argv);
   if (name === 'pause') return [];
+  // Istio's proxy image: the sidecar (Envoy's listeners and the agent's ports) or istio-init (nothing)
+  if (name === 'proxyv2') return argv[0] === 'proxy' ? ENVOY_PORTS.map((port) => ({ protocol: 'TCP', port, container: c.name, server: 'envoy' })) : [];
   if (name === 'nginx' || name === 'httpd') return [{ protocol: 'TCP', port: 80, container: c.name, server: name }];
   if (name === 'coredns')
     return [

@@ -19,6 +19,8 @@ export type ServerKind =
   | 'coredns-metrics'
   | 'coredns-health'
   | 'coredns-ready'
+  /** Istio's sidecar (Envoy and its agent), run by src/kube/mesh */
+  | 'envoy'
   | 'declared';
 
 /** One socket a container listens on, and which program answers on it. */

@@ -46,4 +46,11 @@ export const VERDICT_LABEL: Record<Verdict, string> = {
   FRAG_REASM_TIMEOUT: 'reassembly timeout',
   LOOP_BUDGET: 'loop stopped',
   TRACE_CAP: 'trace cut short',
+  VXLAN_ENCAP: 'VXLAN encap',
+  VXLAN_DECAP: 'VXLAN decap',
+  VXLAN_NO_REMOTE: 'no VTEP for MAC',
+  VXLAN_VNI_NOT_FOUND: 'unknown VNI',
+  VXLAN_INVALID_HDR: 'not VXLAN',
+  VXLAN_ENTRY_EXISTS: 'static MAC moved',
+  LOCAL_MAC: 'own MAC looped',
 };

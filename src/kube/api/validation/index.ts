@@ -8,6 +8,7 @@ import { isDNS1035Label, isDNS1123Label, isValidCIDR, isValidIPv4, isValidPortNu
 import { PROTOCOLS, validatePodSpec, validatePortNumOrName } from './pod';
 import { validateServiceSpec } from './service';
 import { validateNetworkPolicySpec } from './networkpolicy';
+import { isIstioObject, validateIstioSchema } from '../../mesh/validation';
 
 const NAME_RULES: Partial<Record<KubeObject['kind'], NameRule>> = {
   Service: isDNS1035Label,
@@ -127,6 +128,6 @@ export function validateObject(obj: KubeObject): FieldError[] {
     case 'Node':
       return [...errs, ...(obj.spec?.podCIDR && !isValidCIDR(obj.spec.podCIDR) ? [invalid('spec.podCIDR', obj.spec.podCIDR, 'must be a valid CIDR')] : [])];
     default:
-      return errs;
+      return isIstioObject(obj) ? [...errs, ...validateIstioSchema(obj)] : errs;
   }
 }
