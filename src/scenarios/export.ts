@@ -2,7 +2,8 @@
  * Export a lab to real Linux: a POSIX shell script that rebuilds, on a real machine and as root,
  * the datapath the lab has now: every network namespace (machines, pods, a cluster's nodes and
  * `cni-…` pod namespaces, and the hidden `__lan_<name>` namespace whose bridge is a LAN), their
- * devices (`ip link`: bridges, veth pairs across namespaces, MAC addresses, masters, mtus, up),
+ * devices (`ip link`: bridges, veth pairs across namespaces, vxlans and their fixed FDB entries,
+ * MAC addresses, masters, mtus, up),
  * sysctls (`sysctl`: what differs from a new namespace, after pinning what a new namespace could
  * inherit from the machine), addresses (`ip addr`), routes (`ip route`), permanent neighbours, and
  * each namespace's netfilter rules (`iptables-restore` of what `iptables-save` prints there:
@@ -16,11 +17,13 @@
  */
 import type { World } from '../engine/world';
 import type { Netns } from '../engine/netns/netns';
-import type { Netdev } from '../engine/netns/netdev';
+import type { Netdev, Vxlan } from '../engine/netns/netdev';
+import { vxlanFdbList } from '../engine/vxlan/fdb';
+import { MAC_ZERO } from '../engine/addr/mac';
 import { BR, BRPORT_DEFAULT } from '../engine/netns/netdev';
 import { Sysctls } from '../engine/netns/sysctl';
 import { BRNF_SYSCTL_DEFAULTS } from '../engine/netfilter/sysctls';
-import { formatIpv4 } from '../engine/addr/ipv4';
+import { formatIpv4, isMulticast } from '../engine/addr/ipv4';
 import { formatRoute, scopeName } from '../engine/fib/format';
 import { RTPROT } from '../engine/fib/route';
 import { runCommand } from '../commands';
@@ -122,10 +125,39 @@ function devices(w: ScriptWriter, all: readonly Netns[]) {
         if (!peer) throw new Error(`cannot export veth ${d.name} in ${ns.name}: it has no peer`);
         made.add(peer);
         w.push(`ip -n ${n} link add ${name} type veth peer name ${checked(peer.name, SAFE_IF, 'device')} netns ${checked(peer.netns.name, SAFE_NETNS, 'namespace')}`);
-      } else {
+      } else if (d.kind !== 'vxlan') {
         throw new Error(`cannot export ${(d as Netdev).kind} device ${(d as Netdev).name} in ${ns.name} yet`);
       }
     }
+  }
+  // a vxlan names its lower device: made once every other device is there
+  for (const ns of all) for (const d of ns.devList()) if (d.kind === 'vxlan') vxlan(w, ns, d);
+}
+
+/** `ip link add … type vxlan` with what the device was made with, then its own FDB's fixed entries. */
+function vxlan(w: ScriptWriter, ns: Netns, d: Vxlan) {
+  const c = d.cfg;
+  const lower = c.link ? ns.devByIndex(c.link)?.name : undefined;
+  const opts = [
+    `id ${c.vni}`,
+    c.remote ? `${isMulticast(c.remote) ? 'group' : 'remote'} ${formatIpv4(c.remote)}` : '',
+    c.local ? `local ${formatIpv4(c.local)}` : '',
+    lower ? `dev ${lower}` : '',
+    `dstport ${c.dstPort}`,
+    c.portMin || c.portMax ? `srcport ${c.portMin} ${c.portMax}` : '',
+    c.learning ? '' : 'nolearning',
+    c.ttl ? `ttl ${c.ttl}` : '',
+    c.ageing !== 300 ? `ageing ${c.ageing}` : '',
+  ].filter(Boolean);
+  w.push(`ip -n ${ns.name} link add ${checked(d.name, SAFE_IF, 'device')} type vxlan ${opts.join(' ')}`);
+  for (const e of vxlanFdbList(d).reverse()) {
+    if (e.state === 'reachable') continue;
+    e.remotes.forEach((r, i) => {
+      // the default entry's first destination is the device's own `remote`
+      if (e.mac === MAC_ZERO && i === 0 && r.ip === c.remote) return;
+      const extra = [r.port !== c.dstPort ? `port ${r.port}` : '', r.vni !== c.vni ? `vni ${r.vni}` : '', r.ifindex && r.ifindex !== c.link ? `via ${ns.devByIndex(r.ifindex)?.name}` : ''].filter(Boolean);
+      w.push(`bridge -n ${ns.name} fdb append ${e.mac} dev ${d.name} dst ${formatIpv4(r.ip)}${extra.length ? ` ${extra.join(' ')}` : ''} ${e.state}`);
+    });
   }
 }
 
@@ -133,8 +165,10 @@ function linkSettings(w: ScriptWriter, ns: Netns) {
   for (const d of ns.devList()) {
     if (d.kind === 'loopback') continue;
     const at = `ip -n ${ns.name} link set dev ${d.name}`;
-    if (d.kind === 'veth' || (d.kind === 'bridge' && d.macFixed)) w.push(`${at} address ${d.mac}`);
-    if (d.mtu !== 1500 && (d.kind === 'veth' || (d.kind === 'bridge' && d.mtuFixed))) w.push(`${at} mtu ${d.mtu}`);
+    // a bridge without an address of its own takes its ports' lowest, as Hoplab's did
+    const own = d.kind !== 'bridge' || d.macFixed;
+    if (own) w.push(`${at} address ${d.mac}`);
+    if (d.mtu !== 1500 && (own || d.mtuFixed)) w.push(`${at} mtu ${d.mtu}`);
   }
   for (const d of ns.devList()) {
     if (d.master) w.push(`ip -n ${ns.name} link set dev ${d.name} master ${d.master.name}`);

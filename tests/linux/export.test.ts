@@ -80,9 +80,9 @@ function linuxExits(script: string, pings: Ping[]): { exits: number[]; log: stri
   }
 }
 
-function expectSameVerdicts(doc: LabDoc) {
+function expectSameVerdicts(doc: LabDoc, extra: Ping[] = []) {
   const world = lab(doc);
-  const pings = pingsOf(world);
+  const pings = [...pingsOf(world), ...extra];
   const script = exportLinuxScript(world, doc.title);
   // the same pings in Hoplab, one after the other, on the lab as exported
   const want = pings.map((p) => runCommand(world, p.from, `ping -c 1 -W 1 ${p.addr}`).exit);
@@ -137,6 +137,26 @@ describe('exported labs on real Linux', () => {
     const exits = expectSameVerdicts(doc);
     expect(exits).toContain(0);
   }, 90_000);
+});
+
+describe('exported overlays on real Linux', () => {
+  it('a vxlan typed by hand between two nodes: its own FDB entries go along', () => {
+    const doc = presetDoc('fresh');
+    const cmd = (on: string, run: string) => ({ kind: 'cmd' as const, on, run, edit: true });
+    doc.ops.push(
+      cmd('node01', 'ip link add vx0 type vxlan id 42 remote 192.168.1.12 dstport 4789 dev eth0 && ip addr add 10.42.0.1/24 dev vx0 && ip link set vx0 up'),
+      cmd('node02', 'ip link add vx0 type vxlan id 42 dstport 4789 dev eth0 nolearning && ip addr add 10.42.0.2/24 dev vx0 && ip link set vx0 up'),
+      cmd('node02', 'bridge fdb append 00:00:00:00:00:00 dev vx0 dst 192.168.1.11'),
+      // node03's tunnel leads nowhere: the same silence on both sides
+      cmd('node03', 'ip link add vx0 type vxlan id 42 remote 192.168.1.99 dstport 4789 dev eth0 && ip addr add 10.42.0.3/24 dev vx0 && ip link set vx0 up'),
+    );
+    const exits = expectSameVerdicts(doc, [
+      { from: 'node01', addr: '10.42.0.2' },
+      { from: 'node02', addr: '10.42.0.1' },
+      { from: 'node03', addr: '10.42.0.1' },
+    ]);
+    expect(exits.slice(-3)).toEqual([0, 0, 1]);
+  }, 120_000);
 });
 
 describe('the exported script', () => {
