@@ -156,11 +156,19 @@ export function clusterPicture(world: World): ClusterPicture | null {
   return { nodes, pods, services, policies, namespaces };
 }
 
+/**
+ * Where a cluster pod's packets are, by the pod's name: its sandbox netns (`cni-<uuid>`) →
+ * `namespace/pod`. The trace and the inspector name pods so; anything else keeps its own name.
+ */
+export function podPlaces(picture: ClusterPicture | null): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const p of picture?.pods ?? []) if (p.netns) out[p.netns] = objectKey(p);
+  return out;
+}
+
 /** What to call a namespace in the UI: a cluster pod's sandbox by the pod's name, anything else by its own. */
 export function netnsTitles(picture: ClusterPicture | null): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const p of picture?.pods ?? []) if (p.netns) out[p.netns] = `pod ${p.namespace}/${p.name}`;
-  return out;
+  return Object.fromEntries(Object.entries(podPlaces(picture)).map(([netns, pod]) => [netns, `pod ${pod}`]));
 }
 
 /** The node kubectl runs on for the app's own requests (any node has an admin kubeconfig). */

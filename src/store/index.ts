@@ -76,7 +76,7 @@ export type { LessonSlice, CommandEvent, LessonEvent } from './lessons';
 export type { KubeSlice, ManifestCheck } from './kube';
 export type { NetpolSlice, PolicyPreview, RulePreview, PolicyMatrix, PolicyDiff, PolicyFix, ConnectionExplanation, MatrixPod, MatrixQuery, PortChoice } from './netpol';
 export type { ClusterPicture, NodePicture, PodPicture, ServicePicture, EndpointPicture, ServicePortPicture } from './cluster';
-export { objectKey, netnsTitles } from './cluster';
+export { objectKey, netnsTitles, podPlaces } from './cluster';
 
 /**
  * Keep terminals (scrollback, history, open tabs) across reloads: restore `saved` (read with

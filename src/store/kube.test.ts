@@ -2,7 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { createAppStore } from './index';
 import { presetDoc, replay } from './replay';
 import { parseLab, serializeLab } from './persist';
-import { clusterPicture } from './cluster';
+import { clusterPicture, podPlaces } from './cluster';
 import { WEB_MANIFEST } from '../scenarios/clusterStages';
 
 // each test boots a cluster (a few hundred ms, more on a busy machine)
@@ -42,6 +42,17 @@ describe('kube slice', () => {
     expect(svc.endpoints.map((e) => e.pod).sort()).toEqual(web.map((p) => `default/${p.name}`).sort());
     expect(svc.endpoints.every((e) => e.ready)).toBe(true);
     expect(c.services.find((s) => s.name === 'kube-dns')!.endpoints).toHaveLength(2);
+  });
+
+  it('names a pod by namespace/pod and prompts in its terminal with its hostname, the pod name', () => {
+    const store = createAppStore({ initial: presetDoc('cluster-service') });
+    const web = store.getState().cluster!.pods.find((p) => p.labels.app === 'web')!;
+    expect(podPlaces(store.getState().cluster)[web.netns!]).toBe(`default/${web.name}`);
+    expect(store.getState().promptOf(web.netns!)).toBe(`root@${web.name}:~# `);
+    expect(store.getState().promptOf('node02')).toBe('root@node02:~# ');
+    store.getState().submitLine(web.netns!, 'hostname');
+    const chunks = store.getState().terminals[web.netns!].chunks;
+    expect(chunks.map((c) => c.echo + c.data).join('')).toBe(`root@${web.name}:~# hostname\n${web.name}\n`);
   });
 
   it('checks a manifest with kubectl’s server-side dry run: its words, and nothing stored', () => {

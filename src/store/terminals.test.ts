@@ -45,7 +45,8 @@ function makeStore(script: Record<string, Partial<CommandResult>> = {}) {
   const ran: [string, string][] = [];
   const store = createStore<AppState>()((set, get, api) => {
     const lab = {
-      world: {},
+      // no machine is known to the stub world: each terminal's hostname is its host's name
+      world: { netns: () => undefined },
       snapshot,
       selectedHost: null,
       run: (on: string, line: string): CommandResult => {

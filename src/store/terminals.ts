@@ -31,7 +31,8 @@ import { tokenize, type CommandResult, type Job } from '../commands';
 import type { AppState } from './index';
 import { Pacer } from './realtime';
 
-export const promptFor = (host: string): string => `root@${host}:~# `;
+/** bash's `\u@\h:\w\$ ` as root at home: `hostname` is the machine's (a pod's is the pod's name, as kubelet sets it). */
+export const promptFor = (hostname: string): string => `root@${hostname}:~# `;
 
 /** Scrollback kept per terminal (chunks), and history entries kept per host. */
 export const MAX_CHUNKS = 400;
@@ -89,6 +90,8 @@ export interface TerminalSlice {
   /** Ctrl+C: abandon the line being typed, interrupt the running command (SIGINT), or stop a running tcpdump. */
   interruptTerminal: (host: string, pending: string) => void;
   clearTerminal: (host: string) => void;
+  /** The prompt of a host's terminal: its own hostname (a cluster pod's is its name, not its `cni-…` netns). */
+  promptOf: (host: string) => string;
   /** Hand trace events (frames that really happened) to running tcpdumps. */
   feedTerminalCaptures: (events: readonly TraceEvent[]) => void;
 }
@@ -220,6 +223,7 @@ export const createTerminalSlice: StateCreator<AppState, [], [], TerminalSlice> 
   const session = (host: string): TerminalSession => get().terminals[host] ?? newSession(host);
   const put = (s: TerminalSession) => set({ terminals: { ...get().terminals, [s.host]: s } });
   const running = new Map<string, Running>();
+  const prompt = (host: string) => promptFor(get().world.netns(host)?.hostname ?? host);
 
   /** Show output as it comes: whole lines now, a partial line when it is finished or the job ends. */
   const stream = (host: string, r: Running, final: boolean) => {
@@ -330,7 +334,7 @@ export const createTerminalSlice: StateCreator<AppState, [], [], TerminalSlice> 
         }
       }
       let s = session(host);
-      const echo = promptFor(host) + line + '\n';
+      const echo = prompt(host) + line + '\n';
       s = { ...s, history: addHistory(s.history, line) };
       const cmd = line.trim();
       const word = cmd.split(/\s+/)[0];
@@ -384,8 +388,10 @@ export const createTerminalSlice: StateCreator<AppState, [], [], TerminalSlice> 
         put({ ...appendChunk(s, { echo: '', data: '^C\n' + tcpdumpSummary(n), local: false }), capture: null });
         return;
       }
-      put(appendChunk(s, { echo: promptFor(host) + pending + '^C\n', data: '', local: true }));
+      put(appendChunk(s, { echo: prompt(host) + pending + '^C\n', data: '', local: true }));
     },
+
+    promptOf: prompt,
 
     clearTerminal: (host) => put(appendChunk(session(host), { echo: '', data: '', local: true, clear: true })),
 

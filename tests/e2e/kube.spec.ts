@@ -79,6 +79,9 @@ test('apply a Deployment and a Service from the manifest editor, see them on the
   await t.region(netns).click();
   await t.enter('curl -s http://hello/hostname');
   await t.expectOutput(netns, /hello-[a-z0-9]+-[a-z0-9]{5}/);
+  // the pod's prompt is its hostname, the pod's name (as `kubectl exec -it POD -- sh` shows), never its sandbox netns
+  await expect(t.screen(netns)).toContainText(/root@hello-[a-z0-9]+-[a-z0-9]{5}:~# curl -s http:\/\/hello\/hostname/);
+  await expect(t.screen(netns)).not.toContainText('root@cni-');
 
   // to the ClusterIP shown on the canvas: the trace follows kube-proxy's chains to the DNAT
   const clusterIP = /\b10\.\d+\.\d+\.\d+\b/.exec(await svc.innerText())![0];
@@ -92,7 +95,12 @@ test('apply a Deployment and a Service from the manifest editor, see them on the
   for (let i = 0, n = await packets.count(); i < n && (await dnat.count()) === 0; i++) await packets.nth(i).click();
   await expect(dnat.first()).toBeVisible();
   await expect(t.traceEvents).toContainText(/KUBE-SVC-[A-Z0-9]{16}/);
+  // the endpoint the draw chose, and the other candidate with its share
+  await expect(t.traceEvents).toContainText(/the random draw chose rule \d+ → KUBE-SEP-[A-Z0-9]{16} "default\/hello(:\w+)? -> 10\.244\.\d+\.\d+:8080" 50\.0% .* of 2 candidates; the others: rule \d+ → KUBE-SEP-[A-Z0-9]{16} "default\/hello(:\w+)? -> 10\.244\.\d+\.\d+:8080" 50\.0%/);
   await expect(t.traceEvents).toContainText(`NAT at PREROUTING`);
+  // pods are named as pods in the trace, namespace/pod
+  await expect(t.trace).toContainText(/default\/hello-[a-z0-9]+-[a-z0-9]{5}/);
+  await expect(t.trace).not.toContainText('cni-');
 
   // Undo takes the whole manifest back
   await page.getByRole('button', { name: 'Undo', exact: true }).click();

@@ -130,7 +130,12 @@ describe('Services through kube-proxy (issue #11 scenarios)', () => {
     const dnat = at(new RegExp(`^node01: nat KUBE-SEP-\\w+ rule \\d+ ".* -j DNAT --to-destination ${ip}:8080" → DNAT --to-destination ${ip}:8080$`));
     const rewrite = at(new RegExp(`^node01: NAT at PREROUTING: TCP \\d+ → 80 \\[S\\] 10\\.244\\.1\\.\\d+ → 10\\.96\\.0\\.20 .* rewritten to 10\\.244\\.1\\.\\d+ → ${ip} `));
     const reply = at(/^node01: NAT at POSTROUTING \(a reply: the connection's DNAT undone\): TCP 8080 → \d+ \[S\.\] .* rewritten to 10\.96\.0\.20 → 10\.244\.1\.\d+ /);
-    expect([svc, sep, dnat, rewrite, reply].every((i) => i >= 0)).toBe(true);
-    expect(svc < sep && sep < dnat && dnat < rewrite && rewrite < reply).toBe(true);
+    // the draw: the chosen endpoint, then every other endpoint of the Service with its share
+    const eps = runCommand(world, 'node01', 'kubectl get pods -l app=web -o jsonpath={.items[*].status.podIP}').stdout.split(' ');
+    const draw = at(new RegExp(`^node01: nat KUBE-SVC-\\w+: the random draw chose rule \\d+ → KUBE-SEP-\\w+ "default/web:http -> ${ip}:8080" 33\\.3% \\(.*\\) of 3 candidates; the others: `));
+    const others = lines[draw]?.split('; the others: ')[1].split('; ') ?? [];
+    expect(others.map((o) => /-> ([\d.]+):8080" 33\.3% \((--probability 0\.(33333333349|50000000000)|the rest)\)$/.exec(o)?.[1]).sort()).toEqual(eps.filter((e) => e !== ip).sort());
+    expect([svc, sep, draw, dnat, rewrite, reply].every((i) => i >= 0)).toBe(true);
+    expect(svc < sep && sep < draw && draw < dnat && dnat < rewrite && rewrite < reply).toBe(true);
   });
 });

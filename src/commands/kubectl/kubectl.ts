@@ -7,6 +7,7 @@ import { clusterOf } from '../../kube/cluster';
 import { StatusError } from '../../kube/api/errors';
 import { errorText, KubectlError } from './errors';
 import { rollout } from './rollout';
+import { explain } from './explain';
 import { flagBool, flagValue, GLOBAL_FLAGS, parseFlags, type FlagSpec, type Parsed } from './flags';
 import { apply, createFromFiles } from './apply';
 import { get } from './get';
@@ -17,6 +18,7 @@ import { create, expose, run } from './workloads';
 import { namespaceOf, usageError, type KubeCtx } from './context';
 import { KUBERNETES_VERSION } from '../../kube/bootstrap';
 import { parseResourceArgs } from './get';
+import { parseSelector } from './selectorArg';
 import type { Pod } from '../../kube/api/types';
 import { runArgvNow, isCommand } from '../shell/dispatch';
 import type { CommandSpec } from '../registry/types';
@@ -42,9 +44,10 @@ const SPECS: Record<string, FlagSpec[]> = {
   logs: [f('container', 'c'), f('tail'), f('follow', 'f', false), f('all-containers', undefined, false), f('timestamps', undefined, false)],
   version: [OUTPUT, f('client', undefined, false)],
   'cluster-info': [],
-  wait: [f('for'), f('timeout'), SELECTOR, f('all', undefined, false)],
+  wait: [f('for'), f('timeout'), SELECTOR, f('all', undefined, false), f('all-namespaces', 'A', false)],
   describe: [SELECTOR, f('all-namespaces', 'A', false), f('show-events'), FILE, f('chunk-size')],
   rollout: [f('watch', 'w', false), f('timeout'), f('revision'), f('to-revision'), DRY],
+  explain: [f('recursive', undefined, false), f('api-version')],
   patch: [f('patch', 'p'), f('patch-file'), f('type'), f('subresource'), DRY, OUTPUT, FILE, f('local', undefined, false)],
 };
 
@@ -133,6 +136,8 @@ function dispatch(k: KubeCtx, sub: string | undefined, rest: string[]): number {
       return describe(k, p);
     case 'rollout':
       return rollout(k, p);
+    case 'explain':
+      return explain(k, p);
     default:
       return 0;
   }
@@ -209,13 +214,23 @@ function wait(k: KubeCtx, p: Parsed): number {
   if (!forArg) throw new KubectlError('error: --for must be specified\n');
   const timeout = parseDuration(flagValue(p, 'timeout') ?? '30s');
   if (timeout === undefined) throw new KubectlError(`error: time: invalid duration "${flagValue(p, 'timeout')}"\n`);
+  const allNs = flagBool(p, 'all-namespaces');
   const ns = namespaceOf(p);
   const reqs = parseResourceArgs(p.args);
   const store = k.cluster.store;
-  const names: { kind: Pod['kind'] | string; name: string; plural: string }[] = [];
+  const selector = flagValue(p, 'selector') ?? '';
+  const match = selector.trim() === '' ? undefined : parseSelector(selector);
+  // the resource builder's order: names, else a selector (or --all) over the namespace or all of them
+  const names: { kind: Pod['kind'] | string; ns: string; name: string; plural: string }[] = [];
   for (const r of reqs) {
-    if (r.names.length) for (const n of r.names) names.push({ kind: r.info.kind, name: n, plural: r.info.plural });
-    else if (flagBool(p, 'all') || p.flags.has('selector')) for (const o of store.list(r.info.kind, r.info.namespaced ? ns : undefined)) names.push({ kind: o.kind, name: o.metadata.name, plural: r.info.plural });
+    if (r.names.length) {
+      if (allNs && r.info.namespaced) throw new KubectlError('error: a resource cannot be retrieved by name across all namespaces\n');
+      for (const n of r.names) names.push({ kind: r.info.kind, ns, name: n, plural: r.info.plural });
+    } else if (flagBool(p, 'all') || match) {
+      for (const o of store.list(r.info.kind, r.info.namespaced && !allNs ? ns : undefined)) {
+        if (!match || match(o.metadata.labels ?? {})) names.push({ kind: o.kind, ns: o.metadata.namespace ?? ns, name: o.metadata.name, plural: r.info.plural });
+      }
+    } else throw new KubectlError('error: resource(s) were provided, but no name was specified\n');
   }
   if (!names.length) throw new KubectlError('error: no matching resources found\n');
   let cond: (o: unknown) => boolean;
@@ -229,7 +244,7 @@ function wait(k: KubeCtx, p: Parsed): number {
   const deadline = world.now + timeout;
   let code = 0;
   for (const n of names) {
-    const read = () => store.get(n.kind as Pod['kind'], ns, n.name);
+    const read = () => store.get(n.kind as Pod['kind'], n.ns, n.name);
     if (forArg !== 'delete' && !read()) {
       k.err(`Error from server (NotFound): ${n.plural} "${n.name}" not found\n`);
       code = 1;

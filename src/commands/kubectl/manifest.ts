@@ -1,11 +1,13 @@
 /**
  * Reading manifests as kubectl's resource builder does: YAML streams split on `---`, JSON
- * objects, `kind: List` expanded; each object mapped to a resource the server knows.
+ * streams (objects one after another), `kind: List` expanded; each object mapped to a resource
+ * the server knows.
  */
 import { parseAllDocuments } from 'yaml';
 import type { KubeObject } from '../../kube/api/types';
 import { resourceForObject, type ResourceInfo } from '../../kube/api/resources';
 import { KubectlError } from './errors';
+import { decodeJsonStream } from './jsonStream';
 
 export interface ManifestObject {
   obj: KubeObject;
@@ -19,11 +21,10 @@ export function readManifest(text: string, source: string): Record<string, unkno
   const trimmed = text.trim();
   const objs: unknown[] = [];
   if (trimmed.startsWith('{') || trimmed.startsWith('[')) {
-    try {
-      objs.push(JSON.parse(trimmed));
-    } catch (e) {
-      throw new KubectlError(`error: error parsing ${source}: ${(e as Error).message}\n`);
-    }
+    // a JSON stream: objects one after another, as Go's json.Decoder reads them
+    const { values, error } = decodeJsonStream(trimmed);
+    if (error) throw new KubectlError(`error: error parsing ${source}: ${error.message}\n`);
+    objs.push(...values.filter((v) => v !== null));
   } else {
     // sigs.k8s.io/yaml decodes without go-yaml's strict mode: a repeated key silently wins over the earlier one
     const docs = parseAllDocuments(text, { uniqueKeys: false });

@@ -13,6 +13,7 @@ import { Verdict } from '../sim/trace';
 import type { Ipv4Packet } from '../wire/ipv4';
 import { describePacket } from '../wire/ipv4';
 import { ipView } from '../wire/view';
+import { randomChoice, randomChoiceWords, type RandomChoice } from './balance';
 import { ruleSave, targetSave } from './save';
 import type { Chain, Rule, TableName } from './types';
 import type { WalkTracer } from './walk';
@@ -29,6 +30,8 @@ export interface NfTracer extends WalkTracer {
 }
 
 const tableWords = (table: TableName) => (table === 'filter' ? '' : `-t ${table} `);
+
+const choiceWords = (_e: PacketEvent, ns: Netns, table: TableName, c: [Chain, RandomChoice]) => `${nsLabel(ns)}: ${table} ${randomChoiceWords(c[0], c[1])}`;
 
 const ruleWords = (_e: PacketEvent, ns: Netns, what: string, verdict: string) => `${nsLabel(ns)}: ${what} → ${verdict}`;
 
@@ -48,6 +51,8 @@ export function walkTracer(ns: Netns, table: TableName, pkt: Ipv4Packet): NfTrac
       tr.last = { chain, num, rule };
       const what = `${table} ${chain.name} rule ${num} "${ruleSave(chain, rule)}"`;
       w.emitEvent(PacketEvent.ip(ns.name, undefined, Verdict.NF_RULE, pkt, ruleWords, ns, what, verdictWords(rule, verdict)));
+      const choice = randomChoice(chain, num);
+      if (choice !== undefined) w.emitEvent(PacketEvent.ip(ns.name, undefined, Verdict.NF_RULE, pkt, choiceWords, ns, table, [chain, choice]));
     },
     policy(chain, verdict) {
       tr.last = { chain, num: 0, rule: undefined };

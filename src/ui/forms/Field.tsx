@@ -44,10 +44,10 @@ export function SelectField({ label, value, onChange, span, children }: FieldPro
 }
 
 /** One option per machine, bridge or interface, valued by its name. */
-export function NameOptions({ items }: { items: { name: string }[] }) {
+export function NameOptions({ items }: { items: { name: string; label?: string }[] }) {
   return items.map((m) => (
     <option key={m.name} value={m.name}>
-      {m.name}
+      {m.label ?? m.name}
     </option>
   ));
 }

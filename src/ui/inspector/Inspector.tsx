@@ -5,7 +5,7 @@
  */
 import { useEffect, useId, useMemo, useRef, useState, type FormEvent } from 'react';
 import type { DevSnapshot, NetnsSnapshot } from '../../engine/snapshot';
-import { netnsCreators, useStore, type EditStep } from '../../store';
+import { netnsCreators, netnsTitles, useStore, type EditStep } from '../../store';
 import { podOwners, portState } from '../canvas/graph';
 import { nextIfName } from '../canvas/connect';
 import { cls, STATE_ICON, STATE_LABEL } from '../canvas/nodes';
@@ -40,7 +40,9 @@ function HostPicker() {
   const selectedLan = useStore((s) => s.selectedLan);
   const selectHost = useStore((s) => s.selectHost);
   const selectLan = useStore((s) => s.selectLan);
-  const hosts = snapshot.netns.filter((n) => n.role === 'host');
+  const cluster = useStore((s) => s.cluster);
+  const titles = useMemo(() => netnsTitles(cluster), [cluster]);
+  const hosts = snapshot.netns.filter((n) => n.role === 'host').map((n) => ({ name: n.name, label: titles[n.name] }));
   const value = selected ?? (selectedLan ? `lan:${selectedLan}` : '');
   return (
     <div className="inspector__section" style={{ paddingBottom: 12 }}>
@@ -90,17 +92,30 @@ function HostInspector({ ns }: { ns: NetnsSnapshot }) {
   const openTerminal = useStore((s) => s.openTerminal);
   const readonly = useStore((s) => s.readonly);
   const owner = useMemo(() => podOwners(snapshot, netnsCreators({ base, ops }))[ns.name], [snapshot, base, ops, ns.name]);
+  // a cluster pod is named as kubectl names it; its sandbox netns is a detail under the name
+  const kubePod = useStore((s) => s.cluster?.pods.find((p) => p.netns === ns.name));
   return (
     <>
       <div className="inspector__head">
         <div className="inspector__title">
-          <h2>{ns.name}</h2>
-          {owner ? <span className="badge badge--pod">pod on {owner}</span> : <span className="badge">machine</span>}
+          <h2>{kubePod ? `${kubePod.namespace}/${kubePod.name}` : ns.name}</h2>
+          {kubePod ? (
+            <span className="badge badge--pod">pod on {kubePod.node}</span>
+          ) : owner ? (
+            <span className="badge badge--pod">pod on {owner}</span>
+          ) : (
+            <span className="badge">machine</span>
+          )}
           <span className="box__spacer" style={{ flex: 1 }} />
           <button type="button" className="btn btn--sm" onClick={() => openTerminal(ns.name)}>
             <span aria-hidden="true" className="mono">&gt;_</span> Terminal
           </button>
         </div>
+        {kubePod && (
+          <p className="hint">
+            network namespace <code>{ns.name}</code>
+          </p>
+        )}
         {readonly && <p className="hint">This lab is read-only: use the terminal to explore.</p>}
       </div>
       <Routes ns={ns} />
@@ -300,6 +315,7 @@ export function routeAddCommand(dest: string, via: string, dev: string): string 
 
 function Routes({ ns }: { ns: NetnsSnapshot }) {
   const { run, error } = useEdit();
+  const prompt = useStore((s) => s.promptOf)(ns.name);
   const readonly = useStore((s) => s.readonly);
   const [dest, setDest] = useState('');
   const [via, setVia] = useState('');
@@ -319,7 +335,7 @@ function Routes({ ns }: { ns: NetnsSnapshot }) {
     <Section title="Routing table" command="ip route" label="routes">
       <ul className="route-table" aria-label={`ip route on ${ns.name}`}>
         <li className="route-table__cmd" aria-hidden="true">
-          root@{ns.name}:~# ip route
+          {prompt}ip route
         </li>
         {ns.routes.length === 0 && (
           <li>
@@ -468,6 +484,7 @@ function Sysctls({ ns }: { ns: NetnsSnapshot }) {
 
 function Connectivity({ ns }: { ns: NetnsSnapshot }) {
   const runCmd = useStore((s) => s.run);
+  const prompt = useStore((s) => s.promptOf)(ns.name);
   const [dest, setDest] = useState('');
   const [out, setOut] = useState<{ line: string; text: string; exit: number } | null>(null);
   const outId = useId();
@@ -495,7 +512,7 @@ function Connectivity({ ns }: { ns: NetnsSnapshot }) {
       </form>
       {out && (
         <pre className="cmd-preview" id={outId} aria-live="polite" aria-label={`Output of ${out.line}`} data-exit={out.exit}>
-          <span className="prompt">{`root@${ns.name}:~# `}</span>
+          <span className="prompt">{prompt}</span>
           {out.line}
           {'\n'}
           {out.text}

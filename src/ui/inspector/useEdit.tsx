@@ -43,12 +43,13 @@ export function InlineError({ error, id }: { error: EditError | null; id?: strin
 
 /** The command(s) a form will run, shown before it runs them. */
 export function CommandPreview({ on, lines, label = 'Will run' }: { on: string; lines: string[]; label?: string }) {
+  const prompt = useStore((s) => s.promptOf)(on);
   if (lines.length === 0) return null;
   return (
     <pre className="cmd-preview" aria-label={`${label}, as root at ${on}`}>
       {lines.map((l, i) => (
         <span key={i}>
-          <span className="prompt">{`root@${on}:~# `}</span>
+          <span className="prompt">{prompt}</span>
           {l}
           {'\n'}
         </span>

@@ -11,7 +11,7 @@ import { Terminal } from '@xterm/xterm';
 import { FitAddon } from '@xterm/addon-fit';
 import '@xterm/xterm/css/xterm.css';
 import { getAppStore } from '../../store';
-import { promptFor, type TermChunk, type TerminalSession } from '../../store/terminals';
+import type { TermChunk, TerminalSession } from '../../store/terminals';
 import {
   backspace,
   complete,
@@ -103,7 +103,7 @@ export function TerminalView({ host, active, screenReader }: TerminalViewProps) 
     }
 
     // --- line discipline state (the line being edited lives here, not in the store) ---
-    const basePrompt = promptFor(host);
+    const basePrompt = store.getState().promptOf(host);
     let prompt = basePrompt;
     let line: LineState = emptyLine;
     let promptShown = false;

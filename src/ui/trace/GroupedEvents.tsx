@@ -8,7 +8,8 @@ import { useEffect, useMemo, useRef, type CSSProperties, type KeyboardEvent, typ
 import { useVirtualizer } from '@tanstack/react-virtual';
 import type { TraceEvent } from '../../engine/sim/trace';
 import type { TraceGroup } from '../../store/traceGroups';
-import { isDropEvent, packetKind, placeName, where } from './describe';
+import { isDropEvent, packetKind, placeName, where, type PlaceNames } from './describe';
+import { usePlaceNames } from './usePlaceNames';
 import { VERDICT_LABEL } from './verdicts';
 
 export interface GroupedEventsProps {
@@ -31,17 +32,18 @@ export interface RowPlace {
 type Row = { kind: 'group'; g: number } | { kind: 'event'; i: number };
 
 /** "echo request pod1 → node01 → node02 → pod2: delivered", "UDP probe pod1 → node01: ✗ TTL expired" */
-export function groupSummary(events: readonly TraceEvent[], g: TraceGroup): string {
+export function groupSummary(events: readonly TraceEvent[], g: TraceGroup, names?: PlaceNames): string {
   const first = events[g.indices.find((i) => events[i].packet) ?? g.indices[0]];
   const kind = packetKind(first.packet) ?? VERDICT_LABEL[first.verdict] ?? first.verdict;
-  const path = g.path.map(placeName).join(' → ') || placeName(first.netns);
+  const path = g.path.map((n) => placeName(n, names)).join(' → ') || placeName(first.netns, names);
   const end = events[g.key];
-  const how = isDropEvent(end) ? `✗ ${VERDICT_LABEL[end.verdict] ?? end.verdict} at ${where(end)}` : (VERDICT_LABEL[end.verdict] ?? end.verdict);
+  const how = isDropEvent(end) ? `✗ ${VERDICT_LABEL[end.verdict] ?? end.verdict} at ${where(end, names)}` : (VERDICT_LABEL[end.verdict] ?? end.verdict);
   return `${kind} ${path}: ${how}`;
 }
 
 export function GroupedEvents({ events, groups, cursor, onPick, onKeyDown, renderEvent }: GroupedEventsProps) {
   const listRef = useRef<HTMLOListElement>(null);
+  const names = usePlaceNames();
   // which group each event belongs to, to open the one holding the play head
   const groupOf = useMemo(() => {
     const of = new Int32Array(events.length);
@@ -86,7 +88,7 @@ export function GroupedEvents({ events, groups, cursor, onPick, onKeyDown, rende
         if (row.kind === 'event') return renderEvent(row.i, { style, measure: virtual.measureElement, index: v.index });
         const g = groups[row.g];
         const drop = g.drop !== null;
-        const summary = groupSummary(events, g);
+        const summary = groupSummary(events, g, names);
         return (
           <li
             key={`g${row.g}`}

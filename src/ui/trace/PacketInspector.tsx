@@ -4,7 +4,7 @@
  */
 import type { TraceEvent } from '../../engine/sim/trace';
 import { formatPacket } from '../../commands/tcpdump';
-import { isDropEvent, where } from './describe';
+import { isDropEvent, where, type PlaceNames } from './describe';
 import { VERDICT_LABEL } from './verdicts';
 
 function Row({ k, v }: { k: string; v: string | number | undefined }) {
@@ -32,7 +32,7 @@ export function decidedBy(events: readonly TraceEvent[], index: number, key: 'ro
   return null;
 }
 
-export function PacketInspector({ events, index }: { events: readonly TraceEvent[]; index: number }) {
+export function PacketInspector({ events, index, names }: { events: readonly TraceEvent[]; index: number; names?: PlaceNames }) {
   const e = events[index];
   const p = e.packet;
   const line = formatPacket(p);
@@ -42,13 +42,13 @@ export function PacketInspector({ events, index }: { events: readonly TraceEvent
   return (
     <section className="hl-inspect" aria-label="Packet inspector">
       <h3>
-        Event {index + 1} at {where(e)}
+        Event {index + 1} at {where(e, names)}
       </h3>
       <dl>
         <Row k="Verdict" v={`${isDropEvent(e) ? 'dropped: ' : ''}${VERDICT_LABEL[e.verdict] ?? e.verdict}`} />
         <Row k="Kernel" v={e.verdict} />
         <Row k="Time" v={`${e.time.toFixed(3)} ms`} />
-        {e.to && <Row k="Next" v={where(e.to)} />}
+        {e.to && <Row k="Next" v={where(e.to, names)} />}
         <Row k="Route" v={route ? route.text + note(route.at) : undefined} />
         <Row k="FDB" v={fdb ? fdb.text + note(fdb.at) : undefined} />
       </dl>

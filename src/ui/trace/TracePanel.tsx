@@ -12,7 +12,8 @@ import { TRACE_SPEEDS, TRACE_STEP_MS } from '../../store/trace';
 import { GROUPED_LIST_MIN } from '../../store/traceGroups';
 import type { SuggestedFix, TraceEvent } from '../../engine/sim/trace';
 import { GroupedEvents, type RowPlace } from './GroupedEvents';
-import { eventLabel, isDropEvent, outcome, packetKind, path, requestPacketId, rowText, sentence, where } from './describe';
+import { eventLabel, isDropEvent, outcome, packetKind, path, placeName, renamed, requestPacketId, rowText, sentence, where, type PlaceNames } from './describe';
+import { usePlaceNames } from './usePlaceNames';
 import { VERDICT_LABEL } from './verdicts';
 import { PacketInspector } from './PacketInspector';
 import '../panels.css';
@@ -28,33 +29,35 @@ interface EventRowProps {
   onApply?: (fix: SuggestedFix) => void;
   /** in a grouped trace, where the virtualizer puts the row */
   place?: RowPlace;
+  /** pods by their names, not their sandboxes' */
+  names: PlaceNames;
 }
 
 /**
  * One event: a button that moves the play head to it (roving focus: only the current event's
  * button is in the tab order, the arrow keys move between events), and for a drop the fix.
  */
-const EventRow = memo(function EventRow({ e, index, total, current, onPick, onApply, place }: EventRowProps) {
+const EventRow = memo(function EventRow({ e, index, total, current, onPick, onApply, place, names }: EventRowProps) {
   const drop = isDropEvent(e);
   const kind = packetKind(e.packet);
   const cls = ['hl-trace-ev', drop ? 'hl-trace-drop' : '', current ? 'hl-trace-current' : '', place ? 'hl-trace-vrow hl-trace-vrow-ev' : ''].join(' ');
   return (
     <li className={cls} aria-current={current ? 'step' : undefined} id={`hl-trace-ev-${index}`} style={place?.style} ref={place?.measure} data-index={place?.index}>
-      <button type="button" className="hl-trace-pick" tabIndex={current ? 0 : -1} aria-label={eventLabel(e, index, total)} onClick={() => onPick(index)}>
+      <button type="button" className="hl-trace-pick" tabIndex={current ? 0 : -1} aria-label={eventLabel(e, index, total, names)} onClick={() => onPick(index)}>
         <span className="hl-trace-n" aria-hidden="true">
           {index + 1}
         </span>
         <span className="hl-trace-body">
           <span className="hl-trace-meta">
-            <span className="hl-trace-where">{where(e)}</span>
+            <span className="hl-trace-where">{where(e, names)}</span>
             {kind && <span className="hl-trace-kind">{kind}</span>}
             <span className={drop ? 'hl-trace-verdict hl-trace-verdict-drop' : 'hl-trace-verdict'} title={e.verdict}>
               {drop ? '✗ dropped: ' : ''}
               {VERDICT_LABEL[e.verdict] ?? e.verdict}
             </span>
           </span>
-          <span className="hl-trace-text" title={sentence(e)}>
-            {rowText(e)}
+          <span className="hl-trace-text" title={sentence(e, names)}>
+            {rowText(e, names)}
           </span>
         </span>
       </button>
@@ -89,6 +92,7 @@ export function TracePanel() {
   const applyTraceFix = useStore((s) => s.applyTraceFix);
   const listRef = useRef<HTMLOListElement>(null);
   const applyFix = useCallback((fix: SuggestedFix) => applyTraceFix(fix), [applyTraceFix]);
+  const names = usePlaceNames();
 
   const { events, cursor, playing, speed } = trace;
   const n = events.length;
@@ -155,8 +159,8 @@ export function TracePanel() {
       <section className="hl-trace hl-panel" aria-label="Packet trace">
         <header className="hl-trace-head">
           <h2>Trace</h2>
-          <span className="hl-trace-title" title={trace.title}>
-            <code>{trace.title}</code>
+          <span className="hl-trace-title" title={renamed(trace.title, names)}>
+            <code>{renamed(trace.title, names)}</code>
           </span>
           <button type="button" className="hl-trace-close" onClick={clear} aria-label="Clear trace">
             Clear
@@ -164,7 +168,7 @@ export function TracePanel() {
         </header>
         <div className="hl-trace-outcome hl-trace-outcome-drop" role="status" aria-label="Trace outcome">
           <p>
-            <strong>✗ No packet left {trace.on}</strong>: {trace.summary ?? 'the command sent nothing'}
+            <strong>✗ No packet left {placeName(trace.on ?? '', names)}</strong>: {trace.summary ?? 'the command sent nothing'}
           </p>
         </div>
       </section>
@@ -191,8 +195,9 @@ export function TracePanel() {
   }
 
   const reqId = requestPacketId(events, end.kind === 'reached');
-  const requestPath = path(events, reqId);
-  const replyPath = (end.kind === 'reply' || end.kind === 'reached') && end.event.packetId !== reqId ? path(events, end.event.packetId) : [];
+  const named = (id: number | undefined) => path(events, id).map((n) => placeName(n, names));
+  const requestPath = named(reqId);
+  const replyPath = (end.kind === 'reply' || end.kind === 'reached') && end.event.packetId !== reqId ? named(end.event.packetId) : [];
   return (
     <section className="hl-trace hl-panel" aria-label="Packet trace">
       <header className="hl-trace-head">
@@ -243,23 +248,23 @@ export function TracePanel() {
         role="status"
         aria-label="Trace outcome"
       >
-        <p className="hl-trace-title" title={trace.title}>
-          <code>{trace.title}</code>
+        <p className="hl-trace-title" title={renamed(trace.title, names)}>
+          <code>{renamed(trace.title, names)}</code>
         </p>
         <p>
           {end.kind === 'drop' ? (
-            <strong>✗ Dropped at {where(end.event)}</strong>
+            <strong>✗ Dropped at {where(end.event, names)}</strong>
           ) : end.kind === 'reply' ? (
-            <strong>✓ Reply received at {where(end.event)}</strong>
+            <strong>✓ Reply received at {where(end.event, names)}</strong>
           ) : end.kind === 'reached' ? (
-            <strong>✓ Destination reached (port unreachable back at {where(end.event)})</strong>
+            <strong>✓ Destination reached (port unreachable back at {where(end.event, names)})</strong>
           ) : end.kind === 'delivered' ? (
-            <strong>✓ Delivered at {where(end.event)}</strong>
+            <strong>✓ Delivered at {where(end.event, names)}</strong>
           ) : null}
           {end.kind !== 'empty' && (
             <>
               {' '}
-              (event {end.index + 1}): {sentence(end.event)}
+              (event {end.index + 1}): {sentence(end.event, names)}
               {end.kind !== 'drop' && end.drops > 0 && (
                 <>
                   {' '}
@@ -285,14 +290,14 @@ export function TracePanel() {
             </button>
           )}
           <span className="hl-trace-path">
-            {end.kind === 'drop' ? 'Path of the dropped packet: ' + path(events, end.event.packetId).join(' → ') : `Request: ${requestPath.join(' → ')}`}
+            {end.kind === 'drop' ? 'Path of the dropped packet: ' + named(end.event.packetId).join(' → ') : `Request: ${requestPath.join(' → ')}`}
             {replyPath.length > 0 && `; reply: ${replyPath.join(' → ')}`}
           </span>
         </p>
       </div>
 
       <div className="hl-sr-only" aria-live="polite" aria-atomic="true">
-        {!playing && current ? `Event ${cursor + 1} of ${n}: ${isDropEvent(current) ? 'dropped, ' : ''}${sentence(current)}` : ''}
+        {!playing && current ? `Event ${cursor + 1} of ${n}: ${isDropEvent(current) ? 'dropped, ' : ''}${sentence(current, names)}` : ''}
       </div>
 
       <p id="hl-trace-keys" className="hl-sr-only">
@@ -307,7 +312,7 @@ export function TracePanel() {
             onPick={seek}
             onKeyDown={onListKey}
             renderEvent={(i, place) => (
-              <EventRow key={`${trace.id}-${i}`} e={events[i]} index={i} total={n} current={i === cursor} onPick={seek} onApply={trace.fixApplied ? undefined : applyFix} place={place} />
+              <EventRow key={`${trace.id}-${i}`} e={events[i]} index={i} total={n} current={i === cursor} onPick={seek} onApply={trace.fixApplied ? undefined : applyFix} place={place} names={names} />
             )}
           />
         ) : (
@@ -321,11 +326,11 @@ export function TracePanel() {
             onFocus={onListFocus}
           >
             {events.map((e, i) => (
-              <EventRow key={`${trace.id}-${i}`} e={e} index={i} total={n} current={i === cursor} onPick={seek} onApply={trace.fixApplied ? undefined : applyFix} />
+              <EventRow key={`${trace.id}-${i}`} e={e} index={i} total={n} current={i === cursor} onPick={seek} onApply={trace.fixApplied ? undefined : applyFix} names={names} />
             ))}
           </ol>
         )}
-        {current && <PacketInspector events={events} index={cursor} />}
+        {current && <PacketInspector events={events} index={cursor} names={names} />}
       </div>
     </section>
   );

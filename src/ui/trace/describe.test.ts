@@ -15,6 +15,19 @@ const ev = (netns: string, verdict: TraceEvent['verdict'], over: Partial<TraceEv
 });
 
 describe('trace words', () => {
+  it('names a cluster pod by namespace/pod wherever the engine wrote its sandbox netns', () => {
+    const sandbox = 'cni-e71f8bad-d99f-4422-bd9b-976c6a649afa';
+    const names = { [sandbox]: 'default/web-7d4f9-x2k8p' };
+    const cross = ev(sandbox, 'VETH_XMIT', { dev: 'eth0', text: `${sandbox}: eth0 → node02 veth1a2b3c4d` });
+    expect(where(cross, names)).toBe('default/web-7d4f9-x2k8p eth0');
+    expect(sentence(cross, names)).toBe('default/web-7d4f9-x2k8p: eth0 → node02 veth1a2b3c4d');
+    expect(rowText(cross, names)).toBe('eth0 → node02 veth1a2b3c4d');
+    // named in the middle of another namespace's sentence too
+    const fwd = ev('node02', 'VETH_XMIT', { text: `node02: veth1a2b3c4d → ${sandbox} eth0` });
+    expect(sentence(fwd, names)).toBe('node02: veth1a2b3c4d → default/web-7d4f9-x2k8p eth0');
+    expect(where({ netns: sandbox, dev: 'eth0' })).toBe(`${sandbox} eth0`);
+  });
+
   it('labels every verdict', () => {
     for (const v of Object.values(Verdict)) expect(VERDICT_LABEL[v]).toBeTruthy();
   });

@@ -19,8 +19,28 @@ export function packetKind(p: PacketView | undefined): string | null {
   return null;
 }
 
-/** A namespace as the student knows it: a LAN switch's hidden namespace "__lan_lan0" is "lan0". */
-export const placeName = (netns: string): string => (netns.startsWith('__lan_') ? netns.slice(6) : netns);
+/**
+ * Names the UI gives namespaces that are not their own: a cluster pod's sandbox `cni-<uuid>` is
+ * the pod, `namespace/pod` (the store's `podPlaces`).
+ */
+export type PlaceNames = Readonly<Record<string, string>>;
+const NO_NAMES: PlaceNames = {};
+
+/** A namespace as the student knows it: a pod by its name, a LAN switch's hidden namespace "__lan_lan0" as "lan0". */
+export const placeName = (netns: string, names: PlaceNames = NO_NAMES): string => names[netns] ?? (netns.startsWith('__lan_') ? netns.slice(6) : netns);
+
+const renamers = new WeakMap<PlaceNames, RegExp | null>();
+
+/** A text (the engine's sentence, a trace's title) with every renamed namespace (a pod's `cni-…`) written as the UI names it. */
+export function renamed(text: string, names: PlaceNames): string {
+  let re = renamers.get(names);
+  if (re === undefined) {
+    const keys = Object.keys(names).map((k) => k.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+    re = keys.length === 0 ? null : new RegExp(keys.join('|'), 'g');
+    renamers.set(names, re);
+  }
+  return re === null ? text : text.replace(re, (k) => names[k]);
+}
 
 const isLan = (netns: string): boolean => netns.startsWith('__lan_');
 
@@ -28,33 +48,34 @@ const isLan = (netns: string): boolean => netns.startsWith('__lan_');
  * "node01 eth0" / "node01" / "switch lan0 port p2". A LAN switch is a bridge in a hidden namespace:
  * its bridge device is an implementation detail, so the switch is named by its LAN, never "br0".
  */
-export const where = (e: Pick<TraceEvent, 'netns' | 'dev'> & { verdict?: TraceEvent['verdict'] }): string => {
+export const where = (e: Pick<TraceEvent, 'netns' | 'dev'> & { verdict?: TraceEvent['verdict'] }, names: PlaceNames = NO_NAMES): string => {
   if (isLan(e.netns)) {
     const onPort = e.dev && e.verdict !== 'FLOOD' && e.verdict !== 'BR_LOCAL';
     return `switch ${placeName(e.netns)}${onPort ? ` port ${e.dev}` : ''}`;
   }
-  return e.dev ? `${placeName(e.netns)} ${e.dev}` : placeName(e.netns);
+  return e.dev ? `${placeName(e.netns, names)} ${e.dev}` : placeName(e.netns, names);
 };
 
 /**
  * The event's sentence, prefixed with its namespace (or switch) unless it already names it. The
  * engine starts a LAN switch's sentences with its bridge ("br0: learned …"): that is the switch.
  */
-export function sentence(e: TraceEvent): string {
-  const name = placeName(e.netns);
+export function sentence(e: TraceEvent, names: PlaceNames = NO_NAMES): string {
+  const name = placeName(e.netns, names);
+  const text = renamed(e.text, names);
   if (isLan(e.netns)) {
-    const m = /^([A-Za-z0-9_.-]+): /.exec(e.text);
-    const rest = m && m[1] !== name ? e.text.slice(m[0].length) : e.text.startsWith(`switch ${name}: `) ? e.text.slice(`switch ${name}: `.length) : e.text;
+    const m = /^([A-Za-z0-9_.-]+): /.exec(text);
+    const rest = m && m[1] !== name ? text.slice(m[0].length) : text.startsWith(`switch ${name}: `) ? text.slice(`switch ${name}: `.length) : text;
     return `switch ${name}: ${rest}`;
   }
-  const named = e.text.startsWith(`${name}:`) || e.text.startsWith(`${name} `);
-  return named ? e.text : `${name}: ${e.text}`;
+  const named = text.startsWith(`${name}:`) || text.startsWith(`${name} `);
+  return named ? text : `${name}: ${text}`;
 }
 
 /** The sentence for a row of the event list, whose first column already names the place. */
-export function rowText(e: TraceEvent): string {
-  const full = sentence(e);
-  const prefix = isLan(e.netns) ? `switch ${placeName(e.netns)}: ` : `${placeName(e.netns)}: `;
+export function rowText(e: TraceEvent, names: PlaceNames = NO_NAMES): string {
+  const full = sentence(e, names);
+  const prefix = isLan(e.netns) ? `switch ${placeName(e.netns)}: ` : `${placeName(e.netns, names)}: `;
   return full.startsWith(prefix) ? full.slice(prefix.length) : full;
 }
 
@@ -112,8 +133,8 @@ export function requestPacketId(events: readonly TraceEvent[], last = false): nu
 }
 
 /** The accessible name of an event in the list: its number, place, packet, verdict and sentence. */
-export function eventLabel(e: TraceEvent, index: number, total: number): string {
+export function eventLabel(e: TraceEvent, index: number, total: number, names: PlaceNames = NO_NAMES): string {
   const kind = packetKind(e.packet);
   const verdict = VERDICT_LABEL[e.verdict] ?? e.verdict;
-  return `Event ${index + 1} of ${total}: ${where(e)}${kind ? `, ${kind}` : ''}, ${isDropEvent(e) ? `dropped: ${verdict}` : verdict}. ${sentence(e)}`;
+  return `Event ${index + 1} of ${total}: ${where(e, names)}${kind ? `, ${kind}` : ''}, ${isDropEvent(e) ? `dropped: ${verdict}` : verdict}. ${sentence(e, names)}`;
 }
