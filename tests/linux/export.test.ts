@@ -48,8 +48,9 @@ function linuxExits(script: string, pings: Ping[]): { exits: number[]; log: stri
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hoplab-export-'));
   try {
     fs.writeFileSync(path.join(dir, 'lab.sh'), script);
-    // all pings at once (a silent drop costs its 1 s timeout), each exit status to its own file
-    const pingLines = pings.map((p, i) => `(ip netns exec ${p.from} ping -c 1 -W 1 ${p.addr} >/dev/null 2>&1; echo $? > ${dir}/ping.${i}) &`);
+    // all pings at once (a silent drop costs its timeout), each exit status to its own file; 3 s,
+    // not Hoplab's 1 s of virtual time, so a machine busy with a hundred pings still hears a reply
+    const pingLines = pings.map((p, i) => `(ip netns exec ${p.from} ping -c 1 -W 3 ${p.addr} >/dev/null 2>&1; echo $? > ${dir}/ping.${i}) &`);
     const inner = [
       'set -e',
       'mkdir -p /run/netns && mount -t tmpfs -o mode=0755,size=1m hoplab-netns /run/netns',
