@@ -24,7 +24,7 @@
 //     SYN-ACK (and the ack that answers it on a SYN-ACK or RST-ACK) -> <isn>, "TS val N ecr M" ->
 //     "TS val <ts> ecr <ts>" (Linux keys both per connection). Relative numbers after the
 //     handshake stay. Applied to the steps that run tcpdump.
-//   - tcpdump, tunnels and IP ids: the outer UDP source port of a VXLAN/OTV datagram (the kernel
+//   - tcpdump, tunnels and IP ids: the outer UDP source port of a VXLAN/VXLAN-GPE/OTV datagram (the kernel
 //     hashes the inner flow with a key drawn at boot) -> <port>, the ICMP echo identifier ping
 //     picks (id N, seq) -> id <id>, and the IP header's id of -v lines (a hash of the addresses
 //     with a secret, per boot) -> id <id>. Applied to the steps that run tcpdump.
@@ -163,7 +163,7 @@ function normalizeConntrackListings(text: string): string {
 /** tcpdump TCP lines: a connection's initial sequence numbers and TCP timestamps are random on Linux */
 function maskTcpdumpRandom(text: string): string {
   return text
-    .replace(/(\d+\.\d+\.\d+\.\d+)\.\d+ > (\d+\.\d+\.\d+\.\d+\.\d+: (?:VXLAN|OTV), )/g, '$1.<port> > $2')
+    .replace(/(\d+\.\d+\.\d+\.\d+)\.\d+ > (\d+\.\d+\.\d+\.\d+\.\d+: (?:VXLAN(?:-GPE)?|OTV), )/g, '$1.<port> > $2')
     .replace(/ICMP echo (request|reply), id \d+, seq/g, 'ICMP echo $1, id <id>, seq')
     .replace(/^(IP \(tos 0x[0-9a-f]+, ttl \d+, )id \d+, /gm, '$1id <id>, ')
     .replace(/TS val \d+ ecr \d+/g, 'TS val <ts> ecr <ts>')

@@ -5,6 +5,7 @@ import type { Netdev, Vxlan } from '../engine/netns/netdev';
 import { vxlanFdbDelete, vxlanFdbList, vxlanFdbUpdate, type FdbUpdate, type VxlanFdbState } from '../engine/vxlan/fdb';
 import { fail, type Ctx } from './context';
 import { duparg2, invarg, matches } from './ip/args';
+import { strtoul } from './ip/vxlan';
 
 /**
  * `bridge fdb add|append|replace|del` (iproute2's fdb_modify()) and the lines a vxlan device adds
@@ -26,14 +27,6 @@ const FDB_USAGE = `Usage: bridge fdb { add | append | del | replace } ADDR dev D
               [ [no]added_by_user ] [ [no]extern_learn ] [ [no]sticky ]
               [ [no]offloaded ]
 `;
-
-/** strtoul(…, 0) of the whole word, or null */
-function strtoul(text: string): number | null {
-  const m = /^\s*\+?(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9]\d*)$/.exec(text);
-  if (!m) return null;
-  const d = m[1];
-  return /^0[xX]/.test(d) ? parseInt(d.slice(2), 16) : d.length > 1 && d[0] === '0' ? parseInt(d, 8) : Number(d);
-}
 
 /** sscanf("%hhx:%hhx:…") of six parts (each part's leading hex digits, as many as fit a byte's scan) */
 function macArg(text: string): Mac | undefined {
@@ -77,12 +70,12 @@ export function fdbModify(ctx: Ctx, cmd: FdbUpdate | 'del', args: string[]): voi
     else if (matches(a, 'vlan')) next(++i);
     else if (matches(a, 'port')) {
       const v = next(++i);
-      const n = strtoul(v);
-      if (n === null || n > 0xffff) invarg(ctx, 'invalid port', v);
+      const n = strtoul(v, 0xffff);
+      if (n === null) invarg(ctx, 'invalid port', v);
       port = n!;
     } else if (matches(a, 'vni')) {
       const v = next(++i);
-      const n = strtoul(v);
+      const n = strtoul(v, 0xffffffff);
       if (n === null || n >= 1 << 24) invarg(ctx, 'invalid VNI', v);
       vni = n!;
     } else if (matches(a, 'via')) via = next(++i);

@@ -265,19 +265,29 @@ function* runPingCommand(ctx: Ctx, dst: Ipv4, target: string, o: Opts, firstHop:
     return text;
   }
   // replies and errors are printed as they arrive, as iputils does between two requests
-  function* flush(exiting = false): Generator<Wait, void, Woken> {
+  function printEvents(from: (a: Ipv4) => string | null): boolean {
     for (; printed < sock.events.length; printed++) {
       const e = sock.events[printed];
-      if (e.kind === 'reply') rtts.push(e.rtt);
       // receive_error_msg(): a local error goes to stderr, and -q keeps it quiet too
       if (e.kind === 'localerr') {
         if (!o.quiet) ctx.err.push(`ping: local error: message too long, mtu=${e.mtu}\n`);
         continue;
       }
-      const from = e.kind === 'reply' || e.kind === 'error' || e.kind === 'redirect' ? yield* prAddr(e.from, exiting) : '';
-      const line = eventLine(e, timing, o.broadcast ? undefined : dst, from);
+      const named = e.kind === 'reply' || e.kind === 'error' || e.kind === 'redirect' ? from(e.from) : '';
+      // a name not looked up yet: the caller waits for the resolver and comes back to this event
+      if (named === null) return false;
+      if (e.kind === 'reply') rtts.push(e.rtt);
+      const line = eventLine(e, timing, o.broadcast ? undefined : dst, named);
       if (!o.quiet && line) ctx.out.push(line);
     }
+    return true;
+  }
+  const known = (a: Ipv4): string | null => (last?.addr === a ? last.text : null);
+  const numericText = (a: Ipv4): string => (last?.addr === a ? last.text : ((last = { addr: a, text: formatIpv4(a) }), last.text));
+  /** Print what can be printed without waiting; false when a sender's name must be looked up first. */
+  const flushNow = (exiting = false): boolean => printEvents(o.numeric || exiting ? numericText : known);
+  function* flush(exiting = false): Generator<Wait, void, Woken> {
+    while (!flushNow(exiting)) yield* prAddr((sock.events[printed] as Extract<PingEvent, { from: Ipv4 }>).from, exiting);
   }
   try {
     for (let i = 0; i < count; i++) {
@@ -287,13 +297,13 @@ function* runPingCommand(ctx: Ctx, dst: Ipv4, target: string, o: Opts, firstHop:
         const limit = lastSend + FLOOD_MININTERVAL;
         while (sock.transmitted - sock.received - sock.errors >= 1 && w.now < limit) {
           yield waitUntil(limit);
-          flush();
+          if (!flushNow()) yield* flush();
         }
       } else if (i > 0) {
         const at = start + i * o.interval;
         do {
           yield waitUntil(at);
-          yield* flush();
+          if (!flushNow()) yield* flush();
         } while (w.now < at);
       }
       if (i >= cap) {
@@ -302,12 +312,12 @@ function* runPingCommand(ctx: Ctx, dst: Ipv4, target: string, o: Opts, firstHop:
       }
       lastSend = w.now;
       sock.sendEcho(ns, dst, src, i + 1, { ttl: o.ttl, size: o.size, oif, pmtudisc: o.pmtudisc });
-      yield* flush();
+      if (!flushNow()) yield* flush();
     }
     const end = lastSend + timeout;
     while (sock.received + sock.errors < Math.min(count, sock.transmitted) && w.now < end) {
       yield waitUntil(end);
-      yield* flush();
+      if (!flushNow()) yield* flush();
     }
   } catch (e) {
     // Ctrl+C (SIGINT), or Hoplab stopping a storm: the statistics of what was really sent and received
@@ -316,7 +326,7 @@ function* runPingCommand(ctx: Ctx, dst: Ipv4, target: string, o: Opts, firstHop:
   } finally {
     sock.close(ns);
   }
-  yield* flush(exiting);
+  if (!flushNow(exiting)) yield* flush(exiting);
   const tx = sock.transmitted;
   const rx = sock.received;
   let stats = `\n--- ${target} ping statistics ---\n${tx} packets transmitted, ${rx} received`;

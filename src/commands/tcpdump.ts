@@ -164,8 +164,9 @@ export function formatPacket(p: PacketView | undefined, fmt: FrameFormat = {}, i
   return proto + body;
 }
 
-/** IANA's VXLAN port, and the port OTV (and Linux's default vxlan) uses: tcpdump decodes each by its own dissector */
+/** IANA's VXLAN and VXLAN-GPE ports, and the port OTV (and Linux's default vxlan) uses: tcpdump decodes each by its own dissector */
 const VXLAN_PORT = 4789;
+const VXLAN_GPE_PORT = 4790;
 const OTV_PORT = 8472;
 
 /**
@@ -174,6 +175,8 @@ const OTV_PORT = 8472;
  */
 function overlayLine(udp: { sport: number; dport: number }, vx: NonNullable<PacketView['vxlan']>, fmt: FrameFormat): string | null {
   const on = (port: number) => udp.sport === port || udp.dport === port;
+  // vxlan_gpe_print(): a plain VXLAN header's next-protocol byte is 0, which GPE does not know
+  if (on(VXLAN_GPE_PORT)) return `VXLAN-GPE, flags [I], vni ${vx.vni}: ERROR: unknown-next-protocol (invalid)`;
   const head = on(VXLAN_PORT) ? `VXLAN, flags [I] (0x08), vni ${vx.vni}` : on(OTV_PORT) ? `OTV, flags [I] (0x08), overlay 0, instance ${vx.vni}` : null;
   if (head === null) return null;
   const inner = formatPacket(vx.inner, { ...fmt, tcpSeq: undefined }, vx.inner.ip?.id ?? 0);

@@ -25,6 +25,7 @@ import { EventRecorder } from './events/recorder';
 import { KubeProxy } from './proxy/proxier';
 import { NetworkPolicyAgent } from './netpol/agent';
 import { SidecarAgent } from './mesh/sidecars';
+import { FlannelVxlan } from './flannel/vxlanAgent';
 
 /** What an agent's command printed and returned (the commands layer runs it). */
 export interface ShellResult {
@@ -104,6 +105,8 @@ export class Cluster {
     this.kubelet = new Kubelet(this);
     this.coredns = new CoreDnsServing(this);
     this.controllers = [
+      // flanneld's vxlan backend comes first: the CNI plugin needs its subnet.env before any pod is wired
+      ...(config.podNetwork === 'vxlan' ? [new FlannelVxlan(this)] : []),
       new DeploymentController(this),
       new ReplicaSetController(this),
       this.scheduler,

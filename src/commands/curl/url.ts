@@ -59,6 +59,24 @@ export function parseCurlUrl(text: string): UrlParse {
     if (!/^\d+$/.test(m[3]!) || Number(m[3]) > 65535) return malformed;
     port = Number(m[3]);
   }
-  const target = `${m[4] || '/'}${m[5] ?? ''}`;
+  const target = `${removeDotSegments(m[4] || '/')}${m[5] ?? ''}`;
   return { ok: true, url: { scheme, host, port, explicitPort, target } };
+}
+
+/** RFC 3986 5.2.4, as curl squashes a path before sending it (`/a/../b` asks for `/b`). */
+export function removeDotSegments(path: string): string {
+  if (!/(^|\/)\.\.?(\/|$)/.test(path)) return path;
+  const out: string[] = [];
+  const segs = path.split('/');
+  for (let i = 1; i < segs.length; i++) {
+    const s = segs[i];
+    const last = i === segs.length - 1;
+    if (s === '.' || s === '..') {
+      if (s === '..') out.pop();
+      if (last) out.push('');
+      continue;
+    }
+    out.push(s);
+  }
+  return `/${out.join('/')}`;
 }

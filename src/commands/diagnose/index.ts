@@ -7,6 +7,7 @@ import { parseDottedQuad } from '../../engine/addr/ipv4';
 import { Verdict, type SuggestedFix, type TraceEvent } from '../../engine/sim/trace';
 import type { World } from '../../engine/world';
 import { suggestRouteFix } from './route';
+import { rpFilter } from '../../engine/fib/validate';
 import { diagnosePolicyDrops } from './netpol';
 
 const bringUp = (netns: string, dev: string): SuggestedFix => ({ text: `bring ${dev} up on ${netns}`, on: netns, run: `ip link set ${dev} up` });
@@ -31,6 +32,13 @@ export function suggestFix(world: World, e: TraceEvent): SuggestedFix | undefine
     case Verdict.IP_OUTNOROUTES: {
       const dst = e.dst !== undefined ? parseDottedQuad(e.dst) : null;
       return dst !== null ? suggestRouteFix(world, ns, dst) : undefined;
+    }
+    case Verdict.IP_RPFILTER: {
+      // strict → loose lets asymmetric routes through; loose refused only when no route leads back: off
+      const dev = e.dev !== undefined ? ns.devByName(e.dev) : undefined;
+      if (!dev) return undefined;
+      const to = rpFilter(ns, dev) === 1 ? 2 : 0;
+      return { text: `${to === 2 ? 'loosen' : 'turn off'} the reverse path filter for ${dev.name} on ${e.netns}`, on: e.netns, run: `sysctl -w net.ipv4.conf.all.rp_filter=${to} net.ipv4.conf.${dev.name}.rp_filter=${to}` };
     }
     default:
       return undefined;

@@ -1,21 +1,20 @@
 /**
  * dig, nslookup, getent and dnsmasq as commands in a namespace: their conversations run over the
- * engine's UDP sockets (src/kube/dns/net.ts) while the command's task waits on the virtual clock;
+ * engine's UDP and TCP sockets (src/kube/dns/net.ts) while the command's task waits on the virtual clock;
  * dnsmasq binds its port and detaches (a daemon), or with -d/-k stays in the foreground, logging,
  * until a signal ends it.
  *
- * The files they read (/etc/resolv.conf, /etc/hosts) come from `hostFiles`: until the per-host
- * file system is in, a cluster's nodes and pods have the files kubelet and the node's setup wrote
- * (src/kube/dns/files.ts), and any other host no resolv.conf (so the resolver asks 127.0.0.1, as
- * resolv.conf(5) says) and the hosts file Debian writes.
+ * The files they read (/etc/resolv.conf, /etc/hosts) are the machine's own (`hostFiles`): a
+ * cluster's nodes and pods start with the files kubelet and the node's setup wrote
+ * (src/kube/dns/files.ts), any other host with Debian's (an empty resolv.conf, so the resolver
+ * asks 127.0.0.1 as resolv.conf(5) says); all of them as edited since.
  */
 import type { Netns } from '../../engine';
 import { Signaled, waitUntil, type Proc, type Task, type Wait, type Woken } from '../../engine/proc/task';
 import { serveDns, startDnsIo, type DnsServerSocket } from '../../kube/dns/net';
 import type { DnsIo } from '../../kube/dns/io';
 import { parseResolvConf } from '../../kube/dns/resolvconf';
-import { clusterResolverFiles, debianHosts, type ResolverFiles } from '../../kube/dns/files';
-import { clusterOf } from '../../kube/cluster';
+import { readMachineFile, type ResolverFiles } from '../../kube/dns/files';
 import type { Ctx } from '../context';
 import type { CommandSpec } from '../registry/types';
 import { dig, type DigHost, type DigResult } from './dig';
@@ -25,11 +24,9 @@ import { dnsmasqServe, dnsmasqStartLines, parseDnsmasqArgs } from './dnsmasq';
 import { isIpv4Text } from './reverse';
 import { parseIpv4 } from '../../engine/addr/ipv4';
 
-/** A host's resolver files. */
+/** A host's resolver files, as they are on the machine now (written, edited or removed). */
 export function hostFiles(ns: Netns): ResolverFiles {
-  const cluster = clusterOf(ns.world);
-  const inCluster = cluster && clusterResolverFiles(cluster, ns.name);
-  return inCluster ?? { resolvConf: undefined, hosts: debianHosts(ns.hostname) };
+  return { resolvConf: readMachineFile(ns.world, ns, '/etc/resolv.conf'), hosts: readMachineFile(ns.world, ns, '/etc/hosts') ?? '' };
 }
 
 /** What a program's resolver reads and draws on in this namespace (its files, the clock, query ids). */
@@ -131,20 +128,31 @@ function* dnsmasqRun(ctx: Ctx, argv: string[]): Proc {
       const s = serveDns(ctx.ns, a, c.port, (q, client) => {
         if (c.listenAddresses.length && !c.listenAddresses.includes(client.dst)) return ignore();
         return dnsmasqServe(c, upstreams, q, client.ip, log);
-      });
+      }, DNSMASQ_TCP_BACKLOG);
       if (s === 'EADDRINUSE') return fail(a ? `failed to create listening socket for ${a}: Address already in use` : `failed to create listening socket for port ${c.port}: Address already in use`);
       sockets.push(s);
     }
   }
   if (!foreground) {
     const daemon = ctx.world.tasks.spawn(ctx.ns, 'dnsmasq', () => dnsmasqServing(sockets, log), { resident: true });
-    for (const s of sockets) s.sock.owner = { comm: 'dnsmasq', pid: daemon.pid, fd: 4 };
+    ownSockets(sockets, daemon.pid);
     return 0;
   }
-  for (const s of sockets) s.sock.owner = { comm: 'dnsmasq', pid: pidOf(ctx), fd: 4 };
+  ownSockets(sockets, pidOf(ctx));
   const hostsNames = files.hosts.split('\n').filter((l) => l && !l.startsWith('#')).reduce((n, l) => n + l.split(/\s+/).length - 1, 0);
   for (const l of dnsmasqStartLines(c, upstreams, c.noHosts ? null : hostsNames)) log(l);
   return yield* dnsmasqServing(sockets, log);
+}
+
+/** dnsmasq's TCP_BACKLOG (config.h) */
+const DNSMASQ_TCP_BACKLOG = 32;
+
+/** each listen address's UDP socket, then its TCP listener, in dnsmasq's descriptor order */
+function ownSockets(sockets: DnsServerSocket[], pid: number): void {
+  sockets.forEach((s, i) => {
+    s.sock.owner = { comm: 'dnsmasq', pid, fd: 4 + 2 * i };
+    s.stream.owner = { comm: 'dnsmasq', pid, fd: 5 + 2 * i };
+  });
 }
 
 const pidOf = (ctx: Ctx): number => ('pid' in ctx.task ? (ctx.task as Task).pid : 0);

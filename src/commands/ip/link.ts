@@ -300,6 +300,13 @@ function linkSet(ctx: Ctx, args: string[]): void {
       push(RANK.txqlen, (d) => {
         d.txqlen = qlen;
       });
+    } else if (k === 'alias') {
+      const v = a.next();
+      // IFALIASZ: 256 bytes with the terminating NUL
+      if (new TextEncoder().encode(v).length >= 256) invarg(ctx, 'alias too long\n', v);
+      push(RANK.flags, (d) => {
+        d.ifalias = v === '' ? undefined : v;
+      });
     } else if (k === 'index') {
       a.next();
       index = true;

@@ -41,9 +41,11 @@ interface NeighFilter {
 function parse(ctx: Ctx, args: string[], del = false): NeighFilter {
   const a = new Argv(ctx, args);
   const f: NeighFilter = {};
+  // the device is looked up once the whole line is read: a bad address after it is reported first
+  let devName: string | undefined;
   while (!a.done) {
     const t = a.take();
-    if (t === 'dev') f.dev = devOrFail(ctx, a.next()).name;
+    if (t === 'dev') devName = a.next();
     else if (t === 'nud') f.nud = a.next().toUpperCase();
     else if (t === 'proxy' || t === 'unused') continue;
     else if (del) {
@@ -57,6 +59,7 @@ function parse(ctx: Ctx, args: string[], del = false): NeighFilter {
       f.addr = v!;
     }
   }
+  if (devName !== undefined) f.dev = devOrFail(ctx, devName).name;
   return f;
 }
 

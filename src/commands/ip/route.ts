@@ -5,12 +5,60 @@ import { fibLookup, ipRouteInput, ipRouteOutput, routeAdd, routeDel, type RouteC
 import { KernelError, RTPROT, RT_SCOPE, RT_TABLE, STRERROR, type FibRoute, type RouteType } from '../../engine/fib/route';
 import type { Netdev } from '../../engine/netns/netdev';
 import { fail, type Ctx } from '../context';
-import { Argv, devOrFail, duparg2, getAddr, getPrefix, getU32, invarg, matches, rtnlError, rtScope } from './args';
+import { Argv, devOrFail, duparg2, getAddr, getInteger, getPrefix, getU32, invarg, matches, rtnlError, rtScope } from './args';
 import { ROUTE_USAGE } from './usage';
 import { pmtuException } from '../../engine/ipv4/pmtu';
 
-const TYPES: RouteType[] = ['unicast', 'local', 'broadcast', 'blackhole', 'unreachable', 'prohibit', 'throw'];
-const OTHER_TYPES = ['multicast', 'nat', 'anycast'];
+const OTHER_TYPES = ['multicast', 'nat', 'anycast', 'xresolve'];
+
+/** rtnl_rtntype_a2n(): route type names, some by any prefix, and numbers 0–255 */
+export function rtntype(arg: string): RouteType | null {
+  if (arg === 'local') return 'local';
+  if (arg === 'nat') return 'nat' as RouteType;
+  if (matches(arg, 'broadcast') || arg === 'brd') return 'broadcast';
+  if (matches(arg, 'anycast')) return 'anycast' as RouteType;
+  if (matches(arg, 'multicast')) return 'multicast' as RouteType;
+  if (matches(arg, 'prohibit')) return 'prohibit';
+  if (matches(arg, 'unreachable')) return 'unreachable';
+  if (matches(arg, 'blackhole')) return 'blackhole';
+  if (matches(arg, 'xresolve')) return 'xresolve' as RouteType;
+  if (matches(arg, 'unicast')) return 'unicast';
+  if (arg === 'throw') return 'throw';
+  const n = getInteger(arg);
+  return n !== null && n >= 0 && n <= 255 ? (RTN_TYPES[n] ?? (String(n) as RouteType)) : null;
+}
+
+/** RTN_* by number */
+const RTN_TYPES: (RouteType | undefined)[] = [undefined, 'unicast', 'local', 'broadcast', 'anycast' as RouteType, 'multicast' as RouteType, 'blackhole', 'unreachable', 'prohibit', 'throw', 'nat' as RouteType, 'xresolve' as RouteType];
+
+/** rtnl_dsfield_a2n(): a number in hex, or a name from rt_dsfield (none here), at most 255 */
+const dsfield = (v: string): number | null => (/^(0x)?[0-9a-f]+$/i.test(v) && parseInt(v, 16) <= 255 ? parseInt(v, 16) : null);
+
+const unsignedOk = (v: string): boolean => getU32(v) !== null;
+const rttOk = (v: string): boolean => /^\d+(\.\d+)?(s|sec|secs|ms|msec|msecs|us|usec|usecs)?$/.test(v);
+
+/**
+ * The route metrics iproute_modify() reads between scope and realms, in its order: a matcher, the
+ * name its error says, and the value check (true: the usual "value is invalid", or the message).
+ * Hoplab checks them as ip does and keeps none (its routes carry no metrics).
+ */
+const ROUTE_METRICS: [(t: string) => boolean, string, (v: string) => boolean | string][] = [
+  [(t) => t === 'mtu', 'mtu', (v) => !unsignedOk(v)],
+  [(t) => t === 'hoplimit', 'hoplimit', (v) => !unsignedOk(v)],
+  [(t) => t === 'advmss', 'mss', (v) => !unsignedOk(v)],
+  [(t) => matches(t, 'reordering'), 'reordering', (v) => !unsignedOk(v)],
+  [(t) => t === 'rtt', 'rtt', (v) => !rttOk(v)],
+  [(t) => t === 'rto_min', 'rto_min', (v) => !rttOk(v)],
+  [(t) => matches(t, 'window'), 'window', (v) => !unsignedOk(v)],
+  [(t) => matches(t, 'cwnd'), 'cwnd', (v) => !unsignedOk(v)],
+  [(t) => matches(t, 'initcwnd'), 'initcwnd', (v) => !unsignedOk(v)],
+  [(t) => matches(t, 'initrwnd'), 'initrwnd', (v) => !unsignedOk(v)],
+  [(t) => matches(t, 'features'), 'features', (v) => (v === 'ecn' ? false : '"features" value not valid\n')],
+  [(t) => matches(t, 'quickack'), 'quickack', (v) => (!unsignedOk(v) ? true : Number(v) > 1 ? '"quickack" value should be 0 or 1\n' : false)],
+  [(t) => matches(t, 'congctl'), 'congctl', () => false],
+  [(t) => matches(t, 'rttvar'), 'rttvar', (v) => !rttOk(v)],
+  [(t) => matches(t, 'ssthresh'), 'ssthresh', (v) => !unsignedOk(v)],
+];
 export const PROTOS: Record<string, number> = { kernel: RTPROT.kernel, boot: RTPROT.boot, static: RTPROT.static, redirect: RTPROT.redirect, unspec: 0, dhcp: 16, bgp: 186, ospf: 188, rip: 189 };
 
 export function doRoute(ctx: Ctx, argv: string[], family?: 4 | 6): void {
@@ -54,13 +102,24 @@ function routeModify(ctx: Ctx, args: string[], cmd: 'add' | 'replace' | 'change'
   let prefsrc: Ipv4 | undefined;
   let onlink = false;
   if (a.done) fail(ctx, ROUTE_USAGE, 255);
+  let gwSeen = false;
   while (!a.done) {
+    // iproute_modify()'s chain, in its order: some keywords are whole words (strcmp), others any
+    // prefix (matches), so `d` is dsfield, `s` ssthresh, `v` vrf, `p` priority, `t` table
     const t = a.take();
     if (t === 'src') prefsrc = getAddr(ctx, a.next());
     else if (t === 'via') {
+      if (gwSeen) invarg(ctx, 'use nexthop syntax to specify multiple via\n', t);
+      gwSeen = true;
       let v = a.next();
       if (v === 'inet') v = a.next();
       gw = getAddr(ctx, v);
+    } else if (t === 'tos' || matches(t, 'dsfield')) {
+      const v = a.next();
+      if (dsfield(v) === null) invarg(ctx, '"tos" value is invalid\n', v);
+    } else if (t === 'expires') {
+      const v = a.next();
+      if (getU32(v) === null) invarg(ctx, '"expires" value is invalid\n', v);
     } else if (matches(t, 'metric') || matches(t, 'priority') || t === 'preference') {
       const v = a.next();
       const n = getU32(v);
@@ -69,21 +128,38 @@ function routeModify(ctx: Ctx, args: string[], cmd: 'add' | 'replace' | 'change'
     } else if (t === 'scope') {
       const v = a.next();
       scope = rtScope(v) ?? invarg(ctx, 'invalid "scope" value\n', v);
+    } else if (ROUTE_METRICS.some(([test]) => test(t))) {
+      const [, what, check] = ROUTE_METRICS.find(([test]) => test(t))!;
+      let v = a.next();
+      if (v === 'lock' && what !== 'rto_min' && what !== 'features' && what !== 'quickack') v = a.next();
+      const bad = check(v);
+      if (bad) invarg(ctx, bad === true ? `"${what}" value is invalid\n` : bad, v);
+    } else if (matches(t, 'realms')) {
+      const v = a.next();
+      if (!/^(\d+|0x[0-9a-f]+)(\/(\d+|0x[0-9a-f]+))?$/i.test(v)) invarg(ctx, '"realm" value is invalid\n', v);
     } else if (t === 'onlink') onlink = true;
-    else if (matches(t, 'protocol')) {
+    else if (t === 'nhid') {
+      const v = a.next();
+      if (getU32(v) === null) invarg(ctx, '"id" value is invalid\n', v);
+      return rtnlError(ctx, new KernelError('EINVAL', 'Nexthop id does not exist'));
+    } else if (matches(t, 'protocol')) {
       const v = a.next();
       if (!(v in PROTOS) && getU32(v) === null) invarg(ctx, '"protocol" value is invalid\n', v);
       proto = v in PROTOS ? PROTOS[v] : Number(v);
     } else if (matches(t, 'table')) table = tableId(ctx, a.next());
+    else if (matches(t, 'vrf')) invarg(ctx, 'Invalid VRF\n', a.next());
     else if (t === 'dev' || t === 'oif') devName = a.next();
-    else if (t === 'mtu' || t === 'advmss' || t === 'tos' || t === 'realm' || t === 'weight' || t === 'expires' || t === 'hoplimit') a.next();
-    else {
+    else if (matches(t, 'pref')) {
+      const v = a.next();
+      if (v !== 'low' && v !== 'medium' && v !== 'high' && !/^\d+$/.test(v)) invarg(ctx, '"pref" value is invalid\n', v);
+    } else {
       let v = t;
       if (v === 'to') v = a.next();
-      if ((v[0] < '0' || v[0] > '9') && (TYPES.includes(v as RouteType) || OTHER_TYPES.includes(v))) {
-        type = v as RouteType;
+      if ((v[0] < '0' || v[0] > '9') && rtntype(v) !== null) {
+        type = rtntype(v)!;
         v = a.next();
       }
+      if (matches(v, 'help')) fail(ctx, ROUTE_USAGE, 255);
       if (dst) duparg2(ctx, 'to', v);
       dst = getPrefix(ctx, v);
     }
@@ -126,6 +202,7 @@ interface Filter {
   exact?: { addr: Ipv4; plen: number };
   via?: Ipv4;
   src?: Ipv4;
+  metric?: number;
 }
 
 function parseFilter(ctx: Ctx, args: string[]): Filter {
@@ -134,30 +211,58 @@ function parseFilter(ctx: Ctx, args: string[]): Filter {
   // iproute2 looks the device up once the whole line is read (a bad prefix after it is reported first)
   let devName: string | undefined;
   while (!a.done) {
+    // iproute_list_flush_or_save()'s chain, in its order (prefixes where ip takes them)
     const t = a.take();
     if (matches(t, 'table')) f.table = tableId(ctx, a.next(), true);
-    else if (t === 'dev' || t === 'oif') devName = a.next();
-    else if (matches(t, 'protocol')) {
+    else if (matches(t, 'vrf')) invarg(ctx, 'Invalid VRF\n', a.next());
+    else if (matches(t, 'cached') || matches(t, 'cloned')) continue;
+    else if (t === 'tos' || matches(t, 'dsfield')) {
       const v = a.next();
-      f.proto = v in PROTOS ? PROTOS[v] : (getU32(v) ?? invarg(ctx, '"protocol" value is invalid\n', v));
-    } else if (t === 'scope') {
+      if (dsfield(v) === null) invarg(ctx, 'TOS value is invalid\n', v);
+    } else if (matches(t, 'protocol')) {
       const v = a.next();
-      f.scope = rtScope(v) ?? invarg(ctx, 'invalid "scope" value\n', v);
-    } else if (t === 'type') {
+      if (v in PROTOS) f.proto = PROTOS[v];
+      else if (getU32(v) !== null) f.proto = getU32(v)!;
+      else if (v === 'all') f.proto = undefined;
+      else invarg(ctx, 'invalid "protocol"\n', v);
+    } else if (matches(t, 'scope')) {
       const v = a.next();
-      if (!TYPES.includes(v as RouteType) && !OTHER_TYPES.includes(v)) invarg(ctx, 'node type value is invalid\n', v);
-      f.type = v as RouteType;
-    } else if (t === 'via') f.via = getAddr(ctx, a.next());
-    else if (t === 'src') f.src = getAddr(ctx, a.next());
-    else if (t === 'cached' || t === 'cloned') continue;
-    else {
+      const sc = rtScope(v);
+      if (sc !== undefined) f.scope = sc;
+      else if (v === 'all') f.scope = undefined;
+      else invarg(ctx, 'invalid "scope"\n', v);
+    } else if (matches(t, 'type')) {
+      const v = a.next();
+      f.type = rtntype(v) ?? invarg(ctx, 'node type value is invalid\n', v);
+    } else if (t === 'dev' || t === 'oif') devName = a.next();
+    else if (t === 'iif') a.next();
+    else if (t === 'mark') {
+      const v = a.next();
+      if (getU32(v) === null) invarg(ctx, 'invalid mark value', v);
+    } else if (matches(t, 'metric') || matches(t, 'priority') || t === 'preference') {
+      const v = a.next();
+      f.metric = getU32(v) ?? invarg(ctx, '"metric" value is invalid\n', v);
+    } else if (t === 'via') {
+      let v = a.next();
+      if (v === 'inet') v = a.next();
+      f.via = getPrefix(ctx, v).addr;
+    } else if (t === 'src') f.src = getPrefix(ctx, a.next()).addr;
+    else if (matches(t, 'realms')) {
+      const v = a.next();
+      if (!/^(\d+|0x[0-9a-f]+)(\/(\d+|0x[0-9a-f]+)?)?$/i.test(v)) invarg(ctx, 'invalid realms\n', v);
+    } else if (matches(t, 'from')) {
+      // routes from a source prefix (policy routing) are IPv6-only in Linux: no IPv4 route has one
+      let v = a.next();
+      if (matches(v, 'root') || matches(v, 'match') || matches(v, 'exact')) v = a.next();
+      getPrefix(ctx, v);
+    } else {
       let v = t;
-      if (v === 'to') v = a.next();
-      const kind = v === 'root' || v === 'match' || v === 'exact' ? v : 'exact';
-      if (kind === v) v = a.next();
+      if (matches(v, 'to')) v = a.next();
+      const kind = matches(v, 'root') ? 'root' : matches(v, 'match') ? 'match' : matches(v, 'exact') ? 'exact' : null;
+      if (kind) v = a.next();
       // "all" and "any" carry no family, so iproute2 filters nothing with them ("default" is 0/0 exactly)
       if (v === 'all' || v === 'any') continue;
-      f[kind] = getPrefix(ctx, v);
+      f[kind ?? 'exact'] = getPrefix(ctx, v);
     }
   }
   if (devName !== undefined) f.dev = devOrFail(ctx, devName);
@@ -172,6 +277,7 @@ function selectRoutes(ctx: Ctx, f: Filter): FibRoute[] {
       if (f.proto !== undefined && r.proto !== f.proto) return false;
       if (f.scope !== undefined && r.scope !== f.scope) return false;
       if (f.type && r.type !== f.type) return false;
+      if (f.metric !== undefined && r.metric !== f.metric) return false;
       if (f.via !== undefined && r.nh?.gw !== f.via) return false;
       if (f.src !== undefined && r.prefsrc !== f.src) return false;
       if (f.root && !(r.plen >= f.root.plen && inPrefix(r.dst, f.root.addr, f.root.plen))) return false;
@@ -262,14 +368,34 @@ function routeGet(ctx: Ctx, args: string[]): void {
   let oifName: string | undefined;
   let fibmatch = false;
   while (!a.done) {
+    // iproute_get()'s chain, in its order (prefixes where ip takes them: `fr`, `i`, `o`, `c`…)
     const t = a.take();
-    if (t === 'from') from = getPrefix(ctx, a.next()).addr;
-    else if (t === 'iif') iifName = a.next();
-    else if (matches(t, 'oif') || t === 'dev') oifName = a.next();
-    else if (matches(t, 'fibmatch')) fibmatch = true;
-    else if (t === 'tos' || t === 'mark' || t === 'uid' || t === 'vrf' || t === 'ipproto' || t === 'sport' || t === 'dport') a.next();
-    else if (t === 'connected') continue;
-    else {
+    if (t === 'tos' || matches(t, 'dsfield')) {
+      const v = a.next();
+      if (dsfield(v) === null) invarg(ctx, 'TOS value is invalid\n', v);
+    } else if (matches(t, 'from')) {
+      const v = a.next();
+      if (matches(v, 'help')) fail(ctx, ROUTE_USAGE, 255);
+      from = getPrefix(ctx, v).addr;
+    } else if (matches(t, 'iif')) iifName = a.next();
+    else if (matches(t, 'mark')) {
+      const v = a.next();
+      if (getU32(v) === null) invarg(ctx, 'invalid mark value', v);
+    } else if (matches(t, 'oif') || t === 'dev') oifName = a.next();
+    else if (matches(t, 'notify') || matches(t, 'connected')) continue;
+    else if (matches(t, 'vrf')) invarg(ctx, 'Invalid VRF\n', a.next());
+    else if (matches(t, 'uid')) {
+      const v = a.next();
+      if (getU32(v) === null) invarg(ctx, 'invalid UID\n', v);
+    } else if (matches(t, 'fibmatch')) fibmatch = true;
+    else if (matches(t, 'sport') || matches(t, 'dport')) {
+      const v = a.next();
+      const n = getU32(v);
+      if (n === null || n > 0xffff) invarg(ctx, `invalid ${matches(t, 'sport') ? 'sport' : 'dport'}\n`, v);
+    } else if (matches(t, 'ipproto')) {
+      const v = a.next();
+      if (!/^(tcp|udp|icmp|sctp|dccp|udplite|ipv6-icmp|gre|esp|ah|\d+)$/.test(v)) invarg(ctx, 'Invalid "ipproto" value\n', v);
+    } else {
       let v = t;
       if (v === 'to') v = a.next();
       // no duplicate check here: a second destination replaces the first (parsed as inet, the family now known)
@@ -290,12 +416,11 @@ function routeGet(ctx: Ctx, args: string[]): void {
     return;
   }
   if (iif) {
-    // ip_route_input_slow(): a zero source is a martian unless the destination is broadcast (or zero too)
-    const zeroSrc = from === undefined || from === 0;
-    if (zeroSrc && d !== 0xffffffff && d !== 0) answer('EINVAL');
-    const res = zeroSrc && d === 0 ? ({ kind: 'broadcast' } as const) : ipRouteInput(ctx.ns, d, from ?? (0 as Ipv4), iif);
+    const res = ipRouteInput(ctx.ns, d, from ?? (0 as Ipv4), iif);
     const fromText = from !== undefined ? ` from ${formatIpv4(from)}` : '';
-    if (res.kind === "error") return answer(res.errno);
+    if (res.kind === 'error') return answer(res.errno);
+    // a martian (a refused source or destination) is a bare EINVAL, whatever the drop reason
+    if (res.kind === 'martian') return answer('EINVAL');
     if (res.kind === 'local') {
       ctx.out.push(`local ${formatIpv4(d)}${fromText} dev ${ctx.ns.loopback.name} \n    cache <local> iif ${iif.name} \n`);
       return;

@@ -143,6 +143,8 @@ export function formatLink(dev: Netdev, o: ShowOpts): string {
     s += '\n';
   } else {
     s += `\n    ${linkLine(dev)}${netnsId ? ` ${netnsId}` : ''}${o.details ? linkDetails(dev, o.link) : ''}\n`;
+    // print_linkinfo(): the alias after the details, for ip link (or -details) only
+    if (dev.ifalias !== undefined && (o.link || o.details)) s += `    alias ${dev.ifalias}\n`;
   }
   if (!o.link) {
     if (o.family !== 6) s += inetLines(dev, o);

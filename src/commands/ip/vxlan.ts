@@ -42,7 +42,7 @@ Where:\tVNI\t:= 0-16777215
 `;
 
 /** strtoul() in base 0 over the whole word, as get_u32()/get_unsigned() take it; null when it is not a number that fits. */
-function strtoul(text: string, max: number): number | null {
+export function strtoul(text: string, max: number): number | null {
   const m = /^\s*([+-]?)(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9]\d*)$/.exec(text);
   if (!m) return null;
   const d = m[2];

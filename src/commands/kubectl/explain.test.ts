@@ -40,17 +40,28 @@ describe('kubectl explain', () => {
     // a primitive: no FIELDS
     const proto = kubectl('explain networkpolicies.spec.ingress.ports.protocol');
     expect(proto.stdout).toBe(
-      'GROUP:      networking.k8s.io\nKIND:       NetworkPolicy\nVERSION:    v1\n\nFIELD: protocol <string>\n\n\nDESCRIPTION:\n    protocol represents the protocol (TCP, UDP, or SCTP) which traffic must\n    match. If not specified, this field defaults to TCP.\n    \n\n',
+      'GROUP:      networking.k8s.io\nKIND:       NetworkPolicy\nVERSION:    v1\n\nFIELD: protocol <string>\nENUM:\n    SCTP\n    TCP\n    UDP\n\nDESCRIPTION:\n    protocol represents the protocol (TCP, UDP, or SCTP) which traffic must\n    match. If not specified, this field defaults to TCP.\n    \n    Possible enum values:\n     - `"SCTP"` is the SCTP protocol.\n     - `"TCP"` is the TCP protocol.\n     - `"UDP"` is the UDP protocol.\n    \n\n',
     );
+  });
+
+  it('shows an enum’s values under its field and their meanings in its description, as a recorded kubectl 1.3x explain svc.spec does', () => {
+    const r = kubectl('explain svc.spec');
+    expect(r.stdout.startsWith('KIND:       Service\nVERSION:    v1\n\nFIELD: spec <ServiceSpec>\n\n\nDESCRIPTION:\n')).toBe(true);
+    expect(r.stdout).toContain(
+      '  sessionAffinity\t<string>\n  enum: ClientIP, None\n    Supports "ClientIP" and "None". Used to maintain session affinity. Enable\n    client IP based session affinity. Must be ClientIP or None. Defaults to\n    None. More info:\n    https://kubernetes.io/docs/concepts/services-networking/service/#virtual-ips-and-service-proxies\n    \n    Possible enum values:\n     - `"ClientIP"` is the Client IP based.\n     - `"None"` - no session affinity.\n\n',
+    );
+    expect(r.stdout).toContain('  internalTrafficPolicy\t<string>\n  enum: Cluster, Local\n');
+    expect(r.stdout).toContain('     - `"Local"` routes traffic only to endpoints on the same node as the client\n    pod (dropping the traffic if there are no local endpoints).\n\n');
+    expect(r.stdout).toContain('  type\t<string>\n  enum: ClusterIP, ExternalName, LoadBalancer, NodePort\n');
   });
 
   it('lists names only with --recursive, two spaces deeper per level', () => {
     const r = kubectl('explain netpol.spec --recursive');
-    expect(r.stdout).toContain('FIELDS:\n  egress\t<[]NetworkPolicyEgressRule>\n    ports\t<[]NetworkPolicyPort>\n      endPort\t<integer>\n      port\t<string>\n      protocol\t<string>\n    to\t<[]NetworkPolicyPeer>\n      ipBlock\t<IPBlock>\n        cidr\t<string> -required-\n        except\t<[]string>\n');
+    expect(r.stdout).toContain('FIELDS:\n  egress\t<[]NetworkPolicyEgressRule>\n    ports\t<[]NetworkPolicyPort>\n      endPort\t<integer>\n      port\t<string>\n      protocol\t<string>\n      enum: SCTP, TCP, UDP\n    to\t<[]NetworkPolicyPeer>\n      ipBlock\t<IPBlock>\n        cidr\t<string> -required-\n        except\t<[]string>\n');
     // the DESCRIPTION stays; under FIELDS every line is a name and its type
     expect(r.stdout).toMatch(/\nDESCRIPTION:\n {4}spec represents the specification of the desired behavior for this\n {4}NetworkPolicy.\n {4}NetworkPolicySpec provides the specification of a NetworkPolicy\n {4}\nFIELDS:\n/);
     const fields = r.stdout.split('FIELDS:\n')[1].trimEnd().split('\n');
-    expect(fields.every((l) => /^( {2})+\w+\t<[^>]+>( -required-)?$/.test(l))).toBe(true);
+    expect(fields.every((l) => /^( {2})+(\w+\t<[^>]+>( -required-)?|enum: .*)$/.test(l))).toBe(true);
   });
 
   it('refuses as kubectl does: no resource, two, an unknown type, an unknown field (named by the path’s last element)', () => {

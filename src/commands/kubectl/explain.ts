@@ -58,6 +58,13 @@ const indent = (n: number, s: string): string => {
   return pad + s.split('\n').join(`\n${pad}`);
 };
 
+/** the template's extractEnum in a field list: the first four values, then `, ....` */
+function enumLine(values: string[] | undefined, pad: number): string {
+  if (!values) return '';
+  const shown = values.slice(0, 4).map((v) => (v === '' ? '""' : v));
+  return `\n${' '.repeat(pad)}enum: ${shown.join(', ')}${values.length > 4 ? ', ....' : ''}`;
+}
+
 /** The type a field's type names, through `[]` and `map[string]`: a struct's name, or a primitive. */
 const baseType = (t: string): string => t.replace(/^(\[\]|map\[string\])+/, '');
 
@@ -67,8 +74,8 @@ function fieldList(t: ExplainType, level: number, recursive: boolean, seen: Read
   let out = '';
   const pad = level * 2;
   for (const name of Object.keys(t.f).sort()) {
-    const [type, required, description] = t.f[name];
-    out += `${indent(pad, name)}\t<${type}>${required ? ' -required-' : ''}\n`;
+    const [type, required, description, values] = t.f[name];
+    out += `${indent(pad, name)}\t<${type}>${required ? ' -required-' : ''}${enumLine(values, pad)}\n`;
     if (!recursive) {
       out += `${indent(pad + 2, wordWrap(description || '<no description>', 78 - pad))}\n\n`;
       continue;
@@ -110,12 +117,13 @@ export function explain(k: KubeCtx, p: Parsed): number {
     for (let i = 0; i < path.length; i++) {
       const field = t.f[path[i]];
       if (!field) throw missing();
-      const [type, , description] = field;
+      const [type, , description, values] = field;
       const base = baseType(type);
       const sub = SCHEMAS[base];
       if (UNMODELLED[base] !== undefined) throw notModelled(base);
       if (i === path.length - 1) {
-        out += `FIELD: ${path[i]} <${type}>\n\n\n`;
+        // extractEnum's long view: every value on its own line
+        out += `FIELD: ${path[i]} <${type}>\n${values ? `ENUM:${values.map((v) => `\n    ${v === '' ? '""' : v}`).join('')}` : ''}\n\n`;
         out += body(sub ? [description, sub.d].filter((d) => d !== '') : [description], sub, recursive, new Set([typeName, base]));
         break;
       }

@@ -18,6 +18,7 @@ import { ncCommand } from '../nc/nc';
 import { ssCommand } from '../ss/ss';
 import { curlCommand } from '../curl/curl';
 import { agnhostCommand } from '../servers/agnhost';
+import { python3Command } from '../servers/pyhttp';
 import { helpCommand } from '../help';
 import { kubectlCommand } from '../kubectl/kubectl';
 import { kubectlNetpolCommand } from '../netpol/kubectlNetpol';
@@ -52,6 +53,7 @@ export const COMMAND_TABLE: readonly CommandSpec[] = [
   ssCommand,
   curlCommand,
   agnhostCommand,
+  python3Command,
   digCommand,
   nslookupCommand,
   getentCommand,

@@ -376,6 +376,8 @@ export class Interp implements ExpandEnv {
     }
     const r = yield* this.redirect(node.redirs, fds);
     if (typeof r === 'number') return r;
+    // most commands have no assignments before them: no extra coroutine layer for those
+    if (values.length === 0) return yield* this.command(argv, r, values);
     return yield* this.withTempVars(values, () => this.command(argv, r, values));
   }
 
@@ -419,8 +421,7 @@ export class Interp implements ExpandEnv {
   findProgram(name: string): string | null {
     // a path runs what execve() finds there: the registry knows which directories hold programs
     if (name.includes('/')) return this.programs.has(name) ? name : null;
-    const path = this.sh.get('PATH');
-    if (path === undefined || !path.split(':').some((d) => /^\/(usr\/)?(local\/)?s?bin\/?$/.test(d))) return null;
+    if (!pathHasBin(this.sh.get('PATH'))) return null;
     return this.programs.has(name) ? name : null;
   }
 
@@ -483,4 +484,11 @@ export class Interp implements ExpandEnv {
   isName(s: string): boolean {
     return isName(s);
   }
+}
+
+/** Whether $PATH names a directory that holds programs (the last answer kept: PATH rarely changes). */
+let lastPath: { path: string | undefined; bin: boolean } = { path: undefined, bin: false };
+function pathHasBin(path: string | undefined): boolean {
+  if (path !== lastPath.path) lastPath = { path, bin: path !== undefined && path.split(':').some((d) => /^\/(usr\/)?(local\/)?s?bin\/?$/.test(d)) };
+  return lastPath.bin;
 }

@@ -47,9 +47,11 @@ export function programCtx(it: Interp, fds: Fds, env: Record<string, string>): {
     env,
     tty: outFd?.tty === true,
     stdinIsFile: input instanceof StringInput && input.regular,
+    // a program that never reads its standard input leaves it for the next one (`while read` loops)
+    get stdin() {
+      return (stdin ??= input?.readAll() ?? '');
+    },
   };
-  // a program that never reads its standard input leaves it for the next one (`while read` loops)
-  Object.defineProperty(ctx, 'stdin', { enumerable: true, get: () => (stdin ??= input?.readAll() ?? '') });
   return { ctx, out };
 }
 

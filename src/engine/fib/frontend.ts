@@ -1,5 +1,7 @@
 import { flushPmtu } from '../ipv4/pmtu';
-import { BROADCAST, asIpv4, inPrefix, isZeronet, networkOf, broadcastOf, type Ipv4 } from '../addr/ipv4';
+import { BROADCAST, asIpv4, inPrefix, isLoopback, isMulticast, isZeronet, networkOf, broadcastOf, type Ipv4 } from '../addr/ipv4';
+import { Verdict } from '../sim/trace';
+import { fibValidateSource, orConf, type SourceRefusal } from './validate';
 import type { Ifaddr, Netdev } from '../netns/netdev';
 import { carrierOk } from '../netns/netdev';
 import type { Netns } from '../netns/netns';
@@ -210,28 +212,60 @@ export type InputOutcome =
   | { kind: 'local'; route: FibRoute }
   | { kind: 'forward'; rt: Rtable }
   | { kind: 'broadcast' }
-  | { kind: 'error'; errno: Errno; forwarding: boolean; route?: FibRoute };
+  | { kind: 'error'; errno: Errno; forwarding: boolean; route?: FibRoute }
+  /** ip_handle_martian_source() / martian_destination: dropped without a word (EINVAL to `ip route get`) */
+  | { kind: 'martian'; reason: MartianReason; route?: FibRoute };
 
-/** ip_route_input_slow(): deliver locally, forward, or fail (ip_error decides about ICMP). */
+export type MartianReason = SourceRefusal | typeof Verdict.IP_LOCALNET | typeof Verdict.IP_INVALID_DEST;
+
+const martian = (reason: MartianReason, route?: FibRoute): InputOutcome => ({ kind: 'martian', reason, route });
+
+/** ip_route_input_slow(): deliver locally, forward, or fail (ip_error decides about ICMP); martians are dropped. */
 export function ipRouteInput(ns: Netns, daddr: Ipv4, saddr: Ipv4, dev: Netdev): InputOutcome {
+  // what comes back in on lo was sent by this host: Linux keeps the output route on it and never
+  // routes it as input, so nothing about its source is checked
+  const looped = dev === ns.loopback;
+  if (!looped) {
+    // sources no host can have: multicast and the limited broadcast
+    if (isMulticast(saddr) || saddr === BROADCAST) return martian(Verdict.IP_INVALID_SOURCE);
+    if (daddr !== BROADCAST && !(saddr === 0 && daddr === 0)) {
+      if (saddr === 0) return martian(Verdict.IP_INVALID_SOURCE);
+      if (daddr === 0) return martian(Verdict.IP_INVALID_DEST);
+      // 127.0.0.0/8 never comes from a wire, unless route_localnet says it may
+      if (isLoopback(daddr)) {
+        if (!orConf(ns, dev, 'route_localnet')) return martian(Verdict.IP_LOCALNET);
+      } else if (isLoopback(saddr) && !orConf(ns, dev, 'route_localnet')) return martian(Verdict.IP_LOCALNET);
+    }
+  }
+  if (daddr === BROADCAST || (saddr === 0 && daddr === 0)) return brdInput(ns, saddr, dev, looped);
   const forwarding = ns.sysctl.forwarding(dev.name);
-  if (daddr === BROADCAST) return { kind: 'broadcast' };
   const res = fibLookup(ns, daddr);
   if (!res.ok) return { kind: 'error', errno: forwarding ? res.errno : 'EHOSTUNREACH', forwarding, route: res.route };
   const r = res.route;
-  if (r.type === 'broadcast') return { kind: 'broadcast' };
-  if (r.type === 'local') return { kind: 'local', route: r };
-  if (!forwarding) return { kind: 'error', errno: 'EHOSTUNREACH', forwarding, route: r };
-  const out = r.nh!.dev;
-  const gw = gatewayOf(ns, r, daddr);
-  let doRedirect = false;
-  if (out === dev && ns.sysctl.conf(dev.name, 'send_redirects') && ns.sysctl.conf('all', 'send_redirects')) {
-    // fib_validate_source() returns 1 when the source is directly connected on the input device
-    const back = fibLookup(ns, saddr);
-    doRedirect = back.ok && back.route.nh?.dev === dev && back.route.nh.gw === undefined && back.route.type === 'unicast';
+  if (r.type === 'broadcast') return brdInput(ns, saddr, dev, looped);
+  if (r.type === 'local') {
+    const v = looped ? OK_SOURCE : fibValidateSource(ns, saddr, dev, undefined);
+    return v.ok ? { kind: 'local', route: r } : martian(v.reason, r);
   }
+  if (!forwarding) return { kind: 'error', errno: 'EHOSTUNREACH', forwarding, route: r };
+  if (r.type !== 'unicast' && !looped) return martian(Verdict.IP_INVALID_DEST, r);
+  const out = r.nh!.dev;
+  const v = looped ? OK_SOURCE : fibValidateSource(ns, saddr, dev, out);
+  if (!v.ok) return martian(v.reason, r);
+  const gw = gatewayOf(ns, r, daddr);
+  // __mkroute_input(): back out where it came from, to a source on that link: tell it the better way
+  const doRedirect = out === dev && v.direct && ns.sysctl.conf(dev.name, 'send_redirects') !== 0 && ns.sysctl.conf('all', 'send_redirects') !== 0;
   const src = r.prefsrc ?? inetSelectAddr(ns, out, r.nh!.gw, r.nh!.scope) ?? (0 as Ipv4);
   return { kind: 'forward', rt: rtable('unicast', out, gw ?? daddr, gw, src, r, doRedirect) };
+}
+
+const OK_SOURCE = { ok: true, direct: false } as const;
+
+/** brd_input: a broadcast for us; its source is checked unless it is 0.0.0.0 (a DHCP client). */
+function brdInput(ns: Netns, saddr: Ipv4, dev: Netdev, looped: boolean): InputOutcome {
+  if (saddr === 0 || looped) return { kind: 'broadcast' };
+  const v = fibValidateSource(ns, saddr, dev, undefined);
+  return v.ok ? { kind: 'broadcast' } : martian(v.reason);
 }
 
 /** inet_addr_type() == RTN_LOCAL */
@@ -285,6 +319,7 @@ export function routeAdd(ns: Netns, cfg: RouteConfig, mode: 'add' | 'replace' | 
     throw new KernelError('EINVAL', 'Invalid prefsrc address');
   }
   table.insert(route, mode);
+  if (cfg.type === 'local') ns.customLocalRoutes = true;
   ns.world.touch();
   return route;
 }

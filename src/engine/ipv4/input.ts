@@ -1,5 +1,6 @@
 import { formatIpv4 } from '../addr/ipv4';
-import { ipRouteInput } from '../fib/frontend';
+import { ipRouteInput, type MartianReason } from '../fib/frontend';
+import { rpFilter } from '../fib/validate';
 import { routeText } from '../fib/format';
 import type { Errno, FibRoute } from '../fib/route';
 import type { Netdev } from '../netns/netdev';
@@ -51,7 +52,36 @@ function ipRcvFinish(ns: Netns, pkt: Ipv4Packet, inDev: Netdev | undefined): voi
     case 'error':
       ipError(ns, dev, pkt, res.errno, res.forwarding, res.route);
       return;
+    case 'martian':
+      dropMartian(ns, dev, pkt, res.reason);
+      return;
   }
+}
+
+/** What each martian verdict means, in the words of the packet in front of the student. */
+function martianWords(ns: Netns, dev: Netdev, pkt: Ipv4Packet, reason: MartianReason): string {
+  const src = formatIpv4(pkt.src);
+  const dst = formatIpv4(pkt.dst);
+  const rpf = rpFilter(ns, dev);
+  switch (reason) {
+    case Verdict.IP_LOCAL_SOURCE:
+      return `martian source ${src}: it is an address of ${nsLabel(ns)} itself, yet it came in on ${dev.name} (two hosts with the same address?) → dropped (accept_local is 0)`;
+    case Verdict.IP_INVALID_SOURCE:
+      return `martian source ${src} on ${dev.name}: no host sends from a multicast, broadcast or zero address → dropped`;
+    case Verdict.IP_LOCALNET:
+      return `martian: ${src} → ${dst} on ${dev.name}, and 127.0.0.0/8 never comes from a wire (net.ipv4.conf.${dev.name}.route_localnet is 0) → dropped`;
+    case Verdict.IP_INVALID_DEST:
+      return `martian destination ${dst} on ${dev.name} → dropped`;
+    case Verdict.IP_RPFILTER:
+      return `reverse path filter (rp_filter = ${rpf}, ${rpf === 1 ? 'strict' : 'loose'}): the way back to ${src} ${rpf === 1 ? `does not leave through ${dev.name}, where it came in` : 'is not in any routing table'} → dropped`;
+  }
+}
+
+/** ip_handle_martian_source() and friends: dropped without an ICMP error. */
+function dropMartian(ns: Netns, dev: Netdev, pkt: Ipv4Packet, reason: MartianReason): void {
+  const w = ns.world;
+  if (w.drop(reason, ns.name, dev.name))
+    w.emit({ netns: ns.name, dev: dev.name, verdict: reason, packetId: pkt.pid, packet: ipView(pkt), text: `${nsLabel(ns)}: ${martianWords(ns, dev, pkt, reason)}` });
 }
 
 /** ip_local_deliver(): fragments are put together first (ip_defrag), then the LOCAL_IN hook. */

@@ -74,6 +74,8 @@ interface NetdevCommon {
   ll6Seq?: number;
   /** tx_queue_len (`ip link set … txqueuelen`): 1000 for every kind Hoplab makes; shown as `qlen` unless 0 */
   txqlen: number;
+  /** IFLA_IFALIAS (`ip link set … alias TEXT`): shown as an `alias` line; undefined when none */
+  ifalias: string | undefined;
   /** the flags `ip link set … multicast|allmulticast|promisc|dynamic|trailers` change (IFF_* bits; display only) */
   ifflags: number;
   master?: Bridge;
@@ -162,7 +164,7 @@ export const defineNetdevKind = <D extends Netdev>(ops: NetdevOps<D>): NetdevOps
  */
 export function makeNetdev<D extends Netdev>(ns: Netns, name: string, ops: NetdevOps, mac: Mac, mtu: number, qdisc: 'noop' | 'noqueue'): D {
   const ifflags = ops.loopback ? 0 : IFF.MULTICAST;
-  const dev = { kind: ops.kind, ifindex: 0, name, netns: ns, ops, mac, mtu, adminUp: false, qdisc, addrs: [], ll6: false, ll6Seq: undefined, txqlen: 1000, ifflags, master: undefined, brport: BRPORT_DEFAULT };
+  const dev = { kind: ops.kind, ifindex: 0, name, netns: ns, ops, mac, mtu, adminUp: false, qdisc, addrs: [], ll6: false, ll6Seq: undefined, txqlen: 1000, ifalias: undefined, ifflags, master: undefined, brport: BRPORT_DEFAULT };
   return Object.assign(dev, ops.fields()) as unknown as D;
 }
 

@@ -43,6 +43,11 @@ export class Netns {
   #nsids: Map<Netns, number> | undefined;
   #sockets: SockTable | undefined;
   hostname: string;
+  /**
+   * net->ipv4.fib_has_custom_local_routes: someone added a local route (never cleared), so a
+   * packet's source is checked by a FIB lookup rather than against the interface addresses
+   */
+  customLocalRoutes = false;
   /** the id of the innermost open rollback that has saved this namespace (World.willChange), or 0 */
   rollbackMark = 0;
 

@@ -78,7 +78,8 @@ export class Task implements Waker {
   private inStep = false;
   private pending: Signaled | null = null;
   private readonly exitWatchers: ((t: Task) => void)[] = [];
-  private body!: Proc;
+  /** null once exited: a stale timer event may outlive the task, and must not keep its program alive */
+  private body: Proc | null = null;
 
   constructor(
     readonly table: TaskTable,
@@ -88,9 +89,13 @@ export class Task implements Waker {
     readonly comm: string,
     /** lives on after the command line that started it (a server, a background job) */
     public resident: boolean,
-    /** where the trace events of what this task sends go (its command line's trace) */
-    readonly trace: TraceLog | null,
+    /** where the trace events of what this task sends go (its command line's trace); null once exited */
+    private traceLog: TraceLog | null,
   ) {}
+
+  get trace(): TraceLog | null {
+    return this.traceLog;
+  }
 
   /** Give the task its program and run its first step (TaskTable.spawn does this). */
   start(body: Proc): void {
@@ -130,7 +135,7 @@ export class Task implements Waker {
     if (sig === 'SIGKILL') {
       this.gen++;
       try {
-        this.body.return(signalStatus(sig));
+        this.body!.return(signalStatus(sig));
       } catch {
         // a finally block that throws while being killed changes nothing: the task is gone
       }
@@ -147,13 +152,13 @@ export class Task implements Waker {
     this.gen++;
     this.state = 'running';
     const outer = w.traceTarget;
-    w.traceTarget = this.trace;
+    w.traceTarget = this.traceLog;
     // a task that runs is progress: the loop budget counts events between two steps of a task
     w.budgetUsed = 0;
     let r: IteratorResult<Wait, number>;
     this.inStep = true;
     try {
-      r = signal ? this.body.throw(signal) : this.body.next(why);
+      r = signal ? this.body!.throw(signal) : this.body!.next(why);
     } catch (e) {
       this.inStep = false;
       w.traceTarget = outer;
@@ -182,20 +187,32 @@ export class Task implements Waker {
     const w = this.table.world;
     this.state = wait.kind === 'sleep' ? 'sleeping' : 'waiting';
     this.deadline = wait.until;
-    if (wait.until !== Infinity) w.scheduleCall(Math.max(0, wait.until - w.now), timerTask, this, this.gen);
+    if (wait.until !== Infinity) this.armTimer(w);
+  }
+
+  /**
+   * The timer belongs to no command's trace (step() sets the task's own), so that when the task
+   * is woken earlier and the event goes stale, it holds no finished command's trace until it fires.
+   */
+  private armTimer(w: TaskTable['world']): void {
+    const cause = w.traceTarget;
+    w.traceTarget = null;
+    w.scheduleCall(Math.max(0, this.deadline - w.now), timerTask, this, this.gen);
+    w.traceTarget = cause;
   }
 
   /** The event queue was emptied (Hoplab stopped a storm): put this task's timer back. */
   rearm(): void {
     if (this.exited || this.state === 'running' || this.deadline === Infinity) return;
-    const w = this.table.world;
-    w.scheduleCall(Math.max(0, this.deadline - w.now), timerTask, this, this.gen);
+    this.armTimer(this.table.world);
   }
 
   private finish(code: number, sig: Signal | null): void {
     this.state = 'exited';
     this.exitCode = code;
     this.killedBy = sig;
+    this.body = null;
+    this.traceLog = null;
     this.table.reap(this);
     for (const fn of this.exitWatchers.splice(0)) fn(this);
   }

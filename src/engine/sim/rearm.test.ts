@@ -24,4 +24,23 @@ describe('after a storm is cut', () => {
     for (let i = 0; i < 10 && entry() !== 'FAILED'; i++) w.advance(1000);
     expect(entry()).toBe('FAILED');
   });
+
+  it('a TCP connection waiting to retransmit its SYN still gives up in time', () => {
+    const w = new World();
+    for (const h of ['a', 'b', 'c']) w.addHost(h);
+    w.addLan('lan0', ['a:eth0', 'a:eth1', 'b:eth0']);
+    w.addLink('b:eth1', 'c:eth0');
+    mustRun(w, 'a', 'ip link add br0 type bridge && ip link set eth0 master br0 && ip link set eth1 master br0 && ip link set br0 up');
+    mustRun(w, 'b', 'ip addr add 10.0.0.2/24 dev eth0 && ip addr add 10.0.1.2/24 dev eth1');
+    // c swallows the SYNs: b's connect() retransmits on its timer
+    mustRun(w, 'c', 'ip addr add 10.0.1.3/24 dev eth0 && iptables -A INPUT -p tcp --dport 80 -j DROP');
+    mustRun(w, 'b', 'nc 10.0.1.3 80 >/dev/null 2>&1 &');
+    w.advance(100);
+    const synSent = () => runCommand(w, 'b', 'ss -tan').stdout.includes('SYN-SENT');
+    expect(synSent()).toBe(true);
+    expect(runCommand(w, 'b', 'ping -c 1 -W 1 10.0.0.9').stderr).toContain('stopped by Hoplab');
+    // tcp_syn_retries = 6: about two minutes of backing off, then the connection is given up
+    for (let i = 0; i < 20 && synSent(); i++) w.advance(30_000);
+    expect(synSent()).toBe(false);
+  });
 });

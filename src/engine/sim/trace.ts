@@ -43,7 +43,11 @@ export const Verdict = {
   NO_CARRIER: 'NO_CARRIER', // device up but no carrier (veth peer down, bridge without ports…)
   BR_PORT_DOWN: 'BR_PORT_DOWN',
   OTHERHOST: 'OTHERHOST', // frame not addressed to this device
-  IP_RPFILTER: 'IP_RPFILTER',
+  IP_RPFILTER: 'IP_RPFILTER', // rp_filter: the way back to the source is not through the device it came in on
+  IP_LOCAL_SOURCE: 'IP_LOCAL_SOURCE', // a martian: the source is one of our own addresses
+  IP_INVALID_SOURCE: 'IP_INVALID_SOURCE', // a martian: a multicast, broadcast or zero source
+  IP_LOCALNET: 'IP_LOCALNET', // a martian: 127.0.0.0/8 from outside (route_localnet is off)
+  IP_INVALID_DEST: 'IP_INVALID_DEST', // a martian destination: 0.0.0.0, or a route type that cannot forward
   ICMP_RATELIMIT: 'ICMP_RATELIMIT', // ICMP error suppressed by the rate limit
   UNHANDLED_PROTO: 'UNHANDLED_PROTO', // a transport protocol this host does not speak
   NO_SOCKET: 'NO_SOCKET', // nothing listens on the port: UDP gets port unreachable, TCP a reset
@@ -82,6 +86,10 @@ export const DROP_VERDICTS: ReadonlySet<Verdict> = new Set<Verdict>([
   Verdict.BR_PORT_DOWN,
   Verdict.OTHERHOST,
   Verdict.IP_RPFILTER,
+  Verdict.IP_LOCAL_SOURCE,
+  Verdict.IP_INVALID_SOURCE,
+  Verdict.IP_LOCALNET,
+  Verdict.IP_INVALID_DEST,
   Verdict.ICMP_RATELIMIT,
   Verdict.UNHANDLED_PROTO,
   Verdict.NO_SOCKET,

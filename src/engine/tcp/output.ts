@@ -9,6 +9,7 @@ import { tcpPacket } from '../wire/ipv4';
 import { bytesPayload, EMPTY_PAYLOAD, messagePayload, type Payload } from '../wire/payload';
 import { TCP_FLAG, type TcpOptions } from '../wire/tcp';
 import { tcpSaveOnce } from './rollback';
+import { registerRearm } from '../sim/rearm';
 import { chunkLen, RTO_INIT_MS, RTO_MAX_MS, TCP_WSCALE, TIME_WAIT_MS, type Chunk, type TcpSock, type TcpTimer } from './sock';
 
 const rnd32 = (sk: TcpSock): number => Math.floor(sk.world.random() * 0x100000000) >>> 0;
@@ -177,9 +178,21 @@ export function tcpTimeWait(sk: TcpSock): void {
 export function tcpSetTimer(sk: TcpSock, kind: TcpTimer, delay: number): void {
   tcpSaveOnce(sk);
   sk.timer = kind;
+  sk.timerAt = sk.world.now + delay;
   const gen = ++sk.timerGen;
   sk.world.scheduleCall(delay, tcpTimerFire, sk, gen);
 }
+
+// a connection waiting on its timer (a retransmission, TIME_WAIT, FIN_WAIT2) would wait for ever
+// after a storm's cut emptied the queue: arm it again for what was left of its time
+registerRearm('tcp timers', (w) => {
+  for (const ns of w.allNetns())
+    for (const s of ns.sockets.all()) {
+      if (s.proto !== 'tcp') continue;
+      const sk = s as TcpSock;
+      if (sk.timer !== 'none') w.scheduleCall(Math.max(0, sk.timerAt - w.now), tcpTimerFire, sk, sk.timerGen);
+    }
+});
 
 const sysctlNum = (sk: TcpSock, key: string, dflt: number): number => Number(sk.ns.sysctl.get(key) ?? dflt);
 

@@ -9,7 +9,7 @@ import type { Tcb, TcpSock } from './sock';
 
 const FIELDS = [
   'state', 'iss', 'sndUna', 'sndNxt', 'sndWnd', 'irs', 'rcvNxt', 'mss', 'peerWscale', 'tsOn', 'tsRecent',
-  'sendOff', 'unsent', 'finQueued', 'finSent', 'rcvFin', 'err', 'softErr', 'synQ', 'timer', 'timerGen',
+  'sendOff', 'unsent', 'finQueued', 'finSent', 'rcvFin', 'err', 'softErr', 'synQ', 'timer', 'timerGen', 'timerAt',
   'retries', 'rto', 'userClosed', 'readShut', 'pending', 'lastAckSent',
 ] as const satisfies readonly (keyof Tcb)[];
 

@@ -89,6 +89,8 @@ export interface Tcb {
   synQ: number;
   timer: TcpTimer;
   timerGen: number;
+  /** when the armed timer fires (virtual ms): what a storm's cut re-arms it for */
+  timerAt: number;
   retries: number;
   rto: number;
   userClosed: boolean;
@@ -142,6 +144,7 @@ export class TcpSock implements Sock, Tcb {
   parent: TcpSock | null = null;
   timer: TcpTimer = 'none';
   timerGen = 0;
+  timerAt = 0;
   retries = 0;
   rto = RTO_INIT_MS;
   /** close() was called: nobody will read; data that still arrives is answered with a reset */

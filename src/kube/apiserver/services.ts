@@ -172,6 +172,9 @@ function patchAllocatedValues(s: Service, old: Service): void {
     }
   }
   if (needsHealthCheck(old) && needsHealthCheck(s) && !s.spec.healthCheckNodePort) s.spec.healthCheckNodePort = old.spec.healthCheckNodePort;
+  // dropTypeDependentFields: a Service that stops needing its health check port, the field left as
+  // it was, loses it (so switching externalTrafficPolicy to Cluster is not refused for it)
+  if (needsHealthCheck(old) && !needsHealthCheck(s) && s.spec.healthCheckNodePort === old.spec.healthCheckNodePort) delete s.spec.healthCheckNodePort;
 }
 
 /** status on create is the server's to write, for every kind with a status (PrepareForCreate). */

@@ -17,7 +17,7 @@ import type { PodSandbox } from '../kubelet/runtime';
 import { ClusterIndex } from './cluster';
 import { COREFILE_PATH } from './corefile';
 import { CoreDns } from './coredns/server';
-import { podResolverFiles } from './files';
+import { readMachineFile } from './files';
 import { serveDns, type DnsServerSocket } from './net';
 
 /** The reload plugin's default interval (jitter aside): how often it hashes the Corefile again. */
@@ -86,10 +86,9 @@ export class CoreDnsServing implements Controller {
       log,
       readFile: (path) => {
         if (path === COREFILE_PATH) return this.corefileOf(sb.namespace);
-        const files = podResolverFiles(this.cluster, sb);
-        if (path === '/etc/resolv.conf') return files?.resolvConf;
-        if (path === '/etc/hosts') return files?.hosts;
-        return undefined;
+        // the pod's own files, as kubelet wrote them from the node's resolv.conf when the pod started
+        const podNs = world.netns(sb.netns);
+        return podNs && (path === '/etc/resolv.conf' || path === '/etc/hosts') ? readMachineFile(world, podNs, path) : undefined;
       },
       index,
       localIPs: [sb.ip],

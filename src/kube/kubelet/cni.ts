@@ -74,6 +74,8 @@ export interface BridgeAdd {
   /** the network's hairpinMode (flannel's cbr0 sets it) */
   hairpinMode?: boolean;
   hostname: string;
+  /** the network's mtu (flannel's subnet.env FLANNEL_MTU), for the bridge and both veth ends; the kernel's 1500 when not given */
+  mtu?: number;
 }
 
 /**
@@ -83,11 +85,12 @@ export interface BridgeAdd {
  */
 export function bridgeAddPlan(a: BridgeAdd): string[] {
   const lines: string[] = [];
-  if (a.createBridge) lines.push(`ip link add ${CNI_BRIDGE} type bridge`, `ip link set ${CNI_BRIDGE} up`, `ip addr add ${a.gateway}/${a.prefixLength} brd + dev ${CNI_BRIDGE}`);
+  const mtu = a.mtu !== undefined && a.mtu !== 1500 ? ` mtu ${a.mtu}` : '';
+  if (a.createBridge) lines.push(`ip link add ${CNI_BRIDGE}${mtu} type bridge`, `ip link set ${CNI_BRIDGE} up`, `ip addr add ${a.gateway}/${a.prefixLength} brd + dev ${CNI_BRIDGE}`);
   lines.push(
     `ip netns add ${a.netns}`,
     `ip -n ${a.netns} link set lo up`,
-    `ip link add ${a.hostVeth} type veth peer name eth0 netns ${a.netns}`,
+    `ip link add ${a.hostVeth}${mtu} type veth peer name eth0${mtu} netns ${a.netns}`,
     `ip link set ${a.hostVeth} master ${CNI_BRIDGE}`,
     ...(a.hairpinMode === false ? [] : [`bridge link set dev ${a.hostVeth} hairpin on`]),
     `ip link set ${a.hostVeth} up`,

@@ -14,6 +14,7 @@ import type { Cluster } from '../cluster';
 import { rfc3339 } from '../apiserver/clock';
 import { objKey, splitKey, WorkQueue, type Controller } from '../controllers/queue';
 import { bridgeAddPlan, bridgeDelPlan, HostLocalIpam } from './cni';
+import { podNetworkMtu } from '../flannel/vxlanAgent';
 import { exitsOnSigterm, normalizeImage, podListeners } from './images';
 import { defaultProbeHandlers, ProbeState, runProbe, type ProbeHandlers } from './probes';
 import type { PodSandbox } from './runtime';
@@ -104,7 +105,7 @@ export class Kubelet implements Controller {
       portMaps = portMappings(pod);
       // kube-flannel's cbr0 chain: bridge (with host-local), then portmap
       const plan = [
-        ...bridgeAddPlan({ netns, hostVeth, ip, prefixLength: ipam.prefixLength, gateway: ipam.gateway, createBridge: !this.bridges.has(node), hostname: pod.metadata.name }),
+        ...bridgeAddPlan({ netns, hostVeth, ip, prefixLength: ipam.prefixLength, gateway: ipam.gateway, createBridge: !this.bridges.has(node), hostname: pod.metadata.name, mtu: podNetworkMtu(this.cluster, node) }),
         ...portmapAddPlan(portMaps, ip, ipam.prefixLength, sandboxId, !this.portmapNodes.has(node)),
       ];
       this.bridges.add(node);

@@ -4,7 +4,8 @@
  * EnsureRule prepend, `-C` then `-I`), route_localnet for localhost node ports; on every sync
  * `iptables-save -t nat` to find stale service chains, then the whole plan of syncProxyRules
  * through `iptables-restore --noflush --counters`, as kube-proxy's RestoreAll does. A sync whose
- * rules are the ones already written is skipped. It runs after the controllers have settled.
+ * rules are the ones already written is skipped. It runs after the controllers have settled, and
+ * keeps the node's health check servers for Local LoadBalancer Services (healthcheck.ts) in step.
  */
 import type { EndpointSlice, Node, Service } from '../api/types';
 import type { Cluster } from '../cluster';
@@ -14,6 +15,7 @@ import { shellLine } from '../util/shellQuote';
 import { KUBE_PROXY_CANARY } from './chains';
 import { endpointsMapOf, servicePortsOf } from './servicePorts';
 import { JUMP_CHAINS, syncProxyRules, type JumpRule, type ProxierConfig } from './syncRules';
+import { healthChecksOf, ServiceHealthServers, type HealthChecks } from './healthcheck';
 
 /** utiliptables' wait flags for iptables ≥ 1.6.1 */
 export const IPT_WAIT = ['-w', '5', '-W', '100000'];
@@ -37,6 +39,8 @@ export class KubeProxy implements Controller {
   private readonly started = new Set<string>();
   /** the rules each node's last restore wrote */
   private readonly written = new Map<string, string>();
+  /** each node's health check servers for Local LoadBalancer Services */
+  private readonly health = new Map<string, ServiceHealthServers>();
 
   constructor(private readonly cluster: Cluster) {
     const all = () => {
@@ -63,6 +67,12 @@ export class KubeProxy implements Controller {
     });
   }
 
+  /** The health checks this node answers now, with its local ready endpoints. */
+  healthChecks(node: string): HealthChecks {
+    const store = this.cluster.store;
+    return healthChecksOf(servicePortsOf(store.list<Service>('Service')), endpointsMapOf(store.list<EndpointSlice>('EndpointSlice'), node));
+  }
+
   reconcile(node: string): void {
     if (!this.cluster.isNode(node) || !this.cluster.store.get<Node>('Node', undefined, node)) return;
     const run = (line: string, stdin?: string) => this.cluster.run(node, line, BY, stdin);
@@ -77,9 +87,18 @@ export class KubeProxy implements Controller {
     const saved = run(shellLine(['iptables-save', '-t', 'nat']));
     const existing = [...saved.stdout.matchAll(/^:(\S+) /gm)].map((m) => m[1]);
     const plan = this.plan(node, existing);
+    this.syncHealth(node);
     if (!first && plan.restore === this.written.get(node)) return;
     const r = run(shellLine(['iptables-restore', ...IPT_WAIT, '--noflush', '--counters']), plan.restore);
     if (r.exit === 0) this.written.set(node, plan.restore);
+  }
+
+  private syncHealth(node: string): void {
+    const ns = this.cluster.world.netns(node);
+    if (!ns) return;
+    let servers = this.health.get(node);
+    if (!servers) this.health.set(node, (servers = new ServiceHealthServers(ns)));
+    servers.sync(this.healthChecks(node));
   }
 
   private ensureJump(run: (line: string) => unknown, j: JumpRule): void {

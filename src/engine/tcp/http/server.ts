@@ -45,9 +45,9 @@ const decoder = new TextDecoder();
 const encoder = new TextEncoder();
 
 /** listen() on addr:port (0 = any address) and answer every request with handler. */
-export function httpListen(ns: Netns, addr: Ipv4, port: number, handler: HttpHandler, owner?: { comm: string; pid: number }): HttpServer | SockErrno {
+export function httpListen(ns: Netns, addr: Ipv4, port: number, handler: HttpHandler, owner?: { comm: string; pid: number }, backlog = 4096): HttpServer | SockErrno {
   const l = tcpSocket(ns);
-  const e = l.bind(addr, port) ?? l.listen(4096);
+  const e = l.bind(addr, port) ?? l.listen(backlog);
   if (e) {
     l.close();
     return e;

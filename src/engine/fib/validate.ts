@@ -1,0 +1,71 @@
+/**
+ * fib_validate_source() (net/ipv4/fib_frontend.c): may a packet from `src` come in on `dev`?
+ * A source that is one of our own addresses is a martian (unless accept_local), and with
+ * rp_filter the way back to the source must leave through `dev` (strict, 1) or through some
+ * device (loose, 2). The kernel (6.13+) answers with a drop reason, which the trace shows.
+ */
+import type { Ipv4 } from '../addr/ipv4';
+import type { Netdev } from '../netns/netdev';
+import type { Netns } from '../netns/netns';
+import { Verdict } from '../sim/trace';
+import { fibLookup } from './frontend';
+import { RT_SCOPE } from './route';
+
+/** Why a source was refused: SKB_DROP_REASON_* of fib_validate_source(). */
+export type SourceRefusal = typeof Verdict.IP_LOCAL_SOURCE | typeof Verdict.IP_INVALID_SOURCE | typeof Verdict.IP_RPFILTER;
+
+/**
+ * The source is fine (`direct`: the way back is a directly connected route on `dev`, which is
+ * what lets a router send a redirect), or refused with a reason.
+ */
+export type SourceCheck = { ok: true; direct: boolean } | { ok: false; reason: SourceRefusal };
+
+const OK: SourceCheck = { ok: true, direct: false };
+const OK_DIRECT: SourceCheck = { ok: true, direct: true };
+
+/** IN_DEV_MAXCONF(rp_filter): the larger of all and the device's */
+export const rpFilter = (ns: Netns, dev: Netdev): number => Math.max(ns.sysctl.conf('all', 'rp_filter'), ns.sysctl.conf(dev.name, 'rp_filter'));
+
+/** IN_DEV_ORCONF(): set on all or on the device */
+export const orConf = (ns: Netns, dev: Netdev, name: string): boolean => ns.sysctl.conf('all', name) !== 0 || ns.sysctl.conf(dev.name, name) !== 0;
+
+/** inet_lookup_ifaddr_rcu(): one of this namespace's interface addresses, exactly */
+function isIfaddr(ns: Netns, a: Ipv4): boolean {
+  for (const d of ns.devs.values()) for (const ifa of d.addrs) if (ifa.local === a) return true;
+  return false;
+}
+
+/**
+ * `oif`: the device the packet would be forwarded out of (undefined for local delivery). Only
+ * when it goes back out where it came from with redirects on, or with rp_filter, does the kernel
+ * look the source up in the FIB; otherwise it only asks whether the source is one of ours.
+ */
+export function fibValidateSource(ns: Netns, src: Ipv4, dev: Netdev, oif: Netdev | undefined): SourceCheck {
+  const rpf = rpFilter(ns, dev);
+  const txRedirects = ns.sysctl.conf('all', 'send_redirects') !== 0 && ns.sysctl.conf(dev.name, 'send_redirects') !== 0;
+  if (rpf === 0 && (oif !== dev || !txRedirects)) {
+    if (orConf(ns, dev, 'accept_local')) return OK;
+    // with local routes of one's own a lookup decides (a local route covers more than addresses)
+    if (!ns.customLocalRoutes) return isIfaddr(ns, src) ? { ok: false, reason: Verdict.IP_LOCAL_SOURCE } : OK;
+  }
+  return fullCheck(ns, src, dev, rpf);
+}
+
+/** __fib_validate_source(): the reverse lookup, then rp_filter. */
+function fullCheck(ns: Netns, src: Ipv4, dev: Netdev, rpf: number): SourceCheck {
+  const back = fibLookup(ns, src);
+  // no way back (no route, or one that refuses: blackhole, unreachable…): only rp_filter minds
+  if (!back.ok) return rpf ? { ok: false, reason: Verdict.IP_RPFILTER } : OK;
+  const r = back.route;
+  if (r.type !== 'unicast') {
+    if (r.type !== 'local') return { ok: false, reason: Verdict.IP_INVALID_SOURCE };
+    if (!orConf(ns, dev, 'accept_local')) return { ok: false, reason: Verdict.IP_LOCAL_SOURCE };
+  }
+  const devMatch = r.nh?.dev === dev || (r.type === 'local' && dev === ns.loopback);
+  if (devMatch) return (r.nh?.scope ?? RT_SCOPE.host) >= RT_SCOPE.host ? OK_DIRECT : OK;
+  // a device without addresses takes what comes (last_resort)
+  if (dev.addrs.length === 0) return rpf ? { ok: false, reason: Verdict.IP_RPFILTER } : OK;
+  if (rpf === 1) return { ok: false, reason: Verdict.IP_RPFILTER };
+  // loose mode: some route back is enough, and the first lookup found one
+  return OK;
+}
