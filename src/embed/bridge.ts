@@ -134,7 +134,7 @@ export function startBridge(deps: BridgeDeps): Bridge {
       lastCommand = s.lastCommand.seq;
       const c = s.lastCommand;
       post('commandRun', { on: c.on, line: c.line, exit: c.exit, stdout: c.stdout, stderr: c.stderr });
-      if (c.ping) post('pingResult', { from: c.ping.from, to: c.ping.to, ok: c.ping.outcome === 'reply', outcome: c.ping.outcome, stoppedAt: c.ping.stoppedAt, path: c.ping.path });
+      if (c.ping?.protocol === 'ICMP') post('pingResult', { from: c.ping.from, to: c.ping.to, ok: c.ping.outcome === 'reply', outcome: c.ping.outcome, stoppedAt: c.ping.stoppedAt, path: c.ping.path });
     }
     if (s.lessonEvent && s.lessonEvent.seq !== lastEvent) {
       lastEvent = s.lessonEvent.seq;

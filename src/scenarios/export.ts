@@ -1,32 +1,34 @@
 /**
- * Export a lab to real Linux: a POSIX shell script of `ip netns`, `ip link`, `ip addr`, `ip route`
- * and `sysctl` commands (and whatever else the student typed to configure it, `iptables-restore`
- * included) that rebuilds the lab on a real machine, as root.
+ * Export a lab to real Linux: a POSIX shell script that rebuilds, on a real machine and as root,
+ * the datapath the lab has now: every network namespace (machines, pods, a cluster's nodes and
+ * `cni-…` pod namespaces, and the hidden `__lan_<name>` namespace whose bridge is a LAN), their
+ * devices (`ip link`: bridges, veth pairs across namespaces, vxlans and their fixed FDB entries,
+ * MAC addresses, masters, mtus, up),
+ * sysctls (`sysctl`: what differs from a new namespace, after pinning what a new namespace could
+ * inherit from the machine), addresses (`ip addr`), routes (`ip route`), permanent neighbours, and
+ * each namespace's netfilter rules (`iptables-restore` of what `iptables-save` prints there:
+ * kube-proxy's Services, the policy agent's NetworkPolicies, flannel's masquerade).
  *
- * The topology is built as the kernel oracle builds it (shared/oracle/record.mjs), which is also
- * how the engine models it: a machine or pod is a named network namespace with `lo` up; a LAN is a
- * bridge `br0` in a hidden namespace `__lan_<name>`, each member a veth whose peer `p<i>` is a port
- * of that bridge; a cable is a veth pair. The sysctls a new namespace may inherit from the host
- * (Debian sets rp_filter=2, for one) are pinned to the kernel defaults the engine models. Then the
- * configuring commands run in order, each in its namespace with `ip netns exec NAME sh -c '…'`;
- * probes (ping, traceroute) are left out: they change only caches.
+ * It reads the lab's state, not its history, so a cluster exports as what its agents made of it
+ * (no API server or kubelet runs on the real machine: the pods' programs are not started) and
+ * nothing a student typed besides the network (files, `rm`) reaches the real machine.
  *
- * `sh lab.sh` builds it, `sh lab.sh down` deletes every namespace it made. Pure: text in, text out.
+ * `sh lab.sh` builds it, `sh lab.sh down` deletes every namespace it made.
  */
-import type { Scenario } from './scenario';
-import { presets } from './presets';
-import type { LabOp } from './labOp';
+import type { World } from '../engine/world';
+import type { Netns } from '../engine/netns/netns';
+import type { Netdev, Vxlan } from '../engine/netns/netdev';
+import { vxlanFdbList } from '../engine/vxlan/fdb';
+import { MAC_ZERO } from '../engine/addr/mac';
+import { BR, BRPORT_DEFAULT } from '../engine/netns/netdev';
+import { Sysctls } from '../engine/netns/sysctl';
+import { BRNF_SYSCTL_DEFAULTS } from '../engine/netfilter/sysctls';
+import { formatIpv4, isMulticast } from '../engine/addr/ipv4';
+import { formatRoute, scopeName } from '../engine/fib/format';
+import { RTPROT } from '../engine/fib/route';
+import { runCommand } from '../commands';
 
-/** The parts of a lab document (src/store/doc.ts) the export reads. */
-export interface ExportableLab {
-  title: string;
-  base: Scenario;
-  ops: readonly LabOp[];
-}
-
-const LAN_NS_PREFIX = '__lan_';
-
-/** What record.mjs pins in every host namespace: the values the engine assumes. */
+/** What record.mjs pins in every namespace (the values the engine assumes), and br_netfilter's. */
 const PINNED_SYSCTLS: [string, string][] = [
   ['net.ipv4.ip_forward', '0'],
   ...['all', 'default'].flatMap((c): [string, string][] => [
@@ -49,6 +51,8 @@ const PINNED_SYSCTLS: [string, string][] = [
   ]),
   ['net.ipv6.conf.all.accept_dad', '0'],
   ['net.ipv6.conf.default.accept_dad', '0'],
+  // Hoplab's namespaces have br_netfilter loaded (the script loads it): bridged IPv4 meets iptables
+  ...Object.entries(BRNF_SYSCTL_DEFAULTS),
 ];
 
 /** Quote for sh: one argument, whatever it holds. */
@@ -56,139 +60,187 @@ export function shellQuote(s: string): string {
   return /^[A-Za-z0-9_./:=@%+-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
-/** Names the script will create: checked so that a lab file cannot smuggle shell into them. */
-const SAFE_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/;
-const SAFE_IF = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,14}$/;
+/** Names the script will use: checked so that a lab cannot smuggle shell into them. */
+const SAFE_NETNS = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,62}$/;
+const SAFE_IF = /^[A-Za-z0-9_][A-Za-z0-9_.@-]{0,14}$/;
 
-function checkName(name: string, what: string) {
-  if (!SAFE_NAME.test(name)) throw new Error(`cannot export ${what} "${name}": not a namespace name`);
+function checked(name: string, re: RegExp, what: string): string {
+  if (!re.test(name)) throw new Error(`cannot export ${what} "${name}": not a name a shell script can carry`);
+  return name;
 }
-function member(ref: string): [string, string] {
-  const [h, i] = ref.split(':');
-  checkName(h, 'machine');
-  if (!SAFE_IF.test(i ?? '')) throw new Error(`cannot export interface "${ref}"`);
-  return [h, i];
+
+/** A sysctl key's place in the order writes must happen: ip_forward and conf.all propagate down. */
+function sysctlRank(key: string): number {
+  if (key === 'net.ipv4.ip_forward') return 0;
+  if (key.startsWith('net.ipv4.conf.all.')) return 1;
+  if (key.startsWith('net.ipv4.conf.default.')) return 2;
+  return 3;
+}
+
+/** The sysctls of a namespace that differ from what a new namespace with the same devices has. */
+function changedSysctls(ns: Netns): [string, string][] {
+  const fresh = new Sysctls();
+  for (const d of ns.devList()) fresh.addConf(d.name);
+  const out: [string, string][] = [];
+  for (const key of ns.sysctl.keys()) {
+    const v = ns.sysctl.get(key);
+    if (v !== undefined && v !== fresh.get(key)) out.push([key, v]);
+  }
+  return out.sort((a, b) => sysctlRank(a[0]) - sysctlRank(b[0]) || (a[0] < b[0] ? -1 : 1));
+}
+
+/** What `iptables-save` prints in the namespace (read in a rollback: the lab does not move). */
+function iptablesSave(world: World, ns: string): string {
+  const saved = world.beginRollback();
+  try {
+    const r = runCommand(world, ns, 'iptables-save');
+    return r.exit === 0 ? r.stdout : '';
+  } finally {
+    world.endRollback(saved);
+  }
 }
 
 class ScriptWriter {
   readonly lines: string[] = [];
-  readonly namespaces: string[] = [];
-  private lanPorts = new Map<string, number>();
-
   comment(text: string) {
     this.lines.push('', `# ${text}`);
   }
-  host(name: string) {
-    checkName(name, 'machine');
-    this.namespaces.push(name);
-    this.lines.push(`ip netns add ${name}`, `ip -n ${name} link set lo up`, `pin ${name}`);
-  }
-  lan(name: string, members: readonly string[]) {
-    checkName(name, 'LAN');
-    const ns = LAN_NS_PREFIX + name;
-    this.namespaces.push(ns);
-    this.lanPorts.set(name, 0);
-    this.lines.push(
-      `ip netns add ${ns}`,
-      `ip netns exec ${ns} sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1`,
-      `ip -n ${ns} link add br0 type bridge`,
-      `ip -n ${ns} link set br0 up`,
-    );
-    for (const m of members) this.plug(name, m);
-  }
-  plug(lan: string, ref: string) {
-    const [h, ifn] = member(ref);
-    const ns = LAN_NS_PREFIX + lan;
-    const i = this.lanPorts.get(lan) ?? 0;
-    this.lanPorts.set(lan, i + 1);
-    this.lines.push(`ip -n ${h} link add ${ifn} type veth peer name p${i} netns ${ns}`, `ip -n ${ns} link set p${i} master br0`, `ip -n ${ns} link set p${i} up`, `ip -n ${h} link set ${ifn} up`);
-  }
-  link(a: string, b: string) {
-    const [ha, ia] = member(a);
-    const [hb, ib] = member(b);
-    this.lines.push(`ip -n ${ha} link add ${ia} type veth peer name ${ib} netns ${hb}`, `ip -n ${ha} link set ${ia} up`, `ip -n ${hb} link set ${ib} up`);
-  }
-  run(on: string, line: string) {
-    checkName(on, 'machine');
-    this.lines.push(`run ${on} ${shellQuote(line)}`);
-  }
-  removeNetns(ns: string) {
-    this.lines.push(`ip netns del ${ns}`);
-  }
-  topology(sc: Pick<Scenario, 'hosts' | 'lans' | 'links'>) {
-    for (const h of sc.hosts ?? []) this.host(h);
-    for (const [lan, members] of Object.entries(sc.lans ?? {})) this.lan(lan, members);
-    for (const [a, b] of sc.links ?? []) this.link(a, b);
+  push(...l: string[]) {
+    this.lines.push(...l);
   }
 }
 
-export function exportLinuxScript(lab: ExportableLab): string {
-  const w = new ScriptWriter();
-  const base = lab.base;
-  if (base.preset !== undefined) {
-    const p = presets[base.preset];
-    if (!p) throw new Error(`unknown preset "${base.preset}"`);
-    if (p.scenario.preset !== undefined) throw new Error(`"${p.title}" runs a Kubernetes cluster (API server, kubelet, kube-proxy), which a shell script cannot rebuild`);
-    w.comment(`the preset "${p.name}": ${p.title}`);
-    w.topology(p.scenario);
-    for (const s of p.scenario.steps) w.run(s.on, s.run);
-  }
-  w.comment('machines, pods, LANs and cables');
-  w.topology(base);
-  if (base.steps.length) w.comment('the lab\'s setup');
-  for (const s of base.steps) w.run(s.on, s.run);
-  if (lab.ops.length) w.comment('what was done in Hoplab, in order');
-  for (const op of lab.ops) {
-    switch (op.kind) {
-      case 'cmd':
-        if (op.edit) w.run(op.on, op.run);
-        break;
-      case 'host':
-        w.host(op.name);
-        break;
-      case 'lan':
-        w.lan(op.name, op.members);
-        break;
-      case 'lan-member':
-        w.plug(op.lan, op.member);
-        break;
-      case 'link':
-        w.link(op.a, op.b);
-        break;
-      case 'remove-host':
-        checkName(op.name, 'machine');
-        w.removeNetns(op.name);
-        break;
-      case 'remove-lan':
-        checkName(op.name, 'LAN');
-        w.removeNetns(LAN_NS_PREFIX + op.name);
-        break;
+function devices(w: ScriptWriter, all: readonly Netns[]) {
+  const made = new Set<Netdev>();
+  for (const ns of all) {
+    const n = checked(ns.name, SAFE_NETNS, 'namespace');
+    for (const d of ns.devList()) {
+      if (d.kind === 'loopback' || made.has(d)) continue;
+      const name = checked(d.name, SAFE_IF, 'device');
+      made.add(d);
+      if (d.kind === 'bridge') {
+        w.push(`ip -n ${n} link add ${name} type bridge${d.ageingTime !== 300 ? ` ageing_time ${d.ageingTime * 100}` : ''}`);
+      } else if (d.kind === 'veth') {
+        const peer = d.ops.peer(d);
+        if (!peer) throw new Error(`cannot export veth ${d.name} in ${ns.name}: it has no peer`);
+        made.add(peer);
+        w.push(`ip -n ${n} link add ${name} type veth peer name ${checked(peer.name, SAFE_IF, 'device')} netns ${checked(peer.netns.name, SAFE_NETNS, 'namespace')}`);
+      } else if (d.kind !== 'vxlan') {
+        throw new Error(`cannot export ${(d as Netdev).kind} device ${(d as Netdev).name} in ${ns.name} yet`);
+      }
     }
   }
-  const title = lab.title.replace(/[\r\n]+/g, ' ');
-  // pods made with `ip netns add` inside a machine are namespaces too: `down` deletes them as well
-  const added = w.lines.flatMap((l) => [...l.matchAll(/ip netns add ([A-Za-z0-9][A-Za-z0-9_.-]*)/g)].map((m) => m[1]));
-  const all = [...new Set([...w.namespaces, ...added])].sort((a, b) => Number(a.startsWith(LAN_NS_PREFIX)) - Number(b.startsWith(LAN_NS_PREFIX)));
+  // a vxlan names its lower device: made once every other device is there
+  for (const ns of all) for (const d of ns.devList()) if (d.kind === 'vxlan') vxlan(w, ns, d);
+}
+
+/** `ip link add … type vxlan` with what the device was made with, then its own FDB's fixed entries. */
+function vxlan(w: ScriptWriter, ns: Netns, d: Vxlan) {
+  const c = d.cfg;
+  const lower = c.link ? ns.devByIndex(c.link)?.name : undefined;
+  const opts = [
+    `id ${c.vni}`,
+    c.remote ? `${isMulticast(c.remote) ? 'group' : 'remote'} ${formatIpv4(c.remote)}` : '',
+    c.local ? `local ${formatIpv4(c.local)}` : '',
+    lower ? `dev ${lower}` : '',
+    `dstport ${c.dstPort}`,
+    c.portMin || c.portMax ? `srcport ${c.portMin} ${c.portMax}` : '',
+    c.learning ? '' : 'nolearning',
+    c.ttl ? `ttl ${c.ttl}` : '',
+    c.ageing !== 300 ? `ageing ${c.ageing}` : '',
+  ].filter(Boolean);
+  w.push(`ip -n ${ns.name} link add ${checked(d.name, SAFE_IF, 'device')} type vxlan ${opts.join(' ')}`);
+  for (const e of vxlanFdbList(d).reverse()) {
+    if (e.state === 'reachable') continue;
+    e.remotes.forEach((r, i) => {
+      // the default entry's first destination is the device's own `remote`
+      if (e.mac === MAC_ZERO && i === 0 && r.ip === c.remote) return;
+      const extra = [r.port !== c.dstPort ? `port ${r.port}` : '', r.vni !== c.vni ? `vni ${r.vni}` : '', r.ifindex && r.ifindex !== c.link ? `via ${ns.devByIndex(r.ifindex)?.name}` : ''].filter(Boolean);
+      w.push(`bridge -n ${ns.name} fdb append ${e.mac} dev ${d.name} dst ${formatIpv4(r.ip)}${extra.length ? ` ${extra.join(' ')}` : ''} ${e.state}`);
+    });
+  }
+}
+
+function linkSettings(w: ScriptWriter, ns: Netns) {
+  for (const d of ns.devList()) {
+    if (d.kind === 'loopback') continue;
+    const at = `ip -n ${ns.name} link set dev ${d.name}`;
+    // a bridge without an address of its own takes its ports' lowest, as Hoplab's did
+    const own = d.kind !== 'bridge' || d.macFixed;
+    if (own) w.push(`${at} address ${d.mac}`);
+    if (d.mtu !== 1500 && (own || d.mtuFixed)) w.push(`${at} mtu ${d.mtu}`);
+  }
+  for (const d of ns.devList()) {
+    if (d.master) w.push(`ip -n ${ns.name} link set dev ${d.name} master ${d.master.name}`);
+    const flags = d.master ? d.brport.flags ^ BRPORT_DEFAULT.flags : 0;
+    const opts = [
+      [BR.HAIRPIN_MODE, 'hairpin'],
+      [BR.LEARNING, 'learning'],
+      [BR.FLOOD, 'flood'],
+    ]
+      .filter(([bit]) => flags & (bit as number))
+      .map(([bit, word]) => `${String(word)} ${d.brport.flags & (bit as number) ? 'on' : 'off'}`);
+    if (opts.length) w.push(`bridge -n ${ns.name} link set dev ${d.name} ${opts.join(' ')}`);
+  }
+}
+
+function addresses(w: ScriptWriter, ns: Netns) {
+  for (const d of ns.devList()) {
+    if (d.kind === 'loopback') continue;
+    for (const a of d.addrs) {
+      const extra = [a.broadcast !== undefined ? `broadcast ${formatIpv4(a.broadcast)}` : '', a.scope !== 0 ? `scope ${scopeName(a.scope)}` : '', a.label !== d.name ? `label ${shellQuote(a.label)}` : ''].filter(Boolean);
+      w.push(`ip -n ${ns.name} addr add ${formatIpv4(a.local)}/${a.plen}${extra.length ? ` ${extra.join(' ')}` : ''} dev ${d.name}`);
+    }
+  }
+}
+
+function routes(w: ScriptWriter, ns: Netns) {
+  // the kernel made the prefix routes of the addresses; a gateway must be reachable before its route
+  const own = ns.main.dump().filter((r) => r.proto !== RTPROT.kernel);
+  const direct = own.filter((r) => r.nh?.gw === undefined);
+  const via = own.filter((r) => r.nh?.gw !== undefined);
+  for (const r of [...direct, ...via]) w.push(`ip -n ${ns.name} route add ${formatRoute(r).replace(/\blinkdown\b/, '').trim()}`);
+  for (const n of ns.neigh.all()) if (n.state === 'PERMANENT' && n.mac) w.push(`ip -n ${ns.name} neigh replace ${formatIpv4(n.ip)} lladdr ${n.mac} dev ${n.dev.name} nud permanent`);
+}
+
+/** The script that rebuilds `world` as it is now. Throws for what a script cannot carry. */
+export function exportLinuxScript(world: World, title: string): string {
+  const all = world.allNetns();
+  const w = new ScriptWriter();
+  w.comment('namespaces: machines, pods, and one per LAN for its switch');
+  for (const ns of all) w.push(`ip netns add ${checked(ns.name, SAFE_NETNS, 'namespace')}`, `ip -n ${ns.name} link set lo up`, `pin ${ns.name}`);
+  w.comment('devices: bridges and veth pairs');
+  devices(w, all);
+  w.comment('link settings: addresses, masters, mtus');
+  for (const ns of all) linkSettings(w, ns);
+  w.comment('sysctls the lab changed');
+  for (const ns of all) for (const [k, v] of changedSysctls(ns)) w.push(`ip netns exec ${ns.name} sysctl -qw ${shellQuote(`${k}=${v}`)}`);
+  w.comment('links up, addresses, routes');
+  for (const ns of all) for (const d of ns.devList()) if (d.kind !== 'loopback' && d.adminUp) w.push(`ip -n ${ns.name} link set dev ${d.name} up`);
+  for (const ns of all) addresses(w, ns);
+  for (const ns of all) routes(w, ns);
+  const rules = all.map((ns) => [ns.name, iptablesSave(world, ns.name)] as const).filter(([, text]) => text.trim() !== '');
+  if (rules.length) w.comment('netfilter: each namespace\'s tables, as iptables-save printed them in Hoplab');
+  for (const [ns, text] of rules) w.push(`ip netns exec ${ns} iptables-restore <<'HOPLAB_RULES'`, ...text.replace(/\n$/, '').split('\n'), 'HOPLAB_RULES');
+  const names = all.map((ns) => ns.name);
   return [
     '#!/bin/sh',
-    `# Hoplab lab: ${title}`,
-    '# Rebuilds the lab in network namespaces on a real Linux machine. Run it as root, with',
-    '# iproute2 installed (apt-get install iproute2 iputils-ping traceroute):',
+    `# Hoplab lab: ${title.replace(/[\r\n]+/g, ' ')}`,
+    '# Rebuilds the lab\'s network in namespaces on a real Linux machine. Run it as root, with',
+    '# iproute2 and iptables installed (apt-get install iproute2 iptables iputils-ping):',
     '#   sh lab.sh        build it; then e.g. `ip netns exec pod1 ping 10.244.2.2`',
     '#   sh lab.sh down   delete every namespace it made',
     '',
     'if [ "$1" = down ]; then',
-    `  for ns in ${all.join(' ')}; do ip netns del "$ns" 2>/dev/null || true; done`,
+    `  for ns in ${names.join(' ')}; do ip netns del "$ns" 2>/dev/null || true; done`,
     '  exit 0',
     'fi',
     'set -e',
+    '# bridged traffic through iptables, and connection tracking, as in every Hoplab namespace',
+    'modprobe br_netfilter 2>/dev/null || true',
     '# the sysctls a new namespace could otherwise inherit from this machine',
     'pin() {',
     `  ip netns exec "$1" sysctl -qw ${PINNED_SYSCTLS.map(([k, v]) => `${k}=${v}`).join(' ')} 2>/dev/null || true`,
-    '}',
-    '# a command as it was typed in Hoplab, in its namespace; a failure is reported, as Hoplab showed it',
-    'run() {',
-    '  ip netns exec "$1" sh -c "$2" || echo "hoplab export: on $1, \'$2\' failed (exit $?)" >&2',
     '}',
     ...w.lines,
     '',

@@ -1,7 +1,7 @@
 /**
  * One thing the student did to a lab, after its base scenario: a command, or a topology change
  * that has no shell equivalent. A lab document (src/store/doc.ts) is a base plus a list of these;
- * replaying them rebuilds the lab, and the Linux export (export.ts) writes them as commands.
+ * replaying them rebuilds the lab (whose state the Linux export, export.ts, writes as commands).
  */
 export type LabOp =
   /** a shell line run on a namespace; `edit` marks configuration changes (undo checkpoints); `stdin` is what it read (`kubectl apply -f -`) */

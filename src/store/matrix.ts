@@ -4,7 +4,8 @@
  * plain cells; the view recomputes when snapshot.version changes.
  */
 import type { World } from '../engine/world';
-import type { NetnsSnapshot, WorldSnapshot } from '../engine/snapshot';
+import type { WorldSnapshot } from '../engine/snapshot';
+import { primaryAddress } from '../scenarios/lessons/refs';
 import type { TraceEvent } from '../engine/sim/trace';
 import { probe } from '../engine';
 import { diagnose } from '../commands/diagnose';
@@ -13,6 +14,8 @@ import type { StateCreator } from 'zustand';
 import type { AppState } from './index';
 
 export type { ProbeVerdict } from '../engine/ipv4/probe';
+/** A host's own address (the matrix pings it): one definition, beside the lessons' targets. */
+export { primaryAddress };
 
 export interface MatrixHost {
   name: string;
@@ -32,11 +35,6 @@ export interface MatrixCell {
 }
 
 /** The address a host is known by: first primary address of a device that is not a bridge or a bridge port. */
-export function primaryAddress(ns: NetnsSnapshot): string | null {
-  const devs = ns.devs.filter((d) => d.kind !== 'loopback');
-  const pick = (ds: typeof devs) => ds.flatMap((d) => d.addrs.filter((a) => !a.secondary).map((a) => a.addr))[0];
-  return pick(devs.filter((d) => d.kind !== 'bridge' && !d.master)) ?? pick(devs) ?? null;
-}
 
 export function matrixHosts(snapshot: WorldSnapshot): MatrixHost[] {
   return snapshot.netns.filter((n) => n.role === 'host').map((n) => ({ name: n.name, addr: primaryAddress(n) }));

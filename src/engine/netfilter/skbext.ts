@@ -4,8 +4,13 @@
  * already ran the IP PREROUTING hooks for it (nf_bridge). Kept per namespace by the packet's id,
  * which every copy of a packet keeps; the entry goes when the packet leaves the namespace's IP
  * stack (conntrack confirm) or, for a packet dropped on the way, when it is stale.
+ *
+ * The extensions are soft state: a probe's rollback puts back the packet ids (pidSeq), so a
+ * probe's packet dropped on the way would otherwise leave its entry for the next real packet
+ * with the same id, which conntrack would take as already tracked (a stale connection).
  */
 import type { Netns } from '../netns/netns';
+import { registerSoftState } from '../rollback/softstate';
 import type { Conn } from '../conntrack/conn';
 import { CTINFO, type CtInfo } from './skb';
 
@@ -31,6 +36,8 @@ export const skbExtIfAny = (ns: Netns, pid: number): SkbExt | undefined => exts.
 
 /** The packet's extension, made on first use. */
 export function skbExt(ns: Netns, pid: number): SkbExt {
+  // the caller may change the entry: inside a probe, the namespace's extensions are saved first
+  if (ns.world.journaling) ns.world.willChange(ns);
   let m = exts.get(ns);
   if (m === undefined) {
     m = new Map();
@@ -53,5 +60,24 @@ export const skbExtsOf = (ns: Netns): Iterable<SkbExt> => exts.get(ns)?.values()
 
 /** The packet left the namespace's IP stack. */
 export const skbExtFree = (ns: Netns, pid: number): void => {
-  exts.get(ns)?.delete(pid);
+  const m = exts.get(ns);
+  if (m === undefined || !m.has(pid)) return;
+  if (ns.world.journaling) ns.world.willChange(ns);
+  m.delete(pid);
 };
+
+const NONE: [number, SkbExt][] = [];
+
+registerSoftState<never, [number, SkbExt][]>({
+  name: 'skb extensions',
+  netns: {
+    save: (ns) => {
+      const m = exts.get(ns);
+      return m === undefined || m.size === 0 ? NONE : [...m].map(([pid, e]): [number, SkbExt] => [pid, { ...e }]);
+    },
+    restore: (ns, saved) => {
+      if (saved.length === 0) exts.delete(ns);
+      else exts.set(ns, new Map(saved.map(([pid, e]): [number, SkbExt] => [pid, { ...e }])));
+    },
+  },
+});

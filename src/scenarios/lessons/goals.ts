@@ -16,8 +16,10 @@ import { probe } from '../../engine/ipv4/probe';
 import { runCommand, type CommandResult } from '../../commands';
 import type { Goal, GoalArgs, LessonIssue } from './types';
 import type { PingObservation } from './observe';
+import { hostNetns, IPV4, targetAddress } from './refs';
 
-export type FieldType = 'name' | 'string' | 'ipv4' | 'boolean' | 'number' | 'names' | 'command';
+/** `target`: an IPv4 address, a host, a pod `ns/name` or a Service `svc/[ns/]name` (refs.ts) */
+export type FieldType = 'name' | 'string' | 'ipv4' | 'target' | 'boolean' | 'number' | 'names' | 'command';
 
 export interface FieldSpec {
   type: FieldType;
@@ -33,6 +35,8 @@ export interface GoalContext {
   pings: readonly PingObservation[];
   /** run a read-only command; the lab is left exactly as it was */
   query(on: string, line: string): CommandResult;
+  /** run a probe (a connection, a lookup) in a rollback, untraced: what would happen, the lab untouched */
+  probe(netns: string, line: string): CommandResult;
 }
 
 export interface GoalResult {
@@ -61,7 +65,6 @@ export function goalKinds(): string[] {
 }
 
 const COMBINATORS = ['all', 'any', 'not'];
-const IPV4 = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/;
 const NAME = /^[A-Za-z0-9][A-Za-z0-9_.:/-]*$/;
 
 /** Read-only tools a `shows` goal may run: they print state and change nothing. */
@@ -70,6 +73,9 @@ const READ_ONLY = [
   /^bridge( -\S+)* (fdb|link)( show( .*)?)?$/,
   /^sysctl( -[nea]+)* [\w.]+$/,
   /^cat \/proc\/sys\/\S+$/,
+  /^kubectl( -\S+( \S+)?)* (get|describe)( [\w./=,:@-]+| -\S+)*$/,
+  /^iptables-save( -t \w+| -c)*$/,
+  /^iptables( -t \w+)? -[SL]( [A-Za-z0-9][\w.-]*)?( -(n|v|x|nv|vn|nvx)| --line-numbers)*$/,
 ];
 const isReadOnly = (line: string) => !/[;&|><`$]/.test(line) && READ_ONLY.some((r) => r.test(line.trim()));
 
@@ -96,6 +102,9 @@ function fieldIssues(args: unknown, kind: GoalKind, path: string): LessonIssue[]
         break;
       case 'ipv4':
         if (typeof v !== 'string' || !IPV4.test(v)) bad('an IPv4 address like 10.244.2.2');
+        break;
+      case 'target':
+        if (typeof v !== 'string' || !(IPV4.test(v) || NAME.test(v))) bad('an IPv4 address, a host, a pod (namespace/name) or a Service (svc/name)');
         break;
       case 'boolean':
         if (typeof v !== 'boolean') bad('true or false');
@@ -190,6 +199,17 @@ export function goalContext(world: World, snapshot: WorldSnapshot, pings: readon
         world.endRollback(saved);
       }
     },
+    probe(netns, line) {
+      const saved = world.beginRollback();
+      const tracing = world.tracing;
+      try {
+        world.tracing = false;
+        return runCommand(world, netns, line);
+      } finally {
+        world.endRollback(saved);
+        world.tracing = tracing;
+      }
+    },
   };
 }
 
@@ -198,13 +218,18 @@ export function goalContext(world: World, snapshot: WorldSnapshot, pings: readon
 const s = (v: unknown) => String(v);
 const ok = (): GoalResult => ({ ok: true, detail: '' });
 const no = (detail: string): GoalResult => ({ ok: false, detail });
-const hostExists = (ctx: GoalContext, name: unknown) => ctx.snapshot.netns.some((n) => n.name === name && n.role === 'host');
+/** The namespace of a host the goal names (a machine, a pod, or a cluster's pod as `ns/name`). */
+const hostOf = (ctx: GoalContext, ref: unknown): string | null => {
+  const ns = hostNetns(ctx.world, s(ref));
+  return ns && ctx.snapshot.netns.some((n) => n.name === ns && n.role === 'host') ? ns : null;
+};
+const absent = (ref: unknown) => (s(ref).includes('/') ? `pod ${s(ref)} is not running` : `there is no ${s(ref)} yet`);
 
 registerGoalKind({
   kind: 'host',
   fields: { name: { type: 'name', required: true } },
   describe: (a) => `there is a machine or pod called ${s(a.name)}`,
-  check: (a, ctx) => (hostExists(ctx, a.name) ? ok() : no(`there is no ${s(a.name)} yet`)),
+  check: (a, ctx) => (hostOf(ctx, a.name) ? ok() : no(absent(a.name))),
 });
 
 registerGoalKind({
@@ -226,8 +251,9 @@ registerGoalKind({
   describe: (a) =>
     `\`ip link show ${s(a.dev)}\` on ${s(a.on)} shows ${[a.up === false ? 'it down' : 'UP', a.state ? `state ${s(a.state)}` : '', a.master ? `master ${s(a.master)}` : ''].filter(Boolean).join(', ')}`,
   check: (a, ctx) => {
-    if (!hostExists(ctx, a.on)) return no(`there is no ${s(a.on)} yet`);
-    const r = ctx.query(s(a.on), `ip link show dev ${s(a.dev)}`);
+    const on = hostOf(ctx, a.on);
+    if (!on) return no(absent(a.on));
+    const r = ctx.query(on, `ip link show dev ${s(a.dev)}`);
     if (r.exit !== 0) return no(`${s(a.on)} has no device ${s(a.dev)} yet`);
     const flags = /<([^>]*)>/.exec(r.stdout)?.[1].split(',') ?? [];
     const up = flags.includes('UP');
@@ -245,8 +271,9 @@ registerGoalKind({
   fields: { on: { type: 'name', required: true }, dev: { type: 'name', required: true }, addr: { type: 'string', required: true } },
   describe: (a) => `${s(a.dev)} on ${s(a.on)} has ${s(a.addr)}`,
   check: (a, ctx) => {
-    if (!hostExists(ctx, a.on)) return no(`there is no ${s(a.on)} yet`);
-    const r = ctx.query(s(a.on), `ip -4 addr show dev ${s(a.dev)}`);
+    const on = hostOf(ctx, a.on);
+    if (!on) return no(absent(a.on));
+    const r = ctx.query(on, `ip -4 addr show dev ${s(a.dev)}`);
     if (r.exit !== 0) return no(`${s(a.on)} has no device ${s(a.dev)} yet`);
     const want = s(a.addr);
     const has = r.stdout.split('\n').some((l) => {
@@ -262,9 +289,10 @@ registerGoalKind({
   fields: { on: { type: 'name', required: true }, to: { type: 'ipv4', required: true }, via: { type: 'ipv4' }, dev: { type: 'name' } },
   describe: (a) => `${s(a.on)} has a route covering ${s(a.to)}${a.via ? ` via ${s(a.via)}` : ''}${a.dev ? ` dev ${s(a.dev)}` : ''}`,
   check: (a, ctx) => {
-    if (!hostExists(ctx, a.on)) return no(`there is no ${s(a.on)} yet`);
+    const on = hostOf(ctx, a.on);
+    if (!on) return no(absent(a.on));
     // the route the kernel would pick, as `ip route get` prints it
-    const r = ctx.query(s(a.on), `ip route get ${s(a.to)}`);
+    const r = ctx.query(on, `ip route get ${s(a.to)}`);
     if (r.exit !== 0) return no(`${s(a.on)}: ${(r.stderr || r.stdout).trim() || 'no route'} (to ${s(a.to)})`);
     const via = / via (\S+)/.exec(r.stdout)?.[1];
     const dev = / dev (\S+)/.exec(r.stdout)?.[1];
@@ -279,8 +307,9 @@ registerGoalKind({
   fields: { on: { type: 'name', required: true }, key: { type: 'string', required: true }, value: { type: 'string', required: true } },
   describe: (a) => `\`${s(a.key)}\` is ${s(a.value)} on ${s(a.on)}`,
   check: (a, ctx) => {
-    if (!hostExists(ctx, a.on)) return no(`there is no ${s(a.on)} yet`);
-    const r = ctx.query(s(a.on), `sysctl -n ${s(a.key)}`);
+    const on = hostOf(ctx, a.on);
+    if (!on) return no(absent(a.on));
+    const r = ctx.query(on, `sysctl -n ${s(a.key)}`);
     if (r.exit !== 0) return no(`${s(a.on)}: ${r.stderr.trim()}`);
     const got = r.stdout.trim();
     return got === s(a.value) ? ok() : no(`${s(a.key)} is ${got} on ${s(a.on)}`);
@@ -292,8 +321,9 @@ registerGoalKind({
   fields: { on: { type: 'name', required: true }, run: { type: 'command', required: true }, contains: { type: 'string' }, matches: { type: 'string' } },
   describe: (a) => `\`${s(a.run)}\` on ${s(a.on)} shows ${a.contains ? `“${s(a.contains)}”` : `/${s(a.matches)}/`}`,
   check: (a, ctx) => {
-    if (!hostExists(ctx, a.on)) return no(`there is no ${s(a.on)} yet`);
-    const r = ctx.query(s(a.on), s(a.run));
+    const on = hostOf(ctx, a.on);
+    if (!on) return no(absent(a.on));
+    const r = ctx.query(on, s(a.run));
     const out = r.stdout + r.stderr;
     if (a.contains !== undefined && !out.includes(s(a.contains))) return no(`\`${s(a.run)}\` on ${s(a.on)} does not show “${s(a.contains)}” yet`);
     if (a.matches !== undefined && !new RegExp(s(a.matches), 'm').test(out)) return no(`\`${s(a.run)}\` on ${s(a.on)} does not show /${s(a.matches)}/ yet`);
@@ -303,28 +333,36 @@ registerGoalKind({
 
 registerGoalKind({
   kind: 'ping',
-  fields: { from: { type: 'name', required: true }, to: { type: 'ipv4', required: true }, succeeds: { type: 'boolean' } },
+  fields: { from: { type: 'name', required: true }, to: { type: 'target', required: true }, succeeds: { type: 'boolean' } },
   describe: (a) => `a ping from ${s(a.from)} to ${s(a.to)} ${a.succeeds === false ? 'fails' : 'succeeds'}`,
   check: (a, ctx) => {
-    if (!hostExists(ctx, a.from)) return no(`there is no ${s(a.from)} yet`);
-    if (probe(ctx.world, s(a.from), s(a.to), { trace: false }).ok === (a.succeeds ?? true)) return ok();
+    const from = hostOf(ctx, a.from);
+    if (!from) return no(absent(a.from));
+    const to = targetAddress(ctx.world, ctx.snapshot, s(a.to));
+    if ('missing' in to) return no(to.missing);
+    if (probe(ctx.world, from, to.ip, { trace: false }).ok === (a.succeeds ?? true)) return ok();
     // not met: probe again with the trace, whose drop says why
-    const r = probe(ctx.world, s(a.from), s(a.to), { trace: true });
+    const r = probe(ctx.world, from, to.ip, { trace: true });
     return no(r.ok ? `${s(a.from)} still reaches ${s(a.to)}` : `from ${s(a.from)}, ${s(a.to)}: ${r.summary}`);
   },
 });
+
+/** A host reference as the namespace an observation names (a pod `ns/name` → its `cni-…` netns). */
+const observed = (ctx: GoalContext, ref: unknown): string => hostNetns(ctx.world, s(ref)) ?? s(ref);
 
 registerGoalKind({
   kind: 'traced',
   fields: {
     from: { type: 'name', required: true },
-    to: { type: 'ipv4' },
+    to: { type: 'target' },
+    port: { type: 'number' },
+    protocol: { type: 'string', oneOf: ['ICMP', 'TCP', 'UDP'] },
     outcome: { type: 'string' },
     stopsAt: { type: 'name' },
     crosses: { type: 'names' },
   },
   describe: (a) =>
-    `the last traced ping from ${s(a.from)}${a.to ? ` to ${s(a.to)}` : ''} ${[
+    `the last traced ${a.protocol && a.protocol !== 'ICMP' ? `${s(a.protocol)} connection` : a.port ? 'connection' : 'ping'} from ${s(a.from)}${a.to ? ` to ${s(a.to)}` : ''}${a.port ? ` port ${s(a.port)}` : ''} ${[
       a.outcome ? (a.outcome === 'reply' ? 'got a reply' : `ended with ${s(a.outcome)}`) : '',
       a.stopsAt ? `stopped at ${s(a.stopsAt)}` : '',
       a.crosses ? `went through ${(a.crosses as string[]).join(' → ')}` : '',
@@ -332,14 +370,20 @@ registerGoalKind({
       .filter(Boolean)
       .join(', ') || 'was run'}`,
   check: (a, ctx) => {
-    const last = ctx.pings.findLast((p) => p.from === a.from && (!a.to || p.to === a.to));
-    if (!last) return no(`run a ping from ${s(a.from)}${a.to ? ` to ${s(a.to)}` : ''}`);
-    if (a.outcome && last.outcome !== a.outcome) return no(`the last ping from ${s(a.from)} ended with ${last.outcome}`);
-    if (a.stopsAt && last.stoppedAt !== a.stopsAt) return no(`the last ping from ${s(a.from)} stopped at ${last.stoppedAt}`);
+    const from = observed(ctx, a.from);
+    const to = a.to === undefined ? undefined : targetAddress(ctx.world, ctx.snapshot, s(a.to));
+    if (to && 'missing' in to) return no(to.missing);
+    const protocol = a.protocol ?? (a.port !== undefined ? undefined : 'ICMP');
+    const what = `${protocol === 'ICMP' ? 'ping' : 'connection'} from ${s(a.from)}${a.to ? ` to ${s(a.to)}` : ''}${a.port ? ` port ${s(a.port)}` : ''}`;
+    const last = ctx.pings.findLast((p) => p.from === from && (!to || p.to === to.ip) && (!protocol || p.protocol === protocol) && (a.port === undefined || p.port === a.port));
+    if (!last) return no(`run a ${what}`);
+    if (a.outcome && last.outcome !== a.outcome) return no(`the last ${what} ended with ${last.outcome}`);
+    if (a.stopsAt && last.stoppedAt !== observed(ctx, a.stopsAt)) return no(`the last ${what} stopped at ${last.stoppedAt}`);
     if (a.crosses) {
+      const want = (a.crosses as string[]).map((r) => observed(ctx, r));
       let i = 0;
-      for (const ns of last.path) if (ns === (a.crosses as string[])[i]) i++;
-      if (i < (a.crosses as string[]).length) return no(`the last ping from ${s(a.from)} went ${last.path.join(' → ')}`);
+      for (const ns of last.path) if (ns === want[i]) i++;
+      if (i < want.length) return no(`the last ${what} went ${last.path.join(' → ')}`);
     }
     return ok();
   },

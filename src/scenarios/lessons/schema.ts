@@ -10,6 +10,7 @@ import { LineCounter, parseDocument, isNode, type Document } from 'yaml';
 import { presets } from '../presets';
 import { validateScenario } from '../scenario';
 import { goalIssues } from './goals';
+import './kubeGoals';
 import type { Lesson, LessonIssue, LessonParse } from './types';
 
 // no generated code: the widget runs under a Content-Security-Policy without 'unsafe-eval'

@@ -2,7 +2,7 @@
  * Share and export: a link that carries the whole lab (copy or read-only), the lab as a shell
  * script for a real Linux machine, and the instructor's views (compare two labs, presenter mode).
  */
-import { useEffect, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { getAppStore, useStore } from '../../store';
 import { encodeLab, shareHash } from '../../store/share';
 import { exportLinuxScript } from '../../scenarios/export';
@@ -64,13 +64,17 @@ function ShareDialog({ onClose, onCompare, onPresent }: { onClose: () => void; o
     };
   }, [doc]);
   const link = payload ? new URL(`./${shareHash(payload, { readonly })}`, window.location.href.split('#')[0]).toString() : '';
-  let script: string | null = null;
-  let scriptError: string | null = null;
-  try {
-    script = exportLinuxScript(doc);
-  } catch (e) {
-    scriptError = (e as Error).message;
-  }
+  const world = useStore((s) => s.world);
+  const version = useStore((s) => s.snapshot.version);
+  // the lab as it is now (a cluster's datapath included), made again when the lab changes
+  const [script, scriptError] = useMemo((): [string | null, string | null] => {
+    try {
+      return [exportLinuxScript(world, doc.title), null];
+    } catch (e) {
+      return [null, (e as Error).message];
+    }
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- the world is changed in place; its version says when
+  }, [world, version, doc.title]);
   return (
     <NoticeDialog title="Share this lab" button="Done" onClose={onClose}>
       <div className="share">
@@ -100,7 +104,7 @@ function ShareDialog({ onClose, onCompare, onPresent }: { onClose: () => void; o
           <span className="hint">{link ? `${link.length.toLocaleString()} characters` : ''}</span>
         </div>
         <h3 className="share__h">Run it on a real Linux machine</h3>
-        <p className="hint">A shell script of the <code>ip netns</code>, <code>ip link</code>, <code>ip addr</code>, <code>ip route</code> and <code>sysctl</code> commands that rebuild this lab in network namespaces. Run it as root; <code>sh lab.sh down</code> removes it.</p>
+        <p className="hint">A shell script of the <code>ip netns</code>, <code>ip link</code>, <code>ip addr</code>, <code>ip route</code>, <code>sysctl</code> and <code>iptables-restore</code> commands that rebuild this lab&apos;s network (a cluster&apos;s nodes and pods included) in network namespaces. Run it as root; <code>sh lab.sh down</code> removes it.</p>
         {scriptError ? (
           <p className="hint">This lab cannot be exported: {scriptError}</p>
         ) : (
