@@ -14,8 +14,8 @@ import type { TcpSock } from '../../../engine/tcp/sock';
 import { fnv32a } from '../../controllers/hash';
 import { INBOUND_PASSTHROUGH_SRC } from '../iptables';
 import { authorize, namespaceOfPrincipal, principalOf } from './authz';
-import { header, looksLikeHttp, parseRequest, requestBytes, responseBytes, type HttpRequestHead, type HttpResponseMsg } from './http1';
-import { connectUpstream, connOf, relay, tryUpstream } from './io';
+import { header, looksLikeHttp, requestBytes, type HttpRequestHead, type HttpResponseMsg } from './http1';
+import { connectUpstream, connOf, relay, serveRequests, tryUpstream } from './io';
 import { localResponse, proxiedResponse, REPLIES } from './replies';
 import { ipText, type Sidecar } from './sidecar';
 import { Conn, serverHello } from './stream';
@@ -80,24 +80,7 @@ export function* handleInbound(sc: Sidecar, task: Task, sock: TcpSock): Proc {
     yield* relay(down, new Conn(c.sk));
     return 0;
   }
-  for (;;) {
-    let req: HttpRequestHead | undefined;
-    for (;;) {
-      down.pull();
-      req = parseRequest(down.buffered);
-      if (req || down.eof) break;
-      yield waitUntil();
-    }
-    if (!req) break;
-    const body = down.buffered.slice(req.headLength, req.length);
-    down.consume(req.length);
-    const res = yield* inboundRequest(sc, task, req, body, port, peer, sock, connOf(sock));
-    if (!down.open) break;
-    down.write(responseBytes(res, req.method === 'HEAD'));
-    if ((header(req.headers, 'connection') ?? '').toLowerCase() === 'close') break;
-  }
-  sock.close();
-  return 0;
+  return yield* serveRequests(down, sock, (req, body) => inboundRequest(sc, task, req, body, port, peer, sock, connOf(sock)));
 }
 
 /** Envoy's x-forwarded-client-cert for an mTLS peer: our identity, the peer's certificate hash and URI. */

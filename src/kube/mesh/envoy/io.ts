@@ -7,7 +7,7 @@
 import { formatIpv4, parseIpv4, type Ipv4 } from '../../../engine/addr/ipv4';
 import { waitUntil, type Task, type Wait, type Woken } from '../../../engine/proc/task';
 import type { TcpSock } from '../../../engine/tcp/sock';
-import { parseResponse, type HttpResponseMsg } from './http1';
+import { header, parseRequest, parseResponse, responseBytes, type HttpRequestHead, type HttpResponseMsg } from './http1';
 import type { Sidecar } from './sidecar';
 import { clientHello, Conn } from './stream';
 import type { SpanConn } from './telemetry';
@@ -126,4 +126,29 @@ export function* relay(a: Conn, b: Conn): Step<void> {
   }
   a.sock.close();
   b.sock.close();
+}
+
+/**
+ * HTTP/1.1 on a downstream connection, request after request: each whole request (its body as
+ * long as Content-Length says) is answered by `handle`, until the client closes or asks to.
+ */
+export function* serveRequests(down: Conn, sock: TcpSock, handle: (req: HttpRequestHead, body: Uint8Array) => Step<HttpResponseMsg>): Step<number> {
+  for (;;) {
+    let req: HttpRequestHead | undefined;
+    for (;;) {
+      down.pull();
+      req = parseRequest(down.buffered);
+      if (req || down.eof) break;
+      yield waitUntil();
+    }
+    if (!req) break;
+    const body = down.buffered.slice(req.headLength, req.length);
+    down.consume(req.length);
+    const res = yield* handle(req, body);
+    if (!down.open) break;
+    down.write(responseBytes(res, req.method === 'HEAD'));
+    if ((header(req.headers, 'connection') ?? '').toLowerCase() === 'close') break;
+  }
+  sock.close();
+  return 0;
 }

@@ -11,8 +11,8 @@ import { sleepUntil, waitUntil, type Proc, type Task, type Wait, type Woken } fr
 import type { TcpSock } from '../../../engine/tcp/sock';
 import type { ServicePort } from '../../api/types';
 import { clusterName, type MeshEndpoint, type MeshService } from './catalog';
-import { header, looksLikeHttp, parseRequest, requestBytes, responseBytes, type Headers, type HttpRequestHead, type HttpResponseMsg } from './http1';
-import { connectUpstream, connOf, relay, tryUpstream, type TryOutcome } from './io';
+import { header, looksLikeHttp, requestBytes, type Headers, type HttpRequestHead, type HttpResponseMsg } from './http1';
+import { connectUpstream, connOf, relay, serveRequests, tryUpstream, type TryOutcome } from './io';
 import { localResponse, proxiedResponse, REPLIES, type LocalReply } from './replies';
 import { chooseRoute, faultPercent, pickWeighted, type ChosenRoute, type RetryPolicy } from './route';
 import { ipText, type Sidecar } from './sidecar';
@@ -42,24 +42,7 @@ export function* handleOutbound(sc: Sidecar, task: Task, sock: TcpSock): Proc {
     else yield* tcpOutbound(sc, task, down, dst);
     return 0;
   }
-  for (;;) {
-    let req: HttpRequestHead | undefined;
-    for (;;) {
-      down.pull();
-      req = parseRequest(down.buffered);
-      if (req || down.eof) break;
-      yield waitUntil();
-    }
-    if (!req) break;
-    const body = down.buffered.slice(req.headLength, req.length);
-    down.consume(req.length);
-    const res = yield* outboundRequest(sc, task, req, body, dst, connOf(sock));
-    if (!down.open) break;
-    down.write(responseBytes(res, req.method === 'HEAD'));
-    if ((header(req.headers, 'connection') ?? '').toLowerCase() === 'close') break;
-  }
-  sock.close();
-  return 0;
+  return yield* serveRequests(down, sock, (req, body) => outboundRequest(sc, task, req, body, dst, connOf(sock)));
 }
 
 interface Target {
