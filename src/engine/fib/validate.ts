@@ -29,10 +29,15 @@ export const rpFilter = (ns: Netns, dev: Netdev): number => Math.max(ns.sysctl.c
 /** IN_DEV_ORCONF(): set on all or on the device */
 export const orConf = (ns: Netns, dev: Netdev, name: string): boolean => ns.sysctl.conf('all', name) !== 0 || ns.sysctl.conf(dev.name, name) !== 0;
 
-/** inet_lookup_ifaddr_rcu(): one of this namespace's interface addresses, exactly */
+/**
+ * inet_lookup_ifaddr_rcu(): one of this namespace's interface addresses, exactly. Every address
+ * has its /32 local route (fib_add_ifaddr), so the local table answers in one lookup instead of a
+ * walk over every device (this is asked for every packet a host receives); a local /32 someone
+ * added by hand sets customLocalRoutes, and then the full check decides anyway.
+ */
 function isIfaddr(ns: Netns, a: Ipv4): boolean {
-  for (const d of ns.devs.values()) for (const ifa of d.addrs) if (ifa.local === a) return true;
-  return false;
+  const r = ns.local.lookup(a);
+  return r !== undefined && r.type === 'local' && r.plen === 32;
 }
 
 /**
