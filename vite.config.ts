@@ -37,7 +37,8 @@ function embedCsp(): Plugin {
 }
 
 // Two pages: the full app (index.html) and the lesson widget (embed.html) that a course page
-// can put in an <iframe>. Both share chunks (engine, commands, store). hoplab-embed.js is the
+// can put in an <iframe>. Both share chunks (engine, commands, store); what neither needs to start
+// (xterm, the Kubernetes code, ELK, zod, the panels that are not open) loads on demand. hoplab-embed.js is the
 // <hoplab-lab> element's one small script, at a fixed name so course pages can link to it.
 export default defineConfig({
   plugins: [react(), embedCsp()],
@@ -52,6 +53,8 @@ export default defineConfig({
       },
       output: {
         entryFileNames: (chunk) => (chunk.name === 'element' ? 'hoplab-embed.js' : 'assets/[name]-[hash].js'),
+        // the Kubernetes code, loaded on demand (src/commands/kube/load.ts), under a name a test can watch for
+        chunkFileNames: (chunk) => (chunk.facadeModuleId?.endsWith('/src/commands/kube/pack.ts') ? 'assets/kube-[hash].js' : 'assets/[name]-[hash].js'),
       },
     },
   },

@@ -1,6 +1,9 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
+  // headless stores build cluster labs at once: the code the app loads on demand is there from the start
+  resolve: { alias: [{ find: /^\.\/kubeCode$/, replacement: fileURLToPath(new URL('./src/commands/kube/pack.ts', import.meta.url)) }] },
   test: {
     environment: 'node',
     // the machine is shared: a test that loads ESLint or ELK for the first time takes seconds under load

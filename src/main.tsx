@@ -9,6 +9,8 @@ import { openFromHash } from './ui/share/open';
 import { browserStorage, loadTerminals } from './store/persist';
 import { browserRealTime } from './store/realtime';
 import { App } from './ui/App';
+import { ensureKube } from './commands';
+import { needsCluster } from './scenarios/build';
 import { applyBoot, bootDoc, bootProgress, bootStoreOptions, dropLabParam } from './ui/boot';
 
 const storage = browserStorage();
@@ -16,6 +18,9 @@ const root = document.getElementById('root')!;
 // a saved lab and saved terminals are read (and their schemas fetched) before the first render;
 // a first visit has neither and starts at once; a big lab shows its progress while it is rebuilt
 const [boot, terminals] = await Promise.all([bootDoc(window.location.search, storage, bootProgress(root)), loadTerminals(storage)]);
+// a link to a cluster stage (?lab=) fetches the Kubernetes code before the first render (a saved
+// cluster lab fetched it to be rebuilt); a lab without a cluster never fetches it
+if (boot.preset !== null && needsCluster({ preset: boot.preset })) await ensureKube();
 const store = initAppStore({ ...bootStoreOptions(boot, storage), realTime: browserRealTime() });
 // another tab saving the same lab: this tab offers a choice instead of writing over it later
 window.addEventListener('storage', (e) => {

@@ -6,6 +6,7 @@
  */
 import type { AppStore, LabDoc } from '../store';
 import { toLabFile, parseLab } from '../store/persist';
+import { whenBuilt } from '../store';
 import { event, readCommand, response, type CommandMessage, type EventName } from './protocol';
 import { readXapiConfig, sendStatement, statement, type XapiConfig } from './xapi';
 
@@ -80,7 +81,7 @@ export function startBridge(deps: BridgeDeps): Bridge {
         if (typeof d.lab === 'object' && d.lab !== null) {
           const r = await parseLab(JSON.stringify(d.lab));
           if (!r.ok) return { ok: false, error: r.error };
-          const l = s.loadDoc(r.doc, `Loaded lab: ${r.doc.title}`);
+          const l = await whenBuilt(s.loadDoc(r.doc, `Loaded lab: ${r.doc.title}`));
           return l.ok ? { ok: true } : { ok: false, error: l.error };
         }
         return { ok: false, error: '"lab" must be a preset name, a shared-lab link payload, or a lab file object' };

@@ -17,6 +17,8 @@ import { openSharedLab } from '../ui/share/open';
 import { openLessonRef, openLessonText } from '../ui/lesson/open';
 import { parseEmbedParams } from './params';
 import { startBridge } from './bridge';
+import { ensureKube } from '../commands';
+import { needsCluster } from '../scenarios/build';
 
 // the widget opens its terminal at once: fetch xterm alongside the first render, not after it
 void preloadTerminal();
@@ -25,6 +27,8 @@ const params = parseEmbedParams(window.location.search, window.location.hash);
 const shared = isEncodedLab(params.lab);
 const lab = shared || hasPreset(params.lab) ? params.lab : 'before-routes';
 const initialDoc = () => presetDoc(shared ? 'empty' : lab);
+// a cluster stage needs the Kubernetes code before its lab is built; other labs never fetch it
+if (needsCluster(initialDoc().base)) await ensureKube();
 // the widget starts from its lesson's lab every time: no autosave, so lessons stay independent
 const store = initAppStore({ initial: initialDoc(), storage: null, realTime: browserRealTime() });
 if (!shared && lab !== params.lab) store.getState().setNotice({ kind: 'error', text: `There is no lab called "${params.lab}"; showing "${lab}".` });

@@ -26,6 +26,7 @@ import { KubeProxy } from './proxy/proxier';
 import { NetworkPolicyAgent } from './netpol/agent';
 import { SidecarAgent } from './mesh/sidecars';
 import { FlannelVxlan } from './flannel/vxlanAgent';
+import { registerCluster } from './worlds';
 
 /** What an agent's command printed and returned (the commands layer runs it). */
 export interface ShellResult {
@@ -59,10 +60,7 @@ export interface AgentLogEntry {
   stdin?: string;
 }
 
-const clusters = new WeakMap<World, Cluster>();
-
-/** The cluster built in this world, if any. */
-export const clusterOf = (world: World): Cluster | undefined => clusters.get(world);
+export { clusterOf, registerCluster } from './worlds';
 
 /** Controllers may ping-pong (one writes, another reacts); past this many rounds something loops. */
 const MAX_SYNC_ROUNDS = 1000;
@@ -120,7 +118,7 @@ export class Cluster {
       (this.kubeProxy = new KubeProxy(this)),
       new NetworkPolicyAgent(this),
     ];
-    clusters.set(world, this);
+    registerCluster(world, this);
   }
 
   /** Virtual milliseconds since the world began. */
@@ -203,8 +201,4 @@ export class Cluster {
   isNode(host: string): boolean {
     return this.config.nodes.some((n) => n.name === host);
   }
-}
-
-export function registerCluster(world: World, cluster: Cluster): void {
-  clusters.set(world, cluster);
 }

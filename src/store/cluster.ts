@@ -5,7 +5,7 @@
  * lab's World after every change, like the WorldSnapshot; the UI never reaches the API store.
  */
 import type { World } from '../engine/world';
-import { clusterOf } from '../kube/cluster';
+import { clusterOf } from '../kube/worlds';
 import { CNI_BRIDGE } from '../kube/kubelet/cni';
 import type { EndpointSlice, Labels, NetworkPolicy, Node, Pod, Service } from '../kube/api/types';
 

@@ -60,7 +60,7 @@ export function useStore<T>(selector: (state: AppState) => T): T {
 export const useAppStore = useStore;
 
 export type { LabSlice, LabOptions, ActivityEntry, EditResult, EditStep } from './lab';
-export { describeChange } from './lab';
+export { describeChange, whenBuilt } from './lab';
 export { isDrop } from '../engine/sim/trace';
 export { listPresets, hasPreset, type PresetInfo } from './replay';
 export { netnsCreators, nextName } from './doc';

@@ -11,7 +11,7 @@ import type { StateCreator } from 'zustand';
 import type { World } from '../engine/world';
 import type { WorldSnapshot } from '../engine/snapshot';
 import type { CommandResult } from '../commands/types';
-import { runCommand, startJob, type Job } from '../commands';
+import { ensureKube, kubeLoaded, runCommand, startJob, type Job } from '../commands';
 import type { RealTime } from './realtime';
 import type { AppState } from './index';
 import { describeOp, type LabDoc, type LabOp, type XY } from './doc';
@@ -19,6 +19,7 @@ import { canRedo, canUndo, emptyHistory, record, redo as historyRedo, undo as hi
 import { parseLab, serializeLab, type KeyValueStorage } from './persist';
 import { applyOp, hasPreset, presetDoc, replay, replayAsync } from './replay';
 import { presets } from '../scenarios/presets';
+import { needsCluster } from '../scenarios/build';
 
 export type ActivitySource = 'ui' | 'terminal' | 'lab';
 
@@ -38,7 +39,11 @@ export interface ActivityEntry {
 
 export type EditStep = { kind: 'cmd'; on: string; run: string; stdin?: string } | Exclude<LabOp, { kind: 'cmd' }>;
 
-export type EditResult = { ok: true; results: CommandResult[] } | { ok: false; error: string; line?: string };
+/** `later`: the lab is built once the Kubernetes code has loaded (loadDoc of a cluster lab, the first time) */
+export type EditResult = { ok: true; results: CommandResult[]; later?: Promise<EditResult> } | { ok: false; error: string; line?: string };
+
+/** The result of a load once the lab is really there (at once, unless it waited for the Kubernetes code). */
+export const whenBuilt = (r: EditResult): Promise<EditResult> => (r.ok && r.later ? r.later : Promise.resolve(r));
 
 export interface LabOptions {
   /** document to start with (default: the empty lab) */
@@ -329,6 +334,22 @@ export const createLabSlice =
       },
 
       loadDoc: (doc, message, details) => {
+        // a cluster lab needs the Kubernetes code: fetched once, the first time, while the lab shows it loading
+        if (needsCluster(doc.base) && !kubeLoaded()) {
+          set({ loading: { label: `Loading Kubernetes for ${doc.title}`, done: 0, total: 1 } });
+          const later = ensureKube().then(
+            () => {
+              set({ loading: null });
+              return get().loadDoc(doc, message, details);
+            },
+            (e: unknown): EditResult => {
+              const error = `This lab could not be built: the Kubernetes code did not load (${(e as Error).message})`;
+              set({ notice: { kind: 'error', text: error }, loading: null });
+              return { ok: false, error };
+            },
+          );
+          return { ok: true, results: [], later };
+        }
         let world: World;
         try {
           world = replay(doc);

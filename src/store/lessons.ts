@@ -124,6 +124,11 @@ export const createLessonSlice =
         if (opts.loadLab ?? true) {
           const r = get().loadDoc(lessonLabDoc(lesson, presetDoc), `Lesson: ${lesson.title}`);
           if (!r.ok) return;
+          // a Kubernetes lesson's lab waits for the cluster code: the lesson opens over it once it is built
+          if (r.later) {
+            void r.later.then((l) => l.ok && get().openLesson(lesson, { ...opts, loadLab: false }));
+            return;
+          }
         }
         set({ lesson, lessonBuiltin: opts.builtin ?? false, lessonProgress: opts.progress ? fitProgress(lesson, opts.progress) : freshProgress(), lessonPings: [], lessonIssues: null, lessonDetail: '' });
         check();

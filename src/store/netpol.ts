@@ -10,15 +10,11 @@ import type { AppState } from './index';
 import type { EditResult } from './lab';
 import type { CommandResult } from '../commands/types';
 import type { NetworkPolicy, Protocol } from '../kube/api/types';
-import { clusterOf } from '../kube/cluster';
-import { policyViewOf } from '../kube/netpol/cluster';
-import { evaluate } from '../kube/netpol/evaluate';
-import { verdictText } from '../kube/netpol/explain';
-import { matrixDiff, policyMatrix, selectionPreview, suggestionSteps, withDraft, type CommandStep, type PolicyMatrix as Matrix, type SelectionPreview } from '../kube/netpol/analysis';
-import { suggest } from '../kube/netpol/suggest';
-import { podKey, policyKey, type PodInfo, type PolicyView } from '../kube/netpol/view';
-import { readManifest } from '../commands/kubectl/manifest';
-import { kubectlHost } from './cluster';
+import { clusterOf } from '../kube/worlds';
+import type { CommandStep, PolicyMatrix as Matrix, SelectionPreview } from '../kube/netpol/analysis';
+import type { PodInfo, PolicyView } from '../kube/netpol/view';
+import { kubeLoaded, type KubePack } from '../commands/kube/load';
+import { kubectlHost, objectKey } from './cluster';
 
 export type { RulePreview } from '../kube/netpol/analysis';
 
@@ -102,7 +98,7 @@ export interface NetpolSlice {
   traceConnection: (src: string, dst: string, port: number, protocol: Protocol) => CommandResult | null;
 }
 
-const asMatrixPod = (p: PodInfo): MatrixPod => ({ key: podKey(p), ip: p.ip, node: p.nodeName ?? null });
+const asMatrixPod = (p: PodInfo): MatrixPod => ({ key: objectKey(p), ip: p.ip, node: p.nodeName ?? null });
 const asPolicyMatrix = (m: Matrix): PolicyMatrix => ({ pods: m.pods.map(asMatrixPod), port: m.port, protocol: m.protocol, allowed: m.cells.map((row) => row.map((c) => c.allowed)) });
 
 const podOf = (view: PolicyView, key: string): PodInfo | undefined => {
@@ -112,9 +108,12 @@ const podOf = (view: PolicyView, key: string): PodInfo | undefined => {
 
 /** The NetworkPolicies of a manifest as kubectl reads it (no namespace: kubectl's default). */
 export function manifestPolicies(text: string): NetworkPolicy[] {
+  // kubectl's reader loads with the cluster code; without a cluster there is nothing to read it against
+  const k = kubeLoaded();
+  if (!k) return [];
   let objs: Record<string, unknown>[];
   try {
-    objs = readManifest(text, 'STDIN');
+    objs = k.readManifest(text, 'STDIN');
   } catch {
     return [];
   }
@@ -132,10 +131,13 @@ export function manifestPolicies(text: string): NetworkPolicy[] {
 export const probeLine = (ip: string, port: number, protocol: Protocol): string => `nc -z${protocol === 'UDP' ? 'u' : ''}v -w 1 ${ip} ${port}`;
 
 export const createNetpolSlice: StateCreator<AppState, [], [], NetpolSlice> = (_set, get) => {
+  // a cluster is only ever built once the Kubernetes code has loaded: without one there is nothing to analyse
   const view = (): PolicyView | null => {
     const c = clusterOf(get().world);
-    return c ? policyViewOf(c.store) : null;
+    const k = kubeLoaded();
+    return c && k ? k.policyViewOf(c.store) : null;
   };
+  const kube = (): KubePack => kubeLoaded()!;
   return {
     policyPorts: (namespaces) => {
       const v = view();
@@ -154,15 +156,16 @@ export const createNetpolSlice: StateCreator<AppState, [], [], NetpolSlice> = (_
     policyMatrix: (q) => {
       const v = view();
       if (!v) return null;
-      return asPolicyMatrix(policyMatrix(v, q.port, q.protocol, q.namespaces ?? undefined));
+      return asPolicyMatrix(kube().policyMatrix(v, q.port, q.protocol, q.namespaces ?? undefined));
     },
 
     policyDiff: (manifest, q) => {
       const v = view();
       const edited = manifestPolicies(manifest);
       if (!v || edited.length === 0) return null;
+      const { matrixDiff, withDraft, policyKey } = kube();
       const d = matrixDiff(v, edited.reduce(withDraft, v.policies), q.port, q.protocol, q.namespaces ?? undefined);
-      const at = new Map(d.before.pods.map((p, i) => [podKey(p), i]));
+      const at = new Map(d.before.pods.map((p, i) => [objectKey(p), i]));
       const changed = d.changed.map((c): [number, number] => [at.get(c.from)!, at.get(c.to)!]);
       return { before: asPolicyMatrix(d.before), after: asPolicyMatrix(d.after), changed, policies: edited.map(policyKey) };
     },
@@ -172,6 +175,7 @@ export const createNetpolSlice: StateCreator<AppState, [], [], NetpolSlice> = (_
       const src = v && podOf(v, srcKey);
       const dst = v && podOf(v, dstKey);
       if (!v || !src || !dst) return null;
+      const { evaluate, verdictText, policyKey, suggest, suggestionSteps } = kube();
       const c = { src: { kind: 'pod' as const, pod: src }, dst: { kind: 'pod' as const, pod: dst }, port, protocol };
       const verdict = evaluate(v, c);
       return {
@@ -189,7 +193,9 @@ export const createNetpolSlice: StateCreator<AppState, [], [], NetpolSlice> = (_
 
     previewPolicies: (manifest) => {
       const v = view();
-      return v ? manifestPolicies(manifest).map((np) => ({ policy: policyKey(np), ...selectionPreview(v, np) })) : [];
+      if (!v) return [];
+      const k = kube();
+      return manifestPolicies(manifest).map((np) => ({ policy: k.policyKey(np), ...k.selectionPreview(v, np) }));
     },
 
     applyPolicyFix: (fix) => {

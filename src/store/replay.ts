@@ -3,11 +3,12 @@
  * every operation in order. Deterministic, so it is how undo, redo, import and reload work.
  */
 import type { World } from '../engine/world';
-import { runCommand } from '../commands';
+import { ensureKube, runCommand } from '../commands';
 import { presets } from '../scenarios/presets';
-import { presetWorld } from '../scenarios/runner';
+import { needsCluster, presetWorld } from '../scenarios/build';
 import type { CommandResult } from '../commands/types';
 import { emptyScenario, type BaseScenario, type LabDoc, type LabOp } from './doc';
+import './kubeCode';
 
 /** Apply one operation; topology operations throw Error on bad input (like World does). */
 export function applyOp(world: World, op: LabOp): CommandResult | null {
@@ -120,6 +121,8 @@ const SLICE_MS = 40;
  * seconds), reporting progress after each slice. Rejects as `replay` throws.
  */
 export async function replayAsync(doc: Pick<LabDoc, 'base' | 'ops'>, onProgress?: (p: ReplayProgress) => void, now: () => number = () => performance.now()): Promise<World> {
+  // a cluster lab's code loads on demand (the synchronous replay needs it there already)
+  if (needsCluster(doc.base)) await ensureKube();
   const total = replayUnits(doc);
   const steps = replaySteps(doc);
   let done = 0;

@@ -8,7 +8,7 @@ import { Verdict, type SuggestedFix, type TraceEvent } from '../../engine/sim/tr
 import type { World } from '../../engine/world';
 import { suggestRouteFix } from './route';
 import { rpFilter } from '../../engine/fib/validate';
-import { diagnosePolicyDrops } from './netpol';
+import { kubeLoaded } from '../kube/load';
 
 const bringUp = (netns: string, dev: string): SuggestedFix => ({ text: `bring ${dev} up on ${netns}`, on: netns, run: `ip link set ${dev} up` });
 
@@ -47,7 +47,8 @@ export function suggestFix(world: World, e: TraceEvent): SuggestedFix | undefine
 
 /** Attach a suggested fix to each drop in a trace that has one (events are changed in place). */
 export function diagnose(world: World, events: readonly TraceEvent[]): void {
-  diagnosePolicyDrops(world, events);
+  // only a cluster's policy agent drops for a NetworkPolicy, and a cluster means its code is loaded
+  kubeLoaded()?.diagnosePolicyDrops(world, events);
   for (const e of events) {
     if (e.fix !== undefined) continue;
     const fix = suggestFix(world, e);

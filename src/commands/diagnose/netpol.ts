@@ -5,7 +5,7 @@
  */
 import { Verdict, type TraceEvent } from '../../engine/sim/trace';
 import type { World } from '../../engine/world';
-import { clusterOf } from '../../kube/cluster';
+import { clusterOf } from '../../kube/worlds';
 import { policyViewOf } from '../../kube/netpol/cluster';
 import { diagnosePolicyDrop } from '../../kube/netpol/diagnose';
 import type { PolicyView } from '../../kube/netpol/view';

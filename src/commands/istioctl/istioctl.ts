@@ -13,7 +13,6 @@ import { analyze } from '../../kube/mesh/analyze';
 import { hasSidecar, ISTIO_VERSION } from '../../kube/mesh/inject';
 import { ISTIO_NAMESPACE } from '../../kube/mesh/install';
 import { humanDuration } from '../../kube/apiserver/clock';
-import type { CommandSpec } from '../registry/types';
 import { GoTabwriter } from '../kubectl/describe/tabwriter';
 
 class IstioctlError extends Error {}
@@ -172,11 +171,3 @@ export function istioctl(ctx: Ctx, argv: string[]): number {
     return 1;
   }
 }
-
-export const istioctlCommand: CommandSpec = {
-  name: 'istioctl',
-  kind: 'read',
-  summary: "inspect the service mesh: a sidecar's clusters, endpoints, listeners and routes, proxy sync status, config analysis",
-  learn: 'istioctl proxy-config clusters POD, istioctl analyze',
-  run: istioctl,
-};

@@ -21,7 +21,6 @@ import { parseResourceArgs } from './get';
 import { parseSelector } from './selectorArg';
 import type { Pod } from '../../kube/api/types';
 import { runArgvNow, isCommand } from '../shell/dispatch';
-import type { CommandSpec } from '../registry/types';
 import { resourceName } from './format';
 
 const f = (name: string, short?: string, value = true, multi = false): FlagSpec => ({ name, short, value, multi });
@@ -267,11 +266,3 @@ function wait(k: KubeCtx, p: Parsed): number {
   }
   return code;
 }
-
-export const kubectlCommand: CommandSpec = {
-  name: 'kubectl',
-  kind: 'config',
-  summary: 'talk to the cluster: apply, get, describe, exec, delete Kubernetes objects',
-  learn: 'kubectl help, kubectl get --help',
-  run: kubectl,
-};

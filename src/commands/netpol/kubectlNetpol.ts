@@ -23,7 +23,6 @@ import { suggest } from '../../kube/netpol/suggest';
 import { podKey, type PolicyView } from '../../kube/netpol/view';
 import { KubectlError } from '../kubectl/errors';
 import { flagValue, parseFlags, type FlagSpec, type Parsed } from '../kubectl/flags';
-import type { CommandSpec } from '../registry/types';
 
 const SPECS: FlagSpec[] = [
   { name: 'port', short: 'p', value: true },
@@ -103,11 +102,3 @@ export function kubectlNetpol(ctx: Ctx, argv: string[]): void {
   }
   if (code !== 0) throw new Exit(code);
 }
-
-export const kubectlNetpolCommand: CommandSpec = {
-  name: 'kubectl-netpol',
-  kind: 'read',
-  summary: 'kubectl plugin: explain a connection under the NetworkPolicies, or print the reachability matrix',
-  learn: 'kubectl netpol --help',
-  run: kubectlNetpol,
-};

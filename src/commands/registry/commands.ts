@@ -20,9 +20,7 @@ import { curlCommand } from '../curl/curl';
 import { agnhostCommand } from '../servers/agnhost';
 import { python3Command } from '../servers/pyhttp';
 import { helpCommand } from '../help';
-import { kubectlCommand } from '../kubectl/kubectl';
-import { kubectlNetpolCommand } from '../netpol/kubectlNetpol';
-import { istioctlCommand } from '../istioctl/istioctl';
+import { kubeRun } from '../kube/load';
 import { iptables } from '../iptables/iptables';
 import { iptablesSave } from '../iptables/save';
 import { iptablesRestore } from '../iptables/restore';
@@ -35,6 +33,28 @@ const iptablesCommand: CommandSpec = { name: 'iptables', kind: 'config', summary
 const iptablesSaveCommand: CommandSpec = { name: 'iptables-save', kind: 'read', summary: 'print every netfilter table as iptables-restore reads it', learn: 'iptables-save -h', run: iptablesSave };
 const iptablesRestoreCommand: CommandSpec = { name: 'iptables-restore', kind: 'config', summary: 'replace netfilter tables from iptables-save text on standard input', learn: 'iptables-restore -h', run: iptablesRestore };
 const conntrackCommand: CommandSpec = { name: 'conntrack', kind: 'config', summary: 'list, watch, delete and flush the connection tracking table', learn: 'conntrack -h', run: conntrack };
+/** The Kubernetes tools: their code (and the cluster's) loads when one first runs (src/commands/kube). */
+const kubectlCommand: CommandSpec = {
+  name: 'kubectl',
+  kind: 'config',
+  summary: 'talk to the cluster: apply, get, describe, exec, delete Kubernetes objects',
+  learn: 'kubectl help, kubectl get --help',
+  run: kubeRun('kubectl', (k) => k.kubectl),
+};
+const kubectlNetpolCommand: CommandSpec = {
+  name: 'kubectl-netpol',
+  kind: 'read',
+  summary: 'kubectl plugin: explain a connection under the NetworkPolicies, or print the reachability matrix',
+  learn: 'kubectl netpol --help',
+  run: kubeRun('kubectl-netpol', (k) => k.kubectlNetpol),
+};
+const istioctlCommand: CommandSpec = {
+  name: 'istioctl',
+  kind: 'read',
+  summary: "inspect the service mesh: a sidecar's clusters, endpoints, listeners and routes, proxy sync status, config analysis",
+  learn: 'istioctl proxy-config clusters POD, istioctl analyze',
+  run: kubeRun('istioctl', (k) => k.istioctl),
+};
 const dmesgCommand: CommandSpec = { name: 'dmesg', kind: 'read', summary: 'print the kernel ring buffer (LOG target lines)', learn: 'dmesg --help', run: dmesg };
 
 export const COMMAND_TABLE: readonly CommandSpec[] = [

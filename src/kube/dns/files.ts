@@ -16,7 +16,8 @@ import type { Netns } from '../../engine/netns/netns';
 import type { World } from '../../engine/world';
 import type { Pod } from '../api/types';
 import { numToIp, parseCidr } from '../api/cidr';
-import { clusterOf, type Cluster } from '../cluster';
+import type { Cluster } from '../cluster';
+import { clusterOf } from '../worlds';
 import type { PodSandbox } from '../kubelet/runtime';
 import { podDnsConfig, podHostsFile, resolvConfText } from './podfiles';
 

@@ -9,8 +9,11 @@ import { TerminalDock } from '../terminal';
 import { TracePanel } from '../trace';
 import { MatrixView } from '../matrix';
 import { CapturePanel } from '../capture';
-import { ManifestEditor } from '../kube/ManifestEditor';
-import { PolicyPanel } from '../kube/PolicyPanel';
+import { lazyPanel } from '../lazy';
+
+// shown only with a cluster: their code (and the cluster's, already there) loads when first opened
+const ManifestEditor = lazyPanel('the manifest editor', () => import('../kube/ManifestEditor').then((m) => m.ManifestEditor));
+const PolicyPanel = lazyPanel('the NetworkPolicy panel', () => import('../kube/PolicyPanel').then((m) => m.PolicyPanel));
 
 const ALL_TABS = [
   { key: 'trace', label: 'Trace', cluster: false },

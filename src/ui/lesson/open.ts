@@ -5,7 +5,10 @@
  */
 import { getAppStore, type AppStore } from '../../store';
 import { loadLessonTools, type Lesson, type LessonProgress } from '../../scenarios/lessons';
-import { loadCurrentLesson, loadProgress } from '../../store/lessons';
+import { lessonLabDoc, loadCurrentLesson, loadProgress } from '../../store/lessons';
+import { presetDoc } from '../../store/replay';
+import { needsCluster } from '../../scenarios/build';
+import { ensureKube } from '../../commands';
 import { browserStorage } from '../../store/persist';
 
 /** Lesson files larger than this are refused before parsing. */
@@ -19,8 +22,10 @@ export interface OpenOptions {
   resume?: boolean;
 }
 
-function open(lesson: Lesson, opts: OpenOptions, builtin = false) {
+async function open(lesson: Lesson, opts: OpenOptions, builtin = false) {
   const store = opts.store ?? getAppStore();
+  // a Kubernetes lesson's lab needs the cluster code: fetched before the lesson and its lab open together
+  if ((opts.loadLab ?? true) && needsCluster(lessonLabDoc(lesson, presetDoc).base)) await ensureKube();
   const progress: LessonProgress | null = (opts.resume ?? true) ? loadProgress(browserStorage(), lesson.id) : null;
   store.getState().openLesson(lesson, { loadLab: opts.loadLab ?? true, progress, builtin });
 }
@@ -40,7 +45,7 @@ export async function openBuiltinLesson(id: string, opts: OpenOptions = {}): Pro
     store.getState().setLessonIssues({ source: id, issues: [{ path: '(lesson)', message: `There is no built-in lesson called "${id}".` }] });
     return false;
   }
-  open(lesson, opts, true);
+  await open(lesson, opts, true);
   return true;
 }
 
@@ -57,7 +62,7 @@ export async function openLessonText(text: string, source: string, opts: OpenOpt
     store.getState().setLessonIssues({ source, issues: r.issues });
     return false;
   }
-  open(r.lesson, opts);
+  await open(r.lesson, opts);
   return true;
 }
 

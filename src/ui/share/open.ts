@@ -3,7 +3,7 @@
  * read-only, and `#lesson=`. The lab is loaded as an undoable step, so the lab the student had is
  * one undo away; a link that does not decode leaves it untouched and says why.
  */
-import type { AppStore } from '../../store';
+import { whenBuilt, type AppStore } from '../../store';
 import { decodeLab, isEncodedLab, readShareHash } from '../../store/share';
 
 export async function openSharedLab(store: AppStore, lab: string, readonly: boolean): Promise<boolean> {
@@ -15,7 +15,7 @@ export async function openSharedLab(store: AppStore, lab: string, readonly: bool
       s.setNotice({ kind: 'error', text: `${r.error} Your lab is unchanged.` });
       return false;
     }
-    ok = s.loadDoc(r.doc, `Opened a shared lab: ${r.doc.title}${readonly ? ' (read-only)' : ''}`).ok;
+    ok = (await whenBuilt(s.loadDoc(r.doc, `Opened a shared lab: ${r.doc.title}${readonly ? ' (read-only)' : ''}`))).ok;
   } else ok = s.loadPreset(lab);
   if (ok && readonly) store.setState({ readonly: true });
   return ok;
