@@ -9,7 +9,7 @@ import os from 'node:os';
 import v8 from 'node:v8';
 import vm from 'node:vm';
 
-export type Unit = 'ns' | 'µs' | 'ms' | 'MB' | 'KB' | 'ratio' | 'events';
+export type Unit = 'ns' | 'µs' | 'ms' | 'MB' | 'KB' | 'ratio' | 'events' | 'points';
 
 export interface Figure {
   id: string;

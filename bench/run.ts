@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --only engine,scale,netfilter,netpol,linux,browser] [-- --quick] [-- --out FILE]`
+ * `npm run bench [-- --only engine,scale,netfilter,netpol,mesh,linux,browser] [-- --quick] [-- --out FILE]`
  *
  * Runs the benchmark suites, each in its own Node process (so one suite's heap and JIT state do
  * not leak into the next), prints one table, and writes bench/results.json:
@@ -22,7 +22,7 @@ import { BUDGETS } from './budgets';
 import { FIGURES_MARK, machine, mergePasses, type Figure, type Results } from './lib';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const SUITES = ['engine', 'scale', 'netfilter', 'netpol', 'linux', 'browser'] as const;
+const SUITES = ['engine', 'scale', 'netfilter', 'netpol', 'mesh', 'linux', 'browser'] as const;
 type Suite = (typeof SUITES)[number];
 
 /**
@@ -31,7 +31,7 @@ type Suite = (typeof SUITES)[number];
  * the whole run and merged; the cluster figures (few, GC-heavy runs) in two; the Linux and browser
  * suites run long enough to ride such spells out.
  */
-const PASSES: Record<Suite, number> = { engine: 3, scale: 2, netfilter: 2, netpol: 1, linux: 1, browser: 1 };
+const PASSES: Record<Suite, number> = { engine: 3, scale: 2, netfilter: 2, netpol: 1, mesh: 1, linux: 1, browser: 1 };
 
 function args(): { only: Suite[]; quick: boolean; out: string } {
   const a = process.argv.slice(2);

@@ -1,6 +1,6 @@
 import { BR, operstate, type Bridge, type BrPort, type Netdev } from '../engine/netns/netdev';
 import { fail, type Ctx } from './context';
-import { matches } from './ip/args';
+import { incomplete, matches } from './ip/args';
 import { linkFlags } from './ip/show';
 import type { CommandSpec } from './registry/types';
 import { fdbModify, isVxlan, vxlanFdbLines } from './bridgeFdb';
@@ -38,7 +38,7 @@ function link(ctx: Ctx, args: string[], details: boolean): void {
   let only: Netdev | undefined;
   for (let i = 1; i < args.length; i++) {
     if (args[i] !== 'dev') continue;
-    const name = args[++i] ?? fail(ctx, 'Command line is not complete. Try option "help"\n', 255);
+    const name = args[++i] ?? incomplete(ctx);
     only = ctx.ns.devByName(name) ?? fail(ctx, `Cannot find device "${name}"\n`, 255);
   }
   for (const d of ctx.ns.devList()) {
@@ -116,7 +116,7 @@ function linkSet(ctx: Ctx, args: string[]): void {
   let cost: number | undefined;
   let priority: number | undefined;
   let mcastRouter: number | undefined;
-  const next = (i: number): string => args[i] ?? fail(ctx, 'Command line is not complete. Try option "help"\n', 255);
+  const next = (i: number): string => args[i] ?? incomplete(ctx);
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
     const flag = [...PORT_FLAGS, ...HIDDEN_FLAGS].find(([n]) => n === a);
@@ -168,7 +168,7 @@ function fdbCommand(ctx: Ctx, args: string[]): void {
 function fdb(ctx: Ctx, args: string[]): void {
   let br: string | undefined;
   let dev: string | undefined;
-  const next = (i: number): string => args[i] ?? fail(ctx, 'Command line is not complete. Try option "help"\n', 255);
+  const next = (i: number): string => args[i] ?? incomplete(ctx);
   for (let i = 0; i < args.length; i++) {
     if (args[i] === 'br') br = next(++i);
     else if (args[i] === 'dev') dev = next(++i);

@@ -4,7 +4,7 @@ import { KernelError, STRERROR } from '../engine/fib/route';
 import type { Netdev, Vxlan } from '../engine/netns/netdev';
 import { vxlanFdbDelete, vxlanFdbList, vxlanFdbUpdate, type FdbUpdate, type VxlanFdbState } from '../engine/vxlan/fdb';
 import { fail, type Ctx } from './context';
-import { duparg2, invarg, matches } from './ip/args';
+import { duparg2, incomplete, invarg, matches } from './ip/args';
 import { strtoul } from './ip/vxlan';
 
 /**
@@ -51,7 +51,7 @@ export function fdbModify(ctx: Ctx, cmd: FdbUpdate | 'del', args: string[]): voi
   let via: string | undefined;
   let state: VxlanFdbState | undefined;
   let master = false;
-  const next = (i: number): string => args[i] ?? fail(ctx, 'Command line is not complete. Try option "help"\n', 255);
+  const next = (i: number): string => args[i] ?? incomplete(ctx);
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
     if (a === 'dev') dev = next(++i);

@@ -254,15 +254,12 @@ function* runPingCommand(ctx: Ctx, dst: Ipv4, target: string, o: Opts, firstHop:
   // finds it (hosts file, then a PTR question), "NAME (ADDR)"; the last answer is kept
   let last: { addr: Ipv4; text: string } | undefined;
   let exiting = false;
-  function* prAddr(a: Ipv4, exiting: boolean): Generator<Wait, string, Woken> {
-    if (last?.addr === a) return last.text;
-    let text = formatIpv4(a);
-    if (!o.numeric && !exiting) {
-      const r = yield* awaitDnsIo(ctx, byAddr(text, digHost(ctx)));
-      if (r !== null && r.canonical !== text) text = `${r.canonical} (${text})`;
-    }
-    last = { addr: a, text };
-    return text;
+  // pr_addr() for a name target: getnameinfo(NI_NAMEREQD) (hosts file, then a PTR question),
+  // "NAME (ADDR)"; the answer is kept as `last`, which the printing then uses
+  function* lookupSender(a: Ipv4): Generator<Wait, void, Woken> {
+    const text = formatIpv4(a);
+    const r = yield* awaitDnsIo(ctx, byAddr(text, digHost(ctx)));
+    last = { addr: a, text: r !== null && r.canonical !== text ? `${r.canonical} (${text})` : text };
   }
   // replies and errors are printed as they arrive, as iputils does between two requests
   function printEvents(from: (a: Ipv4) => string | null): boolean {
@@ -286,8 +283,10 @@ function* runPingCommand(ctx: Ctx, dst: Ipv4, target: string, o: Opts, firstHop:
   const numericText = (a: Ipv4): string => (last?.addr === a ? last.text : ((last = { addr: a, text: formatIpv4(a) }), last.text));
   /** Print what can be printed without waiting; false when a sender's name must be looked up first. */
   const flushNow = (exiting = false): boolean => printEvents(o.numeric || exiting ? numericText : known);
-  function* flush(exiting = false): Generator<Wait, void, Woken> {
-    while (!flushNow(exiting)) yield* prAddr((sock.events[printed] as Extract<PingEvent, { from: Ipv4 }>).from, exiting);
+  /** flushNow() stopped at a sender whose name is not known yet: look it up, then print on. */
+  function* flushAfterLookup(): Generator<Wait, void, Woken> {
+    do yield* lookupSender((sock.events[printed] as Extract<PingEvent, { from: Ipv4 }>).from);
+    while (!flushNow());
   }
   try {
     for (let i = 0; i < count; i++) {
@@ -297,13 +296,13 @@ function* runPingCommand(ctx: Ctx, dst: Ipv4, target: string, o: Opts, firstHop:
         const limit = lastSend + FLOOD_MININTERVAL;
         while (sock.transmitted - sock.received - sock.errors >= 1 && w.now < limit) {
           yield waitUntil(limit);
-          if (!flushNow()) yield* flush();
+          if (!flushNow()) yield* flushAfterLookup();
         }
       } else if (i > 0) {
         const at = start + i * o.interval;
         do {
           yield waitUntil(at);
-          if (!flushNow()) yield* flush();
+          if (!flushNow()) yield* flushAfterLookup();
         } while (w.now < at);
       }
       if (i >= cap) {
@@ -312,12 +311,12 @@ function* runPingCommand(ctx: Ctx, dst: Ipv4, target: string, o: Opts, firstHop:
       }
       lastSend = w.now;
       sock.sendEcho(ns, dst, src, i + 1, { ttl: o.ttl, size: o.size, oif, pmtudisc: o.pmtudisc });
-      if (!flushNow()) yield* flush();
+      if (!flushNow()) yield* flushAfterLookup();
     }
     const end = lastSend + timeout;
     while (sock.received + sock.errors < Math.min(count, sock.transmitted) && w.now < end) {
       yield waitUntil(end);
-      if (!flushNow()) yield* flush();
+      if (!flushNow()) yield* flushAfterLookup();
     }
   } catch (e) {
     // Ctrl+C (SIGINT), or Hoplab stopping a storm: the statistics of what was really sent and received
@@ -326,7 +325,8 @@ function* runPingCommand(ctx: Ctx, dst: Ipv4, target: string, o: Opts, firstHop:
   } finally {
     sock.close(ns);
   }
-  if (!flushNow(exiting)) yield* flush(exiting);
+  // when exiting (Ctrl+C) nothing is looked up any more: the sender is printed as an address
+  if (!flushNow(exiting)) yield* flushAfterLookup();
   const tx = sock.transmitted;
   const rx = sock.received;
   let stats = `\n--- ${target} ping statistics ---\n${tx} packets transmitted, ${rx} received`;

@@ -83,6 +83,13 @@ test('apply a Deployment and a Service from the manifest editor, see them on the
   await expect(t.screen(netns)).toContainText(/root@hello-[a-z0-9]+-[a-z0-9]{5}:~# curl -s http:\/\/hello\/hostname/);
   await expect(t.screen(netns)).not.toContainText('root@cni-');
 
+  // the lookup before the connection: CoreDNS's answer decoded in the packet inspector
+  await t.showPanel('Trace');
+  await t.trace.getByRole('button', { name: /DNS answer NOERROR \(1\)/ }).first().click();
+  const inspector = page.getByRole('region', { name: 'Packet inspector' });
+  await expect(inspector).toContainText('DNS answer');
+  await expect(inspector).toContainText(/hello\.default\.svc\.cluster\.local\. 30 A 10\.\d+\.\d+\.\d+/);
+
   // to the ClusterIP shown on the canvas: the trace follows kube-proxy's chains to the DNAT
   const clusterIP = /\b10\.\d+\.\d+\.\d+\b/.exec(await svc.innerText())![0];
   await t.enter(`curl -s http://${clusterIP}/hostname`);

@@ -5,22 +5,11 @@
  * denied cell, apply its suggested fix and watch the cell turn green; Undo takes the fix back, and
  * the cell's trace shows the packet dropped.
  */
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { LabPage, watchConsole } from './pages/LabPage';
 import { Terminals } from './pages/Terminals';
+import { DENY_X, showTab } from './pages/netpol';
 
-const DENY_X = `apiVersion: networking.k8s.io/v1
-kind: NetworkPolicy
-metadata:
-  name: default-deny-ingress
-  namespace: x
-spec:
-  podSelector: {}
-  policyTypes: [Ingress]
-`;
-
-const panels = (page: Page) => page.getByRole('tablist', { name: 'Analysis panels' });
-const showTab = (page: Page, name: string) => panels(page).getByRole('tab', { name, exact: true }).click();
 
 test('a default-deny turns the matrix red; the explanation’s fix turns the cell green again', async ({ page }) => {
   const errors = watchConsole(page);

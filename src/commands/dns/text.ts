@@ -2,7 +2,10 @@
  * DNS records in BIND's text form (lib/dns/rdata, masterdump.c), as dig and nslookup print them:
  * type and class mnemonics, rdata text, and the tab-stop columns of a record line.
  */
-import { DnsClass, DnsType, type DnsRR, type DnsRdata } from '../../engine/wire/dns';
+import { DnsClass, DnsType, rdataText, type DnsRR } from '../../engine/wire/dns';
+
+/** BIND's one-line rdata (dns_rdata_totext) lives with the wire format, which the trace's DNS view also prints with */
+export { rdataText };
 
 const TYPE_NAMES = new Map<number, string>(Object.entries(DnsType).map(([k, v]) => [v, k]));
 const CLASS_NAMES = new Map<number, string>(Object.entries(DnsClass).map(([k, v]) => [v, k]));
@@ -27,38 +30,6 @@ export function parseClass(text: string): number | undefined {
   if (up in DnsClass) return DnsClass[up as keyof typeof DnsClass];
   const m = /^CLASS(\d{1,5})$/.exec(up);
   return m && Number(m[1]) < 65536 ? Number(m[1]) : undefined;
-}
-
-/** One TXT character-string, quoted with BIND's escapes. */
-function quoteTxt(s: string): string {
-  let out = '"';
-  for (const b of new TextEncoder().encode(s)) {
-    if (b === 0x22 || b === 0x5c) out += `\\${String.fromCharCode(b)}`;
-    else if (b >= 0x20 && b < 0x7f) out += String.fromCharCode(b);
-    else out += `\\${String(b).padStart(3, '0')}`;
-  }
-  return `${out}"`;
-}
-
-/** The rdata of a record as `dns_rdata_totext` writes it on one line. */
-export function rdataText(d: DnsRdata): string {
-  switch (d.kind) {
-    case 'A':
-    case 'AAAA':
-      return d.address;
-    case 'NAME':
-      return d.target;
-    case 'SOA':
-      return `${d.mname} ${d.rname} ${d.serial} ${d.refresh} ${d.retry} ${d.expire} ${d.minimum}`;
-    case 'MX':
-      return `${d.preference} ${d.exchange}`;
-    case 'TXT':
-      return d.strings.map(quoteTxt).join(' ');
-    case 'SRV':
-      return `${d.priority} ${d.weight} ${d.port} ${d.target}`;
-    case 'RAW':
-      return `\\# ${d.bytes.length}${d.bytes.length ? ' ' : ''}${Array.from(d.bytes, (b) => b.toString(16).padStart(2, '0').toUpperCase()).join('')}`;
-  }
 }
 
 /**

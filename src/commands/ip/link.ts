@@ -1,3 +1,4 @@
+import { byteLength } from '../../engine/fs';
 import type { Mac } from '../../engine/addr/mac';
 import type { Prefix } from '../../engine/addr/ipv4';
 import { createBridge, createVeth, deleteLink, devValidName, moveToNetns, renameLink, setLinkMac, setLinkUp, setMaster } from '../../engine/netns/link';
@@ -303,7 +304,7 @@ function linkSet(ctx: Ctx, args: string[]): void {
     } else if (k === 'alias') {
       const v = a.next();
       // IFALIASZ: 256 bytes with the terminating NUL
-      if (new TextEncoder().encode(v).length >= 256) invarg(ctx, 'alias too long\n', v);
+      if (byteLength(v) >= 256) invarg(ctx, 'alias too long\n', v);
       push(RANK.flags, (d) => {
         d.ifalias = v === '' ? undefined : v;
       });

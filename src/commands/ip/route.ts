@@ -59,6 +59,7 @@ const ROUTE_METRICS: [(t: string) => boolean, string, (v: string) => boolean | s
   [(t) => matches(t, 'rttvar'), 'rttvar', (v) => !rttOk(v)],
   [(t) => matches(t, 'ssthresh'), 'ssthresh', (v) => !unsignedOk(v)],
 ];
+const routeMetric = (t: string) => ROUTE_METRICS.find(([test]) => test(t));
 export const PROTOS: Record<string, number> = { kernel: RTPROT.kernel, boot: RTPROT.boot, static: RTPROT.static, redirect: RTPROT.redirect, unspec: 0, dhcp: 16, bgp: 186, ospf: 188, rip: 189 };
 
 export function doRoute(ctx: Ctx, argv: string[], family?: 4 | 6): void {
@@ -128,8 +129,8 @@ function routeModify(ctx: Ctx, args: string[], cmd: 'add' | 'replace' | 'change'
     } else if (t === 'scope') {
       const v = a.next();
       scope = rtScope(v) ?? invarg(ctx, 'invalid "scope" value\n', v);
-    } else if (ROUTE_METRICS.some(([test]) => test(t))) {
-      const [, what, check] = ROUTE_METRICS.find(([test]) => test(t))!;
+    } else if (routeMetric(t)) {
+      const [, what, check] = routeMetric(t)!;
       let v = a.next();
       if (v === 'lock' && what !== 'rto_min' && what !== 'features' && what !== 'quickack') v = a.next();
       const bad = check(v);
@@ -155,8 +156,9 @@ function routeModify(ctx: Ctx, args: string[], cmd: 'add' | 'replace' | 'change'
     } else {
       let v = t;
       if (v === 'to') v = a.next();
-      if ((v[0] < '0' || v[0] > '9') && rtntype(v) !== null) {
-        type = rtntype(v)!;
+      const named = v[0] < '0' || v[0] > '9' ? rtntype(v) : null;
+      if (named !== null) {
+        type = named;
         v = a.next();
       }
       if (matches(v, 'help')) fail(ctx, ROUTE_USAGE, 255);

@@ -480,7 +480,7 @@ class Parser {
           this.protoUsed = true;
           const name = protoMatchName(this.protocol);
           const ext = name !== undefined ? findMatch(name) : undefined;
-          if (ext !== undefined && (name === 'tcp' || name === 'udp' || name === 'icmp')) {
+          if (ext !== undefined && (name === 'tcp' || name === 'udp' || name === 'sctp' || name === 'icmp')) {
             this.matches.push(this.load(ext as Extension<XtMatch | XtTarget>, false));
             this.g.optind--;
             // a long option is re-read whole; a short one is unknown either way

@@ -18,12 +18,15 @@ import { listedChains, PROG_VERSION } from './iptables';
  */
 export const WALL_CLOCK_EPOCH_MS = Date.UTC(2025, 0, 6, 9, 0, 0);
 
+/** The wall-clock date of virtual time `ms`. */
+export const wallClock = (ms: number): Date => new Date(WALL_CLOCK_EPOCH_MS + Math.floor(ms));
+
 const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
 /** ctime()'s "%a %b %e %H:%M:%S %Y" of virtual time `now` (ms) */
 export function ctimeOf(now: number): string {
-  const d = new Date(WALL_CLOCK_EPOCH_MS + Math.floor(now));
+  const d = wallClock(now);
   const two = (n: number) => String(n).padStart(2, '0');
   return `${DAYS[d.getUTCDay()]} ${MONTHS[d.getUTCMonth()]} ${String(d.getUTCDate()).padStart(2, ' ')} ${two(d.getUTCHours())}:${two(d.getUTCMinutes())}:${two(d.getUTCSeconds())} ${d.getUTCFullYear()}`;
 }

@@ -172,7 +172,8 @@ function exec(k: KubeCtx, p: Parsed): number {
 function logs(k: KubeCtx, p: Parsed): number {
   const pod = podOf(k, p, p.args[0], 'logs');
   const containers = pod.spec.containers.map((c) => c.name);
-  let container = flagValue(p, 'container') ?? p.args[1];
+  // podcmd.FindOrDefaultContainerByName: the pod's default-container annotation (an injected sidecar's pod) names it
+  let container = flagValue(p, 'container') ?? p.args[1] ?? pod.metadata.annotations?.['kubectl.kubernetes.io/default-container'];
   if (!container) {
     if (containers.length > 1 && !flagBool(p, 'all-containers'))
       throw new KubectlError(`error: a container name must be specified for pod ${pod.metadata.name}, choose one of: [${containers.join(' ')}]\n`);

@@ -22,6 +22,7 @@ import { python3Command } from '../servers/pyhttp';
 import { helpCommand } from '../help';
 import { kubectlCommand } from '../kubectl/kubectl';
 import { kubectlNetpolCommand } from '../netpol/kubectlNetpol';
+import { istioctlCommand } from '../istioctl/istioctl';
 import { iptables } from '../iptables/iptables';
 import { iptablesSave } from '../iptables/save';
 import { iptablesRestore } from '../iptables/restore';
@@ -66,5 +67,6 @@ export const COMMAND_TABLE: readonly CommandSpec[] = [
   falseCommand,
   kubectlCommand,
   kubectlNetpolCommand,
+  istioctlCommand,
   helpCommand,
 ];

@@ -7,12 +7,11 @@
 import { startNetexec } from '../../engine/tcp/http/netexec';
 import { waitUntil, type Proc } from '../../engine/proc/task';
 import { SOCK_STRERROR } from '../../engine/socket/errno';
-import { WALL_CLOCK_EPOCH_MS } from '../iptables/save';
+import { wallClock as wall } from '../iptables/save';
 import type { Ctx } from '../context';
 import type { CommandSpec } from '../registry/types';
 import { agnhostConnect } from './agnhostConnect';
 
-const wall = (ms: number): Date => new Date(WALL_CLOCK_EPOCH_MS + Math.floor(ms));
 const two = (n: number) => String(n).padStart(2, '0');
 
 /** Go's log prefix: "2025/01/06 09:00:00 " */

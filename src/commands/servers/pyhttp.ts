@@ -10,7 +10,7 @@ import { waitUntil, type Proc } from '../../engine/proc/task';
 import { Signaled } from '../../engine/proc/task';
 import { httpListen, type HttpReply, type HttpRequest } from '../../engine/tcp/http/server';
 import { byteLength, type FsView } from '../../engine/fs';
-import { WALL_CLOCK_EPOCH_MS } from '../iptables/save';
+import { wallClock as wall } from '../iptables/save';
 import type { Ctx } from '../context';
 import type { CommandSpec } from '../registry/types';
 import { cwdOf, view } from '../fs/common';
@@ -35,7 +35,6 @@ options:
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 const two = (n: number) => String(n).padStart(2, '0');
-const wall = (ms: number): Date => new Date(WALL_CLOCK_EPOCH_MS + Math.floor(ms));
 /** BaseHTTPRequestHandler.log_date_time_string(): "02/Dec/2026 09:20:53" (the host's zone is UTC) */
 const logTime = (ms: number): string => {
   const d = wall(ms);
@@ -197,15 +196,14 @@ export function simpleHttpHandler(fs: FsView, root: string, protocol: string, no
     let path = [root.replace(/\/+$/, ''), ...words].join('/') || '/';
     const close = protocol === 'HTTP/1.0';
     const st = fs.stat(path, '/');
+    // the stat of what is sent: the path itself, or the directory's index page
+    let file = st;
     if (st.ok && st.value.kind === 'dir') {
       if (!raw.endsWith('/')) {
         const [p, q] = req.target.split(/(?=[?#])/, 2);
         return { head: [...head(301), `Location: ${p}/${q ?? ''}`, 'Content-Length: 0'], body: '', close };
       }
-      const index = ['index.html', 'index.htm'].map((n) => `${path.replace(/\/+$/, '')}/${n}`).find((p) => {
-        const s = fs.stat(p, '/');
-        return s.ok && s.value.kind === 'file';
-      });
+      const index = ['index.html', 'index.htm'].map((n) => `${path.replace(/\/+$/, '')}/${n}`).map((p) => ({ p, s: fs.stat(p, '/') })).find(({ s }) => s.ok && s.value.kind === 'file');
       if (index === undefined) {
         const list = fs.readdir(path, '/');
         if (!list.ok) return error(404, 'No permission to list directory');
@@ -219,13 +217,13 @@ export function simpleHttpHandler(fs: FsView, root: string, protocol: string, no
         const body = ['<!DOCTYPE HTML>', '<html lang="en">', '<head>', '<meta charset="utf-8">', `<title>${title}</title>\n</head>`, `<body>\n<h1>${title}</h1>`, '<hr>\n<ul>', ...items, '</ul>\n<hr>\n</body>\n</html>\n'].join('\n');
         return { head: [...head(200), 'Content-type: text/html; charset=utf-8', `Content-Length: ${byteLength(body)}`], body, close };
       }
-      path = index;
+      path = index.p;
+      file = index.s;
     }
     if (trailing && !(st.ok && st.value.kind === 'dir')) return error(404, 'File not found');
     const data = fs.readFile(path, '/');
-    const fst = fs.stat(path, '/');
-    if (!data.ok || !fst.ok || fst.value.kind === 'dir') return error(404, 'File not found');
-    return { head: [...head(200), `Content-type: ${guessType(path)}`, `Content-Length: ${fst.value.size}`, `Last-Modified: ${httpDate(fst.value.mtime)}`], body: data.value, close };
+    if (!data.ok || !file.ok || file.value.kind === 'dir') return error(404, 'File not found');
+    return { head: [...head(200), `Content-type: ${guessType(path)}`, `Content-Length: ${file.value.size}`, `Last-Modified: ${httpDate(file.value.mtime)}`], body: data.value, close };
   };
 }
 

@@ -386,7 +386,6 @@ export class Interp implements ExpandEnv {
 
   /** Assignments before a command apply to that command only (and to its environment). */
   private *withTempVars(values: [string, string][], run: () => Co<number>): Co<number> {
-    if (values.length === 0) return yield* run();
     const saved = values.map(([n]) => [n, this.sh.vars.get(n)] as const);
     for (const [n, v] of values) if (!this.sh.setVar(n, v, { export: true })) throw new ShellError(`${n}: is read only`, `${n}: readonly variable`);
     try {

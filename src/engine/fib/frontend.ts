@@ -1,7 +1,7 @@
 import { flushPmtu } from '../ipv4/pmtu';
 import { BROADCAST, asIpv4, inPrefix, isLoopback, isMulticast, isZeronet, networkOf, broadcastOf, type Ipv4 } from '../addr/ipv4';
 import { Verdict } from '../sim/trace';
-import { fibValidateSource, orConf, type SourceRefusal } from './validate';
+import { fibValidateSource, orConf, SOURCE_OK, txRedirects, type SourceRefusal } from './validate';
 import type { Ifaddr, Netdev } from '../netns/netdev';
 import { carrierOk } from '../netns/netdev';
 import type { Netns } from '../netns/netns';
@@ -244,22 +244,20 @@ export function ipRouteInput(ns: Netns, daddr: Ipv4, saddr: Ipv4, dev: Netdev): 
   const r = res.route;
   if (r.type === 'broadcast') return brdInput(ns, saddr, dev, looped);
   if (r.type === 'local') {
-    const v = looped ? OK_SOURCE : fibValidateSource(ns, saddr, dev, undefined);
+    const v = looped ? SOURCE_OK : fibValidateSource(ns, saddr, dev, undefined);
     return v.ok ? { kind: 'local', route: r } : martian(v.reason, r);
   }
   if (!forwarding) return { kind: 'error', errno: 'EHOSTUNREACH', forwarding, route: r };
   if (r.type !== 'unicast' && !looped) return martian(Verdict.IP_INVALID_DEST, r);
   const out = r.nh!.dev;
-  const v = looped ? OK_SOURCE : fibValidateSource(ns, saddr, dev, out);
+  const v = looped ? SOURCE_OK : fibValidateSource(ns, saddr, dev, out);
   if (!v.ok) return martian(v.reason, r);
   const gw = gatewayOf(ns, r, daddr);
   // __mkroute_input(): back out where it came from, to a source on that link: tell it the better way
-  const doRedirect = out === dev && v.direct && ns.sysctl.conf(dev.name, 'send_redirects') !== 0 && ns.sysctl.conf('all', 'send_redirects') !== 0;
+  const doRedirect = out === dev && v.direct && txRedirects(ns, dev);
   const src = r.prefsrc ?? inetSelectAddr(ns, out, r.nh!.gw, r.nh!.scope) ?? (0 as Ipv4);
   return { kind: 'forward', rt: rtable('unicast', out, gw ?? daddr, gw, src, r, doRedirect) };
 }
-
-const OK_SOURCE = { ok: true, direct: false } as const;
 
 /** brd_input: a broadcast for us; its source is checked unless it is 0.0.0.0 (a DHCP client). */
 function brdInput(ns: Netns, saddr: Ipv4, dev: Netdev, looped: boolean): InputOutcome {

@@ -20,19 +20,27 @@ export type SourceRefusal = typeof Verdict.IP_LOCAL_SOURCE | typeof Verdict.IP_I
  */
 export type SourceCheck = { ok: true; direct: boolean } | { ok: false; reason: SourceRefusal };
 
-const OK: SourceCheck = { ok: true, direct: false };
+export const SOURCE_OK: SourceCheck = { ok: true, direct: false };
 const OK_DIRECT: SourceCheck = { ok: true, direct: true };
 
 /** IN_DEV_MAXCONF(rp_filter): the larger of all and the device's */
 export const rpFilter = (ns: Netns, dev: Netdev): number => Math.max(ns.sysctl.conf('all', 'rp_filter'), ns.sysctl.conf(dev.name, 'rp_filter'));
 
+/** IN_DEV_TX_REDIRECTS(): send_redirects on all and on the device */
+export const txRedirects = (ns: Netns, dev: Netdev): boolean => ns.sysctl.conf('all', 'send_redirects') !== 0 && ns.sysctl.conf(dev.name, 'send_redirects') !== 0;
+
 /** IN_DEV_ORCONF(): set on all or on the device */
 export const orConf = (ns: Netns, dev: Netdev, name: string): boolean => ns.sysctl.conf('all', name) !== 0 || ns.sysctl.conf(dev.name, name) !== 0;
 
-/** inet_lookup_ifaddr_rcu(): one of this namespace's interface addresses, exactly */
+/**
+ * inet_lookup_ifaddr_rcu(): one of this namespace's interface addresses, exactly. Every address
+ * has its /32 local route (fib_add_ifaddr), so the local table answers in one lookup instead of a
+ * walk over every device (this is asked for every packet a host receives); a local /32 someone
+ * added by hand sets customLocalRoutes, and then the full check decides anyway.
+ */
 function isIfaddr(ns: Netns, a: Ipv4): boolean {
-  for (const d of ns.devs.values()) for (const ifa of d.addrs) if (ifa.local === a) return true;
-  return false;
+  const r = ns.local.lookup(a);
+  return r !== undefined && r.type === 'local' && r.plen === 32;
 }
 
 /**
@@ -42,11 +50,10 @@ function isIfaddr(ns: Netns, a: Ipv4): boolean {
  */
 export function fibValidateSource(ns: Netns, src: Ipv4, dev: Netdev, oif: Netdev | undefined): SourceCheck {
   const rpf = rpFilter(ns, dev);
-  const txRedirects = ns.sysctl.conf('all', 'send_redirects') !== 0 && ns.sysctl.conf(dev.name, 'send_redirects') !== 0;
-  if (rpf === 0 && (oif !== dev || !txRedirects)) {
-    if (orConf(ns, dev, 'accept_local')) return OK;
+  if (rpf === 0 && (oif !== dev || !txRedirects(ns, dev))) {
+    if (orConf(ns, dev, 'accept_local')) return SOURCE_OK;
     // with local routes of one's own a lookup decides (a local route covers more than addresses)
-    if (!ns.customLocalRoutes) return isIfaddr(ns, src) ? { ok: false, reason: Verdict.IP_LOCAL_SOURCE } : OK;
+    if (!ns.customLocalRoutes) return isIfaddr(ns, src) ? { ok: false, reason: Verdict.IP_LOCAL_SOURCE } : SOURCE_OK;
   }
   return fullCheck(ns, src, dev, rpf);
 }
@@ -55,17 +62,17 @@ export function fibValidateSource(ns: Netns, src: Ipv4, dev: Netdev, oif: Netdev
 function fullCheck(ns: Netns, src: Ipv4, dev: Netdev, rpf: number): SourceCheck {
   const back = fibLookup(ns, src);
   // no way back (no route, or one that refuses: blackhole, unreachable…): only rp_filter minds
-  if (!back.ok) return rpf ? { ok: false, reason: Verdict.IP_RPFILTER } : OK;
+  if (!back.ok) return rpf ? { ok: false, reason: Verdict.IP_RPFILTER } : SOURCE_OK;
   const r = back.route;
   if (r.type !== 'unicast') {
     if (r.type !== 'local') return { ok: false, reason: Verdict.IP_INVALID_SOURCE };
     if (!orConf(ns, dev, 'accept_local')) return { ok: false, reason: Verdict.IP_LOCAL_SOURCE };
   }
   const devMatch = r.nh?.dev === dev || (r.type === 'local' && dev === ns.loopback);
-  if (devMatch) return (r.nh?.scope ?? RT_SCOPE.host) >= RT_SCOPE.host ? OK_DIRECT : OK;
+  if (devMatch) return (r.nh?.scope ?? RT_SCOPE.host) >= RT_SCOPE.host ? OK_DIRECT : SOURCE_OK;
   // a device without addresses takes what comes (last_resort)
-  if (dev.addrs.length === 0) return rpf ? { ok: false, reason: Verdict.IP_RPFILTER } : OK;
+  if (dev.addrs.length === 0) return rpf ? { ok: false, reason: Verdict.IP_RPFILTER } : SOURCE_OK;
   if (rpf === 1) return { ok: false, reason: Verdict.IP_RPFILTER };
   // loose mode: some route back is enough, and the first lookup found one
-  return OK;
+  return SOURCE_OK;
 }

@@ -197,7 +197,8 @@ export function matchSave(m: XtMatch): string {
       return s;
     }
     case 'udp':
-      return ' -m udp' + portsSave('sport', m.spts, (m.inv & XT_TCP_INV.SRCPT) !== 0) + portsSave('dport', m.dpts, (m.inv & XT_TCP_INV.DSTPT) !== 0);
+    case 'sctp':
+      return ` -m ${m.kind}` + portsSave('sport', m.spts, (m.inv & XT_TCP_INV.SRCPT) !== 0) + portsSave('dport', m.dpts, (m.inv & XT_TCP_INV.DSTPT) !== 0);
     case 'icmp':
       if (m.type === 0xff) return ` -m icmp${m.invert ? ' !' : ''} --icmp-type any`;
       return ` -m icmp${m.invert ? ' !' : ''} --icmp-type ${m.type}${m.codeMin !== 0 || m.codeMax !== 0xff ? `/${m.codeMin}` : ''}`;

@@ -65,6 +65,9 @@ export const Verdict = {
   VXLAN_INVALID_HDR: 'VXLAN_INVALID_HDR', // a datagram on a vxlan port without a VXLAN header
   VXLAN_ENTRY_EXISTS: 'VXLAN_ENTRY_EXISTS', // the inner source MAC has a static FDB entry at another VTEP
   LOCAL_MAC: 'LOCAL_MAC', // a decapsulated frame from the device's own MAC (a loop)
+  // a service mesh's proxy (src/kube/mesh): its L7 decisions, beside the kernel's L3/L4 ones
+  MESH_ROUTE: 'MESH_ROUTE', // the sidecar took a request or connection and sent it on (route, cluster, endpoint, mTLS)
+  MESH_DENY: 'MESH_DENY', // the sidecar refused it (RBAC 403, plaintext under STRICT mTLS, no healthy upstream, a fault)
 } as const;
 export type Verdict = (typeof Verdict)[keyof typeof Verdict];
 
@@ -99,6 +102,7 @@ export const DROP_VERDICTS: ReadonlySet<Verdict> = new Set<Verdict>([
   Verdict.VXLAN_INVALID_HDR,
   Verdict.VXLAN_ENTRY_EXISTS,
   Verdict.LOCAL_MAC,
+  Verdict.MESH_DENY,
 ]);
 
 /** A one-click remedy the UI can offer beside a drop. */

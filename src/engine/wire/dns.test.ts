@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DnsClass, DnsFormatError, DnsType, dnsLength, dnsMessage, emitDns, isSubdomain, replyTo, type DnsMessage } from './dns';
+import { DnsClass, DnsFormatError, DnsType, Rcode, dnsLength, dnsMessage, dnsView, emitDns, isSubdomain, replyTo, type DnsMessage } from './dns';
 import { parseDns } from './dnsParse';
 
 const hex = (s: string): Uint8Array => Uint8Array.from(s.match(/../g)!.map((b) => parseInt(b, 16)));
@@ -88,5 +88,19 @@ describe('DNS wire format', () => {
     expect(isSubdomain('Cluster.Local.', 'cluster.local.')).toBe(true);
     expect(isSubdomain('mycluster.local.', 'cluster.local.')).toBe(false);
     expect(isSubdomain('anything.', '.')).toBe(true);
+  });
+});
+
+describe('dnsView: a message as the trace inspector shows it', () => {
+  it('decodes a query and its answer: id, question, flags, status, records', () => {
+    const q = dnsMessage({ id: 4242, rd: true, question: [{ name: 'web.default.svc.cluster.local.', type: DnsType.A, class: DnsClass.IN }] });
+    expect(dnsView(q, false)).toEqual({ id: 4242, query: true, tcp: false, flags: 'rd', rcode: 'NOERROR', question: 'web.default.svc.cluster.local. A', answers: [], authority: 0, additional: 0 });
+    const a = replyTo(q);
+    a.aa = true;
+    a.answer.push({ name: 'web.default.svc.cluster.local.', type: DnsType.A, class: DnsClass.IN, ttl: 30, data: { kind: 'A', address: '10.96.0.20' } });
+    a.additional.push({ name: '_http._tcp.web.default.svc.cluster.local.', type: DnsType.SRV, class: DnsClass.IN, ttl: 30, data: { kind: 'SRV', priority: 0, weight: 100, port: 80, target: 'web.default.svc.cluster.local.' } });
+    const v = dnsView(a, true);
+    expect([v.query, v.tcp, v.flags, v.rcode, v.answers, v.additional]).toEqual([false, true, 'qr aa rd', 'NOERROR', ['web.default.svc.cluster.local. 30 A 10.96.0.20'], 1]);
+    expect(dnsView(replyTo(q, Rcode.NXDOMAIN), false).rcode).toBe('NXDOMAIN');
   });
 });

@@ -372,6 +372,76 @@ export const dnsDatagram = (msg: DnsMessage, tcp = false): DnsDatagram => ({ app
 const TYPE_MNEMONIC = new Map<number, string>(Object.entries(DnsType).map(([k, v]) => [v, k]));
 const RCODE_MNEMONIC = ['NoError', 'FormErr', 'ServFail', 'NXDomain', 'NotImp', 'Refused'];
 
+/** A DNS message as the trace's packet inspector shows it: plain strings, no engine objects. */
+export interface DnsView {
+  id: number;
+  /** a query (or else an answer) */
+  query: boolean;
+  /** over TCP, with its two-byte length */
+  tcp: boolean;
+  /** the header flags set, as dig lists them: "qr aa rd" */
+  flags: string;
+  /** NOERROR, NXDOMAIN, SERVFAIL, … (dig's status words) */
+  rcode: string;
+  /** "web.default.svc.cluster.local. A" */
+  question: string;
+  /** each answer record: "web.default.svc.cluster.local. 30 A 10.96.0.20" */
+  answers: string[];
+  authority: number;
+  additional: number;
+}
+
+const RCODE_STATUS = ['NOERROR', 'FORMERR', 'SERVFAIL', 'NXDOMAIN', 'NOTIMP', 'REFUSED'];
+
+/** One TXT character-string, quoted with BIND's escapes. */
+function quoteTxt(s: string): string {
+  let out = '"';
+  for (const b of new TextEncoder().encode(s)) {
+    if (b === 0x22 || b === 0x5c) out += `\\${String.fromCharCode(b)}`;
+    else if (b >= 0x20 && b < 0x7f) out += String.fromCharCode(b);
+    else out += `\\${String(b).padStart(3, '0')}`;
+  }
+  return `${out}"`;
+}
+
+/** The rdata of a record as `dns_rdata_totext` writes it on one line. */
+export function rdataText(d: DnsRdata): string {
+  switch (d.kind) {
+    case 'A':
+    case 'AAAA':
+      return d.address;
+    case 'NAME':
+      return d.target;
+    case 'SOA':
+      return `${d.mname} ${d.rname} ${d.serial} ${d.refresh} ${d.retry} ${d.expire} ${d.minimum}`;
+    case 'MX':
+      return `${d.preference} ${d.exchange}`;
+    case 'TXT':
+      return d.strings.map(quoteTxt).join(' ');
+    case 'SRV':
+      return `${d.priority} ${d.weight} ${d.port} ${d.target}`;
+    case 'RAW':
+      return `\\# ${d.bytes.length}${d.bytes.length ? ' ' : ''}${Array.from(d.bytes, (b) => b.toString(16).padStart(2, '0').toUpperCase()).join('')}`;
+  }
+}
+
+
+export function dnsView(m: DnsMessage, tcp: boolean): DnsView {
+  const t = (n: number) => TYPE_MNEMONIC.get(n) ?? `TYPE${n}`;
+  const q = m.question[0];
+  return {
+    id: m.id,
+    query: !m.qr,
+    tcp,
+    flags: (['qr', 'aa', 'tc', 'rd', 'ra', 'ad', 'cd'] as const).filter((f) => m[f]).join(' '),
+    rcode: RCODE_STATUS[m.rcode] ?? `RESERVED${m.rcode}`,
+    question: q ? `${q.name} ${t(q.type)}` : '',
+    answers: m.answer.map((r) => `${r.name} ${r.ttl} ${t(r.type)} ${rdataText(r.data)}`),
+    authority: m.authority.length,
+    additional: m.additional.length + (m.edns ? 1 : 0),
+  };
+}
+
 /** tcpdump's words for a DNS message: "12345+ A? web.lab. (25)", "12345* 1/0/1 A 10.0.0.80 (52)". */
 export function describeDns(m: DnsMessage, len: number): string {
   const q = m.question[0];

@@ -6,6 +6,7 @@ import { describePacket, ipTotalLength, type Ipv4Packet } from './ipv4';
 import { payloadMessage } from './payload';
 import { formatTcpOptions, tcpFlagLetters, TCP_FLAG } from './tcp';
 import type { VxlanMessage } from './vxlan';
+import { dnsView, type DnsDatagram, type DnsView } from './dns';
 
 /**
  * What a packet looked like at one hop, as plain strings and numbers: what trace events carry to
@@ -33,6 +34,8 @@ export interface PacketView {
   tcp?: { sport: number; dport: number; flags: string; seq: number; ack?: number; win: number; len: number; opts?: string; http?: string };
   /** a frame carried inside this packet (VXLAN) */
   vxlan?: { vni: number; inner: PacketView };
+  /** the DNS message a UDP datagram or a TCP segment carries, decoded */
+  dns?: DnsView;
 }
 
 export type ProtoName = 'ICMP' | 'UDP' | 'TCP';
@@ -62,6 +65,8 @@ export function ipView(p: Ipv4Packet): PacketView {
       v.udp = { sport: p.udp.sport, dport: p.udp.dport };
       const vx = payloadMessage<VxlanMessage>(p.udp.payload, 'vxlan');
       if (vx) v.vxlan = { vni: vx.vni, inner: frameView(vx.frame) };
+      const dns = payloadMessage<DnsDatagram>(p.udp.payload, 'dns');
+      if (dns) v.dns = dnsView(dns.msg, dns.tcp);
       break;
     }
     case 'tcp': {
@@ -70,6 +75,8 @@ export function ipView(p: Ipv4Packet): PacketView {
       if (s.opts) v.tcp.opts = formatTcpOptions(s.opts);
       // tcpdump decodes ports 80 and 8080 as HTTP: it shows the first line of the data
       if ((s.sport === 80 || s.dport === 80 || s.sport === 8080 || s.dport === 8080) && s.payload.data instanceof Uint8Array) v.tcp.http = firstLine(s.payload.data);
+      const dns = payloadMessage<DnsDatagram>(s.payload, 'dns');
+      if (dns) v.dns = dnsView(dns.msg, true);
       break;
     }
   }

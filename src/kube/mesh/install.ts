@@ -11,6 +11,7 @@ import type { Strategy } from '../apiserver/store';
 import { injectRequired, injectSidecar, PILOT_IMAGE } from './inject';
 import { admitIstioObject, ISTIO_KINDS } from './validation';
 import type { IstioObject } from './types';
+import { startSidecar } from './mesh';
 
 export const ISTIO_NAMESPACE = 'istio-system';
 
@@ -95,4 +96,5 @@ function istiod(): [Namespace, Deployment, Service] {
 export function installIstio(cluster: Cluster): void {
   if (cluster.config.istio) for (const o of istiod()) cluster.store.create(o);
   registerIstioWebhooks(cluster);
+  cluster.sidecars.hooks = { start: (sb, pod) => startSidecar(cluster, sb, pod) };
 }

@@ -3,10 +3,12 @@
  * kubectl itself (a server-side dry run: kubectl's parser, the API server's defaulting and
  * validation, their exact messages), applied with `kubectl apply -f -` and deleted with
  * `kubectl delete -f -`, each one undoable step of the lab. A refused manifest changes nothing.
+ * A manifest of one NetworkPolicy also has a form (PolicyForm.tsx), kept in step with the YAML.
  */
 import { useEffect, useId, useMemo, useRef, useState } from 'react';
 import { useStore, type ManifestCheck, type PolicyPreview } from '../../store';
 import { MANIFEST_EXAMPLES } from './examples';
+import { PolicyForm } from './PolicyForm';
 import '../panels.css';
 import './kube.css';
 
@@ -128,6 +130,13 @@ export function ManifestEditor() {
           data-testid="manifest-text"
         />
       </div>
+      <PolicyForm
+        text={text}
+        setText={(t) => {
+          setText(t);
+          setOutcome(null);
+        }}
+      />
       <div id={`${id}-check`} className="manifest__check" role="status" aria-live="polite" data-testid="manifest-check" data-state={text.trim() === '' ? 'empty' : !current ? 'checking' : current.ok ? 'ok' : 'error'}>
         {text.trim() === '' ? (
           <span className="hint">Write or paste a manifest, or pick an example: kubectl checks it as you type.</span>

@@ -1,8 +1,9 @@
 /**
- * The packet at the current hop: Ethernet, ARP, IP, ICMP/UDP headers as they were there, and the
- * route or FDB entry that decided where it went next.
+ * The packet at the current hop: Ethernet, ARP, IP, ICMP/UDP headers as they were there, the DNS
+ * message it carries decoded, and the route or FDB entry that decided where it went next.
  */
 import type { TraceEvent } from '../../engine/sim/trace';
+import type { DnsView } from '../../engine/wire/dns';
 import { formatPacket } from '../../commands/tcpdump';
 import { isDropEvent, where, type PlaceNames } from './describe';
 import { VERDICT_LABEL } from './verdicts';
@@ -13,6 +14,30 @@ function Row({ k, v }: { k: string; v: string | number | undefined }) {
     <>
       <dt>{k}</dt>
       <dd>{v}</dd>
+    </>
+  );
+}
+
+/** The DNS message a packet carries: the question, and for an answer its status and records. */
+function DnsSection({ dns }: { dns: DnsView }) {
+  return (
+    <>
+      <h4>
+        DNS {dns.query ? 'query' : 'answer'}
+        {dns.tcp ? ' over TCP' : ''}
+      </h4>
+      <dl>
+        <Row k="id" v={dns.id} />
+        <Row k="question" v={dns.question} />
+        <Row k="flags" v={dns.flags} />
+        {!dns.query && <Row k="status" v={dns.rcode} />}
+        {!dns.query && dns.answers.length === 0 && <Row k="answer" v="none" />}
+        {!dns.query &&
+          dns.answers.map((a, i) => (
+            <Row key={i} k={i === 0 ? 'answer' : ''} v={a} />
+          ))}
+        {!dns.query && <Row k="authority, additional" v={`${dns.authority}, ${dns.additional}`} />}
+      </dl>
     </>
   );
 }
@@ -102,6 +127,7 @@ export function PacketInspector({ events, index, names }: { events: readonly Tra
           </dl>
         </>
       )}
+      {p?.dns && <DnsSection dns={p.dns} />}
       {line && (
         <p className="hl-inspect-line">
           <span className="hl-inspect-k">tcpdump -n:</span> <code>{line}</code>

@@ -9,12 +9,13 @@ import { VERDICT_LABEL } from './verdicts';
 /** Whether an event is a drop: the engine's own list, read through the store (no copy here). */
 export const isDropEvent = (e: TraceEvent): boolean => isDrop(e);
 
-/** "ICMP echo request", "ARP request", "ICMP net unreachable", "UDP probe" … */
+/** "ICMP echo request", "ARP request", "ICMP net unreachable", "DNS query web.default.svc.cluster.local. A", "UDP probe" … */
 export function packetKind(p: PacketView | undefined): string | null {
   if (!p) return null;
   if (p.arp) return p.arp.op === 'request' ? 'ARP request' : 'ARP reply';
   // the engine names the message (src/engine/wire/icmp.ts); views made elsewhere may carry only its name
   if (p.icmp) return p.icmp.kind ?? p.icmp.name;
+  if (p.dns) return p.dns.query ? `DNS query ${p.dns.question}` : `DNS answer ${p.dns.rcode}${p.dns.answers.length ? ` (${p.dns.answers.length})` : ''}`;
   if (p.ip?.proto === 'UDP') return 'UDP probe';
   return null;
 }

@@ -57,4 +57,6 @@ export const VERDICT_LABEL: Record<Verdict, string> = {
   VXLAN_INVALID_HDR: 'not VXLAN',
   VXLAN_ENTRY_EXISTS: 'static MAC moved',
   LOCAL_MAC: 'own MAC looped',
+  MESH_ROUTE: 'sidecar routed',
+  MESH_DENY: 'sidecar refused',
 };

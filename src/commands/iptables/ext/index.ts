@@ -1,12 +1,12 @@
 /** The extensions iptables can load by name (`-m NAME`, `-j NAME`, and `-p` for the protocol matches). */
 import type { MatchExtension, TargetExtension } from './types';
-import { icmpMatch, multiportMatch, tcpMatch, udpMatch } from './proto';
+import { icmpMatch, multiportMatch, sctpMatch, tcpMatch, udpMatch } from './proto';
 import { addrtypeMatch, commentMatch, connmarkMatch, conntrackMatch, markMatch, ownerMatch, physdevMatch, statisticMatch, stateMatch } from './misc';
 import { recentMatch } from './recent';
 import { connmarkTarget, ctTarget, dnatTarget, logTarget, markTarget, masqueradeTarget, notrackTarget, redirectTarget, rejectTarget, snatTarget } from './targets';
 
 export const MATCHES: Record<string, MatchExtension> = Object.fromEntries(
-  [tcpMatch, udpMatch, icmpMatch, multiportMatch, commentMatch, markMatch, connmarkMatch, conntrackMatch, stateMatch, addrtypeMatch, statisticMatch, physdevMatch, ownerMatch, recentMatch].map((m) => [m.name, m as unknown as MatchExtension]),
+  [tcpMatch, udpMatch, sctpMatch, icmpMatch, multiportMatch, commentMatch, markMatch, connmarkMatch, conntrackMatch, stateMatch, addrtypeMatch, statisticMatch, physdevMatch, ownerMatch, recentMatch].map((m) => [m.name, m as unknown as MatchExtension]),
 );
 
 export const TARGETS: Record<string, TargetExtension> = Object.fromEntries(

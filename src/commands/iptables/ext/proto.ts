@@ -1,5 +1,5 @@
-/** The protocol matches: tcp and udp (libxt_tcp.c, libxt_udp.c), icmp (libipt_icmp.c), multiport (libxt_multiport.c). */
-import type { IcmpMatch, MultiportMatch, PortRange, TcpMatch, UdpMatch } from '../../../engine/netfilter/xt/matches';
+/** The protocol matches: tcp, udp and sctp (libxt_tcp.c, libxt_udp.c, libxt_sctp.c), icmp (libipt_icmp.c), multiport (libxt_multiport.c). */
+import type { IcmpMatch, MultiportMatch, PortRange, SctpMatch, TcpMatch, UdpMatch } from '../../../engine/netfilter/xt/matches';
 import { XT_TCP_INV } from '../../../engine/netfilter/xt/matches';
 import { CHAIN_PROTOS, tcpFlagsText } from '../../../engine/netfilter/save';
 import { protocolName, serviceName } from '../../../engine/netfilter/netdb';
@@ -120,6 +120,32 @@ export const udpMatch: MatchExtension<UdpMatch> = {
   },
   print(v, numeric) {
     return ' udp' + portsPrint('spt', v.spts, (v.inv & XT_TCP_INV.SRCPT) !== 0, 'udp', numeric) + portsPrint('dpt', v.dpts, (v.inv & XT_TCP_INV.DSTPT) !== 0, 'udp', numeric);
+  },
+};
+
+/** the services file Hoplab carries lists tcp and udp names; sctp's well-known ones are the same ports */
+const SCTP_NAMES = 'tcp';
+
+/** libxt_sctp's ports (no --chunk-types): the rule kube-router writes for a NetworkPolicy port with protocol SCTP */
+export const sctpMatch: MatchExtension<SctpMatch> = {
+  name: 'sctp',
+  legacy: true,
+  options: [{ name: 'source-port' }, { name: 'sport' }, { name: 'destination-port' }, { name: 'dport' }],
+  init: () => ({ kind: 'sctp', spts: [0, 65535], dpts: [0, 65535], inv: 0 }),
+  parse(v, opt, arg, invert, _rc, seen) {
+    if (opt === 'source-port' || opt === 'sport') {
+      if (seen.has('source-port') || seen.has('sport')) paramProblem("Only one `--source-port' allowed");
+      v.spts = parsePortRange(arg, SCTP_NAMES);
+      if (invert) v.inv |= XT_TCP_INV.SRCPT;
+    } else {
+      if (seen.has('destination-port') || seen.has('dport')) paramProblem("Only one `--destination-port' allowed");
+      v.dpts = parsePortRange(arg, SCTP_NAMES);
+      if (invert) v.inv |= XT_TCP_INV.DSTPT;
+    }
+  },
+  print(v) {
+    // getservbyport(…, "sctp") finds no name for the ports a lab uses: numbers
+    return ' sctp' + portsPrint('spt', v.spts, (v.inv & XT_TCP_INV.SRCPT) !== 0, 'udp', true) + portsPrint('dpt', v.dpts, (v.inv & XT_TCP_INV.DSTPT) !== 0, 'udp', true);
   },
 };
 

@@ -35,6 +35,15 @@ export interface UdpMatch {
   inv: number;
 }
 
+/** xt_sctp's ports (chunk types are not modelled): the engine carries no SCTP, so it never matches a packet here */
+export interface SctpMatch {
+  kind: 'sctp';
+  spts: PortRange;
+  dpts: PortRange;
+  /** 1 sport, 2 dport (as XT_TCP_INV) */
+  inv: number;
+}
+
 export const XT_TCP_INV = { SRCPT: 0x01, DSTPT: 0x02, FLAGS: 0x04, OPTION: 0x08 } as const;
 
 /** ipt_icmp: type 0xff is "any" */
@@ -111,6 +120,7 @@ export const XT_OWNER = { UID: 0x01, GID: 0x02, SOCKET: 0x04 } as const;
 export type XtMatch =
   | TcpMatch
   | UdpMatch
+  | SctpMatch
   | IcmpMatch
   | MultiportMatch
   | CommentMatch
@@ -214,6 +224,10 @@ export function xtMatch(m: XtMatch, skb: Skb, st: HookState, p: MatchParam): boo
       return true;
     case 'udp':
       if (skb.proto !== 17 || skb.fragOff !== 0) return false;
+      if (inRange(skb.sport, m.spts) === Boolean(m.inv & XT_TCP_INV.SRCPT)) return false;
+      return inRange(skb.dport, m.dpts) !== Boolean(m.inv & XT_TCP_INV.DSTPT);
+    case 'sctp':
+      if (skb.proto !== 132 || skb.fragOff !== 0) return false;
       if (inRange(skb.sport, m.spts) === Boolean(m.inv & XT_TCP_INV.SRCPT)) return false;
       return inRange(skb.dport, m.dpts) !== Boolean(m.inv & XT_TCP_INV.DSTPT);
     case 'icmp': {

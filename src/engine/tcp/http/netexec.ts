@@ -12,8 +12,30 @@ import { udpSocket, type UdpSock } from '../../socket/udp_sock';
 import { textPayload, payloadText } from '../../wire/payload';
 import { httpListen, type HttpReply, type HttpRequest, type HttpServer } from './server';
 
-/** net/http's StatusText for the codes a lab sees */
-const STATUS_TEXT: Record<number, string> = { 200: 'OK', 201: 'Created', 301: 'Moved Permanently', 302: 'Found', 400: 'Bad Request', 404: 'Not Found', 412: 'Precondition Failed', 417: 'Expectation Failed', 500: 'Internal Server Error', 503: 'Service Unavailable' };
+/** net/http's StatusText for the codes a lab sees (Envoy's codec writes the same reason phrases) */
+export const STATUS_TEXT: Record<number, string> = {
+  200: 'OK',
+  201: 'Created',
+  204: 'No Content',
+  301: 'Moved Permanently',
+  302: 'Found',
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  408: 'Request Timeout',
+  409: 'Conflict',
+  412: 'Precondition Failed',
+  417: 'Expectation Failed',
+  418: "I'm a teapot",
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  501: 'Not Implemented',
+  502: 'Bad Gateway',
+  503: 'Service Unavailable',
+  504: 'Gateway Timeout',
+};
 
 /** The wall clock a server reads, as Go formats it for a Date header (http.TimeFormat). */
 export type HttpDate = (virtualMs: number) => string;

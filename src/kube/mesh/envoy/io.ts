@@ -1,0 +1,154 @@
+/**
+ * A sidecar's upstream side, as coroutine steps of the task serving a connection: one try of a
+ * request on a new connection (connect with Envoy's connect timeout, Istio's mTLS handshake when
+ * the endpoint gets mutual TLS, the request, the response by its framing or until the try's
+ * deadline), and a TCP relay between two connections for what is not HTTP.
+ */
+import { formatIpv4, parseIpv4, type Ipv4 } from '../../../engine/addr/ipv4';
+import { waitUntil, type Task, type Wait, type Woken } from '../../../engine/proc/task';
+import type { TcpSock } from '../../../engine/tcp/sock';
+import { header, parseRequest, parseResponse, responseBytes, type HttpRequestHead, type HttpResponseMsg } from './http1';
+import type { Sidecar } from './sidecar';
+import { clientHello, Conn } from './stream';
+import type { SpanConn } from './telemetry';
+
+export type TryOutcome =
+  | { kind: 'response'; res: HttpResponseMsg; conn: SpanConn; peer: string | undefined }
+  | { kind: 'connect-failure'; reason: string; conn: SpanConn | undefined }
+  | { kind: 'reset'; conn: SpanConn }
+  | { kind: 'timeout'; conn: SpanConn | undefined };
+
+export interface TryRequest {
+  ip: string;
+  port: number;
+  bytes: Uint8Array;
+  head: boolean;
+  /** mutual TLS: the SNI to ask for and our identity */
+  mtls: { sni: string; identity: string } | undefined;
+  /** a local address to bind (the inbound passthrough's 127.0.0.6) */
+  bindAddr?: Ipv4;
+  deadline: number;
+  connectTimeoutMs: number;
+}
+
+type Step<T> = Generator<Wait, T, Woken>;
+
+export const connOf = (sk: TcpSock): SpanConn => ({ src: formatIpv4(sk.laddr), sport: sk.lport, dst: formatIpv4(sk.raddr), dport: sk.rport });
+
+/** Open an upstream connection for a task; undefined and the reason when it cannot be made. */
+export function* connectUpstream(sc: Sidecar, task: Task, ip: string, port: number, deadline: number, connectTimeoutMs: number, bindAddr?: Ipv4): Step<{ sk: TcpSock } | { fail: 'connect' | 'timeout'; reason: string }> {
+  const w = sc.world;
+  const sk = sc.socket(task);
+  if (bindAddr !== undefined && sk.bind(bindAddr, 0)) {
+    sk.close();
+    return { fail: 'connect', reason: 'local connection failure' };
+  }
+  const addr = parseIpv4(ip);
+  if (addr === null || sk.connect(addr, port)) {
+    sk.close();
+    return { fail: 'connect', reason: 'connection failure' };
+  }
+  const by = Math.min(deadline, w.now + connectTimeoutMs);
+  while (sk.state === 'SYN_SENT') {
+    if (w.now >= by) {
+      sk.close();
+      return by === deadline ? { fail: 'timeout', reason: 'connection timeout' } : { fail: 'connect', reason: 'connection timeout' };
+    }
+    yield waitUntil(by);
+  }
+  if (sk.state !== 'ESTABLISHED' && sk.state !== 'CLOSE_WAIT') {
+    sk.close();
+    return { fail: 'connect', reason: 'connection failure' };
+  }
+  return { sk };
+}
+
+/** One try of a request: connect, (handshake,) send, read the response. */
+export function* tryUpstream(sc: Sidecar, task: Task, r: TryRequest): Step<TryOutcome> {
+  const w = sc.world;
+  const c = yield* connectUpstream(sc, task, r.ip, r.port, r.deadline, r.connectTimeoutMs, r.bindAddr);
+  if ('fail' in c) return c.fail === 'timeout' ? { kind: 'timeout', conn: undefined } : { kind: 'connect-failure', reason: c.reason, conn: undefined };
+  const sk = c.sk;
+  const conn = connOf(sk);
+  const up = new Conn(sk);
+  let peer: string | undefined;
+  try {
+    if (r.mtls) {
+      up.send(clientHello(r.mtls.sni, r.mtls.identity));
+      for (;;) {
+        up.pull();
+        const hello = up.handshake.find((h) => h.kind === 'server-hello');
+        if (hello) {
+          peer = hello.identity;
+          break;
+        }
+        if (up.eof) return { kind: 'reset', conn };
+        if (w.now >= r.deadline) return { kind: 'timeout', conn };
+        yield waitUntil(r.deadline);
+      }
+      up.tls = true;
+    }
+    up.write(r.bytes);
+    for (;;) {
+      up.pull();
+      const res = parseResponse(up.buffered, up.eof, r.head);
+      if (res) return { kind: 'response', res, conn, peer };
+      if (up.eof) return { kind: 'reset', conn };
+      if (w.now >= r.deadline) return { kind: 'timeout', conn };
+      yield waitUntil(r.deadline);
+    }
+  } finally {
+    sk.close();
+  }
+}
+
+/** Move bytes both ways until both sides are done (a FIN passed on as a FIN, a reset as a reset). */
+export function* relay(a: Conn, b: Conn): Step<void> {
+  let aDone = false;
+  let bDone = false;
+  for (;;) {
+    a.pull();
+    b.pull();
+    if (a.size) b.write(a.take());
+    if (b.size) a.write(b.take());
+    if (a.eof && !aDone) {
+      aDone = true;
+      if (a.error) b.sock.abort();
+      else b.sock.shutdownWrite();
+    }
+    if (b.eof && !bDone) {
+      bDone = true;
+      if (b.error) a.sock.abort();
+      else a.sock.shutdownWrite();
+    }
+    if (aDone && bDone) break;
+    yield waitUntil();
+  }
+  a.sock.close();
+  b.sock.close();
+}
+
+/**
+ * HTTP/1.1 on a downstream connection, request after request: each whole request (its body as
+ * long as Content-Length says) is answered by `handle`, until the client closes or asks to.
+ */
+export function* serveRequests(down: Conn, sock: TcpSock, handle: (req: HttpRequestHead, body: Uint8Array) => Step<HttpResponseMsg>): Step<number> {
+  for (;;) {
+    let req: HttpRequestHead | undefined;
+    for (;;) {
+      down.pull();
+      req = parseRequest(down.buffered);
+      if (req || down.eof) break;
+      yield waitUntil();
+    }
+    if (!req) break;
+    const body = down.buffered.slice(req.headLength, req.length);
+    down.consume(req.length);
+    const res = yield* handle(req, body);
+    if (!down.open) break;
+    down.write(responseBytes(res, req.method === 'HEAD'));
+    if ((header(req.headers, 'connection') ?? '').toLowerCase() === 'close') break;
+  }
+  sock.close();
+  return 0;
+}
