@@ -71,6 +71,11 @@ export const isNumericKey = (key: string): boolean => !key.endsWith('_range');
 const CONF_PREFIX = 'net.ipv4.conf.';
 const CONF_NAMES = Object.keys(IPV4_CONF_DEFAULTS);
 
+/** A file of net.ipv4.conf.<dev>/ */
+export type ConfName = keyof typeof IPV4_CONF_DEFAULTS & string;
+/** each conf name's slot in a device's devconf array (the kernel's IPV4_DEVCONF_* index) */
+export const IPV4_DEVCONF = Object.fromEntries(CONF_NAMES.map((k, i) => [k, i])) as Record<ConfName, number>;
+
 /** `net.ipv4.conf.<dev>.<name>` keys, built once per device name and shared by every namespace. */
 const confKeyCache = new Map<string, Map<string, string>>();
 function confKeys(dev: string): Map<string, string> {
@@ -102,11 +107,16 @@ export class Sysctls {
   private values: Map<string, string> | null = null;
   /** devices with a net.ipv4.conf.<dev> directory ("all" and "default" included); few, so an array */
   private confDevs: string[] = ['all', 'default'];
-  /** IN_DEV_FORWARD per device, as the packet path asks it on every hop; dropped on any change */
-  private fwd: Map<string, boolean> | null = null;
+  /**
+   * Each device's conf values as numbers (the kernel's in_dev->cnf.data[]), as the packet path asks
+   * them on every hop (forwarding, rp_filter, accept_local …); made on first use, dropped on any change.
+   */
+  private devconfs: Map<string, number[]> | null = null;
+  /** conf.all's, asked beside the device's at nearly every decision */
+  private allConf: number[] | null = null;
 
   private write(key: string, value: string): void {
-    this.fwd = null;
+    this.devconfs = this.allConf = null;
     (this.values ??= new Map()).set(key, value);
   }
 
@@ -125,7 +135,7 @@ export class Sysctls {
 
   /** A new device copies conf.default (devinet_copy_dflt_conf). */
   addConf(dev: string): void {
-    this.fwd = null;
+    this.devconfs = this.allConf = null;
     this.removeConf(dev);
     this.confDevs.push(dev);
     if (dev === 'all' || dev === 'default' || this.values === null) return;
@@ -137,7 +147,7 @@ export class Sysctls {
   }
 
   removeConf(dev: string): void {
-    this.fwd = null;
+    this.devconfs = this.allConf = null;
     const i = this.confDevs.indexOf(dev);
     if (i < 0) return;
     this.confDevs.splice(i, 1);
@@ -145,7 +155,7 @@ export class Sysctls {
   }
 
   renameConf(from: string, to: string): void {
-    this.fwd = null;
+    this.devconfs = this.allConf = null;
     if (!this.confDevs.includes(from)) return;
     const moved: [string, string][] = [];
     for (const [k, key] of confKeys(from)) {
@@ -182,7 +192,7 @@ export class Sysctls {
 
   /** Writes a value the way the kernel's proc handlers do, including forwarding propagation. */
   set(key: string, value: string): void {
-    this.fwd = null;
+    this.devconfs = this.allConf = null;
     if (key === 'net.ipv4.ip_forward' || key === 'net.ipv4.conf.all.forwarding') {
       const on = value;
       this.write('net.ipv4.ip_forward', on);
@@ -196,18 +206,31 @@ export class Sysctls {
 
   /** IN_DEV_FORWARD(in_dev) */
   forwarding(dev: string): boolean {
-    const fwd = (this.fwd ??= new Map());
-    let on = fwd.get(dev);
-    if (on === undefined) {
-      const v = this.confValue(dev, 'forwarding');
-      on = v !== undefined && v !== '0';
-      fwd.set(dev, on);
-    }
-    return on;
+    return this.devconf(dev)[IPV4_DEVCONF.forwarding] !== 0;
   }
 
-  conf(dev: string, name: string): number {
-    return Number(this.confValue(dev, name) ?? IPV4_CONF_DEFAULTS[name] ?? 0);
+  /** IN_DEV_CONF_GET(in_dev, name): a device's value as a number (a device without conf reads the defaults) */
+  conf(dev: string, name: ConfName): number {
+    return this.devconf(dev)[IPV4_DEVCONF[name]]!;
+  }
+
+  /**
+   * in_dev->cnf.data[]: a device's conf values as numbers, indexed by IPV4_DEVCONF, for the packet
+   * path to read several at once (read it again after a write: a write makes new arrays).
+   */
+  devconf(dev: string): readonly number[] {
+    if (dev === 'all') return (this.allConf ??= this.loadDevconf('all'));
+    const cache = (this.devconfs ??= new Map());
+    let cnf = cache.get(dev);
+    if (cnf === undefined) {
+      cnf = this.loadDevconf(dev);
+      cache.set(dev, cnf);
+    }
+    return cnf;
+  }
+
+  private loadDevconf(dev: string): number[] {
+    return CONF_NAMES.map((name) => Number(this.confValue(dev, name) ?? IPV4_CONF_DEFAULTS[name]));
   }
 
   /** get(`net.ipv4.conf.<dev>.<name>`) without building the key (the packet path asks often). */
