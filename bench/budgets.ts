@@ -29,6 +29,7 @@ export const BUDGETS: Budget[] = [
   { id: 'cluster.10000pods.heap', max: 100, why: '≤ 10 KiB per pod, node routes included: 10,000 pods in ≤ 100 MB of JS heap (memory does not depend on the CPU)' },
   { id: 'bundle.app.gzip', max: 250, why: 'the app loads over a school network: ≤ 250 KB of gzipped JS before it runs (bytes, the same on every machine)' },
   { id: 'bundle.embed.gzip', max: 250, why: 'a course page may embed several widgets: ≤ 250 KB of gzipped JS each before its terminal (xterm) loads (bytes, the same on every machine)' },
+  { id: 'mesh.canary.1000req.error', max: 2, why: "issue #15: a 3-service canary split of 1,000 requests lands within 2 percentage points of each configured weight (Envoy's weighted pick from the world's seeded generator: the same on every machine)" },
   { id: 'canvas.frame.1000hosts', max: 20, why: 'panning and zooming a 1,000-host lab stays fluid: frames ≤ 20 ms (the display paces frames at 16.7 ms on every machine)' },
   {
     id: 'browser.load.1000hosts',
@@ -117,6 +118,15 @@ export const RELATIONS: Relation[] = [
   perReference('netpol.1000pods.matrix', 2_000_000, '≤ 2 s', 'the full 1,000 × 1,000 pod matrix on one port in 2 s on the development machine'),
   perReference('nf.restore.10000svc', 1_000_000, '≤ 1 s', 'kube-proxy restores its whole nat table on every sync: 10,000 Services × 3 endpoints (about 100,000 rules) through iptables-restore in 1 s on the development machine'),
   perReference('cluster.10000pods.trace', 1000, '≤ 1 ms', 'one traced pod-to-pod ping across a 500-node cluster (ARP flooding the LAN) in under 1 ms on the development machine'),
+  perReference('mesh.request.mtls.retry', 150, '≤ 150 µs', "issue #15: one traced HTTP request through two sidecars (REDIRECT, Envoy, mutual TLS, the peer's sidecar, the app) whose first try fails and is retried, every event traced, in 150 µs on the development machine"),
+  perReference('mesh.canary.1000req', 100_000, '≤ 100 ms', 'issue #15: a 3-service canary split of 1,000 HTTP requests through the sidecars, each on its own client connection, in 100 ms on the development machine'),
+  perReference(
+    'dns.lookup.ndots5',
+    50,
+    '≤ 50 µs',
+    "a pod's name lookup with the whole ndots:5 search walk (four queries and their answers, each DNATed by kube-proxy to CoreDNS on another node), traced: 50 µs on the development machine",
+  ),
+  ratio('DNS zone size', 'dns.zone.5000svc', 'dns.zone.10svc', 2, 'a zone of 5,000 Services is answered as fast as one of 10 (within 2×): CoreDNS finds a record from its indexes, never by walking the Services'),
   ratio('netpol verdict flat', 'netpol.verdict.1000pods', 'netpol.verdict.9pods', 2, "one connection's NetworkPolicy verdict in a 1,000-pod, 200-policy cluster within 2× of the 9-pod model's (a ratio in the same run: it holds on any machine)"),
   ratio(
     'FIB size',

@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --only engine,scale,netfilter,netpol,mesh,linux,browser] [-- --quick] [-- --out FILE]`
+ * `npm run bench [-- --only engine,scale,netfilter,netpol,mesh,dns,linux,browser] [-- --quick] [-- --out FILE]`
  *
  * Runs the benchmark suites, each in its own Node process (so one suite's heap and JIT state do
  * not leak into the next), prints one table, and writes bench/results.json:
@@ -9,6 +9,7 @@
  *   scale    100- and 500-node clusters: build, heap, cross-node trace, node-by-node matrix
  *   netfilter  a kube-proxy-shaped nat table of 10,000 Services: iptables-restore, one new connection's verdict
  *   netpol   NetworkPolicy: the upstream e2e truth table, 1,000 pods × 200 policies (rules, matrix, verdict)
+ *   dns      cluster DNS: a pod's ndots:5 search walk to CoreDNS on another node, a zone of 10 vs 5,000 Services
  *   linux    the seed-lab scenario in real namespaces (oracle, needs root) vs Hoplab's runner
  *   browser  bundle sizes, cold loads, canvas frame times (fresh build, vite preview, Chromium)
  *
@@ -23,7 +24,7 @@ import { BUDGETS } from './budgets';
 import { FIGURES_MARK, machine, mergePasses, type Figure, type Results, isMain } from './lib';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const SUITES = ['engine', 'scale', 'netfilter', 'netpol', 'mesh', 'linux', 'browser'] as const;
+const SUITES = ['engine', 'scale', 'netfilter', 'netpol', 'mesh', 'dns', 'linux', 'browser'] as const;
 type Suite = (typeof SUITES)[number];
 
 /**
@@ -32,7 +33,7 @@ type Suite = (typeof SUITES)[number];
  * the whole run and merged; the cluster figures (few, GC-heavy runs) in two; the Linux and browser
  * suites run long enough to ride such spells out.
  */
-const PASSES: Record<Suite, number> = { engine: 3, scale: 2, netfilter: 2, netpol: 1, mesh: 1, linux: 1, browser: 1 };
+const PASSES: Record<Suite, number> = { engine: 3, scale: 2, netfilter: 2, netpol: 1, mesh: 1, dns: 1, linux: 1, browser: 1 };
 
 function args(): { only: Suite[]; quick: boolean; out: string } {
   const a = process.argv.slice(2);
@@ -90,7 +91,8 @@ async function runSuite(suite: Suite, quick: boolean): Promise<Figure[]> {
     child.on('error', reject);
     child.on('close', (code) => {
       const line = stdout.split('\n').find((l) => l.startsWith(FIGURES_MARK));
-      if (code !== 0 || !line) reject(new Error(`suite ${suite} failed (exit ${code})${stdout ? `:\n${stdout.slice(-2000)}` : ''}`));
+      if (code === 0 && !line) reject(new Error(`suite ${suite} printed no figures: does bench/${suite}.ts end with \`if (isMain('${suite}')) …\`?`));
+      else if (code !== 0 || !line) reject(new Error(`suite ${suite} failed (exit ${code})${stdout ? `:\n${stdout.slice(-2000)}` : ''}`));
       else resolve(JSON.parse(line.slice(FIGURES_MARK.length)) as Figure[]);
     });
   });

@@ -10,7 +10,7 @@
  * A probe costs a few packets on the virtual clock (about a millisecond), so they run on every change.
  */
 import type { EndpointSlice, Pod } from '../../kube/api/types';
-import { clusterOf } from '../../kube/cluster';
+import { clusterOf } from '../../kube/worlds';
 import { registerGoalKind, type GoalContext, type GoalResult } from './goals';
 import { hostNetns, serviceRef, service, setClusterLookup, splitRef, targetAddress } from './refs';
 
