@@ -116,6 +116,12 @@ export const RELATIONS: Relation[] = [
   perReference('netpol.model.table', 10_000, '≤ 10 ms', "the upstream e2e model's truth table (9 × 9 pods × 4 port/protocol, 5 policies) recomputed as a policy is edited: 10 ms on the development machine"),
   perReference('netpol.1000pods.program', 1_000_000, '≤ 1 s', 'every node of a 1,000-pod, 200-policy cluster gets its policy chains in 1 s on the development machine'),
   perReference('netpol.1000pods.matrix', 2_000_000, '≤ 2 s', 'the full 1,000 × 1,000 pod matrix on one port in 2 s on the development machine'),
+  perReference(
+    'tcp.dnat.ncz',
+    20,
+    '≤ 20 µs',
+    'issue #10: a traced TCP connect (`nc -z`) from a pod to a Service-like DNAT address on another node, handshake and close with every event traced, in 20 µs on the development machine',
+  ),
   perReference('nf.restore.10000svc', 1_000_000, '≤ 1 s', 'kube-proxy restores its whole nat table on every sync: 10,000 Services × 3 endpoints (about 100,000 rules) through iptables-restore in 1 s on the development machine'),
   perReference('cluster.10000pods.trace', 1000, '≤ 1 ms', 'one traced pod-to-pod ping across a 500-node cluster (ARP flooding the LAN) in under 1 ms on the development machine'),
   perReference('mesh.request.mtls.retry', 150, '≤ 150 µs', "issue #15: one traced HTTP request through two sidecars (REDIRECT, Envoy, mutual TLS, the peer's sidecar, the app) whose first try fails and is retried, every event traced, in 150 µs on the development machine"),
