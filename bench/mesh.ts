@@ -5,8 +5,9 @@
  * mutual TLS and hands it to the app.
  *
  * - `mesh.request.mtls.retry`: one traced request whose first try hits an endpoint that listens on
- *   nothing (its sidecar answers 503) and whose retry lands on a working one: three connections
- *   per try, two sidecars each way, mTLS both times, every event traced.
+ *   nothing (its sidecar answers 503) and whose retry lands on a working one: the client's own
+ *   connection to its sidecar, and per try the sidecars' pooled mTLS connection and the peer's
+ *   pooled connection to its app (warm after the first call, as Envoy's pools are), every event traced.
  * - `mesh.canary.1000req`: 1,000 untraced requests split 60/30/10 over three Services by a
  *   VirtualService; `mesh.canary.1000req.error` is the largest gap between a destination's share
  *   and its weight, in percentage points (seeded: the same every run).

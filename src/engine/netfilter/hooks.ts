@@ -26,9 +26,9 @@ import { HOOK_CHAIN, TABLES, TABLE_NAMES, type TableName } from './types';
 import { skbExt, skbExtFree } from './skbext';
 import { skbOf } from './skbconv';
 import { hookStateOf, sabotaged } from './hookstate';
-import { iptDoTable, type WalkParam } from './walk';
+import { iptDoTable } from './walk';
 import { natHookFn } from './natHook';
-import { targetParam } from './targetParam';
+import { walkParam } from './targetParam';
 import { walkTracer, traceRuleDrop } from './trace';
 import { brnfOps } from './brnf';
 
@@ -47,7 +47,7 @@ function tableFn(table: TableName): NfHookOps['fn'] {
     const skb = skbOf(pkt, ext.mark);
     const st = hookStateOf(state, pkt);
     const tracer = ns.world.tracing ? walkTracer(ns, table, pkt) : undefined;
-    const p: WalkParam = { ...targetParam(state, pkt), random: () => ns.world.random(), tracer, journal: ns.world.journaling ? ns.world : undefined };
+    const p = walkParam(state, pkt, tracer);
     const v = iptDoTable(live, skb, st, p);
     ext.mark = skb.mark;
     // the CT target (raw table) leaves the packet untracked

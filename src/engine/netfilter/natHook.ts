@@ -14,9 +14,9 @@ import { CTINFO, IPPROTO } from './skb';
 import { packetOf, skbOf } from './skbconv';
 import { skbExtIfAny } from './skbext';
 import { nfNetIfAny } from './tables';
-import { manipOf, targetParam } from './targetParam';
+import { manipOf, walkParam } from './targetParam';
 import { traceNat, traceRuleDrop, walkTracer } from './trace';
-import { iptDoTable, type WalkParam } from './walk';
+import { iptDoTable } from './walk';
 
 const ICMP_REDIRECT = 5;
 
@@ -36,7 +36,7 @@ export function natHookFn(state: NfHookState): NfVerdict {
     if (table !== undefined) {
       const st = hookStateOf(state, pkt);
       const tracer = ns.world.tracing ? walkTracer(ns, 'nat', pkt) : undefined;
-      const p: WalkParam = { ...targetParam(state, pkt), random: () => ns.world.random(), tracer, journal: ns.world.journaling ? ns.world : undefined };
+      const p = walkParam(state, pkt, tracer);
       if (iptDoTable(table, skb, st, p) === 'DROP') {
         traceRuleDrop(state, pkt, 'nat', tracer);
         return NF_DROP;

@@ -16,7 +16,8 @@ import { nfSendReset } from './reject';
 import { klogAppend, logLine } from './log';
 import type { HookState, Skb } from './skb';
 import { skbExtIfAny } from './skbext';
-import { NF_NAT_RANGE, type MasqueradeTarget, type NatRange, type NatTarget, type RejectWith, type TargetParam } from './xt/targets';
+import { NF_NAT_RANGE, type MasqueradeTarget, type NatRange, type NatTarget, type RejectWith } from './xt/targets';
+import type { WalkParam, WalkTracer } from './walk';
 
 const REJECT_CODE: Record<Exclude<RejectWith, 'tcp-reset'>, number> = {
   'icmp-net-unreachable': 0,
@@ -45,9 +46,17 @@ function natRange(state: NfHookState, st: HookState, t: NatTarget | MasqueradeTa
   return { ...t.range, flags: t.range.flags | NF_NAT_RANGE.MAP_IPS, minIp: addr, maxIp: addr };
 }
 
-export function targetParam(state: NfHookState, pkt: Ipv4Packet): TargetParam {
+/**
+ * What a table's walk at a hook is given: the targets' side effects and the matches' random draw.
+ * One object literal per walk (no spread of a prototype-less copy: this runs for every packet at
+ * every hook, and an object spread of methods is V8's slow clone path).
+ */
+export function walkParam(state: NfHookState, pkt: Ipv4Packet, tracer: WalkTracer | undefined): WalkParam {
   const ns = state.ns;
   return {
+    random: () => ns.world.random(),
+    tracer,
+    journal: ns.world.journaling ? ns.world : undefined,
     reject(_skb: Skb, _st: HookState, how: RejectWith): void {
       if (how === 'tcp-reset') {
         if (pkt.proto === 'tcp') nfSendReset(ns, pkt as TcpPacket);

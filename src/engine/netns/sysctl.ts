@@ -105,8 +105,8 @@ function confDefault(dev: string, name: string): string {
 export class Sysctls {
   /** written values, and conf values copied from conf.default when a device appeared (made on first write) */
   private values: Map<string, string> | null = null;
-  /** devices with a net.ipv4.conf.<dev> directory ("all" and "default" included); few, so an array */
-  private confDevs: string[] = ['all', 'default'];
+  /** devices with a net.ipv4.conf.<dev> directory ("all" and "default" included; a switch has thousands) */
+  private confDevs = new Set<string>(['all', 'default']);
   /**
    * Each device's conf values as numbers (the kernel's in_dev->cnf.data[]), as the packet path asks
    * them on every hop (forwarding, rp_filter, accept_local …); made on first use, dropped on any change.
@@ -129,7 +129,7 @@ export class Sysctls {
     if (dot <= CONF_PREFIX.length) return undefined;
     const name = key.slice(dot + 1);
     const dev = key.slice(CONF_PREFIX.length, dot);
-    if (!Object.hasOwn(IPV4_CONF_DEFAULTS, name) || !this.confDevs.includes(dev)) return undefined;
+    if (!Object.hasOwn(IPV4_CONF_DEFAULTS, name) || !this.confDevs.has(dev)) return undefined;
     return confDefault(dev, name);
   }
 
@@ -137,7 +137,7 @@ export class Sysctls {
   addConf(dev: string): void {
     this.devconfs = this.allConf = null;
     this.removeConf(dev);
-    this.confDevs.push(dev);
+    this.confDevs.add(dev);
     if (dev === 'all' || dev === 'default' || this.values === null) return;
     const dflt = confKeys('default');
     for (const [k, key] of confKeys(dev)) {
@@ -148,15 +148,13 @@ export class Sysctls {
 
   removeConf(dev: string): void {
     this.devconfs = this.allConf = null;
-    const i = this.confDevs.indexOf(dev);
-    if (i < 0) return;
-    this.confDevs.splice(i, 1);
+    if (!this.confDevs.delete(dev)) return;
     if (this.values !== null) for (const key of confKeys(dev).values()) this.values.delete(key);
   }
 
   renameConf(from: string, to: string): void {
     this.devconfs = this.allConf = null;
-    if (!this.confDevs.includes(from)) return;
+    if (!this.confDevs.has(from)) return;
     const moved: [string, string][] = [];
     for (const [k, key] of confKeys(from)) {
       // what the device had by default goes with it too (lo's disable_policy is lo's, whatever its name)
@@ -165,7 +163,7 @@ export class Sysctls {
     }
     this.removeConf(from);
     this.removeConf(to);
-    this.confDevs.push(to);
+    this.confDevs.add(to);
     for (const [k, v] of moved) this.write(confKey(to, k), v);
   }
 
@@ -239,13 +237,13 @@ export class Sysctls {
       const v = this.values.get(confKey(dev, name));
       if (v !== undefined) return v;
     }
-    return this.confDevs.includes(dev) && Object.hasOwn(IPV4_CONF_DEFAULTS, name) ? confDefault(dev, name) : undefined;
+    return this.confDevs.has(dev) && Object.hasOwn(IPV4_CONF_DEFAULTS, name) ? confDefault(dev, name) : undefined;
   }
 
   clone(): Sysctls {
     const c = new Sysctls();
     c.values = this.values === null ? null : new Map(this.values);
-    c.confDevs = [...this.confDevs];
+    c.confDevs = new Set(this.confDevs);
     return c;
   }
 }

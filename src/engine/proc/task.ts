@@ -105,6 +105,19 @@ export class Task implements Waker {
     return this.traceLog;
   }
 
+  /** the trace the last wake-up came with: the command whose packet woke the task (null: a timer) */
+  private wokenFor: TraceLog | null = null;
+
+  /**
+   * A server task taking the next request on a connection kept open: what it does from now on is
+   * the work of whoever sent that request (the packet that woke it), not of the connection's opener.
+   */
+  followWaker(): void {
+    if (this.wokenFor === null || this.exited) return;
+    this.traceLog = this.wokenFor;
+    if (this.inStep) this.table.world.traceTarget = this.traceLog;
+  }
+
   /** Give the task its program and run its first step (TaskTable.spawn does this). */
   start(body: Proc): void {
     this.body = body;
@@ -160,6 +173,7 @@ export class Task implements Waker {
     this.gen++;
     this.state = 'running';
     const outer = w.traceTarget;
+    this.wokenFor = outer;
     const outerCpu = w.cpu;
     const outerTask = this.table.current;
     w.traceTarget = this.traceLog;

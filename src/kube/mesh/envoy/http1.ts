@@ -43,7 +43,7 @@ const concat = (parts: Uint8Array[]): Uint8Array => {
 export const bytesOf = (parts: Uint8Array[]): Uint8Array => (parts.length === 1 ? parts[0] : concat(parts));
 
 /** The end of the head (after CRLF CRLF), or -1. */
-function headEnd(b: Uint8Array): number {
+export function headEnd(b: Uint8Array): number {
   for (let i = 3; i < b.length; i++) if (b[i] === 10 && b[i - 1] === 13 && b[i - 2] === 10 && b[i - 3] === 13) return i + 1;
   return -1;
 }

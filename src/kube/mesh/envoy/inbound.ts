@@ -80,7 +80,7 @@ export function* handleInbound(sc: Sidecar, task: Task, sock: TcpSock): Proc {
     yield* relay(down, new Conn(c.sk));
     return 0;
   }
-  return yield* serveRequests(down, sock, (req, body) => inboundRequest(sc, task, req, body, port, peer, sock, connOf(sock)));
+  return yield* serveRequests(task, down, sock, (req, body) => inboundRequest(sc, task, req, body, port, peer, sock, connOf(sock)));
 }
 
 /** Envoy's x-forwarded-client-cert for an mTLS peer: our identity, the peer's certificate hash and URI. */

@@ -7,7 +7,7 @@
 import { formatIpv4, parseIpv4, type Ipv4 } from '../../../engine/addr/ipv4';
 import { waitUntil, type Task, type Wait, type Woken } from '../../../engine/proc/task';
 import type { TcpSock } from '../../../engine/tcp/sock';
-import { header, parseRequest, parseResponse, responseBytes, type HttpRequestHead, type HttpResponseMsg } from './http1';
+import { header, headEnd, parseRequest, parseResponse, responseBytes, type HttpRequestHead, type HttpResponseMsg } from './http1';
 import type { Sidecar } from './sidecar';
 import { clientHello, Conn } from './stream';
 import type { SpanConn } from './telemetry';
@@ -63,23 +63,44 @@ export function* connectUpstream(sc: Sidecar, task: Task, ip: string, port: numb
   return { sk };
 }
 
-/** One try of a request: connect, (handshake,) send, read the response. */
+/** The pool a try's connection belongs to: same host, same local address, same mTLS SNI. */
+const poolKey = (r: TryRequest): string => `${r.bindAddr ?? ''}|${r.ip}:${r.port}|${r.mtls?.sni ?? ''}`;
+
+/** The exchange left the connection clean: the response was framed by its length and nobody asked to close. */
+function reusable(up: Conn, res: HttpResponseMsg, r: TryRequest, request: HttpRequestHead | undefined): boolean {
+  if (up.eof || up.sock.state !== 'ESTABLISHED') return false;
+  if ((header(res.headers, 'connection') ?? '').toLowerCase() === 'close') return false;
+  if (request && (header(request.headers, 'connection') ?? '').toLowerCase() === 'close') return false;
+  const b = up.buffered;
+  const end = headEnd(b);
+  const cl = header(res.headers, 'content-length');
+  const bodyless = r.head || res.status === 204 || res.status === 304;
+  if (!bodyless && cl === undefined) return false;
+  return b.length === end + (bodyless ? 0 : Number(cl));
+}
+
+/** One try of a request: a pooled connection or a new one (with the mTLS handshake), send, read the response. */
 export function* tryUpstream(sc: Sidecar, task: Task, r: TryRequest): Step<TryOutcome> {
   const w = sc.world;
-  const c = yield* connectUpstream(sc, task, r.ip, r.port, r.deadline, r.connectTimeoutMs, r.bindAddr);
-  if ('fail' in c) return c.fail === 'timeout' ? { kind: 'timeout', conn: undefined } : { kind: 'connect-failure', reason: c.reason, conn: undefined };
-  const sk = c.sk;
+  const key = poolKey(r);
+  let pooled = sc.pool.take(key, task);
+  if (pooled === undefined) {
+    const c = yield* connectUpstream(sc, task, r.ip, r.port, r.deadline, r.connectTimeoutMs, r.bindAddr);
+    if ('fail' in c) return c.fail === 'timeout' ? { kind: 'timeout', conn: undefined } : { kind: 'connect-failure', reason: c.reason, conn: undefined };
+    pooled = { up: new Conn(c.sk), peer: undefined };
+  }
+  const { up } = pooled;
+  const sk = up.sock;
   const conn = connOf(sk);
-  const up = new Conn(sk);
-  let peer: string | undefined;
+  let keep = false;
   try {
-    if (r.mtls) {
+    if (r.mtls && !up.tls) {
       up.send(clientHello(r.mtls.sni, r.mtls.identity));
       for (;;) {
         up.pull();
         const hello = up.handshake.find((h) => h.kind === 'server-hello');
         if (hello) {
-          peer = hello.identity;
+          pooled.peer = hello.identity;
           break;
         }
         if (up.eof) return { kind: 'reset', conn };
@@ -92,13 +113,20 @@ export function* tryUpstream(sc: Sidecar, task: Task, r: TryRequest): Step<TryOu
     for (;;) {
       up.pull();
       const res = parseResponse(up.buffered, up.eof, r.head);
-      if (res) return { kind: 'response', res, conn, peer };
+      if (res) {
+        if (reusable(up, res, r, parseRequest(r.bytes))) {
+          up.take();
+          sc.pool.put(key, pooled, (fn) => w.scheduleCall(0, fn, undefined, undefined));
+          keep = true;
+        }
+        return { kind: 'response', res, conn, peer: pooled.peer };
+      }
       if (up.eof) return { kind: 'reset', conn };
       if (w.now >= r.deadline) return { kind: 'timeout', conn };
       yield waitUntil(r.deadline);
     }
   } finally {
-    sk.close();
+    if (!keep) sk.close();
   }
 }
 
@@ -132,8 +160,8 @@ export function* relay(a: Conn, b: Conn): Step<void> {
  * HTTP/1.1 on a downstream connection, request after request: each whole request (its body as
  * long as Content-Length says) is answered by `handle`, until the client closes or asks to.
  */
-export function* serveRequests(down: Conn, sock: TcpSock, handle: (req: HttpRequestHead, body: Uint8Array) => Step<HttpResponseMsg>): Step<number> {
-  for (;;) {
+export function* serveRequests(task: Task, down: Conn, sock: TcpSock, handle: (req: HttpRequestHead, body: Uint8Array) => Step<HttpResponseMsg>): Step<number> {
+  for (let n = 0; ; n++) {
     let req: HttpRequestHead | undefined;
     for (;;) {
       down.pull();
@@ -142,6 +170,8 @@ export function* serveRequests(down: Conn, sock: TcpSock, handle: (req: HttpRequ
       yield waitUntil();
     }
     if (!req) break;
+    // a request on a kept connection is the work of whoever sent it (the trace of its command)
+    if (n > 0) task.followWaker();
     const body = down.buffered.slice(req.headLength, req.length);
     down.consume(req.length);
     const res = yield* handle(req, body);

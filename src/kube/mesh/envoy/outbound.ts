@@ -42,7 +42,7 @@ export function* handleOutbound(sc: Sidecar, task: Task, sock: TcpSock): Proc {
     else yield* tcpOutbound(sc, task, down, dst);
     return 0;
   }
-  return yield* serveRequests(down, sock, (req, body) => outboundRequest(sc, task, req, body, dst, connOf(sock)));
+  return yield* serveRequests(task, down, sock, (req, body) => outboundRequest(sc, task, req, body, dst, connOf(sock)));
 }
 
 interface Target {

@@ -22,6 +22,7 @@ import { handleOutbound } from './outbound';
 import { httpDate } from './replies';
 import type { MeshTelemetry } from './telemetry';
 import { UpstreamCluster, type ClusterPolicy } from './upstream';
+import { ConnPool } from './pool';
 
 export const OUTBOUND_PORT = 15001;
 export const INBOUND_PORT = 15006;
@@ -38,6 +39,8 @@ export interface MeshContext {
 export class Sidecar {
   /** Envoy's upstream clusters as this proxy has used them (LB position, outlier state, pool) */
   readonly upstreams = new Map<string, UpstreamCluster>();
+  /** idle upstream connections kept for the next request (Envoy's HTTP/1.1 connection pool) */
+  readonly pool = new ConnPool();
   private readonly listeners: TcpSock[] = [];
   private readonly servers: HttpServer[] = [];
   private envoy: Task | undefined;
@@ -148,6 +151,7 @@ export class Sidecar {
     this.closed = true;
     for (const l of this.listeners) l.close();
     for (const s of this.servers) s.close();
+    this.pool.close();
     for (const t of [...this.tasks]) this.world.tasks.signal(t.pid, 'SIGKILL');
     if (this.envoy) this.world.tasks.signal(this.envoy.pid, 'SIGKILL');
   }
