@@ -23,9 +23,10 @@ import { bootCluster } from '../src/commands/kubectl/boot';
 import type { Service } from '../src/kube/api/types';
 import type { Cluster } from '../src/kube/cluster';
 import type { ClusterConfigInput } from '../src/kube/config';
-import { cpuNow, emitFigures, figure, gc, heapUsed, log, skipped, timeOp, type Figure } from './lib';
+import { cpuNow, emitFigures, figure, gc, heapUsed, isMain, log, skipped, timeOp, type Figure } from './lib';
 
-function apply(world: World, manifest: string): void {
+/** `kubectl apply -f -` of a manifest on node01; a refusal stops the bench. */
+export function apply(world: World, manifest: string): void {
   const r = runCommand(world, 'node01', 'kubectl apply -f -', { stdin: manifest });
   if (r.exit !== 0) throw new Error(`bench: kubectl apply failed: ${r.stderr}`);
 }
@@ -174,4 +175,4 @@ function main(): void {
   emitFigures(figs);
 }
 
-if (process.argv[1]?.endsWith('kube.ts')) main();
+if (isMain('kube')) main();
