@@ -109,7 +109,7 @@ const noUiPackages = {
 };
 
 export default defineConfig([
-  globalIgnores(['dist/**', 'node_modules/**', 'test-results/**', 'playwright-report/**', 'coverage/**', '**/*.d.ts', '/work/shared/**', 'tests/e2e/screenshots/**']),
+  globalIgnores(['dist/**', '.bench/**', 'node_modules/**', 'test-results/**', 'playwright-report/**', 'coverage/**', '**/*.d.ts', '/work/shared/**', 'tests/e2e/screenshots/**']),
 
   ...tseslint.configs.recommended,
 

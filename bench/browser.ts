@@ -24,7 +24,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from '@playwright/test';
 import playwrightConfig from '../playwright.config';
 import { bigLab } from './biglab';
-import { emitFigures, figure, log, median, round, skipped, type Figure } from './lib';
+import { emitFigures, figure, log, median, round, skipped, type Figure, isMain } from './lib';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const CHROMIUM = '/usr/bin/chromium';
@@ -252,4 +252,4 @@ export async function browserFigures(): Promise<Figure[]> {
   }
 }
 
-if (process.argv[1]?.endsWith('browser.ts')) emitFigures(await browserFigures());
+if (isMain('browser')) emitFigures(await browserFigures());

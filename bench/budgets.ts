@@ -120,6 +120,13 @@ export const RELATIONS: Relation[] = [
   perReference('cluster.10000pods.trace', 1000, '≤ 1 ms', 'one traced pod-to-pod ping across a 500-node cluster (ARP flooding the LAN) in under 1 ms on the development machine'),
   perReference('mesh.request.mtls.retry', 150, '≤ 150 µs', "issue #15: one traced HTTP request through two sidecars (REDIRECT, Envoy, mutual TLS, the peer's sidecar, the app) whose first try fails and is retried, every event traced, in 150 µs on the development machine"),
   perReference('mesh.canary.1000req', 100_000, '≤ 100 ms', 'issue #15: a 3-service canary split of 1,000 HTTP requests through the sidecars, each on its own client connection, in 100 ms on the development machine'),
+  perReference(
+    'dns.lookup.ndots5',
+    50,
+    '≤ 50 µs',
+    "a pod's name lookup with the whole ndots:5 search walk (four queries and their answers, each DNATed by kube-proxy to CoreDNS on another node), traced: 50 µs on the development machine",
+  ),
+  ratio('DNS zone size', 'dns.zone.5000svc', 'dns.zone.10svc', 2, 'a zone of 5,000 Services is answered as fast as one of 10 (within 2×): CoreDNS finds a record from its indexes, never by walking the Services'),
   ratio('netpol verdict flat', 'netpol.verdict.1000pods', 'netpol.verdict.9pods', 2, "one connection's NetworkPolicy verdict in a 1,000-pod, 200-policy cluster within 2× of the 9-pod model's (a ratio in the same run: it holds on any machine)"),
   ratio(
     'FIB size',

@@ -13,6 +13,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BUDGETS, RELATIONS, type Budget, type Relation } from './budgets';
 import type { Figure, Results } from './lib';
+import { isMain } from './lib';
 
 export interface Verdict {
   name: string;
@@ -84,4 +85,4 @@ function main(): void {
   process.exit(failed ? 1 : 0);
 }
 
-if (process.argv[1]?.endsWith('check.ts')) main();
+if (isMain('check')) main();

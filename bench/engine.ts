@@ -11,7 +11,7 @@ import { probe, World } from '../src/engine';
 import { runCommand } from '../src/commands';
 import { buildWorld } from '../src/scenarios/runner';
 import { seededRng } from '../src/engine/sim/rng';
-import { emitFigures, figure, log, timeOp, type Figure } from './lib';
+import { emitFigures, figure, log, timeOp, type Figure, isMain } from './lib';
 import { referenceWork } from './reference';
 import { replay } from '../src/store/replay';
 import type { LabDoc } from '../src/store/doc';
@@ -182,4 +182,4 @@ export function engineFigures(): Figure[] {
   return figs;
 }
 
-if (process.argv[1]?.endsWith('engine.ts')) emitFigures(engineFigures());
+if (isMain('engine')) emitFigures(engineFigures());

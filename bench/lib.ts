@@ -130,6 +130,12 @@ export function heapUsed(): number {
   return process.memoryUsage().heapUsed;
 }
 
+/**
+ * Is this process running the suite `name` itself (`npx tsx bench/NAME.ts`, or the bundle
+ * `npm run bench` makes of it, .bench/NAME.mjs), rather than importing it?
+ */
+export const isMain = (name: string): boolean => new RegExp(`[/\\\\]${name}\\.(ts|mjs)$`).test(process.argv[1] ?? '');
+
 /** Suites print their figures as one JSON line after this marker, so logs can share stdout. */
 export const FIGURES_MARK = '@@figures ';
 

@@ -17,7 +17,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseScenario, runScenario } from '../src/scenarios/runner';
-import { emitFigures, figure, log, median, round, skipped, timeOp, type Figure } from './lib';
+import { emitFigures, figure, log, median, round, skipped, timeOp, type Figure, isMain } from './lib';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const shared = path.resolve(process.env.HOPLAB_SHARED ?? path.join(root, '..', 'shared'));
@@ -89,4 +89,4 @@ export async function linuxFigures(): Promise<Figure[]> {
   return out;
 }
 
-if (process.argv[1]?.endsWith('linux.ts')) emitFigures(await linuxFigures());
+if (isMain('linux')) emitFigures(await linuxFigures());

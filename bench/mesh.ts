@@ -21,7 +21,7 @@ import { runCommand } from '../src/commands';
 import { bootCluster } from '../src/commands/kubectl/boot';
 import type { Cluster } from '../src/kube/cluster';
 import type { Service } from '../src/kube/api/types';
-import { emitFigures, figure, log, timeOp, type Figure } from './lib';
+import { emitFigures, figure, log, timeOp, type Figure, isMain } from './lib';
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
@@ -135,4 +135,4 @@ function main(): void {
   emitFigures(figs);
 }
 
-if (process.argv[1]?.endsWith('mesh.ts')) main();
+if (isMain('mesh')) main();

@@ -17,7 +17,7 @@ import { iptDoTable, type WalkParam } from '../src/engine/netfilter/walk';
 import { makeHookState, makeSkb } from '../src/engine/netfilter/skb';
 import { NF_INET } from '../src/engine/netfilter/types';
 import { seededRng } from '../src/engine/sim/rng';
-import { emitFigures, figure, gc, log, timeOp, cpuNow, type Figure } from './lib';
+import { emitFigures, figure, gc, log, timeOp, cpuNow, type Figure, isMain } from './lib';
 import { mustRun, routed } from '../src/commands/testLab';
 import { parseIpv4 } from '../src/engine/addr/ipv4';
 import { tcpSocket } from '../src/engine/tcp/sock';
@@ -168,4 +168,4 @@ function main(): void {
   emitFigures(figs);
 }
 
-if (process.argv[1]?.endsWith('netfilter.ts')) main();
+if (isMain('netfilter')) main();

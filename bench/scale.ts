@@ -15,7 +15,7 @@ import { parseDottedQuad } from '../src/engine/addr/ipv4';
 import { brFdbLearn } from '../src/engine/bridge/fdb';
 import type { Bridge } from '../src/engine/netns/netdev';
 import { buildCluster, type Cluster } from './cluster';
-import { cpuNow, emitFigures, figure, gc, heapUsed, log, timeOp, type Figure } from './lib';
+import { cpuNow, emitFigures, figure, gc, heapUsed, log, timeOp, type Figure, isMain } from './lib';
 
 const PODS_PER_NODE = 20;
 
@@ -123,4 +123,4 @@ export function scaleFigures(quick = false): Figure[] {
   return figs;
 }
 
-if (process.argv[1]?.endsWith('scale.ts')) emitFigures(scaleFigures(process.argv.includes('--quick')));
+if (isMain('scale')) emitFigures(scaleFigures(process.argv.includes('--quick')));

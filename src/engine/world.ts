@@ -228,6 +228,7 @@ export class World {
   runUntil(until: number, stop?: () => boolean): void {
     const q = this.clock.queue;
     const caller = q.context;
+    const callerCpu = q.cpu;
     try {
       if (this.clock.runUntil(until, stop)) return;
       // the queue was emptied: sleeping programs and the kernel's timers (neighbours…) get their timers back, and the trace says why
@@ -249,6 +250,7 @@ export class World {
         );
     } finally {
       q.context = caller;
+      q.cpu = callerCpu;
     }
   }
 
@@ -311,6 +313,19 @@ export class World {
    */
   closeTrace(log: TraceLog): void {
     this.trace.close(log);
+  }
+
+  /**
+   * The CPU the work running now is on (sched_getcpu()): a task's own (taskset), and for the
+   * kernel's work the CPU of whatever caused it, as softirqs run where the sender ran. Per-CPU
+   * statistics (`conntrack -S`) count on it.
+   */
+  get cpu(): number {
+    return this.clock.queue.cpu;
+  }
+
+  set cpu(n: number) {
+    this.clock.queue.cpu = n;
   }
 
   /** Run fn on behalf of `cause` (a traceTarget saved earlier): work held back and resumed later keeps its owner. */

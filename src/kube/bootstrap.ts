@@ -8,7 +8,7 @@ import { flannelIptablesPlan } from './flannel/iptables';
 import type { World } from '../engine/world';
 import type { ConfigMap, Deployment, Endpoints, EndpointSlice, Namespace, Node, Service } from './api/types';
 import { Cluster, type AgentShell } from './cluster';
-import { nodeAddress, type ClusterConfig } from './config';
+import { lanGateway, nodeAddress, type ClusterConfig } from './config';
 import { numToIp, parseCidr } from './api/cidr';
 import { kubeadmCorefile } from './dns/kubeadm';
 import { rfc3339 } from './apiserver/clock';
@@ -161,6 +161,9 @@ export function buildCluster(world: World, config: ClusterConfig, shell: AgentSh
   const cluster = new Cluster(world, config, shell);
   for (const n of config.nodes) {
     cluster.run(n.name, `ip addr add ${n.ip} dev eth0`, 'setup');
+    // a node's network setup has a default route through its LAN's gateway (kubeadm picks the
+    // node's address from it); unless the node is that address itself
+    if (lanGateway(n) !== nodeAddress(n)) cluster.run(n.name, `ip route add default via ${lanGateway(n)} dev eth0`, 'setup');
     // kubeadm's preflight wants forwarding on
     cluster.run(n.name, 'sysctl -w net.ipv4.ip_forward=1', 'setup');
     // and bridged pod traffic through iptables (br_netfilter), so Services and policies see it

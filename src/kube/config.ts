@@ -3,7 +3,7 @@
  * leaves out, and the checks made before anything is built.
  */
 import { isValidCIDR, isValidIPv4, isDNS1123Subdomain } from './api/validation/names';
-import { formatCidr, ipToNum, parseCidr } from './api/cidr';
+import { formatCidr, ipToNum, numToIp, parseCidr } from './api/cidr';
 
 export type PodNetwork = 'manual' | 'host-gw' | 'vxlan';
 
@@ -113,4 +113,10 @@ export function tenthAddress(serviceCIDR: string): string {
 }
 
 export const nodeAddress = (n: ClusterNodeSpec): string => n.ip.split('/')[0];
+
+/**
+ * The gateway of a node's LAN: its first address, where a lab puts its router (and outside DNS
+ * server), as the node's setup configures it for the default route and /etc/resolv.conf.
+ */
+export const lanGateway = (n: ClusterNodeSpec): string => numToIp(parseCidr(n.ip).base + 1);
 export { ipToNum };

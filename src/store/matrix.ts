@@ -5,7 +5,7 @@
  */
 import type { World } from '../engine/world';
 import type { WorldSnapshot } from '../engine/snapshot';
-import { primaryAddress } from '../scenarios/lessons/refs';
+import { primaryAddress } from '../scenarios/hostAddress';
 import type { TraceEvent } from '../engine/sim/trace';
 import { probe } from '../engine';
 import { diagnose } from '../commands/diagnose';
@@ -14,7 +14,7 @@ import type { StateCreator } from 'zustand';
 import type { AppState } from './index';
 
 export type { ProbeVerdict } from '../engine/ipv4/probe';
-/** A host's own address (the matrix pings it): one definition, beside the lessons' targets. */
+/** A host's own address (the matrix pings it): one definition, shared with the lessons' targets. */
 export { primaryAddress };
 
 export interface MatrixHost {

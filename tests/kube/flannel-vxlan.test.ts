@@ -42,7 +42,8 @@ describe('flannel vxlan backend: what a node holds', () => {
     expect(data).toMatch(new RegExp(`^\\{"VNI":1,"VtepMAC":"${MAC}"\\}$`));
     const mac2 = (JSON.parse(data) as { VtepMAC: string }).VtepMAC;
     expect(byRun(results, 'ip route').stdout).toBe(
-      '10.244.1.0/24 dev cni0 proto kernel scope link src 10.244.1.1 \n' +
+      'default via 192.168.1.1 dev eth0 \n' +
+        '10.244.1.0/24 dev cni0 proto kernel scope link src 10.244.1.1 \n' +
         '10.244.2.0/24 via 10.244.2.0 dev flannel.1 onlink \n' +
         '10.244.3.0/24 via 10.244.3.0 dev flannel.1 onlink \n' +
         '192.168.1.0/24 dev eth0 proto kernel scope link src 192.168.1.11 \n',

@@ -14,6 +14,7 @@ import { Exit } from '../context';
 import type { CommandReturn } from '../registry/types';
 import { conntrackLine, matches, PREFIX, STATUS, type Filter } from './ctformat';
 import { conntrackEvents } from './ctevents';
+import { conntrackStats } from './ctstats';
 import { Getopt, shortOpts, type LongOpt } from './getopt';
 import { strtoui } from './xtables';
 import { parseDottedQuad } from '../../engine/addr/ipv4';
@@ -153,10 +154,12 @@ export function conntrack(ctx: Ctx, args: string[]): CommandReturn {
     if (r.c === -1) break;
     const c = r.c;
     if (typeof c === 'string' && 'LIUDGEFCS'.includes(c) && c.length === 1) {
-      if (command !== undefined && command !== c) fail(ctx, 'Invalid parameters');
+      if (command !== undefined) fail(ctx, 'Invalid commands combination');
       command = c;
       const t = r.optarg ?? (g.hasArg() ? args[g.optind++ - 1] : undefined);
-      if (t !== undefined) table = t;
+      if (t !== undefined) table = tableNamed(ctx, t);
+      if (c === 'U' && table === 'expect') fail(ctx, "Can't do --update on expectations");
+      if ((c === 'S' || c === 'U') && (table === 'dying' || table === 'unconfirmed')) fail(ctx, "Can't do that command with tables `dying' and `unconfirmed'");
       continue;
     }
     if (typeof c === 'string') used.add(c);
@@ -247,6 +250,8 @@ export function conntrack(ctx: Ctx, args: string[]): CommandReturn {
       case 'w':
       case 'b':
       case 'c':
+        // zero, zone, buffer size, secmark: nothing Hoplab keeps, but they count as given
+        break;
       case 'e':
         mask = eventMask(ctx, r.optarg!);
         break;
@@ -260,9 +265,10 @@ export function conntrack(ctx: Ctx, args: string[]): CommandReturn {
         fail(ctx, `unknown option \`${r.optopt ? `-${r.optopt}` : g.lastLong}'`);
     }
   }
-  // generic_opt_check(): -C counts the whole table and takes no option
-  const illegal = command === 'C' ? OPT_NAMES.find(([o]) => used.has(o)) : undefined;
+  // generic_opt_check(): the first option, in optflags[] order, the command does not take
+  const illegal = command === undefined ? undefined : OPT_NAMES.find(([o]) => used.has(o) && ILLEGAL[command]?.includes(o));
   if (illegal) fail(ctx, `Illegal option \`--${illegal[1]}' with this command`);
+  if (command === 'S') return conntrackStats(ctx, table);
   if (command === 'E') return conntrackEvents(ctx, table, f, { extended, timestamp, mask: mask ?? new Set(EVENT_TYPES) });
   if (command === 'I' || command === 'G') return byTuple(ctx, command, f, timeout);
   run(ctx, command, table, f, extended);
@@ -305,6 +311,12 @@ function byTuple(ctx: Ctx, command: 'I' | 'G', f: Filter, timeout: number | unde
   ctx.err.push(`${PREFIX}1 flow entries have been shown.\n`);
 }
 
+/** check_type(): a table named by any prefix of its name */
+function tableNamed(ctx: Ctx, word: string): string {
+  const t = ['expect', 'conntrack', 'dying', 'unconfirmed'].find((name) => name.startsWith(word));
+  return t ?? fail(ctx, `unknown type \`${word}'`);
+}
+
 /** optflags[] of conntrack.c, in its order (the first illegal one is named) */
 const OPT_NAMES: [string, string][] = [
   ['s', 'src'],
@@ -321,9 +333,20 @@ const OPT_NAMES: [string, string][] = [
   ['n', 'src-nat'],
   ['g', 'dst-nat'],
   ['o', 'output'],
+  ['c', 'secmark'],
+  ['b', 'buffer-size'],
   ['j', 'any-nat'],
   ['w', 'zone'],
 ];
+
+const ALL_OPTS = OPT_NAMES.map(([o]) => o);
+
+/** The options commands_v_options[] marks illegal (0) for a command, of those Hoplab reads. */
+const ILLEGAL: Record<string, readonly string[]> = {
+  C: ALL_OPTS,
+  S: ALL_OPTS,
+  U: ['z', 'e', 'c', 'b', 'j', 'w'],
+};
 
 const EVENT_TYPES: CtEventType[] = ['NEW', 'UPDATE', 'DESTROY'];
 

@@ -28,6 +28,7 @@ import { iptablesSave } from '../iptables/save';
 import { iptablesRestore } from '../iptables/restore';
 import { conntrack } from '../iptables/conntrack';
 import { dmesg } from '../iptables/dmesg';
+import { tasksetCommand } from '../taskset';
 import { digCommand, dnsmasqCommand, getentCommand, nslookupCommand } from '../dns/commands';
 
 /** The netfilter tools (their parsers live in src/commands/iptables). */
@@ -63,6 +64,7 @@ export const COMMAND_TABLE: readonly CommandSpec[] = [
   ...FILE_COMMANDS,
   ...TEXT_COMMANDS,
   ...SHELL_COMMANDS,
+  tasksetCommand,
   trueCommand,
   falseCommand,
   kubectlCommand,

@@ -31,6 +31,8 @@ export const IPS = {
   SRC_NAT_DONE: 1 << 7,
   DST_NAT_DONE: 1 << 8,
   DYING: 1 << 9,
+  /** packets do not refresh the timeout (set with conntrack -u FIXED_TIMEOUT) */
+  FIXED_TIMEOUT: 1 << 10,
 } as const;
 
 /** TCP conntrack states (enum tcp_conntrack), as `conntrack -L` names them. */

@@ -17,6 +17,7 @@ import { IPS, IP_CT_DIR, sameTuple, type Conn, type CtDir, type Tuple } from './
 import { ctPacket, ICMP_ERRORS, invertTuple, mayStart, tcpNewState, tupleOf } from './proto';
 import { ctTable, ctWillChange } from './table';
 import { ctEvent } from './events';
+import { ctStatInc } from './stats';
 
 /** the status bits whose change is an UPDATE event */
 const EVENT_BITS = IPS.SEEN_REPLY | IPS.ASSURED;
@@ -53,6 +54,7 @@ export function ctCreate(ns: Netns, orig: Tuple, o: { timeoutMs: number; tcp: Co
   const reply = invertTuple(orig);
   if (t.find(orig) || t.find(reply)) return 'EEXIST';
   ctWillChange(ns);
+  ctStatInc(ns, 'insert');
   const now = ns.world.now;
   const ct: Conn = { id: ++connIds, orig, reply, status: o.status | IPS.CONFIRMED, created: now, expires: now + o.timeoutMs, tcp: o.tcp, tcpLastDir: IP_CT_DIR.ORIGINAL, mark: o.mark, packets: [0, 0], bytes: [0, 0], confirmed: false };
   t.insert(ct);
@@ -85,6 +87,7 @@ export function nfConntrackIn(ns: Netns, skb: Skb, pid: number): SkbExt {
     const h = t === undefined ? undefined : (table.find(t) ?? inflightConn(ns, t));
     a.ct = h?.ct;
     a.ctinfo = h === undefined ? CTINFO.INVALID : h.dir === IP_CT_DIR.REPLY ? CTINFO.RELATED_REPLY : CTINFO.RELATED;
+    if (h === undefined) ctStatInc(ns, 'error');
     return a;
   }
   const h = table.find(tupleOf(skb));
@@ -97,7 +100,10 @@ export function nfConntrackIn(ns: Netns, skb: Skb, pid: number): SkbExt {
     ctinfo = dir === IP_CT_DIR.REPLY ? CTINFO.ESTABLISHED_REPLY : ct.status & IPS.SEEN_REPLY ? CTINFO.ESTABLISHED : CTINFO.NEW;
   } else {
     // a packet conntrack cannot place has no connection: `--ctstate INVALID` matches it
-    if (!mayStart(ns, skb)) return a;
+    if (!mayStart(ns, skb)) {
+      ctStatInc(ns, 'invalid');
+      return a;
+    }
     ct = newConn(ns, skb);
     dir = IP_CT_DIR.ORIGINAL;
     ctinfo = CTINFO.NEW;
@@ -105,7 +111,13 @@ export function nfConntrackIn(ns: Netns, skb: Skb, pid: number): SkbExt {
   if (ct.confirmed) ctWillChange(ns);
   const was = ct.status & EVENT_BITS;
   const wasTcp = ct.tcp;
-  if (!ctPacket(ns, ct, dir, skb, now)) return a;
+  // a connection with a fixed timeout keeps it whatever its packets say (nf_ct_refresh_acct)
+  const fixed = ct.status & IPS.FIXED_TIMEOUT ? ct.expires : undefined;
+  if (!ctPacket(ns, ct, dir, skb, now)) {
+    ctStatInc(ns, 'invalid');
+    return a;
+  }
+  if (fixed !== undefined) ct.expires = fixed;
   ct.packets[dir]++;
   ct.bytes[dir] += skb.len;
   // tcp_packet(): when the only answer is a reset there never was a connection: forget it now
@@ -143,7 +155,10 @@ export function nfConntrackConfirm(ns: Netns, pid: number): void {
   if (ext.ctinfo >= CTINFO.ESTABLISHED_REPLY && ext.ctinfo <= CTINFO.RELATED_REPLY) return;
   const table = ctTable(ns);
   // a clash (another connection took the tuple meanwhile) loses the race, as in the kernel
-  if (table.find(ct.orig) !== undefined || table.find(ct.reply) !== undefined) return;
+  if (table.find(ct.orig) !== undefined || table.find(ct.reply) !== undefined) {
+    ctStatInc(ns, 'insert_failed');
+    return;
+  }
   ctWillChange(ns);
   table.insert(ct);
   ct.status |= IPS.CONFIRMED;

@@ -8,6 +8,7 @@ import type { Netns } from '../netns/netns';
 import { registerSoftState } from '../rollback/softstate';
 import { cloneConn, IP_CT_DIR, tupleKey, type Conn, type CtDir, type Tuple } from './conn';
 import { ctEvent } from './events';
+import { ctStatInc } from './stats';
 
 interface Hit {
   ct: Conn;
@@ -45,7 +46,9 @@ export class CtTable {
   /** nf_conntrack_tuple_taken(): is this tuple some other live connection's? */
   taken(t: Tuple, except: Conn): boolean {
     const h = this.find(t);
-    return h !== undefined && h.ct !== except;
+    if (h === undefined || h.ct === except) return false;
+    ctStatInc(this.ns, 'found');
+    return true;
   }
 
   /** __nf_conntrack_confirm(): put a new connection in the table under both tuples. */

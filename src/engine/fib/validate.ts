@@ -7,6 +7,7 @@
 import type { Ipv4 } from '../addr/ipv4';
 import type { Netdev } from '../netns/netdev';
 import type { Netns } from '../netns/netns';
+import { IPV4_DEVCONF, type ConfName } from '../netns/sysctl';
 import { Verdict } from '../sim/trace';
 import { fibLookup } from './frontend';
 import { RT_SCOPE } from './route';
@@ -23,14 +24,22 @@ export type SourceCheck = { ok: true; direct: boolean } | { ok: false; reason: S
 export const SOURCE_OK: SourceCheck = { ok: true, direct: false };
 const OK_DIRECT: SourceCheck = { ok: true, direct: true };
 
+const { rp_filter: RP_FILTER, send_redirects: SEND_REDIRECTS, accept_local: ACCEPT_LOCAL } = IPV4_DEVCONF;
+
 /** IN_DEV_MAXCONF(rp_filter): the larger of all and the device's */
-export const rpFilter = (ns: Netns, dev: Netdev): number => Math.max(ns.sysctl.conf('all', 'rp_filter'), ns.sysctl.conf(dev.name, 'rp_filter'));
+const maxConf = (all: readonly number[], cnf: readonly number[], i: number): number => Math.max(all[i]!, cnf[i]!);
+/** IN_DEV_ANDCONF() */
+const andConf = (all: readonly number[], cnf: readonly number[], i: number): boolean => all[i] !== 0 && cnf[i] !== 0;
+/** IN_DEV_ORCONF() */
+const orConfOf = (all: readonly number[], cnf: readonly number[], i: number): boolean => all[i] !== 0 || cnf[i] !== 0;
+
+export const rpFilter = (ns: Netns, dev: Netdev): number => maxConf(ns.sysctl.devconf('all'), ns.sysctl.devconf(dev.name), RP_FILTER);
 
 /** IN_DEV_TX_REDIRECTS(): send_redirects on all and on the device */
-export const txRedirects = (ns: Netns, dev: Netdev): boolean => ns.sysctl.conf('all', 'send_redirects') !== 0 && ns.sysctl.conf(dev.name, 'send_redirects') !== 0;
+export const txRedirects = (ns: Netns, dev: Netdev): boolean => andConf(ns.sysctl.devconf('all'), ns.sysctl.devconf(dev.name), SEND_REDIRECTS);
 
 /** IN_DEV_ORCONF(): set on all or on the device */
-export const orConf = (ns: Netns, dev: Netdev, name: string): boolean => ns.sysctl.conf('all', name) !== 0 || ns.sysctl.conf(dev.name, name) !== 0;
+export const orConf = (ns: Netns, dev: Netdev, name: ConfName): boolean => orConfOf(ns.sysctl.devconf('all'), ns.sysctl.devconf(dev.name), IPV4_DEVCONF[name]);
 
 /**
  * inet_lookup_ifaddr_rcu(): one of this namespace's interface addresses, exactly. Every address
@@ -49,9 +58,11 @@ function isIfaddr(ns: Netns, a: Ipv4): boolean {
  * look the source up in the FIB; otherwise it only asks whether the source is one of ours.
  */
 export function fibValidateSource(ns: Netns, src: Ipv4, dev: Netdev, oif: Netdev | undefined): SourceCheck {
-  const rpf = rpFilter(ns, dev);
-  if (rpf === 0 && (oif !== dev || !txRedirects(ns, dev))) {
-    if (orConf(ns, dev, 'accept_local')) return SOURCE_OK;
+  const all = ns.sysctl.devconf('all');
+  const cnf = ns.sysctl.devconf(dev.name);
+  const rpf = maxConf(all, cnf, RP_FILTER);
+  if (rpf === 0 && (oif !== dev || !andConf(all, cnf, SEND_REDIRECTS))) {
+    if (orConfOf(all, cnf, ACCEPT_LOCAL)) return SOURCE_OK;
     // with local routes of one's own a lookup decides (a local route covers more than addresses)
     if (!ns.customLocalRoutes) return isIfaddr(ns, src) ? { ok: false, reason: Verdict.IP_LOCAL_SOURCE } : SOURCE_OK;
   }

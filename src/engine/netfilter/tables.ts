@@ -110,8 +110,11 @@ export function editTable(ns: Netns, name: TableName): TableEdit {
 
 /** Does the rule make nf_tables hold a conntrack reference (an expression whose init calls nf_ct_netns_get)? */
 export function needsConntrack(r: Rule): boolean {
-  const k = r.target.kind;
-  if (k === 'DNAT' || k === 'SNAT' || k === 'MASQUERADE' || k === 'REDIRECT' || k === 'CT' || k === 'CONNMARK') return true;
+  const t = r.target;
+  const k = t.kind;
+  if (k === 'DNAT' || k === 'SNAT' || k === 'MASQUERADE' || k === 'REDIRECT' || k === 'CONNMARK') return true;
+  // xt_ct_tg_check() and notrack_chk(): a --notrack (or NOTRACK) target takes no reference
+  if (k === 'CT') return !t.notrack;
   return r.matches.some((m) => m.kind === 'conntrack' || m.kind === 'state' || m.kind === 'connmark');
 }
 

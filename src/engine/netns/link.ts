@@ -101,7 +101,9 @@ function announce(from: Netdev): void {
     if (!port.master || seen.has(port) || !brPortForwarding(port)) return;
     seen.add(port);
     brFdbLearn(port.master, port, from.mac, now);
-    for (const p of port.master.ports) if (p !== port && brPortForwarding(p)) xmit(p);
+    // the flood goes on only through ports whose other end is a bridge's port: ask that first, as
+    // every host joining a switch floods to all its ports (a cheap look each, not a carrier check)
+    for (const p of port.master.ports) if (p !== port && p.ops.peer(p)?.master !== undefined && brPortForwarding(p)) xmit(p);
   };
   if (from.kind === 'bridge') {
     for (const p of from.ports) if (brPortForwarding(p)) xmit(p);

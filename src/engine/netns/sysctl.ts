@@ -71,6 +71,11 @@ export const isNumericKey = (key: string): boolean => !key.endsWith('_range');
 const CONF_PREFIX = 'net.ipv4.conf.';
 const CONF_NAMES = Object.keys(IPV4_CONF_DEFAULTS);
 
+/** A file of net.ipv4.conf.<dev>/ */
+export type ConfName = keyof typeof IPV4_CONF_DEFAULTS & string;
+/** each conf name's slot in a device's devconf array (the kernel's IPV4_DEVCONF_* index) */
+export const IPV4_DEVCONF = Object.fromEntries(CONF_NAMES.map((k, i) => [k, i])) as Record<ConfName, number>;
+
 /** `net.ipv4.conf.<dev>.<name>` keys, built once per device name and shared by every namespace. */
 const confKeyCache = new Map<string, Map<string, string>>();
 function confKeys(dev: string): Map<string, string> {
@@ -100,13 +105,18 @@ function confDefault(dev: string, name: string): string {
 export class Sysctls {
   /** written values, and conf values copied from conf.default when a device appeared (made on first write) */
   private values: Map<string, string> | null = null;
-  /** devices with a net.ipv4.conf.<dev> directory ("all" and "default" included); few, so an array */
-  private confDevs: string[] = ['all', 'default'];
-  /** IN_DEV_FORWARD per device, as the packet path asks it on every hop; dropped on any change */
-  private fwd: Map<string, boolean> | null = null;
+  /** devices with a net.ipv4.conf.<dev> directory ("all" and "default" included; a switch has thousands) */
+  private confDevs = new Set<string>(['all', 'default']);
+  /**
+   * Each device's conf values as numbers (the kernel's in_dev->cnf.data[]), as the packet path asks
+   * them on every hop (forwarding, rp_filter, accept_local …); made on first use, dropped on any change.
+   */
+  private devconfs: Map<string, number[]> | null = null;
+  /** conf.all's, asked beside the device's at nearly every decision */
+  private allConf: number[] | null = null;
 
   private write(key: string, value: string): void {
-    this.fwd = null;
+    this.devconfs = this.allConf = null;
     (this.values ??= new Map()).set(key, value);
   }
 
@@ -119,15 +129,15 @@ export class Sysctls {
     if (dot <= CONF_PREFIX.length) return undefined;
     const name = key.slice(dot + 1);
     const dev = key.slice(CONF_PREFIX.length, dot);
-    if (!Object.hasOwn(IPV4_CONF_DEFAULTS, name) || !this.confDevs.includes(dev)) return undefined;
+    if (!Object.hasOwn(IPV4_CONF_DEFAULTS, name) || !this.confDevs.has(dev)) return undefined;
     return confDefault(dev, name);
   }
 
   /** A new device copies conf.default (devinet_copy_dflt_conf). */
   addConf(dev: string): void {
-    this.fwd = null;
+    this.devconfs = this.allConf = null;
     this.removeConf(dev);
-    this.confDevs.push(dev);
+    this.confDevs.add(dev);
     if (dev === 'all' || dev === 'default' || this.values === null) return;
     const dflt = confKeys('default');
     for (const [k, key] of confKeys(dev)) {
@@ -137,16 +147,14 @@ export class Sysctls {
   }
 
   removeConf(dev: string): void {
-    this.fwd = null;
-    const i = this.confDevs.indexOf(dev);
-    if (i < 0) return;
-    this.confDevs.splice(i, 1);
+    this.devconfs = this.allConf = null;
+    if (!this.confDevs.delete(dev)) return;
     if (this.values !== null) for (const key of confKeys(dev).values()) this.values.delete(key);
   }
 
   renameConf(from: string, to: string): void {
-    this.fwd = null;
-    if (!this.confDevs.includes(from)) return;
+    this.devconfs = this.allConf = null;
+    if (!this.confDevs.has(from)) return;
     const moved: [string, string][] = [];
     for (const [k, key] of confKeys(from)) {
       // what the device had by default goes with it too (lo's disable_policy is lo's, whatever its name)
@@ -155,7 +163,7 @@ export class Sysctls {
     }
     this.removeConf(from);
     this.removeConf(to);
-    this.confDevs.push(to);
+    this.confDevs.add(to);
     for (const [k, v] of moved) this.write(confKey(to, k), v);
   }
 
@@ -182,7 +190,7 @@ export class Sysctls {
 
   /** Writes a value the way the kernel's proc handlers do, including forwarding propagation. */
   set(key: string, value: string): void {
-    this.fwd = null;
+    this.devconfs = this.allConf = null;
     if (key === 'net.ipv4.ip_forward' || key === 'net.ipv4.conf.all.forwarding') {
       const on = value;
       this.write('net.ipv4.ip_forward', on);
@@ -196,18 +204,31 @@ export class Sysctls {
 
   /** IN_DEV_FORWARD(in_dev) */
   forwarding(dev: string): boolean {
-    const fwd = (this.fwd ??= new Map());
-    let on = fwd.get(dev);
-    if (on === undefined) {
-      const v = this.confValue(dev, 'forwarding');
-      on = v !== undefined && v !== '0';
-      fwd.set(dev, on);
-    }
-    return on;
+    return this.devconf(dev)[IPV4_DEVCONF.forwarding] !== 0;
   }
 
-  conf(dev: string, name: string): number {
-    return Number(this.confValue(dev, name) ?? IPV4_CONF_DEFAULTS[name] ?? 0);
+  /** IN_DEV_CONF_GET(in_dev, name): a device's value as a number (a device without conf reads the defaults) */
+  conf(dev: string, name: ConfName): number {
+    return this.devconf(dev)[IPV4_DEVCONF[name]]!;
+  }
+
+  /**
+   * in_dev->cnf.data[]: a device's conf values as numbers, indexed by IPV4_DEVCONF, for the packet
+   * path to read several at once (read it again after a write: a write makes new arrays).
+   */
+  devconf(dev: string): readonly number[] {
+    if (dev === 'all') return (this.allConf ??= this.loadDevconf('all'));
+    const cache = (this.devconfs ??= new Map());
+    let cnf = cache.get(dev);
+    if (cnf === undefined) {
+      cnf = this.loadDevconf(dev);
+      cache.set(dev, cnf);
+    }
+    return cnf;
+  }
+
+  private loadDevconf(dev: string): number[] {
+    return CONF_NAMES.map((name) => Number(this.confValue(dev, name) ?? IPV4_CONF_DEFAULTS[name]));
   }
 
   /** get(`net.ipv4.conf.<dev>.<name>`) without building the key (the packet path asks often). */
@@ -216,13 +237,13 @@ export class Sysctls {
       const v = this.values.get(confKey(dev, name));
       if (v !== undefined) return v;
     }
-    return this.confDevs.includes(dev) && Object.hasOwn(IPV4_CONF_DEFAULTS, name) ? confDefault(dev, name) : undefined;
+    return this.confDevs.has(dev) && Object.hasOwn(IPV4_CONF_DEFAULTS, name) ? confDefault(dev, name) : undefined;
   }
 
   clone(): Sysctls {
     const c = new Sysctls();
     c.values = this.values === null ? null : new Map(this.values);
-    c.confDevs = [...this.confDevs];
+    c.confDevs = new Set(this.confDevs);
     return c;
   }
 }

@@ -2,6 +2,7 @@ import type { Netns } from '../netns/netns';
 import type { TraceLog } from '../sim/trace';
 import type { World } from '../world';
 import { Task, type Proc, type Signal } from './task';
+import { ALL_CPUS } from './cpu';
 
 /** The first pid handed out: low numbers belong to a system's own daemons. */
 const FIRST_PID = 100;
@@ -14,16 +15,20 @@ const FIRST_PID = 100;
 export class TaskTable {
   private readonly tasks = new Map<number, Task>();
   private pidSeq = FIRST_PID - 1;
+  /** the task whose step runs now (the parent of what it spawns), if any */
+  current: Task | null = null;
 
   constructor(readonly world: World) {}
 
   /**
    * Start a program: its first step runs now, so a command that needs no time is done on return.
-   * `trace` is where the events of the packets it sends go (its command line's trace).
+   * `trace` is where the events of the packets it sends go (its command line's trace). It may run
+   * on the CPUs its parent (the task stepping now) may, or on `affinity` (taskset).
    */
-  spawn(netns: Netns, comm: string, body: (task: Task) => Proc, opts: { resident?: boolean; trace?: TraceLog | null } = {}): Task {
+  spawn(netns: Netns, comm: string, body: (task: Task) => Proc, opts: { resident?: boolean; trace?: TraceLog | null; affinity?: number } = {}): Task {
     const pid = ++this.pidSeq;
-    const task = new Task(this, pid, netns, comm, opts.resident ?? false, opts.trace ?? null);
+    const affinity = opts.affinity ?? this.current?.affinity ?? ALL_CPUS;
+    const task = new Task(this, pid, netns, comm, opts.resident ?? false, opts.trace ?? null, affinity);
     this.tasks.set(pid, task);
     // the body closes over its task: the sockets it opens wake it
     task.start(body(task));

@@ -13,6 +13,7 @@
 import type { Netns } from '../netns/netns';
 import type { TraceLog } from '../sim/trace';
 import type { TaskTable } from './table';
+import { cpuOf } from './cpu';
 
 /** The signals Hoplab delivers, with their numbers (a shell reports death by signal N as 128+N). */
 export const SIGNALS = { SIGINT: 2, SIGKILL: 9, SIGTERM: 15 } as const;
@@ -91,7 +92,14 @@ export class Task implements Waker {
     public resident: boolean,
     /** where the trace events of what this task sends go (its command line's trace); null once exited */
     private traceLog: TraceLog | null,
+    /** the CPUs it may run on (a bit per CPU): its parent's, unless taskset changed them */
+    public affinity: number,
   ) {}
+
+  /** The CPU it runs on (World.cpu while it steps, and for the kernel work its packets cause). */
+  get cpu(): number {
+    return cpuOf(this.affinity);
+  }
 
   get trace(): TraceLog | null {
     return this.traceLog;
@@ -166,7 +174,11 @@ export class Task implements Waker {
     this.state = 'running';
     const outer = w.traceTarget;
     this.wokenFor = outer;
+    const outerCpu = w.cpu;
+    const outerTask = this.table.current;
     w.traceTarget = this.traceLog;
+    w.cpu = this.cpu;
+    this.table.current = this;
     // a task that runs is progress: the loop budget counts events between two steps of a task
     w.budgetUsed = 0;
     let r: IteratorResult<Wait, number>;
@@ -176,6 +188,8 @@ export class Task implements Waker {
     } catch (e) {
       this.inStep = false;
       w.traceTarget = outer;
+      w.cpu = outerCpu;
+      this.table.current = outerTask;
       if (e instanceof Signaled) this.finish(signalStatus(e.signal), e.signal);
       else {
         this.fault = e instanceof Error ? e : new Error(String(e));
@@ -185,6 +199,8 @@ export class Task implements Waker {
     }
     this.inStep = false;
     w.traceTarget = outer;
+    w.cpu = outerCpu;
+    this.table.current = outerTask;
     if (r.done) {
       this.finish(r.value, null);
       return;

@@ -36,6 +36,7 @@ export class Clock {
       this.now = Math.max(this.now, e.at);
       // an event works for whoever caused it: what it records goes to that command's trace
       this.queue.context = e.ctx;
+      this.queue.cpu = e.cpu;
       if (++this.budgetUsed > EVENT_BUDGET) {
         this.budgetExceeded = true;
         this.queue.clear();

@@ -9,6 +9,8 @@ interface Scheduled {
   netns?: string;
   /** who the event works for (the trace of the command that caused it): World.traceTarget when it was scheduled */
   ctx: unknown;
+  /** the CPU it runs on: the one that scheduled it (a veth's softirq runs where the sender runs) */
+  cpu: number;
 }
 
 export class EventQueue {
@@ -16,6 +18,8 @@ export class EventQueue {
   private seq = 0;
   /** carried from the event being run to the events it schedules (World sets it, see traceTarget) */
   context: unknown = null;
+  /** the CPU the running event (or task step) is on, carried the same way (World.cpu) */
+  cpu = 0;
 
   get size(): number {
     return this.heap.length;
@@ -26,7 +30,7 @@ export class EventQueue {
   }
 
   push<A, B>(at: number, fn: (a: A, b: B) => void, a?: A, b?: B): void {
-    const e: Scheduled = { at, seq: this.seq++, fn: fn as (a: unknown, b: unknown) => void, a, b, ctx: this.context };
+    const e: Scheduled = { at, seq: this.seq++, fn: fn as (a: unknown, b: unknown) => void, a, b, ctx: this.context, cpu: this.cpu };
     const h = this.heap;
     h.push(e);
     let i = h.length - 1;

@@ -1,16 +1,21 @@
 /**
  * What cluster DNS reads from the API, and the indexes CoreDNS's kubernetes plugin keeps over it
  * (its informer caches: Services by name and by ClusterIP, endpoints by Service and by address,
- * Pods by IP, Namespaces by name). The indexes are rebuilt when a watched kind changes, so a
- * query costs a few map lookups however large the cluster is.
+ * Pods by IP, Namespaces by name), listed once and then kept from the watch's events.
  */
 import type { EndpointSlice, Kind, KubeObject, Namespace, Pod, Service } from '../api/types';
+
+/** A change of one object, as the API store's watch delivers it. */
+export interface KubeChange {
+  type: 'ADDED' | 'MODIFIED' | 'DELETED';
+  object: KubeObject;
+}
 
 /** The read side of the API store that DNS needs (the cluster's ApiStore satisfies it). */
 export interface KubeReader {
   list<T extends KubeObject>(kind: T['kind']): readonly T[];
-  /** call `fn` after every change to objects of `kind`; returns a function that stops it */
-  watch(kind: Kind, fn: () => void): () => void;
+  /** call `fn` with every change to objects of `kind`; returns a function that stops it */
+  watch(kind: Kind, fn: (e: KubeChange) => void): () => void;
 }
 
 /** One address of a Service's endpoints, as CoreDNS keeps it (object.EndpointAddress). */
@@ -60,6 +65,44 @@ function toEndpointSet(s: EndpointSlice, publishNotReady: boolean): EndpointSet 
 }
 
 const key = (ns: string, name: string): string => `${name.toLowerCase()}.${ns.toLowerCase()}`;
+/** sorts as the API server lists objects: by namespace, then name */
+const listKey = (o: KubeObject): string => `${o.metadata.namespace ?? ''}\0${o.metadata.name}`;
+const byListKey = (a: KubeObject, b: KubeObject): number => (listKey(a) < listKey(b) ? -1 : listKey(a) > listKey(b) ? 1 : 0);
+
+function podIPs(p: Pod): string[] {
+  return p.status?.podIPs?.map((x) => x.ip) ?? (p.status?.podIP ? [p.status.podIP] : []);
+}
+
+/** A multimap whose lists keep the API server's order (few entries a key: a sorted insert). */
+class ListIndex<V extends KubeObject> {
+  private readonly m = new Map<string, V[]>();
+
+  get(k: string): readonly V[] {
+    return this.m.get(k) ?? [];
+  }
+
+  add(k: string, v: V): void {
+    const l = this.m.get(k);
+    if (!l) {
+      this.m.set(k, [v]);
+      return;
+    }
+    l.push(v);
+    l.sort(byListKey);
+  }
+
+  remove(k: string, v: V): void {
+    const l = this.m.get(k);
+    if (!l) return;
+    const rest = l.filter((x) => listKey(x) !== listKey(v));
+    if (rest.length) this.m.set(k, rest);
+    else this.m.delete(k);
+  }
+
+  values(): IterableIterator<V[]> {
+    return this.m.values();
+  }
+}
 
 /** The Service's cluster IPs ("None" and empty mean headless). */
 export function clusterIPs(svc: Service): string[] {
@@ -69,30 +112,55 @@ export function clusterIPs(svc: Service): string[] {
 
 export const isHeadless = (svc: Service): boolean => svc.spec.type !== 'ExternalName' && clusterIPs(svc).length === 0;
 
+/** the slice an endpoint set was made of (its list key): sets of one address keep the slices' order */
+const sliceOf = new WeakMap<EndpointSet, string>();
+const setOrder = (s: EndpointSet): string => sliceOf.get(s) ?? '';
+
+/** A Service's slices and the endpoint sets CoreDNS makes of them. */
+interface ServiceEndpoints {
+  slices: Map<string, EndpointSlice>;
+  sets: EndpointSet[];
+}
+
+/**
+ * CoreDNS's informer caches, kept up to date from the store's watch events one object at a time
+ * (as informers apply deltas): a change costs what that object touches, and a query a few map
+ * lookups, however many Services, slices and pods the cluster has.
+ */
 export class ClusterIndex {
-  private dirty = true;
-  private services = new Map<string, Service[]>();
-  private servicesByIP = new Map<string, Service[]>();
-  private endpoints = new Map<string, EndpointSet[]>();
-  private endpointsByIP = new Map<string, EndpointSet[]>();
-  private podsByIP = new Map<string, Pod[]>();
-  private namespaces = new Set<string>();
+  private readonly services = new Map<string, readonly Service[]>();
+  private readonly servicesByIP = new ListIndex<Service>();
+  /** by Service key (namespace and the slice's service-name label) */
+  private readonly endpoints = new Map<string, ServiceEndpoints>();
+  /** each slice's Service key, as last seen (its label may change) */
+  private readonly sliceOwner = new Map<string, string>();
+  private readonly endpointsByIP = new Map<string, EndpointSet[]>();
+  private readonly podsByIP = new ListIndex<Pod>();
+  /** each pod's addresses, as last seen */
+  private readonly podAddrs = new Map<string, { pod: Pod; ips: string[] }>();
+  private readonly namespaces = new Set<string>();
   /** virtual time of the last change seen (the SOA serial follows it) */
   modifiedAt = 0;
   private readonly stops: (() => void)[] = [];
 
   constructor(
-    private readonly reader: KubeReader,
+    reader: KubeReader,
     private readonly now: () => number = () => 0,
   ) {
-    for (const k of ['Service', 'EndpointSlice', 'Pod', 'Namespace'] as const) {
-      this.stops.push(
-        reader.watch(k, () => {
-          this.dirty = true;
-          this.modifiedAt = this.now();
-        }),
-      );
-    }
+    for (const n of reader.list<Namespace>('Namespace')) this.onNamespace({ type: 'ADDED', object: n });
+    for (const s of reader.list<Service>('Service')) this.onService({ type: 'ADDED', object: s });
+    for (const s of reader.list<EndpointSlice>('EndpointSlice')) this.onSlice({ type: 'ADDED', object: s });
+    for (const p of reader.list<Pod>('Pod')) this.onPod({ type: 'ADDED', object: p });
+    const on = (fn: (e: KubeChange) => void) => (e: KubeChange) => {
+      fn.call(this, e);
+      this.modifiedAt = this.now();
+    };
+    this.stops.push(
+      reader.watch('Namespace', on(this.onNamespace)),
+      reader.watch('Service', on(this.onService)),
+      reader.watch('EndpointSlice', on(this.onSlice)),
+      reader.watch('Pod', on(this.onPod)),
+    );
   }
 
   /** Stop watching the store (the CoreDNS instance is gone). */
@@ -100,72 +168,120 @@ export class ClusterIndex {
     for (const s of this.stops.splice(0)) s();
   }
 
-  private refresh(): void {
-    if (!this.dirty) return;
-    this.dirty = false;
-    const push = <V>(m: Map<string, V[]>, k: string, v: V) => {
-      const l = m.get(k);
-      if (l) l.push(v);
-      else m.set(k, [v]);
-    };
-    this.services = new Map();
-    this.servicesByIP = new Map();
-    const publishNotReady = new Set<string>();
-    for (const s of this.reader.list<Service>('Service')) {
-      const ns = s.metadata.namespace ?? 'default';
-      push(this.services, key(ns, s.metadata.name), s);
-      for (const ip of clusterIPs(s)) push(this.servicesByIP, ip, s);
-      if (s.spec.publishNotReadyAddresses) publishNotReady.add(key(ns, s.metadata.name));
+  private onNamespace(e: KubeChange): void {
+    const name = e.object.metadata.name.toLowerCase();
+    if (e.type === 'DELETED') this.namespaces.delete(name);
+    else this.namespaces.add(name);
+  }
+
+  private onService(e: KubeChange): void {
+    const s = e.object as Service;
+    const k = key(s.metadata.namespace ?? 'default', s.metadata.name);
+    const old = this.services.get(k)?.[0];
+    if (old) for (const ip of clusterIPs(old)) this.servicesByIP.remove(ip, old);
+    if (e.type === 'DELETED') this.services.delete(k);
+    else {
+      this.services.set(k, [s]);
+      for (const ip of clusterIPs(s)) this.servicesByIP.add(ip, s);
     }
-    this.endpoints = new Map();
-    this.endpointsByIP = new Map();
-    for (const sl of this.reader.list<EndpointSlice>('EndpointSlice')) {
-      const svc = sl.metadata.labels?.[SERVICE_NAME_LABEL];
-      const set = toEndpointSet(sl, svc !== undefined && publishNotReady.has(key(sl.metadata.namespace ?? 'default', svc)));
+    // publishNotReadyAddresses decides which of its endpoints count
+    if (this.endpoints.has(k)) this.convert(k);
+  }
+
+  private onSlice(e: KubeChange): void {
+    const sl = e.object as EndpointSlice;
+    const id = listKey(sl);
+    const before = this.sliceOwner.get(id);
+    if (before !== undefined) {
+      this.endpoints.get(before)?.slices.delete(id);
+      this.sliceOwner.delete(id);
+      this.convert(before);
+    }
+    const svc = sl.metadata.labels?.[SERVICE_NAME_LABEL];
+    if (e.type === 'DELETED' || !svc) return;
+    const k = key(sl.metadata.namespace ?? 'default', svc);
+    let eps = this.endpoints.get(k);
+    if (!eps) this.endpoints.set(k, (eps = { slices: new Map(), sets: [] }));
+    eps.slices.set(id, sl);
+    this.sliceOwner.set(id, k);
+    this.convert(k);
+  }
+
+  /** Convert a Service's slices again (CoreDNS's EndpointSliceToEndpoints), and re-index their addresses. */
+  private convert(k: string): void {
+    const eps = this.endpoints.get(k);
+    if (!eps) return;
+    for (const set of eps.sets) for (const a of set.addresses) this.unindexAddr(a.ip, set);
+    const publishNotReady = this.services.get(k)?.[0]?.spec.publishNotReadyAddresses === true;
+    const ids = [...eps.slices.keys()].sort();
+    eps.sets = [];
+    for (const id of ids) {
+      const set = toEndpointSet(eps.slices.get(id)!, publishNotReady);
       if (!set) continue;
-      push(this.endpoints, key(set.namespace, set.service), set);
-      for (const a of set.addresses) push(this.endpointsByIP, a.ip, set);
+      sliceOf.set(set, id);
+      eps.sets.push(set);
     }
-    this.podsByIP = new Map();
-    for (const p of this.reader.list<Pod>('Pod')) {
-      for (const ip of p.status?.podIPs?.map((x) => x.ip) ?? (p.status?.podIP ? [p.status.podIP] : [])) push(this.podsByIP, ip, p);
+    for (const set of eps.sets) for (const a of set.addresses) this.indexAddr(a.ip, set);
+    if (eps.slices.size === 0) this.endpoints.delete(k);
+  }
+
+  private indexAddr(ip: string, set: EndpointSet): void {
+    const l = this.endpointsByIP.get(ip);
+    if (!l) this.endpointsByIP.set(ip, [set]);
+    else if (!l.includes(set)) {
+      l.push(set);
+      l.sort((a, b) => (setOrder(a) < setOrder(b) ? -1 : setOrder(a) > setOrder(b) ? 1 : 0));
     }
-    this.namespaces = new Set(this.reader.list<Namespace>('Namespace').map((n) => n.metadata.name.toLowerCase()));
+  }
+
+  private unindexAddr(ip: string, set: EndpointSet): void {
+    const l = this.endpointsByIP.get(ip);
+    if (!l) return;
+    const rest = l.filter((x) => x !== set);
+    if (rest.length) this.endpointsByIP.set(ip, rest);
+    else this.endpointsByIP.delete(ip);
+  }
+
+  private onPod(e: KubeChange): void {
+    const p = e.object as Pod;
+    const id = listKey(p);
+    const before = this.podAddrs.get(id);
+    if (before) for (const ip of before.ips) this.podsByIP.remove(ip, before.pod);
+    if (e.type === 'DELETED') {
+      this.podAddrs.delete(id);
+      return;
+    }
+    const ips = podIPs(p);
+    this.podAddrs.set(id, { pod: p, ips });
+    for (const ip of ips) this.podsByIP.add(ip, p);
   }
 
   service(ns: string, name: string): readonly Service[] {
-    this.refresh();
     return this.services.get(key(ns, name)) ?? [];
   }
 
   endpointsOf(ns: string, name: string): readonly EndpointSet[] {
-    this.refresh();
-    return this.endpoints.get(key(ns, name)) ?? [];
+    return this.endpoints.get(key(ns, name))?.sets ?? [];
   }
 
   servicesWithIP(ip: string): readonly Service[] {
-    this.refresh();
-    return this.servicesByIP.get(ip) ?? [];
+    return this.servicesByIP.get(ip);
   }
 
   endpointsWithIP(ip: string): readonly EndpointSet[] {
-    this.refresh();
     return this.endpointsByIP.get(ip) ?? [];
   }
 
   podsWithIP(ip: string): readonly Pod[] {
-    this.refresh();
-    return this.podsByIP.get(ip) ?? [];
+    return this.podsByIP.get(ip);
   }
 
   hasNamespace(ns: string): boolean {
-    this.refresh();
     return this.namespaces.has(ns.toLowerCase());
   }
 
   /** Every Service (for the DNS view), namespace by namespace. */
   allServices(): Service[] {
-    this.refresh();
-    return [...this.services.values()].flat();
+    return [...this.services.values()].flat().sort(byListKey);
   }
 }

@@ -15,7 +15,7 @@ import { filesOf, type FsView } from '../../engine/fs';
 import type { Netns } from '../../engine/netns/netns';
 import type { World } from '../../engine/world';
 import type { Pod } from '../api/types';
-import { numToIp, parseCidr } from '../api/cidr';
+import { lanGateway } from '../config';
 import { clusterOf, type Cluster } from '../cluster';
 import type { PodSandbox } from '../kubelet/runtime';
 import { podDnsConfig, podHostsFile, resolvConfText } from './podfiles';
@@ -33,8 +33,7 @@ export const debianHosts = (hostname: string): string => `127.0.0.1\tlocalhost\n
 function nodeSetupResolvConf(cluster: Cluster, node: string): string | undefined {
   const spec = cluster.config.nodes.find((n) => n.name === node);
   if (!spec) return undefined;
-  const lan = parseCidr(spec.ip);
-  return `nameserver ${numToIp(lan.base + 1)}\n`;
+  return `nameserver ${lanGateway(spec)}\n`;
 }
 
 /** A node's /etc/resolv.conf now: the file on the node once its file system is in use (undefined: removed). */

@@ -4,11 +4,11 @@
  * Namespaces) in their API shapes.
  */
 import type { EndpointSlice, Kind, KubeObject, Namespace, Pod, Service, ServicePort } from '../api/types';
-import type { KubeReader } from './cluster';
+import type { KubeChange, KubeReader } from './cluster';
 
 export class MemoryStore implements KubeReader {
   private objects: KubeObject[] = [];
-  private watchers = new Map<Kind, Set<() => void>>();
+  private watchers = new Map<Kind, Set<(e: KubeChange) => void>>();
 
   constructor(objs: KubeObject[] = []) {
     for (const o of objs) this.put(o);
@@ -18,7 +18,7 @@ export class MemoryStore implements KubeReader {
     return this.objects.filter((o) => o.kind === kind) as T[];
   }
 
-  watch(kind: Kind, fn: () => void): () => void {
+  watch(kind: Kind, fn: (e: KubeChange) => void): () => void {
     const s = this.watchers.get(kind) ?? new Set();
     this.watchers.set(kind, s);
     s.add(fn);
@@ -26,14 +26,17 @@ export class MemoryStore implements KubeReader {
   }
 
   put(o: KubeObject): void {
-    this.objects = this.objects.filter((x) => !(x.kind === o.kind && x.metadata.name === o.metadata.name && x.metadata.namespace === o.metadata.namespace));
+    const same = (x: KubeObject) => x.kind === o.kind && x.metadata.name === o.metadata.name && x.metadata.namespace === o.metadata.namespace;
+    const type = this.objects.some(same) ? 'MODIFIED' : 'ADDED';
+    this.objects = this.objects.filter((x) => !same(x));
     this.objects.push(o);
-    for (const w of this.watchers.get(o.kind) ?? []) w();
+    for (const w of this.watchers.get(o.kind) ?? []) w({ type, object: o });
   }
 
   remove(kind: Kind, ns: string | undefined, name: string): void {
-    this.objects = this.objects.filter((x) => !(x.kind === kind && x.metadata.name === name && x.metadata.namespace === ns));
-    for (const w of this.watchers.get(kind) ?? []) w();
+    const gone = this.objects.find((x) => x.kind === kind && x.metadata.name === name && x.metadata.namespace === ns);
+    this.objects = this.objects.filter((x) => x !== gone);
+    if (gone) for (const w of this.watchers.get(kind) ?? []) w({ type: 'DELETED', object: gone });
   }
 }
 

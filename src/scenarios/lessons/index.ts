@@ -6,8 +6,6 @@
 export type { Lesson, LessonStep, LessonIssue, LessonParse, Goal, Prediction, SolutionLine, LessonLab } from './types';
 export { checkGoal, describeGoal, goalContext, goalIssues, goalKinds, registerGoalKind, type GoalContext, type GoalKind, type GoalResult, type FieldSpec } from './goals';
 export { observePing, type PingObservation } from './observe';
-// the Kubernetes kinds (endpoints, connects, resolves) register themselves beside the built-in ones
-import './kubeGoals';
 export { advance, checkLesson, freshProgress, fitProgress, predict, revealHint, actualFor, type LessonProgress, type PredictionRecord } from './progress';
 export { parseMarkdown, parseInline, safeHref, type Block, type Inline } from './markdown';
 

@@ -12,7 +12,9 @@
 import type { EndpointSlice, Pod } from '../../kube/api/types';
 import { clusterOf } from '../../kube/cluster';
 import { registerGoalKind, type GoalContext, type GoalResult } from './goals';
-import { hostNetns, serviceRef, service, splitRef, targetAddress } from './refs';
+import { hostNetns, serviceRef, service, setClusterLookup, splitRef, targetAddress } from './refs';
+
+setClusterLookup(clusterOf);
 
 const s = (v: unknown) => String(v);
 const ok = (): GoalResult => ({ ok: true, detail: '' });

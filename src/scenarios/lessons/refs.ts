@@ -8,11 +8,23 @@
  *   `svc/name` or `svc/namespace/name` (its ClusterIP).
  */
 import type { World } from '../../engine/world';
-import type { NetnsSnapshot, WorldSnapshot } from '../../engine/snapshot';
-import { clusterOf } from '../../kube/cluster';
+import type { WorldSnapshot } from '../../engine/snapshot';
+import { primaryAddress } from '../hostAddress';
+import type { Cluster } from '../../kube/cluster';
 import type { Service } from '../../kube/api/types';
 
 export const IPV4 = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/;
+
+/**
+ * How a lab's cluster is found. The cluster code is big and only a Kubernetes lesson needs it, so
+ * it is not imported here (the app's first download): kubeGoals.ts, which loads with the lesson
+ * parser, plugs `clusterOf` in.
+ */
+let clusterLookup: (world: World) => Cluster | undefined = () => undefined;
+export function setClusterLookup(lookup: (world: World) => Cluster | undefined): void {
+  clusterLookup = lookup;
+}
+export const clusterOf = (world: World): Cluster | undefined => clusterLookup(world);
 
 /** `ns/name` → [ns, name]; a bare name is in `default`, as kubectl reads it. */
 export function splitRef(ref: string): [string, string] {
@@ -37,13 +49,6 @@ export function podSandbox(world: World, ref: string) {
 export function hostNetns(world: World, ref: string): string | null {
   if (ref.includes('/')) return podSandbox(world, ref)?.netns ?? null;
   return world.hasNetns(ref) && !ref.startsWith('__') ? ref : null;
-}
-
-/** A host's own address: the first primary address of a device that is not a bridge or its port. */
-export function primaryAddress(ns: NetnsSnapshot): string | null {
-  const devs = ns.devs.filter((d) => d.kind !== 'loopback');
-  const pick = (ds: typeof devs) => ds.flatMap((d) => d.addrs.filter((a) => !a.secondary).map((a) => a.addr))[0];
-  return pick(devs.filter((d) => d.kind !== 'bridge' && !d.master)) ?? pick(devs) ?? null;
 }
 
 export function service(world: World, ns: string, name: string): Service | undefined {

@@ -10,6 +10,8 @@ import { LineCounter, parseDocument, isNode, type Document } from 'yaml';
 import { presets } from '../presets';
 import { validateScenario } from '../scenario';
 import { goalIssues } from './goals';
+// the Kubernetes kinds (endpoints, connects, resolves) register with the parser: a lesson is read
+// before it is checked, and the cluster code they read stays out of the first download
 import './kubeGoals';
 import type { Lesson, LessonIssue, LessonParse } from './types';
 
