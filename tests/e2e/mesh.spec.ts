@@ -62,7 +62,7 @@ test('inject a namespace, curl across the mesh, and open the request’s spans f
   await expect(api).toHaveAttribute('data-state', 'Ready');
   await expect(client.getByTestId('kpod-sidecar')).toHaveText('istio-proxy');
   await expect(api.getByTestId('kpod-sidecar')).toHaveText('istio-proxy');
-  await expect(page.getByTestId('svc-default-api')).toContainText('1/1 endpoints ready');
+  await expect(page.getByTestId('svc-default-api')).toContainText('1/1 endpoint ready');
 
   // curl the Service from the client's own terminal
   const netns = (await client.getAttribute('data-netns'))!;
@@ -99,6 +99,7 @@ test('inject a namespace, curl across the mesh, and open the request’s spans f
   await expect(serverPackets.getByRole('button').first()).toBeVisible();
   await serverPackets.getByRole('button').first().click();
   await expect(serverPackets.locator('.is-current')).toHaveCount(1);
+  await page.screenshot({ path: 'tests/e2e/screenshots/mesh-spans.png' });
   await spans.getByLabel('Collapse mesh hops').check();
   await expect(serverPackets).toHaveCount(0);
   expect(errors).toEqual([]);
