@@ -25,7 +25,7 @@ import { startDnsIo } from '../src/kube/dns/net';
 import type { ConfigMap } from '../src/kube/api/types';
 import type { Cluster } from '../src/kube/cluster';
 import { RELOAD_CHECK_MS } from '../src/kube/dns/serving';
-import { emitFigures, figure, log, timeOp, type Figure } from './lib';
+import { emitFigures, figure, log, timeOp, type Figure, isMain } from './lib';
 
 function apply(world: World, manifest: string): void {
   const r = runCommand(world, 'node01', 'kubectl apply -f -', { stdin: manifest });
@@ -127,4 +127,4 @@ function main(): void {
   emitFigures(figs);
 }
 
-if (process.argv[1]?.endsWith('dns.ts')) main();
+if (isMain('dns')) main();

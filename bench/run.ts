@@ -91,7 +91,8 @@ async function runSuite(suite: Suite, quick: boolean): Promise<Figure[]> {
     child.on('error', reject);
     child.on('close', (code) => {
       const line = stdout.split('\n').find((l) => l.startsWith(FIGURES_MARK));
-      if (code !== 0 || !line) reject(new Error(`suite ${suite} failed (exit ${code})${stdout ? `:\n${stdout.slice(-2000)}` : ''}`));
+      if (code === 0 && !line) reject(new Error(`suite ${suite} printed no figures: does bench/${suite}.ts end with \`if (isMain('${suite}')) …\`?`));
+      else if (code !== 0 || !line) reject(new Error(`suite ${suite} failed (exit ${code})${stdout ? `:\n${stdout.slice(-2000)}` : ''}`));
       else resolve(JSON.parse(line.slice(FIGURES_MARK.length)) as Figure[]);
     });
   });
