@@ -77,6 +77,15 @@ function sysctlRank(key: string): number {
   return 3;
 }
 
+/**
+ * A key as sysctl(8) reads it: dots separate its levels, so a device name with a dot in it
+ * (flannel.1, eth0.100) is written in the other form sysctl takes, with slashes.
+ */
+function sysctlPath(key: string): string {
+  const m = /^(net\.ipv[46]\.(?:conf|neigh))\.(.+)\.([^.]+)$/.exec(key);
+  return m && m[2].includes('.') ? `${m[1].replace(/\./g, '/')}/${m[2]}/${m[3]}` : key;
+}
+
 /** The sysctls of a namespace that differ from what a new namespace with the same devices has. */
 function changedSysctls(ns: Netns): [string, string][] {
   const fresh = new Sysctls();
@@ -214,7 +223,7 @@ export function exportLinuxScript(world: World, title: string): string {
   w.comment('link settings: addresses, masters, mtus');
   for (const ns of all) linkSettings(w, ns);
   w.comment('sysctls the lab changed');
-  for (const ns of all) for (const [k, v] of changedSysctls(ns)) w.push(`ip netns exec ${ns.name} sysctl -qw ${shellQuote(`${k}=${v}`)}`);
+  for (const ns of all) for (const [k, v] of changedSysctls(ns)) w.push(`ip netns exec ${ns.name} sysctl -qw ${shellQuote(`${sysctlPath(k)}=${v}`)}`);
   w.comment('links up, addresses, routes');
   for (const ns of all) for (const d of ns.devList()) if (d.kind !== 'loopback' && d.adminUp) w.push(`ip -n ${ns.name} link set dev ${d.name} up`);
   for (const ns of all) addresses(w, ns);

@@ -21,6 +21,8 @@ import { matrixHosts } from '../../src/store/matrix';
 import { runCommand } from '../../src/commands';
 import type { World } from '../../src/engine/world';
 import type { LabDoc } from '../../src/store/doc';
+import { lessonLabDoc } from '../../src/store/lessons';
+import { builtinLesson } from '../../src/scenarios/lessons/builtin';
 
 const has = (cmd: string) => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
 const root = typeof process.getuid === 'function' && process.getuid() === 0;
@@ -160,6 +162,20 @@ describe('exported overlays on real Linux', () => {
   }, 120_000);
 });
 
+describe('exported lessons on real Linux', () => {
+  it('the overlays lesson at its end: the vxlan cluster (flannel.1, its routes, ARP and FDB entries) and the vxlan0 typed by hand', () => {
+    const lesson = builtinLesson('overlays')!;
+    const doc = lessonLabDoc(lesson, presetDoc);
+    // what the solutions leave in the lab: the probes (pings, tcpdump) change nothing there
+    for (const step of lesson.steps) for (const l of step.solution ?? []) if (!/\b(ping|tcpdump)\b/.test(l.run)) doc.ops.push({ kind: 'cmd', on: l.on, run: l.run, edit: true });
+    const exits = expectSameVerdicts(doc, [
+      { from: 'node01', addr: '10.42.0.2' },
+      { from: 'node02', addr: '10.42.0.1' },
+    ]);
+    expect(exits.every((e) => e === 0)).toBe(true);
+  }, 120_000);
+});
+
 describe('the exported script', () => {
   it('carries a cluster\'s datapath: netfilter rules restored per namespace, sysctls, pods\' namespaces', () => {
     const world = lab(presetDoc('cluster-service'));
@@ -170,6 +186,14 @@ describe('the exported script', () => {
     expect(script).toMatch(/^-A KUBE-SERVICES -d 10\.\d+\.\d+\.\d+\/32 -p tcp -m comment --comment "default\/web:http cluster IP"/m);
     expect(script).toMatch(/^ip netns exec node03 sysctl -qw net\.ipv4\.ip_forward=1$/m);
     expect(script).toMatch(/^ip -n node01 link add cni0 type bridge$/m);
+  });
+
+  it('writes a sysctl of a device whose name has a dot (flannel.1) in the form sysctl reads: with slashes', () => {
+    const world = lab({ ...presetDoc('cluster'), base: { ...presetDoc('cluster').base, cluster: { podNetwork: 'vxlan' } } });
+    const script = exportLinuxScript(world, 'vxlan cluster');
+    expect(script).toMatch(/^ip netns exec node01 sysctl -qw net\/ipv4\/conf\/flannel\.1\/forwarding=1$/m);
+    expect(script).not.toMatch(/conf\.flannel\.1\./);
+    expect(script).toMatch(/^ip netns exec node01 sysctl -qw net\.ipv4\.conf\.cni0\.forwarding=1$/m);
   });
 
   it('reads the lab without changing it', () => {

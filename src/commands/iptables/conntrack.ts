@@ -8,13 +8,13 @@ import { ctTable, ctWillChange } from '../../engine/conntrack/table';
 import { TCP_CONNTRACK } from '../../engine/conntrack/conn';
 import { ctCreate } from '../../engine/conntrack/core';
 import type { CtEventType } from '../../engine/conntrack/events';
-import { Task } from '../../engine/proc/task';
 import type { Ctx } from '../context';
 import { Exit } from '../context';
 import type { CommandReturn } from '../registry/types';
-import { conntrackLine, matches, PREFIX, STATUS, type Filter } from './ctformat';
+import { conntrackLine, matches, parseStatus, portidOf, PREFIX, type Filter } from './ctformat';
 import { conntrackEvents } from './ctevents';
 import { conntrackStats } from './ctstats';
+import { conntrackUpdate, type CtUpdate } from './ctupdate';
 import { Getopt, shortOpts, type LongOpt } from './getopt';
 import { strtoui } from './xtables';
 import { parseDottedQuad } from '../../engine/addr/ipv4';
@@ -143,6 +143,10 @@ export function conntrack(ctx: Ctx, args: string[]): CommandReturn {
   let mask: Set<CtEventType> | undefined;
   const f: Filter = {};
   const used = new Set<string>();
+  /** -U's -m VALUE[/MASK] */
+  let markSet: CtUpdate['mark'];
+  /** -f or an address: conntrack 1.4.7 sends -U's requests with this family, else with AF_UNSPEC */
+  let family = false;
   const addr = (s: string): Ipv4 => parseDottedQuad(s) ?? fail(ctx, `Invalid IP address \`${s}'`);
   const natAddr = (s: string): { ip: Ipv4; port?: number } => {
     const [ip, p] = s.split(':');
@@ -171,15 +175,19 @@ export function conntrack(ctx: Ctx, args: string[]): CommandReturn {
         ctx.err.push(`${PREFIX.trimEnd().replace(/:$/, '')}\n`);
         return;
       case 's':
+        family = true;
         f.src = addr(r.optarg!);
         break;
       case 'd':
+        family = true;
         f.dst = addr(r.optarg!);
         break;
       case 'r':
+        family = true;
         f.rsrc = addr(r.optarg!);
         break;
       case 'q':
+        family = true;
         f.rdst = addr(r.optarg!);
         break;
       case 'p': {
@@ -211,16 +219,22 @@ export function conntrack(ctx: Ctx, args: string[]): CommandReturn {
       case 'iid':
         f.iid = strtoui(r.optarg!, 0, 65535) ?? fail(ctx, `Bad parameter \`${r.optarg}'`);
         break;
-      case 'm':
-        f.mark = strtoui(r.optarg!.split('/')[0], 0, 0xffffffff) ?? fail(ctx, `Bad mark \`${r.optarg}'`);
+      case 'm': {
+        // parse_u32_mask(): strtoul's number, then after a '/' the mask (all bits without one)
+        const [value, rest] = strtoulLead(r.optarg!);
+        markSet = { value, mask: rest.startsWith('/') ? strtoulLead(rest.slice(1))[0] : 0xffffffff };
+        if (command !== 'U') f.mark = strtoui(r.optarg!.split('/')[0], 0, 0xffffffff) ?? fail(ctx, `Bad mark \`${r.optarg}'`);
         break;
-      case 'u':
-        f.status = 0;
-        for (const s of r.optarg!.split(',')) {
-          if (!(s in STATUS)) fail(ctx, `Bad parameter \`${s}'`);
-          f.status |= STATUS[s];
+      }
+      case 'u': {
+        const st = parseStatus(r.optarg!);
+        if ('bad' in st) fail(ctx, `Bad parameter \`${st.bad}'`);
+        else {
+          ctx.err.push(...st.warnings);
+          f.status = st.bits;
         }
         break;
+      }
       case 'n':
       case 'g':
       case 'j': {
@@ -244,6 +258,7 @@ export function conntrack(ctx: Ctx, args: string[]): CommandReturn {
         }
         break;
       case 'f':
+        family = true;
         if (r.optarg !== 'ipv4') fail(ctx, `\`${r.optarg}' unsupported protocol`);
         break;
       case 'z':
@@ -266,9 +281,11 @@ export function conntrack(ctx: Ctx, args: string[]): CommandReturn {
     }
   }
   // generic_opt_check(): the first option, in optflags[] order, the command does not take
-  const illegal = command === undefined ? undefined : OPT_NAMES.find(([o]) => used.has(o) && ILLEGAL[command]?.includes(o));
+  // (no command: the table's row of zeros, every option illegal)
+  const illegal = OPT_NAMES.find(([o]) => used.has(o) && ILLEGAL[command ?? '']?.includes(o));
   if (illegal) fail(ctx, `Illegal option \`--${illegal[1]}' with this command`);
   if (command === 'S') return conntrackStats(ctx, table);
+  if (command === 'U') return conntrackUpdate(ctx, f, { mark: markSet, status: f.status, tcpState: f.tcpState, timeout, family }, extended);
   if (command === 'E') return conntrackEvents(ctx, table, f, { extended, timestamp, mask: mask ?? new Set(EVENT_TYPES) });
   if (command === 'I' || command === 'G') return byTuple(ctx, command, f, timeout);
   run(ctx, command, table, f, extended);
@@ -311,6 +328,16 @@ function byTuple(ctx: Ctx, command: 'I' | 'G', f: Filter, timeout: number | unde
   ctx.err.push(`${PREFIX}1 flow entries have been shown.\n`);
 }
 
+/** strtoul(s, &end, 0) cast to a u32: the number s starts with (0 when none) and what follows it. */
+function strtoulLead(s: string): [number, string] {
+  const m = /^\s*\+?(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9]\d*)?/.exec(s)!;
+  const d = m[1];
+  if (d === undefined) return [0, s];
+  const big = /^0[xX]/.test(d) ? BigInt(d) : d.length > 1 ? BigInt(`0o${d.slice(1)}`) : BigInt(d);
+  // past ULONG_MAX strtoul saturates; the cast keeps the low 32 bits
+  return [big > 0xffffffffffffffffn ? 0xffffffff : Number(big & 0xffffffffn), s.slice(m[0].length)];
+}
+
 /** check_type(): a table named by any prefix of its name */
 function tableNamed(ctx: Ctx, word: string): string {
   const t = ['expect', 'conntrack', 'dying', 'unconfirmed'].find((name) => name.startsWith(word));
@@ -343,6 +370,7 @@ const ALL_OPTS = OPT_NAMES.map(([o]) => o);
 
 /** The options commands_v_options[] marks illegal (0) for a command, of those Hoplab reads. */
 const ILLEGAL: Record<string, readonly string[]> = {
+  '': ALL_OPTS,
   C: ALL_OPTS,
   S: ALL_OPTS,
   U: ['z', 'e', 'c', 'b', 'j', 'w'],
@@ -362,13 +390,11 @@ function eventMask(ctx: Ctx, arg: string): Set<CtEventType> {
   return m;
 }
 
-/** The netlink port id a deletion is reported with: the process's pid, as for its first socket. */
-const portidOf = (ctx: Ctx): number | undefined => (ctx.task instanceof Task ? ctx.task.pid : undefined);
 
 function run(ctx: Ctx, command: string | undefined, table: string, f: Filter, extended: boolean): void {
   const ns = ctx.ns;
   const now = ctx.world.now;
-  if (command === 'S' || command === 'U' || command === undefined) {
+  if (command === undefined) {
     ctx.err.push(`${PREFIX}Operation not supported by Hoplab\n`);
     throw new Exit(1);
   }

@@ -4,8 +4,13 @@
  */
 import { formatIpv4, type Ipv4 } from '../../engine/addr/ipv4';
 import { IPS, type Conn, type TcpCtState, type Tuple } from '../../engine/conntrack/conn';
+import { Task } from '../../engine/proc/task';
+import type { Ctx } from '../context';
 
 export const PREFIX = 'conntrack v1.4.7 (conntrack-tools): ';
+
+/** The netlink port id a change is reported with (conntrack -E): the process's pid, as for its first socket. */
+export const portidOf = (ctx: Ctx): number | undefined => (ctx.task instanceof Task ? ctx.task.pid : undefined);
 
 const PROTO_NAMES: Record<number, string> = { 1: 'icmp', 6: 'tcp', 17: 'udp' };
 
@@ -93,7 +98,42 @@ function natMatches(ct: Conn, n: NatFilter): boolean {
   return n.src ? hasSrc : hasDst;
 }
 
-export const STATUS: Record<string, number> = { EXPECTED: IPS.EXPECTED, SEEN_REPLY: IPS.SEEN_REPLY, ASSURED: IPS.ASSURED, CONFIRMED: IPS.CONFIRMED, SRC_NAT: IPS.SRC_NAT, DST_NAT: IPS.DST_NAT };
+/** parse_array[PARSE_STATUS] of conntrack.c, in its order */
+const STATUS_NAMES: readonly [string, number][] = [
+  ['ASSURED', IPS.ASSURED],
+  ['SEEN_REPLY', IPS.SEEN_REPLY],
+  ['UNSET', 0],
+  ['FIXED_TIMEOUT', IPS.FIXED_TIMEOUT],
+  ['EXPECTED', IPS.EXPECTED],
+  ['OFFLOAD', IPS.OFFLOAD],
+  ['HW_OFFLOAD', IPS.HW_OFFLOAD],
+];
+
+/** strncasecmp(word, name, strlen(word)) == 0: the word is a prefix of the name, in any case */
+const prefixOf = (word: string, name: string): boolean => name.startsWith(word.toUpperCase());
+
+/**
+ * parse_parameter() for -u: comma-separated names, each any prefix of one (the first that fits);
+ * SRC_NAT and DST_NAT are accepted with a warning. `bad` is what the tool quotes: the rest of the
+ * argument from the word it could not read.
+ */
+export function parseStatus(arg: string): { bits: number; warnings: string[] } | { bad: string } {
+  let bits = 0;
+  const warnings: string[] = [];
+  let rest = arg;
+  for (;;) {
+    const comma = rest.indexOf(',');
+    const word = comma < 0 ? rest : rest.slice(0, comma);
+    if (word === '') return { bad: rest };
+    const nat = ['SRC_NAT', 'DST_NAT'].find((n) => prefixOf(word, n));
+    const hit = nat === undefined ? STATUS_NAMES.find(([n]) => prefixOf(word, n)) : undefined;
+    if (nat !== undefined) warnings.push(`WARNING: ignoring ${nat}, use --${nat === 'SRC_NAT' ? 'src' : 'dst'}-nat instead\n`);
+    else if (hit === undefined) return { bad: rest };
+    else bits |= hit[1];
+    if (comma < 0) return { bits, warnings };
+    rest = rest.slice(comma + 1);
+  }
+}
 
 export function matches(ct: Conn, f: Filter): boolean {
   if (f.proto !== undefined && ct.orig.proto !== f.proto) return false;

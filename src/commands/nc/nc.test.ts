@@ -47,4 +47,16 @@ describe('nc', () => {
     again.runToEnd();
     expect(again.finish()).toMatchObject({ exit: 0, stdout: 'hi\n', stderr: '' });
   });
+
+  it('a second nc -l binds beside the first (SO_REUSEPORT), and the first listener bound takes the connection; a client asking for the port with -p does not', () => {
+    const w = twoHosts();
+    const first = startJob(w, 'h2', 'nc -l 8080', { shell: 'sh' });
+    const second = startJob(w, 'h2', 'nc -l 8080', { shell: 'sh' });
+    expect(runCommand(w, 'h2', 'ss -tln', { shell: 'sh' }).stdout.match(/0\.0\.0\.0:8080/g)).toHaveLength(2);
+    expect(runCommand(w, 'h2', 'nc -p 8080 10.0.0.1 9 < /dev/null', { shell: 'sh' })).toMatchObject({ exit: 1, stderr: 'nc: bind failed: Address already in use\n' });
+    expect(runCommand(w, 'h1', 'echo one | nc -N 10.0.0.2 8080', { shell: 'sh' }).exit).toBe(0);
+    first.runToEnd();
+    expect(first.finish()).toMatchObject({ exit: 0, stdout: 'one\n' });
+    second.interrupt();
+  });
 });

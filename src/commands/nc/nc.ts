@@ -141,7 +141,8 @@ function bindSource(ctx: Ctx, o: NcOptions, sk: TcpSock | UdpSock): number | und
     port = p;
   }
   const e = sk.bind(addr, port);
-  return e ? failWith(ctx, `nc: ${SOCK_STRERROR[e]}\n`) : undefined;
+  // remote_connect(): err(1, "bind failed")
+  return e ? failWith(ctx, `nc: bind failed: ${SOCK_STRERROR[e]}\n`) : undefined;
 }
 
 /** connect() with -w as the limit (timeout_connect()); 'timeout' once it has said so. */
@@ -182,8 +183,9 @@ function* listenMode(ctx: Ctx, o: NcOptions, host: string | undefined, portArg: 
   if (o.udp) {
     const sk = udpSocket(ctx.ns, ctx.task);
     sk.owner = { comm: 'nc', pid, fd: 3 };
-    // local_listen() sets SO_REUSEADDR before bind()
+    // local_listen() sets SO_REUSEADDR and SO_REUSEPORT before bind(): a second nc -l binds beside it
     sk.reuseAddr = true;
+    sk.reusePort = true;
     try {
       const e = sk.bind(addr, port);
       if (e) return failWith(ctx, `nc: ${SOCK_STRERROR[e]}\n`);
@@ -202,6 +204,7 @@ function* listenMode(ctx: Ctx, o: NcOptions, host: string | undefined, portArg: 
   const l = tcpSocket(ctx.ns, ctx.task);
   l.owner = { comm: 'nc', pid, fd: 3 };
   l.reuseAddr = true;
+  l.reusePort = true;
   try {
     const e = l.bind(addr, port) ?? l.listen(1);
     if (e) return failWith(ctx, `nc: ${SOCK_STRERROR[e]}\n`);

@@ -33,6 +33,9 @@ export const IPS = {
   DYING: 1 << 9,
   /** packets do not refresh the timeout (set with conntrack -u FIXED_TIMEOUT) */
   FIXED_TIMEOUT: 1 << 10,
+  /** flow offloading (nf_flow_table), software and hardware: never set here */
+  OFFLOAD: 1 << 14,
+  HW_OFFLOAD: 1 << 15,
 } as const;
 
 /** TCP conntrack states (enum tcp_conntrack), as `conntrack -L` names them. */

@@ -3,8 +3,11 @@
  * kernel log per namespace, which `dmesg` prints. Each Hoplab machine is its own kernel, so each
  * namespace has its own log; the time stamp is virtual time since the lab began.
  *
- * Not modelled: TOS/precedence (always 0), IP and TCP options, the socket's UID/GID
- * (--log-uid prints nothing), MAC decoding (--log-macdecode prints the raw header like the rest).
+ * Checked against a kernel's own lines (6.18, in a namespace with net.netfilter.nf_log_all_netns
+ * set): precedence 0xC0 on the kernel's ICMP errors, DF as sent, MF and FRAG: on fragments, whose
+ * later pieces show only PROTO=, MTU= on a "frag needed", MACSRC=/MACDST=/MACPROTO= for
+ * --log-macdecode on an Ethernet device. Not modelled: TOS bits other than precedence, IP and TCP
+ * options, the socket's UID/GID (--log-uid prints nothing).
  */
 import { formatIpv4 } from '../addr/ipv4';
 import type { Netdev } from '../netns/netdev';
@@ -69,15 +72,32 @@ const TCP_FLAG_WORDS: readonly [number, string][] = [
   [0x01, 'FIN'],
 ];
 
+/** ICMP errors: icmp_send() sends them with precedence "internetwork control" (IPTOS_PREC_INTERNETCONTROL) */
+const ICMP_ERROR_TYPES = new Set([3, 4, 5, 11, 12]);
+
+/**
+ * IP_DF as the packet carries it. TCP and UDP sockets set it on what fits the path (pmtudisc
+ * "want"), which the engine's packets leave to the fragmenter, so a TCP or UDP packet that is no
+ * fragment has it; ping says for its own requests; the kernel's ICMP messages go without.
+ */
+const hasDf = (p: Ipv4Packet): boolean => p.df || (p.proto !== 'icmp' && p.frag === undefined);
+// (so a UDP datagram put back together from fragments, which never carry DF, shows DF here; the
+// kernel shows it without: the engine would have to set DF on the UDP it sends, as Linux does)
+
 /** dump_ipv4_packet() */
 function dumpIpv4(p: Ipv4Packet, logflags: number, nested: boolean, mark: number): string {
-  // sockets set DF (path MTU discovery); the kernel's own ICMP messages do not
-  const df = p.proto !== 'icmp' || p.icmp.type === 8;
-  let s = `SRC=${formatIpv4(p.src)} DST=${formatIpv4(p.dst)} LEN=${ipTotalLength(p)} TOS=0x00 PREC=0x00 TTL=${p.ttl} ID=${p.id} ${df ? 'DF ' : ''}`;
+  const prec = p.proto === 'icmp' && ICMP_ERROR_TYPES.has(p.icmp.type) ? 'C0' : '00';
+  let s = `SRC=${formatIpv4(p.src)} DST=${formatIpv4(p.dst)} LEN=${ipTotalLength(p)} TOS=0x00 PREC=0x${prec} TTL=${p.ttl} ID=${p.id} ${hasDf(p) ? 'DF ' : ''}`;
+  if (p.frag?.more) s += 'MF ';
+  // the fragment offset field, in 8-byte units; a later piece has no transport header to show
+  const later = p.frag !== undefined && p.frag.offset > 0;
+  if (later) s += `FRAG:${p.frag!.offset / 8} `;
   switch (p.proto) {
     case 'tcp': {
       const t = p.tcp;
-      s += `PROTO=TCP SPT=${t.sport} DPT=${t.dport} `;
+      s += 'PROTO=TCP ';
+      if (later) break;
+      s += `SPT=${t.sport} DPT=${t.dport} `;
       if (logflags & XT_LOG.TCPSEQ) s += `SEQ=${t.seq >>> 0} ACK=${t.ack >>> 0} `;
       s += `WINDOW=${t.window} RES=0x00 `;
       for (const [bit, word] of TCP_FLAG_WORDS) if (t.flags & bit) s += `${word} `;
@@ -85,15 +105,20 @@ function dumpIpv4(p: Ipv4Packet, logflags: number, nested: boolean, mark: number
       break;
     }
     case 'udp':
-      s += `PROTO=UDP SPT=${p.udp.sport} DPT=${p.udp.dport} LEN=${8 + p.udp.payload.len} `;
+      s += 'PROTO=UDP ';
+      if (!later) s += `SPT=${p.udp.sport} DPT=${p.udp.dport} LEN=${8 + p.udp.payload.len} `;
       break;
     case 'icmp': {
       const m = p.icmp;
-      s += `PROTO=ICMP TYPE=${m.type} CODE=${m.code} `;
+      s += 'PROTO=ICMP ';
+      if (later) break;
+      s += `TYPE=${m.type} CODE=${m.code} `;
       if (isEcho(m)) s += `ID=${m.id} SEQ=${m.seq} `;
       else {
         if (m.type === 5) s += `GATEWAY=${formatIpv4(m.gateway)} `;
+        // only recurse once
         if (!nested) s += `[${dumpIpv4(m.inner, logflags, true, 0)}] `;
+        if (m.type === 3 && m.code === 4) s += `MTU=${m.mtu ?? 0} `;
       }
     }
   }
@@ -112,12 +137,19 @@ export interface LogWhere {
   macSrc: string | undefined;
 }
 
+/** dump_mac_header(): the frame's Ethernet header, decoded with --log-macdecode (Ethernet devices only). */
+function macPart(logflags: number, where: LogWhere): string {
+  if (where.in!.kind === 'loopback') return 'MAC=00:00:00:00:00:00:00:00:00:00:00:00:08:00 ';
+  if (logflags & XT_LOG.MACDECODE && where.macDst !== undefined && where.macSrc !== undefined) return `MACSRC=${where.macSrc} MACDST=${where.macDst} MACPROTO=0800 `;
+  return macHeader(where.macDst, where.macSrc);
+}
+
 /** nf_log_ip_packet(): one LOG line (without the syslog level). */
 export function logLine(t: LogTarget, p: Ipv4Packet, where: LogWhere, mark: number): string {
   let s = `${t.prefix}IN=${where.in?.name ?? ''} OUT=${where.out?.name ?? ''} `;
   if (where.physIn !== undefined && where.physIn !== where.in) s += `PHYSIN=${where.physIn.name} `;
   if (where.physOut !== undefined && where.physOut !== where.out) s += `PHYSOUT=${where.physOut.name} `;
-  if (where.in !== undefined) s += where.in.kind === 'loopback' ? 'MAC=00:00:00:00:00:00:00:00:00:00:00:00:08:00 ' : macHeader(where.macDst, where.macSrc);
+  if (where.in !== undefined) s += macPart(t.logflags, where);
   return s + dumpIpv4(p, t.logflags, false, mark);
 }
 

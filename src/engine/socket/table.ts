@@ -43,6 +43,8 @@ export interface Sock {
   owner?: SockOwner;
   /** SO_REUSEADDR (sk_reuse) */
   reuseAddr?: boolean;
+  /** SO_REUSEPORT (sk_reuseport): sockets that all set it share the port, listeners too */
+  reusePort?: boolean;
   /** a TCP socket in LISTEN: SO_REUSEADDR never shares a port with one */
   readonly listening?: boolean;
 }
@@ -78,16 +80,20 @@ export class SockTable {
   /**
    * bind(): take the local port. Refused when another socket of the protocol has it on the same
    * address, or either of them on every address, unless both are connected to different peers or
-   * both set SO_REUSEADDR and the other is not listening (inet_csk_bind_conflict; for UDP
-   * udp_lib_lport_inuse): so a server that sets it (nc -l does) binds again while its last
-   * connection is in TIME-WAIT.
+   * both set SO_REUSEADDR and the other is not listening, or both set SO_REUSEPORT
+   * (inet_bind_conflict; for UDP udp_lib_lport_inuse): so a server that sets them (nc -l does)
+   * binds again while its last connection is in TIME-WAIT, and a second one binds beside it.
+   * (SO_REUSEPORT also asks for the same user: every program here runs as root. Linux hands a
+   * packet for the group to one of them by a hash of its flow with a secret; lookup() takes the
+   * earliest bound.)
    */
   bind(sk: Sock): BindErrno | undefined {
     const list = this.#byPort?.get(keyOf(sk.proto, sk.lport));
     const conflict = (o: Sock) =>
       (o.laddr === sk.laddr || o.laddr === 0 || sk.laddr === 0) &&
       !(o.raddr !== 0 && sk.raddr !== 0 && (o.raddr !== sk.raddr || o.rport !== sk.rport)) &&
-      !(sk.reuseAddr && o.reuseAddr && !o.listening);
+      !(sk.reuseAddr && o.reuseAddr && !o.listening) &&
+      !(sk.reusePort && o.reusePort);
     if (list?.some(conflict)) return 'EADDRINUSE';
     this.insert(sk);
     return undefined;

@@ -49,6 +49,7 @@ export class UdpSock implements Sock {
   waker: Waker | null = null;
   owner?: SockOwner;
   reuseAddr?: boolean;
+  reusePort?: boolean;
   bound = false;
 
   constructor(readonly ns: Netns) {}

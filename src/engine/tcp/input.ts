@@ -98,8 +98,9 @@ function listenRcv(sk: TcpSock, pkt: TcpPacket, dev: Netdev): void {
   child.raddr = pkt.src;
   child.rport = seg.sport;
   child.parent = sk;
-  // the child inherits the listener's socket options (sk_clone_lock copies sk_reuse)
+  // the child inherits the listener's socket options (sk_clone_lock copies sk_reuse, sk_reuseport)
   child.reuseAddr = sk.reuseAddr;
+  child.reusePort = sk.reusePort;
   child.uid = sk.uid;
   child.gid = sk.gid;
   child.advMss = Math.max(88, rt.rt.dev.mtu - 40);

@@ -165,6 +165,7 @@ export class TcpSock implements Sock, Tcb {
   uid = 0;
   gid = 0;
   reuseAddr?: boolean;
+  reusePort?: boolean;
   /** in the namespace's socket table */
   hashed = false;
   /** the rollback that saved this socket last (rollback.ts) */

@@ -360,12 +360,14 @@ registerGoalKind({
     outcome: { type: 'string' },
     stopsAt: { type: 'name' },
     crosses: { type: 'names' },
+    tunnel: { type: 'name' },
   },
   describe: (a) =>
     `the last traced ${a.protocol && a.protocol !== 'ICMP' ? `${s(a.protocol)} connection` : a.port ? 'connection' : 'ping'} from ${s(a.from)}${a.to ? ` to ${s(a.to)}` : ''}${a.port ? ` port ${s(a.port)}` : ''} ${[
       a.outcome ? (a.outcome === 'reply' ? 'got a reply' : `ended with ${s(a.outcome)}`) : '',
       a.stopsAt ? `stopped at ${s(a.stopsAt)}` : '',
       a.crosses ? `went through ${(a.crosses as string[]).join(' → ')}` : '',
+      a.tunnel ? `was carried in ${s(a.tunnel)}` : '',
     ]
       .filter(Boolean)
       .join(', ') || 'was run'}`,
@@ -385,6 +387,7 @@ registerGoalKind({
       for (const ns of last.path) if (ns === want[i]) i++;
       if (i < want.length) return no(`the last ${what} went ${last.path.join(' → ')}`);
     }
+    if (a.tunnel && !last.tunnels.includes(s(a.tunnel))) return no(`the last ${what} was ${last.tunnels.length ? `carried in ${last.tunnels.join(', ')}` : 'not encapsulated'}, not in ${s(a.tunnel)}`);
     return ok();
   },
 });

@@ -235,3 +235,95 @@ describe('goals on the live lab', () => {
     expect(check(routed(), { mesh: { service: 'web', sidecars: 3 } }).ok).toBe(true);
   });
 });
+
+describe('the overlays lesson', () => {
+  const lesson = () => builtinLesson('overlays')!;
+  /** Play the steps before `id` from their solutions. */
+  const upTo = (id: string) => {
+    const s = new Student(lesson());
+    for (const step of s.lesson.steps) {
+      if (step.id === id) break;
+      if (step.predict) s.predict('node01');
+      for (const l of step.solution ?? []) s.run(l.on, l.run);
+    }
+    expect(s.current).toBe(id);
+    return s;
+  };
+
+  it('its solution meets every goal, each at the line that does it', () => {
+    const s = upTo('device');
+    for (const l of lesson().steps[0].solution!.slice(0, -1)) s.run(l.on, l.run);
+    // node02's vxlan0 is still down: the device step waits for it
+    expect(s.current).toBe('device');
+    expect(s.check().detail).toBe('vxlan0 on node02 is down');
+    s.run('node02', 'ip link set vxlan0 up');
+    expect(s.current).toBe('no-remote');
+    s.predict('node02');
+    s.run('node01', 'ping -c 1 -W 1 10.42.0.2');
+    // nothing left node01: its vxlan0 had nowhere to send the ARP broadcast
+    expect(s.progress.predictions['no-remote']).toEqual({ answer: 'node02', actual: 'node01' });
+    s.run('node01', 'bridge fdb append 00:00:00:00:00:00 dst 192.168.1.12 dev vxlan0');
+    expect(s.check().detail).toMatch(/^from node02, 10\.42\.0\.1: /);
+    s.run('node02', 'bridge fdb append 00:00:00:00:00:00 dst 192.168.1.11 dev vxlan0');
+    expect(s.current).toBe('encapsulation');
+    s.run('node02', 'ping -c 1 10.42.0.1');
+    expect(s.current).toBe('flannel');
+    s.run('node01', 'kubectl exec a -- ping -c 1 $(kubectl get pod b -o jsonpath={.status.podIP})');
+    expect(s.progress.step).toBe(lesson().steps.length);
+  });
+
+  it('a student ahead of the lesson: a ping that crosses is not the tunnel to nowhere, until vxlan0 is made again as the hint says', () => {
+    const s = upTo('no-remote');
+    s.run('node01', 'bridge fdb append 00:00:00:00:00:00 dst 192.168.1.12 dev vxlan0');
+    s.run('node02', 'bridge fdb append 00:00:00:00:00:00 dst 192.168.1.11 dev vxlan0');
+    s.predict('node01');
+    s.run('node01', 'ping -c 1 -W 1 10.42.0.2');
+    expect(s.progress.predictions['no-remote'].actual).toBe('node02');
+    expect(s.current).toBe('no-remote');
+    expect(s.check().detail).toBe('the last ping from node01 to 10.42.0.2 ended with reply');
+    // the hint: what vxlan0 learned from the reply goes with it
+    s.run('node01', 'ip link del vxlan0');
+    for (const l of s.lesson.steps[0].solution!.filter((x) => x.on === 'node01')) s.run(l.on, l.run);
+    s.run('node01', 'ping -c 1 -W 1 10.42.0.2');
+    expect(s.current).toBe('fdb');
+  });
+
+  it('a device that is not the VXLAN asked for does not count', () => {
+    for (const made of ['ip link add vxlan0 type vxlan id 43 dstport 4789 dev eth0', 'ip link add vxlan0 type vxlan id 42 dstport 8472 dev eth0', 'ip link add vxlan0 type bridge']) {
+      const s = upTo('device');
+      s.run('node01', made);
+      s.run('node02', 'ip link add vxlan0 type vxlan id 42 dstport 4789 dev eth0');
+      for (const on of ['node01', 'node02']) s.run(on, 'ip link set vxlan0 up');
+      s.run('node01', 'ip addr add 10.42.0.1/24 dev vxlan0');
+      s.run('node02', 'ip addr add 10.42.0.2/24 dev vxlan0');
+      expect(s.current, made).toBe('device');
+      expect(s.check().detail).toMatch(/^`ip -d link show vxlan0` on node01 does not show/);
+    }
+  });
+
+  it('a tunnel to the wrong node, or to one side only, does not reach', () => {
+    const s = upTo('fdb');
+    s.run('node01', 'bridge fdb append 00:00:00:00:00:00 dst 192.168.1.13 dev vxlan0');
+    s.run('node02', 'bridge fdb append 00:00:00:00:00:00 dst 192.168.1.11 dev vxlan0');
+    expect(s.current).toBe('fdb');
+    expect(s.check().detail).toMatch(/^from node01, 10\.42\.0\.2: /);
+  });
+
+  it('a ping that reaches 10.42.0.2 around the tunnel is not the encapsulation', () => {
+    const s = upTo('encapsulation');
+    // a host route over the LAN: node02 answers for its vxlan0 address, unencapsulated
+    s.run('node01', 'ip route add 10.42.0.2/32 via 192.168.1.12 dev eth0');
+    const r = s.run('node01', 'ping -c 1 10.42.0.2');
+    expect(r.exit).toBe(0);
+    expect(s.current).toBe('encapsulation');
+    expect(s.check().detail).toBe('the last ping from node01 to 10.42.0.2 was not encapsulated, not in vxlan0 — or — run a ping from node02 to 10.42.0.1');
+  });
+
+  it('flannel.1 must carry a ping from pod a itself: a node pinging pod b does not count', () => {
+    const s = upTo('flannel');
+    s.run('node01', 'ping -c 1 $(kubectl get pod b -o jsonpath={.status.podIP})');
+    expect(s.current).toBe('flannel');
+    s.run('node01', 'kubectl exec a -- ping -c 1 $(kubectl get pod b -o jsonpath={.status.podIP})');
+    expect(s.progress.step).toBe(lesson().steps.length);
+  });
+});

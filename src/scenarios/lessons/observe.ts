@@ -25,6 +25,8 @@ export interface PingObservation {
   stoppedAt: string;
   /** namespaces the request went through, in order (LAN switches left out) */
   path: string[];
+  /** the tunnel devices that carried the request, in order: each VXLAN device that encapsulated it */
+  tunnels: string[];
 }
 
 const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/;
@@ -76,25 +78,28 @@ export function observePing(line: string, events: readonly TraceEvent[], seq: nu
     const first = events[0];
     const to = typedDestination(line);
     if (!/\bping\b/.test(line) || !to || !isDrop(first)) return null;
-    return { seq, from: first.netns, to, protocol: 'ICMP', outcome: first.verdict, stoppedAt: first.netns, path: [first.netns] };
+    return { seq, from: first.netns, to, protocol: 'ICMP', outcome: first.verdict, stoppedAt: first.netns, path: [first.netns], tunnels: [] };
   }
   const p = request.packet!;
   const protocol = p.icmp ? 'ICMP' : p.tcp ? 'TCP' : 'UDP';
   const port = p.tcp?.dport ?? p.udp?.dport;
   const from = request.netns;
   const to = p.ip!.dst;
-  const base = { seq, from, to, protocol, ...(port !== undefined ? { port } : {}) } as const;
   const path: string[] = [];
+  const tunnels: string[] = [];
   for (const e of events) {
     if (e.packetId !== request.packetId || e.netns.startsWith('__')) continue;
     if (path[path.length - 1] !== e.netns) path.push(e.netns);
+    // the encapsulation event carries the inner packet's id: the request itself went into the tunnel
+    if (e.verdict === 'VXLAN_ENCAP' && e.dev) tunnels.push(e.dev);
   }
+  const base = { seq, from, to, protocol, ...(port !== undefined ? { port } : {}), path, tunnels } as const;
   const delivered = () => events.find((e) => e.packetId === request.packetId && e.verdict === 'LOCAL_DELIVER')?.netns ?? path[path.length - 1];
-  if (events.some((e) => answers(e, from, protocol))) return { ...base, outcome: 'reply', stoppedAt: delivered(), path };
+  if (events.some((e) => answers(e, from, protocol))) return { ...base, outcome: 'reply', stoppedAt: delivered() };
   if (protocol === 'TCP' && events.some((e) => e.netns === from && e.verdict === 'LOCAL_DELIVER' && e.packet?.tcp?.flags.includes('R'))) {
-    return { ...base, outcome: 'reset', stoppedAt: delivered(), path };
+    return { ...base, outcome: 'reset', stoppedAt: delivered() };
   }
   const drop = events.find(isDrop);
-  if (drop) return { ...base, outcome: drop.verdict, stoppedAt: drop.netns, path };
-  return { ...base, outcome: 'no reply', stoppedAt: path[path.length - 1], path };
+  if (drop) return { ...base, outcome: drop.verdict, stoppedAt: drop.netns };
+  return { ...base, outcome: 'no reply', stoppedAt: path[path.length - 1] };
 }

@@ -9,6 +9,8 @@ import { useStore } from '../../store';
 import { describeGoal, type Lesson, type LessonStep } from '../../scenarios/lessons';
 import type { Verdict } from '../../engine/sim/trace';
 import { VERDICT_LABEL } from '../trace/verdicts';
+import { placeName } from '../trace/describe';
+import { usePlaceNames } from '../trace/usePlaceNames';
 import { InlineMarkdown, Markdown } from './Markdown';
 import { listBuiltinLessons, openBuiltinLesson, openLessonText } from './open';
 import './lesson.css';
@@ -222,6 +224,8 @@ function Predict({ step }: { step: LessonStep }) {
   const selected = useStore((s) => s.selectedHost);
   const snapshot = useStore((s) => s.snapshot);
   const hosts = useMemo(() => snapshot.netns.filter((n) => n.role === 'host').map((n) => n.name), [snapshot]);
+  // a cluster pod is offered by its name (namespace/pod), as the trace names it, not by its sandbox's cni-… netns
+  const names = usePlaceNames();
   const [pick, setPick] = useState('');
   const id = useId();
   const p = step.predict!;
@@ -229,7 +233,7 @@ function Predict({ step }: { step: LessonStep }) {
     if (prediction.actual === undefined)
       return (
         <p className="lesson__predict" role="status">
-          You predicted <strong>{p.kind === 'verdict' ? outcomeLabel(prediction.answer) : prediction.answer}</strong>. Now run it, and watch the trace.
+          You predicted <strong>{p.kind === 'verdict' ? outcomeLabel(prediction.answer) : placeName(prediction.answer, names)}</strong>. Now run it, and watch the trace.
         </p>
       );
     return <Reveal step={step} answer={prediction.answer} actual={prediction.actual} />;
@@ -246,12 +250,12 @@ function Predict({ step }: { step: LessonStep }) {
             <option value="">Click a box, or pick…</option>
             {hosts.map((h) => (
               <option key={h} value={h}>
-                {h}
+                {placeName(h, names)}
               </option>
             ))}
           </select>
           <button type="button" className="btn btn--sm btn--primary" disabled={!(pick || selected)} onClick={() => predict(step.id, pick || selected!)}>
-            It stops at {pick || selected || '…'}
+            It stops at {pick || selected ? placeName(pick || selected!, names) : '…'}
           </button>
         </div>
       ) : (
@@ -269,7 +273,8 @@ function Predict({ step }: { step: LessonStep }) {
 
 function Reveal({ step, answer, actual }: { step: LessonStep; answer: string; actual: string }) {
   const right = answer === actual;
-  const show = (v: string) => (step.predict?.kind === 'verdict' ? outcomeLabel(v) : v);
+  const names = usePlaceNames();
+  const show = (v: string) => (step.predict?.kind === 'verdict' ? outcomeLabel(v) : placeName(v, names));
   return (
     <div className={`lesson__reveal ${right ? 'is-right' : 'is-wrong'}`} role="status" data-testid="lesson-reveal">
       <p>
