@@ -27,6 +27,7 @@ export interface Relation {
  */
 export const BUDGETS: Budget[] = [
   { id: 'cluster.10000pods.heap', max: 100, why: '≤ 10 KiB per pod, node routes included: 10,000 pods in ≤ 100 MB of JS heap (memory does not depend on the CPU)' },
+  { id: 'kube.100nodes.heap', max: 400, why: 'a 100-node cluster with 5,000 Services and 15,000 pods (their API objects, namespaces, veths, routes and kube-proxy rules) fits in 400 MB of JS heap, as issue #11 asks (memory does not depend on the CPU)' },
   { id: 'bundle.app.gzip', max: 250, why: 'the app loads over a school network: ≤ 250 KB of gzipped JS before it runs (bytes, the same on every machine)' },
   { id: 'bundle.embed.gzip', max: 250, why: 'a course page may embed several widgets: ≤ 250 KB of gzipped JS each before its terminal (xterm) loads (bytes, the same on every machine)' },
   { id: 'mesh.canary.1000req.error', max: 2, why: "issue #15: a 3-service canary split of 1,000 requests lands within 2 percentage points of each configured weight (Envoy's weighted pick from the world's seeded generator: the same on every machine)" },
@@ -116,8 +117,18 @@ export const RELATIONS: Relation[] = [
   perReference('netpol.model.table', 10_000, '≤ 10 ms', "the upstream e2e model's truth table (9 × 9 pods × 4 port/protocol, 5 policies) recomputed as a policy is edited: 10 ms on the development machine"),
   perReference('netpol.1000pods.program', 1_000_000, '≤ 1 s', 'every node of a 1,000-pod, 200-policy cluster gets its policy chains in 1 s on the development machine'),
   perReference('netpol.1000pods.matrix', 2_000_000, '≤ 2 s', 'the full 1,000 × 1,000 pod matrix on one port in 2 s on the development machine'),
+  perReference(
+    'tcp.dnat.ncz',
+    20,
+    '≤ 20 µs',
+    'issue #10: a traced TCP connect (`nc -z`) from a pod to a Service-like DNAT address on another node, handshake and close with every event traced, in 20 µs on the development machine',
+  ),
   perReference('nf.restore.10000svc', 1_000_000, '≤ 1 s', 'kube-proxy restores its whole nat table on every sync: 10,000 Services × 3 endpoints (about 100,000 rules) through iptables-restore in 1 s on the development machine'),
   perReference('cluster.10000pods.trace', 1000, '≤ 1 ms', 'one traced pod-to-pod ping across a 500-node cluster (ARP flooding the LAN) in under 1 ms on the development machine'),
+  perReference('kube.3nodes.apply', 20_000, '≤ 20 ms', 'a 3-node cluster gets 10 Services and 30 pods from manifests (scheduled, wired by the CNI plugin, in EndpointSlices and kube-proxy rules) in 20 ms on the development machine'),
+  perReference('kube.3nodes.trace', 40, '≤ 40 µs', 'a traced pod → ClusterIP → pod connection across nodes (DNAT by kube-proxy, handshake and close) in 40 µs on the development machine'),
+  perReference('kube.100nodes.build', 5_000_000, '≤ 5 s', 'a 100-node cluster with 5,000 Services and 15,000 pods builds from manifests in 5 s on the development machine'),
+  ratio('kube verdict flat', 'kube.100nodes.verdict', 'kube.3nodes.verdict', 2, "one connection's verdict in a 100-node, 15,000-pod cluster within 2× of the 3-node cluster's: what a packet touches does not grow with the cluster"),
   perReference('mesh.request.mtls.retry', 150, '≤ 150 µs', "issue #15: one traced HTTP request through two sidecars (REDIRECT, Envoy, mutual TLS, the peer's sidecar, the app) whose first try fails and is retried, every event traced, in 150 µs on the development machine"),
   perReference('mesh.canary.1000req', 100_000, '≤ 100 ms', 'issue #15: a 3-service canary split of 1,000 HTTP requests through the sidecars, each on its own client connection, in 100 ms on the development machine'),
   perReference(

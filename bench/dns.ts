@@ -26,11 +26,7 @@ import type { ConfigMap } from '../src/kube/api/types';
 import type { Cluster } from '../src/kube/cluster';
 import { RELOAD_CHECK_MS } from '../src/kube/dns/serving';
 import { emitFigures, figure, log, timeOp, type Figure, isMain } from './lib';
-
-function apply(world: World, manifest: string): void {
-  const r = runCommand(world, 'node01', 'kubectl apply -f -', { stdin: manifest });
-  if (r.exit !== 0) throw new Error(`bench: kubectl apply failed: ${r.stderr}`);
-}
+import { apply } from './kube';
 
 const client = `apiVersion: v1
 kind: Pod

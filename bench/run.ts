@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --only engine,scale,netfilter,netpol,mesh,dns,linux,browser] [-- --quick] [-- --out FILE]`
+ * `npm run bench [-- --only engine,scale,netfilter,netpol,mesh,dns,kube,linux,browser] [-- --quick] [-- --out FILE]`
  *
  * Runs the benchmark suites, each in its own Node process (so one suite's heap and JIT state do
  * not leak into the next), prints one table, and writes bench/results.json:
@@ -9,6 +9,7 @@
  *   scale    100- and 500-node clusters: build, heap, cross-node trace, node-by-node matrix
  *   netfilter  a kube-proxy-shaped nat table of 10,000 Services: iptables-restore, one new connection's verdict
  *   netpol   NetworkPolicy: the upstream e2e truth table, 1,000 pods × 200 policies (rules, matrix, verdict)
+ *   kube     Kubernetes: a 3-node cluster's workloads from manifests, a traced ClusterIP connection, a 100-node cluster
  *   dns      cluster DNS: a pod's ndots:5 search walk to CoreDNS on another node, a zone of 10 vs 5,000 Services
  *   linux    the seed-lab scenario in real namespaces (oracle, needs root) vs Hoplab's runner
  *   browser  bundle sizes, cold loads, canvas frame times (fresh build, vite preview, Chromium)
@@ -24,7 +25,7 @@ import { BUDGETS } from './budgets';
 import { FIGURES_MARK, machine, mergePasses, type Figure, type Results, isMain } from './lib';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const SUITES = ['engine', 'scale', 'netfilter', 'netpol', 'mesh', 'dns', 'linux', 'browser'] as const;
+const SUITES = ['engine', 'scale', 'netfilter', 'netpol', 'mesh', 'dns', 'kube', 'linux', 'browser'] as const;
 type Suite = (typeof SUITES)[number];
 
 /**
@@ -33,7 +34,7 @@ type Suite = (typeof SUITES)[number];
  * the whole run and merged; the cluster figures (few, GC-heavy runs) in two; the Linux and browser
  * suites run long enough to ride such spells out.
  */
-const PASSES: Record<Suite, number> = { engine: 3, scale: 2, netfilter: 2, netpol: 1, mesh: 1, dns: 1, linux: 1, browser: 1 };
+const PASSES: Record<Suite, number> = { engine: 3, scale: 2, netfilter: 2, netpol: 1, mesh: 1, dns: 1, kube: 1, linux: 1, browser: 1 };
 
 function args(): { only: Suite[]; quick: boolean; out: string } {
   const a = process.argv.slice(2);

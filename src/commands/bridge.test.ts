@@ -44,3 +44,22 @@ describe('bridge port settings', () => {
     expect(run('h1', 'bridge -d link show dev veth1').stdout).toContain('cost 2 \n    hairpin off ');
   });
 });
+
+describe('bridge fdb on a bridge port (master)', () => {
+  it('keeps a static entry past the ageing time and forwards to it; a dynamic one ages out', () => {
+    const { w, run } = lab();
+    const mac2 = '02:00:00:00:00:02';
+    expect(run('p2', `ip link set eth0 address ${mac2}`).exit).toBe(0);
+    expect(run('h1', `bridge fdb add ${mac2} dev veth2 master static`).exit).toBe(0);
+    expect(run('h1', 'bridge fdb add 00:11:22:33:44:77 dev veth1 master dynamic').exit).toBe(0);
+    w.advance(400_000);
+    const shown = run('h1', 'bridge fdb show br br0').stdout;
+    expect(shown).toContain(`${mac2} dev veth2 master br0 static\n`);
+    expect(shown).not.toContain('00:11:22:33:44:77');
+    // p1 knows p2's address: the echo request goes straight to veth2, never flooded there (only p2's ARP for p1 is)
+    run('p1', `ip neigh replace 10.0.0.2 lladdr ${mac2} dev eth0`);
+    const r = run('p1', 'ping -c 1 -W 1 10.0.0.2');
+    expect(r.trace.filter((e) => e.verdict === Verdict.FLOOD && e.netns === 'h1' && e.text.includes('veth2'))).toEqual([]);
+    expect(r.stdout).toContain('1 received');
+  });
+});

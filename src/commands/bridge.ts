@@ -4,6 +4,7 @@ import { incomplete, matches } from './ip/args';
 import { linkFlags } from './ip/show';
 import type { CommandSpec } from './registry/types';
 import { fdbModify, isVxlan, vxlanFdbLines } from './bridgeFdb';
+import { devAddrLists } from '../engine/netns/addrlists';
 
 /** iproute2 `bridge`: link and fdb views of the bridges in a namespace, and port settings. */
 export function bridge(ctx: Ctx, argv: string[]): void {
@@ -183,15 +184,18 @@ function fdb(ctx: Ctx, args: string[]): void {
     const name = dev !== undefined ? '' : `dev ${d.name} `;
     if (d.master) {
       const b = d.master as Bridge;
-      const mine = [...b.fdb.values()].filter((e) => e.port === d && (e.local || now - e.updated <= b.ageingTime * 1000));
-      for (const e of mine.filter((x) => !x.local)) ctx.out.push(`${e.mac} ${name}master ${b.name} \n`);
-      for (const e of mine.filter((x) => x.local)) ctx.out.push(`${e.mac} ${name}master ${b.name} permanent\n`);
+      // br_fdb_dump(): the hash chain, newest entry first
+      const mine = [...b.fdb.values()].filter((e) => e.port === d && (e.local || e.isStatic || now - e.updated <= b.ageingTime * 1000)).reverse();
+      for (const e of mine) ctx.out.push(`${e.mac} ${name}master ${b.name} ${e.local ? 'permanent' : e.isStatic ? 'static' : ''}\n`);
     }
     // a vxlan dumps its own FDB of remote VTEPs instead of its multicast list (its ndo_fdb_dump)
     if (isVxlan(d)) ctx.out.push(...vxlanFdbLines(d, name));
-    else for (const m of selfEntries(d)) ctx.out.push(`${m} ${name}self permanent\n`);
+    else {
+      const own = devAddrLists(d);
+      for (const m of [...own.uc, ...selfEntries(d), ...own.mc]) ctx.out.push(`${m} ${name}self permanent\n`);
+    }
     // the bridge's own address, while no port's address stands for it
-    if (d.kind === 'bridge') for (const e of d.fdb.values()) if (e.port === d) ctx.out.push(`${e.mac} ${name}master ${d.name} permanent\n`);
+    if (d.kind === 'bridge') for (const e of [...d.fdb.values()].reverse()) if (e.port === d) ctx.out.push(`${e.mac} ${name}master ${d.name} ${e.local ? 'permanent' : e.isStatic ? 'static' : ''}\n`);
   }
 }
 

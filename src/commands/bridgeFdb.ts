@@ -1,7 +1,9 @@
 import { formatIpv4, type Ipv4 } from '../engine/addr/ipv4';
 import type { Mac } from '../engine/addr/mac';
 import { KernelError, STRERROR } from '../engine/fib/route';
-import type { Netdev, Vxlan } from '../engine/netns/netdev';
+import type { Bridge, Netdev, Vxlan } from '../engine/netns/netdev';
+import { brFdbAdd, brFdbDelete } from '../engine/bridge/fdb';
+import { devAddrAdd, devAddrDel } from '../engine/netns/addrlists';
 import { vxlanFdbDelete, vxlanFdbList, vxlanFdbUpdate, type FdbUpdate, type VxlanFdbState } from '../engine/vxlan/fdb';
 import { fail, type Ctx } from './context';
 import { duparg2, incomplete, invarg, matches } from './ip/args';
@@ -10,7 +12,8 @@ import { strtoul } from './ip/vxlan';
 /**
  * `bridge fdb add|append|replace|del` (iproute2's fdb_modify()) and the lines a vxlan device adds
  * to `bridge fdb show` (vxlan_fdb_info()). Entries go to the device itself ("self"): a vxlan's
- * own FDB of remote VTEPs.
+ * own FDB of remote VTEPs, or a bridge's FDB; with "master" to the FDB of the bridge the device is
+ * a port of.
  */
 
 const FDB_USAGE = `Usage: bridge fdb { add | append | del | replace } ADDR dev DEV
@@ -93,8 +96,12 @@ export function fdbModify(ctx: Ctx, cmd: FdbUpdate | 'del', args: string[]): voi
   const d = ctx.ns.devByName(dev!) ?? fail(ctx, `Cannot find device "${dev}"\n`, 255);
   const viaDev = via === undefined ? undefined : (ctx.ns.devByName(via) ?? fail(ctx, `Cannot find device "${via}"\n`, 255));
   try {
-    // only a vxlan keeps an FDB of its own; a bridge's static entries are not modelled
-    if (d.kind !== 'vxlan' || master) throw new KernelError('EOPNOTSUPP');
+    // master: the bridge the device is a port of; self (or neither) on a bridge: the bridge itself
+    const br = master ? (d.master?.kind === 'bridge' ? d.master : undefined) : d.kind === 'bridge' ? d : undefined;
+    if (br !== undefined) return bridgeFdbModify(br, d, mac!, cmd, state);
+    if (master) throw new KernelError('EOPNOTSUPP');
+    // ndo_dflt_fdb_add(): a device without an FDB of its own takes local addresses on its address lists
+    if (d.kind !== 'vxlan') return devAddrModify(d, mac!, cmd, state);
     if (cmd === 'del') return vxlanFdbDelete(d, mac!, dst);
     // vxlan_fdb_parse(): a destination is required, the rest defaults to the device's
     if (dst === undefined || dst === 0) throw new KernelError('EINVAL');
@@ -112,6 +119,24 @@ function parseDst(text: string): Ipv4 | null {
   const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(text);
   if (!m || m.slice(1).some((o) => Number(o) > 255)) return null;
   return (m.slice(1).reduce((n, o) => n * 256 + Number(o), 0) >>> 0) as Ipv4;
+}
+
+/** br_fdb_add() / br_fdb_delete() for a port of br (or br itself); a destination, if given, means nothing there. */
+function bridgeFdbModify(br: Bridge, port: Netdev, mac: Mac, cmd: FdbUpdate | 'del', state: VxlanFdbState | undefined): void {
+  const e = cmd === 'del' ? brFdbDelete(br, port, mac) : brFdbAdd(br, port, mac, state ?? 'permanent', cmd === 'add');
+  if (e !== undefined) throw new KernelError(e);
+}
+
+/** ndo_dflt_fdb_add() / ndo_dflt_fdb_del(): only permanent ("local") addresses; a duplicate only matters to add. */
+function devAddrModify(d: Netdev, mac: Mac, cmd: FdbUpdate | 'del', state: VxlanFdbState | undefined): void {
+  if (cmd === 'del') {
+    const e = devAddrDel(d, mac);
+    if (e !== undefined) throw new KernelError(e);
+    return;
+  }
+  if (state !== undefined && state !== 'permanent') throw new KernelError('EINVAL');
+  const e = devAddrAdd(d, mac);
+  if (e !== undefined && cmd === 'add') throw new KernelError(e);
 }
 
 /** vxlan_fdb_info(): a vxlan's entries as `bridge fdb show` prints them, newest first, one line per destination. */

@@ -7,6 +7,7 @@
 import type { World } from '../engine/world';
 import { clusterOf } from '../kube/worlds';
 import { CNI_BRIDGE } from '../kube/kubelet/cni';
+import { hasSidecar } from '../kube/mesh/inject';
 import type { EndpointSlice, Labels, NetworkPolicy, Node, Pod, Service } from '../kube/api/types';
 
 export interface NodePicture {
@@ -34,6 +35,8 @@ export interface PodPicture {
   /** the host end of the pod's veth on its node */
   hostVeth: string | null;
   hostNetwork: boolean;
+  /** injected into the service mesh: an istio-proxy container (Envoy) beside the app, behind istio-init's REDIRECTs */
+  sidecar: boolean;
 }
 
 export interface ServicePortPicture {
@@ -137,6 +140,7 @@ export function clusterPicture(world: World): ClusterPicture | null {
       netns: live && !live.hostNetwork ? live.netns : null,
       hostVeth: live?.hostVeth ?? null,
       hostNetwork: p.spec.hostNetwork === true,
+      sidecar: hasSidecar(p),
     };
   });
   const slices = store.list<EndpointSlice>('EndpointSlice');

@@ -16,8 +16,9 @@ import { createLessonSlice, watchLessonLab, type LessonSlice } from './lessons';
 import { presetDoc } from './replay';
 import { createKubeSlice, watchCluster, type KubeSlice } from './kube';
 import { createNetpolSlice, type NetpolSlice } from './netpol';
+import { createMeshSlice, watchMeshTrace, type MeshSlice } from './mesh';
 
-export type AppState = LabSlice & TerminalSlice & TraceSlice & CaptureSlice & SavingSlice & PickSlice & LessonSlice & MatrixSlice & KubeSlice & NetpolSlice;
+export type AppState = LabSlice & TerminalSlice & TraceSlice & CaptureSlice & SavingSlice & PickSlice & LessonSlice & MatrixSlice & KubeSlice & NetpolSlice & MeshSlice;
 export type AppStore = StoreApi<AppState>;
 
 export function createAppStore(opts: LabOptions = {}): AppStore {
@@ -32,9 +33,11 @@ export function createAppStore(opts: LabOptions = {}): AppStore {
     ...createMatrixSlice(...a),
     ...createKubeSlice(...a),
     ...createNetpolSlice(...a),
+    ...createMeshSlice(...a),
   }));
   watchLessonLab(store);
   watchCluster(store);
+  watchMeshTrace(store);
   if (opts.saveNow) store.getState().persist(store.getState().doc);
   return store;
 }
@@ -77,6 +80,8 @@ export type { KubeSlice, ManifestCheck } from './kube';
 export type { NetpolSlice, PolicyPreview, RulePreview, PolicyMatrix, PolicyDiff, PolicyFix, ConnectionExplanation, MatrixPod, MatrixQuery, PortChoice } from './netpol';
 export type { ClusterPicture, NodePicture, PodPicture, ServicePicture, EndpointPicture, ServicePortPicture } from './cluster';
 export { objectKey, netnsTitles, podPlaces } from './cluster';
+export type { MeshSlice } from './mesh';
+export type { MeshTrace, MeshRequest, SpanRow } from './meshSpans';
 
 /**
  * Keep terminals (scrollback, history, open tabs) across reloads: restore `saved` (read with

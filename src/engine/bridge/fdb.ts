@@ -5,7 +5,7 @@ import type { Bridge, FdbEntry, Netdev } from '../netns/netdev';
 /** The bridge forwarding database (br_fdb.c): learn, find with ageing, flush per port. */
 
 export function brFdbInsertLocal(br: Bridge, port: Netdev, mac: Mac): void {
-  br.fdb.set(mac, { mac, port, local: true, updated: 0 });
+  br.fdb.set(mac, { mac, port, local: true, isStatic: false, updated: 0 });
 }
 
 // undo steps for the rollback journal (module functions: journaling allocates no closure)
@@ -34,7 +34,7 @@ export function brFdbLearn(br: Bridge, port: Netdev, mac: Mac, now: number): 'le
     if (e) w.journalUndo(undoSet, br, e);
     else w.journalUndo(undoAdd, br, mac);
   }
-  br.fdb.set(mac, { mac, port, local: false, updated: now });
+  br.fdb.set(mac, { mac, port, local: false, isStatic: e?.isStatic ?? false, updated: now });
   return 'learned';
 }
 
@@ -42,7 +42,7 @@ export function brFdbLearn(br: Bridge, port: Netdev, mac: Mac, now: number): 'le
 export function brFdbFind(br: Bridge, mac: Mac, now: number): FdbEntry | undefined {
   const e = br.fdb.get(mac);
   if (!e) return undefined;
-  if (!e.local && now - e.updated > br.ageingTime * 1000) {
+  if (!e.local && !e.isStatic && now - e.updated > br.ageingTime * 1000) {
     const w = br.netns.world;
     // deleting reorders the map on undo: keep the whole table as it was instead
     if (w.journaling) w.journalUndo(undoTable, br, new Map(br.fdb));
@@ -50,6 +50,32 @@ export function brFdbFind(br: Bridge, mac: Mac, now: number): FdbEntry | undefin
     return undefined;
   }
   return e;
+}
+
+export type BrFdbState = 'permanent' | 'static' | 'reachable';
+
+/**
+ * br_fdb_add() for a port (`bridge fdb add|append|replace MAC dev PORT master [permanent|static|dynamic]`):
+ * a permanent entry is local (frames to it go up to the bridge), a static one never ages, a dynamic
+ * one is as if learned now. An address the bridge already has is refused on add (EEXIST), moved
+ * and changed on append and replace.
+ */
+export function brFdbAdd(br: Bridge, port: Netdev, mac: Mac, state: BrFdbState, exclusive: boolean): 'EEXIST' | undefined {
+  if (exclusive && br.fdb.has(mac)) return 'EEXIST';
+  const w = br.netns.world;
+  if (w.journaling) w.journalUndo(undoTable, br, new Map(br.fdb));
+  br.fdb.set(mac, { mac, port, local: state === 'permanent', isStatic: state === 'static', updated: w.now });
+  return undefined;
+}
+
+/** br_fdb_delete(): the entry for the address on that port (ENOENT when the address is elsewhere or absent). */
+export function brFdbDelete(br: Bridge, port: Netdev, mac: Mac): 'ENOENT' | undefined {
+  const e = br.fdb.get(mac);
+  if (e === undefined || e.port !== port) return 'ENOENT';
+  const w = br.netns.world;
+  if (w.journaling) w.journalUndo(undoTable, br, new Map(br.fdb));
+  br.fdb.delete(mac);
+  return undefined;
 }
 
 /** br_fdb_delete_by_port(): forget what was learned on a port (and its local entry when it leaves). */
@@ -64,5 +90,5 @@ export function brFdbDeletePort(br: Bridge, port: Netdev, includeLocal: boolean)
 // FDB changes journal themselves one by one (journalUndo above): only the digest is registered
 registerSoftState<never, never>({
   name: 'fdb',
-  netnsDigest: (ns) => ns.devList().flatMap((d) => (d.kind === 'bridge' ? [...d.fdb.values()].map((e) => [d.name, e.mac, e.port.name, e.local, e.updated]) : [])),
+  netnsDigest: (ns) => ns.devList().flatMap((d) => (d.kind === 'bridge' ? [...d.fdb.values()].map((e) => [d.name, e.mac, e.port.name, e.local, e.isStatic, e.updated]) : [])),
 });

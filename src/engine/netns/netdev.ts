@@ -126,6 +126,8 @@ export interface FdbEntry {
   port: Netdev;
   /** local entries are the bridge's and its ports' own addresses; they never age */
   local: boolean;
+  /** added as static (`bridge fdb add … master static`): never ages, still follows the address to a new port */
+  isStatic: boolean;
   updated: number;
 }
 

@@ -61,8 +61,50 @@ export interface WriteOptions {
   warnings?: string[];
 }
 
+/**
+ * The objects of one kind by `namespace/name`, with their lists in the server's order kept until
+ * the next write to their namespace: controllers list a kind on every reconcile, and a list that
+ * nothing changed since costs a copy, not a scan and a sort of the whole kind.
+ */
+class KindTable extends Map<string, KubeObject> {
+  /** sorted lists: all namespaces under ALL, one namespace under its name */
+  private lists: Map<string, KubeObject[]> | undefined;
+
+  private changed(ns: string | undefined): void {
+    this.lists?.delete(ALL);
+    this.lists?.delete(ns ?? '');
+  }
+
+  override set(k: string, v: KubeObject): this {
+    this.changed(v.metadata.namespace);
+    return super.set(k, v);
+  }
+
+  override delete(k: string): boolean {
+    this.changed(this.get(k)?.metadata.namespace);
+    return super.delete(k);
+  }
+
+  /** The objects (of one namespace, or all) sorted by namespace and name; the caller may keep the array. */
+  sorted(namespace: string | undefined): KubeObject[] {
+    this.lists ??= new Map();
+    const k = namespace ?? ALL;
+    let l = this.lists.get(k);
+    if (l === undefined) {
+      l = [];
+      for (const o of this.values()) if (namespace === undefined || o.metadata.namespace === namespace) l.push(o);
+      l.sort((a, b) => cmp(a.metadata.namespace ?? '', b.metadata.namespace ?? '') || cmp(a.metadata.name, b.metadata.name));
+      this.lists.set(k, l);
+    }
+    return l.slice();
+  }
+}
+
+/** the key of the all-namespaces list (no namespace name has a NUL in it) */
+const ALL = '\0';
+
 export class ApiStore {
-  private readonly objects = new Map<Kind, Map<string, KubeObject>>();
+  private readonly objects = new Map<Kind, KindTable>();
   private readonly watchers = new Map<Kind, Set<Watcher>>();
   private rv = 1000;
   readonly strategies = new Map<Kind, Strategy>();
@@ -72,9 +114,9 @@ export class ApiStore {
     private readonly random: ClusterRandom,
   ) {}
 
-  private table(kind: Kind): Map<string, KubeObject> {
+  private table(kind: Kind): KindTable {
     let t = this.objects.get(kind);
-    if (!t) this.objects.set(kind, (t = new Map()));
+    if (!t) this.objects.set(kind, (t = new KindTable()));
     return t;
   }
 
@@ -113,9 +155,7 @@ export class ApiStore {
 
   /** Objects of a kind (in one namespace, or all), sorted by namespace and name as the server lists them. */
   list<T extends KubeObject>(kind: T['kind'], namespace?: string): T[] {
-    const out: T[] = [];
-    for (const o of this.table(kind).values()) if (namespace === undefined || o.metadata.namespace === namespace) out.push(o as T);
-    return out.sort((a, b) => cmp(a.metadata.namespace ?? '', b.metadata.namespace ?? '') || cmp(a.metadata.name, b.metadata.name));
+    return this.table(kind).sorted(namespace) as T[];
   }
 
   private nextRv(): string {

@@ -5,7 +5,7 @@
  * empty placeholder slice when no pod is selected. Hand-written slices (without the managed-by
  * label) are left alone: that is how a selector-less Service gets endpoints.
  */
-import type { Endpoint, EndpointSlice, Pod, Service } from '../api/types';
+import type { Endpoint, EndpointSlice, KubeObject, Pod, Service } from '../api/types';
 import type { Cluster } from '../cluster';
 import { objKey, splitKey, WorkQueue, type Controller } from './queue';
 import { ownerRef, sameJson } from './owners';
@@ -20,6 +20,8 @@ const MAX_ENDPOINTS = 100;
 export class EndpointSliceController implements Controller {
   readonly name = 'endpointslice';
   readonly queue = new WorkQueue();
+  /** the managed slices of each Service (`ns/name` → slice names), as the real controller's slice tracker keeps them */
+  private readonly slices = new Map<string, Set<string>>();
 
   constructor(private readonly cluster: Cluster) {
     const store = cluster.store;
@@ -30,8 +32,20 @@ export class EndpointSliceController implements Controller {
         if (pods.some((p) => matchesServiceSelector(svc.spec.selector, p.metadata.labels))) this.queue.add(objKey(svc));
     });
     store.watch('EndpointSlice', (e) => {
-      const svc = e.object.metadata.labels?.[LABEL_SERVICE_NAME];
-      if (svc && e.object.metadata.labels?.[LABEL_MANAGED_BY] === SLICE_CONTROLLER) this.queue.add(`${e.object.metadata.namespace}/${svc}`);
+      const ns = e.object.metadata.namespace;
+      const owner = (o: KubeObject | undefined) => (o?.metadata.labels?.[LABEL_MANAGED_BY] === SLICE_CONTROLLER ? o.metadata.labels[LABEL_SERVICE_NAME] : undefined);
+      const before = owner(e.old);
+      if (before !== undefined) this.slices.get(`${ns}/${before}`)?.delete(e.object.metadata.name);
+      const svc = owner(e.object);
+      if (svc === undefined) return;
+      const k = `${ns}/${svc}`;
+      if (e.type === 'DELETED') this.slices.get(k)?.delete(e.object.metadata.name);
+      else {
+        let names = this.slices.get(k);
+        if (!names) this.slices.set(k, (names = new Set()));
+        names.add(e.object.metadata.name);
+      }
+      this.queue.add(k);
     });
   }
 
@@ -39,9 +53,10 @@ export class EndpointSliceController implements Controller {
     const [ns, name] = splitKey(key);
     const store = this.cluster.store;
     const svc = store.get<Service>('Service', ns, name);
-    const existing = store
-      .list<EndpointSlice>('EndpointSlice', ns)
-      .filter((s) => s.metadata.labels?.[LABEL_SERVICE_NAME] === name && s.metadata.labels?.[LABEL_MANAGED_BY] === SLICE_CONTROLLER);
+    const existing = [...(this.slices.get(key) ?? [])]
+      .sort()
+      .map((n) => store.get<EndpointSlice>('EndpointSlice', ns, n))
+      .filter((s): s is EndpointSlice => s !== undefined);
     if (!svc || !hasManagedEndpoints(svc)) {
       for (const s of existing) store.delete('EndpointSlice', ns, s.metadata.name);
       return;

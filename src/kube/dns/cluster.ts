@@ -134,7 +134,8 @@ export class ClusterIndex {
   private readonly endpoints = new Map<string, ServiceEndpoints>();
   /** each slice's Service key, as last seen (its label may change) */
   private readonly sliceOwner = new Map<string, string>();
-  private readonly endpointsByIP = new Map<string, EndpointSet[]>();
+  /** the sets of each address, put in their slices' order when asked (many Services may share pods) */
+  private readonly endpointsByIP = new Map<string, { sets: Set<EndpointSet>; sorted: EndpointSet[] | undefined }>();
   private readonly podsByIP = new ListIndex<Pod>();
   /** each pod's addresses, as last seen */
   private readonly podAddrs = new Map<string, { pod: Pod; ips: string[] }>();
@@ -226,20 +227,18 @@ export class ClusterIndex {
   }
 
   private indexAddr(ip: string, set: EndpointSet): void {
-    const l = this.endpointsByIP.get(ip);
-    if (!l) this.endpointsByIP.set(ip, [set]);
-    else if (!l.includes(set)) {
-      l.push(set);
-      l.sort((a, b) => (setOrder(a) < setOrder(b) ? -1 : setOrder(a) > setOrder(b) ? 1 : 0));
-    }
+    let e = this.endpointsByIP.get(ip);
+    if (!e) this.endpointsByIP.set(ip, (e = { sets: new Set(), sorted: undefined }));
+    e.sets.add(set);
+    e.sorted = undefined;
   }
 
   private unindexAddr(ip: string, set: EndpointSet): void {
-    const l = this.endpointsByIP.get(ip);
-    if (!l) return;
-    const rest = l.filter((x) => x !== set);
-    if (rest.length) this.endpointsByIP.set(ip, rest);
-    else this.endpointsByIP.delete(ip);
+    const e = this.endpointsByIP.get(ip);
+    if (!e) return;
+    e.sets.delete(set);
+    e.sorted = undefined;
+    if (e.sets.size === 0) this.endpointsByIP.delete(ip);
   }
 
   private onPod(e: KubeChange): void {
@@ -269,7 +268,10 @@ export class ClusterIndex {
   }
 
   endpointsWithIP(ip: string): readonly EndpointSet[] {
-    return this.endpointsByIP.get(ip) ?? [];
+    const e = this.endpointsByIP.get(ip);
+    if (!e) return [];
+    e.sorted ??= [...e.sets].sort((a, b) => (setOrder(a) < setOrder(b) ? -1 : setOrder(a) > setOrder(b) ? 1 : 0));
+    return e.sorted;
   }
 
   podsWithIP(ip: string): readonly Pod[] {

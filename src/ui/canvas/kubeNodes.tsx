@@ -1,7 +1,8 @@
 /**
  * Canvas boxes of a cluster: a node holding its pods above its CNI bridge, a pod card (name, IP,
  * labels, readiness, its veth), a Service (type, addresses, ports, endpoints), and the line from
- * a Service to each of its endpoints. The trace lights the pod, bridge or port the packet is at.
+ * a Service to each of its endpoints. The trace lights the pod, bridge or port the packet is at;
+ * a pod in the service mesh holds its sidecar (istio-proxy), lit while the trace is in it.
  */
 import { memo } from 'react';
 import { getBezierPath, Handle, Position, type EdgeProps, type NodeProps } from '@xyflow/react';
@@ -78,6 +79,13 @@ export const KubeNodeView = memo(function KubeNodeView({ id, data }: NodeProps<K
   );
 });
 
+/** The sidecar's ports: what istio-init REDIRECTs to (outbound 15001, inbound 15006). */
+const SIDECAR_PORTS = new Set([15001, 15006]);
+
+/** The trace is in a pod's sidecar: Envoy's own decision, or a packet to or from its listeners. */
+const inSidecar = (e: { verdict: string; packet?: { tcp?: { sport: number; dport: number } } }): boolean =>
+  e.verdict === 'MESH_ROUTE' || e.verdict === 'MESH_DENY' || (!!e.packet?.tcp && (SIDECAR_PORTS.has(e.packet.tcp.dport) || SIDECAR_PORTS.has(e.packet.tcp.sport)));
+
 function podState(p: KubePodNode['data']['pod']): { word: string; cls: string } {
   if (p.terminating) return { word: 'Terminating', cls: 'is-terminating' };
   if (p.ready) return { word: 'Ready', cls: 'is-ready' };
@@ -105,6 +113,15 @@ export const KubePodView = memo(function KubePodView({ data }: NodeProps<KubePod
           {p.name}
         </span>
         <span className="box__spacer" />
+        {p.sidecar && (
+          <span
+            className={cls('kpod__sidecar', ev && p.netns && ev.netns === p.netns && inSidecar(ev) && 'is-active')}
+            data-testid="kpod-sidecar"
+            title="istio-proxy: Envoy (UID 1337) beside the app; istio-init's iptables REDIRECT the pod's TCP to it (outbound 15001, inbound 15006)"
+          >
+            istio-proxy
+          </span>
+        )}
         {p.netns && <OpenTerminal netns={p.netns} what={`pod ${p.namespace}/${p.name}`} />}
       </div>
       <div className="kpod__line">

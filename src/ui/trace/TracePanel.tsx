@@ -16,6 +16,7 @@ import { eventLabel, isDropEvent, outcome, packetKind, path, placeName, renamed,
 import { usePlaceNames } from './usePlaceNames';
 import { VERDICT_LABEL } from './verdicts';
 import { PacketInspector } from './PacketInspector';
+import { MeshSpans } from '../mesh/MeshSpans';
 import '../panels.css';
 import './trace.css';
 
@@ -299,6 +300,8 @@ export function TracePanel() {
       <div className="hl-sr-only" aria-live="polite" aria-atomic="true">
         {!playing && current ? `Event ${cursor + 1} of ${n}: ${isDropEvent(current) ? 'dropped, ' : ''}${sentence(current, names)}` : ''}
       </div>
+
+      <MeshSpans />
 
       <p id="hl-trace-keys" className="hl-sr-only">
         In the event list, Tab reaches the current event; the arrow keys, Page Up, Page Down, Home and End move the play head; Space (or K) plays or pauses.

@@ -36,7 +36,15 @@ type Step<T> = Generator<Wait, T, Woken>;
 export const connOf = (sk: TcpSock): SpanConn => ({ src: formatIpv4(sk.laddr), sport: sk.lport, dst: formatIpv4(sk.raddr), dport: sk.rport });
 
 /** Open an upstream connection for a task; undefined and the reason when it cannot be made. */
-export function* connectUpstream(sc: Sidecar, task: Task, ip: string, port: number, deadline: number, connectTimeoutMs: number, bindAddr?: Ipv4): Step<{ sk: TcpSock } | { fail: 'connect' | 'timeout'; reason: string }> {
+export function* connectUpstream(
+  sc: Sidecar,
+  task: Task,
+  ip: string,
+  port: number,
+  deadline: number,
+  connectTimeoutMs: number,
+  bindAddr?: Ipv4,
+): Step<{ sk: TcpSock } | { fail: 'connect' | 'timeout'; reason: string; conn?: SpanConn }> {
   const w = sc.world;
   const sk = sc.socket(task);
   if (bindAddr !== undefined && sk.bind(bindAddr, 0)) {
@@ -48,17 +56,19 @@ export function* connectUpstream(sc: Sidecar, task: Task, ip: string, port: numb
     sk.close();
     return { fail: 'connect', reason: 'connection failure' };
   }
+  // the connection that failed, so its SYNs and the reset can be found in the trace
+  const conn = connOf(sk);
   const by = Math.min(deadline, w.now + connectTimeoutMs);
   while (sk.state === 'SYN_SENT') {
     if (w.now >= by) {
       sk.close();
-      return by === deadline ? { fail: 'timeout', reason: 'connection timeout' } : { fail: 'connect', reason: 'connection timeout' };
+      return by === deadline ? { fail: 'timeout', reason: 'connection timeout', conn } : { fail: 'connect', reason: 'connection timeout', conn };
     }
     yield waitUntil(by);
   }
   if (sk.state !== 'ESTABLISHED' && sk.state !== 'CLOSE_WAIT') {
     sk.close();
-    return { fail: 'connect', reason: 'connection failure' };
+    return { fail: 'connect', reason: 'connection failure', conn };
   }
   return { sk };
 }
@@ -86,7 +96,7 @@ export function* tryUpstream(sc: Sidecar, task: Task, r: TryRequest): Step<TryOu
   let pooled = sc.pool.take(key, task);
   if (pooled === undefined) {
     const c = yield* connectUpstream(sc, task, r.ip, r.port, r.deadline, r.connectTimeoutMs, r.bindAddr);
-    if ('fail' in c) return c.fail === 'timeout' ? { kind: 'timeout', conn: undefined } : { kind: 'connect-failure', reason: c.reason, conn: undefined };
+    if ('fail' in c) return c.fail === 'timeout' ? { kind: 'timeout', conn: c.conn } : { kind: 'connect-failure', reason: c.reason, conn: c.conn };
     pooled = { up: new Conn(c.sk), peer: undefined };
   }
   const { up } = pooled;
