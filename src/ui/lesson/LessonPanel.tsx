@@ -9,7 +9,7 @@ import { useStore } from '../../store';
 import { describeGoal, type Lesson, type LessonStep } from '../../scenarios/lessons';
 import type { Verdict } from '../../engine/sim/trace';
 import { VERDICT_LABEL } from '../trace/verdicts';
-import { placeName } from '../trace/describe';
+import { placeName, type PlaceNames } from '../trace/describe';
 import { usePlaceNames } from '../trace/usePlaceNames';
 import { InlineMarkdown, Markdown } from './Markdown';
 import { listBuiltinLessons, openBuiltinLesson, openLessonText } from './open';
@@ -20,6 +20,9 @@ export function outcomeLabel(v: string): string {
   const label = VERDICT_LABEL[v as Verdict];
   return label ? `${v} (${label})` : v;
 }
+
+/** A prediction's answer as the student reads it: a verdict by its label, a place by the name the trace gives it (a pod as namespace/pod). */
+const answerLabel = (step: LessonStep, v: string, names: PlaceNames): string => (step.predict?.kind === 'verdict' ? outcomeLabel(v) : placeName(v, names));
 
 export function LessonPanel({ compact = false }: { compact?: boolean }) {
   const lesson = useStore((s) => s.lesson);
@@ -227,13 +230,15 @@ function Predict({ step }: { step: LessonStep }) {
   // a cluster pod is offered by its name (namespace/pod), as the trace names it, not by its sandbox's cni-… netns
   const names = usePlaceNames();
   const [pick, setPick] = useState('');
+  /** the place picked in the list, else the box clicked on the canvas */
+  const chosen = pick || selected || '';
   const id = useId();
   const p = step.predict!;
   if (prediction) {
     if (prediction.actual === undefined)
       return (
         <p className="lesson__predict" role="status">
-          You predicted <strong>{p.kind === 'verdict' ? outcomeLabel(prediction.answer) : placeName(prediction.answer, names)}</strong>. Now run it, and watch the trace.
+          You predicted <strong>{answerLabel(step, prediction.answer, names)}</strong>. Now run it, and watch the trace.
         </p>
       );
     return <Reveal step={step} answer={prediction.answer} actual={prediction.actual} />;
@@ -246,7 +251,7 @@ function Predict({ step }: { step: LessonStep }) {
       </p>
       {p.kind === 'where' ? (
         <div className="lesson__predict-row">
-          <select className="select" aria-label="Where the packet stops" value={pick || selected || ''} onChange={(e) => setPick(e.target.value)}>
+          <select className="select" aria-label="Where the packet stops" value={chosen} onChange={(e) => setPick(e.target.value)}>
             <option value="">Click a box, or pick…</option>
             {hosts.map((h) => (
               <option key={h} value={h}>
@@ -254,8 +259,8 @@ function Predict({ step }: { step: LessonStep }) {
               </option>
             ))}
           </select>
-          <button type="button" className="btn btn--sm btn--primary" disabled={!(pick || selected)} onClick={() => predict(step.id, pick || selected!)}>
-            It stops at {pick || selected ? placeName(pick || selected!, names) : '…'}
+          <button type="button" className="btn btn--sm btn--primary" disabled={!chosen} onClick={() => predict(step.id, chosen)}>
+            It stops at {chosen ? placeName(chosen, names) : '…'}
           </button>
         </div>
       ) : (
@@ -274,7 +279,7 @@ function Predict({ step }: { step: LessonStep }) {
 function Reveal({ step, answer, actual }: { step: LessonStep; answer: string; actual: string }) {
   const right = answer === actual;
   const names = usePlaceNames();
-  const show = (v: string) => (step.predict?.kind === 'verdict' ? outcomeLabel(v) : placeName(v, names));
+  const show = (v: string) => answerLabel(step, v, names);
   return (
     <div className={`lesson__reveal ${right ? 'is-right' : 'is-wrong'}`} role="status" data-testid="lesson-reveal">
       <p>
